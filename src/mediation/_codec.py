@@ -1,0 +1,215 @@
+"""Canonical encoding: inputs, cases and events to JSON and back; the event hash.
+
+The audit log stores a trigger's inputs in this canonical, JSON-compatible
+form, and rules only ever see that form, so replaying the log feeds the
+rules exactly the same inputs. The hash of an event is sha256 over its
+canonical JSON (sorted keys, no whitespace, UTF-8) followed by the previous
+event's hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from mediation._errors import ValidationError
+from mediation.model import (
+    Agreement,
+    AgreementForm,
+    Case,
+    CaseKind,
+    Channel,
+    Deadline,
+    DeadlineStatus,
+    Event,
+    Party,
+    PartyKind,
+    PartyRole,
+    Place,
+    Risk,
+    Signature,
+    Visit,
+)
+
+__all__ = [
+    "case_from_dict",
+    "case_to_dict",
+    "dumps",
+    "event_hash",
+    "normalize",
+]
+
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
+
+
+def normalize(value: Any, field: str = "data") -> Any:
+    """Turn inputs into canonical JSON-compatible values.
+
+    Dates and datetimes become ISO strings (datetimes must be aware),
+    Decimals strings, enums their values, attrs instances dicts, tuples lists.
+
+    Raises:
+        ValidationError: a value that has no canonical form (naming its field).
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValidationError(field, value, "not a finite number")
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValidationError(field, value, "naive datetimes are refused")
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ValidationError(field, k, "mapping keys must be strings")
+            out[k] = normalize(v, f"{field}.{k}")
+        return out
+    if isinstance(value, (list, tuple, frozenset, set)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return [normalize(v, f"{field}[{i}]") for i, v in enumerate(items)]
+    if attrs.has(type(value)):
+        return {
+            a.name: normalize(getattr(value, a.name), f"{field}.{a.name}")
+            for a in attrs.fields(type(value))
+        }
+    raise ValidationError(field, value, f"{type(value).__name__} values cannot be recorded")
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON text of an already-normalised value."""
+    return _dumps(value)
+
+
+def event_hash(
+    case_id: str, seq: int, trigger: str, actor: str, at: str, source: str, dest: str,
+    data: Mapping[str, Any], prev_hash: str,
+) -> str:
+    """sha256 over the canonical event and the previous hash (hex)."""
+    body = _dumps(
+        {"actor": actor, "at": at, "case": case_id, "data": data, "dest": dest, "seq": seq,
+         "source": source, "trigger": trigger}
+    )
+    return hashlib.sha256((body + prev_hash).encode()).hexdigest()
+
+
+def recompute_hash(event: Event) -> str:
+    """The hash ``event`` should carry, from its own fields."""
+    return event_hash(
+        event.case_id, event.seq, event.trigger, event.actor, event.at.isoformat(),
+        event.source, event.dest, event.data, event.prev_hash,
+    )
+
+
+# -- cases --------------------------------------------------------------------
+
+
+def _dt(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def deadline_to_dict(d: Deadline) -> dict[str, Any]:
+    """Canonical dict of a deadline."""
+    return {
+        "id": d.id, "period": d.period, "start": d.start.isoformat(), "due": d.due.isoformat(),
+        "due_at": d.due_at.isoformat(), "status": d.status.value, "paused": d.paused,
+        "paused_since": None if d.paused_since is None else d.paused_since.isoformat(),
+        "extension": d.extension, "estimated": d.estimated,
+        "closed_at": None if d.closed_at is None else d.closed_at.isoformat(),
+        "escalated_at": None if d.escalated_at is None else d.escalated_at.isoformat(),
+    }
+
+
+def deadline_from_dict(d: Mapping[str, Any]) -> Deadline:
+    """Inverse of :func:`deadline_to_dict`."""
+    return Deadline(
+        id=d["id"], period=d["period"], start=dt.date.fromisoformat(d["start"]),
+        due=dt.date.fromisoformat(d["due"]), due_at=dt.datetime.fromisoformat(d["due_at"]),
+        status=DeadlineStatus(d["status"]), paused=d["paused"],
+        paused_since=_date(d["paused_since"]), extension=d["extension"],
+        estimated=d["estimated"], closed_at=_dt(d["closed_at"]),
+        escalated_at=_dt(d["escalated_at"]),
+    )
+
+
+def case_to_dict(case: Case, *, deadlines: bool = True) -> dict[str, Any]:
+    """Canonical dict of a case (optionally without its deadlines, stored as rows)."""
+    out: dict[str, Any] = normalize(attrs.evolve(case, deadlines=()), "case")
+    out["deadlines"] = [deadline_to_dict(d) for d in case.deadlines] if deadlines else []
+    return out
+
+
+def _party(p: Mapping[str, Any]) -> Party:
+    return Party(
+        kind=PartyKind(p["kind"]), name=p["name"], role=PartyRole(p["role"]),
+        id_number=p.get("id_number"), org_code=p.get("org_code"), phone=p.get("phone"),
+        address=p.get("address"), agent_of=p.get("agent_of"),
+    )
+
+
+def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
+    if a is None:
+        return None
+    return Agreement(
+        form=AgreementForm(a["form"]), reached_at=dt.datetime.fromisoformat(a["reached_at"]),
+        facts=a["facts"], disputed_matters=a["disputed_matters"],
+        responsibilities=a["responsibilities"], terms=tuple(a["terms"]),
+        performance_manner=a["performance_manner"], performance_place=a["performance_place"],
+        performance_deadline=_date(a["performance_deadline"]),
+        signatures=tuple(
+            Signature(s["signer"], s["capacity"], dt.datetime.fromisoformat(s["signed_at"]))
+            for s in a["signatures"]
+        ),
+        number=a.get("number"),
+    )
+
+
+def case_from_dict(c: Mapping[str, Any], deadlines: tuple[Deadline, ...] | None = None) -> Case:
+    """Inverse of :func:`case_to_dict`; ``deadlines`` replaces the dict's own if given."""
+    return Case(
+        id=c["id"], code=c["code"], kind=CaseKind(c["kind"]), workflow=c["workflow"],
+        workflow_version=c["workflow_version"], state=c["state"], category=c["category"],
+        summary=c["summary"], channel=Channel(c["channel"]),
+        received_at=dt.datetime.fromisoformat(c["received_at"]), unit=c["unit"],
+        parties=tuple(_party(p) for p in c["parties"]), claims=tuple(c["claims"]),
+        amount=None if c["amount"] is None else Decimal(c["amount"]),
+        location=tuple(Place(p["name"], p.get("code")) for p in c["location"]),
+        level=c["level"], track=c["track"], assignees=tuple(c["assignees"]),
+        risk=Risk(c["risk"]), flags=frozenset(c["flags"]),
+        deadlines=deadlines if deadlines is not None else tuple(
+            deadline_from_dict(d) for d in c["deadlines"]
+        ),
+        agreement=_agreement(c["agreement"]),
+        visits=tuple(
+            Visit(
+                at=dt.datetime.fromisoformat(v["at"]), visitor=v["visitor"], party=v["party"],
+                performance=v["performance"], satisfaction=v["satisfaction"],
+                recurrence=v["recurrence"],
+            )
+            for v in c["visits"]
+        ),
+        outcome=c["outcome"], links=tuple(c["links"]), version=c["version"],
+        head=c["head"],
+    )

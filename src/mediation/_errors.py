@@ -1,0 +1,156 @@
+"""The one exception hierarchy of ``mediation``.
+
+Every error the library raises is a :class:`MediationError`; errors of the
+libraries underneath (transitions, SQLAlchemy, Jinja2, python-stdnum) are
+mapped at the boundary with ``raise ... from exc`` and never escape raw::
+
+    MediationError
+    ├── DefinitionError            bad workflow / rule definition (at build time)
+    ├── TransitionError
+    │   ├── TransitionNotAllowedError   .state .trigger
+    │   └── RuleRejectedError           .rule .reason .basis
+    ├── ValidationError            bad input: .field .value .rule
+    ├── AuthorizationError         the actor may not do this: .actor .action
+    ├── CaseNotFoundError          (also LookupError)
+    ├── ConcurrentUpdateError      .case_id .expected_version
+    ├── PersistenceError           wraps SQLAlchemy errors
+    ├── CalendarError              no official holiday data for a date, ...
+    └── DocumentRenderError        wraps Jinja errors
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AuthorizationError",
+    "CalendarError",
+    "CaseNotFoundError",
+    "ConcurrentUpdateError",
+    "DefinitionError",
+    "DocumentRenderError",
+    "MediationError",
+    "PersistenceError",
+    "RuleRejectedError",
+    "TransitionError",
+    "TransitionNotAllowedError",
+    "ValidationError",
+]
+
+
+class MediationError(Exception):
+    """Root of every error raised by ``mediation``."""
+
+
+class DefinitionError(MediationError):
+    """A workflow or rule definition is malformed (raised when it is built)."""
+
+
+class TransitionError(MediationError):
+    """A trigger could not be fired on a case."""
+
+
+class TransitionNotAllowedError(TransitionError):
+    """The trigger does not exist or has no transition from the case's state.
+
+    Attributes:
+        state: The state the case is in.
+        trigger: The trigger that was asked for.
+    """
+
+    def __init__(self, state: str, trigger: str, message: str | None = None) -> None:
+        self.state = state
+        self.trigger = trigger
+        super().__init__(message or f"trigger {trigger!r} is not allowed in state {state!r}")
+
+
+class RuleRejectedError(TransitionError):
+    """A guard (a rule) refused the transition.
+
+    Attributes:
+        rule: The rule's name.
+        reason: Why it refused, in words a clerk can act on.
+        basis: The legal source the rule cites (law and article), or ``""``.
+    """
+
+    def __init__(self, rule: str, reason: str, basis: str = "") -> None:
+        self.rule = rule
+        self.reason = reason
+        self.basis = basis
+        suffix = f" ({basis})" if basis else ""
+        super().__init__(f"{rule}: {reason}{suffix}")
+
+
+class ValidationError(MediationError, ValueError):
+    """Bad input.
+
+    Attributes:
+        field: The input field at fault (dotted path, e.g. ``parties[1].id_number``).
+        value: The offending value.
+        rule: The rule it breaks, with its legal source where there is one.
+    """
+
+    def __init__(self, field: str, value: Any, rule: str) -> None:
+        self.field = field
+        self.value = value
+        self.rule = rule
+        super().__init__(f"{field}: {rule} (got {value!r})")
+
+
+class AuthorizationError(MediationError):
+    """The actor is not permitted to perform the action on this case.
+
+    Attributes:
+        actor: The actor's id.
+        action: The trigger or operation refused.
+    """
+
+    def __init__(self, actor: str, action: str, reason: str) -> None:
+        self.actor = actor
+        self.action = action
+        self.reason = reason
+        super().__init__(f"actor {actor!r} may not {action!r}: {reason}")
+
+
+class CaseNotFoundError(MediationError, LookupError):
+    """No case has the given id."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(f"no case with id {case_id!r}")
+
+
+class ConcurrentUpdateError(MediationError):
+    """Another writer changed the case first; nothing was written.
+
+    Attributes:
+        case_id: The case.
+        expected_version: The version this writer read.
+    """
+
+    def __init__(self, case_id: str, expected_version: int) -> None:
+        self.case_id = case_id
+        self.expected_version = expected_version
+        super().__init__(
+            f"case {case_id!r} was changed concurrently (expected version {expected_version})"
+        )
+
+
+class PersistenceError(MediationError):
+    """The database refused or failed an operation."""
+
+
+class CalendarError(MediationError):
+    """The calendar cannot answer, e.g. no official holiday notice for a year.
+
+    Attributes:
+        year: The year without data, where that is the cause.
+    """
+
+    def __init__(self, message: str, *, year: int | None = None) -> None:
+        self.year = year
+        super().__init__(message)
+
+
+class DocumentRenderError(MediationError):
+    """A document could not be rendered (template error, missing variable, sandbox)."""

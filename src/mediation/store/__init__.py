@@ -1,0 +1,1 @@
+"""Persistence: the in-memory store and the SQL store (the only SQLAlchemy user)."""

@@ -1,0 +1,266 @@
+"""The storage contract the engine writes through, and the in-memory backend.
+
+Every backend gives the same guarantees: one :meth:`Store.commit` is atomic
+(case row, deadline rows, audit event and outbox row together or not at
+all), checks the version it expects (a concurrent writer gets
+:class:`ConcurrentUpdateError`, nothing is overwritten), and numbers cases
+gap-free per unit and year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Protocol
+
+import attrs
+
+from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
+from mediation.model import Case, Deadline, DeadlineStatus, Event
+
+__all__ = ["CaseQuery", "DueQuery", "MemoryStore", "Store"]
+
+
+@attrs.frozen(slots=True)
+class CaseQuery:
+    """Filters for :meth:`Store.find`; ``None`` means "any"."""
+
+    state: str | None = None
+    level: str | None = None
+    unit: str | None = None
+    units: frozenset[str] | None = None
+    category: str | None = None
+    party_id: str | None = None
+    kind: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@attrs.frozen(slots=True)
+class DueQuery:
+    """Filters for :meth:`Store.due`: open clocks whose ``due_at`` or warning start is due.
+
+    Attributes:
+        until: Clocks due (``due_at``) at or before this instant...
+        warn_until: ...or, if set, whose warning starts (``warn_from``) on or before this day.
+        periods: Only these period ids.
+        level: Only cases at this level.
+        units: Only cases owned by these units.
+        unescalated: Only breaches not yet escalated (supervision).
+        limit: Page size.
+    """
+
+    until: dt.datetime
+    warn_until: dt.date | None = None
+    periods: frozenset[str] | None = None
+    level: str | None = None
+    units: frozenset[str] | None = None
+    unescalated: bool = False
+    limit: int = 100
+
+
+class Store(Protocol):
+    """What the engine needs from a backend."""
+
+    def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
+        """Allocate the next number for (unit, year), build the case and write it with its event."""
+        ...
+
+    def load(self, case_id: str) -> Case:
+        """The current case. Raises :class:`CaseNotFoundError`."""
+        ...
+
+    def commit(self, expected_version: int, case: Case, event: Event, old: Case | None) -> None:
+        """Write the case, its changed deadlines, its event and an outbox row, atomically.
+
+        ``old`` is the case as loaded, so only the deadlines that changed are written.
+        """
+        ...
+
+    def events(self, case_id: str) -> list[Event]:
+        """The case's audit log in order."""
+        ...
+
+    def find(self, query: CaseQuery) -> list[Case]:
+        """Cases matching ``query``, by received time."""
+        ...
+
+    def due(self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]) -> list[
+        tuple[str, Deadline]
+    ]:
+        """Open running clocks matching ``query``, earliest due first, as (case id, deadline)."""
+        ...
+
+    def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:
+        """Undelivered outbox entries, oldest first."""
+        ...
+
+    def mark_delivered(self, ids: Sequence[int]) -> None:
+        """Mark outbox entries delivered."""
+        ...
+
+    def next_number(self, scope: str, year: int) -> int:
+        """Allocate the next gap-free number for (scope, year) in its own transaction."""
+        ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Group many commits into one transaction."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+    warn_from: Callable[[Deadline], dt.date]
+
+
+def changed_deadlines(old: Case | None, new: Case) -> list[tuple[int, Deadline, bool]]:
+    """Deadlines of ``new`` that differ from ``old``: (position, deadline, is_new)."""
+    before = {} if old is None else {d.id: d for d in old.deadlines}
+    out = []
+    for i, d in enumerate(new.deadlines):
+        prev = before.get(d.id)
+        if prev is None:
+            out.append((i, d, True))
+        elif prev != d:
+            out.append((i, d, False))
+    return out
+
+
+class MemoryStore:
+    """A store in process memory: the fastest backend, for tests and simulations.
+
+    Same guarantees as the database backends within one process: commits are
+    atomic and version-checked under a lock. Nothing survives the process.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._cases: dict[str, Case] = {}
+        self._events: dict[str, list[Event]] = {}
+        self._outbox: dict[int, Event] = {}
+        self._outbox_seq = 0
+        self._counters: dict[tuple[str, int], int] = {}
+        self._order: list[str] = []
+        self.warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
+
+    def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
+        with self._lock:
+            n = self._counters.get((unit, year), 0) + 1
+            case, event = build(n)
+            if case.id in self._cases:
+                raise PersistenceError(f"case id {case.id!r} already exists")
+            self._counters[(unit, year)] = n
+            self._cases[case.id] = case
+            self._events[case.id] = [event]
+            self._order.append(case.id)
+            self._push(event)
+            return case
+
+    def _push(self, event: Event) -> None:
+        self._outbox_seq += 1
+        self._outbox[self._outbox_seq] = event
+
+    def load(self, case_id: str) -> Case:
+        try:
+            return self._cases[case_id]
+        except KeyError:
+            raise CaseNotFoundError(case_id) from None
+
+    def commit(
+        self, expected_version: int, case: Case, event: Event, old: Case | None = None
+    ) -> None:
+        with self._lock:
+            current = self._cases.get(case.id)
+            if current is None:
+                raise CaseNotFoundError(case.id)
+            if current.version != expected_version:
+                raise ConcurrentUpdateError(case.id, expected_version)
+            self._cases[case.id] = case
+            self._events[case.id].append(event)
+            self._push(event)
+
+    def events(self, case_id: str) -> list[Event]:
+        self.load(case_id)
+        return list(self._events[case_id])
+
+    def find(self, query: CaseQuery) -> list[Case]:
+        out = []
+        for cid in self._order:
+            c = self._cases[cid]
+            if query.state is not None and c.state != query.state:
+                continue
+            if query.level is not None and c.level != query.level:
+                continue
+            if query.unit is not None and c.unit != query.unit:
+                continue
+            if query.units is not None and c.unit not in query.units:
+                continue
+            if query.category is not None and c.category != query.category:
+                continue
+            if query.kind is not None and c.kind.value != query.kind:
+                continue
+            if query.party_id is not None and not any(
+                p.identifier == query.party_id for p in c.parties
+            ):
+                continue
+            out.append(c)
+        return out[query.offset : query.offset + query.limit]
+
+    def due(
+        self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]
+    ) -> list[tuple[str, Deadline]]:
+        hits = []
+        for c in self._cases.values():
+            if query.level is not None and c.level != query.level:
+                continue
+            if query.units is not None and c.unit not in query.units:
+                continue
+            for d in c.deadlines:
+                if d.status is not DeadlineStatus.running:
+                    continue
+                if query.periods is not None and d.period not in query.periods:
+                    continue
+                if query.unescalated and d.escalated_at is not None:
+                    continue
+                if d.due_at <= query.until or (
+                    query.warn_until is not None and warn_from(d) <= query.warn_until
+                ):
+                    hits.append((d.due_at, c.id, d))
+        hits.sort(key=lambda h: (h[0], h[1], h[2].id))
+        return [(cid, d) for _, cid, d in hits[: query.limit]]
+
+    def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:
+        with self._lock:
+            return sorted(self._outbox.items())[:limit]
+
+    def mark_delivered(self, ids: Sequence[int]) -> None:
+        with self._lock:
+            for i in ids:
+                self._outbox.pop(i, None)
+
+    def next_number(self, scope: str, year: int) -> int:
+        with self._lock:
+            n = self._counters.get((scope, year), 0) + 1
+            self._counters[(scope, year)] = n
+            return n
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the lock for the batch; on error, restore what the batch changed."""
+        with self._lock:
+            snapshot = (
+                dict(self._cases), {k: list(v) for k, v in self._events.items()},
+                dict(self._outbox), self._outbox_seq, dict(self._counters), list(self._order),
+            )
+            try:
+                yield
+            except BaseException:
+                (self._cases, self._events, self._outbox, self._outbox_seq, self._counters,
+                 self._order) = snapshot
+                raise
+
+    def close(self) -> None:
+        """Nothing to release."""

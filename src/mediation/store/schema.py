@@ -1,0 +1,117 @@
+"""Tables (SQLAlchemy Core). The Alembic migration in ``migrations/`` creates the same schema.
+
+Columns the engine filters on are real columns with indexes; the rest of a
+case is one canonical JSON document (``body``). Every clock is a row of
+``deadlines``; the due scan reads only the (status, due_at) index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+__all__ = ["cases", "counters", "deadlines", "events", "metadata", "outbox", "parties"]
+
+metadata = MetaData()
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("code", String(80), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("workflow", String(40), nullable=False),
+    Column("workflow_version", Integer, nullable=False),
+    Column("state", String(40), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("unit", String(80), nullable=False),
+    Column("level", String(40)),
+    Column("track", String(40)),
+    Column("received_at", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Index("ix_cases_state", "state"),
+    Index("ix_cases_unit_state", "unit", "state"),
+    Index("ix_cases_level", "level"),
+    Index("ix_cases_category", "category"),
+    Index("ix_cases_received", "received_at"),
+    Index("ix_cases_code", "code", unique=True),
+)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("case_id", String(64), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("identifier", String(40)),
+    PrimaryKeyConstraint("case_id", "ord"),
+    Index("ix_parties_identifier", "identifier"),
+)
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("case_id", String(64), nullable=False),
+    Column("id", String(80), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("period", String(60), nullable=False),
+    Column("status", String(16), nullable=False),
+    # UTC instant as ISO text with a fixed width: sorts like the instant on every backend.
+    Column("due_at", String(40), nullable=False),
+    Column("warn_from", String(10), nullable=False),
+    Column("escalated", Integer, nullable=False, server_default=text("0")),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("case_id", "id"),
+    Index("ix_deadlines_due", "status", "due_at"),
+    Index("ix_deadlines_warn", "status", "warn_from"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("case_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("trigger", String(40), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("dest", String(40), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    PrimaryKeyConstraint("case_id", "seq"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("case_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("delivered", Integer, nullable=False, server_default=text("0")),
+    Index(
+        "ix_outbox_pending", "id",
+        sqlite_where=text("delivered = 0"), postgresql_where=text("delivered = 0"),
+    ),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("scope", String(120), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+    PrimaryKeyConstraint("scope", "year"),
+)

@@ -1,0 +1,479 @@
+"""The SQL backend: SQLite (one file, WAL) or PostgreSQL (psycopg 3), via SQLAlchemy 2.
+
+SQLAlchemy gives us the engine, the pool, the dialects, the schema and its
+Alembic migration. The hot path (load one case, commit one transition) runs
+statements compiled once per dialect on a connection each thread holds, in
+an explicit transaction: ``BEGIN IMMEDIATE`` on SQLite (writers queue up
+instead of failing halfway), ``BEGIN`` on PostgreSQL, where the version check
+in ``UPDATE ... WHERE version = :expected`` makes a concurrent writer lose
+cleanly. Any driver error is rolled back and raised as
+:class:`PersistenceError`; a lost race as :class:`ConcurrentUpdateError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.exc import SQLAlchemyError
+
+from mediation import _codec
+from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
+from mediation.model import Case, Deadline, DeadlineStatus, Event
+from mediation.store import schema
+from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
+
+__all__ = ["SqlStore", "utc_text"]
+
+_UTC = dt.UTC
+
+
+def utc_text(value: dt.datetime) -> str:
+    """Fixed-width UTC text of an instant: sorts as the instant does, on every backend."""
+    return value.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_SQL = {
+    "load": (
+        "SELECT c.body, c.version, d.body FROM cases c LEFT JOIN deadlines d "
+        "ON d.case_id = c.id WHERE c.id = :id ORDER BY d.ord"
+    ),
+    "update_case": (
+        "UPDATE cases SET state = :state, level = :level, track = :track, unit = :unit, "
+        "category = :category, workflow_version = :workflow_version, version = :version, "
+        "body = :body WHERE id = :id AND version = :expected"
+    ),
+    "insert_case": (
+        "INSERT INTO cases (id, code, kind, workflow, workflow_version, state, category, unit, "
+        "level, track, received_at, version, body) VALUES (:id, :code, :kind, :workflow, "
+        ":workflow_version, :state, :category, :unit, :level, :track, :received_at, :version, "
+        ":body)"
+    ),
+    "insert_party": (
+        "INSERT INTO parties (case_id, ord, name, role, identifier) "
+        "VALUES (:case_id, :ord, :name, :role, :identifier)"
+    ),
+    "insert_deadline": (
+        "INSERT INTO deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
+        "body) VALUES (:case_id, :id, :ord, :period, :status, :due_at, :warn_from, :escalated, "
+        ":body)"
+    ),
+    "update_deadline": (
+        "UPDATE deadlines SET status = :status, due_at = :due_at, warn_from = :warn_from, "
+        "escalated = :escalated, body = :body WHERE case_id = :case_id AND id = :id"
+    ),
+    "insert_event": (
+        "INSERT INTO events (case_id, seq, trigger, actor, at, source, dest, data, prev_hash, "
+        "hash) VALUES (:case_id, :seq, :trigger, :actor, :at, :source, :dest, :data, "
+        ":prev_hash, :hash)"
+    ),
+    "insert_outbox": "INSERT INTO outbox (case_id, seq, delivered) VALUES (:case_id, :seq, 0)",
+    "events": (
+        "SELECT case_id, seq, trigger, actor, at, source, dest, data, prev_hash, hash "
+        "FROM events WHERE case_id = :case_id ORDER BY seq"
+    ),
+    "exists": "SELECT 1 FROM cases WHERE id = :id",
+    "next_number": (
+        "INSERT INTO counters (scope, year, last) VALUES (:scope, :year, 1) "
+        "ON CONFLICT (scope, year) DO UPDATE SET last = counters.last + 1 RETURNING last"
+    ),
+    "pending": (
+        "SELECT o.id, e.case_id, e.seq, e.trigger, e.actor, e.at, e.source, e.dest, e.data, "
+        "e.prev_hash, e.hash FROM outbox o JOIN events e ON e.case_id = o.case_id "
+        "AND e.seq = o.seq WHERE o.delivered = 0 ORDER BY o.id LIMIT :limit"
+    ),
+}
+
+
+class _Compiled:
+    """A statement compiled once for the dialect: its text and how to bind it."""
+
+    __slots__ = ("positional", "sql")
+
+    def __init__(self, sql: str, positional: tuple[str, ...] | None) -> None:
+        self.sql = sql
+        self.positional = positional
+
+    def bind(self, params: Mapping[str, Any]) -> Any:
+        if self.positional is None:
+            return params
+        return tuple(params[name] for name in self.positional)
+
+
+class SqlStore:
+    """A store on SQLite or PostgreSQL.
+
+    Args:
+        url: SQLAlchemy URL (``sqlite:///cases.db``, ``postgresql+psycopg://...``).
+        migrate: Bring the schema to the latest Alembic revision on open.
+        sqlite_synchronous: ``PRAGMA synchronous`` for SQLite; ``NORMAL`` is safe
+            in WAL mode against process crashes (a power loss may lose the last
+            commits), ``FULL`` survives power loss too.
+        busy_timeout_ms: How long an SQLite writer waits for the lock.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrate: bool = True,
+        sqlite_synchronous: str = "NORMAL",
+        busy_timeout_ms: int = 30_000,
+    ) -> None:
+        try:
+            self._engine = sa.create_engine(url, **self._engine_options(url))
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise PersistenceError(f"cannot open {url!r}: {exc}") from exc
+        self.dialect = self._engine.dialect.name
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise PersistenceError(f"unsupported database {self.dialect!r}: use SQLite or PostgreSQL")
+        self._sqlite = self.dialect == "sqlite"
+        if self._sqlite:
+            self._install_sqlite_pragmas(sqlite_synchronous, busy_timeout_ms)
+        self._begin = "BEGIN IMMEDIATE" if self._sqlite else "BEGIN"
+        self._stmts = {name: self._compile(sql) for name, sql in _SQL.items()}
+        self._local = threading.local()
+        self._all_connections: list[Any] = []
+        self._conn_lock = threading.Lock()
+        if migrate:
+            self.migrate()
+
+    @staticmethod
+    def _engine_options(url: str) -> dict[str, Any]:
+        if url.startswith("sqlite"):
+            return {"paramstyle": "named"}
+        return {"pool_pre_ping": True}
+
+    def _install_sqlite_pragmas(self, synchronous: str, busy_ms: int) -> None:
+        sync = synchronous.upper()
+        if sync not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise PersistenceError(f"bad sqlite_synchronous {synchronous!r}")
+
+        @sa_event.listens_for(self._engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Autocommit at the driver: we issue BEGIN IMMEDIATE / COMMIT ourselves,
+            # which pysqlite's implicit transactions would otherwise get in the way of.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+            if self._engine.url.database not in (None, "", ":memory:"):
+                cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute(f"PRAGMA synchronous = {sync}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+    def _compile(self, sql: str) -> _Compiled:
+        compiled = sa.text(sql).compile(dialect=self._engine.dialect)
+        positional = getattr(compiled, "positiontup", None)
+        if self._engine.dialect.paramstyle in ("named", "pyformat"):
+            positional = None
+        return _Compiled(compiled.string, tuple(positional) if positional else None)
+
+    # -- connections ----------------------------------------------------------
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                proxied = self._engine.raw_connection()
+            except SQLAlchemyError as exc:
+                raise PersistenceError(f"cannot connect: {exc}") from exc
+            conn = proxied.driver_connection
+            if not self._sqlite:
+                conn.autocommit = True
+            self._local.conn = conn
+            self._local.proxied = proxied
+            with self._conn_lock:
+                self._all_connections.append(proxied)
+        return conn
+
+    def _run(self, cur: Any, name: str, params: Mapping[str, Any]) -> Any:
+        stmt = self._stmts[name]
+        cur.execute(stmt.sql, stmt.bind(params))
+        return cur
+
+    @contextmanager
+    def _tx(self) -> Iterator[Any]:
+        """One write transaction on this thread's connection (or the open batch)."""
+        batch = getattr(self._local, "batch", None)
+        if batch is not None:
+            yield batch
+            return
+        conn = self._conn()
+        cur = conn.cursor()
+        try:
+            cur.execute(self._begin)
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                cur.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                pass
+            if isinstance(exc, self._driver_errors()):
+                raise PersistenceError(f"database error: {exc}") from exc
+            raise
+        finally:
+            cur.close()
+
+    def _driver_errors(self) -> tuple[type[BaseException], ...]:
+        return (self._engine.dialect.loaded_dbapi.Error,)
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        batch = getattr(self._local, "batch", None)
+        if batch is not None:
+            yield batch
+            return
+        cur = self._conn().cursor()
+        try:
+            yield cur
+        except self._driver_errors() as exc:
+            raise PersistenceError(f"database error: {exc}") from exc
+        finally:
+            cur.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the latest revision (Alembic), idempotently."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+        try:
+            with self._engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "head")
+        except SQLAlchemyError as exc:
+            raise PersistenceError(f"migration failed: {exc}") from exc
+
+    # -- writes ---------------------------------------------------------------
+
+    def _deadline_params(self, case_id: str, ord_: int, d: Deadline, warn: dt.date) -> dict[str, Any]:
+        return {
+            "case_id": case_id, "id": d.id, "ord": ord_, "period": d.period,
+            "status": d.status.value, "due_at": utc_text(d.due_at), "warn_from": warn.isoformat(),
+            "escalated": 0 if d.escalated_at is None else 1,
+            "body": _codec.dumps(_codec.deadline_to_dict(d)),
+        }
+
+    @staticmethod
+    def _event_params(e: Event) -> dict[str, Any]:
+        return {
+            "case_id": e.case_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
+            "at": e.at.isoformat(), "source": e.source, "dest": e.dest,
+            "data": _codec.dumps(e.data), "prev_hash": e.prev_hash, "hash": e.hash,
+        }
+
+    def _case_params(self, case: Case) -> dict[str, Any]:
+        return {
+            "id": case.id, "state": case.state, "level": case.level, "track": case.track,
+            "unit": case.unit, "category": case.category,
+            "workflow_version": case.workflow_version, "version": case.version,
+            "body": _codec.dumps(_codec.case_to_dict(case, deadlines=False)),
+        }
+
+    warn_from: Callable[[Deadline], dt.date] = staticmethod(lambda d: d.due)
+
+    def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
+        with self._tx() as cur:
+            number = self._run(cur, "next_number", {"scope": unit, "year": year}).fetchone()[0]
+            case, event = build(number)
+            params = self._case_params(case)
+            params.update(
+                code=case.code, kind=case.kind.value, workflow=case.workflow,
+                received_at=utc_text(case.received_at),
+            )
+            self._run(cur, "insert_case", params)
+            for i, p in enumerate(case.parties):
+                self._run(cur, "insert_party", {
+                    "case_id": case.id, "ord": i, "name": p.name, "role": p.role.value,
+                    "identifier": p.identifier,
+                })
+            for i, d, _new in changed_deadlines(None, case):
+                self._run(cur, "insert_deadline", self._deadline_params(case.id, i, d, self.warn_from(d)))
+            self._run(cur, "insert_event", self._event_params(event))
+            self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
+        return case
+
+    def commit(self, expected_version: int, case: Case, event: Event, old: Case | None = None) -> None:
+        """Write one transition atomically; see :class:`~mediation.store.base.Store`.
+
+        Raises:
+            ConcurrentUpdateError: the stored version is no longer ``expected_version``.
+            CaseNotFoundError: the case does not exist.
+            PersistenceError: the database failed.
+        """
+        with self._tx() as cur:
+            params = self._case_params(case)
+            params["expected"] = expected_version
+            if self._run(cur, "update_case", params).rowcount != 1:
+                if self._run(cur, "exists", {"id": case.id}).fetchone() is None:
+                    raise CaseNotFoundError(case.id)
+                raise ConcurrentUpdateError(case.id, expected_version)
+            for i, d, new in changed_deadlines(old, case):
+                self._run(
+                    cur, "insert_deadline" if new else "update_deadline",
+                    self._deadline_params(case.id, i, d, self.warn_from(d)),
+                )
+            self._run(cur, "insert_event", self._event_params(event))
+            self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
+
+    def next_number(self, scope: str, year: int) -> int:
+        """Allocate the next number of (scope, year) in its own transaction: gap-free."""
+        with self._tx() as cur:
+            return int(self._run(cur, "next_number", {"scope": scope, "year": year}).fetchone()[0])
+
+    # -- reads ----------------------------------------------------------------
+
+    def load(self, case_id: str) -> Case:
+        with self._read() as cur:
+            rows = self._run(cur, "load", {"id": case_id}).fetchall()
+        if not rows:
+            raise CaseNotFoundError(case_id)
+        body, version, _ = rows[0]
+        deadlines = tuple(
+            _codec.deadline_from_dict(json.loads(r[2])) for r in rows if r[2] is not None
+        )
+        case = _codec.case_from_dict(json.loads(body), deadlines)
+        if case.version != version:
+            raise PersistenceError(f"case {case_id!r}: body and version column disagree")
+        return case
+
+    @staticmethod
+    def _event(row: Sequence[Any]) -> Event:
+        return Event(
+            case_id=row[0], seq=row[1], trigger=row[2], actor=row[3],
+            at=dt.datetime.fromisoformat(row[4]), source=row[5], dest=row[6],
+            data=json.loads(row[7]), prev_hash=row[8], hash=row[9],
+        )
+
+    def events(self, case_id: str) -> list[Event]:
+        with self._read() as cur:
+            rows = self._run(cur, "events", {"case_id": case_id}).fetchall()
+            if not rows and self._run(cur, "exists", {"id": case_id}).fetchone() is None:
+                raise CaseNotFoundError(case_id)
+        return [self._event(r) for r in rows]
+
+    def _select(self, stmt: sa.Select[Any]) -> list[Any]:
+        compiled = stmt.compile(dialect=self._engine.dialect)
+        params: Any = compiled.params
+        positional = getattr(compiled, "positiontup", None)
+        if self._engine.dialect.paramstyle not in ("named", "pyformat") and positional:
+            params = tuple(compiled.params[n] for n in positional)
+        with self._read() as cur:
+            cur.execute(compiled.string, params)
+            return list(cur.fetchall())
+
+    def _cases_by_id(self, ids: Sequence[str]) -> list[Case]:
+        return [self.load(i) for i in ids]
+
+    def find(self, query: CaseQuery) -> list[Case]:
+        c = schema.cases
+        stmt = sa.select(c.c.id)
+        if query.state is not None:
+            stmt = stmt.where(c.c.state == query.state)
+        if query.level is not None:
+            stmt = stmt.where(c.c.level == query.level)
+        if query.unit is not None:
+            stmt = stmt.where(c.c.unit == query.unit)
+        if query.units is not None:
+            stmt = stmt.where(c.c.unit.in_(sorted(query.units)))
+        if query.category is not None:
+            stmt = stmt.where(c.c.category == query.category)
+        if query.kind is not None:
+            stmt = stmt.where(c.c.kind == query.kind)
+        if query.party_id is not None:
+            p = schema.parties
+            stmt = stmt.where(
+                c.c.id.in_(sa.select(p.c.case_id).where(p.c.identifier == query.party_id))
+            )
+        stmt = stmt.order_by(c.c.received_at, c.c.id).limit(query.limit).offset(query.offset)
+        return self._cases_by_id([r[0] for r in self._select(stmt)])
+
+    def due(
+        self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]
+    ) -> list[tuple[str, Deadline]]:
+        d, c = schema.deadlines, schema.cases
+        conditions = [d.c.due_at <= utc_text(query.until)]
+        if query.warn_until is not None:
+            conditions.append(d.c.warn_from <= query.warn_until.isoformat())
+        rows: dict[tuple[str, str], tuple[str, str]] = {}
+        for cond in conditions:
+            stmt = sa.select(d.c.case_id, d.c.id, d.c.due_at, d.c.body).where(
+                d.c.status == DeadlineStatus.running.value, cond
+            )
+            if query.periods is not None:
+                stmt = stmt.where(d.c.period.in_(sorted(query.periods)))
+            if query.unescalated:
+                stmt = stmt.where(d.c.escalated == 0)
+            if query.level is not None or query.units is not None:
+                stmt = stmt.join(c, c.c.id == d.c.case_id)
+                if query.level is not None:
+                    stmt = stmt.where(c.c.level == query.level)
+                if query.units is not None:
+                    stmt = stmt.where(c.c.unit.in_(sorted(query.units)))
+            stmt = stmt.order_by(d.c.due_at, d.c.case_id, d.c.id).limit(query.limit)
+            for case_id, did, due_at, body in self._select(stmt):
+                rows[(case_id, did)] = (due_at, body)
+        ordered = sorted(rows.items(), key=lambda kv: (kv[1][0], kv[0]))[: query.limit]
+        return [(k[0], _codec.deadline_from_dict(json.loads(v[1]))) for k, v in ordered]
+
+    # -- outbox ---------------------------------------------------------------
+
+    def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:
+        with self._read() as cur:
+            rows = self._run(cur, "pending", {"limit": limit}).fetchall()
+        return [(r[0], self._event(r[1:])) for r in rows]
+
+    def mark_delivered(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        o = schema.outbox
+        stmt = sa.update(o).where(o.c.id.in_(list(ids))).values(delivered=1)
+        compiled = stmt.compile(dialect=self._engine.dialect)
+        params: Any = compiled.params
+        positional = getattr(compiled, "positiontup", None)
+        if self._engine.dialect.paramstyle not in ("named", "pyformat") and positional:
+            params = tuple(compiled.params[n] for n in positional)
+        with self._tx() as cur:
+            cur.execute(compiled.string, params)
+
+    # -- batches and lifecycle -----------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run every commit inside the block in one transaction (bulk import, simulation).
+
+        A failure anywhere rolls the whole batch back.
+        """
+        if getattr(self._local, "batch", None) is not None:
+            yield
+            return
+        with self._tx() as cur:
+            self._local.batch = cur
+            try:
+                yield
+            finally:
+                self._local.batch = None
+
+    def close(self) -> None:
+        """Close every connection this store opened and dispose of the pool."""
+        with self._conn_lock:
+            for proxied in self._all_connections:
+                try:
+                    proxied.close()
+                except Exception:  # noqa: BLE001,S110 - closing is best effort
+                    pass
+            self._all_connections.clear()
+        self._local = threading.local()
+        self._engine.dispose()

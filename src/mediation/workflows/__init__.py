@@ -1,0 +1,1 @@
+"""Declarative workflows: state graphs as data, validated when built."""
