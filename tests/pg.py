@@ -60,11 +60,28 @@ def server() -> Iterator[str]:
     def run(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, capture_output=True, env=env, cwd=root)
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8",
-        "--auth=trust", "--no-sync")
     run(
-        str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60",
-        "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-E",
+        "UTF8",
+        "--auth=trust",
+        "--no-sync",
+    )
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         "start",
     )
@@ -78,13 +95,24 @@ def server() -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        run(str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-            "mediation_test")
+        run(
+            str(bindir / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "mediation_test",
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/mediation_test"
     finally:
         subprocess.run(
             [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True, env=env, cwd=root, check=False,
+            capture_output=True,
+            env=env,
+            cwd=root,
+            check=False,
         )
         shutil.rmtree(root, ignore_errors=True)
 

@@ -19,8 +19,8 @@ import attrs
 from mediation._errors import ValidationError
 from mediation.model import Case, Deadline, DeadlineStatus
 from mediation.rules.base import Context
-from mediation.rules.periods import check_extension
 from mediation.rules.calendar import PeriodUnit, end_of_day, working_days_between
+from mediation.rules.periods import check_extension
 
 __all__ = [
     "FIXED_CLOCKS",
@@ -53,7 +53,8 @@ class FixedClock:
 
 FIXED_CLOCKS = {
     "agreement_performance": FixedClock(
-        "agreement_performance", "调解协议履行期限",
+        "agreement_performance",
+        "调解协议履行期限",
         "《人民调解法》第三十一条（人民调解委员会应当对调解协议的履行情况进行监督）",
     ),
 }
@@ -63,9 +64,7 @@ FIXED_CLOCKS = {
 def _replace(case: Case, changed: dict[str, Deadline]) -> Case:
     if not changed:
         return case
-    return attrs.evolve(
-        case, deadlines=tuple(changed.get(d.id, d) for d in case.deadlines)
-    )
+    return attrs.evolve(case, deadlines=tuple(changed.get(d.id, d) for d in case.deadlines))
 
 
 def open_clock(case: Case, ctx: Context, period_id: str, start: dt.date | None = None) -> Case:
@@ -76,8 +75,12 @@ def open_clock(case: Case, ctx: Context, period_id: str, start: dt.date | None =
     start = start or ctx.day
     due, due_at = ctx.policy.due(period_id, start)
     deadline = Deadline(
-        id=f"{period_id}-{ctx.seq}", period=period_id, start=start, due=due.due,
-        due_at=due_at, estimated=due.estimated,
+        id=f"{period_id}-{ctx.seq}",
+        period=period_id,
+        start=start,
+        due=due.due,
+        due_at=due_at,
+        estimated=due.estimated,
     )
     return attrs.evolve(case, deadlines=(*case.deadlines, deadline))
 
@@ -89,7 +92,10 @@ def open_fixed(case: Case, ctx: Context, period_id: str, due: dt.date) -> Case:
     if period_id not in FIXED_CLOCKS:
         raise ValidationError("period", period_id, "not a clock on an agreed date")
     deadline = Deadline(
-        id=f"{period_id}-{ctx.seq}", period=period_id, start=ctx.day, due=due,
+        id=f"{period_id}-{ctx.seq}",
+        period=period_id,
+        start=ctx.day,
+        due=due,
         due_at=end_of_day(due, close_of_business=ctx.policy.close_of_business, tz=ctx.policy.tz),
     )
     return attrs.evolve(case, deadlines=(*case.deadlines, deadline))
@@ -169,8 +175,13 @@ def resume(case: Case, ctx: Context) -> Case:
         paused = d.paused + _paused_amount(ctx.day, d.paused_since, rule.unit, ctx)
         due, due_at = ctx.policy.due(d.period, d.start, paused=paused, extension=d.extension)
         changed[d.id] = attrs.evolve(
-            d, status=DeadlineStatus.running, paused_since=None, paused=paused,
-            due=due.due, due_at=due_at, estimated=d.estimated or due.estimated,
+            d,
+            status=DeadlineStatus.running,
+            paused_since=None,
+            paused=paused,
+            due=due.due,
+            due_at=due_at,
+            estimated=d.estimated or due.estimated,
         )
     return _replace(case, changed)
 
@@ -194,7 +205,10 @@ def extend(case: Case, ctx: Context, deadline_id: str, length: int, approver: st
     extension = d.extension + length
     due, due_at = ctx.policy.due(d.period, d.start, paused=d.paused, extension=extension)
     new = attrs.evolve(
-        d, extension=extension, due=max(due.due, d.due), due_at=max(due_at, d.due_at),
+        d,
+        extension=extension,
+        due=max(due.due, d.due),
+        due_at=max(due_at, d.due_at),
         estimated=d.estimated or due.estimated,
     )
     return _replace(case, {d.id: new})

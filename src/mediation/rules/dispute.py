@@ -7,7 +7,6 @@ Each function is pure: ``(case, context) -> Decision`` for a guard,
 
 from __future__ import annotations
 
-
 import attrs
 
 from mediation._errors import ValidationError
@@ -89,12 +88,14 @@ def triage_guard(case: Case, ctx: Context) -> Decision:
 
 def on_triage(case: Case, ctx: Context) -> Case:
     """Set track, level, and (if given) the receiving unit and risk."""
-    changes: dict[str, object] = {"track": ctx.data["track"], "level": ctx.data["level"]}
-    if ctx.data.get("unit") is not None:
-        changes["unit"] = ctx.data["unit"]
-    if ctx.data.get("risk") is not None:
-        changes["risk"] = Risk(ctx.data["risk"])
-    return attrs.evolve(case, **changes)
+    unit, risk = ctx.data.get("unit"), ctx.data.get("risk")
+    return attrs.evolve(
+        case,
+        track=str(ctx.data["track"]),
+        level=str(ctx.data["level"]),
+        unit=case.unit if unit is None else str(unit),
+        risk=case.risk if risk is None else Risk(risk),
+    )
 
 
 # -- acceptance ---------------------------------------------------------------

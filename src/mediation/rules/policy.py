@@ -121,8 +121,13 @@ class Policy:
             return hit
         rule = self.period(period_id)
         due = compute_due(
-            start, rule.length, rule.unit, calendar=self.calendar, paused=paused,
-            extension=extension, roll=self.roll,
+            start,
+            rule.length,
+            rule.unit,
+            calendar=self.calendar,
+            paused=paused,
+            extension=extension,
+            roll=self.roll,
         )
         result = (due, end_of_day(due.due, close_of_business=self.close_of_business, tz=self.tz))
         if len(self._cache) > 100_000:

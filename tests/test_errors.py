@@ -1,0 +1,155 @@
+"""Bad input: each failure is a typed MediationError naming the field; nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+import mediation
+from mediation import Engine, MediationError, Party, ValidationError
+
+from .helpers import CLERK, MEDIATOR, at, intake, parties, to_state
+
+
+def _count(engine: Engine) -> int:
+    return len(engine.find(limit=10_000))
+
+
+BAD_INTAKES: list[tuple[str, Callable[[], dict[str, object]], str]] = [
+    (
+        "invalid ID checksum",
+        lambda: {"parties": [Party.person("张三", id_number="332522196503120015"), *parties()[2:]]},
+        "id_number",
+    ),
+    ("no respondent", lambda: {"parties": parties()[:2]}, "parties"),
+    ("unknown category", lambda: {"category": "alien_abduction"}, "category"),
+    ("unknown channel", lambda: {"channel": "pigeon"}, "channel"),
+    ("naive datetime", lambda: {"at": dt.datetime(2026, 3, 2, 9)}, "at"),
+    ("empty summary", lambda: {"summary": "  "}, "summary"),
+    ("unknown unit", lambda: {"unit": "nowhere"}, "unit"),
+    ("float amount", lambda: {"amount": 12.5}, "amount"),
+    (
+        "duplicate ID",
+        lambda: {
+            "parties": [
+                *parties(),
+                parties()[0].__class__.person(
+                    "张三丰", id_number="332522196503120014", role="third_party"
+                ),
+            ]
+        },
+        "parties",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "change", "field"), BAD_INTAKES, ids=[b[0] for b in BAD_INTAKES])
+def test_bad_intake_is_refused_naming_the_field(
+    engine: Engine, what: str, change: Callable[[], dict[str, object]], field: str
+) -> None:
+    """Each bad intake raises ValidationError with the field; no case is written."""
+    before = _count(engine)
+    with pytest.raises(ValidationError) as err:
+        intake(engine, **change())
+    assert err.value.field == field, err.value
+    assert field in str(err.value)
+    assert _count(engine) == before
+
+
+def test_bad_party_inputs_fail_before_the_engine() -> None:
+    """Party construction already refuses a bad checksum, naming id_number."""
+    with pytest.raises(ValidationError, match="id_number"):
+        Party.person("张三", id_number="332522196503120015")
+
+
+def test_unknown_trigger_is_named(engine: Engine) -> None:
+    """An unknown trigger raises a TransitionError that names it and lists the known ones."""
+    case = intake(engine)
+    with pytest.raises(mediation.TransitionNotAllowedError) as err:
+        engine.fire(case.id, "teleport", actor=CLERK, at=at("2026-03-02"))
+    assert err.value.trigger == "teleport"
+    assert "triage" in str(err.value)
+    assert engine.get(case.id).version == 1
+
+
+def test_naive_fire_time_is_refused(engine: Engine) -> None:
+    """fire(at=naive) raises ValidationError(field='at') and writes nothing."""
+    case = intake(engine)
+    with pytest.raises(ValidationError) as err:
+        engine.fire(
+            case.id,
+            "triage",
+            actor=CLERK,
+            at=dt.datetime(2026, 3, 2, 10),
+            track="people",
+            level="village",
+        )
+    assert err.value.field == "at"
+    assert engine.get(case.id).version == 1
+
+
+def test_unknown_track_and_level_are_named(engine: Engine) -> None:
+    """Triage with an unknown track or level names that field."""
+    case = intake(engine)
+    for data, field in (
+        ({"track": "magic", "level": "village"}, "track"),
+        ({"track": "people", "level": "galaxy"}, "level"),
+    ):
+        with pytest.raises(ValidationError) as err:
+            engine.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02"), **data)
+        assert err.value.field == field
+
+
+def test_only_mediation_errors_escape_the_public_api(engine: Engine) -> None:
+    """A tour of failures through the public API: every exception is a MediationError."""
+    case = to_state(engine, intake(engine).id, "mediating")
+    attempts: list[Callable[[], object]] = [
+        lambda: engine.get("missing"),
+        lambda: engine.history("missing"),
+        lambda: engine.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-04")),
+        lambda: engine.fire(
+            case.id, "agree", actor=MEDIATOR, at=at("2026-03-04"), agreement="not a mapping"
+        ),
+        lambda: engine.fire(
+            case.id,
+            "agree",
+            actor=MEDIATOR,
+            at=at("2026-03-04"),
+            agreement={"form": "sung", "terms": ["x"]},
+        ),
+        lambda: engine.fire(
+            case.id,
+            "agree",
+            actor=MEDIATOR,
+            at=at("2026-03-04"),
+            agreement={"terms": ["x"], "performance_deadline": "soon"},
+        ),
+        lambda: engine.fire(
+            case.id, "suspend", actor=MEDIATOR, at=at("2026-03-04"), reason=object()
+        ),
+        lambda: engine.fire(
+            case.id, "suspend", actor=MEDIATOR, at=at("2026-03-04"), reason=float("nan")
+        ),
+        lambda: engine.fire(
+            case.id, "suspend", actor=CLERK, at=at("2026-03-04"), reason="appraisal"
+        ),
+        lambda: engine.intake(
+            kind="lawsuit",
+            channel="walk_in",
+            category="neighbor",
+            parties=parties(),
+            summary="x",
+            unit="qt-dm-dmc",
+        ),
+        lambda: engine.migrate_case(case.id, to_version=99, actor=CLERK),
+        lambda: engine.find(within="nowhere"),
+        lambda: engine.definition("nonexistent"),
+        lambda: Engine.from_url("sqlite:////nonexistent-dir/x/y.db"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(MediationError):
+            attempt()
+    assert engine.get(case.id).version == 4
+    assert engine.verify(case.id).ok

@@ -1,0 +1,104 @@
+"""The domain values: parties validate their IDs, times must be aware, enums carry labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from mediation import (
+    CaseKind,
+    DeadlineStatus,
+    Party,
+    PartyKind,
+    PartyRole,
+    Place,
+    ValidationError,
+)
+from mediation.model import Case, Channel, aware
+
+
+def test_person_with_valid_resident_id_is_accepted() -> None:
+    """A resident ID with a correct GB 11643 check digit is kept, normalised."""
+    p = Party.person("张三", id_number="11010519491231002x", role="applicant")
+    assert p.id_number == "11010519491231002X"
+    assert p.kind is PartyKind.person
+    assert p.role is PartyRole.applicant
+
+
+@pytest.mark.parametrize(
+    "bad", ["110105194912310021", "11010519491231002", "abc", "110105194913310028"]
+)
+def test_person_with_invalid_resident_id_is_refused(bad: str) -> None:
+    """A wrong checksum, length or date is refused, naming the id_number field."""
+    with pytest.raises(ValidationError) as err:
+        Party.person("张三", id_number=bad)
+    assert err.value.field == "id_number"
+
+
+def test_organisation_validates_credit_code() -> None:
+    """A unified social credit code is checked with GB 32100."""
+    org = Party.organisation("某物业公司", org_code="91331121MA2E1X2Y3K")
+    assert org.identifier == "91331121MA2E1X2Y3K"
+    with pytest.raises(ValidationError) as err:
+        Party.organisation("某物业公司", org_code="91331121MA2E1X2Y3A")
+    assert err.value.field == "org_code"
+
+
+def test_party_role_and_agent_are_checked() -> None:
+    """An unknown role is refused; an agent must say whom it represents."""
+    with pytest.raises(ValidationError) as err:
+        Party.person("张三", role="judge")
+    assert err.value.field == "role"
+    with pytest.raises(ValidationError) as err:
+        Party.person("律师甲", role="agent")
+    assert err.value.field == "agent_of"
+    assert Party.person("律师甲", role="agent", agent_of="张三").agent_of == "张三"
+
+
+def test_naive_datetime_is_refused() -> None:
+    """Only timezone-aware datetimes are accepted."""
+    with pytest.raises(ValidationError) as err:
+        aware(dt.datetime(2026, 1, 1, 9), "at")
+    assert err.value.field == "at"
+
+
+def test_enums_have_chinese_labels() -> None:
+    """Every enum member displays in Chinese and stores a lower-case value."""
+    for enum_type in (CaseKind, PartyRole, PartyKind, DeadlineStatus, Channel):
+        for member in enum_type:
+            assert member.value == member.value.lower()
+            assert member.label
+            assert member.label != member.value
+    assert PartyRole.respondent.label == "被申请人"
+
+
+def test_place_code_is_twelve_digits() -> None:
+    """A statistical division code has 12 digits."""
+    assert Place("青田县", "331121000000").code == "331121000000"
+    with pytest.raises(ValidationError):
+        Place("青田县", "3311")
+
+
+def test_amount_is_decimal_never_float() -> None:
+    """Amounts are Decimals; floats and negatives are refused."""
+    base = {
+        "id": "x",
+        "code": "c",
+        "kind": CaseKind.dispute,
+        "workflow": "dispute",
+        "workflow_version": 1,
+        "state": "received",
+        "category": "neighbor",
+        "summary": "s",
+        "channel": Channel.walk_in,
+        "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+        "unit": "u",
+        "parties": (),
+    }
+    assert Case(amount="3000.50", **base).amount == Decimal("3000.50")
+    with pytest.raises(ValidationError):
+        Case(amount=3000.5, **base)
+    with pytest.raises(ValidationError):
+        Case(amount="-1", **base)

@@ -1,0 +1,171 @@
+"""Workflow definitions are validated when built; the dispute graph is complete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mediation import DefinitionError
+from mediation._machine import mermaid
+from mediation.model import CaseKind, LabeledEnum
+from mediation.rules.base import ALLOW
+from mediation.workflows.definition import Transition, WorkflowDefinition
+from mediation.workflows.dispute import DISPUTE, DisputeState, DisputeTrigger
+
+
+class S(LabeledEnum):
+    a = "a", "甲"
+    b = "b", "乙"
+    c = "c", "丙"
+
+
+class T(LabeledEnum):
+    go = "go", "去"
+    back = "back", "回"
+
+
+class Other(LabeledEnum):
+    x = "x", "外"
+
+
+def _guard(case: Any, ctx: Any) -> Any:
+    return ALLOW
+
+
+def build(transitions: tuple[Transition, ...], **kw: Any) -> WorkflowDefinition:
+    args: dict[str, Any] = {
+        "name": "t",
+        "version": 1,
+        "kind": CaseKind.dispute,
+        "states": S,
+        "triggers": T,
+        "initial": S.a,
+        "finals": frozenset({S.c}),
+        "closed": frozenset({S.c}),
+        "transitions": transitions,
+    }
+    args.update(kw)
+    return WorkflowDefinition(**args)
+
+
+GOOD = (
+    Transition(T.go, S.a, S.b),
+    Transition(T.back, S.b, S.a),
+    Transition(T.go, S.b, S.c),
+)
+
+
+def test_a_well_formed_definition_builds() -> None:
+    """The reference graph passes validation."""
+    assert build(GOOD).initial is S.a
+
+
+BAD: list[tuple[str, Callable[[], WorkflowDefinition], str]] = [
+    ("unknown destination", lambda: build((*GOOD, Transition(T.go, S.a, Other.x))), "not a state"),
+    (
+        "unreachable state",
+        lambda: build((Transition(T.go, S.a, S.c), Transition(T.back, S.a, S.a))),
+        "unreachable",
+    ),
+    (
+        "exit from a final state",
+        lambda: build((*GOOD, Transition(T.back, S.c, S.a))),
+        "final state",
+    ),
+    ("duplicate unguarded", lambda: build((*GOOD, Transition(T.go, S.a, S.c))), "duplicates"),
+    (
+        "string guard",
+        lambda: build((*GOOD[:2], Transition(T.go, S.b, S.c, guards="_guard"))),
+        "callables",
+    ),
+    (
+        "string effect",
+        lambda: build((*GOOD[:2], Transition(T.go, S.b, S.c, effects=["x"]))),
+        "callables",
+    ),
+    ("unknown initial", lambda: build(GOOD, initial=Other.x), "initial"),
+    (
+        "unused trigger",
+        lambda: build((Transition(T.go, S.a, S.b), Transition(T.go, S.b, S.c))),
+        "never used",
+    ),
+    ("states not an enum", lambda: build(GOOD, states=str), "StrEnum"),
+    ("final not closed", lambda: build(GOOD, closed=frozenset()), "closed"),
+]
+
+
+@pytest.mark.parametrize(("what", "make", "message"), BAD, ids=[b[0] for b in BAD])
+def test_malformed_definitions_fail_when_built(
+    what: str, make: Callable[[], WorkflowDefinition], message: str
+) -> None:
+    """Each malformation raises DefinitionError at build time, naming the fault."""
+    with pytest.raises(DefinitionError, match=message):
+        make()
+
+
+def test_guarded_alternatives_may_share_a_trigger_and_source() -> None:
+    """Two transitions on one (trigger, source) are fine when guarded."""
+    build((*GOOD, Transition(T.go, S.a, S.c, guards=_guard)))
+
+
+def test_dispute_workflow_validates_and_covers_the_graph() -> None:
+    """The built-in dispute graph has every state of the issue and validates."""
+    DISPUTE.validate()
+    names = {s.value for s in DisputeState}
+    assert {
+        "received",
+        "triaged",
+        "accepted",
+        "not_accepted",
+        "transferred_out",
+        "mediating",
+        "suspended",
+        "agreed",
+        "performing",
+        "performed",
+        "not_performed",
+        "callback",
+        "closed",
+        "archived",
+        "failed",
+        "withdrawn",
+    } <= names
+    edges = {
+        (s.value, t.trigger.value, t.dest.value) for t in DISPUTE.transitions for s in t.source
+    }
+    for edge in [
+        ("received", "triage", "triaged"),
+        ("triaged", "accept", "accepted"),
+        ("triaged", "refuse", "not_accepted"),
+        ("triaged", "transfer_out", "transferred_out"),
+        ("accepted", "start_mediation", "mediating"),
+        ("mediating", "suspend", "suspended"),
+        ("suspended", "resume", "mediating"),
+        ("mediating", "agree", "agreed"),
+        ("agreed", "begin_performance", "performing"),
+        ("performing", "confirm_performed", "performed"),
+        ("performing", "report_not_performed", "not_performed"),
+        ("performed", "start_callback", "callback"),
+        ("callback", "close", "closed"),
+        ("closed", "archive", "archived"),
+        ("mediating", "terminate", "failed"),
+        ("failed", "close", "closed"),
+        ("callback", "reopen", "mediating"),
+        ("mediating", "withdraw", "withdrawn"),
+    ]:
+        assert edge in edges, edge
+    for member in (*DisputeState, *DisputeTrigger):
+        assert member.label != member.value
+
+
+def test_mermaid_diagram_lists_every_state_and_transition_with_labels() -> None:
+    """The Mermaid diagram is drawn from the definition, with Chinese labels."""
+    text = mermaid(DISPUTE)
+    assert text.startswith("---")
+    assert "stateDiagram-v2" in text
+    for s in DisputeState:
+        assert f'state "{s.value} {s.label}" as {s.value}' in text
+    assert "received --> triaged: triage 分流" in text
+    assert "[*] --> received" in text
