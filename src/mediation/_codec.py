@@ -100,13 +100,28 @@ def dumps(value: Any) -> str:
 
 
 def event_hash(
-    case_id: str, seq: int, trigger: str, actor: str, at: str, source: str, dest: str,
-    data: Mapping[str, Any], prev_hash: str,
+    case_id: str,
+    seq: int,
+    trigger: str,
+    actor: str,
+    at: str,
+    source: str,
+    dest: str,
+    data: Mapping[str, Any],
+    prev_hash: str,
 ) -> str:
     """sha256 over the canonical event and the previous hash (hex)."""
     body = _dumps(
-        {"actor": actor, "at": at, "case": case_id, "data": data, "dest": dest, "seq": seq,
-         "source": source, "trigger": trigger}
+        {
+            "actor": actor,
+            "at": at,
+            "case": case_id,
+            "data": data,
+            "dest": dest,
+            "seq": seq,
+            "source": source,
+            "trigger": trigger,
+        }
     )
     return hashlib.sha256((body + prev_hash).encode()).hexdigest()
 
@@ -114,8 +129,15 @@ def event_hash(
 def recompute_hash(event: Event) -> str:
     """The hash ``event`` should carry, from its own fields."""
     return event_hash(
-        event.case_id, event.seq, event.trigger, event.actor, event.at.isoformat(),
-        event.source, event.dest, event.data, event.prev_hash,
+        event.case_id,
+        event.seq,
+        event.trigger,
+        event.actor,
+        event.at.isoformat(),
+        event.source,
+        event.dest,
+        event.data,
+        event.prev_hash,
     )
 
 
@@ -133,10 +155,16 @@ def _date(value: str | None) -> dt.date | None:
 def deadline_to_dict(d: Deadline) -> dict[str, Any]:
     """Canonical dict of a deadline."""
     return {
-        "id": d.id, "period": d.period, "start": d.start.isoformat(), "due": d.due.isoformat(),
-        "due_at": d.due_at.isoformat(), "status": d.status.value, "paused": d.paused,
+        "id": d.id,
+        "period": d.period,
+        "start": d.start.isoformat(),
+        "due": d.due.isoformat(),
+        "due_at": d.due_at.isoformat(),
+        "status": d.status.value,
+        "paused": d.paused,
         "paused_since": None if d.paused_since is None else d.paused_since.isoformat(),
-        "extension": d.extension, "estimated": d.estimated,
+        "extension": d.extension,
+        "estimated": d.estimated,
         "closed_at": None if d.closed_at is None else d.closed_at.isoformat(),
         "escalated_at": None if d.escalated_at is None else d.escalated_at.isoformat(),
     }
@@ -145,11 +173,17 @@ def deadline_to_dict(d: Deadline) -> dict[str, Any]:
 def deadline_from_dict(d: Mapping[str, Any]) -> Deadline:
     """Inverse of :func:`deadline_to_dict`."""
     return Deadline(
-        id=d["id"], period=d["period"], start=dt.date.fromisoformat(d["start"]),
-        due=dt.date.fromisoformat(d["due"]), due_at=dt.datetime.fromisoformat(d["due_at"]),
-        status=DeadlineStatus(d["status"]), paused=d["paused"],
-        paused_since=_date(d["paused_since"]), extension=d["extension"],
-        estimated=d["estimated"], closed_at=_dt(d["closed_at"]),
+        id=d["id"],
+        period=d["period"],
+        start=dt.date.fromisoformat(d["start"]),
+        due=dt.date.fromisoformat(d["due"]),
+        due_at=dt.datetime.fromisoformat(d["due_at"]),
+        status=DeadlineStatus(d["status"]),
+        paused=d["paused"],
+        paused_since=_date(d["paused_since"]),
+        extension=d["extension"],
+        estimated=d["estimated"],
+        closed_at=_dt(d["closed_at"]),
         escalated_at=_dt(d["escalated_at"]),
     )
 
@@ -163,9 +197,14 @@ def case_to_dict(case: Case, *, deadlines: bool = True) -> dict[str, Any]:
 
 def _party(p: Mapping[str, Any]) -> Party:
     return Party(
-        kind=PartyKind(p["kind"]), name=p["name"], role=PartyRole(p["role"]),
-        id_number=p.get("id_number"), org_code=p.get("org_code"), phone=p.get("phone"),
-        address=p.get("address"), agent_of=p.get("agent_of"),
+        kind=PartyKind(p["kind"]),
+        name=p["name"],
+        role=PartyRole(p["role"]),
+        id_number=p.get("id_number"),
+        org_code=p.get("org_code"),
+        phone=p.get("phone"),
+        address=p.get("address"),
+        agent_of=p.get("agent_of"),
     )
 
 
@@ -173,10 +212,14 @@ def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
     if a is None:
         return None
     return Agreement(
-        form=AgreementForm(a["form"]), reached_at=dt.datetime.fromisoformat(a["reached_at"]),
-        facts=a["facts"], disputed_matters=a["disputed_matters"],
-        responsibilities=a["responsibilities"], terms=tuple(a["terms"]),
-        performance_manner=a["performance_manner"], performance_place=a["performance_place"],
+        form=AgreementForm(a["form"]),
+        reached_at=dt.datetime.fromisoformat(a["reached_at"]),
+        facts=a["facts"],
+        disputed_matters=a["disputed_matters"],
+        responsibilities=a["responsibilities"],
+        terms=tuple(a["terms"]),
+        performance_manner=a["performance_manner"],
+        performance_place=a["performance_place"],
         performance_deadline=_date(a["performance_deadline"]),
         signatures=tuple(
             Signature(s["signer"], s["capacity"], dt.datetime.fromisoformat(s["signed_at"]))
@@ -189,27 +232,43 @@ def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
 def case_from_dict(c: Mapping[str, Any], deadlines: tuple[Deadline, ...] | None = None) -> Case:
     """Inverse of :func:`case_to_dict`; ``deadlines`` replaces the dict's own if given."""
     return Case(
-        id=c["id"], code=c["code"], kind=CaseKind(c["kind"]), workflow=c["workflow"],
-        workflow_version=c["workflow_version"], state=c["state"], category=c["category"],
-        summary=c["summary"], channel=Channel(c["channel"]),
-        received_at=dt.datetime.fromisoformat(c["received_at"]), unit=c["unit"],
-        parties=tuple(_party(p) for p in c["parties"]), claims=tuple(c["claims"]),
+        id=c["id"],
+        code=c["code"],
+        kind=CaseKind(c["kind"]),
+        workflow=c["workflow"],
+        workflow_version=c["workflow_version"],
+        state=c["state"],
+        category=c["category"],
+        summary=c["summary"],
+        channel=Channel(c["channel"]),
+        received_at=dt.datetime.fromisoformat(c["received_at"]),
+        unit=c["unit"],
+        parties=tuple(_party(p) for p in c["parties"]),
+        claims=tuple(c["claims"]),
         amount=None if c["amount"] is None else Decimal(c["amount"]),
         location=tuple(Place(p["name"], p.get("code")) for p in c["location"]),
-        level=c["level"], track=c["track"], assignees=tuple(c["assignees"]),
-        risk=Risk(c["risk"]), flags=frozenset(c["flags"]),
-        deadlines=deadlines if deadlines is not None else tuple(
-            deadline_from_dict(d) for d in c["deadlines"]
-        ),
+        level=c["level"],
+        track=c["track"],
+        assignees=tuple(c["assignees"]),
+        risk=Risk(c["risk"]),
+        flags=frozenset(c["flags"]),
+        deadlines=deadlines
+        if deadlines is not None
+        else tuple(deadline_from_dict(d) for d in c["deadlines"]),
         agreement=_agreement(c["agreement"]),
         visits=tuple(
             Visit(
-                at=dt.datetime.fromisoformat(v["at"]), visitor=v["visitor"], party=v["party"],
-                performance=v["performance"], satisfaction=v["satisfaction"],
+                at=dt.datetime.fromisoformat(v["at"]),
+                visitor=v["visitor"],
+                party=v["party"],
+                performance=v["performance"],
+                satisfaction=v["satisfaction"],
                 recurrence=v["recurrence"],
             )
             for v in c["visits"]
         ),
-        outcome=c["outcome"], links=tuple(c["links"]), version=c["version"],
+        outcome=c["outcome"],
+        links=tuple(c["links"]),
+        version=c["version"],
         head=c["head"],
     )

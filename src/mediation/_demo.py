@@ -37,12 +37,27 @@ def policy() -> Policy:
 def parties() -> list[Party]:
     """Two applicants and one respondent, neighbours in 东门村."""
     return [
-        Party.person("张三", id_number="332522196503120014", role="applicant",
-                     phone="13800000001", address="青田县东门镇东门村12号"),
-        Party.person("李梅", id_number="332522197008250027", role="applicant",
-                     phone="13800000002", address="青田县东门镇东门村12号"),
-        Party.person("王五", id_number="332522195811040038", role="respondent",
-                     phone="13800000003", address="青田县东门镇东门村14号"),
+        Party.person(
+            "张三",
+            id_number="332522196503120014",
+            role="applicant",
+            phone="13800000001",
+            address="青田县东门镇东门村12号",
+        ),
+        Party.person(
+            "李梅",
+            id_number="332522197008250027",
+            role="applicant",
+            phone="13800000002",
+            address="青田县东门镇东门村12号",
+        ),
+        Party.person(
+            "王五",
+            id_number="332522195811040038",
+            role="respondent",
+            phone="13800000003",
+            address="青田县东门镇东门村14号",
+        ),
     ]
 
 
@@ -72,34 +87,70 @@ def agreement(performance_deadline: str = "2026-03-20") -> dict[str, object]:
 def run(engine: Engine) -> Case:
     """Take the demo case from intake to closure on ``engine``; return the closed case."""
     case = engine.intake(
-        kind="dispute", channel="walk_in", category="neighbor", parties=parties(),
+        kind="dispute",
+        channel="walk_in",
+        category="neighbor",
+        parties=parties(),
         summary="邻居王五加装雨棚排水至申请人院内致墙体受潮，申请人请求拆除并赔偿维修费。",
-        claims=["拆除或改造雨棚排水", "赔偿墙体维修费3000元"], amount="3000",
+        claims=["拆除或改造雨棚排水", "赔偿墙体维修费3000元"],
+        amount="3000",
         location=[Place("青田县", "331121000000"), Place("东门镇"), Place("东门村")],
-        unit="qt-dm-dmc", actor=CLERK, at=at("2026-03-02", 9, 10),
+        unit="qt-dm-dmc",
+        actor=CLERK,
+        at=at("2026-03-02", 9, 10),
     )
     cid = case.id
-    engine.fire(cid, "triage", actor=CLERK, at=at("2026-03-02", 9, 40), track="people",
-                level="village")
+    engine.fire(
+        cid, "triage", actor=CLERK, at=at("2026-03-02", 9, 40), track="people", level="village"
+    )
     engine.fire(cid, "accept", actor=CLERK, at=at("2026-03-02", 10, 0))
-    engine.fire(cid, "start_mediation", actor=MEDIATOR, at=at("2026-03-04", 14, 0),
-                mediators=[MEDIATOR.id])
+    engine.fire(
+        cid, "start_mediation", actor=MEDIATOR, at=at("2026-03-04", 14, 0), mediators=[MEDIATOR.id]
+    )
     engine.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 16, 0), agreement=agreement())
     signed = at("2026-03-06", 16, 30)
     for name in ("张三", "李梅", "王五"):
-        engine.fire(cid, "sign", actor=MEDIATOR, at=signed, signer=name, capacity="party",
-                    signed_at=signed)
-    engine.fire(cid, "sign", actor=MEDIATOR, at=signed, signer="陈调解", capacity="mediator",
-                signed_at=signed)
-    engine.fire(cid, "sign", actor=MEDIATOR, at=at("2026-03-06", 17, 0),
-                signer="东门村人民调解委员会", capacity="committee",
-                signed_at=at("2026-03-06", 17, 0))
+        engine.fire(
+            cid, "sign", actor=MEDIATOR, at=signed, signer=name, capacity="party", signed_at=signed
+        )
+    engine.fire(
+        cid,
+        "sign",
+        actor=MEDIATOR,
+        at=signed,
+        signer="陈调解",
+        capacity="mediator",
+        signed_at=signed,
+    )
+    engine.fire(
+        cid,
+        "sign",
+        actor=MEDIATOR,
+        at=at("2026-03-06", 17, 0),
+        signer="东门村人民调解委员会",
+        capacity="committee",
+        signed_at=at("2026-03-06", 17, 0),
+    )
     engine.fire(cid, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
-    engine.fire(cid, "confirm_performed", actor=MEDIATOR, at=at("2026-03-18", 15, 0),
-                note="雨棚已改造，维修费已付清")
+    engine.fire(
+        cid,
+        "confirm_performed",
+        actor=MEDIATOR,
+        at=at("2026-03-18", 15, 0),
+        note="雨棚已改造，维修费已付清",
+    )
     engine.fire(cid, "start_callback", actor=MEDIATOR, at=at("2026-03-30"))
-    engine.fire(cid, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 10, 0),
-                visitor="陈调解", party="张三", performance="已全部履行", satisfaction="满意",
-                recurrence="无")
-    return engine.fire(cid, "close", actor=DIRECTOR, at=at("2026-03-31", 11, 0),
-                       note="协议已履行，回访满意")
+    engine.fire(
+        cid,
+        "record_callback",
+        actor=MEDIATOR,
+        at=at("2026-03-30", 10, 0),
+        visitor="陈调解",
+        party="张三",
+        performance="已全部履行",
+        satisfaction="满意",
+        recurrence="无",
+    )
+    return engine.fire(
+        cid, "close", actor=DIRECTOR, at=at("2026-03-31", 11, 0), note="协议已履行，回访满意"
+    )

@@ -16,7 +16,7 @@ transition from the state becomes :class:`TransitionNotAllowedError`; any
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from transitions import EventData, Machine, MachineError
@@ -43,7 +43,7 @@ class _Token:
 
 def _condition(guard: Guard) -> Callable[[EventData], bool]:
     def check(event: EventData) -> bool:
-        token: _Token = event.model
+        token = cast(_Token, event.model)
         decision = guard(token.case, token.ctx)
         if decision.allowed:
             return True
@@ -56,7 +56,7 @@ def _condition(guard: Guard) -> Callable[[EventData], bool]:
 
 def _apply(effects: tuple[Effect, ...]) -> Callable[[EventData], None]:
     def run(event: EventData) -> None:
-        token: _Token = event.model
+        token = cast(_Token, event.model)
         case = token.case
         for effect in effects:
             case = effect(case, token.ctx)
@@ -68,7 +68,7 @@ def _apply(effects: tuple[Effect, ...]) -> Callable[[EventData], None]:
 class CompiledWorkflow:
     """A definition bound to its one shared ``transitions`` Machine."""
 
-    __slots__ = ("definition", "machine", "_events")
+    __slots__ = ("_events", "definition", "machine")
 
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -109,7 +109,8 @@ class CompiledWorkflow:
         if event is None:
             known = ", ".join(t.value for t in self.definition.triggers)
             raise TransitionNotAllowedError(
-                case.state, trigger,
+                case.state,
+                trigger,
                 f"trigger: unknown trigger {trigger!r} for workflow "
                 f"{self.definition.name!r} v{self.definition.version} (known: {known})",
             )
@@ -118,7 +119,8 @@ class CompiledWorkflow:
             done = event.trigger(token)
         except MachineError as exc:
             raise TransitionNotAllowedError(
-                case.state, trigger,
+                case.state,
+                trigger,
                 f"trigger {trigger!r} ({self.definition.label(trigger)}) is not allowed in "
                 f"state {case.state!r} ({self.definition.label(case.state)})",
             ) from exc
@@ -135,7 +137,8 @@ class CompiledWorkflow:
         if event is None:
             return Decision(False, "unknown trigger", "", trigger)
         candidates = [
-            t for t in self.definition.by_trigger(trigger)
+            t
+            for t in self.definition.by_trigger(trigger)
             if any(s.value == case.state for s in t.source)
         ]
         if not candidates:
@@ -178,17 +181,22 @@ def mermaid(definition: WorkflowDefinition) -> str:
     ]
     drawing = _Drawing()
     GraphMachine(
-        model=drawing, states=[s.value for s in definition.states], transitions=spec,
-        initial=definition.initial.value, auto_transitions=False, graph_engine="mermaid",
-        model_override=True, title=f"{definition.name} v{definition.version}",
+        model=drawing,
+        states=[s.value for s in definition.states],
+        transitions=spec,
+        initial=definition.initial.value,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        model_override=True,
+        title=f"{definition.name} v{definition.version}",
     )
     source: str = drawing.get_graph().source  # type: ignore[attr-defined]
     lines = []
     for line in source.splitlines():
         stripped = line.strip()
-        if stripped.startswith("Class ") or stripped.startswith("classDef "):
+        if stripped.startswith(("Class ", "classDef ")):
             continue  # the active-state colouring is noise in a definition diagram
-        if stripped.startswith("state \""):
+        if stripped.startswith('state "'):
             value = stripped.split(" as ")[-1]
             line = f'  state "{value} {definition.label(value)}" as {value}'
         elif "-->" in stripped and ": " in stripped:

@@ -45,9 +45,11 @@ def demo(
             table.add_column(col)
         for e in history:
             table.add_row(
-                str(e.seq), e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+                str(e.seq),
+                e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
                 "受理登记" if e.trigger == "intake" else definition.label(e.trigger),
-                definition.label(e.dest), e.actor,
+                definition.label(e.dest),
+                e.actor,
             )
         console.print(table)
         clocks = Table(title="期限 (clocks)")
@@ -55,8 +57,9 @@ def demo(
             clocks.add_column(col)
         for d in case.deadlines:
             rule = engine.policy.clock_rule(d.period)
-            clocks.add_row(rule.name_zh, d.start.isoformat(), d.due.isoformat(), d.status.label,
-                           rule.basis)
+            clocks.add_row(
+                rule.name_zh, d.start.isoformat(), d.due.isoformat(), d.status.label, rule.basis
+            )
         console.print(clocks)
         report = engine.verify(case.id)
         console.print(
@@ -97,8 +100,12 @@ def overdue(
             table.add_column(col)
         for item in engine.due(at=when, warnings=warnings, limit=limit):
             case = engine.get(item.case_id)
-            table.add_row(case.code, engine.policy.clock_rule(item.deadline.period).name_zh,
-                          item.deadline.due.isoformat(), item.warning.label)
+            table.add_row(
+                case.code,
+                engine.policy.clock_rule(item.deadline.period).name_zh,
+                item.deadline.due.isoformat(),
+                item.warning.label,
+            )
         console.print(table)
 
 

@@ -153,7 +153,7 @@ class Engine:
         self._subscribers: list[Callable[[Event], None]] = []
         self._deliver_lock = threading.Lock()
         warnings = self.policy.warnings
-        store.warn_from = lambda d: warnings.yellow_from(d.start, d.due)  # type: ignore[attr-defined]
+        store.warn_from = lambda d: warnings.yellow_from(d.start, d.due)
 
     # -- construction ---------------------------------------------------------
 
@@ -203,7 +203,8 @@ class Engine:
         compiled = self._compiled.get((case.workflow, case.workflow_version))
         if compiled is None:
             raise TransitionNotAllowedError(
-                case.state, "*",
+                case.state,
+                "*",
                 f"workflow {case.workflow!r} v{case.workflow_version} is not registered",
             )
         return compiled
@@ -284,8 +285,12 @@ class Engine:
             raise ValidationError("risk", risk, f"one of {', '.join(Risk)}") from None
         parties = list(parties)
         check_intake(
-            kind=kind_value, channel=str(channel), category=category, parties=parties,
-            summary=summary, categories=self.policy.categories,
+            kind=kind_value,
+            channel=str(channel),
+            category=category,
+            parties=parties,
+            summary=summary,
+            categories=self.policy.categories,
         )
         org = self.policy.org
         prefix = org.get(unit).code_prefix if org is not None else "调"
@@ -296,20 +301,34 @@ class Engine:
             raise AuthorizationError(actor.id, INTAKE, decision.reason)
         year = at.astimezone(self.policy.tz).year
         new_id = case_id or uuid.uuid4().hex
-        base = dict(
-            id=new_id, kind=kind_value, workflow=definition.name,
-            workflow_version=definition.version, state=definition.initial.value,
-            category=category, summary=summary.strip(), channel=Channel(channel), received_at=at,
-            unit=unit, parties=tuple(parties), claims=tuple(claims), amount=amount,
-            location=tuple(location), risk=risk_value, flags=frozenset(flags),
-        )
-        Case(code="", **base)  # converters validate amount etc. before a number is allocated
+        channel_value = Channel(channel)
+
+        def make(code: str) -> Case:
+            return Case(
+                id=new_id,
+                code=code,
+                kind=kind_value,
+                workflow=definition.name,
+                workflow_version=definition.version,
+                state=definition.initial.value,
+                category=category,
+                summary=summary.strip(),
+                channel=channel_value,
+                received_at=at,
+                unit=unit,
+                parties=tuple(parties),
+                claims=tuple(claims),
+                amount=amount,
+                location=tuple(location),
+                risk=risk_value,
+                flags=frozenset(flags),
+            )
+
+        make("")  # converters validate amount etc. before a number is allocated
 
         def build(number: int) -> tuple[Case, Event]:
-            initial = Case(code=case_code(prefix, year, number), **base)
-            snapshot = _codec.case_to_dict(initial)
-            case, event = self._intake_step(compiled, initial, snapshot, actor.id, at)
-            return case, event
+            initial = make(case_code(prefix, year, number))
+            return self._intake_step(compiled, initial, _codec.case_to_dict(initial), actor.id, at)
 
         case = self._store.create(unit, year, build)
         self._after_commit()
@@ -322,8 +341,12 @@ class Engine:
         raise ValidationError("kind", kind.value, "no workflow registered for this kind of case")
 
     def _intake_step(
-        self, compiled: CompiledWorkflow, initial: Case, snapshot: Mapping[str, Any],
-        actor_id: str, at: dt.datetime,
+        self,
+        compiled: CompiledWorkflow,
+        initial: Case,
+        snapshot: Mapping[str, Any],
+        actor_id: str,
+        at: dt.datetime,
     ) -> tuple[Case, Event]:
         ctx = Context(at=at, actor=Actor(actor_id, frozenset()), data={}, policy=self.policy, seq=1)
         case = initial
@@ -339,7 +362,12 @@ class Engine:
     # -- firing ---------------------------------------------------------------
 
     def fire(
-        self, case_id: str, trigger: str, *, actor: Actor, at: dt.datetime | None = None,
+        self,
+        case_id: str,
+        trigger: str,
+        *,
+        actor: Actor,
+        at: dt.datetime | None = None,
         **data: Any,
     ) -> Case:
         """Fire ``trigger`` on a case and write the result atomically.
@@ -375,7 +403,8 @@ class Engine:
             for key in data:
                 if key not in allowed_params:
                     raise ValidationError(
-                        key, data[key],
+                        key,
+                        data[key],
                         f"trigger {trigger!r} accepts only: {', '.join(sorted(allowed_params))}",
                     )
         norm = _codec.normalize(data) if data else {}
@@ -385,8 +414,13 @@ class Engine:
         return new[0]
 
     def _step(
-        self, compiled: CompiledWorkflow, case: Case, trigger: str, actor_id: str,
-        at: dt.datetime, data: Mapping[str, Any],
+        self,
+        compiled: CompiledWorkflow,
+        case: Case,
+        trigger: str,
+        actor_id: str,
+        at: dt.datetime,
+        data: Mapping[str, Any],
     ) -> tuple[Case, Event]:
         seq = case.version + 1
         ctx = Context(at, Actor(actor_id, frozenset()), data, self.policy, seq)
@@ -395,8 +429,9 @@ class Engine:
         digest = _codec.event_hash(
             case.id, seq, trigger, actor_id, at_text, case.state, moved.state, data, case.head
         )
-        event = Event(case.id, seq, trigger, actor_id, at, case.state, moved.state, data,
-                      case.head, digest)
+        event = Event(
+            case.id, seq, trigger, actor_id, at, case.state, moved.state, data, case.head, digest
+        )
         return attrs.evolve(moved, version=seq, head=digest), event
 
     @contextmanager
@@ -433,7 +468,9 @@ class Engine:
         case = self._store.load(case_id)
         target = self._compiled.get((case.workflow, to_version))
         if target is None:
-            raise ValidationError("to_version", to_version, "no such workflow version is registered")
+            raise ValidationError(
+                "to_version", to_version, "no such workflow version is registered"
+            )
         decision = self._authorize(actor, case, MIGRATE, {"admin"})
         if not decision.allowed:
             raise AuthorizationError(actor.id, MIGRATE, decision.reason)
@@ -444,7 +481,11 @@ class Engine:
         return new
 
     def _migrate_step(
-        self, case: Case, target: CompiledWorkflow, actor_id: str, at: dt.datetime,
+        self,
+        case: Case,
+        target: CompiledWorkflow,
+        actor_id: str,
+        at: dt.datetime,
         data: Mapping[str, Any],
     ) -> tuple[Case, Event]:
         try:
@@ -457,8 +498,9 @@ class Engine:
         digest = _codec.event_hash(
             case.id, seq, MIGRATE, actor_id, at.isoformat(), case.state, case.state, data, case.head
         )
-        event = Event(case.id, seq, MIGRATE, actor_id, at, case.state, case.state, data,
-                      case.head, digest)
+        event = Event(
+            case.id, seq, MIGRATE, actor_id, at, case.state, case.state, data, case.head, digest
+        )
         new = attrs.evolve(case, workflow_version=int(data["to"]), version=seq, head=digest)
         return new, event
 
@@ -495,9 +537,15 @@ class Engine:
             units = frozenset(u.id for u in org if org.within(u.id, within))
         return self._store.find(
             CaseQuery(
-                state=state, level=level, unit=unit, units=units, category=category,
-                party_id=party_id, kind=None if kind is None else CaseKind(kind).value,
-                limit=limit, offset=offset,
+                state=state,
+                level=level,
+                unit=unit,
+                units=units,
+                category=category,
+                party_id=party_id,
+                kind=None if kind is None else CaseKind(kind).value,
+                limit=limit,
+                offset=offset,
             )
         )
 
@@ -564,14 +612,22 @@ class Engine:
                 raise ValidationError("within", within, "needs an org tree in the policy")
             units = frozenset(u.id for u in org if org.within(u.id, within))
         query = DueQuery(
-            until=at, warn_until=today if warnings else None,
-            periods=None if periods is None else frozenset(periods), level=level, units=units,
-            unescalated=unescalated, limit=limit,
+            until=at,
+            warn_until=today if warnings else None,
+            periods=None if periods is None else frozenset(periods),
+            level=level,
+            units=units,
+            unescalated=unescalated,
+            limit=limit,
         )
         policy = self.policy.warnings
         rows = self._store.due(query, lambda d: policy.yellow_from(d.start, d.due))
         return [
-            DueItem(cid, d, policy.level(d.start, d.due, today) if at <= d.due_at else WarningLevel.overdue)
+            DueItem(
+                cid,
+                d,
+                policy.level(d.start, d.due, today) if at <= d.due_at else WarningLevel.overdue,
+            )
             for cid, d in rows
         ]
 
@@ -614,7 +670,9 @@ class Engine:
         case = self._store.load(case_id)
         if case.version != len(events) or case.head != prev:
             return VerifyReport(
-                False, len(events), len(events) + 1,
+                False,
+                len(events),
+                len(events) + 1,
                 f"the case is at version {case.version} but the log has {len(events)} events",
             )
         try:
@@ -623,7 +681,8 @@ class Engine:
             return VerifyReport(False, len(events), None, f"replay failed: {exc}")
         if replayed != case:
             diff = [
-                a.name for a in attrs.fields(Case)
+                a.name
+                for a in attrs.fields(Case)
                 if getattr(replayed, a.name) != getattr(case, a.name)
             ]
             return VerifyReport(
@@ -672,7 +731,9 @@ class Engine:
                         for handler in list(self._subscribers):
                             handler(event)
                     except Exception:
-                        log.exception("subscriber failed on %s #%d; will retry", event.case_id, event.seq)
+                        log.exception(
+                            "subscriber failed on %s #%d; will retry", event.case_id, event.seq
+                        )
                         self._store.mark_delivered(done)
                         return delivered + len(done)
                     done.append(oid)
@@ -685,7 +746,16 @@ class Engine:
 def _probe_case(unit: str, kind: CaseKind) -> Case:
     """A stand-in case for authorising an intake (scope is decided by the unit)."""
     return Case(
-        id="", code="", kind=kind, workflow="", workflow_version=0, state="", category="",
-        summary="", channel=Channel.walk_in, received_at=dt.datetime(2000, 1, 1, tzinfo=CHINA_TZ),
-        unit=unit, parties=(),
+        id="",
+        code="",
+        kind=kind,
+        workflow="",
+        workflow_version=0,
+        state="",
+        category="",
+        summary="",
+        channel=Channel.walk_in,
+        received_at=dt.datetime(2000, 1, 1, tzinfo=CHINA_TZ),
+        unit=unit,
+        parties=(),
     )

@@ -160,6 +160,14 @@ def aware(value: dt.datetime, field: str) -> dt.datetime:
     return value
 
 
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(v) for v in value)
+
+
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{4,19}$")
 _DIVISION_CODE = re.compile(r"^[0-9]{12}$")
 
@@ -228,8 +236,13 @@ class Party:
                     "id_number", id_number, f"not a valid resident ID (GB 11643): {exc}"
                 ) from exc
         return cls._build(
-            PartyKind.person, name, role, id_number=number, phone=phone,
-            address=address, agent_of=agent_of,
+            PartyKind.person,
+            name,
+            role,
+            id_number=number,
+            phone=phone,
+            address=address,
+            agent_of=agent_of,
         )
 
     @classmethod
@@ -253,7 +266,9 @@ class Party:
                 code = uscc.validate(org_code)
             except _StdnumError as exc:
                 raise ValidationError(
-                    "org_code", org_code, f"not a valid unified social credit code (GB 32100): {exc}"
+                    "org_code",
+                    org_code,
+                    f"not a valid unified social credit code (GB 32100): {exc}",
                 ) from exc
         return cls._build(
             PartyKind.organisation, name, role, org_code=code, phone=phone, address=address
@@ -409,7 +424,7 @@ class Actor:
     """
 
     id: str
-    roles: frozenset[str] = attrs.field(converter=frozenset)
+    roles: frozenset[str] = attrs.field(converter=_strings)
     unit: str | None = None
     name: str = ""
 
@@ -417,10 +432,6 @@ class Actor:
     def system(cls) -> Actor:
         """The engine itself (scanners, migrations)."""
         return cls(id="system", roles=frozenset({Role.admin.value}), name="系统")
-
-
-def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(value)
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal | None:
@@ -465,7 +476,7 @@ class Case:
     track: str | None = None
     assignees: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     risk: Risk = Risk.low
-    flags: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
     deadlines: tuple[Deadline, ...] = attrs.field(default=(), converter=_tuple)
     agreement: Agreement | None = None
     visits: tuple[Visit, ...] = attrs.field(default=(), converter=_tuple)

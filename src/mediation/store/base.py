@@ -87,9 +87,9 @@ class Store(Protocol):
         """Cases matching ``query``, by received time."""
         ...
 
-    def due(self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]) -> list[
-        tuple[str, Deadline]
-    ]:
+    def due(
+        self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]
+    ) -> list[tuple[str, Deadline]]:
         """Open running clocks matching ``query``, earliest due first, as (case id, deadline)."""
         ...
 
@@ -252,14 +252,24 @@ class MemoryStore:
         """Hold the lock for the batch; on error, restore what the batch changed."""
         with self._lock:
             snapshot = (
-                dict(self._cases), {k: list(v) for k, v in self._events.items()},
-                dict(self._outbox), self._outbox_seq, dict(self._counters), list(self._order),
+                dict(self._cases),
+                {k: list(v) for k, v in self._events.items()},
+                dict(self._outbox),
+                self._outbox_seq,
+                dict(self._counters),
+                list(self._order),
             )
             try:
                 yield
             except BaseException:
-                (self._cases, self._events, self._outbox, self._outbox_seq, self._counters,
-                 self._order) = snapshot
+                (
+                    self._cases,
+                    self._events,
+                    self._outbox,
+                    self._outbox_seq,
+                    self._counters,
+                    self._order,
+                ) = snapshot
                 raise
 
     def close(self) -> None:

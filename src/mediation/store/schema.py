@@ -97,13 +97,17 @@ events = Table(
 outbox = Table(
     "outbox",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("case_id", String(64), nullable=False),
     Column("seq", Integer, nullable=False),
     Column("delivered", Integer, nullable=False, server_default=text("0")),
     Index(
-        "ix_outbox_pending", "id",
-        sqlite_where=text("delivered = 0"), postgresql_where=text("delivered = 0"),
+        "ix_outbox_pending",
+        "id",
+        sqlite_where=text("delivered = 0"),
+        postgresql_where=text("delivered = 0"),
     ),
 )
 

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,9 @@ class SqlStore:
             raise PersistenceError(f"cannot open {url!r}: {exc}") from exc
         self.dialect = self._engine.dialect.name
         if self.dialect not in ("sqlite", "postgresql"):
-            raise PersistenceError(f"unsupported database {self.dialect!r}: use SQLite or PostgreSQL")
+            raise PersistenceError(
+                f"unsupported database {self.dialect!r}: use SQLite or PostgreSQL"
+            )
         self._sqlite = self.dialect == "sqlite"
         if self._sqlite:
             self._install_sqlite_pragmas(sqlite_synchronous, busy_timeout_ms)
@@ -186,6 +188,8 @@ class SqlStore:
             except SQLAlchemyError as exc:
                 raise PersistenceError(f"cannot connect: {exc}") from exc
             conn = proxied.driver_connection
+            if conn is None:
+                raise PersistenceError("the pool returned a closed connection")
             if not self._sqlite:
                 conn.autocommit = True
             self._local.conn = conn
@@ -213,10 +217,8 @@ class SqlStore:
             yield cur
             cur.execute("COMMIT")
         except BaseException as exc:
-            try:
+            with suppress(Exception):
                 cur.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001 - the original error is the one to report
-                pass
             if isinstance(exc, self._driver_errors()):
                 raise PersistenceError(f"database error: {exc}") from exc
             raise
@@ -258,10 +260,17 @@ class SqlStore:
 
     # -- writes ---------------------------------------------------------------
 
-    def _deadline_params(self, case_id: str, ord_: int, d: Deadline, warn: dt.date) -> dict[str, Any]:
+    def _deadline_params(
+        self, case_id: str, ord_: int, d: Deadline, warn: dt.date
+    ) -> dict[str, Any]:
         return {
-            "case_id": case_id, "id": d.id, "ord": ord_, "period": d.period,
-            "status": d.status.value, "due_at": utc_text(d.due_at), "warn_from": warn.isoformat(),
+            "case_id": case_id,
+            "id": d.id,
+            "ord": ord_,
+            "period": d.period,
+            "status": d.status.value,
+            "due_at": utc_text(d.due_at),
+            "warn_from": warn.isoformat(),
             "escalated": 0 if d.escalated_at is None else 1,
             "body": _codec.dumps(_codec.deadline_to_dict(d)),
         }
@@ -269,16 +278,28 @@ class SqlStore:
     @staticmethod
     def _event_params(e: Event) -> dict[str, Any]:
         return {
-            "case_id": e.case_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
-            "at": e.at.isoformat(), "source": e.source, "dest": e.dest,
-            "data": _codec.dumps(e.data), "prev_hash": e.prev_hash, "hash": e.hash,
+            "case_id": e.case_id,
+            "seq": e.seq,
+            "trigger": e.trigger,
+            "actor": e.actor,
+            "at": e.at.isoformat(),
+            "source": e.source,
+            "dest": e.dest,
+            "data": _codec.dumps(e.data),
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
         }
 
     def _case_params(self, case: Case) -> dict[str, Any]:
         return {
-            "id": case.id, "state": case.state, "level": case.level, "track": case.track,
-            "unit": case.unit, "category": case.category,
-            "workflow_version": case.workflow_version, "version": case.version,
+            "id": case.id,
+            "state": case.state,
+            "level": case.level,
+            "track": case.track,
+            "unit": case.unit,
+            "category": case.category,
+            "workflow_version": case.workflow_version,
+            "version": case.version,
             "body": _codec.dumps(_codec.case_to_dict(case, deadlines=False)),
         }
 
@@ -290,22 +311,35 @@ class SqlStore:
             case, event = build(number)
             params = self._case_params(case)
             params.update(
-                code=case.code, kind=case.kind.value, workflow=case.workflow,
+                code=case.code,
+                kind=case.kind.value,
+                workflow=case.workflow,
                 received_at=utc_text(case.received_at),
             )
             self._run(cur, "insert_case", params)
             for i, p in enumerate(case.parties):
-                self._run(cur, "insert_party", {
-                    "case_id": case.id, "ord": i, "name": p.name, "role": p.role.value,
-                    "identifier": p.identifier,
-                })
+                self._run(
+                    cur,
+                    "insert_party",
+                    {
+                        "case_id": case.id,
+                        "ord": i,
+                        "name": p.name,
+                        "role": p.role.value,
+                        "identifier": p.identifier,
+                    },
+                )
             for i, d, _new in changed_deadlines(None, case):
-                self._run(cur, "insert_deadline", self._deadline_params(case.id, i, d, self.warn_from(d)))
+                self._run(
+                    cur, "insert_deadline", self._deadline_params(case.id, i, d, self.warn_from(d))
+                )
             self._run(cur, "insert_event", self._event_params(event))
             self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
         return case
 
-    def commit(self, expected_version: int, case: Case, event: Event, old: Case | None = None) -> None:
+    def commit(
+        self, expected_version: int, case: Case, event: Event, old: Case | None = None
+    ) -> None:
         """Write one transition atomically; see :class:`~mediation.store.base.Store`.
 
         Raises:
@@ -322,7 +356,8 @@ class SqlStore:
                 raise ConcurrentUpdateError(case.id, expected_version)
             for i, d, new in changed_deadlines(old, case):
                 self._run(
-                    cur, "insert_deadline" if new else "update_deadline",
+                    cur,
+                    "insert_deadline" if new else "update_deadline",
                     self._deadline_params(case.id, i, d, self.warn_from(d)),
                 )
             self._run(cur, "insert_event", self._event_params(event))
@@ -352,9 +387,16 @@ class SqlStore:
     @staticmethod
     def _event(row: Sequence[Any]) -> Event:
         return Event(
-            case_id=row[0], seq=row[1], trigger=row[2], actor=row[3],
-            at=dt.datetime.fromisoformat(row[4]), source=row[5], dest=row[6],
-            data=json.loads(row[7]), prev_hash=row[8], hash=row[9],
+            case_id=row[0],
+            seq=row[1],
+            trigger=row[2],
+            actor=row[3],
+            at=dt.datetime.fromisoformat(row[4]),
+            source=row[5],
+            dest=row[6],
+            data=json.loads(row[7]),
+            prev_hash=row[8],
+            hash=row[9],
         )
 
     def events(self, case_id: str) -> list[Event]:
@@ -364,14 +406,21 @@ class SqlStore:
                 raise CaseNotFoundError(case_id)
         return [self._event(r) for r in rows]
 
-    def _select(self, stmt: sa.Select[Any]) -> list[Any]:
-        compiled = stmt.compile(dialect=self._engine.dialect)
+    def _core(self, stmt: sa.ClauseElement) -> tuple[str, Any]:
+        """Compile a Core statement for this dialect: SQL text and its parameters."""
+        compiled = stmt.compile(
+            dialect=self._engine.dialect, compile_kwargs={"render_postcompile": True}
+        )
         params: Any = compiled.params
         positional = getattr(compiled, "positiontup", None)
         if self._engine.dialect.paramstyle not in ("named", "pyformat") and positional:
             params = tuple(compiled.params[n] for n in positional)
+        return compiled.string, params
+
+    def _select(self, stmt: sa.Select[Any]) -> list[Any]:
+        sql, params = self._core(stmt)
         with self._read() as cur:
-            cur.execute(compiled.string, params)
+            cur.execute(sql, params)
             return list(cur.fetchall())
 
     def _cases_by_id(self, ids: Sequence[str]) -> list[Case]:
@@ -439,14 +488,9 @@ class SqlStore:
         if not ids:
             return
         o = schema.outbox
-        stmt = sa.update(o).where(o.c.id.in_(list(ids))).values(delivered=1)
-        compiled = stmt.compile(dialect=self._engine.dialect)
-        params: Any = compiled.params
-        positional = getattr(compiled, "positiontup", None)
-        if self._engine.dialect.paramstyle not in ("named", "pyformat") and positional:
-            params = tuple(compiled.params[n] for n in positional)
+        sql, params = self._core(sa.update(o).where(o.c.id.in_(list(ids))).values(delivered=1))
         with self._tx() as cur:
-            cur.execute(compiled.string, params)
+            cur.execute(sql, params)
 
     # -- batches and lifecycle -----------------------------------------------
 
@@ -470,10 +514,8 @@ class SqlStore:
         """Close every connection this store opened and dispose of the pool."""
         with self._conn_lock:
             for proxied in self._all_connections:
-                try:
+                with suppress(Exception):
                     proxied.close()
-                except Exception:  # noqa: BLE001,S110 - closing is best effort
-                    pass
             self._all_connections.clear()
         self._local = threading.local()
         self._engine.dispose()

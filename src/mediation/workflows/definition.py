@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
@@ -22,10 +23,15 @@ from mediation.rules.base import Effect, Guard
 __all__ = ["Transition", "WorkflowDefinition"]
 
 
-def _tuple(value: Iterable[object]) -> tuple[object, ...]:
-    if isinstance(value, (str, bytes)) or callable(value):
+def _tuple(value: Any) -> tuple[Any, ...]:
+    """Accept one item or an iterable of them (a string counts as one item)."""
+    if isinstance(value, (str, bytes)) or callable(value) or not isinstance(value, Iterable):
         return (value,)
     return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(v) for v in value)
 
 
 @attrs.frozen(slots=True)
@@ -47,8 +53,8 @@ class Transition:
     dest: StrEnum
     guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
     effects: tuple[Effect, ...] = attrs.field(default=(), converter=_tuple)
-    roles: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    params: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    params: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
 
 
 @attrs.frozen(slots=True)
@@ -115,12 +121,16 @@ class WorkflowDefinition:
         for i, t in enumerate(self.transitions):
             label = f"{where}: transition #{i} ({t.trigger!s})"
             if not isinstance(t.trigger, self.triggers):
-                raise DefinitionError(f"{label}: trigger {t.trigger!r} is not one of {self.triggers.__name__}")
+                raise DefinitionError(
+                    f"{label}: trigger {t.trigger!r} is not one of {self.triggers.__name__}"
+                )
             if not t.source:
                 raise DefinitionError(f"{label}: no source state")
             for s in (*t.source, t.dest):
                 if not isinstance(s, self.states):
-                    raise DefinitionError(f"{label}: {s!r} is not a state of {self.states.__name__}")
+                    raise DefinitionError(
+                        f"{label}: {s!r} is not a state of {self.states.__name__}"
+                    )
             for fn in (*t.guards, *t.effects):
                 if isinstance(fn, str) or not callable(fn):
                     raise DefinitionError(
@@ -165,7 +175,9 @@ class WorkflowDefinition:
         try:
             return self.states(value)
         except ValueError:
-            raise DefinitionError(f"workflow {self.name!r} v{self.version} has no state {value!r}") from None
+            raise DefinitionError(
+                f"workflow {self.name!r} v{self.version} has no state {value!r}"
+            ) from None
 
     def is_closed(self, state: str) -> bool:
         """Whether a case in ``state`` counts as closed."""

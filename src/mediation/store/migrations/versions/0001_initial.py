@@ -85,7 +85,9 @@ def upgrade() -> None:
     op.create_table(
         "outbox",
         sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+            "id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            primary_key=True,
             autoincrement=True,
         ),
         sa.Column("case_id", sa.String(64), nullable=False),
@@ -93,8 +95,11 @@ def upgrade() -> None:
         sa.Column("delivered", sa.Integer, nullable=False, server_default=sa.text("0")),
     )
     op.create_index(
-        "ix_outbox_pending", "outbox", ["id"],
-        sqlite_where=sa.text("delivered = 0"), postgresql_where=sa.text("delivered = 0"),
+        "ix_outbox_pending",
+        "outbox",
+        ["id"],
+        sqlite_where=sa.text("delivered = 0"),
+        postgresql_where=sa.text("delivered = 0"),
     )
 
     op.create_table(
