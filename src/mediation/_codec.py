@@ -39,11 +39,17 @@ from mediation.model import (
 )
 
 __all__ = [
+    "STATIC_FIELDS",
+    "case_dynamic",
     "case_from_dict",
+    "case_from_parts",
+    "case_static",
     "case_to_dict",
     "dumps",
     "event_hash",
     "normalize",
+    "static_from_dict",
+    "static_key",
 ]
 
 _dumps = json.JSONEncoder(
@@ -110,20 +116,16 @@ def event_hash(
     data: Mapping[str, Any],
     prev_hash: str,
 ) -> str:
-    """sha256 over the canonical event and the previous hash (hex)."""
-    body = _dumps(
-        {
-            "actor": actor,
-            "at": at,
-            "case": case_id,
-            "data": data,
-            "dest": dest,
-            "seq": seq,
-            "source": source,
-            "trigger": trigger,
-        }
-    )
-    return hashlib.sha256((body + prev_hash).encode()).hexdigest()
+    """sha256 (hex) over the event's fields and the previous event's hash.
+
+    Each field is framed by its length (``<len>:<text>``), so no choice of
+    field values can make two different events hash alike; ``data`` enters as
+    its canonical JSON (sorted keys, no whitespace, UTF-8).
+    """
+    body = _dumps(data) if data else "{}"
+    parts = (case_id, str(seq), trigger, actor, at, source, dest, body, prev_hash)
+    framed = "".join(f"{len(p)}:{p}" for p in parts)
+    return hashlib.sha256(framed.encode()).hexdigest()
 
 
 def recompute_hash(event: Event) -> str:
@@ -188,11 +190,112 @@ def deadline_from_dict(d: Mapping[str, Any]) -> Deadline:
     )
 
 
+STATIC_FIELDS = (
+    "id",
+    "code",
+    "kind",
+    "workflow",
+    "category",
+    "summary",
+    "channel",
+    "received_at",
+    "parties",
+    "claims",
+    "amount",
+    "location",
+)
+"""Fields set at intake that no transition of the built-in workflows changes."""
+
+
+def case_static(case: Case) -> dict[str, Any]:
+    """Canonical dict of the fields fixed at intake (written once by the SQL store)."""
+    return {name: normalize(getattr(case, name), name) for name in STATIC_FIELDS}
+
+
+def static_key(case: Case) -> tuple[Any, ...]:
+    """The static fields themselves, to tell cheaply whether a step changed any."""
+    return tuple(getattr(case, name) for name in STATIC_FIELDS)
+
+
+def case_dynamic(case: Case) -> dict[str, Any]:
+    """Canonical dict of the fields transitions change (not the deadlines: they are rows)."""
+    return {
+        "workflow_version": case.workflow_version,
+        "state": case.state,
+        "unit": case.unit,
+        "level": case.level,
+        "track": case.track,
+        "assignees": list(case.assignees),
+        "risk": case.risk.value,
+        "flags": sorted(case.flags),
+        "agreement": None if case.agreement is None else normalize(case.agreement, "agreement"),
+        "visits": [normalize(v, "visits") for v in case.visits],
+        "outcome": case.outcome,
+        "links": list(case.links),
+        "version": case.version,
+        "head": case.head,
+    }
+
+
 def case_to_dict(case: Case, *, deadlines: bool = True) -> dict[str, Any]:
     """Canonical dict of a case (optionally without its deadlines, stored as rows)."""
-    out: dict[str, Any] = normalize(attrs.evolve(case, deadlines=()), "case")
+    out = case_static(case)
+    out.update(case_dynamic(case))
     out["deadlines"] = [deadline_to_dict(d) for d in case.deadlines] if deadlines else []
     return out
+
+
+def static_from_dict(c: Mapping[str, Any]) -> dict[str, Any]:
+    """Decode the static part into ready field values (cacheable: all immutable)."""
+    return {
+        "id": c["id"],
+        "code": c["code"],
+        "kind": CaseKind(c["kind"]),
+        "workflow": c["workflow"],
+        "category": c["category"],
+        "summary": c["summary"],
+        "channel": Channel(c["channel"]),
+        "received_at": dt.datetime.fromisoformat(c["received_at"]),
+        "parties": tuple(_party(p) for p in c["parties"]),
+        "claims": tuple(c["claims"]),
+        "amount": None if c["amount"] is None else Decimal(c["amount"]),
+        "location": tuple(Place(p["name"], p.get("code")) for p in c["location"]),
+    }
+
+
+def case_from_parts(
+    static: Mapping[str, Any], c: Mapping[str, Any], deadlines: tuple[Deadline, ...]
+) -> Case:
+    """Build a case from decoded static fields, the dynamic dict and the deadline rows."""
+    return Case(
+        **static,
+        workflow_version=c["workflow_version"],
+        state=c["state"],
+        unit=c["unit"],
+        level=c["level"],
+        track=c["track"],
+        assignees=tuple(c["assignees"]),
+        risk=Risk(c["risk"]),
+        flags=frozenset(c["flags"]),
+        deadlines=deadlines,
+        agreement=_agreement(c["agreement"]),
+        visits=tuple(_visit(v) for v in c["visits"]),
+        outcome=c["outcome"],
+        links=tuple(c["links"]),
+        version=c["version"],
+        head=c["head"],
+    )
+
+
+def _visit(v: Mapping[str, Any]) -> Visit:
+    return Visit(
+        at=dt.datetime.fromisoformat(v["at"]),
+        visitor=v["visitor"],
+        party=v["party"],
+        performance=v["performance"],
+        satisfaction=v["satisfaction"],
+        recurrence=v["recurrence"],
+    )
 
 
 def _party(p: Mapping[str, Any]) -> Party:
@@ -231,44 +334,6 @@ def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
 
 def case_from_dict(c: Mapping[str, Any], deadlines: tuple[Deadline, ...] | None = None) -> Case:
     """Inverse of :func:`case_to_dict`; ``deadlines`` replaces the dict's own if given."""
-    return Case(
-        id=c["id"],
-        code=c["code"],
-        kind=CaseKind(c["kind"]),
-        workflow=c["workflow"],
-        workflow_version=c["workflow_version"],
-        state=c["state"],
-        category=c["category"],
-        summary=c["summary"],
-        channel=Channel(c["channel"]),
-        received_at=dt.datetime.fromisoformat(c["received_at"]),
-        unit=c["unit"],
-        parties=tuple(_party(p) for p in c["parties"]),
-        claims=tuple(c["claims"]),
-        amount=None if c["amount"] is None else Decimal(c["amount"]),
-        location=tuple(Place(p["name"], p.get("code")) for p in c["location"]),
-        level=c["level"],
-        track=c["track"],
-        assignees=tuple(c["assignees"]),
-        risk=Risk(c["risk"]),
-        flags=frozenset(c["flags"]),
-        deadlines=deadlines
-        if deadlines is not None
-        else tuple(deadline_from_dict(d) for d in c["deadlines"]),
-        agreement=_agreement(c["agreement"]),
-        visits=tuple(
-            Visit(
-                at=dt.datetime.fromisoformat(v["at"]),
-                visitor=v["visitor"],
-                party=v["party"],
-                performance=v["performance"],
-                satisfaction=v["satisfaction"],
-                recurrence=v["recurrence"],
-            )
-            for v in c["visits"]
-        ),
-        outcome=c["outcome"],
-        links=tuple(c["links"]),
-        version=c["version"],
-        head=c["head"],
-    )
+    if deadlines is None:
+        deadlines = tuple(deadline_from_dict(d) for d in c["deadlines"])
+    return case_from_parts(static_from_dict(c), c, deadlines)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-import attrs
 from transitions import EventData, Machine, MachineError
 
 from mediation._errors import RuleRejectedError, TransitionNotAllowedError
@@ -68,7 +67,7 @@ def _apply(effects: tuple[Effect, ...]) -> Callable[[EventData], None]:
 class CompiledWorkflow:
     """A definition bound to its one shared ``transitions`` Machine."""
 
-    __slots__ = ("_events", "definition", "machine")
+    __slots__ = ("_events", "definition", "machine", "params", "roles")
 
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -94,11 +93,18 @@ class CompiledWorkflow:
             model_override=True,
         )
         self._events = dict(self.machine.events)
+        self.roles: dict[str, frozenset[str]] = {}
+        self.params: dict[str, frozenset[str]] = {}
+        for trig in definition.triggers:
+            ts = definition.by_trigger(trig.value)
+            self.roles[trig.value] = frozenset().union(*(t.roles for t in ts))
+            self.params[trig.value] = frozenset().union(*(t.params for t in ts))
 
-    def fire(self, case: Case, trigger: str, ctx: Context) -> Case:
-        """Fire ``trigger`` on ``case``; return the new case (state and effects applied).
+    def fire(self, case: Case, trigger: str, ctx: Context) -> tuple[Case, str]:
+        """Fire ``trigger`` on ``case``: return the case with the effects applied, and the new state.
 
-        The version is not bumped here; the engine does that when it writes.
+        The case's ``state`` and ``version`` are not changed here; the engine
+        sets them, with the audit head, when it writes.
 
         Raises:
             TransitionNotAllowedError: unknown trigger or no transition from the state.
@@ -127,9 +133,7 @@ class CompiledWorkflow:
         if not done:
             refusal = token.refusal or Decision(False, "no transition allowed", "", trigger)
             raise RuleRejectedError(refusal.rule or trigger, refusal.reason, refusal.basis)
-        if token.state == case.state and token.case is case:
-            return case
-        return attrs.evolve(token.case, state=token.state)
+        return token.case, token.state
 
     def check(self, case: Case, trigger: str, ctx: Context) -> Decision:
         """Whether ``trigger`` could fire now, without changing anything."""

@@ -45,6 +45,7 @@ from mediation.model import (
     Place,
     Risk,
     aware,
+    replace,
 )
 from mediation.rules.authz import Authorizer, RolePolicy
 from mediation.rules.base import Context, Decision
@@ -393,13 +394,12 @@ class Engine:
         at = self._at(at)
         case = self._store.load(case_id)
         compiled = self._workflow(case)
-        transitions = compiled.definition.by_trigger(trigger)
-        if transitions:
-            roles = set().union(*(t.roles for t in transitions))
+        roles = compiled.roles.get(trigger)
+        if roles is not None:
             decision = self._authorize(actor, case, trigger, roles)
             if not decision.allowed:
                 raise AuthorizationError(actor.id, trigger, decision.reason)
-            allowed_params = set().union(*(t.params for t in transitions))
+            allowed_params = compiled.params[trigger]
             for key in data:
                 if key not in allowed_params:
                     raise ValidationError(
@@ -424,15 +424,15 @@ class Engine:
     ) -> tuple[Case, Event]:
         seq = case.version + 1
         ctx = Context(at, Actor(actor_id, frozenset()), data, self.policy, seq)
-        moved = compiled.fire(case, trigger, ctx)
+        moved, dest = compiled.fire(case, trigger, ctx)
         at_text = at.isoformat()
         digest = _codec.event_hash(
-            case.id, seq, trigger, actor_id, at_text, case.state, moved.state, data, case.head
+            case.id, seq, trigger, actor_id, at_text, case.state, dest, data, case.head
         )
         event = Event(
-            case.id, seq, trigger, actor_id, at, case.state, moved.state, data, case.head, digest
+            case.id, seq, trigger, actor_id, at, case.state, dest, data, case.head, digest
         )
-        return attrs.evolve(moved, version=seq, head=digest), event
+        return replace(moved, state=dest, version=seq, head=digest), event
 
     @contextmanager
     def batch(self) -> Iterator[None]:

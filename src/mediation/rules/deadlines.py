@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import Case, Deadline, DeadlineStatus
+from mediation.model import Case, Deadline, DeadlineStatus, replace
 from mediation.rules.base import Context
 from mediation.rules.calendar import PeriodUnit, end_of_day, working_days_between
 from mediation.rules.periods import check_extension
@@ -64,7 +64,7 @@ FIXED_CLOCKS = {
 def _replace(case: Case, changed: dict[str, Deadline]) -> Case:
     if not changed:
         return case
-    return attrs.evolve(case, deadlines=tuple(changed.get(d.id, d) for d in case.deadlines))
+    return replace(case, deadlines=tuple(changed.get(d.id, d) for d in case.deadlines))
 
 
 def open_clock(case: Case, ctx: Context, period_id: str, start: dt.date | None = None) -> Case:
@@ -82,7 +82,7 @@ def open_clock(case: Case, ctx: Context, period_id: str, start: dt.date | None =
         due_at=due_at,
         estimated=due.estimated,
     )
-    return attrs.evolve(case, deadlines=(*case.deadlines, deadline))
+    return replace(case, deadlines=(*case.deadlines, deadline))
 
 
 def open_fixed(case: Case, ctx: Context, period_id: str, due: dt.date) -> Case:
@@ -98,7 +98,7 @@ def open_fixed(case: Case, ctx: Context, period_id: str, due: dt.date) -> Case:
         due=due,
         due_at=end_of_day(due, close_of_business=ctx.policy.close_of_business, tz=ctx.policy.tz),
     )
-    return attrs.evolve(case, deadlines=(*case.deadlines, deadline))
+    return replace(case, deadlines=(*case.deadlines, deadline))
 
 
 def close(
@@ -118,7 +118,7 @@ def close(
         if where is not None and not where(d):
             continue
         late = d.status is DeadlineStatus.running and ctx.at > d.due_at
-        changed[d.id] = attrs.evolve(
+        changed[d.id] = replace(
             d,
             status=DeadlineStatus.breached if late else DeadlineStatus.met,
             closed_at=ctx.at,
@@ -130,7 +130,7 @@ def close(
 def cancel_all(case: Case, ctx: Context) -> Case:
     """Cancel every open clock (withdrawal, transfer, refusal: nothing left to time)."""
     changed = {
-        d.id: attrs.evolve(d, status=DeadlineStatus.cancelled, closed_at=ctx.at, paused_since=None)
+        d.id: replace(d, status=DeadlineStatus.cancelled, closed_at=ctx.at, paused_since=None)
         for d in case.deadlines
         if d.status.is_open
     }
@@ -149,7 +149,7 @@ def pause(case: Case, ctx: Context, reason: str) -> Case:
         if d.status is not DeadlineStatus.running:
             continue
         if reason in ctx.policy.clock_rule(d.period).pausable_by:
-            changed[d.id] = attrs.evolve(d, status=DeadlineStatus.paused, paused_since=ctx.day)
+            changed[d.id] = replace(d, status=DeadlineStatus.paused, paused_since=ctx.day)
     return _replace(case, changed)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import AgreementForm, Case, Risk, Visit
+from mediation.model import AgreementForm, Case, Risk, Visit, replace
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, refuse
@@ -89,7 +89,7 @@ def triage_guard(case: Case, ctx: Context) -> Decision:
 def on_triage(case: Case, ctx: Context) -> Case:
     """Set track, level, and (if given) the receiving unit and risk."""
     unit, risk = ctx.data.get("unit"), ctx.data.get("risk")
-    return attrs.evolve(
+    return replace(
         case,
         track=str(ctx.data["track"]),
         level=str(ctx.data["level"]),

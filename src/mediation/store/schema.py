@@ -1,7 +1,8 @@
 """Tables (SQLAlchemy Core). The Alembic migration in ``migrations/`` creates the same schema.
 
 Columns the engine filters on are real columns with indexes; the rest of a
-case is one canonical JSON document (``body``). Every clock is a row of
+case is canonical JSON: ``info`` holds what is fixed at intake (parties,
+summary...), written once; ``body`` what transitions change. Every clock is a row of
 ``deadlines``; the due scan reads only the (status, due_at) index.
 """
 
@@ -39,6 +40,7 @@ cases = Table(
     Column("track", String(40)),
     Column("received_at", String(40), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("info", Text, nullable=False),
     Column("body", Text, nullable=False),
     Index("ix_cases_state", "state"),
     Index("ix_cases_unit_state", "unit", "state"),

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("track", sa.String(40)),
         sa.Column("received_at", sa.String(40), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("info", sa.Text, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
     )
     op.create_index("ix_cases_state", "cases", ["state"])

@@ -1,0 +1,272 @@
+"""Facts every document prints: dates in Chinese, parties, the case, the unit.
+
+Templates receive plain data only (``str``, ``int``, ``bool``, ``None``, lists
+and dicts of them): every value is formatted here, so templates never query
+anything and cannot reach a live object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from mediation._errors import DefinitionError, ValidationError
+from mediation.documents._registry import Source, Spec
+from mediation.model import CHINA_TZ, AgreementForm, Case, Party, PartyKind, PartyRole
+from mediation.rules.agreement import principals
+from mediation.rules.categories import CATEGORIES
+from mediation.rules.deadlines import FIXED_CLOCKS
+from mediation.rules.linkage import TRACKS
+from mediation.rules.org import DEFAULT_LADDER
+from mediation.rules.periods import period
+from mediation.workflows.dispute import DISPUTE
+
+__all__ = [
+    "base_context",
+    "cn_date",
+    "cn_datetime",
+    "cn_number",
+    "default_clock_rule",
+    "default_today",
+    "display_name",
+    "local_date",
+    "mediator_names",
+    "party_facts",
+    "plain",
+]
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """Write ``n`` (0-99) in Chinese numerals, as in "一式四份"; larger numbers in digits."""
+    if not 0 <= n < 100:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    """The calendar date of ``value`` in China Standard Time."""
+    return value.astimezone(CHINA_TZ).date()
+
+
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    """``2026年3月6日`` (``""`` for ``None``)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local_date(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: dt.datetime | None) -> str:
+    """``2026年3月6日16时30分`` in China Standard Time (``""`` for ``None``)."""
+    if value is None:
+        return ""
+    local = value.astimezone(CHINA_TZ)
+    return f"{cn_date(local.date())}{local.hour}时{local.minute:02d}分"
+
+
+def default_clock_rule(period_id: str) -> Any:
+    """The national rule behind a deadline (the default policy's ``clock_rule``).
+
+    Raises:
+        DefinitionError: unknown period id.
+    """
+    fixed = FIXED_CLOCKS.get(period_id)
+    return fixed if fixed is not None else period(period_id)
+
+
+def default_today(case: Case, history: Iterable[Any]) -> dt.date:
+    """The render date when none is given: the latest event's date, else the case's latest fact."""
+    moments = [e.at for e in history]
+    if not moments:
+        moments.append(case.received_at)
+        if case.agreement is not None:
+            moments.append(case.agreement.reached_at)
+            moments.extend(s.signed_at for s in case.agreement.signatures)
+        moments.extend(v.at for v in case.visits)
+        moments.extend(d.closed_at for d in case.deadlines if d.closed_at is not None)
+    return local_date(max(moments))
+
+
+def display_name(src: Source, actor_id: str) -> str:
+    """An actor's display name from ``extra["names"]`` (the id itself if not given)."""
+    names = src.extra.get("names")
+    if isinstance(names, Mapping):
+        name = names.get(actor_id)
+        if isinstance(name, str) and name:
+            return name
+    return actor_id
+
+
+def mediator_names(src: Source) -> list[str]:
+    """The mediators: the agreement's mediator signers, else the assignees' display names."""
+    agreement = src.case.agreement
+    if agreement is not None:
+        signers = [s.signer for s in agreement.signatures if s.capacity == "mediator"]
+        if signers:
+            return list(dict.fromkeys(signers))
+    return [display_name(src, a) for a in src.case.assignees]
+
+
+def _birth_and_gender(id_number: str | None) -> tuple[dt.date | None, str]:
+    if not id_number or len(id_number) != 18:
+        return None, ""
+    try:
+        birth = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None, ""
+    return birth, ("男" if int(id_number[16]) % 2 else "女")
+
+
+def party_facts(p: Party, on: dt.date, agents: Iterable[Party] = ()) -> dict[str, Any]:
+    """A party as the forms print it; gender and age are read from the resident ID (GB 11643)."""
+    birth, gender = _birth_and_gender(p.id_number)
+    age = None
+    if birth is not None:
+        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    person = p.kind is PartyKind.person
+    return {
+        "name": p.name,
+        "role": p.role.value,
+        "role_label": p.role.label,
+        "kind_label": p.kind.label,
+        "is_person": person,
+        "identifier": p.identifier or "",
+        "identifier_label": "公民身份号码" if person else "统一社会信用代码",
+        "gender": gender,
+        "birth": cn_date(birth),
+        "age": age,
+        "phone": p.phone or "",
+        "address": p.address or "",
+        "address_label": "住址" if person else "住所",
+        "agent_of": p.agent_of or "",
+        "agents": [a.name for a in agents if a.agent_of == p.name],
+    }
+
+
+def _label(mapping: Mapping[str, Any], key: str | None) -> str:
+    if key is None:
+        return ""
+    found = mapping.get(key)
+    return str(found.label) if found is not None else key
+
+
+def base_context(src: Source, spec: Spec) -> dict[str, Any]:
+    """The part of every context that does not depend on the kind.
+
+    Keys: ``doc``, ``case``, ``unit``, ``parties`` (principals), ``applicants``,
+    ``respondents``, ``third_parties``, ``agents``, ``mediators``, ``extra``.
+    """
+    case = src.case
+    agents = case.parties_in(PartyRole.agent)
+    on = src.today
+    parties = [party_facts(p, on, agents) for p in principals(case.parties)]
+    level = case.level or ""
+    unit = src.unit
+    committee = unit.name if unit is not None else _committee_from_seal(case)
+    return {
+        "doc": {
+            "kind": spec.info.kind,
+            "title": spec.info.title,
+            "basis": spec.info.basis,
+            "number": src.number or "",
+            "date": cn_date(on),
+            "date_iso": on.isoformat(),
+        },
+        "case": {
+            "id": case.id,
+            "code": case.code,
+            "kind_label": case.kind.label,
+            "category": case.category,
+            "category_label": _label(CATEGORIES, case.category),
+            "summary": case.summary,
+            "channel": case.channel.value,
+            "channel_label": case.channel.label,
+            "received_at": cn_datetime(case.received_at),
+            "received_date": cn_date(case.received_at),
+            "state": case.state,
+            "state_label": DISPUTE.label(case.state),
+            "claims": list(case.claims),
+            "amount": _amount(case.amount),
+            "location": "".join(p.name for p in case.location),
+            "level_label": DEFAULT_LADDER.label(level) if level in DEFAULT_LADDER else level,
+            "track_label": _label(TRACKS, case.track),
+            "risk_label": case.risk.label,
+            "outcome": case.outcome or "",
+            "agreement_form": case.agreement.form.value if case.agreement else "",
+            "written_agreement": bool(
+                case.agreement and case.agreement.form is AgreementForm.written
+            ),
+        },
+        "unit": {
+            "id": unit.id if unit is not None else case.unit,
+            "name": committee,
+            "level": unit.level if unit is not None else "",
+        },
+        "parties": parties,
+        "applicants": [p for p in parties if p["role"] == PartyRole.applicant.value],
+        "respondents": [p for p in parties if p["role"] == PartyRole.respondent.value],
+        "third_parties": [p for p in parties if p["role"] == PartyRole.third_party.value],
+        "agents": [party_facts(a, on) for a in agents],
+        "mediators": mediator_names(src),
+        "extra": plain(src.extra, "extra"),
+    }
+
+
+def _committee_from_seal(case: Case) -> str:
+    if case.agreement is not None:
+        for s in case.agreement.signatures:
+            if s.capacity == "committee":
+                return s.signer
+    return case.unit
+
+
+def _amount(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return f"人民币{amount:f}元"
+
+
+def plain(value: Any, field: str) -> Any:
+    """Copy ``value`` as plain template data, refusing anything else.
+
+    Raises:
+        ValidationError: ``value`` (caller data under ``field``) holds a non-plain object.
+    """
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dt.datetime):
+        return cn_datetime(value)
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(field, key, "template data keys are strings")
+            out[key] = plain(item, f"{field}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        return [plain(item, f"{field}[{i}]") for i, item in enumerate(value)]
+    raise ValidationError(
+        field, value, "template data is plain text, numbers, dates, lists and mappings"
+    )
+
+
+def check_builder_output(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a builder's output as plain data (a builder bug is a definition error)."""
+    try:
+        return dict(plain(context, kind))
+    except ValidationError as exc:
+        raise DefinitionError(
+            f"context builder of {kind!r} returned non-plain data: {exc}"
+        ) from exc

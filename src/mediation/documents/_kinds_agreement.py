@@ -1,0 +1,306 @@
+"""Agreement documents: 人民调解协议书, 口头协议登记表, 司法确认申请书.
+
+Sources: 《人民调解法》第二十八条 (written or oral), 第二十九条 (contents,
+signatures and seal, copies), 第三十条 (an oral agreement takes effect when
+reached), 第三十三条 and 《民事诉讼法》第二百零五条 (joint application for
+judicial confirmation within 30 days of the effective date; the court rules by
+裁定); 《人民调解工作若干规定》第三十五条 (the items a written agreement must state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from mediation._errors import ValidationError
+from mediation.documents._facts import (
+    cn_date,
+    cn_datetime,
+    cn_number,
+    default_clock_rule,
+    display_name,
+    local_date,
+)
+from mediation.documents._registry import Canary, Source, document
+from mediation.model import (
+    CHINA_TZ,
+    Agreement,
+    AgreementForm,
+    Case,
+    CaseKind,
+    Channel,
+    Party,
+    PartyKind,
+    PartyRole,
+    Signature,
+)
+from mediation.rules.agreement import (
+    REQUIRED_ITEMS,
+    copies,
+    effective_at,
+    missing_items,
+    principals,
+    unsigned,
+)
+
+__all__ = ["confirmation_deadline"]
+
+_CONFIRMATION_DAYS = 30
+_BASIS_CONFIRM = "《人民调解法》第三十三条；《民事诉讼法》第二百零五条"
+
+
+def _agreement(src: Source, form: AgreementForm) -> Agreement:
+    agreement = src.case.agreement
+    if agreement is None:
+        raise ValidationError("agreement", None, "the case has no mediation agreement yet")
+    if agreement.form is not form:
+        if form is AgreementForm.written:
+            rule = (
+                "an oral agreement is recorded in the 口头协议登记表: render "
+                "'oral_agreement_register' (《人民调解法》第二十八条)"
+            )
+        else:
+            rule = "a written agreement is rendered as 'mediation_agreement' (人民调解协议书)"
+        raise ValidationError("agreement.form", agreement.form.value, rule)
+    return agreement
+
+
+def check_written(src: Source) -> None:
+    """A written agreement states every required item, else name the missing ones.
+
+    Raises:
+        ValidationError: no agreement, an oral one, or items missing
+            (``field`` = ``agreement.<field>``, comma-separated when several).
+    """
+    agreement = _agreement(src, AgreementForm.written)
+    missing = missing_items(agreement, principals(src.case.parties))
+    if missing:
+        fields = ", ".join(f"agreement.{i.field}" for i in missing)
+        labels = "、".join(i.label for i in missing)
+        bases = "；".join(dict.fromkeys(i.basis for i in missing))
+        raise ValidationError(fields, None, f"调解协议缺少：{labels}（{bases}）")
+
+
+def check_oral(src: Source) -> None:
+    """An oral agreement's content must be recorded (第二十八条).
+
+    Raises:
+        ValidationError: no agreement, a written one, or no agreed content.
+    """
+    agreement = _agreement(src, AgreementForm.oral)
+    if missing_items(agreement, principals(src.case.parties)):
+        raise ValidationError(
+            "agreement.terms", (), "口头协议须记录协议内容（《人民调解法》第二十八条）"
+        )
+
+
+def confirmation_deadline(src: Source, effective: dt.datetime) -> tuple[dt.date, bool]:
+    """Last day to apply for judicial confirmation, and whether it came from the case's clock.
+
+    The engine's ``judicial_confirmation_apply`` clock (rolled past rest days) is
+    used when present; otherwise 30 days are counted from the day after the
+    effective date (民法典 第二百零一条), without roll-forward.
+    """
+    for d in src.case.deadlines:
+        if d.period == "judicial_confirmation_apply":
+            return d.due, True
+    return local_date(effective) + dt.timedelta(days=_CONFIRMATION_DAYS), False
+
+
+def _agreement_facts(src: Source, agreement: Agreement) -> dict[str, Any]:
+    return {
+        "number": agreement.number or src.number or "",
+        "form_label": agreement.form.label,
+        "reached_at": cn_datetime(agreement.reached_at),
+        "reached_date": cn_date(agreement.reached_at),
+        "facts": agreement.facts,
+        "disputed_matters": agreement.disputed_matters,
+        "responsibilities": agreement.responsibilities,
+        "terms": list(agreement.terms),
+        "performance_manner": agreement.performance_manner,
+        "performance_place": agreement.performance_place,
+        "performance_deadline": cn_date(agreement.performance_deadline),
+    }
+
+
+def _signature_status(agreement: Agreement, parties: list[Party]) -> dict[str, Any]:
+    def status(sigs: list[Signature]) -> dict[str, Any]:
+        latest = max((s.signed_at for s in sigs), default=None)
+        return {
+            "signed": bool(sigs),
+            "signers": list(dict.fromkeys(s.signer for s in sigs)),
+            "signed_at": cn_datetime(latest),
+            "status": f"已签署（{cn_datetime(latest)}）" if latest else "未签署",
+        }
+
+    sigs = agreement.signatures
+    rows = []
+    for p in parties:
+        row = status([s for s in sigs if s.capacity == "party" and s.signer == p.name])
+        rows.append({"name": p.name, "role_label": p.role.label, **row})
+    return {
+        "parties": rows,
+        "mediator": status([s for s in sigs if s.capacity == "mediator"]),
+        "committee": status([s for s in sigs if s.capacity == "committee"]),
+    }
+
+
+_PENDING = {"mediator": "调解员签名", "committee": "人民调解委员会盖章"}
+
+
+@document(
+    "mediation_agreement",
+    "人民调解协议书", order=50,
+    basis="《人民调解法》第二十八条、第二十九条；《人民调解工作若干规定》第三十五条",
+    check=check_written,
+    canary=lambda: agreement_canary(AgreementForm.written),
+)
+def mediation_agreement(src: Source) -> dict[str, Any]:
+    """Context of 人民调解协议书: items, signature status, effect, copies, confirmation deadline."""
+    agreement = _agreement(src, AgreementForm.written)
+    parties = list(principals(src.case.parties))
+    effective = effective_at(agreement, parties)
+    pending = [_PENDING.get(w, f"{w}签名") for w in unsigned(agreement, parties)]
+    confirmation: dict[str, Any] = {"days": _CONFIRMATION_DAYS, "basis": _BASIS_CONFIRM}
+    if effective is not None:
+        deadline, from_clock = confirmation_deadline(src, effective)
+        confirmation |= {"deadline": cn_date(deadline), "from_clock": from_clock}
+    else:
+        confirmation |= {"deadline": "", "from_clock": False}
+    n = copies(src.case)
+    return {
+        "agreement": _agreement_facts(src, agreement),
+        "signatures": _signature_status(agreement, parties),
+        "effect": {
+            "effective": effective is not None,
+            "at": cn_datetime(effective),
+            "date": cn_date(effective),
+            "pending": pending,
+            "basis": "《人民调解法》第二十九条第二款",
+        },
+        "confirmation": confirmation,
+        "copies": {"count": n, "count_cn": cn_number(n), "parties": n - 1},
+    }
+
+
+@document(
+    "oral_agreement_register",
+    "人民调解口头协议登记表", order=60,
+    basis="《人民调解法》第二十八条、第三十条",
+    check=check_oral,
+    canary=lambda: agreement_canary(AgreementForm.oral),
+)
+def oral_agreement_register(src: Source) -> dict[str, Any]:
+    """Context of 口头协议登记表: the recorded content, effective when reached (第三十条)."""
+    agreement = _agreement(src, AgreementForm.oral)
+    agree = src.last("agree")
+    return {
+        "agreement": _agreement_facts(src, agreement),
+        "effect": {
+            "at": cn_datetime(agreement.reached_at),
+            "date": cn_date(agreement.reached_at),
+            "basis": "《人民调解法》第三十条",
+        },
+        "recorded_by": display_name(src, agree.actor) if agree is not None else "",
+    }
+
+
+def _check_confirmation(src: Source) -> None:
+    check_written(src)
+    agreement = _agreement(src, AgreementForm.written)
+    parties = principals(src.case.parties)
+    effective = effective_at(agreement, parties)
+    if effective is None:
+        waiting = "、".join(_PENDING.get(w, w) for w in unsigned(agreement, parties))
+        raise ValidationError(
+            "agreement.signatures",
+            waiting,
+            "调解协议尚未生效，不能申请司法确认（《人民调解法》第二十九条）",
+        )
+    deadline, _ = confirmation_deadline(src, effective)
+    if src.today > deadline:
+        raise ValidationError(
+            "today",
+            src.today.isoformat(),
+            f"已超过自调解协议生效之日起三十日的申请期限（{cn_date(deadline)}届满；{_BASIS_CONFIRM}）",
+        )
+
+
+@document(
+    "judicial_confirmation_application",
+    "司法确认申请书", order=70,
+    basis=_BASIS_CONFIRM,
+    check=_check_confirmation,
+)
+def judicial_confirmation_application(src: Source) -> dict[str, Any]:
+    """Context of the joint application for judicial confirmation (裁定确认调解协议有效)."""
+    agreement = _agreement(src, AgreementForm.written)
+    effective = effective_at(agreement, principals(src.case.parties))
+    assert effective is not None  # the check refused otherwise
+    deadline, from_clock = confirmation_deadline(src, effective)
+    court = src.extra.get("court")
+    return {
+        "agreement": _agreement_facts(src, agreement),
+        "effect": {"at": cn_datetime(effective), "date": cn_date(effective)},
+        "confirmation": {
+            "deadline": cn_date(deadline),
+            "from_clock": from_clock,
+            "days": _CONFIRMATION_DAYS,
+            "basis": _BASIS_CONFIRM,
+        },
+        "court": court if isinstance(court, str) else "",
+    }
+
+
+# -- canaries ---------------------------------------------------------------------
+
+
+def agreement_canary(form: AgreementForm) -> Canary:
+    """A case whose agreement items each carry a unique marker (see ``Canary``)."""
+    at = dt.datetime(2091, 7, 9, 10, 0, tzinfo=CHINA_TZ)
+    marks = {i.field: f"QZX{i.field.replace('_', '')}{n}Q" for n, i in enumerate(REQUIRED_ITEMS)}
+    parties = (
+        Party(PartyKind.person, "QZXpartyA", PartyRole.applicant, address="QZXaddrA"),
+        Party(PartyKind.person, "QZXpartyB", PartyRole.respondent, address="QZXaddrB"),
+    )
+    deadline = dt.date(2093, 11, 27)
+    agreement = Agreement(
+        form=form,
+        reached_at=at,
+        facts=marks["facts"],
+        disputed_matters=marks["disputed_matters"],
+        responsibilities=marks["responsibilities"],
+        terms=(marks["terms"] + "a", marks["terms"] + "b"),
+        performance_manner=marks["performance_manner"],
+        performance_place=marks["performance_place"],
+        performance_deadline=deadline,
+        signatures=(),
+    )
+    case = Case(
+        id="canary",
+        code="（2091）QZX字第0001号",
+        kind=CaseKind.dispute,
+        workflow="dispute",
+        workflow_version=1,
+        state="agreed",
+        category="neighbor",
+        summary="QZXsummary",
+        channel=Channel.walk_in,
+        received_at=at,
+        unit="canary",
+        parties=parties,
+        agreement=agreement,
+    )
+    src = Source(case, (), None, None, {}, default_clock_rule, at.date())
+    needles: dict[str, tuple[str, ...]] = {}
+    for item in REQUIRED_ITEMS if form is AgreementForm.written else (REQUIRED_ITEMS[4],):
+        key = f"{item.label}（agreement.{item.field}，{item.basis}）"
+        if item.field == "parties":
+            needles[key] = ("QZXpartyA", "QZXpartyB", "QZXaddrA", "QZXaddrB")
+        elif item.field == "terms":
+            needles[key] = agreement.terms
+        elif item.field == "performance_deadline":
+            needles[key] = (cn_date(deadline),)
+        else:
+            needles[key] = (marks[item.field],)
+    return Canary(src, needles)

@@ -1,0 +1,240 @@
+"""Documents of the case's course: application, registration, refusal, record, termination, callback.
+
+Sources: 《人民调解法》第十七条 (application; a party's refusal), 第二十六条
+(termination and the other remedies), 第二十七条 (records), 第三十一条第二款
+(supervising performance: callback visits); 《人民调解工作若干规定》(2002)
+第二十二至二十四条 (acceptance and refusal), 第三十条 (rights notice),
+第三十六条 (callback).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mediation._errors import ValidationError
+from mediation.documents._facts import cn_date, cn_datetime, display_name
+from mediation.documents._kinds_agreement import agreement_canary
+from mediation.documents._registry import Canary, Source, document
+from mediation.model import AgreementForm, Channel, Event
+from mediation.workflows.dispute import DISPUTE, DisputeState
+
+__all__ = ["REMEDIES"]
+
+_REFERRALS = {Channel.court_referral, Channel.police_referral, Channel.petition_referral}
+
+_MEDIATED = frozenset(
+    s.value
+    for s in (
+        DisputeState.mediating,
+        DisputeState.suspended,
+        DisputeState.agreed,
+        DisputeState.performing,
+        DisputeState.performed,
+        DisputeState.not_performed,
+        DisputeState.failed,
+        DisputeState.callback,
+        DisputeState.closed,
+        DisputeState.archived,
+    )
+)
+
+REMEDIES = (
+    {"channel": "仲裁", "text": "依法申请仲裁"},
+    {"channel": "行政", "text": "依法请求有关行政机关处理"},
+    {"channel": "司法", "text": "依法向人民法院提起诉讼"},
+)
+"""The other remedies a termination notice must name (《人民调解法》第二十六条)."""
+
+
+def _text(event: Event | None, key: str) -> str:
+    if event is None:
+        return ""
+    value = event.data.get(key)
+    return str(value) if value not in (None, "") else ""
+
+
+@document("application", "人民调解申请书", order=10, basis="《人民调解法》第十七条")
+def application(src: Source) -> dict[str, Any]:
+    """Context of 人民调解申请书: the applicants' request and the facts as they state them."""
+    return {"applied_at": cn_date(src.case.received_at)}
+
+
+@document(
+    "registration",
+    "人民调解受理登记表", order=20,
+    basis="《人民调解法》第二十七条；《人民调解工作若干规定》第二十三条",
+)
+def registration(src: Source) -> dict[str, Any]:
+    """Context of 受理登记表: source of the case, registration and acceptance."""
+    channel = src.case.channel
+    intake = src.last("intake")
+    accept = src.last("accept")
+    refuse = src.last("refuse")
+    if accept is not None:
+        decision = "受理"
+    elif refuse is not None:
+        decision = "不予受理"
+    else:
+        decision = "待审查"
+    return {
+        "sources": [
+            {
+                "label": "当事人申请",
+                "checked": channel is not Channel.own_initiative and channel not in _REFERRALS,
+            },
+            {"label": "人民调解委员会主动调解", "checked": channel is Channel.own_initiative},
+            {"label": "有关部门委派、移交", "checked": channel in _REFERRALS},
+        ],
+        "registered_at": cn_datetime(src.case.received_at),
+        "registered_by": display_name(src, intake.actor) if intake is not None else "",
+        "decision": decision,
+        "decided_at": cn_datetime((accept or refuse).at) if (accept or refuse) else "",
+    }
+
+
+def _check_refused(src: Source) -> None:
+    if src.last("refuse") is None and src.case.state != DisputeState.not_accepted.value:
+        raise ValidationError(
+            "case.state", src.case.state, "the case was not refused (trigger 'refuse')"
+        )
+
+
+@document(
+    "non_acceptance_notice",
+    "不予受理告知书", order=30,
+    basis="《人民调解工作若干规定》第二十二条、第二十四条",
+    check=_check_refused,
+)
+def non_acceptance_notice(src: Source) -> dict[str, Any]:
+    """Context of 不予受理告知书: why, on what ground, and where to turn instead."""
+    refuse = src.last("refuse")
+    return {
+        "reason": _text(refuse, "reason") or src.case.outcome or "",
+        "ground": _text(refuse, "ground"),
+        "refused_at": cn_date(refuse.at) if refuse is not None else "",
+    }
+
+
+def _check_mediated(src: Source) -> None:
+    started = src.last("start_mediation") is not None if src.history else None
+    if started is False or (started is None and src.case.state not in _MEDIATED):
+        raise ValidationError(
+            "case.state", src.case.state, "mediation has not started (trigger 'start_mediation')"
+        )
+
+
+_RECORDED = ("start_mediation", "suspend", "resume", "agree", "terminate", "remediate", "reopen")
+
+
+@document(
+    "mediation_record",
+    "人民调解记录（调解笔录）", order=40,
+    basis="《人民调解法》第二十七条；《人民调解工作若干规定》第三十条",
+    check=_check_mediated,
+)
+def mediation_record(src: Source) -> dict[str, Any]:
+    """Context of 调解笔录: sessions, steps, and the outcome, from the audit history."""
+    steps = []
+    for e in src.events(*_RECORDED):
+        detail = _text(e, "reason") or _text(e, "note")
+        if e.trigger == "agree":
+            detail = "当事人自愿达成调解协议"
+        steps.append({"at": cn_datetime(e.at), "label": DISPUTE.label(e.trigger), "detail": detail})
+    start = src.last("start_mediation")
+    terminate = src.last("terminate")
+    agreement = src.case.agreement
+    if agreement is not None:
+        outcome, result = "agreed", "经调解，当事人自愿达成如下协议："
+    elif terminate is not None or src.case.state == DisputeState.failed.value:
+        outcome, result = "failed", "调解不成，终止调解。"
+    else:
+        outcome, result = "ongoing", "调解尚在进行中。"
+    extra = src.extra
+    return {
+        "started_at": cn_datetime(start.at) if start is not None else "",
+        "place": str(extra.get("place") or ""),
+        "recorder": str(extra.get("recorder") or ""),
+        "steps": steps,
+        "outcome": outcome,
+        "result": result,
+        "terms": list(agreement.terms) if agreement is not None else [],
+        "termination_reason": _text(terminate, "reason") or (src.case.outcome or ""),
+    }
+
+
+def _check_terminated(src: Source) -> None:
+    event = src.last("terminate")
+    if event is None and src.case.state != DisputeState.failed.value:
+        raise ValidationError(
+            "case.state", src.case.state, "mediation was not terminated (trigger 'terminate')"
+        )
+    if event is not None and event.data.get("remedies_informed") is not True:
+        raise ValidationError(
+            "remedies_informed",
+            event.data.get("remedies_informed"),
+            "终止调解须告知当事人其他救济途径（《人民调解法》第二十六条）",
+        )
+
+
+def _termination_canary() -> Canary:
+    src = agreement_canary(AgreementForm.written).source
+    return Canary(
+        src, {"其他救济途径（《人民调解法》第二十六条）": tuple(r["channel"] for r in REMEDIES)}
+    )
+
+
+@document(
+    "termination_notice",
+    "终止人民调解告知书", order=80,
+    basis="《人民调解法》第二十六条",
+    check=_check_terminated,
+    canary=_termination_canary,
+)
+def termination_notice(src: Source) -> dict[str, Any]:
+    """Context of 终止调解告知书: the reason and the remedies left (arbitration, administrative, judicial)."""
+    event = src.last("terminate")
+    accept = src.last("accept")
+    return {
+        "reason": _text(event, "reason") or (src.case.outcome or ""),
+        "terminated_at": cn_date(event.at) if event is not None else "",
+        "accepted_at": cn_date(accept.at) if accept is not None else "",
+        "remedies": [dict(r) for r in REMEDIES],
+    }
+
+
+def _check_visited(src: Source) -> None:
+    if not src.case.visits:
+        raise ValidationError("case.visits", (), "no callback visit has been recorded")
+    index = src.extra.get("visit", -1)
+    if not isinstance(index, int) or not -len(src.case.visits) <= index < len(src.case.visits):
+        raise ValidationError("extra.visit", index, "the index of a recorded visit")
+
+
+@document(
+    "callback_record",
+    "人民调解回访记录", order=90,
+    basis="《人民调解法》第三十一条第二款；《人民调解工作若干规定》第三十六条",
+    check=_check_visited,
+)
+def callback_record(src: Source) -> dict[str, Any]:
+    """Context of 回访记录 for one visit (``extra["visit"]``, default the latest)."""
+    visits = src.case.visits
+    index = src.extra.get("visit", -1)
+    assert isinstance(index, int)
+    visit = visits[index]
+    agreement = src.case.agreement
+    return {
+        "visit": {
+            "at": cn_datetime(visit.at),
+            "date": cn_date(visit.at),
+            "visitor": visit.visitor,
+            "party": visit.party,
+            "performance": visit.performance,
+            "satisfaction": visit.satisfaction,
+            "recurrence": visit.recurrence,
+            "ordinal": (index % len(visits)) + 1,
+            "count": len(visits),
+        },
+        "agreement_number": (agreement.number or "") if agreement is not None else "",
+        "agreement_form": agreement.form.label if agreement is not None else "未达成协议",
+    }

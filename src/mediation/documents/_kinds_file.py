@@ -1,0 +1,211 @@
+"""Documents about the file and its clocks: 结案报告, 卷宗目录, 督办通知.
+
+Sources: 《人民调解法》第二十七条 (立卷归档: registration, records and agreement
+filed as a dossier); RULES.md §2.1 (the dossier list of the 2010 司法部 forms as
+used by counties); 结案报告表 (local practice: 结案时间 = performance complete).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mediation._errors import ValidationError
+from mediation.documents._facts import cn_date, cn_datetime, display_name
+from mediation.documents._registry import Source, document
+from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
+from mediation.workflows.dispute import DisputeState
+
+__all__: list[str] = []
+
+_CLOSED = frozenset({DisputeState.closed.value, DisputeState.archived.value})
+
+
+def _rule(src: Source, period_id: str) -> tuple[str, str]:
+    rule = src.clock_rule(period_id)
+    return str(getattr(rule, "name_zh", period_id)), str(getattr(rule, "basis", ""))
+
+
+def _result(src: Source) -> str:
+    agreement = src.case.agreement
+    if agreement is not None:
+        return "达成书面调解协议" if agreement.form is AgreementForm.written else "达成口头调解协议"
+    if src.last("terminate") is not None or src.case.state == DisputeState.failed.value:
+        return "调解不成，终止调解"
+    return src.case.outcome or "—"
+
+
+def _check_closed(src: Source) -> None:
+    if src.case.state not in _CLOSED:
+        raise ValidationError(
+            "case.state", src.case.state, "the case is not closed (trigger 'close')"
+        )
+
+
+@document(
+    "closing_report",
+    "人民调解结案报告表", order=100,
+    basis="《人民调解法》第二十七条、第三十一条",
+    check=_check_closed,
+)
+def closing_report(src: Source) -> dict[str, Any]:
+    """Context of 结案报告表: result, performance, callbacks, clocks and the closure."""
+    accept = src.last("accept")
+    performed = src.last("confirm_performed")
+    not_performed = src.last("report_not_performed")
+    close = src.last("close")
+    visits = src.case.visits
+    if performed is not None:
+        performance = f"已履行（{cn_date(performed.at)}确认）"
+    elif not_performed is not None:
+        performance = f"未履行（{cn_date(not_performed.at)}报告）"
+    else:
+        performance = "不适用" if src.case.agreement is None else "—"
+    clocks = []
+    for d in src.case.deadlines:
+        name, basis = _rule(src, d.period)
+        clocks.append(
+            {"name": name, "basis": basis, "due": cn_date(d.due), "status": d.status.label}
+        )
+    last_visit = visits[-1] if visits else None
+    return {
+        "accepted_at": cn_date(accept.at) if accept is not None else "",
+        "result": _result(src),
+        "performance": performance,
+        "performed_at": cn_date(performed.at) if performed is not None else "",
+        "callbacks": {
+            "count": len(visits),
+            "satisfaction": last_visit.satisfaction if last_visit else "",
+            "last_at": cn_date(last_visit.at) if last_visit else "",
+        },
+        "clocks": clocks,
+        "closed_at": cn_datetime(close.at) if close is not None else "",
+        "closed_by": display_name(src, close.actor) if close is not None else "",
+        "closing_note": str(close.data.get("note") or "") if close is not None else "",
+    }
+
+
+def _entry(no: str, title: str, required: bool, status: str) -> dict[str, Any]:
+    return {
+        "no": no,
+        "title": title,
+        "requirement": "必须" if required else "按需",
+        "status": status,
+    }
+
+
+@document("dossier_index", "人民调解卷宗卷内目录", order=110, basis="《人民调解法》第二十七条")
+def dossier_index(src: Source) -> dict[str, Any]:
+    """Context of the dossier cover and index (RULES.md §2.1 list, with this case's status)."""
+    case = src.case
+    archive = src.last("archive")
+    mediated = src.last("start_mediation") is not None or case.agreement is not None
+    agreement = case.agreement
+    principals = [p for p in case.parties if p.role is not PartyRole.agent]
+    has_agent = any(p.role is PartyRole.agent for p in case.parties)
+    not_mediated = "本案未进入调解"
+    if agreement is None:
+        agreement_status = "未达成协议"
+    elif agreement.form is AgreementForm.written:
+        agreement_status = "已生成（人民调解协议书）"
+    else:
+        agreement_status = "已生成（口头协议登记表）"
+    entries = [
+        _entry("1", "人民调解申请书或人民调解受理登记表", True, "已生成"),
+        _entry(
+            "2", "人民调解当事人权利义务告知书", True, "须附签收件" if mediated else not_mediated
+        ),
+        _entry("3", "当事人身份证明", True, f"须附（{len(principals)}人）"),
+        _entry("4", "授权委托书", False, "须附" if has_agent else "本案无"),
+        _entry("5", "人民调解调查记录", False, "如有则附"),
+        _entry("6", "人民调解证据材料", False, "如有则附"),
+        _entry("7", "人民调解记录（调解笔录）", True, "已生成" if mediated else not_mediated),
+        _entry("8", "人民调解协议书或口头协议登记表", True, agreement_status),
+        _entry(
+            "9",
+            "履行凭证（收条、汇款单等）",
+            False,
+            "须附" if src.last("confirm_performed") is not None else "本案无",
+        ),
+        _entry(
+            "10",
+            "人民调解回访记录",
+            False,
+            f"已生成（{len(case.visits)}次）" if case.visits else "本案无",
+        ),
+        _entry("11", "司法确认有关材料", False, "如已申请则附"),
+        _entry("12", "卷宗情况说明、封面、卷内目录、封底", True, "已生成（封面、卷内目录）"),
+    ]
+    others = []
+    if src.last("refuse") is not None:
+        others.append(_entry("附", "不予受理告知书", False, "已生成"))
+    if src.last("terminate") is not None:
+        others.append(_entry("附", "终止人民调解告知书", False, "已生成"))
+    if case.state in _CLOSED:
+        others.append(_entry("附", "人民调解结案报告表", False, "已生成"))
+    dossier_no = src.extra.get("dossier_no") or (archive.data.get("dossier_no") if archive else "")
+    return {
+        "dossier_no": str(dossier_no or ""),
+        "dossier_year": src.today.year,
+        "filed_by": display_name(src, archive.actor) if archive is not None else "",
+        "filed_at": cn_date(archive.at) if archive is not None else "",
+        "retention": str(src.extra.get("retention") or ""),
+        "result": _result(src),
+        "entries": entries + others,
+    }
+
+
+def _overdue(src: Source) -> Deadline:
+    wanted = src.extra.get("deadline")
+    candidates = [
+        d
+        for d in src.case.deadlines
+        if (d.is_open or d.status is DeadlineStatus.breached) and d.due < src.today
+    ]
+    if wanted is not None:
+        for d in src.case.deadlines:
+            if d.id == wanted:
+                if d not in candidates:
+                    raise ValidationError(
+                        "extra.deadline", wanted, f"that deadline is not overdue on {src.today}"
+                    )
+                return d
+        raise ValidationError("extra.deadline", wanted, "no such deadline on the case")
+    if not candidates:
+        raise ValidationError(
+            "case.deadlines",
+            src.today.isoformat(),
+            "no deadline of the case is overdue on that day",
+        )
+    return min(candidates, key=lambda d: (d.due, d.id))
+
+
+def _check_overdue(src: Source) -> None:
+    _overdue(src)
+    reply = src.extra.get("reply_days", 3)
+    if not isinstance(reply, int) or isinstance(reply, bool) or not 0 < reply <= 60:
+        raise ValidationError("extra.reply_days", reply, "a number of days from 1 to 60")
+
+
+@document(
+    "supervision_notice",
+    "督办通知", order=120,
+    basis="《信访工作条例》第四十五条（信访事项）；地方矛盾纠纷调处化解督办制度（调解事项）",
+    check=_check_overdue,
+)
+def supervision_notice(src: Source) -> dict[str, Any]:
+    """Context of 督办通知 for the most overdue clock (or ``extra["deadline"]``)."""
+    d = _overdue(src)
+    name, basis = _rule(src, d.period)
+    return {
+        "deadline": {
+            "id": d.id,
+            "name": name,
+            "basis": basis,
+            "start": cn_date(d.start),
+            "due": cn_date(d.due),
+            "days_overdue": (src.today - d.due).days,
+            "status": d.status.label,
+        },
+        "issuer": str(src.extra.get("issuer") or ""),
+        "reply_days": src.extra.get("reply_days", 3),
+    }

@@ -1,0 +1,198 @@
+"""The public renderer: kind + case → text, HTML, DOCX or PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mediation._errors import DocumentRenderError, ValidationError
+from mediation.documents import _kinds_agreement, _kinds_case, _kinds_file  # noqa: F401 - registers
+from mediation.documents._docx import html_to_docx
+from mediation.documents._facts import (
+    base_context,
+    check_builder_output,
+    default_clock_rule,
+    default_today,
+    plain,
+)
+from mediation.documents._pdf import html_to_pdf
+from mediation.documents._registry import REGISTRY, DocumentKind, Source, Spec
+from mediation.documents._render import TemplateRenderer
+from mediation.model import Case, Event, Unit
+
+__all__ = ["FORMATS", "DocumentRenderer"]
+
+FORMATS = ("text", "html", "docx", "pdf")
+"""Output formats: ``text`` and ``html`` give ``str``; ``docx`` and ``pdf`` give ``bytes``."""
+
+_SUFFIX = {"text": "txt", "html": "html"}
+
+
+class DocumentRenderer:
+    """Render the mediation documents (人民调解文书) of a case.
+
+    Templates are Jinja2 files ``<kind>.txt.j2`` and ``<kind>.html.j2``; DOCX is
+    laid out from the HTML rendering with python-docx, PDF with WeasyPrint.
+    Every template, official or committee-edited, renders in a bounded immutable
+    sandbox (see :mod:`mediation.documents`).
+
+    Args:
+        overrides: A directory of committee-edited templates. A file there
+            replaces the official template of the same name (``_base.html.j2``
+            included). Checked when the renderer is built: every template in it
+            must compile, and the kinds with required items (the agreement, the
+            oral-agreement register, the termination notice) must still print
+            every item, tested by rendering with a canary case whose items each
+            carry a unique marker.
+        max_output: Largest output, and largest value built while rendering, in
+            characters.
+        timeout: Seconds one template render may take (checked cooperatively
+            at every loop iteration, call, operator, filter and output chunk).
+
+    Raises:
+        ValidationError: ``overrides`` is not a directory, or a bound is not positive.
+        DocumentRenderError: an override does not compile or drops a required item.
+
+    Example:
+        >>> from mediation.documents import DocumentRenderer
+        >>> [k.kind for k in DocumentRenderer().kinds()][:2]
+        ['application', 'registration']
+    """
+
+    def __init__(
+        self,
+        *,
+        overrides: str | Path | None = None,
+        max_output: int = 2_000_000,
+        timeout: float = 5.0,
+    ) -> None:
+        if isinstance(max_output, bool) or not isinstance(max_output, int) or max_output < 1:
+            raise ValidationError("max_output", max_output, "a positive number of characters")
+        if not isinstance(timeout, int | float) or not timeout > 0:
+            raise ValidationError("timeout", timeout, "a positive number of seconds")
+        directory = None
+        if overrides is not None:
+            directory = Path(overrides)
+            if not directory.is_dir():
+                raise ValidationError("overrides", str(overrides), "not a directory")
+        self._templates = TemplateRenderer(directory, max_output, float(timeout))
+        if directory is not None:
+            self._check_overrides(directory)
+
+    # -- public ---------------------------------------------------------------------
+
+    def kinds(self) -> list[DocumentKind]:
+        """The document kinds, each with its Chinese title and legal basis."""
+        return sorted((spec.info for spec in REGISTRY.values()), key=lambda k: k.order)
+
+    def render(
+        self,
+        kind: str,
+        case: Case,
+        *,
+        format: str = "text",  # noqa: A002 - the public keyword
+        history: Sequence[Event] = (),
+        unit: Unit | None = None,
+        number: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        clock_rule: Callable[[str], Any] | None = None,
+        today: dt.date | None = None,
+    ) -> str | bytes:
+        """Render document ``kind`` of ``case``.
+
+        The template context is built from the arguments only; templates query
+        nothing.
+
+        Args:
+            kind: A kind id (see :meth:`kinds`).
+            case: The case.
+            format: ``"text"`` or ``"html"`` (``str``), ``"docx"`` or ``"pdf"`` (``bytes``).
+            history: The case's events (``Engine.history``); documents about the
+                course of the case read dates, actors and reasons from them.
+            unit: The case's unit (its name heads the documents).
+            number: The document number to print, e.g. ``（2026）东调字第0001号``.
+            extra: Plain caller data; read by builders (``names``: actor id →
+                display name; ``place``, ``recorder``, ``court``, ``issuer``,
+                ``reply_days``, ``deadline``, ``visit``, ``dossier_no``,
+                ``retention``) and available to templates as ``extra``.
+            clock_rule: Period id → rule with ``name_zh`` and ``basis``
+                (``Policy.clock_rule``); the national table by default.
+            today: The render date; default the latest event's date (never the clock).
+
+        Returns:
+            The document.
+
+        Raises:
+            ValidationError: unknown kind or format, bad ``extra``, or the case
+                does not support this document (e.g. a required agreement item
+                is missing — ``field`` names it as ``agreement.<field>`` — or an
+                oral agreement asked for as ``mediation_agreement``).
+            DocumentRenderError: the template failed (missing variable, sandbox,
+                size or time bound), or the DOCX/PDF extra is not installed.
+        """
+        spec = self._spec(kind)
+        if format not in FORMATS:
+            raise ValidationError("format", format, f"one of {', '.join(FORMATS)}")
+        history = tuple(sorted(history, key=lambda e: e.seq))
+        src = Source(
+            case=case,
+            history=history,
+            unit=unit,
+            number=number,
+            extra=plain(dict(extra or {}), "extra"),
+            clock_rule=clock_rule or default_clock_rule,
+            today=today or default_today(case, history),
+        )
+        if spec.check is not None:
+            spec.check(src)
+        context = self._context(spec, src)
+        if format == "text":
+            return self._templates.render(f"{kind}.txt.j2", context)
+        html = self._templates.render(f"{kind}.html.j2", context)
+        if format == "html":
+            return html
+        if format == "docx":
+            return html_to_docx(html, spec.info.title)
+        return html_to_pdf(html)
+
+    # -- internals ------------------------------------------------------------------
+
+    @staticmethod
+    def _spec(kind: str) -> Spec:
+        spec = REGISTRY.get(kind)
+        if spec is None:
+            raise ValidationError("kind", kind, f"one of {', '.join(REGISTRY)}")
+        return spec
+
+    @staticmethod
+    def _context(spec: Spec, src: Source) -> dict[str, Any]:
+        context = base_context(src, spec)
+        context.update(spec.build(src))
+        return check_builder_output(spec.info.kind, context)
+
+    def _check_overrides(self, directory: Path) -> None:
+        """Compile every override; verify the canary of every kind that has one."""
+        for path in sorted(directory.rglob("*.j2")):
+            name = path.relative_to(directory).as_posix()
+            try:
+                self._templates.env.get_template(name)
+            except Exception as exc:  # any compile failure is the committee's template error
+                raise DocumentRenderError(f"override {name} does not compile: {exc}") from exc
+        for spec in REGISTRY.values():
+            if spec.canary is None:
+                continue
+            canary = spec.canary()
+            context = self._context(spec, canary.source)
+            for suffix in _SUFFIX.values():
+                name = f"{spec.info.kind}.{suffix}.j2"
+                output = self._templates.render(name, context)
+                dropped = [
+                    item for item, marks in canary.needles.items() if not all(m in output for m in marks)
+                ]
+                if dropped:
+                    raise DocumentRenderError(
+                        f"template {name} (overrides {directory}) does not print required "
+                        f"item(s): {'；'.join(dropped)}"
+                    )
