@@ -19,6 +19,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -28,11 +29,39 @@ from mediation._demo import parties
 from mediation.model import CHINA_TZ, Role
 
 from .conftest import make_engine
-from .helpers import ADMIN
+from .helpers import ADMIN, agreement
 from .strategies import business_times, people, trigger_data
 
 START = dt.datetime(2026, 1, 5, 9, tzinfo=CHINA_TZ)
-ACTOR = ADMIN.__class__("all", frozenset({Role.clerk, Role.mediator, Role.director}), "qt", "全能")
+_EXITS = {"withdraw", "refuse", "transfer_out", "terminate", "reopen", "remediate"}
+GOOD_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "triage": st.fixed_dictionaries(
+        {
+            "track": st.sampled_from(["people", "administrative", "judicial"]),
+            "level": st.sampled_from(["village", "town"]),
+        }
+    ),
+    "refuse": st.just({"reason": "已由法院受理"}),
+    "transfer_out": st.just({"reason": "属行政机关职权"}),
+    "suspend": st.fixed_dictionaries({"reason": st.sampled_from(["appraisal", "party_wait"])}),
+    "agree": st.sampled_from(
+        [
+            {"agreement": agreement("2026-12-20")},
+            {"agreement": {"form": "oral", "terms": ["口头达成：互不追究"]}},
+        ]
+    ),
+    "sign": st.just(
+        {"signer": "陈调解", "capacity": "mediator", "signed_at": "2026-09-01T10:00:00+08:00"}
+    ),
+    "remediate": st.just({"reason": "一方反悔"}),
+    "terminate": st.just({"reason": "分歧过大", "remedies_informed": True}),
+    "record_callback": st.just({"visitor": "陈调解"}),
+    "reopen": st.just({"reason": "回访发现未履行"}),
+    "withdraw": st.just({"reason": "申请人撤回"}),
+}
+ACTOR = ADMIN.__class__(
+    "all", frozenset({Role.clerk, Role.mediator, Role.director, Role.leader}), "qt", "全能"
+)
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -62,6 +91,7 @@ class EngineMachine(RuleBasedStateMachine):
     def first_case(self) -> str:
         return self._intake(parties())
 
+    @precondition(lambda self: len(self.known) < 3)
     @rule(target=cases, third=st.one_of(st.none(), people("third_party")))
     def intake(self, third: Any) -> str:
         return self._intake(parties() + ([third] if third is not None else []))
@@ -94,6 +124,54 @@ class EngineMachine(RuleBasedStateMachine):
             return
         assert after.version == before.version + 1
         assert len(self.engine.history(case_id)) == history + 1
+
+    @rule(case_id=cases, data=st.data(), dt_=business_times(START))
+    def fire_a_legal_trigger(self, case_id: str, data: st.DataObject, dt_: dt.timedelta) -> None:
+        """Walk the graph: pick among the triggers allowed now, with good inputs."""
+        self.now = min(self.now + dt_, dt.datetime(2026, 9, 30, tzinfo=CHINA_TZ))
+        allowed = sorted(
+            o.trigger for o in self.engine.available_triggers(case_id, ACTOR, self.now) if o.allowed
+        )
+        if not allowed:
+            return
+        forward = [t for t in allowed if t not in _EXITS]
+        exit_now = not forward or data.draw(st.integers(0, 9)) == 0
+        trigger = data.draw(st.sampled_from(allowed if exit_now else forward))
+        inputs = data.draw(GOOD_INPUTS.get(trigger, st.just({})))
+        before = self.engine.get(case_id)
+        try:
+            after = self.engine.fire(case_id, trigger, actor=ACTOR, at=self.now, **inputs)
+        except MediationError:
+            assert self.engine.get(case_id) == before
+            return
+        assert after.state != before.state or trigger in {"sign", "record_callback"}
+
+    @rule()
+    def supervise(self) -> None:
+        for event in self.engine.supervise(at=self.now):
+            assert event.trigger == "supervise"
+        assert self.engine.supervise(at=self.now) == []  # each breach once
+
+    @rule(case_id=cases, length=st.integers(-1, 40))
+    def extend_a_clock(self, case_id: str, length: int) -> None:
+        case = self.engine.get(case_id)
+        if not case.deadlines:
+            return
+        clock = case.deadlines[length % len(case.deadlines)]
+        try:
+            after = self.engine.extend_deadline(
+                case_id,
+                clock.id,
+                length=length,
+                approver="parties_consent",
+                reason="双方同意",
+                actor=ACTOR,
+                at=self.now,
+            )
+        except MediationError:
+            assert self.engine.get(case_id) == case
+            return
+        assert after.deadline(clock.id).due >= clock.due  # an extension never shortens
 
     @rule(case_id=cases, party=people("third_party"))
     def bad_intake_changes_nothing(self, case_id: str, party: Any) -> None:
@@ -136,8 +214,8 @@ def test_engine_state_machine(backend: str, tmp_path: Path) -> None:
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=40 if backend == "memory" else 12,
-            stateful_step_count=40,
+            max_examples=40 if backend == "memory" else 10,
+            stateful_step_count=60,
             deadline=None,
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,9 @@ from rich.table import Table
 from mediation import _demo
 from mediation._errors import MediationError
 from mediation.engine import Engine
-from mediation.model import CHINA_TZ
+from mediation.model import CHINA_TZ, Unit
+from mediation.rules.org import OrgTree
+from mediation.rules.policy import Policy
 
 app = typer.Typer(
     help="mediation: case workflows for grassroots dispute mediation (矛盾纠纷调解) and petitions.",
@@ -69,6 +72,55 @@ def demo(
         )
 
 
+def _policy(org: Path | None) -> Policy:
+    """The CLI's policy: the org tree from ``--org`` (JSON list of units), else the demo's."""
+    if org is None:
+        return _demo.policy()
+    try:
+        units = [Unit(**u) for u in json.loads(org.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError) as exc:
+        console.print(f"[red]--org {org}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    return Policy(org=OrgTree(units))
+
+
+OrgOption = Annotated[
+    Path | None,
+    typer.Option(help="JSON file: a list of units {id, name, level, parent, code_prefix}."),
+]
+
+
+@app.command()
+def render(
+    db: Annotated[Path, typer.Argument(help="SQLite file.")],
+    case_id: Annotated[str, typer.Argument(help="Case id.")],
+    kind: Annotated[str, typer.Argument(help="Document kind, e.g. mediation_agreement.")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="text, html, docx or pdf.")
+    ] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    org: OrgOption = None,
+) -> None:
+    """Render a document of a case (text and html print when no file is given)."""
+    with Engine.sqlite(str(db), policy=_policy(org)) as engine:
+        try:
+            result = engine.render(case_id, kind, format=format)
+        except MediationError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+    if output is None:
+        if isinstance(result, bytes):
+            console.print("[red]binary formats need --output FILE[/red]")
+            raise typer.Exit(2)
+        sys.stdout.write(result)
+        return
+    if isinstance(result, bytes):
+        output.write_bytes(result)
+    else:
+        output.write_text(result, encoding="utf-8")
+    console.print(f"wrote {output}")
+
+
 @app.command()
 def diagram(
     workflow: Annotated[str, typer.Argument(help="Workflow name.")] = "dispute",
@@ -89,12 +141,13 @@ def overdue(
     at: Annotated[str | None, typer.Option(help="ISO date-time (default now).")] = None,
     warnings: Annotated[bool, typer.Option(help="Include yellow and red warnings.")] = False,
     limit: Annotated[int, typer.Option(help="Page size.")] = 50,
+    org: OrgOption = None,
 ) -> None:
     """List overdue (and warning) clocks, earliest first."""
     when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(CHINA_TZ)
     if when.tzinfo is None:
         when = when.replace(tzinfo=CHINA_TZ)
-    with Engine.sqlite(str(db)) as engine:
+    with Engine.sqlite(str(db), policy=_policy(org)) as engine:
         table = Table(title="超期与预警")
         for col in ("案件", "期限", "届满日", "预警"):
             table.add_column(col)
@@ -113,9 +166,10 @@ def overdue(
 def verify(
     db: Annotated[Path, typer.Argument(help="SQLite file.")],
     case_id: Annotated[str, typer.Argument(help="Case id.")],
+    org: OrgOption = None,
 ) -> None:
     """Verify a case's audit chain and replay."""
-    with Engine.sqlite(str(db)) as engine:
+    with Engine.sqlite(str(db), policy=_policy(org)) as engine:
         try:
             report = engine.verify(case_id)
         except MediationError as exc:

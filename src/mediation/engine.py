@@ -21,13 +21,14 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from mediation import _codec
 from mediation._errors import (
     AuthorizationError,
+    DefinitionError,
     MediationError,
     TransitionNotAllowedError,
     ValidationError,
@@ -47,13 +48,17 @@ from mediation.model import (
     aware,
     replace,
 )
+from mediation.rules import supervision
 from mediation.rules.authz import Authorizer, RolePolicy
 from mediation.rules.base import Context, Decision
-from mediation.rules.intake import case_code, check_intake
+from mediation.rules.intake import case_code, check_intake, record_document
 from mediation.rules.policy import Policy
 from mediation.rules.warnings import WarningLevel
 from mediation.store.base import CaseQuery, DueQuery, MemoryStore, Store
 from mediation.workflows.definition import WorkflowDefinition
+
+if TYPE_CHECKING:
+    from mediation.documents import DocumentRenderer
 from mediation.workflows.dispute import DISPUTE
 
 __all__ = ["DueItem", "Engine", "TriggerOption", "VerifyReport"]
@@ -62,6 +67,22 @@ log = logging.getLogger("mediation")
 
 INTAKE = "intake"
 MIGRATE = "migrate_workflow"
+EXTEND = "extend_deadline"
+SUPERVISE = "supervise"
+ISSUE = "issue_document"
+
+_OVERLAYS: dict[str, Callable[[Case, Context], Case]] = {
+    EXTEND: supervision.extend,
+    SUPERVISE: supervision.escalate,
+    ISSUE: record_document,
+}
+"""Steps that apply to a case in any open state, outside its workflow graph."""
+
+_OVERLAY_ROLES: dict[str, frozenset[str]] = {
+    EXTEND: frozenset({"director", "leader"}),
+    SUPERVISE: frozenset({"director", "leader"}),
+    ISSUE: frozenset({"clerk", "mediator", "director", "leader"}),
+}
 
 
 @attrs.frozen(slots=True)
@@ -132,6 +153,8 @@ class Engine:
         workflows: Extra workflow definitions (the dispute workflow is built in).
         clock: Returns "now" (timezone-aware) when ``at`` is not given.
         authorizer: Who may do what; defaults to :class:`RolePolicy` on the policy's org tree.
+        documents: The document renderer (official templates if omitted; pass one
+            built with ``overrides=`` for committee-edited templates).
     """
 
     def __init__(
@@ -142,8 +165,10 @@ class Engine:
         workflows: Iterable[WorkflowDefinition] = (),
         clock: Callable[[], dt.datetime] = _default_clock,
         authorizer: Authorizer | None = None,
+        documents: DocumentRenderer | None = None,
     ) -> None:
         self._store = store
+        self._documents = documents
         self.policy = policy or Policy()
         self._clock = clock
         self._authorize: Authorizer = authorizer or RolePolicy(self.policy.org)
@@ -179,6 +204,12 @@ class Engine:
 
     def register(self, definition: WorkflowDefinition) -> None:
         """Add a workflow definition; new intakes use the highest version of each name."""
+        reserved = {INTAKE, MIGRATE, *_OVERLAYS} & {t.value for t in definition.triggers}
+        if reserved:
+            raise DefinitionError(
+                f"workflow {definition.name!r}: trigger names reserved by the engine: "
+                f"{sorted(reserved)}"
+            )
         key = (definition.name, definition.version)
         self._compiled[key] = compile_workflow(definition)
         latest = self._latest.get(definition.name)
@@ -504,6 +535,179 @@ class Engine:
         new = attrs.evolve(case, workflow_version=int(data["to"]), version=seq, head=digest)
         return new, event
 
+    # -- overlays: steps outside the workflow graph ---------------------------
+
+    def extend_deadline(
+        self,
+        case_id: str,
+        deadline_id: str,
+        *,
+        length: int,
+        approver: str,
+        reason: str,
+        actor: Actor,
+        petitioner_notified: bool = False,
+        at: dt.datetime | None = None,
+    ) -> Case:
+        """Extend an open clock with approval, as an audited step.
+
+        The rule of the clock decides who approves and the cap (e.g. 信访 handling:
+        the organ head, at most 30 days, and the petitioner must be told why —
+        《信访工作条例》第三十四条). An extension never shortens a clock.
+
+        Raises:
+            ValidationError: unknown clock, wrong approver, beyond the cap, closed clock.
+            RuleRejectedError: the petitioner was not told where the rule requires it.
+            AuthorizationError: the actor may not approve extensions.
+        """
+        data = {
+            "deadline": deadline_id,
+            "length": length,
+            "approver": approver,
+            "reason": reason,
+            "petitioner_notified": petitioner_notified,
+        }
+        return self._overlay(case_id, EXTEND, actor, at, data)
+
+    def supervise(
+        self, *, at: dt.datetime | None = None, limit: int = 100, actor: Actor | None = None
+    ) -> list[Event]:
+        """Escalate every overdue clock not yet escalated (督办), each exactly once.
+
+        Safe to run in several processes at once on PostgreSQL: each batch of
+        breaches is claimed with ``FOR UPDATE SKIP LOCKED``. The escalation is an
+        audited ``supervise`` event on the case (subscribers are notified
+        through the outbox) and, per the policy, raises the case to the owning
+        unit's superior and proposes 领导包案.
+
+        Returns:
+            The supervise events written by this call.
+        """
+        at = self._at(at)
+        actor = actor or Actor.system()
+        written: list[Event] = []
+        while True:
+            batch: list[Event] = []
+            with self._store.batch():
+                claimed = self._store.claim_overdue(at, limit)
+                for case_id, deadline_id in claimed:
+                    case = self._store.load(case_id)
+                    data = {"deadline": deadline_id}
+                    new, event = self._overlay_step(case, SUPERVISE, actor.id, at, data)
+                    self._store.commit(case.version, new, event, case)
+                    batch.append(event)
+            written += batch
+            self._after_commit()
+            if len(claimed) < limit:
+                return written
+
+    def _overlay(
+        self, case_id: str, name: str, actor: Actor, at: dt.datetime | None, data: dict[str, Any]
+    ) -> Case:
+        at = self._at(at)
+        case = self._store.load(case_id)
+        decision = self._authorize(actor, case, name, _OVERLAY_ROLES[name])
+        if not decision.allowed:
+            raise AuthorizationError(actor.id, name, decision.reason)
+        new, event = self._overlay_step(case, name, actor.id, at, _codec.normalize(data))
+        self._store.commit(case.version, new, event, case)
+        self._after_commit()
+        return new
+
+    def _overlay_step(
+        self, case: Case, name: str, actor_id: str, at: dt.datetime, data: Mapping[str, Any]
+    ) -> tuple[Case, Event]:
+        seq = case.version + 1
+        ctx = Context(at, Actor(actor_id, frozenset()), data, self.policy, seq)
+        moved = _OVERLAYS[name](case, ctx)
+        digest = _codec.event_hash(
+            case.id, seq, name, actor_id, at.isoformat(), case.state, case.state, data, case.head
+        )
+        event = Event(
+            case.id, seq, name, actor_id, at, case.state, case.state, data, case.head, digest
+        )
+        return replace(moved, version=seq, head=digest), event
+
+    # -- documents ------------------------------------------------------------
+
+    @property
+    def documents(self) -> DocumentRenderer:
+        """The document renderer (built on first use: Jinja2 loads only when needed)."""
+        if self._documents is None:
+            from mediation.documents import DocumentRenderer
+
+            self._documents = DocumentRenderer()
+        return self._documents
+
+    def issue_document(
+        self, case_id: str, kind: str, *, actor: Actor, at: dt.datetime | None = None
+    ) -> str:
+        """Give a document of the case its number (once), as an audited step; return it.
+
+        Numbers run per unit, kind and year without gaps: the counter moves in
+        the same transaction as the audit event, so a refused or conflicting
+        step leaves no hole. Issuing a kind already numbered returns its number.
+
+        Raises:
+            ValidationError: unknown document kind.
+            AuthorizationError: the actor may not issue documents for this case.
+        """
+        at = self._at(at)
+        if kind not in {k.kind for k in self.documents.kinds()}:
+            raise ValidationError("kind", kind, "unknown document kind")
+        with self._store.batch():
+            case = self._store.load(case_id)
+            existing = case.document_number(kind)
+            if existing is not None:
+                return existing
+            decision = self._authorize(actor, case, ISSUE, _OVERLAY_ROLES[ISSUE])
+            if not decision.allowed:
+                raise AuthorizationError(actor.id, ISSUE, decision.reason)
+            org = self.policy.org
+            prefix = org.get(case.unit).code_prefix if org is not None else "调"
+            year = at.astimezone(self.policy.tz).year
+            number = case_code(prefix, year, self._store.next_number(f"{case.unit}:{kind}", year))
+            data = {"kind": kind, "number": number}
+            new, event = self._overlay_step(case, ISSUE, actor.id, at, data)
+            self._store.commit(case.version, new, event, case)
+        self._after_commit()
+        return number
+
+    def render(
+        self,
+        case_id: str,
+        kind: str,
+        *,
+        format: str = "text",
+        extra: Mapping[str, Any] | None = None,
+        today: dt.date | None = None,
+    ) -> str | bytes:
+        """Render a document of the case: ``text``/``html`` give str, ``docx``/``pdf`` bytes.
+
+        The context is built from the case, its history, its unit and the
+        policy's clocks; the number is the one issued with :meth:`issue_document`
+        (a draft without a number otherwise).
+
+        Raises:
+            CaseNotFoundError: no such case.
+            ValidationError: unknown kind or format, or the case lacks what the
+                document must state (e.g. an agreement item).
+            DocumentRenderError: the template failed or ran past its bounds.
+        """
+        case = self._store.load(case_id)
+        org = self.policy.org
+        return self.documents.render(
+            kind,
+            case,
+            format=format,
+            history=self._store.events(case_id),
+            unit=org.get(case.unit) if org is not None else None,
+            number=case.document_number(kind),
+            extra=extra,
+            clock_rule=self.policy.clock_rule,
+            today=today,
+        )
+
     # -- queries --------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
@@ -645,6 +849,9 @@ class Engine:
         compiled = self._workflow(initial)
         case, _ = self._intake_step(compiled, initial, first.data["case"], first.actor, first.at)
         for e in events[1:]:
+            if e.trigger in _OVERLAYS:
+                case, _ = self._overlay_step(case, e.trigger, e.actor, e.at, e.data)
+                continue
             if e.trigger == MIGRATE:
                 target = self._compiled[(case.workflow, int(e.data["to"]))]
                 case, _ = self._migrate_step(case, target, e.actor, e.at, e.data)

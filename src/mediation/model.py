@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -455,7 +455,8 @@ class Case:
 
     Change a case only through the engine (``Engine.fire``); a ``Case`` in
     hand is a snapshot at ``version``. ``version`` equals the number of audit
-    events, and ``head`` is the hash of the latest one.
+    events, and ``head`` is the hash of the latest one. ``documents`` holds the
+    (kind, number) of every document issued with a number.
     """
 
     id: str
@@ -481,6 +482,7 @@ class Case:
     deadlines: tuple[Deadline, ...] = attrs.field(default=(), converter=_tuple)
     agreement: Agreement | None = None
     visits: tuple[Visit, ...] = attrs.field(default=(), converter=_tuple)
+    documents: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_tuple)
     outcome: str | None = None
     links: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     version: int = 1
@@ -501,6 +503,10 @@ class Case:
             if d.id == deadline_id:
                 return d
         raise ValidationError("deadline", deadline_id, "no such deadline on this case")
+
+    def document_number(self, kind: str) -> str | None:
+        """The number a document of ``kind`` was issued under, if any."""
+        return next((n for k, n in self.documents if k == kind), None)
 
     def parties_in(self, role: PartyRole) -> tuple[Party, ...]:
         """The parties in ``role``."""
@@ -553,7 +559,7 @@ def replace(inst: _T, **changes: Any) -> _T:
     cls = type(inst)
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls))
+        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cast(Any, cls)))
     new = object.__new__(cls)
     put = object.__setattr__
     for name in names:

@@ -23,7 +23,7 @@ from mediation._errors import DocumentRenderError
 __all__ = ["html_to_docx"]
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile("[ \t\r\n\f\v]+")  # HTML whitespace; keeps the ideographic space
 _BLOCKS = frozenset({"h1", "h2", "h3", "p", "div", "li", "tr", "table", "ul", "ol", "section"})
 _SKIP = frozenset({"head", "style", "script", "title"})
 _FONT = "宋体"

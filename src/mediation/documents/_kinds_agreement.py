@@ -20,6 +20,7 @@ from mediation.documents._facts import (
     default_clock_rule,
     display_name,
     local_date,
+    party_facts,
 )
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import (
@@ -107,9 +108,10 @@ def confirmation_deadline(src: Source, effective: dt.datetime) -> tuple[dt.date,
     return local_date(effective) + dt.timedelta(days=_CONFIRMATION_DAYS), False
 
 
-def _agreement_facts(src: Source, agreement: Agreement) -> dict[str, Any]:
+def _agreement_facts(src: Source, agreement: Agreement, *, itself: bool) -> dict[str, Any]:
+    """The agreement's items; ``itself``: the document is the agreement (its number is ours)."""
     return {
-        "number": agreement.number or src.number or "",
+        "number": agreement.number or (src.number if itself else None) or "",
         "form_label": agreement.form.label,
         "reached_at": cn_datetime(agreement.reached_at),
         "reached_date": cn_date(agreement.reached_at),
@@ -150,7 +152,8 @@ _PENDING = {"mediator": "调解员签名", "committee": "人民调解委员会�
 
 @document(
     "mediation_agreement",
-    "人民调解协议书", order=50,
+    "人民调解协议书",
+    order=50,
     basis="《人民调解法》第二十八条、第二十九条；《人民调解工作若干规定》第三十五条",
     check=check_written,
     canary=lambda: agreement_canary(AgreementForm.written),
@@ -169,7 +172,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
         confirmation |= {"deadline": "", "from_clock": False}
     n = copies(src.case)
     return {
-        "agreement": _agreement_facts(src, agreement),
+        "agreement": _agreement_facts(src, agreement, itself=True),
         "signatures": _signature_status(agreement, parties),
         "effect": {
             "effective": effective is not None,
@@ -185,7 +188,8 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
 
 @document(
     "oral_agreement_register",
-    "人民调解口头协议登记表", order=60,
+    "人民调解口头协议登记表",
+    order=60,
     basis="《人民调解法》第二十八条、第三十条",
     check=check_oral,
     canary=lambda: agreement_canary(AgreementForm.oral),
@@ -195,7 +199,7 @@ def oral_agreement_register(src: Source) -> dict[str, Any]:
     agreement = _agreement(src, AgreementForm.oral)
     agree = src.last("agree")
     return {
-        "agreement": _agreement_facts(src, agreement),
+        "agreement": _agreement_facts(src, agreement, itself=True),
         "effect": {
             "at": cn_datetime(agreement.reached_at),
             "date": cn_date(agreement.reached_at),
@@ -228,7 +232,8 @@ def _check_confirmation(src: Source) -> None:
 
 @document(
     "judicial_confirmation_application",
-    "司法确认申请书", order=70,
+    "司法确认申请书",
+    order=70,
     basis=_BASIS_CONFIRM,
     check=_check_confirmation,
 )
@@ -239,8 +244,13 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     assert effective is not None  # the check refused otherwise
     deadline, from_clock = confirmation_deadline(src, effective)
     court = src.extra.get("court")
+    joint = [
+        {**party_facts(p, src.today, src.case.parties_in(PartyRole.agent)), "role_label": "申请人"}
+        for p in principals(src.case.parties)
+    ]
     return {
-        "agreement": _agreement_facts(src, agreement),
+        "parties": joint,
+        "agreement": _agreement_facts(src, agreement, itself=False),
         "effect": {"at": cn_datetime(effective), "date": cn_date(effective)},
         "confirmation": {
             "deadline": cn_date(deadline),

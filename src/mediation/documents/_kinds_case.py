@@ -61,7 +61,8 @@ def application(src: Source) -> dict[str, Any]:
 
 @document(
     "registration",
-    "人民调解受理登记表", order=20,
+    "人民调解受理登记表",
+    order=20,
     basis="《人民调解法》第二十七条；《人民调解工作若干规定》第二十三条",
 )
 def registration(src: Source) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def registration(src: Source) -> dict[str, Any]:
     intake = src.last("intake")
     accept = src.last("accept")
     refuse = src.last("refuse")
+    decided = accept or refuse
     if accept is not None:
         decision = "受理"
     elif refuse is not None:
@@ -88,7 +90,7 @@ def registration(src: Source) -> dict[str, Any]:
         "registered_at": cn_datetime(src.case.received_at),
         "registered_by": display_name(src, intake.actor) if intake is not None else "",
         "decision": decision,
-        "decided_at": cn_datetime((accept or refuse).at) if (accept or refuse) else "",
+        "decided_at": cn_datetime(decided.at) if decided is not None else "",
     }
 
 
@@ -101,7 +103,8 @@ def _check_refused(src: Source) -> None:
 
 @document(
     "non_acceptance_notice",
-    "不予受理告知书", order=30,
+    "不予受理告知书",
+    order=30,
     basis="《人民调解工作若干规定》第二十二条、第二十四条",
     check=_check_refused,
 )
@@ -128,7 +131,8 @@ _RECORDED = ("start_mediation", "suspend", "resume", "agree", "terminate", "reme
 
 @document(
     "mediation_record",
-    "人民调解记录（调解笔录）", order=40,
+    "人民调解记录（调解笔录）",
+    order=40,
     basis="《人民调解法》第二十七条；《人民调解工作若干规定》第三十条",
     check=_check_mediated,
 )
@@ -185,7 +189,8 @@ def _termination_canary() -> Canary:
 
 @document(
     "termination_notice",
-    "终止人民调解告知书", order=80,
+    "终止人民调解告知书",
+    order=80,
     basis="《人民调解法》第二十六条",
     check=_check_terminated,
     canary=_termination_canary,
@@ -212,7 +217,8 @@ def _check_visited(src: Source) -> None:
 
 @document(
     "callback_record",
-    "人民调解回访记录", order=90,
+    "人民调解回访记录",
+    order=90,
     basis="《人民调解法》第三十一条第二款；《人民调解工作若干规定》第三十六条",
     check=_check_visited,
 )

@@ -43,7 +43,8 @@ def _check_closed(src: Source) -> None:
 
 @document(
     "closing_report",
-    "人民调解结案报告表", order=100,
+    "人民调解结案报告表",
+    order=100,
     basis="《人民调解法》第二十七条、第三十一条",
     check=_check_closed,
 )
@@ -188,7 +189,8 @@ def _check_overdue(src: Source) -> None:
 
 @document(
     "supervision_notice",
-    "督办通知", order=120,
+    "督办通知",
+    order=120,
     basis="《信访工作条例》第四十五条（信访事项）；地方矛盾纠纷调处化解督办制度（调解事项）",
     check=_check_overdue,
 )

@@ -9,28 +9,24 @@ wheel's hatch ``force-include`` puts them), then in the source tree
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from mediation._errors import DocumentRenderError
-from mediation.documents._sandbox import (
-    Budget,
-    LimitExceeded,
-    SandboxEnvironment,
-    TemplateDirs,
-    reset_budget,
-    set_budget,
-)
-from mediation.documents._sandbox import budget as current_budget
+from mediation.documents._limits import Budget, RenderLimitError, reset_budget, set_budget
+from mediation.documents._limits import budget as current_budget
+from mediation.documents._loader import TemplateDirs
+from mediation.documents._sandbox import SandboxEnvironment
 
 __all__ = ["TemplateRenderer", "official_dir"]
 
 _MAX_TEMPLATE_BYTES = 1_000_000
+_T = TypeVar("_T")
 
 
 def official_dir() -> Path:
@@ -93,16 +89,27 @@ class TemplateRenderer:
                 sandbox refusal, output too large, timeout, or any error raised
                 by template code (the template and line are named).
         """
+        return self._guarded(name, lambda: self._render(name, context))
+
+    def compile(self, name: str) -> None:
+        """Load and compile template ``name`` (constant folding runs within the budget too).
+
+        Raises:
+            DocumentRenderError: missing template or syntax error.
+        """
+        self._guarded(name, lambda: self.env.get_template(name))
+
+    def _guarded(self, name: str, step: Callable[[], _T]) -> _T:
         token = set_budget(Budget(self.max_output, self.timeout))
         try:
-            return self._render(name, context)
+            return step()
         except DocumentRenderError:
             raise
         except UndefinedError as exc:
             raise DocumentRenderError(
                 f"{_where(exc, name)}: undefined variable: {exc.message}"
             ) from exc
-        except LimitExceeded as exc:
+        except RenderLimitError as exc:
             raise DocumentRenderError(f"{_where(exc, name)}: {exc}") from exc
         except SecurityError as exc:
             raise DocumentRenderError(
@@ -134,7 +141,7 @@ class TemplateRenderer:
         for chunk in template.generate(context):
             total += len(chunk)
             if total > self.max_output:
-                raise LimitExceeded(f"output exceeds max_output={self.max_output} characters")
+                raise RenderLimitError(f"output exceeds max_output={self.max_output} characters")
             budget.tick()
             chunks.append(chunk)
         return "".join(chunks)

@@ -45,7 +45,8 @@ class DocumentRenderer:
             must compile, and the kinds with required items (the agreement, the
             oral-agreement register, the termination notice) must still print
             every item, tested by rendering with a canary case whose items each
-            carry a unique marker.
+            carry a unique marker. Templates are read once (no auto-reload), so
+            an edit cannot bypass the check: build a new renderer after editing.
         max_output: Largest output, and largest value built while rendering, in
             characters.
         timeout: Seconds one template render may take (checked cooperatively
@@ -92,7 +93,7 @@ class DocumentRenderer:
         kind: str,
         case: Case,
         *,
-        format: str = "text",  # noqa: A002 - the public keyword
+        format: str = "text",
         history: Sequence[Event] = (),
         unit: Unit | None = None,
         number: str | None = None,
@@ -177,8 +178,8 @@ class DocumentRenderer:
         for path in sorted(directory.rglob("*.j2")):
             name = path.relative_to(directory).as_posix()
             try:
-                self._templates.env.get_template(name)
-            except Exception as exc:  # any compile failure is the committee's template error
+                self._templates.compile(name)
+            except DocumentRenderError as exc:
                 raise DocumentRenderError(f"override {name} does not compile: {exc}") from exc
         for spec in REGISTRY.values():
             if spec.canary is None:
@@ -189,7 +190,9 @@ class DocumentRenderer:
                 name = f"{spec.info.kind}.{suffix}.j2"
                 output = self._templates.render(name, context)
                 dropped = [
-                    item for item, marks in canary.needles.items() if not all(m in output for m in marks)
+                    item
+                    for item, marks in canary.needles.items()
+                    if not all(m in output for m in marks)
                 ]
                 if dropped:
                     raise DocumentRenderError(

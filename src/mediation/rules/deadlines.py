@@ -127,12 +127,17 @@ def close(
     return _replace(case, changed)
 
 
-def cancel_all(case: Case, ctx: Context) -> Case:
-    """Cancel every open clock (withdrawal, transfer, refusal: nothing left to time)."""
+def cancel_all(
+    case: Case, ctx: Context, *, where: Callable[[Deadline], bool] | None = None
+) -> Case:
+    """Cancel every open clock (withdrawal, transfer, refusal: nothing left to time).
+
+    With ``where``, only the open clocks it selects.
+    """
     changed = {
         d.id: replace(d, status=DeadlineStatus.cancelled, closed_at=ctx.at, paused_since=None)
         for d in case.deadlines
-        if d.status.is_open
+        if d.status.is_open and (where is None or where(d))
     }
     return _replace(case, changed)
 

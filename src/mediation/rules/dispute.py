@@ -326,6 +326,12 @@ def close_guard(case: Case, ctx: Context) -> Decision:
     return ALLOW
 
 
+PARTY_CLOCKS = frozenset({"judicial_confirmation_apply"})
+"""Clocks on the parties' rights, not the committee's duties: closing the case
+cancels them (nobody "met" them) rather than counting them met."""
+
+
 def on_close(case: Case, ctx: Context) -> Case:
-    """Close every remaining clock."""
+    """Close every remaining duty clock (met or breached); cancel the parties' clocks."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in PARTY_CLOCKS)
     return deadlines.close(case, ctx)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mediation._errors import ValidationError
-from mediation.model import CaseKind, Channel, Party, PartyRole
+from mediation.model import Case, CaseKind, Channel, Party, PartyRole, replace
+from mediation.rules.base import Context
 from mediation.rules.categories import Category
 
-__all__ = ["case_code", "check_intake"]
+__all__ = ["case_code", "check_intake", "record_document"]
 
 
 def check_intake(
@@ -83,3 +84,19 @@ def case_code(prefix: str, year: int, number: int) -> str:
     (RULES.md §2.1); numbers run per unit and year without gaps.
     """
     return f"（{year}）{prefix}字第{number:04d}号"
+
+
+def record_document(case: Case, ctx: Context) -> Case:
+    """Record that a document of ``kind`` was issued under ``number``.
+
+    Numbers run per unit, document kind and year without gaps (the engine
+    allocates them in the same transaction); a kind is numbered once per case.
+
+    Raises:
+        ValidationError: the kind already has a number on this case.
+    """
+    kind, number = str(ctx.require("kind")), str(ctx.require("number"))
+    existing = case.document_number(kind)
+    if existing is not None:
+        raise ValidationError("kind", kind, f"already issued as {existing}")
+    return replace(case, documents=(*case.documents, (kind, number)))

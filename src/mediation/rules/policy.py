@@ -26,6 +26,7 @@ from mediation.rules.deadlines import FIXED_CLOCKS, FixedClock
 from mediation.rules.linkage import TRACKS, Track
 from mediation.rules.org import DEFAULT_LADDER, LevelLadder, OrgTree
 from mediation.rules.periods import PERIODS, PeriodRule
+from mediation.rules.supervision import SupervisionPolicy
 from mediation.rules.warnings import DEFAULT_WARNING_POLICY, WarningPolicy
 
 __all__ = ["CallbackPolicy", "Policy"]
@@ -66,6 +67,7 @@ class Policy:
         tracks: Mediation tracks.
         callbacks: Callback-visit requirements.
         org: The embedder's organisation tree (``None``: units are not checked).
+        supervision: What the supervision scanner does for a breach.
     """
 
     calendar: Calendar = attrs.field(factory=OfficialCalendar)
@@ -77,8 +79,9 @@ class Policy:
     ladder: LevelLadder = DEFAULT_LADDER
     categories: Mapping[str, Category] = CATEGORIES
     tracks: Mapping[str, Track] = TRACKS
-    callbacks: CallbackPolicy = CallbackPolicy()
+    callbacks: CallbackPolicy = attrs.field(factory=CallbackPolicy)
     org: OrgTree | None = None
+    supervision: SupervisionPolicy = attrs.field(factory=SupervisionPolicy)
     _cache: dict[tuple[object, ...], tuple[DueDate, dt.datetime]] = attrs.field(
         factory=dict, init=False, repr=False
     )

@@ -97,6 +97,10 @@ class Store(Protocol):
         """Undelivered outbox entries, oldest first."""
         ...
 
+    def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
+        """(case id, deadline id) of overdue unescalated clocks, locked until the batch ends."""
+        ...
+
     def mark_delivered(self, ids: Sequence[int]) -> None:
         """Mark outbox entries delivered."""
         ...
@@ -231,6 +235,10 @@ class MemoryStore:
                     hits.append((d.due_at, c.id, d))
         hits.sort(key=lambda h: (h[0], h[1], h[2].id))
         return [(cid, d) for _, cid, d in hits[: query.limit]]
+
+    def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
+        rows = self.due(DueQuery(until=until, unescalated=True, limit=limit), self.warn_from)
+        return [(cid, d.id) for cid, d in rows if d.due_at < until]
 
     def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:
         with self._lock:

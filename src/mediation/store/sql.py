@@ -75,6 +75,11 @@ _SQL = {
         "FROM events WHERE case_id = :case_id ORDER BY seq"
     ),
     "exists": "SELECT 1 FROM cases WHERE id = :id",
+    "claim_overdue": (
+        "SELECT d.case_id, d.id FROM deadlines d JOIN cases c ON c.id = d.case_id "
+        "WHERE d.status = 'running' AND d.escalated = 0 AND d.due_at < :until "
+        "ORDER BY d.due_at, d.case_id, d.id LIMIT :limit"
+    ),
     "update_info": "UPDATE cases SET info = :info, category = :category WHERE id = :id",
     "next_number": (
         "INSERT INTO counters (scope, year, last) VALUES (:scope, :year, 1) "
@@ -511,6 +516,22 @@ class SqlStore:
                 rows[(case_id, did)] = (due_at, body)
         ordered = sorted(rows.items(), key=lambda kv: (kv[1][0], kv[0]))[: query.limit]
         return [(k[0], _codec.deadline_from_dict(json.loads(v[1]))) for k, v in ordered]
+
+    def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
+        """Overdue, unescalated running clocks, locked for this transaction.
+
+        Call inside :meth:`batch`. On PostgreSQL the rows (and their cases) are
+        claimed with ``FOR UPDATE SKIP LOCKED``: scanners running side by side
+        each get different breaches and none waits. SQLite's single writer
+        lock (``BEGIN IMMEDIATE``) gives the same guarantee.
+        """
+        stmt = self._stmts["claim_overdue"]
+        sql = stmt.sql
+        if not self._sqlite:
+            sql += " FOR UPDATE OF d, c SKIP LOCKED"
+        with self._read() as cur:
+            cur.execute(sql, stmt.bind({"until": utc_text(until), "limit": limit}))
+            return [(r[0], r[1]) for r in cur.fetchall()]
 
     # -- outbox ---------------------------------------------------------------
 

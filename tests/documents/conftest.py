@@ -1,0 +1,185 @@
+"""Example cases for the document tests, taken through the engine like the demo.
+
+Each scenario runs on its own in-memory engine, so case codes are stable
+(``（2026）东调字第0001号``) whatever order the tests run in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+
+from mediation import Case, Engine, Event
+from mediation._demo import CLERK, MEDIATOR, ORG, agreement, at, parties, policy, run
+from mediation.documents import DocumentRenderer
+
+NAMES = {"clerk-li": "李登记", "mediator-chen": "陈调解", "director-wang": "王主任"}
+"""Display names of the demo actors (events store actor ids)."""
+
+
+@attrs.frozen
+class Scenario:
+    """A case at some moment, with its history and the render arguments."""
+
+    case: Case
+    history: list[Event]
+    kwargs: dict[str, Any] = attrs.field(factory=dict)
+
+    def render(self, renderer: DocumentRenderer, kind: str, **kw: Any) -> Any:
+        """Render ``kind`` of this case (keywords override the scenario's)."""
+        args: dict[str, Any] = {
+            "history": self.history,
+            "unit": ORG.get(self.case.unit),
+            "extra": {"names": NAMES},
+            **self.kwargs,
+            **kw,
+        }
+        return renderer.render(kind, self.case, **args)
+
+
+def _start(e: Engine) -> str:
+    case = e.intake(
+        kind="dispute",
+        channel="walk_in",
+        category="neighbor",
+        parties=parties(),
+        summary="邻居王五加装雨棚排水至申请人院内致墙体受潮，申请人请求拆除并赔偿维修费。",
+        claims=["拆除或改造雨棚排水", "赔偿墙体维修费3000元"],
+        amount="3000",
+        unit="qt-dm-dmc",
+        actor=CLERK,
+        at=at("2026-03-02", 9, 10),
+    )
+    e.fire(
+        case.id, "triage", actor=CLERK, at=at("2026-03-02", 9, 40), track="people", level="village"
+    )
+    return case.id
+
+
+def _mediate(e: Engine) -> str:
+    cid = _start(e)
+    e.fire(cid, "accept", actor=CLERK, at=at("2026-03-02", 10, 0))
+    e.fire(
+        cid, "start_mediation", actor=MEDIATOR, at=at("2026-03-04", 14, 0), mediators=[MEDIATOR.id]
+    )
+    return cid
+
+
+def _scenario(build: Callable[[Engine], Case], **kwargs: Any) -> Scenario:
+    e = Engine.in_memory(policy=policy())
+    case = build(e)
+    return Scenario(case, e.history(case.id), kwargs)
+
+
+def closed(e: Engine) -> Case:
+    """The demo case, closed after performance and a callback visit."""
+    return run(e)
+
+
+def signed(e: Engine) -> Case:
+    """Agreement reached, signed by the three parties and the mediator, sealed."""
+    cid = _mediate(e)
+    e.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 16, 0), agreement=agreement())
+    when = at("2026-03-06", 16, 30)
+    for name in ("张三", "李梅", "王五"):
+        e.fire(cid, "sign", actor=MEDIATOR, at=when, signer=name, capacity="party", signed_at=when)
+    e.fire(
+        cid, "sign", actor=MEDIATOR, at=when, signer="陈调解", capacity="mediator", signed_at=when
+    )
+    seal = at("2026-03-06", 17, 0)
+    return e.fire(
+        cid,
+        "sign",
+        actor=MEDIATOR,
+        at=seal,
+        signer="东门村人民调解委员会",
+        capacity="committee",
+        signed_at=seal,
+    )
+
+
+def agreed_unsigned(e: Engine) -> Case:
+    """Agreement reached; only 张三 has signed so far."""
+    cid = _mediate(e)
+    e.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 16, 0), agreement=agreement())
+    when = at("2026-03-06", 16, 30)
+    return e.fire(
+        cid, "sign", actor=MEDIATOR, at=when, signer="张三", capacity="party", signed_at=when
+    )
+
+
+def refused(e: Engine) -> Case:
+    """Refused: a court has already accepted the dispute (2002 规定 第二十二条)."""
+    cid = _start(e)
+    return e.fire(
+        cid,
+        "refuse",
+        actor=CLERK,
+        at=at("2026-03-03", 9, 0),
+        reason="该纠纷已由青田县人民法院立案受理",
+        ground="《人民调解工作若干规定》第二十二条第二项",
+    )
+
+
+def terminated(e: Engine) -> Case:
+    """Mediation failed and was terminated, the remedies told (人民调解法 第二十六条)."""
+    cid = _mediate(e)
+    return e.fire(
+        cid,
+        "terminate",
+        actor=MEDIATOR,
+        at=at("2026-03-10", 15, 0),
+        reason="双方对赔偿数额分歧较大，经多次调解仍无法达成一致",
+        remedies_informed=True,
+    )
+
+
+def oral(e: Engine) -> Case:
+    """An oral agreement performed on the spot (人民调解法 第二十八条、第三十条)."""
+    cid = _mediate(e)
+    return e.fire(
+        cid,
+        "agree",
+        actor=MEDIATOR,
+        at=at("2026-03-04", 16, 0),
+        agreement={
+            "form": "oral",
+            "terms": ["王五当场向张三、李梅赔礼道歉", "王五于当日拆除雨棚排水管"],
+            "performance_manner": "当场履行",
+            "performance_place": "青田县东门镇东门村",
+            "performance_deadline": "2026-03-04",
+        },
+    )
+
+
+def overdue(e: Engine) -> Case:
+    """Mediation started on 3月4日 and still running on 4月20日: the 一个月 clock is overdue."""
+    return e.get(_mediate(e))
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> dict[str, Scenario]:
+    """Every example case, by name."""
+    return {
+        "closed": _scenario(closed, number="（2026）东调字第0001号"),
+        "signed": _scenario(signed, number="（2026）东调字第0001号"),
+        "agreed_unsigned": _scenario(agreed_unsigned),
+        "refused": _scenario(refused, number="（2026）东调字第0002号"),
+        "terminated": _scenario(terminated, number="（2026）东调字第0003号"),
+        "oral": _scenario(oral),
+        "overdue": _scenario(
+            overdue,
+            today=dt.date(2026, 4, 20),
+            extra={"names": NAMES, "issuer": "东门镇人民调解委员会"},
+        ),
+    }
+
+
+@pytest.fixture(scope="session")
+def renderer() -> DocumentRenderer:
+    """The renderer with the official templates."""
+    return DocumentRenderer()

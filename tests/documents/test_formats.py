@@ -1,0 +1,177 @@
+"""DOCX and PDF: the Chinese field values land where they belong, and the CJK font embeds."""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import attrs
+import docx
+import pypdf
+import pytest
+
+from mediation import DocumentRenderError, ValidationError
+from mediation.documents import DocumentRenderer
+
+from .conftest import Scenario
+
+# WeasyPrint warns when the system lacks libharfbuzz-subset; that is the host's business.
+pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+
+TERMS = (
+    "王五于2026年3月15日前自行拆除或改造雨棚排水，使雨水不再排入申请人院内。",
+    "王五于2026年3月20日前一次性支付张三、李梅墙体维修费人民币三千元。",
+)
+
+
+def _docx(data: object) -> docx.document.Document:
+    assert isinstance(data, bytes)
+    return docx.Document(io.BytesIO(data))
+
+
+def _cells(document: docx.document.Document) -> dict[str, list[str]]:
+    """Row header → the other cells' texts, over every table."""
+    rows: dict[str, list[str]] = {}
+    for table in document.tables:
+        for row in table.rows:
+            texts = [c.text for c in row.cells]
+            rows.setdefault(texts[0], texts[1:])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def agreement_pdf(scenarios: dict[str, Scenario], renderer: DocumentRenderer) -> str:
+    """The signed agreement as PDF, rendered once for the module, as extracted text."""
+    data = scenarios["signed"].render(renderer, "mediation_agreement", format="pdf")
+    assert isinstance(data, bytes)
+    assert data.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "".join(page.extract_text() for page in reader.pages)
+
+
+def test_docx_agreement_fields_in_place(
+    scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> None:
+    """Title, case code and terms are paragraphs; party facts and signatures are table cells."""
+    document = _docx(scenarios["signed"].render(renderer, "mediation_agreement", format="docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "人民调解协议书" in paragraphs
+    assert "案号：（2026）东调字第0001号" in paragraphs
+    for n, term in enumerate(TERMS, 1):
+        assert f"{n}. {term}" in paragraphs
+    cells = _cells(document)
+    assert cells["申请人"] == ["张三，男，60岁"]
+    assert cells["被申请人"] == ["王五，男，67岁"]
+    assert cells["履行地点"] == ["青田县东门镇东门村"]
+    assert cells["王五"] == ["当事人（签名、盖章或按指印）", "已签署（2026年3月6日16时30分）"]
+    assert document.core_properties.title == "人民调解协议书"
+
+
+def test_docx_form_with_merged_cells(
+    scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> None:
+    """The registration form's cells hold the case code, the parties and the summary."""
+    document = _docx(scenarios["closed"].render(renderer, "registration", format="docx"))
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "案号",
+        "（2026）东调字第0001号",
+        "登记时间",
+        "2026年3月2日9时10分",
+    ]
+    cells = _cells(document)
+    assert cells["被申请人"][0].startswith("王五；公民身份号码：332522195811040038")
+    assert "邻居王五加装雨棚" in cells["纠纷简要情况"][0]
+    assert cells["当事人请求"][0].splitlines() == [
+        "1. 拆除或改造雨棚排水",
+        "2. 赔偿墙体维修费3000元",
+    ]
+
+
+def test_docx_every_kind_opens(scenarios: dict[str, Scenario], renderer: DocumentRenderer) -> None:
+    """Every kind converts to a Word file python-docx can read, with its title."""
+    from .test_golden import CASES
+
+    for kind, scenario in CASES.items():
+        document = _docx(scenarios[scenario].render(renderer, kind, format="docx"))
+        title = next(k.title for k in renderer.kinds() if k.kind == kind)
+        assert title in [p.text for p in document.paragraphs]
+
+
+def test_docx_escapes_word_xml(scenarios: dict[str, Scenario], renderer: DocumentRenderer) -> None:
+    """Markup and XML-invalid characters in party data give valid XML with the literal text."""
+    s = scenarios["signed"]
+    name = '王<w:p>&"五\x07'
+    bad = attrs.evolve(s.case.parties[2], name=name)
+    case = attrs.evolve(s.case, parties=(*s.case.parties[:2], bad))
+    data = attrs.evolve(s, case=case).render(renderer, "mediation_agreement", format="docx")
+    assert isinstance(data, bytes)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "<w:p>&amp;" not in xml.replace("&lt;w:p&gt;&amp;", "")
+    assert "王&lt;w:p&gt;&amp;" in xml
+    cells = _cells(_docx(data))
+    assert cells["被申请人"] == ['王<w:p>&"五，男，67岁']
+
+
+def test_pdf_contains_names_and_terms(agreement_pdf: str) -> None:
+    """The PDF's extracted text holds the parties and the terms: the CJK font is embedded."""
+    compact = agreement_pdf.replace("\n", "")
+    for name in ("张三", "李梅", "王五", "东门村人民调解委员会"):
+        assert name in compact
+    for term in TERMS:
+        assert term in compact
+    assert "□" not in agreement_pdf
+    assert "\ufffd" not in agreement_pdf
+
+
+def test_pdf_fetches_no_resources(
+    tmp_path: Path, scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> None:
+    """A committee template cannot pull a local file into the PDF (every fetch is refused)."""
+    css = tmp_path / "leak.css"
+    css.write_text('p::after { content: "TOPSECRET"; }', encoding="utf-8")
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "callback_record.html.j2").write_text(
+        f'<html><head><link rel="stylesheet" href="{css.as_uri()}"></head>'
+        "<body><p>{{ case.code }}</p></body></html>",
+        encoding="utf-8",
+    )
+    committee = DocumentRenderer(overrides=overrides)
+    data = scenarios["closed"].render(committee, "callback_record", format="pdf")
+    assert isinstance(data, bytes)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "（2026）东调字第0001号" in text
+    assert "TOPSECRET" not in text
+
+
+def test_missing_docx_extra(
+    monkeypatch: pytest.MonkeyPatch, scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> None:
+    """Without python-docx the error says which extra to install."""
+    monkeypatch.setitem(sys.modules, "docx", None)
+    with pytest.raises(DocumentRenderError, match=r"pip install mediation\[docx\]"):
+        scenarios["signed"].render(renderer, "mediation_agreement", format="docx")
+
+
+def test_missing_pdf_extra(
+    monkeypatch: pytest.MonkeyPatch, scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> None:
+    """Without WeasyPrint the error says which extra to install."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    with pytest.raises(DocumentRenderError, match=r"pip install mediation\[pdf\]"):
+        scenarios["signed"].render(renderer, "mediation_agreement", format="pdf")
+
+
+def test_text_formats_are_str_and_binary_formats_bytes(
+    scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> None:
+    """text/html return str, docx returns bytes; an unknown format is a ValidationError."""
+    s = scenarios["closed"]
+    assert isinstance(s.render(renderer, "callback_record", format="text"), str)
+    assert isinstance(s.render(renderer, "callback_record", format="html"), str)
+    assert isinstance(s.render(renderer, "callback_record", format="docx"), bytes)
+    with pytest.raises(ValidationError):
+        s.render(renderer, "callback_record", format="odt")

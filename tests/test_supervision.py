@@ -1,0 +1,190 @@
+"""Clocks on cases: extensions with approval, supervision of breaches exactly once, due lists."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from typing import Any
+
+import pytest
+
+from mediation import (
+    AuthorizationError,
+    DeadlineStatus,
+    Engine,
+    RuleRejectedError,
+    ValidationError,
+)
+from mediation.rules.warnings import WarningLevel
+
+from .conftest import make_engine
+from .helpers import ADMIN, CLERK, DIRECTOR, at, intake, to_state
+
+
+def test_due_lists_overdue_and_warnings_by_level(engine: Engine) -> None:
+    """due() lists overdue clocks, and with warnings the yellow/red ones, earliest first."""
+    early = intake(engine, when=at("2026-03-02", 9))  # acceptance due 2026-03-05
+    late = intake(engine, when=at("2026-03-04", 9))  # due 2026-03-09 (Mon)
+    items = engine.due(at=at("2026-03-06", 9))
+    assert [(i.case_id, i.warning) for i in items] == [(early.id, WarningLevel.overdue)]
+    assert [i.case_id for i in engine.due(at=at("2026-03-06", 9), warnings=True)] == [early.id]
+    warned = engine.due(at=at("2026-03-09", 9), warnings=True)  # the late one's due day
+    assert [(i.case_id, i.warning) for i in warned] == [
+        (early.id, WarningLevel.overdue),
+        (late.id, WarningLevel.red),
+    ]
+    assert engine.due(at=at("2026-03-06", 9), level="town") == []
+    assert engine.due(at=at("2026-03-06", 9), periods=["people_mediation"]) == []
+    assert [i.case_id for i in engine.due(at=at("2026-03-06", 9), within="qt")] == [early.id]
+
+
+def test_supervision_escalates_each_breach_once(engine: Engine) -> None:
+    """The scanner writes one audited supervise event per breach; a second run does nothing."""
+    a = intake(engine, when=at("2026-03-02", 9))
+    b = intake(engine, when=at("2026-03-02", 9))
+    to_state(engine, b.id, "accepted")  # its acceptance clock was met in time
+    seen: list[str] = []
+    engine.subscribe(lambda e: seen.append(e.trigger))
+    events = engine.supervise(at=at("2026-03-20", 9))
+    assert [(e.case_id, e.trigger) for e in events] == [(a.id, "supervise")]
+    assert "supervise" in seen
+    case = engine.get(a.id)
+    clock = case.deadline(events[0].data["deadline"])
+    assert clock.escalated_at is not None
+    assert clock.status is DeadlineStatus.running
+    assert {"supervised", "supervisor:qt-dm"} <= case.flags
+    assert engine.supervise(at=at("2026-03-21", 9)) == []
+    assert engine.verify(a.id).ok
+
+
+def test_a_second_breach_proposes_leader_case_ownership(engine: Engine) -> None:
+    """Two escalated breaches on one case propose 领导包案 (policy: baoan_after=2)."""
+    case = intake(engine, when=at("2026-03-02", 9))
+    engine.supervise(at=at("2026-03-10", 9))
+    engine.fire(
+        case.id, "triage", actor=CLERK, at=at("2026-03-11", 9), track="people", level="village"
+    )
+    engine.fire(case.id, "accept", actor=CLERK, at=at("2026-03-11", 10))  # late: breached
+    engine.supervise(at=at("2026-05-10", 9))  # the one-month mediation clock is overdue
+    after = engine.get(case.id)
+    assert "baoan_candidate" in after.flags
+    assert any(d.status is DeadlineStatus.breached for d in after.deadlines)
+    assert engine.verify(case.id).ok
+
+
+def test_extension_needs_the_right_approver_and_respects_the_cap(engine: Engine) -> None:
+    """Administrative mediation: +10 working days with the organ head's approval, no more."""
+    case = intake(engine)
+    engine.fire(
+        case.id,
+        "triage",
+        actor=CLERK,
+        at=at("2026-03-02", 10),
+        track="administrative",
+        level="village",
+    )
+    case = engine.fire(case.id, "accept", actor=CLERK, at=at("2026-03-02", 11))
+    clock = next(d for d in case.deadlines if d.period == "administrative_mediation")
+    with pytest.raises(ValidationError, match="organ_head"):
+        engine.extend_deadline(
+            case.id,
+            clock.id,
+            length=5,
+            approver="court_president",
+            reason="案情复杂",
+            actor=DIRECTOR,
+            at=at("2026-03-10"),
+        )
+    with pytest.raises(AuthorizationError):
+        engine.extend_deadline(
+            case.id,
+            clock.id,
+            length=5,
+            approver="organ_head",
+            reason="案情复杂",
+            actor=CLERK,
+            at=at("2026-03-10"),
+        )
+    longer = engine.extend_deadline(
+        case.id,
+        clock.id,
+        length=10,
+        approver="organ_head",
+        reason="案情复杂",
+        actor=DIRECTOR,
+        at=at("2026-03-10"),
+    )
+    extended = longer.deadline(clock.id)
+    assert extended.extension == 10
+    assert extended.due > clock.due
+    with pytest.raises(ValidationError, match="at most"):
+        engine.extend_deadline(
+            case.id,
+            clock.id,
+            length=1,
+            approver="organ_head",
+            reason="再延",
+            actor=DIRECTOR,
+            at=at("2026-03-11"),
+        )
+    assert engine.verify(case.id).ok
+
+
+def test_petition_extension_requires_telling_the_petitioner(mem_engine: Engine) -> None:
+    """A 信访 handling extension is refused unless the petitioner was told (第三十四条)."""
+    import attrs
+
+    from mediation.rules import deadlines
+    from mediation.rules.base import Context
+
+    engine = mem_engine
+    case = intake(engine)
+    ctx = Context(at("2026-03-02"), ADMIN, {}, engine.policy, 99)
+    with_clock = deadlines.open_clock(case, ctx, "petition_handling")
+    clock = with_clock.deadline("petition_handling-99")
+    from mediation.rules.supervision import extend
+
+    ask = {"deadline": clock.id, "length": 30, "approver": "organ_head", "reason": "复杂"}
+    with pytest.raises(RuleRejectedError, match="告知信访人"):
+        extend(with_clock, attrs.evolve(ctx, data=ask))
+    done = extend(with_clock, attrs.evolve(ctx, data={**ask, "petitioner_notified": True}))
+    assert done.deadline(clock.id).extension == 30
+
+
+def _scan(url: str, when: str, out: Any) -> None:
+    engine = make_engine(url)
+    try:
+        out.put(len(engine.supervise(at=at(when, 9), limit=50)))
+    finally:
+        engine.close()
+
+
+@pytest.mark.postgres
+def test_three_scanners_escalate_ten_thousand_breaches_exactly_once(pg_database: str) -> None:
+    """3 processes scan 10,000 overdue cases on PostgreSQL: every breach once, none missed."""
+    engine = make_engine(pg_database)
+    with engine.batch():
+        ids = [intake(engine, when=at("2026-03-02", 9)).id for _ in range(10_000)]
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    scanners = [ctx.Process(target=_scan, args=(pg_database, "2026-04-01", out)) for _ in range(3)]
+    for p in scanners:
+        p.start()
+    counts = [out.get(timeout=600) for _ in scanners]
+    for p in scanners:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert sum(counts) == 10_000
+    assert min(counts) > 0  # the work was shared
+    import psycopg
+
+    with psycopg.connect(pg_database.replace("postgresql+psycopg", "postgresql")) as conn:
+        rows = conn.execute(
+            "SELECT case_id, count(*) FROM events WHERE trigger = 'supervise' GROUP BY case_id"
+        ).fetchall()
+    assert len(rows) == 10_000
+    assert all(n == 1 for _, n in rows)
+    assert {r[0] for r in rows} == set(ids)
+    assert engine.supervise(at=at("2026-04-02", 9)) == []
+    for cid in ids[:50]:
+        assert engine.verify(cid).ok
+    engine.close()
