@@ -76,8 +76,8 @@ deadlines = Table(
     Column("escalated", Integer, nullable=False, server_default=text("0")),
     Column("body", Text, nullable=False),
     PrimaryKeyConstraint("case_id", "id"),
-    Index("ix_deadlines_due", "status", "due_at"),
-    Index("ix_deadlines_warn", "status", "warn_from"),
+    Index("ix_deadlines_due", "status", "due_at", "case_id", "id"),
+    Index("ix_deadlines_warn", "status", "warn_from", "due_at", "case_id", "id"),
 )
 
 events = Table(

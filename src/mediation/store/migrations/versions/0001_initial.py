@@ -65,8 +65,10 @@ def upgrade() -> None:
         sa.Column("body", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("case_id", "id"),
     )
-    op.create_index("ix_deadlines_due", "deadlines", ["status", "due_at"])
-    op.create_index("ix_deadlines_warn", "deadlines", ["status", "warn_from"])
+    op.create_index("ix_deadlines_due", "deadlines", ["status", "due_at", "case_id", "id"])
+    op.create_index(
+        "ix_deadlines_warn", "deadlines", ["status", "warn_from", "due_at", "case_id", "id"]
+    )
 
     op.create_table(
         "events",
