@@ -30,13 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _bigdb  # noqa: E402
-from transitions import Machine  # noqa: E402
+import _bigdb
+from transitions import Machine
 
-from mediation import Engine  # noqa: E402
-from mediation._demo import CLERK, MEDIATOR, parties, policy  # noqa: E402
-from mediation.model import CHINA_TZ  # noqa: E402
-from mediation.workflows.dispute import DISPUTE  # noqa: E402
+from mediation import Engine
+from mediation._demo import CLERK, MEDIATOR, parties, policy
+from mediation.model import CHINA_TZ
+from mediation.workflows.dispute import DISPUTE
 
 QUICK = "--quick" in sys.argv
 N = 1_000 if QUICK else 3_000
