@@ -874,7 +874,7 @@ class Engine:
             if _codec.recompute_hash(e) != e.hash:
                 return VerifyReport(False, len(events), i, "content does not match its hash")
             prev = e.hash
-        case = self._store.load(case_id)
+        case = self._store.load(case_id, fresh=True)
         if case.version != len(events) or case.head != prev:
             return VerifyReport(
                 False,

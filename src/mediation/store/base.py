@@ -68,8 +68,11 @@ class Store(Protocol):
         """Allocate the next number for (unit, year), build the case and write it with its event."""
         ...
 
-    def load(self, case_id: str) -> Case:
-        """The current case. Raises :class:`CaseNotFoundError`."""
+    def load(self, case_id: str, *, fresh: bool = False) -> Case:
+        """The current case; ``fresh`` reads the stored row, bypassing any cache.
+
+        Raises :class:`CaseNotFoundError`.
+        """
         ...
 
     def commit(self, expected_version: int, case: Case, event: Event, old: Case | None) -> None:
@@ -167,7 +170,7 @@ class MemoryStore:
         self._outbox_seq += 1
         self._outbox[self._outbox_seq] = event
 
-    def load(self, case_id: str) -> Case:
+    def load(self, case_id: str, *, fresh: bool = False) -> Case:
         try:
             return self._cases[case_id]
         except KeyError:

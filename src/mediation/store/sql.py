@@ -75,6 +75,7 @@ _SQL = {
         "FROM events WHERE case_id = :case_id ORDER BY seq"
     ),
     "exists": "SELECT 1 FROM cases WHERE id = :id",
+    "version": "SELECT version FROM cases WHERE id = :id",
     "claim_overdue": (
         "SELECT d.case_id, d.id FROM deadlines d JOIN cases c ON c.id = d.case_id "
         "WHERE d.status = 'running' AND d.escalated = 0 AND d.due_at < :until "
@@ -95,6 +96,30 @@ _SQL = {
 
 _INDEXED = ("state", "level", "track", "unit", "category", "workflow_version")
 """Case columns kept beside the JSON body for queries."""
+
+
+class _Batch:
+    """An open batch: its cursor, and the writes held back until it ends.
+
+    Inside a batch the per-step writes are collected and sent with
+    ``executemany`` when the batch ends (or before any read that must see
+    them); each case is written once, with the version check against the
+    version it had when the batch first touched it.
+    """
+
+    __slots__ = ("cases", "cur", "deadlines", "events", "expected", "old", "outbox")
+
+    def __init__(self, cur: Any) -> None:
+        self.cur = cur
+        self.cases: dict[str, Case] = {}
+        self.old: dict[str, Case | None] = {}
+        self.expected: dict[str, int] = {}
+        self.deadlines: dict[tuple[str, str], tuple[int, Deadline, bool]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.outbox: list[dict[str, Any]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.cases or self.events)
 
 
 class _Compiled:
@@ -122,7 +147,13 @@ class SqlStore:
             in WAL mode against process crashes (a power loss may lose the last
             commits), ``FULL`` survives power loss too.
         busy_timeout_ms: How long an SQLite writer waits for the lock.
+
+    Attributes:
+        cache_size: Committed cases kept in memory; a load checks the stored
+            version (one indexed lookup) before serving one.
     """
+
+    cache_size = 10_000
 
     def __init__(
         self,
@@ -149,6 +180,7 @@ class SqlStore:
         self._update_case: dict[tuple[str, ...], _Compiled] = {}
         self._local = threading.local()
         self._static_cache: dict[str, Mapping[str, Any]] = {}
+        self._cases: dict[str, Case] = {}
         self._all_connections: list[Any] = []
         self._conn_lock = threading.Lock()
         if migrate:
@@ -215,14 +247,17 @@ class SqlStore:
         """One write transaction on this thread's connection (or the open batch)."""
         batch = getattr(self._local, "batch", None)
         if batch is not None:
-            yield batch
+            yield batch.cur
             return
         conn = self._conn()
         cur = conn.cursor()
+        self._local.pending = []
         try:
             cur.execute(self._begin)
             yield cur
             cur.execute("COMMIT")
+            for case in self._local.pending:
+                self._remember(case)
         except BaseException as exc:
             with suppress(Exception):
                 cur.execute("ROLLBACK")
@@ -230,16 +265,20 @@ class SqlStore:
                 raise PersistenceError(f"database error: {exc}") from exc
             raise
         finally:
+            self._local.pending = []
             cur.close()
 
     def _driver_errors(self) -> tuple[type[BaseException], ...]:
         return (self._engine.dialect.loaded_dbapi.Error,)
 
     @contextmanager
-    def _read(self) -> Iterator[Any]:
+    def _read(self, *, flush: bool = True) -> Iterator[Any]:
+        """A cursor for reading; inside a batch, held writes are sent first (``flush``)."""
         batch = getattr(self._local, "batch", None)
         if batch is not None:
-            yield batch
+            if flush and batch:
+                self._flush(batch)
+            yield batch.cur
             return
         cur = self._conn().cursor()
         try:
@@ -343,6 +382,7 @@ class SqlStore:
                 )
             self._run(cur, "insert_event", self._event_params(event))
             self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
+            self._local.pending.append(case)
         return case
 
     def commit(
@@ -355,6 +395,10 @@ class SqlStore:
             CaseNotFoundError: the case does not exist.
             PersistenceError: the database failed.
         """
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        if batch is not None:
+            self._defer(batch, expected_version, case, event, old)
+            return
         with self._tx() as cur:
             params = self._case_params(case)
             params["expected"] = expected_version
@@ -363,13 +407,7 @@ class SqlStore:
             changed = tuple(
                 c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c)
             )
-            stmt = self._update_case.get(changed)
-            if stmt is None:
-                sets = "".join(f"{c} = :{c}, " for c in changed)
-                stmt = self._update_case[changed] = self._compile(
-                    f"UPDATE cases SET {sets}version = :version, body = :body "
-                    "WHERE id = :id AND version = :expected"
-                )
+            stmt = self._update_stmt(changed)
             cur.execute(stmt.sql, stmt.bind(params))
             if cur.rowcount != 1:
                 if self._run(cur, "exists", {"id": case.id}).fetchone() is None:
@@ -393,6 +431,91 @@ class SqlStore:
                 )
             self._run(cur, "insert_event", self._event_params(event))
             self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
+            self._local.pending.append(case)
+
+    def _defer(
+        self, batch: _Batch, expected: int, case: Case, event: Event, old: Case | None
+    ) -> None:
+        """Hold one transition's writes in the batch (see :class:`_Batch`)."""
+        held = batch.cases.get(case.id)
+        if held is None:
+            batch.expected[case.id] = expected
+            batch.old[case.id] = old
+        elif held.version != expected:
+            raise ConcurrentUpdateError(case.id, expected)
+        batch.cases[case.id] = case
+        for i, d, new in changed_deadlines(old, case):
+            key = (case.id, d.id)
+            earlier = batch.deadlines.get(key)
+            batch.deadlines[key] = (i, d, new or (earlier is not None and earlier[2]))
+        batch.events.append(self._event_params(event))
+        batch.outbox.append({"case_id": case.id, "seq": event.seq})
+        self._local.pending.append(case)
+
+    def _flush(self, batch: _Batch) -> None:
+        """Send the held writes: cases (version-checked), clocks, events, outbox."""
+        cur = batch.cur
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for case_id, case in batch.cases.items():
+            old = batch.old[case_id]
+            if old is not None and _codec.static_key(old) != _codec.static_key(case):
+                self._run(
+                    cur,
+                    "update_info",
+                    {
+                        "id": case.id,
+                        "category": case.category,
+                        "info": _codec.dumps(_codec.case_static(case)),
+                    },
+                )
+            params = self._case_params(case)
+            params["expected"] = batch.expected[case_id]
+            changed = tuple(
+                c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c)
+            )
+            groups.setdefault(changed, []).append(params)
+        for changed, rows in groups.items():
+            stmt = self._update_stmt(changed)
+            for row in rows:
+                cur.execute(stmt.sql, stmt.bind(row))
+                if cur.rowcount != 1:
+                    if self._run(cur, "exists", {"id": row["id"]}).fetchone() is None:
+                        raise CaseNotFoundError(row["id"])
+                    raise ConcurrentUpdateError(row["id"], row["expected"])
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for (case_id, _), (i, d, new) in batch.deadlines.items():
+            (inserts if new else updates).append(
+                self._deadline_params(case_id, i, d, self.warn_from(d))
+            )
+        for name, rows in (
+            ("insert_deadline", inserts),
+            ("update_deadline", updates),
+            ("insert_event", batch.events),
+            ("insert_outbox", batch.outbox),
+        ):
+            if rows:
+                stmt = self._stmts[name]
+                cur.executemany(stmt.sql, [stmt.bind(r) for r in rows])
+        for case in batch.cases.values():
+            batch.expected[case.id] = case.version
+            batch.old[case.id] = case
+        batch.cases.clear()
+        batch.deadlines.clear()
+        batch.events.clear()
+        batch.outbox.clear()
+        batch.old.clear()
+        batch.expected.clear()
+
+    def _update_stmt(self, changed: tuple[str, ...]) -> _Compiled:
+        stmt = self._update_case.get(changed)
+        if stmt is None:
+            sets = "".join(f"{c} = :{c}, " for c in changed)
+            stmt = self._update_case[changed] = self._compile(
+                f"UPDATE cases SET {sets}version = :version, body = :body "
+                "WHERE id = :id AND version = :expected"
+            )
+        return stmt
 
     def next_number(self, scope: str, year: int) -> int:
         """Allocate the next number of (scope, year) in its own transaction: gap-free."""
@@ -401,8 +524,31 @@ class SqlStore:
 
     # -- reads ----------------------------------------------------------------
 
-    def load(self, case_id: str) -> Case:
-        with self._read() as cur:
+    def _remember(self, case: Case) -> None:
+        """Cache a committed case; :meth:`load` serves it while the stored version matches."""
+        if len(self._cases) >= self.cache_size:
+            self._cases.clear()
+        self._cases[case.id] = case
+
+    def load(self, case_id: str, *, fresh: bool = False) -> Case:
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        if batch is not None and case_id in batch.cases:
+            return batch.cases[case_id]
+        cached = None if fresh else self._cases.get(case_id)
+        if cached is not None:
+            # A version number is never reused for different content: it only moves
+            # when a commit lands, and rolled-back commits never reach the cache.
+            with self._read(flush=False) as cur:
+                row = self._run(cur, "version", {"id": case_id}).fetchone()
+            if row is not None and row[0] == cached.version:
+                return cached
+        case = self._load(case_id)
+        if getattr(self._local, "batch", None) is None:
+            self._remember(case)
+        return case
+
+    def _load(self, case_id: str) -> Case:
+        with self._read(flush=False) as cur:
             rows = self._run(cur, "load", {"id": case_id}).fetchall()
         if not rows:
             raise CaseNotFoundError(case_id)
@@ -560,9 +706,11 @@ class SqlStore:
             yield
             return
         with self._tx() as cur:
-            self._local.batch = cur
+            batch = _Batch(cur)
+            self._local.batch = batch
             try:
                 yield
+                self._flush(batch)
             finally:
                 self._local.batch = None
 
