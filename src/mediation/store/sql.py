@@ -565,7 +565,7 @@ class SqlStore:
         """Decoded intake fields, cached by their exact text (the values are immutable)."""
         hit = self._static_cache.get(info)
         if hit is None:
-            if len(self._static_cache) >= 4096:
+            if len(self._static_cache) >= 1024:
                 self._static_cache.clear()
             hit = self._static_cache[info] = _codec.static_from_dict(json.loads(info))
         return hit
