@@ -106,3 +106,16 @@ def test_cli_render_writes_a_docx(tmp_path: Path) -> None:
     assert "人民调解协议书" in text
     result = CliRunner().invoke(app, ["render", str(db), case.id, "mediation_agreement"])
     assert "张三" in result.output
+
+
+def test_supervision_notice_names_the_escalated_clock(mem_engine: Engine) -> None:
+    """After supervision, the 督办通知 names the overdue clock, its due day and days overdue."""
+    case = intake(mem_engine, when=at("2026-03-02", 9))  # acceptance due 2026-03-05
+    (event,) = mem_engine.supervise(at=at("2026-03-10", 9))
+    text = str(
+        mem_engine.render(case.id, "supervision_notice", extra={"deadline": event.data["deadline"]})
+    )
+    assert "督办通知" in text
+    assert "受理审查" in text
+    assert "2026年3月5日" in text
+    assert "3日" in text  # reply days from the policy

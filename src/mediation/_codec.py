@@ -57,6 +57,9 @@ _dumps = json.JSONEncoder(
 ).encode
 
 
+_PLAIN = frozenset({str, int, bool})
+
+
 def normalize(value: Any, field: str = "data") -> Any:
     """Turn inputs into canonical JSON-compatible values.
 
@@ -66,6 +69,10 @@ def normalize(value: Any, field: str = "data") -> Any:
     Raises:
         ValidationError: a value that has no canonical form (naming its field).
     """
+    if type(value) is dict and all(
+        type(k) is str and (v is None or type(v) in _PLAIN) for k, v in value.items()
+    ):
+        return dict(value)  # the common case: flat text and numbers, already canonical
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, Enum):

@@ -176,6 +176,7 @@ class Engine:
         self._latest: dict[str, WorkflowDefinition] = {}
         for definition in (DISPUTE, *workflows):
             self.register(definition)
+        self._actors: dict[str, Actor] = {}
         self._subscribers: list[Callable[[Event], None]] = []
         self._deliver_lock = threading.Lock()
         warnings = self.policy.warnings
@@ -380,7 +381,7 @@ class Engine:
         actor_id: str,
         at: dt.datetime,
     ) -> tuple[Case, Event]:
-        ctx = Context(at=at, actor=Actor(actor_id, frozenset()), data={}, policy=self.policy, seq=1)
+        ctx = Context(at=at, actor=self._logged_actor(actor_id), data={}, policy=self.policy, seq=1)
         case = initial
         for effect in compiled.definition.intake_effects:
             case = effect(case, ctx)
@@ -392,6 +393,19 @@ class Engine:
         return attrs.evolve(case, version=1, head=digest), event
 
     # -- firing ---------------------------------------------------------------
+
+    def _logged_actor(self, actor_id: str) -> Actor:
+        """The actor as the audit log knows it: an id, no roles.
+
+        Rules see only this, so replaying the log gives them exactly what they
+        saw (authorization, which needs roles, happens before and outside them).
+        """
+        actor = self._actors.get(actor_id)
+        if actor is None:
+            if len(self._actors) > 10_000:
+                self._actors.clear()
+            actor = self._actors[actor_id] = Actor(actor_id, frozenset())
+        return actor
 
     def fire(
         self,
@@ -454,7 +468,7 @@ class Engine:
         data: Mapping[str, Any],
     ) -> tuple[Case, Event]:
         seq = case.version + 1
-        ctx = Context(at, Actor(actor_id, frozenset()), data, self.policy, seq)
+        ctx = Context(at, self._logged_actor(actor_id), data, self.policy, seq)
         moved, dest = compiled.fire(case, trigger, ctx)
         at_text = at.isoformat()
         digest = _codec.event_hash(
@@ -618,7 +632,7 @@ class Engine:
         self, case: Case, name: str, actor_id: str, at: dt.datetime, data: Mapping[str, Any]
     ) -> tuple[Case, Event]:
         seq = case.version + 1
-        ctx = Context(at, Actor(actor_id, frozenset()), data, self.policy, seq)
+        ctx = Context(at, self._logged_actor(actor_id), data, self.policy, seq)
         moved = _OVERLAYS[name](case, ctx)
         digest = _codec.event_hash(
             case.id, seq, name, actor_id, at.isoformat(), case.state, case.state, data, case.head
@@ -696,6 +710,8 @@ class Engine:
         """
         case = self._store.load(case_id)
         org = self.policy.org
+        if kind == "supervision_notice":
+            extra = {"reply_days": self.policy.supervision.reply_days, **(extra or {})}
         return self.documents.render(
             kind,
             case,

@@ -13,6 +13,7 @@ from mediation._errors import ValidationError
 from mediation.documents._facts import cn_date, cn_datetime, display_name
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
+from mediation.rules.supervision import SupervisionPolicy
 from mediation.workflows.dispute import DisputeState
 
 __all__: list[str] = []
@@ -155,6 +156,10 @@ def dossier_index(src: Source) -> dict[str, Any]:
     }
 
 
+_SUPERVISION = SupervisionPolicy()
+"""National defaults; the engine passes its policy's ``reply_days`` in ``extra``."""
+
+
 def _overdue(src: Source) -> Deadline:
     wanted = src.extra.get("deadline")
     candidates = [
@@ -182,7 +187,7 @@ def _overdue(src: Source) -> Deadline:
 
 def _check_overdue(src: Source) -> None:
     _overdue(src)
-    reply = src.extra.get("reply_days", 3)
+    reply = src.extra.get("reply_days", _SUPERVISION.reply_days)
     if not isinstance(reply, int) or isinstance(reply, bool) or not 0 < reply <= 60:
         raise ValidationError("extra.reply_days", reply, "a number of days from 1 to 60")
 
@@ -209,5 +214,5 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "status": d.status.label,
         },
         "issuer": str(src.extra.get("issuer") or ""),
-        "reply_days": src.extra.get("reply_days", 3),
+        "reply_days": src.extra.get("reply_days", _SUPERVISION.reply_days),
     }

@@ -35,7 +35,7 @@ class RolePolicy:
         """Decide whether ``actor`` may perform ``action`` on ``case``."""
         if Role.admin.value in actor.roles:
             return ALLOW
-        if roles and not (actor.roles & set(roles)):
+        if roles and actor.roles.isdisjoint(roles):
             return refuse(
                 "authorization",
                 f"“{action}”需要以下角色之一：{'、'.join(Role(r).label if r in Role.__members__ else r for r in sorted(roles))}",

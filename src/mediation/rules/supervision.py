@@ -32,10 +32,13 @@ class SupervisionPolicy:
             ``supervisor:<unit id>``) so it appears on the superior's lists.
         baoan_after: Propose 领导包案 once a case has this many escalated breaches
             (``None``: never).
+        reply_days: Days the supervised unit has to report back (督办通知; PRACTICE,
+            no national number).
     """
 
     raise_to_superior: bool = True
     baoan_after: int | None = 2
+    reply_days: int = 3
 
 
 def escalate(case: Case, ctx: Context) -> Case:
