@@ -15,8 +15,6 @@ Time is always passed in (``at=``) or read from the injectable clock.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,11 +27,22 @@ from mediation import _codec
 from mediation._errors import (
     AuthorizationError,
     DefinitionError,
-    MediationError,
     TransitionNotAllowedError,
     ValidationError,
 )
+from mediation._journal import (
+    EXTEND,
+    INTAKE,
+    ISSUE,
+    MIGRATE,
+    OVERLAY_ROLES,
+    RESERVED,
+    SUPERVISE,
+    Journal,
+    VerifyReport,
+)
 from mediation._machine import CompiledWorkflow, compile_workflow, mermaid
+from mediation._outbox import Outbox
 from mediation.model import (
     CHINA_TZ,
     Actor,
@@ -46,12 +55,10 @@ from mediation.model import (
     Place,
     Risk,
     aware,
-    replace,
 )
-from mediation.rules import supervision
 from mediation.rules.authz import Authorizer, RolePolicy
 from mediation.rules.base import Context, Decision
-from mediation.rules.intake import case_code, check_intake, record_document
+from mediation.rules.intake import case_code, check_intake
 from mediation.rules.policy import Policy
 from mediation.rules.warnings import WarningLevel
 from mediation.store.base import CaseQuery, DueQuery, MemoryStore, Store
@@ -62,27 +69,6 @@ if TYPE_CHECKING:
 from mediation.workflows.dispute import DISPUTE
 
 __all__ = ["DueItem", "Engine", "TriggerOption", "VerifyReport"]
-
-log = logging.getLogger("mediation")
-
-INTAKE = "intake"
-MIGRATE = "migrate_workflow"
-EXTEND = "extend_deadline"
-SUPERVISE = "supervise"
-ISSUE = "issue_document"
-
-_OVERLAYS: dict[str, Callable[[Case, Context], Case]] = {
-    EXTEND: supervision.extend,
-    SUPERVISE: supervision.escalate,
-    ISSUE: record_document,
-}
-"""Steps that apply to a case in any open state, outside its workflow graph."""
-
-_OVERLAY_ROLES: dict[str, frozenset[str]] = {
-    EXTEND: frozenset({"director", "leader"}),
-    SUPERVISE: frozenset({"director", "leader"}),
-    ISSUE: frozenset({"clerk", "mediator", "director", "leader"}),
-}
 
 
 @attrs.frozen(slots=True)
@@ -104,23 +90,6 @@ class TriggerOption:
     reason: str = ""
     basis: str = ""
     needs: tuple[str, ...] = ()
-
-
-@attrs.frozen(slots=True)
-class VerifyReport:
-    """The result of :meth:`Engine.verify`.
-
-    Attributes:
-        ok: The chain verifies and the replay reproduces the stored case.
-        events: Number of events checked.
-        bad_seq: The first bad event's number, if any.
-        problem: What is wrong with it.
-    """
-
-    ok: bool
-    events: int
-    bad_seq: int | None = None
-    problem: str = ""
 
 
 @attrs.frozen(slots=True)
@@ -176,9 +145,8 @@ class Engine:
         self._latest: dict[str, WorkflowDefinition] = {}
         for definition in (DISPUTE, *workflows):
             self.register(definition)
-        self._actors: dict[str, Actor] = {}
-        self._subscribers: list[Callable[[Event], None]] = []
-        self._deliver_lock = threading.Lock()
+        self._journal = Journal(self.policy, self._compiled_of)
+        self._outbox = Outbox(store)
         warnings = self.policy.warnings
         store.warn_from = lambda d: warnings.yellow_from(d.start, d.due)
 
@@ -205,7 +173,7 @@ class Engine:
 
     def register(self, definition: WorkflowDefinition) -> None:
         """Add a workflow definition; new intakes use the highest version of each name."""
-        reserved = {INTAKE, MIGRATE, *_OVERLAYS} & {t.value for t in definition.triggers}
+        reserved = set(RESERVED) & {t.value for t in definition.triggers}
         if reserved:
             raise DefinitionError(
                 f"workflow {definition.name!r}: trigger names reserved by the engine: "
@@ -231,6 +199,14 @@ class Engine:
 
     def _at(self, at: dt.datetime | None) -> dt.datetime:
         return aware(self._clock() if at is None else at, "at")
+
+    def _compiled_of(self, name: str, version: int) -> CompiledWorkflow:
+        compiled = self._compiled.get((name, version))
+        if compiled is None:
+            raise TransitionNotAllowedError(
+                "", "*", f"workflow {name!r} v{version} is not registered"
+            )
+        return compiled
 
     def _workflow(self, case: Case) -> CompiledWorkflow:
         compiled = self._compiled.get((case.workflow, case.workflow_version))
@@ -361,10 +337,12 @@ class Engine:
 
         def build(number: int) -> tuple[Case, Event]:
             initial = make(case_code(prefix, year, number))
-            return self._intake_step(compiled, initial, _codec.case_to_dict(initial), actor.id, at)
+            return self._journal.intake(
+                compiled, initial, _codec.case_to_dict(initial), actor.id, at
+            )
 
         case = self._store.create(unit, year, build)
-        self._after_commit()
+        self._outbox.after_commit()
         return case
 
     def _workflow_for(self, kind: CaseKind) -> WorkflowDefinition:
@@ -373,39 +351,7 @@ class Engine:
                 return definition
         raise ValidationError("kind", kind.value, "no workflow registered for this kind of case")
 
-    def _intake_step(
-        self,
-        compiled: CompiledWorkflow,
-        initial: Case,
-        snapshot: Mapping[str, Any],
-        actor_id: str,
-        at: dt.datetime,
-    ) -> tuple[Case, Event]:
-        ctx = Context(at=at, actor=self._logged_actor(actor_id), data={}, policy=self.policy, seq=1)
-        case = initial
-        for effect in compiled.definition.intake_effects:
-            case = effect(case, ctx)
-        data = {"case": snapshot}
-        digest = _codec.event_hash(
-            case.id, 1, INTAKE, actor_id, at.isoformat(), "", case.state, data, ""
-        )
-        event = Event(case.id, 1, INTAKE, actor_id, at, "", case.state, data, "", digest)
-        return attrs.evolve(case, version=1, head=digest), event
-
     # -- firing ---------------------------------------------------------------
-
-    def _logged_actor(self, actor_id: str) -> Actor:
-        """The actor as the audit log knows it: an id, no roles.
-
-        Rules see only this, so replaying the log gives them exactly what they
-        saw (authorization, which needs roles, happens before and outside them).
-        """
-        actor = self._actors.get(actor_id)
-        if actor is None:
-            if len(self._actors) > 10_000:
-                self._actors.clear()
-            actor = self._actors[actor_id] = Actor(actor_id, frozenset())
-        return actor
 
     def fire(
         self,
@@ -453,31 +399,10 @@ class Engine:
                         f"trigger {trigger!r} accepts only: {', '.join(sorted(allowed_params))}",
                     )
         norm = _codec.normalize(data) if data else {}
-        new = self._step(compiled, case, trigger, actor.id, at, norm)
+        new = self._journal.step(compiled, case, trigger, actor.id, at, norm)
         self._store.commit(case.version, new[0], new[1], case)
-        self._after_commit()
+        self._outbox.after_commit()
         return new[0]
-
-    def _step(
-        self,
-        compiled: CompiledWorkflow,
-        case: Case,
-        trigger: str,
-        actor_id: str,
-        at: dt.datetime,
-        data: Mapping[str, Any],
-    ) -> tuple[Case, Event]:
-        seq = case.version + 1
-        ctx = Context(at, self._logged_actor(actor_id), data, self.policy, seq)
-        moved, dest = compiled.fire(case, trigger, ctx)
-        at_text = at.isoformat()
-        digest = _codec.event_hash(
-            case.id, seq, trigger, actor_id, at_text, case.state, dest, data, case.head
-        )
-        event = Event(
-            case.id, seq, trigger, actor_id, at, case.state, dest, data, case.head, digest
-        )
-        return replace(moved, state=dest, version=seq, head=digest), event
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -486,15 +411,8 @@ class Engine:
         For bulk imports and simulations. If anything inside raises, nothing
         of the batch is written. Subscribers are notified after the batch.
         """
-        with self._store.batch():
-            self._in_batch = True
-            try:
-                yield
-            finally:
-                self._in_batch = False
-        self._after_commit()
-
-    _in_batch = False
+        with self._outbox.held(), self._store.batch():
+            yield
 
     # -- workflow migration ---------------------------------------------------
 
@@ -520,34 +438,10 @@ class Engine:
         if not decision.allowed:
             raise AuthorizationError(actor.id, MIGRATE, decision.reason)
         data = {"from": case.workflow_version, "to": to_version}
-        new, event = self._migrate_step(case, target, actor.id, at, data)
+        new, event = self._journal.migrate(case, target, actor.id, at, data)
         self._store.commit(case.version, new, event, case)
-        self._after_commit()
+        self._outbox.after_commit()
         return new
-
-    def _migrate_step(
-        self,
-        case: Case,
-        target: CompiledWorkflow,
-        actor_id: str,
-        at: dt.datetime,
-        data: Mapping[str, Any],
-    ) -> tuple[Case, Event]:
-        try:
-            target.definition.states(case.state)
-        except ValueError:
-            raise ValidationError(
-                "to_version", data["to"], f"state {case.state!r} does not exist in that version"
-            ) from None
-        seq = case.version + 1
-        digest = _codec.event_hash(
-            case.id, seq, MIGRATE, actor_id, at.isoformat(), case.state, case.state, data, case.head
-        )
-        event = Event(
-            case.id, seq, MIGRATE, actor_id, at, case.state, case.state, data, case.head, digest
-        )
-        new = attrs.evolve(case, workflow_version=int(data["to"]), version=seq, head=digest)
-        return new, event
 
     # -- overlays: steps outside the workflow graph ---------------------------
 
@@ -607,11 +501,11 @@ class Engine:
                 for case_id, deadline_id in claimed:
                     case = self._store.load(case_id)
                     data = {"deadline": deadline_id}
-                    new, event = self._overlay_step(case, SUPERVISE, actor.id, at, data)
+                    new, event = self._journal.overlay(case, SUPERVISE, actor.id, at, data)
                     self._store.commit(case.version, new, event, case)
                     batch.append(event)
             written += batch
-            self._after_commit()
+            self._outbox.after_commit()
             if len(claimed) < limit:
                 return written
 
@@ -620,27 +514,13 @@ class Engine:
     ) -> Case:
         at = self._at(at)
         case = self._store.load(case_id)
-        decision = self._authorize(actor, case, name, _OVERLAY_ROLES[name])
+        decision = self._authorize(actor, case, name, OVERLAY_ROLES[name])
         if not decision.allowed:
             raise AuthorizationError(actor.id, name, decision.reason)
-        new, event = self._overlay_step(case, name, actor.id, at, _codec.normalize(data))
+        new, event = self._journal.overlay(case, name, actor.id, at, _codec.normalize(data))
         self._store.commit(case.version, new, event, case)
-        self._after_commit()
+        self._outbox.after_commit()
         return new
-
-    def _overlay_step(
-        self, case: Case, name: str, actor_id: str, at: dt.datetime, data: Mapping[str, Any]
-    ) -> tuple[Case, Event]:
-        seq = case.version + 1
-        ctx = Context(at, self._logged_actor(actor_id), data, self.policy, seq)
-        moved = _OVERLAYS[name](case, ctx)
-        digest = _codec.event_hash(
-            case.id, seq, name, actor_id, at.isoformat(), case.state, case.state, data, case.head
-        )
-        event = Event(
-            case.id, seq, name, actor_id, at, case.state, case.state, data, case.head, digest
-        )
-        return replace(moved, version=seq, head=digest), event
 
     # -- documents ------------------------------------------------------------
 
@@ -674,7 +554,7 @@ class Engine:
             existing = case.document_number(kind)
             if existing is not None:
                 return existing
-            decision = self._authorize(actor, case, ISSUE, _OVERLAY_ROLES[ISSUE])
+            decision = self._authorize(actor, case, ISSUE, OVERLAY_ROLES[ISSUE])
             if not decision.allowed:
                 raise AuthorizationError(actor.id, ISSUE, decision.reason)
             org = self.policy.org
@@ -682,9 +562,9 @@ class Engine:
             year = at.astimezone(self.policy.tz).year
             number = case_code(prefix, year, self._store.next_number(f"{case.unit}:{kind}", year))
             data = {"kind": kind, "number": number}
-            new, event = self._overlay_step(case, ISSUE, actor.id, at, data)
+            new, event = self._journal.overlay(case, ISSUE, actor.id, at, data)
             self._store.commit(case.version, new, event, case)
-        self._after_commit()
+        self._outbox.after_commit()
         return number
 
     def render(
@@ -855,63 +735,15 @@ class Engine:
 
     def replay(self, case_id: str) -> Case:
         """Rebuild a case from its audit log alone (the rules are re-run on the logged inputs)."""
-        return self._replay(self._store.events(case_id))
-
-    def _replay(self, events: Sequence[Event]) -> Case:
-        if not events or events[0].trigger != INTAKE:
-            raise ValidationError("events", len(events), "a log starts with its intake event")
-        first = events[0]
-        initial = _codec.case_from_dict(first.data["case"])
-        compiled = self._workflow(initial)
-        case, _ = self._intake_step(compiled, initial, first.data["case"], first.actor, first.at)
-        for e in events[1:]:
-            if e.trigger in _OVERLAYS:
-                case, _ = self._overlay_step(case, e.trigger, e.actor, e.at, e.data)
-                continue
-            if e.trigger == MIGRATE:
-                target = self._compiled[(case.workflow, int(e.data["to"]))]
-                case, _ = self._migrate_step(case, target, e.actor, e.at, e.data)
-                continue
-            case, _ = self._step(self._workflow(case), case, e.trigger, e.actor, e.at, e.data)
-        return case
+        return self._journal.replay(self._store.events(case_id))
 
     def verify(self, case_id: str) -> VerifyReport:
         """Check the case's hash chain and that replaying it reproduces the stored case.
 
-        Returns a report naming the first bad event, never raises for a bad chain.
+        Returns a report naming the first bad event; never raises for a bad chain.
         """
         events = self._store.events(case_id)
-        prev = ""
-        for i, e in enumerate(events, start=1):
-            if e.seq != i:
-                return VerifyReport(False, len(events), i, f"event {i} is missing (found {e.seq})")
-            if e.prev_hash != prev:
-                return VerifyReport(False, len(events), i, "does not chain to the previous event")
-            if _codec.recompute_hash(e) != e.hash:
-                return VerifyReport(False, len(events), i, "content does not match its hash")
-            prev = e.hash
-        case = self._store.load(case_id, fresh=True)
-        if case.version != len(events) or case.head != prev:
-            return VerifyReport(
-                False,
-                len(events),
-                len(events) + 1,
-                f"the case is at version {case.version} but the log has {len(events)} events",
-            )
-        try:
-            replayed = self._replay(events)
-        except MediationError as exc:
-            return VerifyReport(False, len(events), None, f"replay failed: {exc}")
-        if replayed != case:
-            diff = [
-                a.name
-                for a in attrs.fields(Case)
-                if getattr(replayed, a.name) != getattr(case, a.name)
-            ]
-            return VerifyReport(
-                False, len(events), None, f"replay differs from the stored case in {diff}"
-            )
-        return VerifyReport(True, len(events))
+        return self._journal.verify(events, self._store.load(case_id, fresh=True))
 
     # -- outbox ---------------------------------------------------------------
 
@@ -925,45 +757,11 @@ class Engine:
         Returns:
             A function that unsubscribes the handler.
         """
-        self._subscribers.append(handler)
-        self.deliver()
-
-        def unsubscribe() -> None:
-            if handler in self._subscribers:
-                self._subscribers.remove(handler)
-
-        return unsubscribe
-
-    def _after_commit(self) -> None:
-        if self._subscribers and not self._in_batch:
-            self.deliver()
+        return self._outbox.subscribe(handler)
 
     def deliver(self, limit: int = 1000) -> int:
         """Deliver pending outbox events to the subscribers; return how many were delivered."""
-        if not self._subscribers:
-            return 0
-        delivered = 0
-        with self._deliver_lock:
-            while True:
-                pending = self._store.pending_outbox(limit)
-                if not pending:
-                    return delivered
-                done: list[int] = []
-                for oid, event in pending:
-                    try:
-                        for handler in list(self._subscribers):
-                            handler(event)
-                    except Exception:
-                        log.exception(
-                            "subscriber failed on %s #%d; will retry", event.case_id, event.seq
-                        )
-                        self._store.mark_delivered(done)
-                        return delivered + len(done)
-                    done.append(oid)
-                self._store.mark_delivered(done)
-                delivered += len(done)
-                if len(pending) < limit:
-                    return delivered
+        return self._outbox.deliver(limit)
 
 
 def _probe_case(unit: str, kind: CaseKind) -> Case:
