@@ -84,8 +84,18 @@ def agreement(performance_deadline: str = "2026-03-20") -> dict[str, object]:
     }
 
 
-def run(engine: Engine) -> Case:
-    """Take the demo case from intake to closure on ``engine``; return the closed case."""
+def _signature(signer: str, capacity: str, when: dt.datetime) -> dict[str, object]:
+    return {"signer": signer, "capacity": capacity, "signed_at": when}
+
+
+def run(engine: Engine, *, stop_before: str | None = None) -> Case:
+    """Take the demo case from intake to closure on ``engine``; return the case.
+
+    Args:
+        engine: Where to run it (its policy must know the demo org tree).
+        stop_before: Stop before the first step with this trigger and return the
+            case as it then is (e.g. ``"agree"`` leaves it mediating).
+    """
     case = engine.intake(
         kind="dispute",
         channel="walk_in",
@@ -99,58 +109,52 @@ def run(engine: Engine) -> Case:
         actor=CLERK,
         at=at("2026-03-02", 9, 10),
     )
-    cid = case.id
-    engine.fire(
-        cid, "triage", actor=CLERK, at=at("2026-03-02", 9, 40), track="people", level="village"
-    )
-    engine.fire(cid, "accept", actor=CLERK, at=at("2026-03-02", 10, 0))
-    engine.fire(
-        cid, "start_mediation", actor=MEDIATOR, at=at("2026-03-04", 14, 0), mediators=[MEDIATOR.id]
-    )
-    engine.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 16, 0), agreement=agreement())
-    signed = at("2026-03-06", 16, 30)
-    for name in ("张三", "李梅", "王五"):
-        engine.fire(
-            cid, "sign", actor=MEDIATOR, at=signed, signer=name, capacity="party", signed_at=signed
-        )
-    engine.fire(
-        cid,
-        "sign",
-        actor=MEDIATOR,
-        at=signed,
-        signer="陈调解",
-        capacity="mediator",
-        signed_at=signed,
-    )
-    engine.fire(
-        cid,
-        "sign",
-        actor=MEDIATOR,
-        at=at("2026-03-06", 17, 0),
-        signer="东门村人民调解委员会",
-        capacity="committee",
-        signed_at=at("2026-03-06", 17, 0),
-    )
-    engine.fire(cid, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
-    engine.fire(
-        cid,
-        "confirm_performed",
-        actor=MEDIATOR,
-        at=at("2026-03-18", 15, 0),
-        note="雨棚已改造，维修费已付清",
-    )
-    engine.fire(cid, "start_callback", actor=MEDIATOR, at=at("2026-03-30"))
-    engine.fire(
-        cid,
-        "record_callback",
-        actor=MEDIATOR,
-        at=at("2026-03-30", 10, 0),
-        visitor="陈调解",
-        party="张三",
-        performance="已全部履行",
-        satisfaction="满意",
-        recurrence="无",
-    )
-    return engine.fire(
-        cid, "close", actor=DIRECTOR, at=at("2026-03-31", 11, 0), note="协议已履行，回访满意"
-    )
+    signed, sealed = at("2026-03-06", 16, 30), at("2026-03-06", 17, 0)
+    steps: list[tuple[str, Actor, dt.datetime, dict[str, object]]] = [
+        ("triage", CLERK, at("2026-03-02", 9, 40), {"track": "people", "level": "village"}),
+        ("accept", CLERK, at("2026-03-02", 10, 0), {}),
+        ("start_mediation", MEDIATOR, at("2026-03-04", 14, 0), {"mediators": [MEDIATOR.id]}),
+        ("agree", MEDIATOR, at("2026-03-06", 16, 0), {"agreement": agreement()}),
+        *[
+            ("sign", MEDIATOR, signed, _signature(name, "party", signed))
+            for name in ("张三", "李梅", "王五")
+        ],
+        (
+            "sign",
+            MEDIATOR,
+            signed,
+            {"signer": "陈调解", "capacity": "mediator", "signed_at": signed},
+        ),
+        (
+            "sign",
+            MEDIATOR,
+            sealed,
+            {"signer": "东门村人民调解委员会", "capacity": "committee", "signed_at": sealed},
+        ),
+        ("begin_performance", MEDIATOR, at("2026-03-09"), {}),
+        (
+            "confirm_performed",
+            MEDIATOR,
+            at("2026-03-18", 15, 0),
+            {"note": "雨棚已改造，维修费已付清"},
+        ),
+        ("start_callback", MEDIATOR, at("2026-03-30"), {}),
+        (
+            "record_callback",
+            MEDIATOR,
+            at("2026-03-30", 10, 0),
+            {
+                "visitor": "陈调解",
+                "party": "张三",
+                "performance": "已全部履行",
+                "satisfaction": "满意",
+                "recurrence": "无",
+            },
+        ),
+        ("close", DIRECTOR, at("2026-03-31", 11, 0), {"note": "协议已履行，回访满意"}),
+    ]
+    for trigger, actor, when, data in steps:
+        if trigger == stop_before:
+            break
+        case = engine.fire(case.id, trigger, actor=actor, at=when, **data)
+    return case

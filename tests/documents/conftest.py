@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 from mediation import Case, Engine, Event
-from mediation._demo import CLERK, MEDIATOR, ORG, agreement, at, parties, policy, run
+from mediation._demo import CLERK, MEDIATOR, ORG, agreement, at, policy, run
 from mediation.documents import DocumentRenderer
 
 NAMES = {"clerk-li": "李登记", "mediator-chen": "陈调解", "director-wang": "王主任"}
@@ -42,31 +42,11 @@ class Scenario:
 
 
 def _start(e: Engine) -> str:
-    case = e.intake(
-        kind="dispute",
-        channel="walk_in",
-        category="neighbor",
-        parties=parties(),
-        summary="邻居王五加装雨棚排水至申请人院内致墙体受潮，申请人请求拆除并赔偿维修费。",
-        claims=["拆除或改造雨棚排水", "赔偿墙体维修费3000元"],
-        amount="3000",
-        unit="qt-dm-dmc",
-        actor=CLERK,
-        at=at("2026-03-02", 9, 10),
-    )
-    e.fire(
-        case.id, "triage", actor=CLERK, at=at("2026-03-02", 9, 40), track="people", level="village"
-    )
-    return case.id
+    return run(e, stop_before="accept").id
 
 
 def _mediate(e: Engine) -> str:
-    cid = _start(e)
-    e.fire(cid, "accept", actor=CLERK, at=at("2026-03-02", 10, 0))
-    e.fire(
-        cid, "start_mediation", actor=MEDIATOR, at=at("2026-03-04", 14, 0), mediators=[MEDIATOR.id]
-    )
-    return cid
+    return run(e, stop_before="agree").id
 
 
 def _scenario(build: Callable[[Engine], Case], **kwargs: Any) -> Scenario:
@@ -82,24 +62,7 @@ def closed(e: Engine) -> Case:
 
 def signed(e: Engine) -> Case:
     """Agreement reached, signed by the three parties and the mediator, sealed."""
-    cid = _mediate(e)
-    e.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 16, 0), agreement=agreement())
-    when = at("2026-03-06", 16, 30)
-    for name in ("张三", "李梅", "王五"):
-        e.fire(cid, "sign", actor=MEDIATOR, at=when, signer=name, capacity="party", signed_at=when)
-    e.fire(
-        cid, "sign", actor=MEDIATOR, at=when, signer="陈调解", capacity="mediator", signed_at=when
-    )
-    seal = at("2026-03-06", 17, 0)
-    return e.fire(
-        cid,
-        "sign",
-        actor=MEDIATOR,
-        at=seal,
-        signer="东门村人民调解委员会",
-        capacity="committee",
-        signed_at=seal,
-    )
+    return run(e, stop_before="begin_performance")
 
 
 def agreed_unsigned(e: Engine) -> Case:

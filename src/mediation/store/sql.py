@@ -400,38 +400,9 @@ class SqlStore:
             self._defer(batch, expected_version, case, event, old)
             return
         with self._tx() as cur:
-            params = self._case_params(case)
-            params["expected"] = expected_version
-            # Only the indexed columns that changed are written: SQLite then leaves
-            # the other indexes alone (about half the cost of a transition).
-            changed = tuple(
-                c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c)
-            )
-            stmt = self._update_stmt(changed)
-            cur.execute(stmt.sql, stmt.bind(params))
-            if cur.rowcount != 1:
-                if self._run(cur, "exists", {"id": case.id}).fetchone() is None:
-                    raise CaseNotFoundError(case.id)
-                raise ConcurrentUpdateError(case.id, expected_version)
-            if old is None or _codec.static_key(old) != _codec.static_key(case):
-                self._run(
-                    cur,
-                    "update_info",
-                    {
-                        "id": case.id,
-                        "category": case.category,
-                        "info": _codec.dumps(_codec.case_static(case)),
-                    },
-                )
-            for i, d, new in changed_deadlines(old, case):
-                self._run(
-                    cur,
-                    "insert_deadline" if new else "update_deadline",
-                    self._deadline_params(case.id, i, d, self.warn_from(d)),
-                )
-            self._run(cur, "insert_event", self._event_params(event))
-            self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
-            self._local.pending.append(case)
+            single = _Batch(cur)
+            self._defer(single, expected_version, case, event, old)
+            self._flush(single)
 
     def _defer(
         self, batch: _Batch, expected: int, case: Case, event: Event, old: Case | None
@@ -455,33 +426,8 @@ class SqlStore:
     def _flush(self, batch: _Batch) -> None:
         """Send the held writes: cases (version-checked), clocks, events, outbox."""
         cur = batch.cur
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for case_id, case in batch.cases.items():
-            old = batch.old[case_id]
-            if old is not None and _codec.static_key(old) != _codec.static_key(case):
-                self._run(
-                    cur,
-                    "update_info",
-                    {
-                        "id": case.id,
-                        "category": case.category,
-                        "info": _codec.dumps(_codec.case_static(case)),
-                    },
-                )
-            params = self._case_params(case)
-            params["expected"] = batch.expected[case_id]
-            changed = tuple(
-                c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c)
-            )
-            groups.setdefault(changed, []).append(params)
-        for changed, rows in groups.items():
-            stmt = self._update_stmt(changed)
-            for row in rows:
-                cur.execute(stmt.sql, stmt.bind(row))
-                if cur.rowcount != 1:
-                    if self._run(cur, "exists", {"id": row["id"]}).fetchone() is None:
-                        raise CaseNotFoundError(row["id"])
-                    raise ConcurrentUpdateError(row["id"], row["expected"])
+            self._write_case(cur, case, batch.old[case_id], batch.expected[case_id])
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for (case_id, _), (i, d, new) in batch.deadlines.items():
@@ -506,6 +452,23 @@ class SqlStore:
         batch.outbox.clear()
         batch.old.clear()
         batch.expected.clear()
+
+    def _write_case(self, cur: Any, case: Case, old: Case | None, expected: int) -> None:
+        """UPDATE one case row if it is still at ``expected``; else raise, writing nothing."""
+        params = self._case_params(case)
+        params["expected"] = expected
+        # Only the indexed columns that changed are written: SQLite then leaves
+        # the other indexes alone (about half the cost of a transition).
+        changed = tuple(c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c))
+        stmt = self._update_stmt(changed)
+        cur.execute(stmt.sql, stmt.bind(params))
+        if cur.rowcount != 1:
+            if self._run(cur, "exists", {"id": case.id}).fetchone() is None:
+                raise CaseNotFoundError(case.id)
+            raise ConcurrentUpdateError(case.id, expected)
+        if old is not None and _codec.static_key(old) != _codec.static_key(case):
+            info = _codec.dumps(_codec.case_static(case))
+            self._run(cur, "update_info", {"id": case.id, "category": case.category, "info": info})
 
     def _update_stmt(self, changed: tuple[str, ...]) -> _Compiled:
         stmt = self._update_case.get(changed)
