@@ -124,6 +124,12 @@ class Engine:
         authorizer: Who may do what; defaults to :class:`RolePolicy` on the policy's org tree.
         documents: The document renderer (official templates if omitted; pass one
             built with ``overrides=`` for committee-edited templates).
+
+    Example:
+        >>> engine = Engine.in_memory()
+        >>> start = engine.definition("dispute").initial
+        >>> start.value, start.label
+        ('received', '已登记')
     """
 
     def __init__(
