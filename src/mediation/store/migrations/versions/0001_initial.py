@@ -34,8 +34,8 @@ def upgrade() -> None:
         sa.Column("info", sa.Text, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
     )
-    op.create_index("ix_cases_state", "cases", ["state"])
-    op.create_index("ix_cases_unit_state", "cases", ["unit", "state"])
+    op.create_index("ix_cases_state_unit", "cases", ["state", "unit"])
+    op.create_index("ix_cases_unit", "cases", ["unit"])
     op.create_index("ix_cases_level", "cases", ["level"])
     op.create_index("ix_cases_category", "cases", ["category"])
     op.create_index("ix_cases_received", "cases", ["received_at"])
