@@ -188,3 +188,16 @@ def test_three_scanners_escalate_ten_thousand_breaches_exactly_once(pg_database:
     for cid in ids[:50]:
         assert engine.verify(cid).ok
     engine.close()
+
+
+def test_every_computed_due_date_explains_itself(mem_engine: Engine) -> None:
+    """explain() gives start, unit, length, the rolls and the article, and replays to the date."""
+    case = intake(mem_engine, when=at("2026-09-30", 9))  # 3 working days over 国庆
+    clock = case.open_deadlines[0]
+    explanation = mem_engine.explain(case.id, clock.id)
+    assert explanation.due == clock.due
+    assert explanation.due.isoformat() == "2026-10-10"  # make-up Saturday counts
+    assert explanation.replay(mem_engine.policy.calendar) == clock.due
+    assert "2026-10-10" in explanation.describe()
+    with pytest.raises(ValidationError):
+        mem_engine.explain(case.id, "nope")

@@ -58,6 +58,8 @@ from mediation.model import (
 )
 from mediation.rules.authz import Authorizer, RolePolicy
 from mediation.rules.base import Context, Decision
+from mediation.rules.calendar import Explanation
+from mediation.rules.deadlines import FIXED_CLOCKS
 from mediation.rules.intake import case_code, check_intake
 from mediation.rules.policy import Policy
 from mediation.rules.warnings import WarningLevel
@@ -692,6 +694,24 @@ class Engine:
                 TriggerOption(trig.value, label, decision.allowed, decision.reason, decision.basis)
             )
         return out
+
+    def explain(self, case_id: str, deadline_id: str) -> Explanation:
+        """How a clock's due date was computed: start, unit, length, pauses, rolls, the law.
+
+        Raises:
+            CaseNotFoundError: no such case.
+            ValidationError: no such clock, or one on a date the parties agreed
+                (nothing to compute).
+        """
+        clock = self._store.load(case_id).deadline(deadline_id)
+        if clock.period in FIXED_CLOCKS:
+            raise ValidationError(
+                "deadline", deadline_id, "a date the parties agreed is not computed"
+            )
+        due, _ = self.policy.due(
+            clock.period, clock.start, paused=clock.paused, extension=clock.extension
+        )
+        return due.explanation
 
     def due(
         self,
