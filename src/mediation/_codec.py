@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
@@ -153,8 +154,26 @@ def recompute_hash(event: Event) -> str:
 # -- cases --------------------------------------------------------------------
 
 
+_ZONES: dict[dt.timedelta | None, dt.tzinfo] = {}
+
+
+def _instant(value: str) -> dt.datetime:
+    """Parse an ISO instant, sharing one tzinfo object per UTC offset (not one per value)."""
+    parsed = dt.datetime.fromisoformat(value)
+    offset = parsed.utcoffset()
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES.setdefault(offset, parsed.tzinfo or dt.UTC)
+    return parsed if parsed.tzinfo is zone else parsed.replace(tzinfo=zone)
+
+
+def _intern(value: str | None) -> str | None:
+    """Share vocabulary strings (states, units, levels, tracks) among loaded cases."""
+    return None if value is None else sys.intern(value)
+
+
 def _dt(value: str | None) -> dt.datetime | None:
-    return None if value is None else dt.datetime.fromisoformat(value)
+    return None if value is None else _instant(value)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -183,10 +202,10 @@ def deadline_from_dict(d: Mapping[str, Any]) -> Deadline:
     """Inverse of :func:`deadline_to_dict`."""
     return Deadline(
         id=d["id"],
-        period=d["period"],
+        period=sys.intern(d["period"]),
         start=dt.date.fromisoformat(d["start"]),
         due=dt.date.fromisoformat(d["due"]),
-        due_at=dt.datetime.fromisoformat(d["due_at"]),
+        due_at=_instant(d["due_at"]),
         status=DeadlineStatus(d["status"]),
         paused=d["paused"],
         paused_since=_date(d["paused_since"]),
@@ -263,7 +282,7 @@ def static_from_dict(c: Mapping[str, Any]) -> dict[str, Any]:
         "category": c["category"],
         "summary": c["summary"],
         "channel": Channel(c["channel"]),
-        "received_at": dt.datetime.fromisoformat(c["received_at"]),
+        "received_at": _instant(c["received_at"]),
         "parties": tuple(_party(p) for p in c["parties"]),
         "claims": tuple(c["claims"]),
         "amount": None if c["amount"] is None else Decimal(c["amount"]),
@@ -278,10 +297,10 @@ def case_from_parts(
     return Case(
         **static,
         workflow_version=c["workflow_version"],
-        state=c["state"],
-        unit=c["unit"],
-        level=c["level"],
-        track=c["track"],
+        state=sys.intern(c["state"]),
+        unit=sys.intern(c["unit"]),
+        level=_intern(c["level"]),
+        track=_intern(c["track"]),
         assignees=tuple(c["assignees"]),
         risk=Risk(c["risk"]),
         flags=frozenset(c["flags"]),
@@ -298,7 +317,7 @@ def case_from_parts(
 
 def _visit(v: Mapping[str, Any]) -> Visit:
     return Visit(
-        at=dt.datetime.fromisoformat(v["at"]),
+        at=_instant(v["at"]),
         visitor=v["visitor"],
         party=v["party"],
         performance=v["performance"],
@@ -325,7 +344,7 @@ def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
         return None
     return Agreement(
         form=AgreementForm(a["form"]),
-        reached_at=dt.datetime.fromisoformat(a["reached_at"]),
+        reached_at=_instant(a["reached_at"]),
         facts=a["facts"],
         disputed_matters=a["disputed_matters"],
         responsibilities=a["responsibilities"],
@@ -334,7 +353,7 @@ def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
         performance_place=a["performance_place"],
         performance_deadline=_date(a["performance_deadline"]),
         signatures=tuple(
-            Signature(s["signer"], s["capacity"], dt.datetime.fromisoformat(s["signed_at"]))
+            Signature(s["signer"], s["capacity"], _instant(s["signed_at"]))
             for s in a["signatures"]
         ),
         number=a.get("number"),
