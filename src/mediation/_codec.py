@@ -353,8 +353,7 @@ def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
         performance_place=a["performance_place"],
         performance_deadline=_date(a["performance_deadline"]),
         signatures=tuple(
-            Signature(s["signer"], s["capacity"], _instant(s["signed_at"]))
-            for s in a["signatures"]
+            Signature(s["signer"], s["capacity"], _instant(s["signed_at"])) for s in a["signatures"]
         ),
         number=a.get("number"),
     )

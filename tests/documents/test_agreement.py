@@ -114,11 +114,14 @@ def test_unsigned_agreement_says_who_must_still_sign(
 def test_confirmation_deadline_without_engine_clock(
     scenarios: dict[str, Scenario], renderer: DocumentRenderer
 ) -> None:
-    """Without the engine's clock the deadline is the effective date + 30 days."""
+    """Without the engine's clock the period table is computed as the engine would.
+
+    Effective 2026-03-06 + 30 days = 2026-04-05, inside 清明 (4-4..4-6) → 2026-04-07.
+    """
     s = scenarios["signed"]
     case = attrs.evolve(s.case, deadlines=())
     text = attrs.evolve(s, case=case).render(renderer, "mediation_agreement")
-    assert "申请期限至2026年4月5日" in text
+    assert "申请期限至2026年4月7日" in text
 
 
 def test_judicial_confirmation_is_joint_and_uses_ruling_wording(

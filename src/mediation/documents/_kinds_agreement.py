@@ -3,7 +3,7 @@
 Sources: 《人民调解法》第二十八条 (written or oral), 第二十九条 (contents,
 signatures and seal, copies), 第三十条 (an oral agreement takes effect when
 reached), 第三十三条 and 《民事诉讼法》第二百零五条 (joint application for
-judicial confirmation within 30 days of the effective date; the court rules by
+judicial confirmation within the period of the table (30 days) from the effective date; the court rules by
 裁定); 《人民调解工作若干规定》第三十五条 (the items a written agreement must state).
 """
 
@@ -43,11 +43,15 @@ from mediation.rules.agreement import (
     principals,
     unsigned,
 )
+from mediation.rules.calendar import OfficialCalendar
+from mediation.rules.periods import period
 
 __all__ = ["confirmation_deadline"]
 
-_CONFIRMATION_DAYS = 30
-_BASIS_CONFIRM = "《人民调解法》第三十三条；《民事诉讼法》第二百零五条"
+_CONFIRMATION = period("judicial_confirmation_apply")
+_CONFIRMATION_DAYS = _CONFIRMATION.length
+_BASIS_CONFIRM = _CONFIRMATION.basis
+_NATIONAL = OfficialCalendar()
 
 
 def _agreement(src: Source, form: AgreementForm) -> Agreement:
@@ -98,14 +102,14 @@ def check_oral(src: Source) -> None:
 def confirmation_deadline(src: Source, effective: dt.datetime) -> tuple[dt.date, bool]:
     """Last day to apply for judicial confirmation, and whether it came from the case's clock.
 
-    The engine's ``judicial_confirmation_apply`` clock (rolled past rest days) is
-    used when present; otherwise 30 days are counted from the day after the
-    effective date (民法典 第二百零一条), without roll-forward.
+    The engine's ``judicial_confirmation_apply`` clock is used when present;
+    otherwise the period of the table is computed on the national calendar
+    (民法典 第二百零一至二百零三条), as the engine would.
     """
     for d in src.case.deadlines:
         if d.period == "judicial_confirmation_apply":
             return d.due, True
-    return local_date(effective) + dt.timedelta(days=_CONFIRMATION_DAYS), False
+    return _CONFIRMATION.due(local_date(effective), _NATIONAL).due, False
 
 
 def _agreement_facts(src: Source, agreement: Agreement, *, itself: bool) -> dict[str, Any]:
@@ -226,7 +230,7 @@ def _check_confirmation(src: Source) -> None:
         raise ValidationError(
             "today",
             src.today.isoformat(),
-            f"已超过自调解协议生效之日起三十日的申请期限（{cn_date(deadline)}届满；{_BASIS_CONFIRM}）",
+            f"已超过自调解协议生效之日起{_CONFIRMATION_DAYS}日的申请期限（{cn_date(deadline)}届满；{_BASIS_CONFIRM}）",
         )
 
 
