@@ -152,3 +152,44 @@ def test_unsupported_url_is_a_persistence_error() -> None:
     """A URL of a database we do not support fails with PersistenceError."""
     with pytest.raises(PersistenceError):
         Engine.from_url("mysql://nowhere/db")
+
+
+def test_a_batch_on_a_stale_case_fails_whole_and_writes_nothing(sql_backend: str) -> None:
+    """Another process changed a case this engine had cached: the batch raises, nothing lands."""
+    a, b = make_engine(sql_backend), make_engine(sql_backend)
+    try:
+        first, second = intake(a), intake(a)
+        a.get(first.id)  # cached by engine a
+        b.fire(
+            first.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", level="town"
+        )
+
+        def stale_batch() -> None:
+            with a.batch():
+                a.fire(
+                    second.id,
+                    "triage",
+                    actor=CLERK,
+                    at=at("2026-03-02", 11),
+                    track="people",
+                    level="village",
+                )
+                a.fire(
+                    first.id,
+                    "triage",
+                    actor=CLERK,
+                    at=at("2026-03-02", 11),
+                    track="people",
+                    level="village",
+                )
+
+        with pytest.raises(ConcurrentUpdateError):
+            stale_batch()
+        assert b.get(second.id).state == "received"
+        assert b.get(first.id).level == "town"
+        assert a.get(first.id).level == "town"  # the stale copy is not served again
+        assert a.verify(first.id).ok
+        assert a.verify(second.id).ok
+    finally:
+        a.close()
+        b.close()

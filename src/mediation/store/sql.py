@@ -426,6 +426,8 @@ class SqlStore:
     def _flush(self, batch: _Batch) -> None:
         """Send the held writes: cases (version-checked), clocks, events, outbox."""
         cur = batch.cur
+        # One UPDATE per case, each checking its rowcount: with executemany a lost
+        # race could not be told from a concurrent writer reaching the same version.
         for case_id, case in batch.cases.items():
             self._write_case(cur, case, batch.old[case_id], batch.expected[case_id])
         inserts: list[dict[str, Any]] = []
@@ -498,6 +500,10 @@ class SqlStore:
         if batch is not None and case_id in batch.cases:
             return batch.cases[case_id]
         cached = None if fresh else self._cases.get(case_id)
+        if cached is not None and batch is not None:
+            # Inside a batch the version is checked once, when the batch writes the
+            # case: a stale copy then fails the batch with ConcurrentUpdateError.
+            return cached
         if cached is not None:
             # A version number is never reused for different content: it only moves
             # when a commit lands, and rolled-back commits never reach the cache.
