@@ -201,3 +201,28 @@ def test_every_computed_due_date_explains_itself(mem_engine: Engine) -> None:
     assert "2026-10-10" in explanation.describe()
     with pytest.raises(ValidationError):
         mem_engine.explain(case.id, "nope")
+
+
+def test_a_year_without_holiday_data_is_refused_or_flagged() -> None:
+    """2027 has no official notice in the data: refused by default; flagged when estimated."""
+    from mediation import CalendarError, Policy
+    from mediation._demo import ORG
+    from mediation.documents._facts import ESTIMATED_NOTE
+    from mediation.rules.calendar import OfficialCalendar
+
+    strict = Engine.in_memory(policy=Policy(org=ORG))
+    with pytest.raises(CalendarError) as err:
+        intake(strict, when=at("2027-01-04", 9))
+    assert err.value.year == 2027
+    assert "2027" in str(err.value)
+    assert strict.find() == []
+
+    estimated = Engine.in_memory(policy=Policy(org=ORG, calendar=OfficialCalendar(estimated=True)))
+    case = intake(estimated, when=at("2027-01-04", 9))
+    (clock,) = case.open_deadlines
+    assert clock.estimated
+    (item,) = estimated.due(at=at("2027-01-20", 9))
+    assert item.deadline.estimated
+    estimated.supervise(at=at("2027-01-20", 9))
+    notice = str(estimated.render(case.id, "supervision_notice"))
+    assert ESTIMATED_NOTE in notice

@@ -156,7 +156,7 @@ def overdue(
             table.add_row(
                 case.code,
                 engine.policy.clock_rule(item.deadline.period).name_zh,
-                item.deadline.due.isoformat(),
+                item.deadline.due.isoformat() + ("（估算）" if item.deadline.estimated else ""),
                 item.warning.label,
             )
         console.print(table)

@@ -14,7 +14,7 @@ from typing import Any
 
 from mediation._errors import DefinitionError, ValidationError
 from mediation.documents._registry import Source, Spec
-from mediation.model import CHINA_TZ, AgreementForm, Case, Party, PartyKind, PartyRole
+from mediation.model import CHINA_TZ, AgreementForm, Case, Deadline, Party, PartyKind, PartyRole
 from mediation.rules.agreement import principals
 from mediation.rules.categories import CATEGORIES
 from mediation.rules.deadlines import FIXED_CLOCKS
@@ -62,6 +62,15 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = local_date(value)
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+ESTIMATED_NOTE = "（估算：该年度节假日安排尚未公布）"
+"""Printed after a due date computed from estimated holiday data (rules.calendar)."""
+
+
+def due_text(deadline: Deadline) -> str:
+    """A clock's last day in Chinese, flagged when it rests on estimated holiday data."""
+    return cn_date(deadline.due) + (ESTIMATED_NOTE if deadline.estimated else "")
 
 
 def cn_datetime(value: dt.datetime | None) -> str:

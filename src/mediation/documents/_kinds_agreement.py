@@ -19,6 +19,7 @@ from mediation.documents._facts import (
     cn_number,
     default_clock_rule,
     display_name,
+    due_text,
     local_date,
     party_facts,
 )
@@ -112,6 +113,12 @@ def confirmation_deadline(src: Source, effective: dt.datetime) -> tuple[dt.date,
     return _CONFIRMATION.due(local_date(effective), _NATIONAL).due, False
 
 
+def _printed(src: Source, deadline: dt.date) -> str:
+    """The confirmation deadline as printed, flagged if the clock rests on estimated data."""
+    clock = next((d for d in src.case.deadlines if d.period == _CONFIRMATION.id), None)
+    return due_text(clock) if clock is not None else cn_date(deadline)
+
+
 def _agreement_facts(src: Source, agreement: Agreement, *, itself: bool) -> dict[str, Any]:
     """The agreement's items; ``itself``: the document is the agreement (its number is ours)."""
     return {
@@ -171,7 +178,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     confirmation: dict[str, Any] = {"days": _CONFIRMATION_DAYS, "basis": _BASIS_CONFIRM}
     if effective is not None:
         deadline, from_clock = confirmation_deadline(src, effective)
-        confirmation |= {"deadline": cn_date(deadline), "from_clock": from_clock}
+        confirmation |= {"deadline": _printed(src, deadline), "from_clock": from_clock}
     else:
         confirmation |= {"deadline": "", "from_clock": False}
     n = copies(src.case)
@@ -257,7 +264,7 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
         "agreement": _agreement_facts(src, agreement, itself=False),
         "effect": {"at": cn_datetime(effective), "date": cn_date(effective)},
         "confirmation": {
-            "deadline": cn_date(deadline),
+            "deadline": _printed(src, deadline),
             "from_clock": from_clock,
             "days": _CONFIRMATION_DAYS,
             "basis": _BASIS_CONFIRM,

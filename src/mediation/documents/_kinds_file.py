@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.documents._facts import cn_date, cn_datetime, display_name
+from mediation.documents._facts import cn_date, cn_datetime, display_name, due_text
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.supervision import SupervisionPolicy
@@ -65,9 +65,7 @@ def closing_report(src: Source) -> dict[str, Any]:
     clocks = []
     for d in src.case.deadlines:
         name, basis = _rule(src, d.period)
-        clocks.append(
-            {"name": name, "basis": basis, "due": cn_date(d.due), "status": d.status.label}
-        )
+        clocks.append({"name": name, "basis": basis, "due": due_text(d), "status": d.status.label})
     last_visit = visits[-1] if visits else None
     return {
         "accepted_at": cn_date(accept.at) if accept is not None else "",
@@ -209,7 +207,7 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "name": name,
             "basis": basis,
             "start": cn_date(d.start),
-            "due": cn_date(d.due),
+            "due": due_text(d),
             "days_overdue": (src.today - d.due).days,
             "status": d.status.label,
         },
