@@ -21,7 +21,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from mediation.rules.calendar import OfficialCalendar, PeriodUnit, RollPolicy, compute_due
+from mediation.rules.calendar import OfficialCalendar
+from mediation.rules.counting import PeriodUnit, RollPolicy, compute_due
 
 CALENDAR = OfficialCalendar()
 REPEATS = 7

@@ -58,7 +58,7 @@ from mediation.model import (
 )
 from mediation.rules.authz import Authorizer, RolePolicy
 from mediation.rules.base import Context, Decision
-from mediation.rules.calendar import Explanation
+from mediation.rules.counting import Explanation
 from mediation.rules.deadlines import FIXED_CLOCKS
 from mediation.rules.intake import case_code, check_intake
 from mediation.rules.policy import Policy

@@ -12,13 +12,15 @@ from mediation.rules.calendar import (
     LIBRARY_OVERRIDES,
     DayKind,
     OfficialCalendar,
+    is_rest_day,
+    is_working_day,
+)
+from mediation.rules.counting import (
     PeriodUnit,
     RollPolicy,
     add_working_days,
     compute_due,
     end_of_day,
-    is_rest_day,
-    is_working_day,
     working_days_between,
 )
 

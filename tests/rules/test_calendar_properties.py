@@ -11,9 +11,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation.rules.calendar import (
-    DayKind,
-    OfficialCalendar,
+from mediation.rules.calendar import DayKind, OfficialCalendar
+from mediation.rules.counting import (
     PeriodUnit,
     RollPolicy,
     add_working_days,

@@ -20,7 +20,8 @@ from datetime import date
 import pytest
 
 from mediation._errors import CalendarError, DefinitionError, ValidationError
-from mediation.rules.calendar import OfficialCalendar, PeriodUnit, RollPolicy
+from mediation.rules.calendar import OfficialCalendar
+from mediation.rules.counting import PeriodUnit, RollPolicy
 from mediation.rules.periods import (
     PERIODS,
     Extension,

@@ -19,7 +19,7 @@ import attrs
 from mediation._errors import ValidationError
 from mediation.model import Case, Deadline, DeadlineStatus, replace
 from mediation.rules.base import Context
-from mediation.rules.calendar import PeriodUnit, end_of_day, working_days_between
+from mediation.rules.counting import PeriodUnit, end_of_day, working_days_between
 from mediation.rules.periods import check_extension
 
 __all__ = [

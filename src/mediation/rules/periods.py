@@ -36,7 +36,8 @@ from datetime import date
 from types import MappingProxyType
 
 from mediation._errors import DefinitionError, ValidationError
-from mediation.rules.calendar import Calendar, DueDate, PeriodUnit, RollPolicy, compute_due
+from mediation.rules.calendar import Calendar
+from mediation.rules.counting import DueDate, PeriodUnit, RollPolicy, compute_due
 
 __all__ = [
     "APPROVERS",

@@ -13,15 +13,9 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from mediation.model import CHINA_TZ
-from mediation.rules.calendar import (
-    Calendar,
-    DueDate,
-    OfficialCalendar,
-    RollPolicy,
-    compute_due,
-    end_of_day,
-)
+from mediation.rules.calendar import Calendar, OfficialCalendar
 from mediation.rules.categories import CATEGORIES, Category
+from mediation.rules.counting import DueDate, RollPolicy, compute_due, end_of_day
 from mediation.rules.deadlines import FIXED_CLOCKS, FixedClock
 from mediation.rules.linkage import TRACKS, Track
 from mediation.rules.org import DEFAULT_LADDER, LevelLadder, OrgTree
