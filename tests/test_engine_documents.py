@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mediation import AuthorizationError, Engine, ValidationError
+from mediation import Actor, AuthorizationError, Engine, ValidationError
 from mediation._demo import run
 
 from .conftest import make_engine
-from .helpers import ADMIN, CLERK, MEDIATOR, at, intake, to_state
+from .helpers import CLERK, MEDIATOR, at, intake, to_state
 
 
 def test_numbers_are_issued_once_per_kind_and_run_without_gaps(engine: Engine) -> None:
@@ -38,7 +38,7 @@ def test_refused_issue_burns_no_number(engine: Engine) -> None:
     case = intake(engine)
     with pytest.raises(ValidationError):
         engine.issue_document(case.id, "love_letter", actor=CLERK, at=at("2026-03-03"))
-    outsider = ADMIN.__class__("x", {"clerk"}, "elsewhere")
+    outsider = Actor("x", {"clerk"}, "elsewhere")
     with pytest.raises((AuthorizationError, ValidationError)):
         engine.issue_document(case.id, "registration", actor=outsider, at=at("2026-03-03"))
     assert engine.issue_document(case.id, "registration", actor=CLERK, at=at("2026-03-03")) == (

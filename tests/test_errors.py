@@ -35,9 +35,7 @@ BAD_INTAKES: list[tuple[str, Callable[[], dict[str, object]], str]] = [
         lambda: {
             "parties": [
                 *parties(),
-                parties()[0].__class__.person(
-                    "张三丰", id_number="332522196503120014", role="third_party"
-                ),
+                Party.person("张三丰", id_number="332522196503120014", role="third_party"),
             ]
         },
         "parties",

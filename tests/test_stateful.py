@@ -24,12 +24,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from mediation import DeadlineStatus, Engine, MediationError
+from mediation import Actor, DeadlineStatus, Engine, MediationError
 from mediation._demo import parties
 from mediation.model import CHINA_TZ, Role
 
 from .conftest import make_engine
-from .helpers import ADMIN, agreement
+from .helpers import agreement
 from .strategies import business_times, people, trigger_data
 
 START = dt.datetime(2026, 1, 5, 9, tzinfo=CHINA_TZ)
@@ -59,7 +59,7 @@ GOOD_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "reopen": st.just({"reason": "回访发现未履行"}),
     "withdraw": st.just({"reason": "申请人撤回"}),
 }
-ACTOR = ADMIN.__class__(
+ACTOR = Actor(
     "all", frozenset({Role.clerk, Role.mediator, Role.director, Role.leader}), "qt", "全能"
 )
 
