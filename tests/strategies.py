@@ -11,7 +11,7 @@ from stdnum.cn import ric
 from mediation import Party
 from mediation._demo import agreement
 
-__all__ = ["business_times", "resident_ids", "trigger_data"]
+__all__ = ["business_times", "inputs_for", "resident_ids", "trigger_data"]
 
 
 @st.composite
@@ -79,6 +79,11 @@ _TRIGGERS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "withdraw": st.just({"reason": "申请人撤回"}),
     "fly": st.just({}),
 }
+
+
+def inputs_for(trigger: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Inputs (sometimes wrong) for one dispute trigger; ``{}`` for any other name."""
+    return _TRIGGERS.get(trigger, st.just({}))
 
 
 def trigger_data() -> st.SearchStrategy[tuple[str, dict[str, Any]]]:

@@ -9,10 +9,12 @@ def test_exported_names_are_pinned() -> None:
     """Adding or removing a public name is a deliberate change of this list."""
     assert mediation.__all__ == sorted(mediation.__all__)
     assert set(mediation.__all__) == {
+        "Access",
         "Actor",
         "Agreement",
         "AgreementForm",
         "AuthorizationError",
+        "Authorizer",
         "CalendarError",
         "CallbackPolicy",
         "Case",
@@ -20,25 +22,43 @@ def test_exported_names_are_pinned() -> None:
         "CaseNotFoundError",
         "Channel",
         "ConcurrentUpdateError",
+        "Context",
         "Deadline",
         "DeadlineStatus",
+        "Decision",
         "DefinitionError",
         "DocumentRenderError",
+        "DocumentRenderer",
         "DueItem",
         "Engine",
         "Event",
+        "FixedClock",
+        "Intake",
+        "IssuedDocument",
+        "LabeledEnum",
+        "Link",
+        "LinkKind",
         "MediationError",
+        "NoInputs",
+        "Numbering",
         "OrgTree",
+        "Overlays",
         "Party",
         "PartyKind",
         "PartyRole",
+        "PeriodRule",
         "PersistenceError",
         "Place",
         "Policy",
         "Risk",
         "Role",
+        "RolePolicy",
         "RuleRejectedError",
         "Signature",
+        "SignerCapacity",
+        "Step",
+        "Store",
+        "Transition",
         "TransitionError",
         "TransitionNotAllowedError",
         "TriggerOption",
@@ -46,10 +66,20 @@ def test_exported_names_are_pinned() -> None:
         "ValidationError",
         "VerifyReport",
         "Visit",
+        "WorkflowDefinition",
         "__version__",
     }
     for name in mediation.__all__:
         assert hasattr(mediation, name), name
+
+
+def test_extension_points_are_exported() -> None:
+    """The pieces an embedder extends the engine with are public names."""
+    from mediation.documents import DocumentRenderer as FromDocuments
+
+    assert mediation.DocumentRenderer is FromDocuments
+    for name in ("WorkflowDefinition", "Transition", "Step", "Store", "Authorizer", "Access"):
+        assert name in mediation.__all__
 
 
 def test_every_error_derives_from_the_one_root() -> None:

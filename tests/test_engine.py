@@ -117,8 +117,11 @@ def test_available_triggers_explain_what_may_happen(engine: Engine) -> None:
     """Allowed triggers, needed inputs, and refusals with reasons are all reported."""
     case = intake(engine)
     options = {o.trigger: o for o in engine.available_triggers(case.id, CLERK, at("2026-03-02"))}
-    assert options["triage"].allowed
-    assert options["triage"].needs
+    assert not options["triage"].allowed
+    assert options["triage"].needs == ("track", "level")
+    given = {"triage": {"track": "people", "level": "village"}}
+    with_inputs = engine.available_triggers(case.id, CLERK, at("2026-03-02"), inputs=given)
+    assert {o.trigger: o for o in with_inputs}["triage"].allowed
     assert not options["close"].allowed
     assert options["close"].reason
     assert not options["record_callback"].allowed
@@ -266,15 +269,15 @@ def test_signatures_make_the_agreement_effective(engine: Engine) -> None:
     """The confirmation clock starts on the day the last signature/seal is added (第三十三条)."""
     case = to_state(engine, intake(engine).id, "agreed")
     assert not any(d.period == "judicial_confirmation_apply" for d in case.deadlines)
-    for name, cap in (("张三", "party"), ("李梅", "party"), ("王五", "party"), ("陈", "mediator")):
+    signers = [{"party": p.id, "capacity": "party"} for p in case.principals]
+    for given in (*signers, {"signer": "陈", "capacity": "mediator"}):
         case = engine.fire(
             case.id,
             "sign",
             actor=MEDIATOR,
             at=at("2026-03-06", 10),
-            signer=name,
-            capacity=cap,
             signed_at=at("2026-03-06", 10),
+            **given,
         )
     assert not any(d.period == "judicial_confirmation_apply" for d in case.deadlines)
     case = engine.fire(
@@ -296,7 +299,50 @@ def test_signatures_make_the_agreement_effective(engine: Engine) -> None:
             "sign",
             actor=MEDIATOR,
             at=at("2026-03-07"),
-            signer="路人",
+            party="p9",
             capacity="party",
             signed_at=at("2026-03-07"),
         )
+
+
+def test_parties_are_identified_by_id_not_by_name(engine: Engine) -> None:
+    """Two parties may share a name: ids tell them apart in signatures and for agents."""
+    from mediation import Party
+
+    twins = [
+        Party.person("张伟", role="applicant", address="东门村1号"),
+        Party.person("张伟", role="applicant", address="东门村2号"),
+        Party.person("王五", role="respondent", address="东门村14号"),
+    ]
+    with pytest.raises(ValidationError) as err:
+        intake(engine, parties=[*twins, Party.person("赵律师", role="agent", agent_of="张伟")])
+    assert err.value.field == "parties[3].agent_of"
+    case = intake(engine, parties=[*twins, Party.person("赵律师", role="agent", agent_of="p2")])
+    assert [p.id for p in case.parties] == ["p1", "p2", "p3", "p4"]
+    assert case.party("p4").agent_of == "p2"
+    case = to_state(engine, case.id, "agreed")
+    signed = engine.fire(
+        case.id,
+        "sign",
+        actor=MEDIATOR,
+        at=at("2026-03-06", 10),
+        party="p2",
+        capacity="party",
+        signed_at=at("2026-03-06", 10),
+    )
+    from mediation.rules.agreement import unsigned
+
+    pending = unsigned(signed.details.agreement, signed.parties)
+    assert pending == ("张伟", "王五", "mediator", "committee")  # p1 has not signed, p2 has
+    assert signed.details.agreement.signatures[0].party == "p2"
+    with pytest.raises(ValidationError) as err:
+        engine.fire(
+            case.id,
+            "sign",
+            actor=MEDIATOR,
+            at=at("2026-03-06", 10),
+            party="p4",  # an agent is not a party to the agreement
+            capacity="party",
+            signed_at=at("2026-03-06", 10),
+        )
+    assert err.value.field == "party"

@@ -16,7 +16,7 @@ from mediation import (
     Place,
     ValidationError,
 )
-from mediation.model import Case, Channel, aware
+from mediation.model import Case, Channel, Intake, aware
 
 
 def test_person_with_valid_resident_id_is_accepted() -> None:
@@ -84,21 +84,16 @@ def test_place_code_is_twelve_digits() -> None:
 def test_amount_is_decimal_never_float() -> None:
     """Amounts are Decimals; floats and negatives are refused."""
     base = {
-        "id": "x",
-        "code": "c",
-        "kind": CaseKind.dispute,
-        "workflow": "dispute",
-        "workflow_version": 1,
-        "state": "received",
         "category": "neighbor",
         "summary": "s",
         "channel": Channel.walk_in,
         "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
-        "unit": "u",
         "parties": (),
     }
-    assert Case(amount="3000.50", **base).amount == Decimal("3000.50")
+    intake = Intake(amount="3000.50", **base)
+    case = Case("x", "c", CaseKind.dispute, "dispute", 1, "received", "u", intake)
+    assert case.amount == Decimal("3000.50")
     with pytest.raises(ValidationError):
-        Case(amount=3000.5, **base)
+        Intake(amount=3000.5, **base)
     with pytest.raises(ValidationError):
-        Case(amount="-1", **base)
+        Intake(amount="-1", **base)

@@ -11,7 +11,6 @@ from mediation import (
     AuthorizationError,
     DeadlineStatus,
     Engine,
-    RuleRejectedError,
     ValidationError,
 )
 from mediation.rules.warnings import WarningLevel
@@ -135,19 +134,21 @@ def test_petition_extension_requires_telling_the_petitioner(mem_engine: Engine) 
 
     from mediation.rules import deadlines
     from mediation.rules.base import Context
+    from mediation.rules.periods import Approver
+    from mediation.rules.supervision import ExtendInputs, extend_guard, on_extend
 
     engine = mem_engine
     case = intake(engine)
-    ctx = Context(at("2026-03-02"), ADMIN, {}, engine.policy, 99)
+    ctx = Context(at("2026-03-02"), ADMIN, None, engine.policy, engine.clocks, 99)
     with_clock = deadlines.open_clock(case, ctx, "petition_handling")
     clock = with_clock.deadline("petition_handling-99")
-    from mediation.rules.supervision import extend
-
-    ask = {"deadline": clock.id, "length": 30, "approver": "organ_head", "reason": "复杂"}
-    with pytest.raises(RuleRejectedError, match="告知信访人"):
-        extend(with_clock, attrs.evolve(ctx, data=ask))
-    done = extend(with_clock, attrs.evolve(ctx, data={**ask, "petitioner_notified": True}))
-    assert done.deadline(clock.id).extension == 30
+    ask = ExtendInputs(clock.id, 30, Approver.organ_head, "复杂")
+    refusal = extend_guard(with_clock, attrs.evolve(ctx, inputs=ask))
+    assert not refusal.allowed
+    assert "告知信访人" in refusal.reason
+    told = attrs.evolve(ctx, inputs=attrs.evolve(ask, petitioner_notified=True))
+    assert extend_guard(with_clock, told).allowed
+    assert on_extend(with_clock, told).deadline(clock.id).extension == 30
 
 
 def _scan(url: str, when: str, out: Any) -> None:

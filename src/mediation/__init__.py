@@ -1,10 +1,17 @@
 """mediation: a case-workflow engine for grassroots dispute mediation and petitions.
 
 The public API is what this module exports; everything else is an
-implementation detail.
+implementation detail. The extension points are exported too: a
+:class:`WorkflowDefinition` (with its :class:`Transition` arrows) or a
+:class:`Step` outside any graph, registered with an :class:`Engine`; a
+:class:`Store` for another database; an :data:`Authorizer`; a
+:class:`DocumentRenderer` with document kinds of your own.
 """
 
+from __future__ import annotations
+
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from mediation._errors import AuthorizationError as AuthorizationError
 from mediation._errors import CalendarError as CalendarError
@@ -31,6 +38,12 @@ from mediation.model import Channel as Channel
 from mediation.model import Deadline as Deadline
 from mediation.model import DeadlineStatus as DeadlineStatus
 from mediation.model import Event as Event
+from mediation.model import Intake as Intake
+from mediation.model import IssuedDocument as IssuedDocument
+from mediation.model import LabeledEnum as LabeledEnum
+from mediation.model import Link as Link
+from mediation.model import LinkKind as LinkKind
+from mediation.model import Overlays as Overlays
 from mediation.model import Party as Party
 from mediation.model import PartyKind as PartyKind
 from mediation.model import PartyRole as PartyRole
@@ -38,22 +51,51 @@ from mediation.model import Place as Place
 from mediation.model import Risk as Risk
 from mediation.model import Role as Role
 from mediation.model import Signature as Signature
+from mediation.model import SignerCapacity as SignerCapacity
 from mediation.model import Unit as Unit
 from mediation.model import Visit as Visit
+from mediation.rules.authz import Access as Access
+from mediation.rules.authz import Authorizer as Authorizer
+from mediation.rules.authz import RolePolicy as RolePolicy
+from mediation.rules.base import Context as Context
+from mediation.rules.base import Decision as Decision
+from mediation.rules.base import NoInputs as NoInputs
+from mediation.rules.clockbook import FixedClock as FixedClock
 from mediation.rules.org import OrgTree as OrgTree
+from mediation.rules.periods import PeriodRule as PeriodRule
 from mediation.rules.policy import CallbackPolicy as CallbackPolicy
 from mediation.rules.policy import Policy as Policy
+from mediation.store.base import Store as Store
+from mediation.workflows.definition import Numbering as Numbering
+from mediation.workflows.definition import Step as Step
+from mediation.workflows.definition import Transition as Transition
+from mediation.workflows.definition import WorkflowDefinition as WorkflowDefinition
+
+if TYPE_CHECKING:
+    from mediation.documents import DocumentRenderer as DocumentRenderer
 
 try:
     __version__ = version("mediation")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
+
+def __getattr__(name: str) -> Any:
+    """``DocumentRenderer`` is imported on first use: Jinja2 loads only when documents are made."""
+    if name == "DocumentRenderer":
+        from mediation.documents import DocumentRenderer
+
+        return DocumentRenderer
+    raise AttributeError(f"module 'mediation' has no attribute {name!r}")
+
+
 __all__ = [
+    "Access",
     "Actor",
     "Agreement",
     "AgreementForm",
     "AuthorizationError",
+    "Authorizer",
     "CalendarError",
     "CallbackPolicy",
     "Case",
@@ -61,25 +103,43 @@ __all__ = [
     "CaseNotFoundError",
     "Channel",
     "ConcurrentUpdateError",
+    "Context",
     "Deadline",
     "DeadlineStatus",
+    "Decision",
     "DefinitionError",
     "DocumentRenderError",
+    "DocumentRenderer",
     "DueItem",
     "Engine",
     "Event",
+    "FixedClock",
+    "Intake",
+    "IssuedDocument",
+    "LabeledEnum",
+    "Link",
+    "LinkKind",
     "MediationError",
+    "NoInputs",
+    "Numbering",
     "OrgTree",
+    "Overlays",
     "Party",
     "PartyKind",
     "PartyRole",
+    "PeriodRule",
     "PersistenceError",
     "Place",
     "Policy",
     "Risk",
     "Role",
+    "RolePolicy",
     "RuleRejectedError",
     "Signature",
+    "SignerCapacity",
+    "Step",
+    "Store",
+    "Transition",
     "TransitionError",
     "TransitionNotAllowedError",
     "TriggerOption",
@@ -87,5 +147,6 @@ __all__ = [
     "ValidationError",
     "VerifyReport",
     "Visit",
+    "WorkflowDefinition",
     "__version__",
 ]

@@ -1,10 +1,21 @@
-"""Canonical encoding: inputs, cases and events to JSON and back; the event hash.
+"""Canonical encoding: values, inputs, cases and events to JSON and back; the event hash.
 
-The audit log stores a trigger's inputs in this canonical, JSON-compatible
-form, and rules only ever see that form, so replaying the log feeds the
+Encoding is derived from the ``attrs`` fields of each type, once, by
+`cattrs <https://catt.rs>`_ (no field is listed by hand): a case, a party, a
+workflow's details, an overlay, a step's inputs all go through the same
+converter. The hooks make it canonical and strict:
+
+* datetimes must be timezone-aware and become ISO text; dates ISO text;
+  Decimals text; enums their values; sets sorted lists; tuples lists;
+* on the way in, a field typed ``str`` takes only text, ``int`` only an
+  integer (not a bool), a tuple or set only a list (never a string, which
+  would become its letters), and keys the type does not have are refused.
+
+A step's inputs are parsed into its inputs class and logged in canonical
+form, and rules see only the parsed value, so replaying the log feeds the
 rules exactly the same inputs. The hash of an event is sha256 over its
-canonical JSON (sorted keys, no whitespace, UTF-8) followed by the previous
-event's hash.
+length-framed fields, with ``data`` as canonical JSON (sorted keys, no
+whitespace, UTF-8), followed by the previous event's hash.
 """
 
 from __future__ import annotations
@@ -13,103 +24,41 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections.abc import Mapping
-from decimal import Decimal
+import typing
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from mediation._errors import ValidationError
-from mediation.model import (
-    Agreement,
-    AgreementForm,
-    Case,
-    CaseKind,
-    Channel,
-    Deadline,
-    DeadlineStatus,
-    Event,
-    Party,
-    PartyKind,
-    PartyRole,
-    Place,
-    Risk,
-    Signature,
-    Visit,
-)
+from mediation.model import Case, Deadline, Event, Intake, Overlays, evolve
 
 __all__ = [
-    "STATIC_FIELDS",
-    "case_dynamic",
-    "case_from_dict",
-    "case_from_parts",
-    "case_static",
-    "case_to_dict",
+    "Codec",
     "dumps",
     "event_hash",
-    "normalize",
-    "static_from_dict",
-    "static_key",
+    "recompute_hash",
 ]
+
+_T = TypeVar("_T")
 
 _dumps = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
 ).encode
 
 
-_PLAIN = frozenset({str, int, bool})
-
-
-def normalize(value: Any, field: str = "data") -> Any:
-    """Turn inputs into canonical JSON-compatible values.
-
-    Dates and datetimes become ISO strings (datetimes must be aware),
-    Decimals strings, enums their values, attrs instances dicts, tuples lists.
-
-    Raises:
-        ValidationError: a value that has no canonical form (naming its field).
-    """
-    if type(value) is dict and all(
-        type(k) is str and (v is None or type(v) in _PLAIN) for k, v in value.items()
-    ):
-        return dict(value)  # the common case: flat text and numbers, already canonical
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValidationError(field, value, "not a finite number")
-        return value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValidationError(field, value, "naive datetimes are refused")
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise ValidationError(field, k, "mapping keys must be strings")
-            out[k] = normalize(v, f"{field}.{k}")
-        return out
-    if isinstance(value, (list, tuple, frozenset, set)):
-        items = sorted(value) if isinstance(value, (set, frozenset)) else value
-        return [normalize(v, f"{field}[{i}]") for i, v in enumerate(items)]
-    if attrs.has(type(value)):
-        return {
-            a.name: normalize(getattr(value, a.name), f"{field}.{a.name}")
-            for a in attrs.fields(type(value))
-        }
-    raise ValidationError(field, value, f"{type(value).__name__} values cannot be recorded")
-
-
 def dumps(value: Any) -> str:
-    """Canonical JSON text of an already-normalised value."""
+    """Canonical JSON text of an already-encoded value."""
     return _dumps(value)
 
 
@@ -131,8 +80,12 @@ def event_hash(
     its canonical JSON (sorted keys, no whitespace, UTF-8).
     """
     body = _dumps(data) if data else "{}"
-    parts = (case_id, str(seq), trigger, actor, at, source, dest, body, prev_hash)
-    framed = "".join(f"{len(p)}:{p}" for p in parts)
+    n = str(seq)
+    framed = (
+        f"{len(case_id)}:{case_id}{len(n)}:{n}{len(trigger)}:{trigger}{len(actor)}:{actor}"
+        f"{len(at)}:{at}{len(source)}:{source}{len(dest)}:{dest}{len(body)}:{body}"
+        f"{len(prev_hash)}:{prev_hash}"
+    )
     return hashlib.sha256(framed.encode()).hexdigest()
 
 
@@ -151,216 +104,459 @@ def recompute_hash(event: Event) -> str:
     )
 
 
-# -- cases --------------------------------------------------------------------
+# -- strict, canonical hooks ------------------------------------------------------
+
+
+class _RefusedError(ValueError):
+    """A value the type does not take (mapped to ValidationError with its path)."""
 
 
 _ZONES: dict[dt.timedelta | None, dt.tzinfo] = {}
 
 
-def _instant(value: str) -> dt.datetime:
-    """Parse an ISO instant, sharing one tzinfo object per UTC offset (not one per value)."""
-    parsed = dt.datetime.fromisoformat(value)
+def _instant(value: Any, _type: Any = None) -> dt.datetime:
+    """An aware datetime from a datetime or ISO text, sharing one tzinfo per UTC offset."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise _RefusedError("not an ISO date-time") from None
+    else:
+        raise _RefusedError("a date-time (ISO text or datetime) is needed")
     offset = parsed.utcoffset()
+    if offset is None:
+        raise _RefusedError("naive datetimes are refused: attach a time zone (e.g. +08:00)")
     zone = _ZONES.get(offset)
     if zone is None:
         zone = _ZONES.setdefault(offset, parsed.tzinfo or dt.UTC)
     return parsed if parsed.tzinfo is zone else parsed.replace(tzinfo=zone)
 
 
-def _intern(value: str | None) -> str | None:
-    """Share vocabulary strings (states, units, levels, tracks) among loaded cases."""
-    return None if value is None else sys.intern(value)
+def _date(value: Any, _type: Any = None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _RefusedError("a calendar date is needed, not a date-time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _RefusedError("not an ISO date (YYYY-MM-DD)") from None
+    raise _RefusedError("a date (ISO text or date) is needed")
 
 
-def _dt(value: str | None) -> dt.datetime | None:
-    return None if value is None else _instant(value)
+def _decimal(value: Any, _type: Any = None) -> Decimal:
+    if isinstance(value, bool | float):
+        raise _RefusedError("give amounts as text or Decimal, not float or bool")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise _RefusedError("not a decimal number") from None
+    raise _RefusedError("a decimal number (text) is needed")
 
 
-def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
+def _str(value: Any, _type: Any = None) -> str:
+    if type(value) is not str:
+        if isinstance(value, str):
+            return str.__str__(value)
+        raise _RefusedError(f"text is needed, not {type(value).__name__}")
+    return value
 
 
-def deadline_to_dict(d: Deadline) -> dict[str, Any]:
-    """Canonical dict of a deadline."""
-    return {
-        "id": d.id,
-        "period": d.period,
-        "start": d.start.isoformat(),
-        "due": d.due.isoformat(),
-        "due_at": d.due_at.isoformat(),
-        "status": d.status.value,
-        "paused": d.paused,
-        "paused_since": None if d.paused_since is None else d.paused_since.isoformat(),
-        "extension": d.extension,
-        "estimated": d.estimated,
-        "closed_at": None if d.closed_at is None else d.closed_at.isoformat(),
-        "escalated_at": None if d.escalated_at is None else d.escalated_at.isoformat(),
-    }
+def _int(value: Any, _type: Any = None) -> int:
+    if type(value) is not int:
+        raise _RefusedError(f"a whole number is needed, not {type(value).__name__}")
+    return value
 
 
-def deadline_from_dict(d: Mapping[str, Any]) -> Deadline:
-    """Inverse of :func:`deadline_to_dict`."""
-    return Deadline(
-        id=d["id"],
-        period=sys.intern(d["period"]),
-        start=dt.date.fromisoformat(d["start"]),
-        due=dt.date.fromisoformat(d["due"]),
-        due_at=_instant(d["due_at"]),
-        status=DeadlineStatus(d["status"]),
-        paused=d["paused"],
-        paused_since=_date(d["paused_since"]),
-        extension=d["extension"],
-        estimated=d["estimated"],
-        closed_at=_dt(d["closed_at"]),
-        escalated_at=_dt(d["escalated_at"]),
-    )
+def _bool(value: Any, _type: Any = None) -> bool:
+    if type(value) is not bool:
+        raise _RefusedError(f"true or false is needed, not {type(value).__name__}")
+    return value
 
 
-STATIC_FIELDS = (
-    "id",
-    "code",
-    "kind",
-    "workflow",
-    "category",
-    "summary",
-    "channel",
-    "received_at",
-    "parties",
-    "claims",
-    "amount",
-    "location",
-)
-"""Fields set at intake that no transition of the built-in workflows changes."""
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, Enum)
 
 
-def case_static(case: Case) -> dict[str, Any]:
-    """Canonical dict of the fields fixed at intake (written once by the SQL store)."""
-    return {name: normalize(getattr(case, name), name) for name in STATIC_FIELDS}
+def _enum(value: Any, t: Any) -> Any:
+    if isinstance(value, t):
+        return value
+    try:
+        return t(value)
+    except (ValueError, TypeError):
+        raise _RefusedError(f"one of {', '.join(str(m.value) for m in t)}") from None
 
 
-def static_key(case: Case) -> tuple[Any, ...]:
-    """The static fields themselves, to tell cheaply whether a step changed any."""
-    return tuple(getattr(case, name) for name in STATIC_FIELDS)
+def _is_sequence(t: Any) -> bool:
+    return typing.get_origin(t) in (tuple, frozenset, set, list)
 
 
-def case_dynamic(case: Case) -> dict[str, Any]:
-    """Canonical dict of the fields transitions change (not the deadlines: they are rows)."""
-    return {
-        "workflow_version": case.workflow_version,
-        "state": case.state,
-        "unit": case.unit,
-        "level": case.level,
-        "track": case.track,
-        "assignees": list(case.assignees),
-        "risk": case.risk.value,
-        "flags": sorted(case.flags),
-        "agreement": None if case.agreement is None else normalize(case.agreement, "agreement"),
-        "visits": [normalize(v, "visits") for v in case.visits],
-        "documents": [list(d) for d in case.documents],
-        "outcome": case.outcome,
-        "links": list(case.links),
-        "version": case.version,
-        "head": case.head,
-    }
+def _sequence_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        origin = typing.get_origin(t)
+        args = typing.get_args(t)
+        item = args[0] if args else Any
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            raise TypeError(f"only homogeneous tuples are encoded, not {t}")
+        make: Callable[[Any], Any] = {tuple: tuple, list: list}.get(origin, frozenset)
+
+        def structure(value: Any, _t: Any) -> Any:
+            if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
+                raise _RefusedError("a list is needed")
+            items = []
+            errors: list[Exception] = []
+            for i, v in enumerate(value):
+                try:
+                    items.append(conv.structure(v, item))
+                except Exception as exc:  # collected with its index, re-raised as a group
+                    note = IterableValidationNote(f"structuring item @ index {i}", i, item)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError("while structuring a list", errors, t)
+            return make(items)
+
+        return structure
+
+    return factory
 
 
-def case_to_dict(case: Case, *, deadlines: bool = True) -> dict[str, Any]:
-    """Canonical dict of a case (optionally without its deadlines, stored as rows)."""
-    out = case_static(case)
-    out.update(case_dynamic(case))
-    out["deadlines"] = [deadline_to_dict(d) for d in case.deadlines] if deadlines else []
-    return out
+def _exactly(t: type) -> Callable[[Any], bool]:
+    def match(x: Any) -> bool:
+        return x is t
+
+    return match
 
 
-def static_from_dict(c: Mapping[str, Any]) -> dict[str, Any]:
-    """Decode the static part into ready field values (cacheable: all immutable)."""
-    return {
-        "id": c["id"],
-        "code": c["code"],
-        "kind": CaseKind(c["kind"]),
-        "workflow": c["workflow"],
-        "category": c["category"],
-        "summary": c["summary"],
-        "channel": Channel(c["channel"]),
-        "received_at": _instant(c["received_at"]),
-        "parties": tuple(_party(p) for p in c["parties"]),
-        "claims": tuple(c["claims"]),
-        "amount": None if c["amount"] is None else Decimal(c["amount"]),
-        "location": tuple(Place(p["name"], p.get("code")) for p in c["location"]),
-    }
+def _is_set(t: Any) -> bool:
+    return typing.get_origin(t) in (frozenset, set) or t is frozenset or t is set
 
 
-def case_from_parts(
-    static: Mapping[str, Any], c: Mapping[str, Any], deadlines: tuple[Deadline, ...]
-) -> Case:
-    """Build a case from decoded static fields, the dynamic dict and the deadline rows."""
-    return Case(
-        **static,
-        workflow_version=c["workflow_version"],
-        state=sys.intern(c["state"]),
-        unit=sys.intern(c["unit"]),
-        level=_intern(c["level"]),
-        track=_intern(c["track"]),
-        assignees=tuple(c["assignees"]),
-        risk=Risk(c["risk"]),
-        flags=frozenset(c["flags"]),
-        deadlines=deadlines,
-        agreement=_agreement(c["agreement"]),
-        visits=tuple(_visit(v) for v in c["visits"]),
-        documents=tuple((k, n) for k, n in c["documents"]),
-        outcome=c["outcome"],
-        links=tuple(c["links"]),
-        version=c["version"],
-        head=c["head"],
-    )
+def _unstructure_set(value: Any) -> list[Any]:
+    return sorted(v.value if isinstance(v, Enum) else v for v in value)
 
 
-def _visit(v: Mapping[str, Any]) -> Visit:
-    return Visit(
-        at=_instant(v["at"]),
-        visitor=v["visitor"],
-        party=v["party"],
-        performance=v["performance"],
-        satisfaction=v["satisfaction"],
-        recurrence=v["recurrence"],
-    )
+@attrs.frozen(slots=True)
+class _Shape:
+    """What parsing needs of an inputs class, computed once: its fields and its default."""
+
+    names: frozenset[str]
+    required: tuple[str, ...]
+    default: Any
+    encode: Callable[[Any], Any]
 
 
-def _party(p: Mapping[str, Any]) -> Party:
-    return Party(
-        kind=PartyKind(p["kind"]),
-        name=p["name"],
-        role=PartyRole(p["role"]),
-        id_number=p.get("id_number"),
-        org_code=p.get("org_code"),
-        phone=p.get("phone"),
-        address=p.get("address"),
-        agent_of=p.get("agent_of"),
-    )
+def _converter(*, detailed: bool) -> cattrs.Converter:
+    """A converter with the library's strict, canonical hooks."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
+    for t, fn in (
+        (str, _str),
+        (int, _int),
+        (bool, _bool),
+        (Decimal, _decimal),
+        (dt.datetime, _instant),
+        (dt.date, _date),
+    ):
+        # Exact types only: a StrEnum is a str, but must be read as its enum.
+        conv.register_structure_hook_func(_exactly(t), fn)
+    conv.register_structure_hook_factory(_is_sequence, _sequence_hook(conv))
+    conv.register_structure_hook_func(_is_enum, _enum)
+    conv.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
+    conv.register_unstructure_hook(dt.date, lambda v: v.isoformat())
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook_func(_is_set, _unstructure_set)
+    return conv
 
 
-def _agreement(a: Mapping[str, Any] | None) -> Agreement | None:
-    if a is None:
-        return None
-    return Agreement(
-        form=AgreementForm(a["form"]),
-        reached_at=_instant(a["reached_at"]),
-        facts=a["facts"],
-        disputed_matters=a["disputed_matters"],
-        responsibilities=a["responsibilities"],
-        terms=tuple(a["terms"]),
-        performance_manner=a["performance_manner"],
-        performance_place=a["performance_place"],
-        performance_deadline=_date(a["performance_deadline"]),
-        signatures=tuple(
-            Signature(s["signer"], s["capacity"], _instant(s["signed_at"])) for s in a["signatures"]
-        ),
-        number=a.get("number"),
-    )
+class Codec:
+    """The converter every value of the library goes through, and the case format.
+
+    The engine keeps one per process and registers each workflow's details
+    type and each overlay type with it, so stored cases decode back to their
+    own types.
+    """
+
+    def __init__(self) -> None:
+        conv = _converter(detailed=True)
+        self.converter = conv
+        # Reading valid data needs no error paths: a plain converter does it
+        # faster, and the detailed one runs only to name what is wrong.
+        self._fast = _converter(detailed=False)
+        self._details: dict[tuple[str, int], type] = {}
+        self._overlays: dict[str, type] = {}
+        self._shapes: dict[type, _Shape] = {}
+        self._deadline_out = make_dict_unstructure_fn(Deadline, conv)
+        apart = ("details", "overlays", "intake", "deadlines", *IDENTITY_FIELDS)
+        omitted: dict[str, Any] = dict.fromkeys(apart, override(omit=True))
+        self._case_out = make_dict_unstructure_fn(Case, conv, **omitted)
+        self._case_in = make_dict_structure_fn(
+            Case,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            details=override(omit=True),
+            overlays=override(omit=True),
+        )
+
+    # -- registries -------------------------------------------------------------
+
+    def register_details(self, workflow: str, version: int, details: type | None) -> None:
+        """Record the details type of a workflow version."""
+        self._details[(workflow, version)] = details or type(None)
+
+    def register_overlay(self, name: str, value_type: type) -> None:
+        """Record the type of overlay ``name``."""
+        known = self._overlays.get(name)
+        if known is not None and known is not value_type:
+            from mediation._errors import DefinitionError
+
+            raise DefinitionError(f"overlay {name!r} is already registered with another type")
+        self._overlays[name] = value_type
+
+    # -- values -----------------------------------------------------------------
+
+    def encode(self, value: Any, as_type: Any = None) -> Any:
+        """The canonical JSON-compatible form of ``value``."""
+        return self.converter.unstructure(value, as_type or type(value))
+
+    def decode(self, data: Any, as_type: type[_T], field: str = "") -> _T:
+        """Build a ``as_type`` value from its encoded form.
+
+        Raises:
+            ValidationError: naming the first bad field (dotted path under ``field``).
+        """
+        try:
+            return self._fast.structure(data, as_type)
+        except Exception:  # read again below, with the detailed converter, to name what is wrong
+            pass
+        try:
+            return self.converter.structure(data, as_type)
+        except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
+            raise _first(exc, field) from exc
+        except _RefusedError as exc:
+            raise ValidationError(field or "value", data, str(exc)) from exc
+        except ValidationError as exc:
+            raise _prefixed(exc, field) from exc
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise ValidationError(field or "value", data, f"cannot be read: {exc}") from exc
+
+    def parse_inputs(self, cls: type[_T], data: Mapping[str, Any]) -> _T:
+        """Parse a step's inputs into its inputs class.
+
+        Raises:
+            ValidationError: an unknown input, a missing required one, or a bad
+                value — naming the input (dotted path for nested values).
+        """
+        if not isinstance(data, Mapping):
+            raise ValidationError("inputs", data, "the inputs are a mapping of names to values")
+        shape = self._shape(cls)
+        if not data and shape.default is not None:
+            return cast(_T, shape.default)
+        if not shape.names.issuperset(data):
+            unknown = sorted(str(k) for k in data if k not in shape.names)
+            raise ValidationError(
+                unknown[0],
+                None,
+                "not an input of this step; it takes: "
+                f"{', '.join(sorted(shape.names)) or 'nothing'}",
+            )
+        given = {k: v for k, v in data.items() if v is not None}
+        for name in shape.required:
+            if given.get(name) in (None, ""):
+                missing = [n for n in shape.required if given.get(n) in (None, "")]
+                raise ValidationError(
+                    missing[0],
+                    data.get(missing[0]),
+                    f"required input missing: {', '.join(missing)}",
+                )
+        return self.decode(given, cls)
+
+    def encode_inputs(self, inputs: Any) -> dict[str, Any]:
+        """The canonical form of parsed inputs (what the audit event logs).
+
+        Inputs left at their defaults are omitted, so the log holds what was
+        given; parsing it again fills the defaults in.
+        """
+        shape = self._shape(type(inputs))
+        if inputs is shape.default:
+            return {}
+        out: dict[str, Any] = shape.encode(inputs)
+        return out
+
+    def _shape(self, cls: type) -> _Shape:
+        shape = self._shapes.get(cls)
+        if shape is None:
+            fields = attrs.fields(cast(Any, cls))
+            required = tuple(a.name for a in fields if a.default is attrs.NOTHING)
+            default = None if required else cls()
+            encode: Callable[[Any], Any] = make_dict_unstructure_fn(
+                cls, self.converter, _cattrs_omit_if_default=True
+            )
+            shape = self._shapes[cls] = _Shape(
+                frozenset(a.name for a in fields), required, default, encode
+            )
+        return shape
+
+    # -- cases ------------------------------------------------------------------
+
+    def case_to_dict(self, case: Case) -> dict[str, Any]:
+        """Canonical dict of a case (identity, registration and deadlines included)."""
+        out = self.case_rest(case)
+        for name in IDENTITY_FIELDS:
+            out[name] = getattr(case, name)
+        out["intake"] = self.converter.unstructure(case.intake, Intake)
+        out["deadlines"] = [self._deadline_out(d) for d in case.deadlines]
+        return out
+
+    def case_rest(self, case: Case) -> dict[str, Any]:
+        """Canonical dict of what steps change: the case without its identity, registration
+        and deadlines (a store keeps those apart: written once, or as rows)."""
+        out: dict[str, Any] = self._case_out(case)
+        details = case.details
+        out["details"] = None if details is None else self.converter.unstructure(details)
+        out["overlays"] = {
+            name: self.converter.unstructure(value) for name, value in case.overlays.items()
+        }
+        return out
+
+    def case_from_dict(self, data: Mapping[str, Any]) -> Case:
+        """Inverse of :meth:`case_to_dict`.
+
+        Raises:
+            ValidationError: the data is not a case of a registered workflow.
+        """
+        body = dict(data)
+        raw_details = body.pop("details", None)
+        raw_overlays = body.pop("overlays", {})
+        try:
+            case: Case = self._case_in(body, Case)
+        except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
+            raise _first(exc, "case") from exc
+        except ValidationError as exc:
+            raise _prefixed(exc, "case") from exc
+        return self._with_extras(case, raw_details, raw_overlays)
+
+    def _with_extras(self, case: Case, raw_details: Any, raw_overlays: Mapping[str, Any]) -> Case:
+        """The case with its details and overlays decoded to their registered types."""
+        details_type = self._details.get((case.workflow, case.workflow_version))
+        if details_type is None:
+            raise ValidationError(
+                "case.workflow",
+                f"{case.workflow} v{case.workflow_version}",
+                "no such workflow version is registered",
+            )
+        details: Any = None
+        if details_type is not type(None) and raw_details is not None:
+            details = self.decode(raw_details, details_type, "case.details")
+        overlays: dict[str, Any] = {}
+        for name, raw in raw_overlays.items():
+            overlay_type = self._overlays.get(name)
+            if overlay_type is None:
+                raise ValidationError(f"case.overlays.{name}", raw, "unknown overlay")
+            overlays[name] = self.decode(raw, overlay_type, f"case.overlays.{name}")
+        if details is None and not overlays:
+            return case
+        return evolve(case, details=details, overlays=Overlays(overlays))
+
+    # -- the stored parts of a case ------------------------------------------------
+
+    def intake_dict(self, case: Case) -> dict[str, Any]:
+        """Canonical dict of a case's registration (a store writes it apart, when it changes)."""
+        out: dict[str, Any] = self.converter.unstructure(case.intake, Intake)
+        return out
+
+    def intake_value(self, info: Mapping[str, Any]) -> Intake:
+        """Decode a stored registration (immutable: safe to cache and share)."""
+        return self.decode(info, Intake, "case.intake")
+
+    def case_from_parts(
+        self,
+        identity: Mapping[str, Any],
+        intake: Intake,
+        rest: Mapping[str, Any],
+        deadlines: tuple[Deadline, ...],
+    ) -> Case:
+        """Build a case from its identity, decoded registration, encoded rest and decoded deadlines.
+
+        Raises:
+            ValidationError: the data is not a case of a registered workflow.
+        """
+        values: dict[str, Any] = {"intake": intake, "deadlines": deadlines}
+        try:
+            for name in IDENTITY_FIELDS:
+                values[name] = _str(identity[name])
+            for name, raw in rest.items():
+                if name in ("details", "overlays"):
+                    continue
+                if name not in _CASE_TYPES or name in values:
+                    raise ValidationError(f"case.{name}", raw, "not a field of a stored case")
+                values[name] = self.converter.structure(raw, _CASE_TYPES[name])
+            case = Case(**values)
+        except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
+            raise _first(exc, "case") from exc
+        except (_RefusedError, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ValidationError):
+                raise _prefixed(exc, "case") from exc
+            raise ValidationError("case", None, f"cannot be read: {exc}") from exc
+        return self._with_extras(case, rest.get("details"), rest.get("overlays") or {})
+
+    def deadline_to_dict(self, deadline: Deadline) -> dict[str, Any]:
+        """Canonical dict of a deadline (a store writes each as a row)."""
+        out: dict[str, Any] = self._deadline_out(deadline)
+        return out
+
+    def deadline_from_dict(self, data: Mapping[str, Any]) -> Deadline:
+        """Decode a stored deadline."""
+        return self.decode(data, Deadline, "deadline")
+
+    def details_type(self, workflow: str, version: int) -> type | None:
+        """The registered details type of a workflow version (``None`` if it has none)."""
+        found = self._details.get((workflow, version))
+        return None if found is type(None) else found
 
 
-def case_from_dict(c: Mapping[str, Any], deadlines: tuple[Deadline, ...] | None = None) -> Case:
-    """Inverse of :func:`case_to_dict`; ``deadlines`` replaces the dict's own if given."""
-    if deadlines is None:
-        deadlines = tuple(deadline_from_dict(d) for d in c["deadlines"])
-    return case_from_parts(static_from_dict(c), c, deadlines)
+_CASE_TYPES: dict[str, Any] = {a.name: a.type for a in attrs.fields(attrs.resolve_types(Case))}
+IDENTITY_FIELDS = tuple(a.name for a in attrs.fields(Case) if a.metadata.get("identity"))
+"""Case fields fixed at creation (derived from the ``IDENTITY`` field metadata)."""
+
+
+def _join(path: str, part: str) -> str:
+    if part.startswith("["):
+        return f"{path}{part}"
+    return f"{path}.{part}" if path else part
+
+
+def _first(exc: BaseException, path: str) -> ValidationError:
+    """The first leaf error of a cattrs error group, as a ValidationError naming its path."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        extra = sorted(exc.extra_fields)[0]
+        return ValidationError(_join(path, extra), None, "not a field of this value")
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            name = getattr(note, "name", None)
+            part = name if isinstance(name, str) else f"[{getattr(note, 'index', '?')}]"
+            return _first(inner, _join(path, part))
+        for inner in without:
+            return _first(inner, path)
+    if isinstance(exc, ValidationError):
+        return _prefixed(exc, path)
+    reason = str(exc) if isinstance(exc, _RefusedError) else f"cannot be read: {exc}"
+    return ValidationError(path or "value", None, reason)
+
+
+def _prefixed(exc: ValidationError, path: str) -> ValidationError:
+    if not path:
+        return exc
+    leaf = exc.field.rsplit(".", 1)[-1]
+    return ValidationError(_join(path, leaf), exc.value, exc.rule)
+
+
+def intern(value: str) -> str:
+    """Share a vocabulary string (states, units, periods) among loaded cases."""
+    return sys.intern(value)

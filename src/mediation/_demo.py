@@ -84,8 +84,8 @@ def agreement(performance_deadline: str = "2026-03-20") -> dict[str, object]:
     }
 
 
-def _signature(signer: str, capacity: str, when: dt.datetime) -> dict[str, object]:
-    return {"signer": signer, "capacity": capacity, "signed_at": when}
+def _party_signature(party_id: str, when: dt.datetime) -> dict[str, object]:
+    return {"party": party_id, "capacity": "party", "signed_at": when}
 
 
 def run(engine: Engine, *, stop_before: str | None = None) -> Case:
@@ -116,8 +116,8 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
         ("start_mediation", MEDIATOR, at("2026-03-04", 14, 0), {"mediators": [MEDIATOR.id]}),
         ("agree", MEDIATOR, at("2026-03-06", 16, 0), {"agreement": agreement()}),
         *[
-            ("sign", MEDIATOR, signed, _signature(name, "party", signed))
-            for name in ("张三", "李梅", "王五")
+            ("sign", MEDIATOR, signed, _party_signature(party.id, signed))
+            for party in case.principals
         ],
         (
             "sign",

@@ -87,14 +87,25 @@ class ValidationError(MediationError, ValueError):
     Attributes:
         field: The input field at fault (dotted path, e.g. ``parties[1].id_number``).
         value: The offending value.
-        rule: The rule it breaks, with its legal source where there is one.
+        rule: The rule it breaks, in words.
+        basis: The legal source of the rule, where there is one.
     """
 
-    def __init__(self, field: str, value: Any, rule: str) -> None:
+    def __init__(self, field: str, value: Any, rule: str, basis: str = "") -> None:
         self.field = field
         self.value = value
         self.rule = rule
-        super().__init__(f"{field}: {rule} (got {value!r})")
+        self.basis = basis
+        suffix = f"（{basis}）" if basis else ""
+        super().__init__(f"{field}: {rule}{suffix} (got {_short(value)})")
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a value whose repr fails must not hide the error itself
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 class AuthorizationError(MediationError):

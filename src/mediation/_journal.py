@@ -1,9 +1,11 @@
-"""The audit journal: how each step becomes a hash-chained event, and how events replay.
+"""The audit journal: how each step is decided, becomes a hash-chained event, and replays.
 
 A case is only ever changed by a step recorded here, and replaying the
 recorded steps from intake with the same rules rebuilds it exactly: the
 inputs are logged in canonical form and the rules see nothing else (not the
-actor's roles, not the clock).
+actor's roles, not the clock). :meth:`Journal.decide` is the one evaluator:
+the engine calls it to fire a trigger or take a step, to tell what is
+allowed, and to replay.
 """
 
 from __future__ import annotations
@@ -14,49 +16,37 @@ from typing import Any
 
 import attrs
 
-from mediation import _codec
-from mediation._errors import MediationError, ValidationError
-from mediation._machine import CompiledWorkflow
-from mediation.model import Actor, Case, Event, replace
-from mediation.rules import supervision
+from mediation import _codec, _legacy
+from mediation._codec import Codec
+from mediation._errors import MediationError, TransitionNotAllowedError, ValidationError
+from mediation._machine import CompiledWorkflow, refusal_error
+from mediation.model import Actor, Case, Event, evolve
 from mediation.rules.base import Context
-from mediation.rules.intake import record_document
+from mediation.rules.clockbook import ClockBook
 from mediation.rules.policy import Policy
+from mediation.workflows.definition import Step, WorkflowDefinition
+from mediation.workflows.registry import INTAKE, Registry
 
-__all__ = [
-    "EXTEND",
-    "INTAKE",
-    "ISSUE",
-    "MIGRATE",
-    "OVERLAYS",
-    "OVERLAY_ROLES",
-    "SUPERVISE",
-    "Journal",
-    "VerifyReport",
-]
+__all__ = ["INTAKE", "Journal", "Plan", "VerifyReport"]
 
-INTAKE = "intake"
-MIGRATE = "migrate_workflow"
-EXTEND = "extend_deadline"
-SUPERVISE = "supervise"
-ISSUE = "issue_document"
 
-OVERLAYS: dict[str, Callable[[Case, Context], Case]] = {
-    EXTEND: supervision.extend,
-    SUPERVISE: supervision.escalate,
-    ISSUE: record_document,
-}
-"""Steps that apply to a case in any open state, outside its workflow graph."""
+@attrs.frozen(slots=True)
+class Plan:
+    """A trigger or step resolved on a case: what runs it, who may take it, what it takes.
 
-OVERLAY_ROLES: dict[str, frozenset[str]] = {
-    EXTEND: frozenset({"director", "leader"}),
-    SUPERVISE: frozenset({"director", "leader"}),
-    ISSUE: frozenset({"clerk", "mediator", "director", "leader"}),
-}
-"""Roles the default authorization policy lets take each overlay step."""
+    Attributes:
+        name: The trigger or step name.
+        compiled: The case's compiled workflow.
+        step: The step, or ``None`` for a trigger of the workflow.
+        roles: Role values that may take it (empty: any role).
+        inputs: Its inputs class.
+    """
 
-RESERVED = frozenset({INTAKE, MIGRATE, *OVERLAYS})
-"""Step names no workflow may use as a trigger."""
+    name: str
+    compiled: CompiledWorkflow
+    step: Step | None
+    roles: frozenset[str]
+    inputs: type
 
 
 @attrs.frozen(slots=True)
@@ -68,26 +58,42 @@ class VerifyReport:
         events: Number of events checked.
         bad_seq: The first bad event's number, if any.
         problem: What is wrong with it.
+        case_id: The case checked.
     """
 
     ok: bool
     events: int
     bad_seq: int | None = None
     problem: str = ""
+    case_id: str = ""
 
 
 class Journal:
-    """Turns steps into events and events back into cases.
+    """Decides steps, turns them into events, and events back into cases.
 
     Args:
+        registry: The workflows and steps.
+        compiled: Looks up the compiled workflow of (name, version).
+        codec: The canonical encoding.
         policy: The policy the rules run with.
-        workflow: Looks up the compiled workflow of (name, version).
+        clocks: The clock table.
     """
 
-    def __init__(self, policy: Policy, workflow: Callable[[str, int], CompiledWorkflow]) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        compiled: Callable[[str, int], CompiledWorkflow],
+        codec: Codec,
+        policy: Policy,
+        clocks: ClockBook,
+    ) -> None:
+        self.registry = registry
+        self._compiled = compiled
+        self.codec = codec
         self.policy = policy
-        self._workflow = workflow
+        self.clocks = clocks
         self._actors: dict[str, Actor] = {}
+        self._plans: dict[tuple[str, int, str, str], Plan] = {}
 
     def actor(self, actor_id: str) -> Actor:
         """The actor as the log knows it: an id, no roles.
@@ -102,6 +108,97 @@ class Journal:
             actor = self._actors[actor_id] = Actor(actor_id, frozenset())
         return actor
 
+    def context(self, case: Case, actor_id: str, at: dt.datetime, inputs: Any) -> Context[Any]:
+        """The context a rule of the next step on ``case`` sees."""
+        return Context(at, self.actor(actor_id), inputs, self.policy, self.clocks, case.version + 1)
+
+    # -- what a name means on a case ----------------------------------------------
+
+    def workflow(self, case: Case) -> CompiledWorkflow:
+        """The compiled workflow the case runs on."""
+        return self._compiled(case.workflow, case.workflow_version)
+
+    def plan(self, case: Case, name: str) -> Plan:
+        """What trigger or step ``name`` is on ``case`` now: who may take it, what it takes.
+
+        Raises:
+            TransitionNotAllowedError: neither a trigger of its workflow nor a
+                registered step; no transition from the state; a step that
+                does not apply to the workflow or needs an open case.
+        """
+        key = (case.workflow, case.workflow_version, case.state, name)
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached
+        plan = self._plan(case, name)
+        if len(self._plans) > 10_000:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
+
+    def _plan(self, case: Case, name: str) -> Plan:
+        compiled = self.workflow(case)
+        if compiled.knows(name):
+            roles = compiled.roles(name, case.state)
+            if roles is None:
+                raise compiled.not_allowed(case, name)
+            return Plan(name, compiled, None, roles, compiled.inputs(name))
+        step = self.registry.step(name)
+        if step is None:
+            raise compiled.not_allowed(case, name)
+        definition = compiled.definition
+        if step.workflows is not None and case.workflow not in step.workflows:
+            raise TransitionNotAllowedError(
+                case.state, name, f"step {name!r} does not apply to workflow {case.workflow!r}"
+            )
+        if step.open_only and definition.is_closed(case.state):
+            raise TransitionNotAllowedError(
+                case.state,
+                name,
+                f"案件状态为“{definition.label_of(case.state)}”，不能“{step.label}” "
+                f"(step {name!r} needs an open case)",
+            )
+        return Plan(name, compiled, step, frozenset(r.value for r in step.roles), step.inputs)
+
+    def inputs_class(self, case: Case, name: str) -> type:
+        """The inputs class of trigger or step ``name`` (in any state).
+
+        Raises:
+            TransitionNotAllowedError: neither a trigger of its workflow nor a step.
+        """
+        compiled = self.workflow(case)
+        if compiled.knows(name):
+            return compiled.inputs(name)
+        step = self.registry.step(name)
+        if step is None:
+            raise compiled.not_allowed(case, name)
+        return step.inputs
+
+    # -- the one evaluator --------------------------------------------------------
+
+    def decide(self, case: Case, plan: Plan, ctx: Context[Any]) -> tuple[Case, str]:
+        """Run a planned trigger or step: the case with its effects applied, and the new state.
+
+        The case's ``state``, ``version`` and ``head`` are left for :meth:`record`.
+
+        Raises:
+            TransitionNotAllowedError: not from this state.
+            RuleRejectedError: a guard refused on the case or the law.
+            ValidationError: a guard refused one of the inputs.
+        """
+        step = plan.step
+        if step is None:
+            return plan.compiled.fire(case, plan.name, ctx)
+        for guard in step.guards:
+            decision = guard(case, ctx)
+            if not decision.allowed:
+                raise refusal_error(decision, plan.name)
+        for effect in step.effects:
+            case = effect(case, ctx)
+        return case, case.state
+
+    # -- events -------------------------------------------------------------------
+
     @staticmethod
     def _event(
         case: Case, name: str, actor_id: str, at: dt.datetime, dest: str, data: Mapping[str, Any]
@@ -112,70 +209,43 @@ class Journal:
         )
         return Event(case.id, seq, name, actor_id, at, case.state, dest, data, case.head, digest)
 
+    def record(
+        self,
+        before: Case,
+        moved: Case,
+        dest: str,
+        name: str,
+        actor_id: str,
+        at: dt.datetime,
+        data: Mapping[str, Any],
+    ) -> tuple[Case, Event]:
+        """The event of a decided step, and the case as it then stands."""
+        event = self._event(before, name, actor_id, at, dest, data)
+        return evolve(moved, state=dest, version=event.seq, head=event.hash), event
+
     def intake(
         self,
-        compiled: CompiledWorkflow,
+        definition: WorkflowDefinition,
         initial: Case,
-        snapshot: Mapping[str, Any],
+        inputs: Any,
         actor_id: str,
         at: dt.datetime,
     ) -> tuple[Case, Event]:
         """The intake step: the workflow's intake effects and event #1 (with the snapshot)."""
-        ctx = Context(at, self.actor(actor_id), {}, self.policy, 1)
+        ctx = Context(at, self.actor(actor_id), inputs, self.policy, self.clocks, 1)
         case = initial
-        for effect in compiled.definition.intake_effects:
+        for effect in definition.intake_effects:
             case = effect(case, ctx)
+        data = {
+            "case": self.codec.case_to_dict(initial),
+            "inputs": self.codec.encode_inputs(inputs),
+        }
         # The log starts before anything: version 0, no state, no previous hash.
-        origin = replace(case, version=0, state="", head="")
-        event = self._event(origin, INTAKE, actor_id, at, case.state, {"case": snapshot})
-        return replace(case, version=1, head=event.hash), event
+        origin = evolve(case, version=0, state="", head="")
+        event = self._event(origin, INTAKE, actor_id, at, case.state, data)
+        return evolve(case, version=1, head=event.hash), event
 
-    def step(
-        self,
-        compiled: CompiledWorkflow,
-        case: Case,
-        trigger: str,
-        actor_id: str,
-        at: dt.datetime,
-        data: Mapping[str, Any],
-    ) -> tuple[Case, Event]:
-        """A workflow transition: guards, effects, new state, event."""
-        ctx = Context(at, self.actor(actor_id), data, self.policy, case.version + 1)
-        moved, dest = compiled.fire(case, trigger, ctx)
-        event = self._event(case, trigger, actor_id, at, dest, data)
-        return replace(moved, state=dest, version=event.seq, head=event.hash), event
-
-    def overlay(
-        self, case: Case, name: str, actor_id: str, at: dt.datetime, data: Mapping[str, Any]
-    ) -> tuple[Case, Event]:
-        """A step outside the workflow graph (extension, supervision, document number)."""
-        ctx = Context(at, self.actor(actor_id), data, self.policy, case.version + 1)
-        moved = OVERLAYS[name](case, ctx)
-        event = self._event(case, name, actor_id, at, case.state, data)
-        return replace(moved, version=event.seq, head=event.hash), event
-
-    def migrate(
-        self,
-        case: Case,
-        target: CompiledWorkflow,
-        actor_id: str,
-        at: dt.datetime,
-        data: Mapping[str, Any],
-    ) -> tuple[Case, Event]:
-        """Move a case to another version of its workflow, keeping its state.
-
-        Raises:
-            ValidationError: the state does not exist in the target version.
-        """
-        try:
-            target.definition.states(case.state)
-        except ValueError:
-            raise ValidationError(
-                "to_version", data["to"], f"state {case.state!r} does not exist in that version"
-            ) from None
-        event = self._event(case, MIGRATE, actor_id, at, case.state, data)
-        new = replace(case, workflow_version=int(data["to"]), version=event.seq, head=event.hash)
-        return new, event
+    # -- replay and verification --------------------------------------------------
 
     def replay(self, events: Sequence[Event]) -> Case:
         """Rebuild a case from its events alone, re-running the rules on the logged inputs.
@@ -187,42 +257,73 @@ class Journal:
         if not events or events[0].trigger != INTAKE:
             raise ValidationError("events", len(events), "a log starts with its intake event")
         first = events[0]
-        initial = _codec.case_from_dict(first.data["case"])
-        compiled = self._workflow(initial.workflow, initial.workflow_version)
-        case, _ = self.intake(compiled, initial, first.data["case"], first.actor, first.at)
+        snapshot = first.data["case"]
+        legacy = _legacy.is_legacy_case(snapshot)
+        if legacy:
+            snapshot = _legacy.upgrade_case(snapshot)
+        initial = self.codec.case_from_dict(snapshot)
+        definition = self.workflow(initial).definition
+        inputs: Any = self.codec.parse_inputs(
+            definition.intake_inputs, first.data.get("inputs", {})
+        )
+        case, _ = self.intake(definition, initial, inputs, first.actor, first.at)
+        case = self._as_logged(case, first)
         for e in events[1:]:
-            if e.trigger in OVERLAYS:
-                case, _ = self.overlay(case, e.trigger, e.actor, e.at, e.data)
-            elif e.trigger == MIGRATE:
-                target = self._workflow(case.workflow, int(e.data["to"]))
-                case, _ = self.migrate(case, target, e.actor, e.at, e.data)
-            else:
-                compiled = self._workflow(case.workflow, case.workflow_version)
-                case, _ = self.step(compiled, case, e.trigger, e.actor, e.at, e.data)
+            data: Mapping[str, Any] = e.data
+            if legacy:
+                parties = [{"id": p.id, "name": p.name, "role": p.role.value} for p in case.parties]
+                data = _legacy.upgrade_inputs(e.trigger, data, parties)
+            plan = self.plan(case, e.trigger)
+            inputs = self.codec.parse_inputs(plan.inputs, data)
+            ctx = self.context(case, e.actor, e.at, inputs)
+            moved, dest = self.decide(case, plan, ctx)
+            case, _ = self.record(case, moved, dest, e.trigger, e.actor, e.at, e.data)
+            case = self._as_logged(case, e)
         return case
+
+    @staticmethod
+    def _as_logged(case: Case, event: Event) -> Case:
+        """The replayed case at ``event``: it must reach the logged state; its head is the event's.
+
+        The hashes themselves are the chain check's business (:meth:`verify`);
+        an event written by an older release hashes its inputs in that
+        release's format, so replay takes the head from the log.
+
+        Raises:
+            ValidationError: the rules now lead elsewhere than the log says.
+        """
+        if case.state != event.dest:
+            raise ValidationError(
+                f"events[{event.seq}]",
+                event.trigger,
+                f"replay reaches state {case.state!r}, the log says {event.dest!r}",
+            )
+        return case if case.head == event.hash else evolve(case, head=event.hash)
 
     def verify(self, events: Sequence[Event], stored: Case) -> VerifyReport:
         """Check the hash chain of ``events`` and that replaying them gives ``stored``."""
+        n = len(events)
         prev = ""
         for i, e in enumerate(events, start=1):
             if e.seq != i:
-                return VerifyReport(False, len(events), i, f"event {i} is missing (found {e.seq})")
+                return VerifyReport(False, n, i, f"event {i} is missing (found {e.seq})", stored.id)
             if e.prev_hash != prev:
-                return VerifyReport(False, len(events), i, "does not chain to the previous event")
+                return VerifyReport(False, n, i, "does not chain to the previous event", stored.id)
             if _codec.recompute_hash(e) != e.hash:
-                return VerifyReport(False, len(events), i, "content does not match its hash")
+                return VerifyReport(False, n, i, "content does not match its hash", stored.id)
             prev = e.hash
-        if stored.version != len(events) or stored.head != prev:
+        if stored.version != n or stored.head != prev:
             return VerifyReport(
                 False,
-                len(events),
-                len(events) + 1,
-                f"the case is at version {stored.version} but the log has {len(events)} events",
+                n,
+                n + 1,
+                f"the case is at version {stored.version} but the log has {n} events",
+                stored.id,
             )
         try:
             replayed = self.replay(events)
         except MediationError as exc:
-            return VerifyReport(False, len(events), None, f"replay failed: {exc}")
+            return VerifyReport(False, n, None, f"replay failed: {exc}", stored.id)
         if replayed != stored:
             diff = [
                 a.name
@@ -230,6 +331,6 @@ class Journal:
                 if getattr(replayed, a.name) != getattr(stored, a.name)
             ]
             return VerifyReport(
-                False, len(events), None, f"replay differs from the stored case in {diff}"
+                False, n, None, f"replay differs from the stored case in {diff}", stored.id
             )
-        return VerifyReport(True, len(events))
+        return VerifyReport(True, n, case_id=stored.id)

@@ -8,7 +8,8 @@ rehydration the library's ``initial=`` does, without registering the token —
 so the frozen :class:`~mediation.model.Case` is never touched by the library.
 
 A guard's refusal is recorded on the token and raised as
-:class:`RuleRejectedError` with its reason and legal basis; a trigger with no
+:class:`RuleRejectedError` with its reason and legal basis (or, for a refusal
+of one input, :class:`ValidationError` naming it); a trigger with no
 transition from the state becomes :class:`TransitionNotAllowedError`; any
 ``MachineError`` is mapped with ``raise ... from``.
 """
@@ -20,12 +21,12 @@ from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
 
-from mediation._errors import RuleRejectedError, TransitionNotAllowedError
+from mediation._errors import RuleRejectedError, TransitionNotAllowedError, ValidationError
 from mediation.model import Case
 from mediation.rules.base import Context, Decision, Effect, Guard
 from mediation.workflows.definition import WorkflowDefinition
 
-__all__ = ["CompiledWorkflow", "compile_workflow", "mermaid"]
+__all__ = ["CompiledWorkflow", "compile_workflow", "mermaid", "refusal_error"]
 
 
 class _Token:
@@ -33,7 +34,7 @@ class _Token:
 
     __slots__ = ("case", "ctx", "refusal", "state")
 
-    def __init__(self, case: Case, ctx: Context) -> None:
+    def __init__(self, case: Case, ctx: Context[Any]) -> None:
         self.state = case.state
         self.case = case
         self.ctx = ctx
@@ -64,10 +65,22 @@ def _apply(effects: tuple[Effect, ...]) -> Callable[[EventData], None]:
     return run
 
 
-class CompiledWorkflow:
-    """A definition bound to its one shared ``transitions`` Machine."""
+def refusal_error(decision: Decision, default_rule: str) -> Exception:
+    """The typed error of a refusal: about one input, or about the case and the law."""
+    if decision.field is not None:
+        return ValidationError(decision.field, decision.value, decision.reason, decision.basis)
+    return RuleRejectedError(decision.rule or default_rule, decision.reason, decision.basis)
 
-    __slots__ = ("_events", "definition", "machine", "params", "roles")
+
+class CompiledWorkflow:
+    """A definition bound to its one shared ``transitions`` Machine.
+
+    ``transitions`` looks up and orders the candidate transitions of a
+    trigger and runs their guards; :meth:`fire` is the one evaluator: the
+    engine calls it to fire, to check what is allowed, and to replay.
+    """
+
+    __slots__ = ("_events", "_inputs", "_roles", "definition", "machine")
 
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -93,14 +106,45 @@ class CompiledWorkflow:
             model_override=True,
         )
         self._events = dict(self.machine.events)
-        self.roles: dict[str, frozenset[str]] = {}
-        self.params: dict[str, frozenset[str]] = {}
-        for trig in definition.triggers:
-            ts = definition.by_trigger(trig.value)
-            self.roles[trig.value] = frozenset().union(*(t.roles for t in ts))
-            self.params[trig.value] = frozenset().union(*(t.params for t in ts))
+        roles: dict[tuple[str, str], frozenset[str]] = {}
+        for t in definition.transitions:
+            for s in t.source:
+                key = (t.trigger.value, s.value)
+                roles[key] = roles.get(key, frozenset()) | {r.value for r in t.roles}
+        self._roles = roles
+        self._inputs = {t.trigger.value: t.inputs for t in definition.transitions}
 
-    def fire(self, case: Case, trigger: str, ctx: Context) -> tuple[Case, str]:
+    def knows(self, trigger: str) -> bool:
+        """Whether ``trigger`` is a trigger of this workflow."""
+        return trigger in self._events
+
+    def inputs(self, trigger: str) -> type:
+        """The inputs class of a trigger of this workflow."""
+        return self._inputs[trigger]
+
+    def roles(self, trigger: str, state: str) -> frozenset[str] | None:
+        """Roles that may fire ``trigger`` from ``state`` (``None``: no transition from there)."""
+        return self._roles.get((trigger, state))
+
+    def not_allowed(self, case: Case, trigger: str) -> TransitionNotAllowedError:
+        """The error for a trigger that is unknown or has no transition from the case's state."""
+        d = self.definition
+        if trigger not in self._events:
+            known = ", ".join(t.value for t in d.triggers)
+            return TransitionNotAllowedError(
+                case.state,
+                trigger,
+                f"trigger: unknown trigger {trigger!r} for workflow {d.name!r} v{d.version} "
+                f"(known: {known})",
+            )
+        return TransitionNotAllowedError(
+            case.state,
+            trigger,
+            f"当前状态“{d.label_of(case.state)}”不能“{d.label_of(trigger)}” "
+            f"(trigger {trigger!r} is not allowed in state {case.state!r})",
+        )
+
+    def fire(self, case: Case, trigger: str, ctx: Context[Any]) -> tuple[Case, str]:
         """Fire ``trigger`` on ``case``: return the case with the effects applied, and the new state.
 
         The case's ``state`` and ``version`` are not changed here; the engine
@@ -108,59 +152,21 @@ class CompiledWorkflow:
 
         Raises:
             TransitionNotAllowedError: unknown trigger or no transition from the state.
-            RuleRejectedError: a guard refused.
-            ValidationError: an effect found bad input.
+            RuleRejectedError: a guard refused on the case or the law.
+            ValidationError: a guard refused one of the inputs (``field`` names it).
         """
         event = self._events.get(trigger)
         if event is None:
-            known = ", ".join(t.value for t in self.definition.triggers)
-            raise TransitionNotAllowedError(
-                case.state,
-                trigger,
-                f"trigger: unknown trigger {trigger!r} for workflow "
-                f"{self.definition.name!r} v{self.definition.version} (known: {known})",
-            )
+            raise self.not_allowed(case, trigger)
         token = _Token(case, ctx)
         try:
             done = event.trigger(token)
         except MachineError as exc:
-            raise TransitionNotAllowedError(
-                case.state,
-                trigger,
-                f"trigger {trigger!r} ({self.definition.label(trigger)}) is not allowed in "
-                f"state {case.state!r} ({self.definition.label(case.state)})",
-            ) from exc
+            raise self.not_allowed(case, trigger) from exc
         if not done:
             refusal = token.refusal or Decision(False, "no transition allowed", "", trigger)
-            raise RuleRejectedError(refusal.rule or trigger, refusal.reason, refusal.basis)
+            raise refusal_error(refusal, trigger)
         return token.case, token.state
-
-    def check(self, case: Case, trigger: str, ctx: Context) -> Decision:
-        """Whether ``trigger`` could fire now, without changing anything."""
-        event = self._events.get(trigger)
-        if event is None:
-            return Decision(False, "unknown trigger", "", trigger)
-        candidates = [
-            t
-            for t in self.definition.by_trigger(trigger)
-            if any(s.value == case.state for s in t.source)
-        ]
-        if not candidates:
-            return Decision(
-                False,
-                f"当前状态“{self.definition.label(case.state)}”不能“{self.definition.label(trigger)}”",
-                "",
-                trigger,
-            )
-        first: Decision | None = None
-        for t in candidates:
-            verdicts = [g(case, ctx) for g in t.guards]
-            refusal = next((v for v in verdicts if not v.allowed), None)
-            if refusal is None:
-                return Decision(True, "", "", trigger)
-            first = first or refusal
-        assert first is not None
-        return first
 
 
 def compile_workflow(definition: WorkflowDefinition) -> CompiledWorkflow:
@@ -202,9 +208,9 @@ def mermaid(definition: WorkflowDefinition) -> str:
             continue  # the active-state colouring is noise in a definition diagram
         if stripped.startswith('state "'):
             value = stripped.split(" as ")[-1]
-            line = f'  state "{value} {definition.label(value)}" as {value}'
+            line = f'  state "{value} {definition.label_of(value)}" as {value}'
         elif "-->" in stripped and ": " in stripped:
             head, trigger = line.rsplit(": ", 1)
-            line = f"{head}: {trigger} {definition.label(trigger)}"
+            line = f"{head}: {trigger} {definition.label_of(trigger)}"
         lines.append(line)
     return "\n".join(lines) + "\n"

@@ -50,8 +50,8 @@ def demo(
             table.add_row(
                 str(e.seq),
                 e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-                "受理登记" if e.trigger == "intake" else definition.label(e.trigger),
-                definition.label(e.dest),
+                "受理登记" if e.trigger == "intake" else definition.label_of(e.trigger),
+                definition.label_of(e.dest),
                 e.actor,
             )
         console.print(table)
@@ -59,14 +59,14 @@ def demo(
         for col in ("期限", "起算日", "届满日", "结果", "依据"):
             clocks.add_column(col)
         for d in case.deadlines:
-            rule = engine.policy.clock_rule(d.period)
+            rule = engine.clocks.rule(d.period)
             clocks.add_row(
                 rule.name_zh, d.start.isoformat(), d.due.isoformat(), d.status.label, rule.basis
             )
         console.print(clocks)
         report = engine.verify(case.id)
         console.print(
-            f"状态：{definition.label(case.state)}；审计链校验："
+            f"状态：{definition.label_of(case.state)}；审计链校验："
             f"{'通过' if report.ok else '失败 ' + report.problem}（{report.events} 条记录）；"
             f"数据库：{db}"
         )
@@ -155,7 +155,7 @@ def overdue(
             case = engine.get(item.case_id)
             table.add_row(
                 case.code,
-                engine.policy.clock_rule(item.deadline.period).name_zh,
+                engine.clocks.rule(item.deadline.period).name_zh,
                 item.deadline.due.isoformat() + ("（估算）" if item.deadline.estimated else ""),
                 item.warning.label,
             )

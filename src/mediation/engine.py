@@ -1,13 +1,19 @@
-"""The engine: the one entry point that receives cases, fires transitions and answers queries.
+"""The engine: the one entry point that receives cases, runs steps and answers queries.
 
-Only the engine touches the store and fires transitions. One ``fire`` is:
+Only the engine touches the store. Every change to a case — a workflow
+trigger or a step outside the graph (extend, supervise, issue a document,
+migrate, and whatever steps are registered) — goes through one pipeline:
 
-1. load the case (one query) and check the actor may fire the trigger;
-2. run the guards (rules) — a refusal raises a typed error that says why;
-3. move the state and apply the effects (clocks, level, track, agreement...);
-4. append a hash-chained audit event and an outbox row, and write all of it
-   in ONE transaction with an optimistic version check;
-5. after commit, deliver outbox events to subscribers (at least once).
+1. load the case (one query);
+2. authorize: the actor may take this step on this case (and, if the step
+   moves the case to another unit, on the destination too);
+3. decide: parse the inputs into the step's inputs class, run the guards
+   and the effects (:meth:`mediation._journal.Journal.decide`, the one
+   evaluator, also used by :meth:`Engine.available_triggers` and by replay);
+4. journal: a hash-chained audit event with the canonical inputs;
+5. commit: case, changed clocks, event and outbox row in ONE transaction,
+   with an optimistic version check;
+6. deliver: after commit, outbox events to subscribers (at least once).
 
 Time is always passed in (``at=``) or read from the injectable clock.
 """
@@ -23,67 +29,62 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mediation import _codec
+from mediation._codec import Codec
 from mediation._errors import (
     AuthorizationError,
-    DefinitionError,
+    MediationError,
+    RuleRejectedError,
     TransitionNotAllowedError,
     ValidationError,
 )
-from mediation._journal import (
-    EXTEND,
-    INTAKE,
-    ISSUE,
-    MIGRATE,
-    OVERLAY_ROLES,
-    RESERVED,
-    SUPERVISE,
-    Journal,
-    VerifyReport,
-)
+from mediation._journal import INTAKE, Journal, VerifyReport
 from mediation._machine import CompiledWorkflow, compile_workflow, mermaid
 from mediation._outbox import Outbox
 from mediation.model import (
     CHINA_TZ,
     Actor,
     Case,
-    CaseKind,
-    Channel,
     Deadline,
     Event,
+    Intake,
     Party,
     Place,
     Risk,
     aware,
+    evolve,
 )
-from mediation.rules.authz import Authorizer, RolePolicy
-from mediation.rules.base import Context, Decision
+from mediation.rules.authz import Access, Authorizer, RolePolicy
+from mediation.rules.base import NoInputs
+from mediation.rules.clockbook import ClockBook, FixedClock
 from mediation.rules.counting import Explanation
-from mediation.rules.deadlines import FIXED_CLOCKS
-from mediation.rules.intake import case_code, check_intake
+from mediation.rules.intake import assign_party_ids, case_code, check_intake
 from mediation.rules.policy import Policy
 from mediation.rules.warnings import WarningLevel
 from mediation.store.base import CaseQuery, DueQuery, MemoryStore, Store
-from mediation.workflows.definition import WorkflowDefinition
+from mediation.workflows import BUILTIN_WORKFLOWS, builtin_registry
+from mediation.workflows.definition import Step, WorkflowDefinition
+from mediation.workflows.steps import CoreStep
 
 if TYPE_CHECKING:
     from mediation.documents import DocumentRenderer
-from mediation.workflows.dispute import DISPUTE
 
 __all__ = ["DueItem", "Engine", "TriggerOption", "VerifyReport"]
 
 
 @attrs.frozen(slots=True)
 class TriggerOption:
-    """What :meth:`Engine.available_triggers` says of one trigger.
+    """What :meth:`Engine.available_triggers` says of one trigger or step.
 
     Attributes:
-        trigger: The trigger value.
+        trigger: The trigger or step name.
         label: Its Chinese label.
-        allowed: Whether it may be fired now (inputs still to be checked).
-        reason: Why not, when refused.
+        allowed: Firing it now with the inputs given would succeed.
+        reason: Why not, when refused (the same words the error of ``fire`` carries).
         basis: The legal source of a refusal.
-        needs: Inputs the trigger still needs before its guards can decide.
+        needs: Required inputs not given yet (no inputs were given for it).
+        field: The input at fault, when the refusal is about one input.
+        step: True for a step outside the workflow's graph.
+        inputs: The inputs class (its fields tell a form what to ask).
     """
 
     trigger: str
@@ -92,6 +93,9 @@ class TriggerOption:
     reason: str = ""
     basis: str = ""
     needs: tuple[str, ...] = ()
+    field: str | None = None
+    step: bool = False
+    inputs: type = attrs.field(default=NoInputs, eq=False, repr=False)
 
 
 @attrs.frozen(slots=True)
@@ -113,6 +117,21 @@ def _default_clock() -> dt.datetime:
     return dt.datetime.now(CHINA_TZ)
 
 
+def _reason(exc: MediationError) -> tuple[str, str, str | None]:
+    """(reason, basis, field) of an error, as ``available_triggers`` reports it."""
+    if isinstance(exc, RuleRejectedError):
+        return exc.reason, exc.basis, None
+    if isinstance(exc, ValidationError):
+        return exc.rule, exc.basis, exc.field
+    if isinstance(exc, AuthorizationError):
+        return exc.reason, "", None
+    return str(exc), "", None
+
+
+def _required(cls: type) -> tuple[str, ...]:
+    return tuple(a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING)
+
+
 class Engine:
     """Runs cases on their workflows over a store.
 
@@ -120,12 +139,14 @@ class Engine:
 
     Args:
         store: The backend.
-        policy: Calendar, periods and thresholds (national defaults if omitted).
-        workflows: Extra workflow definitions (the dispute workflow is built in).
+        policy: Calendar, periods, vocabularies and thresholds (national defaults if omitted).
+        workflows: Workflow definitions beside the built-in ones (any number per kind).
+        steps: Steps outside the graph beside the engine's own.
         clock: Returns "now" (timezone-aware) when ``at`` is not given.
         authorizer: Who may do what; defaults to :class:`RolePolicy` on the policy's org tree.
         documents: The document renderer (official templates if omitted; pass one
-            built with ``overrides=`` for committee-edited templates).
+            built with ``overrides=`` for committee-edited templates, or with
+            ``kinds=`` for documents of your own workflows).
 
     Example:
         >>> engine = Engine.in_memory()
@@ -140,6 +161,7 @@ class Engine:
         *,
         policy: Policy | None = None,
         workflows: Iterable[WorkflowDefinition] = (),
+        steps: Iterable[Step] = (),
         clock: Callable[[], dt.datetime] = _default_clock,
         authorizer: Authorizer | None = None,
         documents: DocumentRenderer | None = None,
@@ -147,16 +169,25 @@ class Engine:
         self._store = store
         self._documents = documents
         self.policy = policy or Policy()
+        self.clocks = ClockBook(self.policy)
         self._clock = clock
         self._authorize: Authorizer = authorizer or RolePolicy(self.policy.org)
+        self._codec = Codec()
+        self._registry = builtin_registry()
         self._compiled: dict[tuple[str, int], CompiledWorkflow] = {}
-        self._latest: dict[str, WorkflowDefinition] = {}
-        for definition in (DISPUTE, *workflows):
+        for step in self._registry.steps():
+            self._add_clocks(step.clocks)
+            for name, value_type in step.overlays.items():
+                self._codec.register_overlay(name, value_type)
+        for definition in (*BUILTIN_WORKFLOWS, *workflows):
             self.register(definition)
-        self._journal = Journal(self.policy, self._compiled_of)
+        for step in steps:
+            self.register(step)
+        self._journal = Journal(
+            self._registry, self._compiled_of, self._codec, self.policy, self.clocks
+        )
         self._outbox = Outbox(store)
-        warnings = self.policy.warnings
-        store.warn_from = lambda d: warnings.yellow_from(d.start, d.due)
+        store.attach(self._codec, self.clocks.warn_from)
 
     # -- construction ---------------------------------------------------------
 
@@ -179,19 +210,26 @@ class Engine:
 
         return cls(SqlStore(url), **kwargs)
 
-    def register(self, definition: WorkflowDefinition) -> None:
-        """Add a workflow definition; new intakes use the highest version of each name."""
-        reserved = set(RESERVED) & {t.value for t in definition.triggers}
-        if reserved:
-            raise DefinitionError(
-                f"workflow {definition.name!r}: trigger names reserved by the engine: "
-                f"{sorted(reserved)}"
-            )
-        key = (definition.name, definition.version)
-        self._compiled[key] = compile_workflow(definition)
-        latest = self._latest.get(definition.name)
-        if latest is None or latest.version < definition.version:
-            self._latest[definition.name] = definition
+    def register(self, item: WorkflowDefinition | Step) -> None:
+        """Add a workflow definition (new intakes use the highest version of each name) or a step.
+
+        Raises:
+            DefinitionError: a name is taken, or a clock id clashes with another rule.
+        """
+        if isinstance(item, Step):
+            self._registry.add_step(item)
+            self._add_clocks(item.clocks)
+            for name, value_type in item.overlays.items():
+                self._codec.register_overlay(name, value_type)
+            return
+        self._registry.add_workflow(item)
+        self._add_clocks(item.clocks)
+        self._compiled[(item.name, item.version)] = compile_workflow(item)
+        self._codec.register_details(item.name, item.version, item.details)
+
+    def _add_clocks(self, clocks: Iterable[Any]) -> None:
+        for clock in clocks:
+            self.clocks.add(clock)
 
     def close(self) -> None:
         """Release the store's connections."""
@@ -216,15 +254,16 @@ class Engine:
             )
         return compiled
 
-    def _workflow(self, case: Case) -> CompiledWorkflow:
-        compiled = self._compiled.get((case.workflow, case.workflow_version))
-        if compiled is None:
-            raise TransitionNotAllowedError(
-                case.state,
-                "*",
-                f"workflow {case.workflow!r} v{case.workflow_version} is not registered",
-            )
-        return compiled
+    @staticmethod
+    def _actor(actor: object) -> Actor:
+        if not isinstance(actor, Actor):
+            raise ValidationError("actor", actor, "an Actor (who takes the step)")
+        return actor
+
+    def _allow(self, actor: Actor, access: Access) -> None:
+        decision = self._authorize(actor, access)
+        if not decision.allowed:
+            raise AuthorizationError(actor.id, access.action, decision.reason)
 
     def definition(self, name: str, version: int | None = None) -> WorkflowDefinition:
         """A registered workflow definition (the latest version if none given).
@@ -232,16 +271,13 @@ class Engine:
         Raises:
             ValidationError: no such workflow.
         """
-        if version is None:
-            found = self._latest.get(name)
-        else:
-            compiled = self._compiled.get((name, version))
-            found = None if compiled is None else compiled.definition
-        if found is None:
-            raise ValidationError("workflow", name, "no such workflow is registered")
-        return found
+        return self._registry.workflow(name, version)
 
-    def diagram(self, name: str = "dispute", version: int | None = None) -> str:
+    def workflows(self) -> list[WorkflowDefinition]:
+        """Every registered workflow definition (every version)."""
+        return list(self._registry.workflows())
+
+    def diagram(self, name: str, version: int | None = None) -> str:
         """A Mermaid state diagram of a workflow, with Chinese labels."""
         return mermaid(self.definition(name, version))
 
@@ -250,8 +286,9 @@ class Engine:
     def intake(
         self,
         *,
-        kind: CaseKind | str = CaseKind.dispute,
-        channel: Channel | str,
+        workflow: str | None = None,
+        kind: str | None = None,
+        channel: str,
         category: str,
         parties: Sequence[Party],
         summary: str,
@@ -263,15 +300,19 @@ class Engine:
         location: Sequence[Place] = (),
         risk: Risk | str = Risk.low,
         flags: Iterable[str] = (),
+        details: Mapping[str, Any] | None = None,
         case_id: str | None = None,
     ) -> Case:
         """Register a new case (受理登记) and start its first clock.
 
         Args:
-            kind: ``dispute`` or ``petition``.
-            channel: How it arrived (see :class:`~mediation.model.Channel`).
+            workflow: The workflow to run it on (default: the kind's default workflow).
+            kind: The kind of matter (``dispute``, ``petition``...): its default
+                workflow runs the case when no workflow is named.
+            channel: How it arrived (the policy's channel vocabulary).
             category: A category of the policy's category table.
-            parties: Applicants, respondents, third parties, agents.
+            parties: Applicants, respondents, third parties, agents; each gets a
+                stable id (``p1``, ``p2``... unless given).
             summary: The request, facts and reasons.
             unit: The receiving unit's id; the case code is numbered per unit and year.
             actor: Who registers it (the system if omitted).
@@ -281,6 +322,7 @@ class Engine:
             location: Region path, county first (e.g. county, town, village).
             risk: Escalation risk.
             flags: Free markers (e.g. ``"collective"``).
+            details: Workflow-specific intake data (its ``intake_inputs`` class).
             case_id: Use the embedder's id instead of a generated one.
 
         Returns:
@@ -288,78 +330,167 @@ class Engine:
 
         Raises:
             ValidationError: a field is missing or wrong (the field is named).
+            AuthorizationError: the actor may not register cases at that unit.
             CalendarError: the first clock would reach a year without holiday data.
         """
         at = self._at(at)
-        actor = actor or Actor.system()
-        try:
-            kind_value = CaseKind(kind)
-        except ValueError:
-            raise ValidationError("kind", kind, f"one of {', '.join(CaseKind)}") from None
-        try:
-            risk_value = Risk(risk)
-        except ValueError:
-            raise ValidationError("risk", risk, f"one of {', '.join(Risk)}") from None
-        parties = list(parties)
+        actor = self._actor(actor or Actor.system())
+        if workflow is not None:
+            definition = self._registry.workflow(workflow)
+            if kind is not None and kind != definition.kind:
+                raise ValidationError(
+                    "kind", kind, f"workflow {workflow!r} serves {definition.kind!r} cases"
+                )
+        elif kind is not None:
+            definition = self._registry.for_kind(kind)
+        else:
+            raise ValidationError("workflow", None, "name the workflow or the kind of the case")
+        org = self.policy.org
+        if not isinstance(unit, str) or (org is not None and unit not in org):
+            raise ValidationError("unit", unit, "unknown unit (not in the org tree)")
+        self._allow(
+            actor,
+            Access(INTAKE, unit, frozenset(r.value for r in definition.intake_roles)),
+        )
         check_intake(
-            kind=kind_value,
-            channel=str(channel),
+            kind=definition.kind,
+            channel=channel,
             category=category,
             parties=parties,
             summary=summary,
             categories=self.policy.categories,
+            channels=self.policy.channels,
         )
-        org = self.policy.org
+        numbered = assign_party_ids(parties)
+        inputs: Any = self._codec.parse_inputs(definition.intake_inputs, details or {})
+        try:
+            risk_value = Risk(risk)
+        except ValueError:
+            raise ValidationError("risk", risk, f"one of {', '.join(Risk)}") from None
+        for name, values in (("claims", claims), ("flags", flags)):
+            if isinstance(values, str) or not all(isinstance(v, str) and v for v in values):
+                raise ValidationError(name, values, "a list of non-empty texts")
+        if isinstance(location, str) or not all(isinstance(p, Place) for p in location):
+            raise ValidationError("location", location, "a list of Place values, county first")
+        if case_id is not None and not (isinstance(case_id, str) and case_id):
+            raise ValidationError("case_id", case_id, "a non-empty text id")
         prefix = org.get(unit).code_prefix if org is not None else "调"
-        definition = self._workflow_for(kind_value)
-        compiled = self._compiled[(definition.name, definition.version)]
-        decision = self._authorize(actor, _probe_case(unit, kind_value), INTAKE, ())
-        if not decision.allowed:
-            raise AuthorizationError(actor.id, INTAKE, decision.reason)
         year = at.astimezone(self.policy.tz).year
         new_id = case_id or uuid.uuid4().hex
-        channel_value = Channel(channel)
+
+        registration = Intake(
+            category=category,
+            summary=summary.strip(),
+            channel=channel,
+            received_at=at,
+            parties=numbered,
+            claims=tuple(claims),
+            amount=amount,
+            location=tuple(location),
+        )
 
         def make(code: str) -> Case:
             return Case(
                 id=new_id,
                 code=code,
-                kind=kind_value,
+                kind=definition.kind,
                 workflow=definition.name,
                 workflow_version=definition.version,
                 state=definition.initial.value,
-                category=category,
-                summary=summary.strip(),
-                channel=channel_value,
-                received_at=at,
                 unit=unit,
-                parties=tuple(parties),
-                claims=tuple(claims),
-                amount=amount,
-                location=tuple(location),
+                intake=registration,
                 risk=risk_value,
                 flags=frozenset(flags),
+                details=None if definition.details is None else definition.details(),
             )
-
-        make("")  # converters validate amount etc. before a number is allocated
 
         def build(number: int) -> tuple[Case, Event]:
             initial = make(case_code(prefix, year, number))
-            return self._journal.intake(
-                compiled, initial, _codec.case_to_dict(initial), actor.id, at
-            )
+            return self._journal.intake(definition, initial, inputs, actor.id, at)
 
         case = self._store.create(unit, year, build)
         self._outbox.after_commit()
         return case
 
-    def _workflow_for(self, kind: CaseKind) -> WorkflowDefinition:
-        for definition in self._latest.values():
-            if definition.kind is kind:
-                return definition
-        raise ValidationError("kind", kind.value, "no workflow registered for this kind of case")
+    # -- the pipeline ---------------------------------------------------------
 
-    # -- firing ---------------------------------------------------------------
+    def _decide(
+        self,
+        case: Case,
+        name: str,
+        actor: Actor,
+        at: dt.datetime,
+        data: Mapping[str, Any],
+        number: Callable[[Step, Any], str] | None,
+    ) -> tuple[Case, Event]:
+        """Authorize, parse, decide and journal one step on ``case`` (nothing written).
+
+        Raises:
+            TransitionNotAllowedError, AuthorizationError, ValidationError,
+            RuleRejectedError: why the step cannot be taken.
+        """
+        if not isinstance(name, str):
+            raise ValidationError("trigger", name, "a trigger or step name")
+        journal = self._journal
+        plan = journal.plan(case, name)
+        self._allow(actor, Access(name, case.unit, plan.roles, case))
+        if not isinstance(data, Mapping):
+            raise ValidationError("data", data, "the inputs are a mapping")
+        inputs: Any = self._codec.parse_inputs(plan.inputs, data)
+        step = plan.step
+        if step is not None and step.numbering is not None and number is not None:
+            inputs = evolve(inputs, **{step.numbering.field: number(step, inputs)})
+        ctx = journal.context(case, actor.id, at, inputs)
+        moved, dest = journal.decide(case, plan, ctx)
+        if moved.unit != case.unit:
+            self._allow(actor, Access(name, moved.unit, plan.roles, moved))
+        data_out = self._codec.encode_inputs(inputs)
+        return journal.record(case, moved, dest, name, actor.id, at, data_out)
+
+    def _step(
+        self,
+        case: Case,
+        name: str,
+        actor: Actor,
+        at: dt.datetime,
+        data: Mapping[str, Any],
+        number: Callable[[Step, Any], str] | None,
+    ) -> tuple[Case, Event]:
+        """Decide one step on a loaded case and commit it (the caller delivers)."""
+        new, event = self._decide(case, name, actor, at, data, number)
+        self._store.commit(case.version, new, event, case)
+        return new, event
+
+    def _run(
+        self, case_id: str, name: str, actor: Actor, at: dt.datetime | None, data: Mapping[str, Any]
+    ) -> Case:
+        """The one pipeline: load → authorize → decide → journal → commit → deliver."""
+        at = self._at(at)
+        actor = self._actor(actor)
+        step = self._registry.step(name) if isinstance(name, str) else None
+        if step is not None and step.numbering is not None:
+            # A numbered step draws from its counter in the same transaction as its event.
+            with self._store.batch():
+                case = self._store.load(case_id)
+                new, _ = self._step(case, name, actor, at, data, self._allocate(case, at))
+        else:
+            case = self._store.load(case_id)
+            new, _ = self._step(case, name, actor, at, data, None)
+        self._outbox.after_commit()
+        return new
+
+    def _allocate(self, case: Case, at: dt.datetime) -> Callable[[Step, Any], str]:
+        """Draws a step's number from its counter, inside the step's transaction."""
+
+        def number(step: Step, inputs: Any) -> str:
+            assert step.numbering is not None
+            org = self.policy.org
+            prefix = org.get(case.unit).code_prefix if org is not None else "调"
+            year = at.astimezone(self.policy.tz).year
+            n = self._store.next_number(step.numbering.scope(case, inputs), year)
+            return case_code(prefix, year, n)
+
+        return number
 
     def fire(
         self,
@@ -370,17 +501,17 @@ class Engine:
         at: dt.datetime | None = None,
         **data: Any,
     ) -> Case:
-        """Fire ``trigger`` on a case and write the result atomically.
+        """Fire ``trigger`` (or take a registered step) on a case and write the result atomically.
 
         Args:
             case_id: The case.
-            trigger: A trigger of the case's workflow.
+            trigger: A trigger of the case's workflow, or a step's name.
             actor: Who fires it.
             at: Business time (default: the clock). Timezone-aware.
-            **data: The trigger's inputs (see the workflow's ``params``).
+            **data: The inputs (the fields of the trigger's inputs class).
 
         Returns:
-            The case after the transition.
+            The case after the step.
 
         Raises:
             CaseNotFoundError: no such case.
@@ -390,27 +521,7 @@ class Engine:
             ValidationError: bad input (``.field``).
             ConcurrentUpdateError: someone changed the case meanwhile; nothing written.
         """
-        at = self._at(at)
-        case = self._store.load(case_id)
-        compiled = self._workflow(case)
-        roles = compiled.roles.get(trigger)
-        if roles is not None:
-            decision = self._authorize(actor, case, trigger, roles)
-            if not decision.allowed:
-                raise AuthorizationError(actor.id, trigger, decision.reason)
-            allowed_params = compiled.params[trigger]
-            for key in data:
-                if key not in allowed_params:
-                    raise ValidationError(
-                        key,
-                        data[key],
-                        f"trigger {trigger!r} accepts only: {', '.join(sorted(allowed_params))}",
-                    )
-        norm = _codec.normalize(data) if data else {}
-        new = self._journal.step(compiled, case, trigger, actor.id, at, norm)
-        self._store.commit(case.version, new[0], new[1], case)
-        self._outbox.after_commit()
-        return new[0]
+        return self._run(case_id, trigger, actor, at, data)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -422,36 +533,7 @@ class Engine:
         with self._outbox.held(), self._store.batch():
             yield
 
-    # -- workflow migration ---------------------------------------------------
-
-    def migrate_case(
-        self, case_id: str, *, to_version: int, actor: Actor, at: dt.datetime | None = None
-    ) -> Case:
-        """Move a running case to another version of its workflow, as an audited step.
-
-        The case keeps its state, which must exist in the target version.
-
-        Raises:
-            ValidationError: unknown target version or the state does not exist there.
-            AuthorizationError: only admins migrate.
-        """
-        at = self._at(at)
-        case = self._store.load(case_id)
-        target = self._compiled.get((case.workflow, to_version))
-        if target is None:
-            raise ValidationError(
-                "to_version", to_version, "no such workflow version is registered"
-            )
-        decision = self._authorize(actor, case, MIGRATE, {"admin"})
-        if not decision.allowed:
-            raise AuthorizationError(actor.id, MIGRATE, decision.reason)
-        data = {"from": case.workflow_version, "to": to_version}
-        new, event = self._journal.migrate(case, target, actor.id, at, data)
-        self._store.commit(case.version, new, event, case)
-        self._outbox.after_commit()
-        return new
-
-    # -- overlays: steps outside the workflow graph ---------------------------
+    # -- steps outside the graph ----------------------------------------------
 
     def extend_deadline(
         self,
@@ -483,7 +565,7 @@ class Engine:
             "reason": reason,
             "petitioner_notified": petitioner_notified,
         }
-        return self._overlay(case_id, EXTEND, actor, at, data)
+        return self._run(case_id, CoreStep.extend_deadline, actor, at, data)
 
     def supervise(
         self, *, at: dt.datetime | None = None, limit: int = 100, actor: Actor | None = None
@@ -492,7 +574,7 @@ class Engine:
 
         Safe to run in several processes at once on PostgreSQL: each batch of
         breaches is claimed with ``FOR UPDATE SKIP LOCKED``. The escalation is an
-        audited ``supervise`` event on the case (subscribers are notified
+        audited ``supervise`` step on the case (subscribers are notified
         through the outbox) and, per the policy, raises the case to the owning
         unit's superior and proposes 领导包案.
 
@@ -500,7 +582,9 @@ class Engine:
             The supervise events written by this call.
         """
         at = self._at(at)
-        actor = actor or Actor.system()
+        actor = self._actor(actor or Actor.system())
+        if type(limit) is not int or limit < 1:
+            raise ValidationError("limit", limit, "a positive whole number")
         written: list[Event] = []
         while True:
             batch: list[Event] = []
@@ -509,26 +593,42 @@ class Engine:
                 for case_id, deadline_id in claimed:
                     case = self._store.load(case_id)
                     data = {"deadline": deadline_id}
-                    new, event = self._journal.overlay(case, SUPERVISE, actor.id, at, data)
-                    self._store.commit(case.version, new, event, case)
-                    batch.append(event)
+                    batch.append(self._step(case, CoreStep.supervise, actor, at, data, None)[1])
             written += batch
             self._outbox.after_commit()
             if len(claimed) < limit:
                 return written
 
-    def _overlay(
-        self, case_id: str, name: str, actor: Actor, at: dt.datetime | None, data: dict[str, Any]
+    def migrate_case(
+        self, case_id: str, *, to_version: int, actor: Actor, at: dt.datetime | None = None
     ) -> Case:
-        at = self._at(at)
+        """Move a running case to another version of its workflow, as an audited step.
+
+        The case keeps its state, which must exist in the target version, and
+        its details, whose type must be the same.
+
+        Raises:
+            ValidationError: unknown target version, the state does not exist
+                there, or the details type differs.
+            AuthorizationError: only admins migrate.
+        """
         case = self._store.load(case_id)
-        decision = self._authorize(actor, case, name, OVERLAY_ROLES[name])
-        if not decision.allowed:
-            raise AuthorizationError(actor.id, name, decision.reason)
-        new, event = self._journal.overlay(case, name, actor.id, at, _codec.normalize(data))
-        self._store.commit(case.version, new, event, case)
-        self._outbox.after_commit()
-        return new
+        target = self._compiled.get((case.workflow, to_version))
+        if target is None:
+            raise ValidationError(
+                "to_version", to_version, "no such workflow version is registered"
+            )
+        current = self._journal.workflow(case).definition
+        if not target.definition.has_state(case.state):
+            raise ValidationError(
+                "to_version", to_version, f"state {case.state!r} does not exist in that version"
+            )
+        if target.definition.details is not current.details:
+            raise ValidationError(
+                "to_version", to_version, "that version's cases carry another details type"
+            )
+        data = {"from_version": case.workflow_version, "to_version": to_version}
+        return self._run(case_id, CoreStep.migrate_workflow, actor, at, data)
 
     # -- documents ------------------------------------------------------------
 
@@ -541,6 +641,18 @@ class Engine:
             self._documents = DocumentRenderer()
         return self._documents
 
+    def _document_kind(self, case: Case, kind: str) -> None:
+        if not isinstance(kind, str) or kind not in {k.kind for k in self.documents.kinds()}:
+            raise ValidationError("kind", kind, "unknown document kind")
+        definition = self._journal.workflow(case).definition
+        if kind not in definition.documents:
+            raise ValidationError(
+                "kind",
+                kind,
+                f"not a document of workflow {definition.name!r} "
+                f"(its documents: {', '.join(definition.documents) or 'none'})",
+            )
+
     def issue_document(
         self, case_id: str, kind: str, *, actor: Actor, at: dt.datetime | None = None
     ) -> str:
@@ -551,28 +663,17 @@ class Engine:
         step leaves no hole. Issuing a kind already numbered returns its number.
 
         Raises:
-            ValidationError: unknown document kind.
+            ValidationError: unknown document kind, or not one of the case's workflow.
             AuthorizationError: the actor may not issue documents for this case.
         """
-        at = self._at(at)
-        if kind not in {k.kind for k in self.documents.kinds()}:
-            raise ValidationError("kind", kind, "unknown document kind")
-        with self._store.batch():
-            case = self._store.load(case_id)
-            existing = case.document_number(kind)
-            if existing is not None:
-                return existing
-            decision = self._authorize(actor, case, ISSUE, OVERLAY_ROLES[ISSUE])
-            if not decision.allowed:
-                raise AuthorizationError(actor.id, ISSUE, decision.reason)
-            org = self.policy.org
-            prefix = org.get(case.unit).code_prefix if org is not None else "调"
-            year = at.astimezone(self.policy.tz).year
-            number = case_code(prefix, year, self._store.next_number(f"{case.unit}:{kind}", year))
-            data = {"kind": kind, "number": number}
-            new, event = self._journal.overlay(case, ISSUE, actor.id, at, data)
-            self._store.commit(case.version, new, event, case)
-        self._outbox.after_commit()
+        case = self._store.load(case_id)
+        self._document_kind(case, kind)
+        existing = case.document_number(kind)
+        if existing is not None:
+            return existing
+        new = self._run(case_id, CoreStep.issue_document, actor, at, {"kind": kind})
+        number = new.document_number(kind)
+        assert number is not None
         return number
 
     def render(
@@ -586,30 +687,33 @@ class Engine:
     ) -> str | bytes:
         """Render a document of the case: ``text``/``html`` give str, ``docx``/``pdf`` bytes.
 
-        The context is built from the case, its history, its unit and the
-        policy's clocks; the number is the one issued with :meth:`issue_document`
-        (a draft without a number otherwise).
+        The context is built from the case, its history, its unit, its
+        workflow (labels) and the policy (vocabularies, clocks); the number is
+        the one issued with :meth:`issue_document` (a draft without a number
+        otherwise).
 
         Raises:
             CaseNotFoundError: no such case.
-            ValidationError: unknown kind or format, or the case lacks what the
-                document must state (e.g. an agreement item).
+            ValidationError: unknown kind or format, a kind of another workflow,
+                or the case lacks what the document must state (e.g. an
+                agreement item).
             DocumentRenderError: the template failed or ran past its bounds.
         """
         case = self._store.load(case_id)
+        self._document_kind(case, kind)
         org = self.policy.org
-        if kind == "supervision_notice":
-            extra = {"reply_days": self.policy.supervision.reply_days, **(extra or {})}
         return self.documents.render(
             kind,
             case,
             format=format,
             history=self._store.events(case_id),
-            unit=org.get(case.unit) if org is not None else None,
+            unit=org.get(case.unit) if org is not None and case.unit in org else None,
             number=case.document_number(kind),
             extra=extra,
-            clock_rule=self.policy.clock_rule,
+            clock_rule=self.clocks.rule,
             today=today,
+            definition=self._journal.workflow(case).definition,
+            policy=self.policy,
         )
 
     # -- queries --------------------------------------------------------------
@@ -622,6 +726,13 @@ class Engine:
         """
         return self._store.load(case_id)
 
+    def _subtree(self, within: str) -> frozenset[str]:
+        org = self.policy.org
+        if org is None:
+            raise ValidationError("within", within, "needs an org tree in the policy")
+        org.get(within)
+        return frozenset(u.id for u in org if org.within(u.id, within))
+
     def find(
         self,
         *,
@@ -631,27 +742,22 @@ class Engine:
         within: str | None = None,
         category: str | None = None,
         party_id: str | None = None,
-        kind: CaseKind | str | None = None,
+        kind: str | None = None,
+        workflow: str | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Case]:
-        """Cases by state, level, unit (or org subtree ``within``), category or party ID."""
-        units = None
-        if within is not None:
-            org = self.policy.org
-            if org is None:
-                raise ValidationError("within", within, "needs an org tree in the policy")
-            org.get(within)
-            units = frozenset(u.id for u in org if org.within(u.id, within))
+        """Cases by state, level, unit (or org subtree ``within``), category, party ID, kind."""
         return self._store.find(
             CaseQuery(
                 state=state,
                 level=level,
                 unit=unit,
-                units=units,
+                units=None if within is None else self._subtree(within),
                 category=category,
                 party_id=party_id,
-                kind=None if kind is None else CaseKind(kind).value,
+                kind=kind,
+                workflow=workflow,
                 limit=limit,
                 offset=offset,
             )
@@ -666,33 +772,48 @@ class Engine:
         return self._store.events(case_id)
 
     def available_triggers(
-        self, case_id: str, actor: Actor, at: dt.datetime | None = None
+        self,
+        case_id: str,
+        actor: Actor,
+        at: dt.datetime | None = None,
+        *,
+        inputs: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> list[TriggerOption]:
-        """Every trigger of the case's workflow, and whether ``actor`` may fire it now.
+        """Every trigger of the case's workflow and every listed step, and whether ``actor`` may take it.
 
-        Guards that need inputs are reported as allowed with ``needs`` set.
+        The answer comes from the same code as :meth:`fire` (nothing is
+        written): ``allowed`` is True exactly when firing it now with the
+        inputs in ``inputs[name]`` (none if absent) would succeed, and a
+        refusal carries the reason, basis and field of the error ``fire``
+        would raise. When the refusal is for required inputs not given,
+        ``needs`` lists them: the step is possible once they are filled in.
         """
         at = self._at(at)
+        actor = self._actor(actor)
         case = self._store.load(case_id)
-        compiled = self._workflow(case)
-        ctx = Context(at, actor, {}, self.policy, case.version + 1)
+        compiled = self._journal.workflow(case)
+        names: list[tuple[str, str, bool]] = [
+            (t.value, str(getattr(t, "label", t.value)), False)
+            for t in compiled.definition.triggers
+        ]
+        for step in self._registry.steps():
+            if step.listed and (step.workflows is None or case.workflow in step.workflows):
+                names.append((step.name.value, step.label, True))
         out = []
-        for trig in compiled.definition.triggers:
-            transitions = compiled.definition.by_trigger(trig.value)
-            roles = set().union(*(t.roles for t in transitions))
-            label = str(getattr(trig, "label", trig.value))
-            auth = self._authorize(actor, case, trig.value, roles)
-            if not auth.allowed:
-                out.append(TriggerOption(trig.value, label, False, auth.reason, auth.basis))
-                continue
+        for name, label, is_step in names:
+            cls = self._journal.inputs_class(case, name)
+            given = {} if inputs is None else inputs.get(name) or {}
             try:
-                decision: Decision = compiled.check(case, trig.value, ctx)
-            except ValidationError as exc:
-                out.append(TriggerOption(trig.value, label, True, needs=(exc.field,)))
+                self._decide(case, name, actor, at, given, lambda _step, _inputs: "（待编号）")
+            except MediationError as exc:
+                reason, basis, fld = _reason(exc)
+                missing = tuple(n for n in _required(cls) if given.get(n) in (None, ""))
+                needs = missing if isinstance(exc, ValidationError) and fld in missing else ()
+                out.append(
+                    TriggerOption(name, label, False, reason, basis, needs, fld, is_step, cls)
+                )
                 continue
-            out.append(
-                TriggerOption(trig.value, label, decision.allowed, decision.reason, decision.basis)
-            )
+            out.append(TriggerOption(name, label, True, step=is_step, inputs=cls))
         return out
 
     def explain(self, case_id: str, deadline_id: str) -> Explanation:
@@ -704,11 +825,11 @@ class Engine:
                 (nothing to compute).
         """
         clock = self._store.load(case_id).deadline(deadline_id)
-        if clock.period in FIXED_CLOCKS:
+        if isinstance(self.clocks.rule(clock.period), FixedClock):
             raise ValidationError(
                 "deadline", deadline_id, "a date the parties agreed is not computed"
             )
-        due, _ = self.policy.due(
+        due, _ = self.clocks.due(
             clock.period, clock.start, paused=clock.paused, extension=clock.extension
         )
         return due.explanation
@@ -731,23 +852,17 @@ class Engine:
         """
         at = self._at(at)
         today = at.astimezone(self.policy.tz).date()
-        units = None
-        if within is not None:
-            org = self.policy.org
-            if org is None:
-                raise ValidationError("within", within, "needs an org tree in the policy")
-            units = frozenset(u.id for u in org if org.within(u.id, within))
         query = DueQuery(
             until=at,
             warn_until=today if warnings else None,
             periods=None if periods is None else frozenset(periods),
             level=level,
-            units=units,
+            units=None if within is None else self._subtree(within),
             unescalated=unescalated,
             limit=limit,
         )
         policy = self.policy.warnings
-        rows = self._store.due(query, lambda d: policy.yellow_from(d.start, d.due))
+        rows = self._store.due(query)
         return [
             DueItem(
                 cid,
@@ -788,21 +903,3 @@ class Engine:
     def deliver(self, limit: int = 1000) -> int:
         """Deliver pending outbox events to the subscribers; return how many were delivered."""
         return self._outbox.deliver(limit)
-
-
-def _probe_case(unit: str, kind: CaseKind) -> Case:
-    """A stand-in case for authorising an intake (scope is decided by the unit)."""
-    return Case(
-        id="",
-        code="",
-        kind=kind,
-        workflow="",
-        workflow_version=0,
-        state="",
-        category="",
-        summary="",
-        channel=Channel.walk_in,
-        received_at=dt.datetime(2000, 1, 1, tzinfo=CHINA_TZ),
-        unit=unit,
-        parties=(),
-    )

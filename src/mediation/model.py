@@ -1,8 +1,14 @@
 """Value types of the domain: cases, parties, deadlines, events, actors.
 
-Every type here is an immutable ``attrs`` value, changed with
-:func:`attrs.evolve`. This module imports nothing else of ``mediation`` but
-the error hierarchy, so rules and tests can use it without a database.
+Every type here is an immutable ``attrs`` value, changed with :func:`evolve`
+(:func:`attrs.evolve`'s semantics: the validators run again). This module imports
+nothing else of ``mediation`` but the error hierarchy, so rules and tests can
+use it without a database.
+
+A :class:`Case` is a generic core that every workflow shares (id, code,
+workflow, state, owning unit, parties with stable ids, clocks, links, flags,
+overlays, version) plus a frozen ``details`` value whose type the case's
+workflow declares. Nothing here knows any particular workflow.
 
 Every enum value is a stable lower-case string (what is stored) and carries a
 Chinese ``label`` for display.
@@ -11,11 +17,13 @@ Chinese ``label`` for display.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, Self, TypeVar, cast
+from types import MappingProxyType
+from typing import Any, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -26,6 +34,7 @@ from mediation._errors import ValidationError
 
 __all__ = [
     "CHINA_TZ",
+    "IDENTITY",
     "Actor",
     "Agreement",
     "AgreementForm",
@@ -35,7 +44,12 @@ __all__ = [
     "Deadline",
     "DeadlineStatus",
     "Event",
+    "Intake",
+    "IssuedDocument",
     "LabeledEnum",
+    "Link",
+    "LinkKind",
+    "Overlays",
     "Party",
     "PartyKind",
     "PartyRole",
@@ -43,10 +57,11 @@ __all__ = [
     "Risk",
     "Role",
     "Signature",
+    "SignerCapacity",
     "Unit",
     "Visit",
     "aware",
-    "replace",
+    "evolve",
 ]
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -57,7 +72,8 @@ class LabeledEnum(StrEnum):
     """A ``StrEnum`` whose members carry a Chinese display label.
 
     Members are declared as ``name = "value", "标签"``; the stored value is the
-    first element, the label the second.
+    first element, the label the second. This is the one enum style of the
+    library: states, triggers, roles, vocabularies.
     """
 
     label: str
@@ -70,14 +86,17 @@ class LabeledEnum(StrEnum):
 
 
 class CaseKind(LabeledEnum):
-    """What kind of matter a case is."""
+    """The kinds of matter the built-in workflows handle (embedders may add their own kinds)."""
 
     dispute = "dispute", "矛盾纠纷"
     petition = "petition", "信访事项"
 
 
 class Channel(LabeledEnum):
-    """How a matter reached the unit (信访工作条例 第十七条 lists the petition channels)."""
+    """How a matter reached the unit (信访工作条例 第十七条 lists the petition channels).
+
+    The default vocabulary of ``Policy.channels``.
+    """
 
     walk_in = "walk_in", "来访"
     letter = "letter", "来信"
@@ -114,7 +133,7 @@ class Risk(LabeledEnum):
 
 
 class Role(LabeledEnum):
-    """Roles of the default authorization policy."""
+    """Roles of the default authorization policy (embedders may declare their own enum)."""
 
     clerk = "clerk", "登记员"
     mediator = "mediator", "调解员"
@@ -146,6 +165,81 @@ class AgreementForm(LabeledEnum):
     oral = "oral", "口头协议"
 
 
+class SignerCapacity(LabeledEnum):
+    """In what capacity an agreement is signed (人民调解法 第二十九条第二款)."""
+
+    party = "party", "当事人"
+    mediator = "mediator", "调解员"
+    committee = "committee", "人民调解委员会（盖章）"
+
+
+class LinkKind(LabeledEnum):
+    """How two cases are related."""
+
+    related = "related", "关联案件"
+    repeat_of = "repeat_of", "重复事项"
+    split_from = "split_from", "拆分自"
+    handed_off_to = "handed_off_to", "移交至"
+    handed_off_from = "handed_off_from", "移交自"
+
+
+# -- copies -----------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+@attrs.frozen(slots=True)
+class _Copier:
+    """How to rebuild one class: its init fields' values in order, and where each name sits."""
+
+    values: Callable[[Any], tuple[Any, ...]]
+    index: Mapping[str, int]
+    positional: bool
+
+
+_COPIERS: dict[type, _Copier] = {}
+
+
+def _copier(cls: Any) -> _Copier:
+    fields = [a for a in attrs.fields(cls) if a.init]
+    getter = operator.attrgetter(*(a.name for a in fields))
+    values: Callable[[Any], tuple[Any, ...]] = getter
+    if len(fields) == 1:
+        values = lambda obj: (getter(obj),)  # noqa: E731 - attrgetter of one name gives no tuple
+    index = {str(a.alias): i for i, a in enumerate(fields)}
+    copier = _COPIERS[cls] = _Copier(values, index, not any(a.kw_only for a in fields))
+    return copier
+
+
+def evolve(inst: _T, **changes: Any) -> _T:
+    """A copy of the frozen value ``inst`` with ``changes``: the one way values are changed.
+
+    The semantics of :func:`attrs.evolve` — the class is constructed anew, so
+    every converter and validator runs on every field — with the fields read
+    once per class and passed by position (the engine copies a case several
+    times per step; :func:`attrs.evolve` walks the field list and passes
+    every field by keyword each time, which cost more than the rest of a step).
+
+    Raises:
+        TypeError: a name that is not a field.
+    """
+    cls: Any = type(inst)
+    copier = _COPIERS.get(cls) or _copier(cls)
+    values = list(copier.values(inst))
+    index = copier.index
+    for name, value in changes.items():
+        at = index.get(name)
+        if at is None:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        values[at] = value
+    if copier.positional:
+        return cls(*values)  # type: ignore[no-any-return]
+    return cls(**dict(zip(index, values, strict=True)))  # type: ignore[no-any-return]
+
+
+# -- validation helpers -----------------------------------------------------------
+
+
 def aware(value: dt.datetime, field: str) -> dt.datetime:
     """Return ``value`` if it is timezone-aware, else raise.
 
@@ -161,16 +255,40 @@ def aware(value: dt.datetime, field: str) -> dt.datetime:
     return value
 
 
-def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(value)
+def _enum(enum_type: type[StrEnum], field: str) -> Any:
+    def convert(value: Any) -> Any:
+        if isinstance(value, enum_type):
+            return value
+        try:
+            return enum_type(value)
+        except (ValueError, TypeError):
+            raise ValidationError(
+                field, value, f"one of {', '.join(m.value for m in enum_type)}"
+            ) from None
+
+    return convert
+
+
+def _text(field: str, *, required: bool = True) -> Any:
+    def check(_inst: Any, _attr: Any, value: Any) -> None:
+        if value is None and not required:
+            return
+        if not isinstance(value, str):
+            raise ValidationError(field, value, "must be text")
+        if required and not value.strip():
+            raise ValidationError(field, value, "must not be empty")
+
+    return check
 
 
 def _strings(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        raise ValidationError("roles", value, "a set of role names, not one string")
     return frozenset(str(v) for v in value)
 
 
-_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{4,19}$")
-_DIVISION_CODE = re.compile(r"^[0-9]{12}$")
+_PHONE = re.compile(r"\+?[0-9][0-9\- ]{4,19}")
+_DIVISION_CODE = re.compile(r"[0-9]{12}")
 
 
 @attrs.frozen(slots=True)
@@ -182,35 +300,105 @@ class Place:
         code: The 12-digit statistical division code (统计用区划代码), if known.
     """
 
-    name: str
+    name: str = attrs.field(validator=_text("location.name"))
     code: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        if not self.name:
-            raise ValidationError("location.name", self.name, "a place needs a name")
-        if self.code is not None and not _DIVISION_CODE.match(self.code):
+        if self.code is not None and not (
+            isinstance(self.code, str) and _DIVISION_CODE.fullmatch(self.code)
+        ):
             raise ValidationError(
                 "location.code", self.code, "a division code has exactly 12 digits"
             )
+
+
+def _resident_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("id_number", value, "a resident ID is text")
+    try:
+        return str(ric.validate(value))
+    except _StdnumError as exc:
+        raise ValidationError(
+            "id_number", value, f"not a valid resident ID (GB 11643): {exc}"
+        ) from exc
+
+
+def _credit_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("org_code", value, "a credit code is text")
+    try:
+        return str(uscc.validate(value))
+    except _StdnumError as exc:
+        raise ValidationError(
+            "org_code", value, f"not a valid unified social credit code (GB 32100): {exc}"
+        ) from exc
+
+
+def _phone(_inst: Any, _attr: Any, value: str | None) -> None:
+    if value is not None and not (isinstance(value, str) and _PHONE.fullmatch(value)):
+        raise ValidationError("phone", value, "not a phone number")
+
+
+def _party_kind(value: Any) -> PartyKind:
+    return _enum(PartyKind, "kind")(value)  # type: ignore[no-any-return]
+
+
+def _party_role(value: Any) -> PartyRole:
+    return _enum(PartyRole, "role")(value)  # type: ignore[no-any-return]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
 @attrs.frozen(slots=True)
 class Party:
     """A party to a case: a natural person or an organisation.
 
-    Build with :meth:`person` or :meth:`organisation`, which validate the
-    resident ID (GB 11643, python-stdnum ``cn.ric``) or the unified social
-    credit code (GB 32100, ``cn.uscc``).
+    Construction validates every field, however the value is built: the
+    resident ID (GB 11643, python-stdnum ``cn.ric``), the unified social credit
+    code (GB 32100, ``cn.uscc``), the phone number, and that an agent names the
+    party represented. :meth:`person` and :meth:`organisation` are the usual
+    builders.
+
+    Attributes:
+        kind: Person or organisation.
+        name: Display name.
+        role: Applicant, respondent, third party or agent.
+        id: Stable id within the case; every later reference (an agent's
+            principal, a signature) uses it. Left empty, intake assigns
+            ``p1``, ``p2``... in order.
+        id_number: Resident ID of a person.
+        org_code: Unified social credit code of an organisation.
+        phone: Contact number.
+        address: Address (住址 / 住所).
+        agent_of: For an agent, the id of the party represented. At intake the
+            principal's name is also accepted when no other party shares it.
     """
 
-    kind: PartyKind
-    name: str
-    role: PartyRole
-    id_number: str | None = None
-    org_code: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    agent_of: str | None = None
+    kind: PartyKind = attrs.field(converter=_party_kind)
+    name: str = attrs.field(converter=_strip, validator=_text("name"))
+    role: PartyRole = attrs.field(converter=_party_role)
+    id: str = attrs.field(default="", validator=_text("id", required=False))
+    id_number: str | None = attrs.field(default=None, converter=_resident_id)
+    org_code: str | None = attrs.field(default=None, converter=_credit_code)
+    phone: str | None = attrs.field(default=None, validator=_phone)
+    address: str | None = attrs.field(default=None, validator=_text("address", required=False))
+    agent_of: str | None = attrs.field(default=None, validator=_text("agent_of", required=False))
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is PartyKind.person and self.org_code is not None:
+            raise ValidationError("org_code", self.org_code, "a person has no credit code")
+        if self.kind is PartyKind.organisation and self.id_number is not None:
+            raise ValidationError("id_number", self.id_number, "an organisation has no resident ID")
+        if self.role is PartyRole.agent and not self.agent_of:
+            raise ValidationError("agent_of", None, "an agent must name the party represented")
+        if self.role is not PartyRole.agent and self.agent_of is not None:
+            raise ValidationError("agent_of", self.agent_of, "only an agent represents a party")
 
     @classmethod
     def person(
@@ -222,25 +410,19 @@ class Party:
         phone: str | None = None,
         address: str | None = None,
         agent_of: str | None = None,
+        id: str = "",
     ) -> Party:
         """Build a natural person, validating the resident ID's checksum.
 
         Raises:
             ValidationError: bad name, role, ID number or phone.
         """
-        number = None
-        if id_number is not None:
-            try:
-                number = ric.validate(id_number)
-            except _StdnumError as exc:
-                raise ValidationError(
-                    "id_number", id_number, f"not a valid resident ID (GB 11643): {exc}"
-                ) from exc
-        return cls._build(
+        return cls(
             PartyKind.person,
             name,
             role,
-            id_number=number,
+            id=id,
+            id_number=id_number,
             phone=phone,
             address=address,
             agent_of=agent_of,
@@ -255,42 +437,22 @@ class Party:
         role: PartyRole | str = PartyRole.respondent,
         phone: str | None = None,
         address: str | None = None,
+        id: str = "",
     ) -> Party:
         """Build an organisation, validating the unified social credit code.
 
         Raises:
             ValidationError: bad name, role, credit code or phone.
         """
-        code = None
-        if org_code is not None:
-            try:
-                code = uscc.validate(org_code)
-            except _StdnumError as exc:
-                raise ValidationError(
-                    "org_code",
-                    org_code,
-                    f"not a valid unified social credit code (GB 32100): {exc}",
-                ) from exc
-        return cls._build(
-            PartyKind.organisation, name, role, org_code=code, phone=phone, address=address
+        return cls(
+            PartyKind.organisation,
+            name,
+            role,
+            id=id,
+            org_code=org_code,
+            phone=phone,
+            address=address,
         )
-
-    @classmethod
-    def _build(cls, kind: PartyKind, name: str, role: PartyRole | str, **kw: Any) -> Party:
-        if not isinstance(name, str) or not name.strip():
-            raise ValidationError("name", name, "a party needs a name")
-        try:
-            role_value = PartyRole(role)
-        except ValueError as exc:
-            raise ValidationError(
-                "role", role, f"unknown role; one of {', '.join(PartyRole)}"
-            ) from exc
-        phone = kw.get("phone")
-        if phone is not None and not _PHONE.match(phone):
-            raise ValidationError("phone", phone, "not a phone number")
-        if role_value is PartyRole.agent and not kw.get("agent_of"):
-            raise ValidationError("agent_of", None, "an agent must name the party represented")
-        return cls(kind=kind, name=name.strip(), role=role_value, **kw)
 
     @property
     def identifier(self) -> str | None:
@@ -303,14 +465,17 @@ class Signature:
     """One signature, seal or fingerprint on an agreement (人民调解法 第二十九条第二款).
 
     Attributes:
-        signer: Party name, mediator name, or the committee's name.
-        capacity: ``"party"``, ``"mediator"`` or ``"committee"`` (the seal).
+        capacity: Party, mediator, or committee (the seal).
         signed_at: When it was signed (timezone-aware).
+        party: For a party's signature, the party's id.
+        signer: Who signed as printed: the party's name, the mediator's name or
+            the committee's name.
     """
 
-    signer: str
-    capacity: str
+    capacity: SignerCapacity
     signed_at: dt.datetime
+    party: str | None = None
+    signer: str = ""
 
 
 @attrs.frozen(slots=True)
@@ -361,7 +526,7 @@ class Deadline:
 
     Attributes:
         id: Stable id, unique within the case (``"<period>-<n>"``).
-        period: The id of the rule in ``rules.periods`` it follows.
+        period: The id of its rule (the period table, or a clock on an agreed date).
         start: The day the clock starts (excluded from the count).
         due: The last day (after extension, pauses and roll-forward).
         due_at: The instant the period ends (24:00 of ``due`` or close of business).
@@ -394,6 +559,80 @@ class Deadline:
 
 
 @attrs.frozen(slots=True)
+class Link:
+    """A typed link to another case.
+
+    Attributes:
+        kind: How the cases are related.
+        case_id: The other case.
+        note: Why, in words.
+    """
+
+    kind: LinkKind
+    case_id: str
+    note: str = ""
+
+
+@attrs.frozen(slots=True)
+class IssuedDocument:
+    """A document of the case issued under a number (gap-free per unit, kind and year).
+
+    Attributes:
+        kind: The document kind, e.g. ``"mediation_agreement"``.
+        number: The number printed on it.
+    """
+
+    kind: str
+    number: str
+
+
+class Overlays(Mapping[str, Any]):
+    """Immutable, ordered name → value mapping of a case's overlays.
+
+    An overlay is a typed value (a frozen ``attrs`` instance) that a step puts
+    on a case independently of its workflow (领导包案, 最多跑一地...); each
+    overlay name is registered with its type so the codec can read it back.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._items: Mapping[str, Any] = MappingProxyType(dict(sorted(pairs)))
+
+    def __getitem__(self, name: str) -> Any:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Overlays):
+            return dict(self._items) == dict(other._items)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"Overlays({dict(self._items)!r})"
+
+    def set(self, name: str, value: Any) -> Overlays:
+        """A copy with overlay ``name`` set to ``value``."""
+        return Overlays({**self._items, name: value})
+
+    def without(self, name: str) -> Overlays:
+        """A copy without overlay ``name``."""
+        return Overlays((k, v) for k, v in self._items.items() if k != name)
+
+
+NO_OVERLAYS = Overlays()
+
+
+@attrs.frozen(slots=True)
 class Unit:
     """An organisational unit: a committee, a town office, a county centre...
 
@@ -420,6 +659,7 @@ class Actor:
     Attributes:
         id: The embedder's user id.
         roles: Role values (see :class:`Role`; embedders may add their own).
+            A set: one string is refused (it would be read as its letters).
         unit: The unit the actor works in; the default policy scopes data to its subtree.
         name: Display name.
     """
@@ -436,57 +676,147 @@ class Actor:
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal | None:
-    if value is None:
-        return None
+    if value is None or type(value) is Decimal:
+        if value is not None and (not value.is_finite() or value < 0):
+            raise ValidationError("amount", value, "an amount in yuan is finite and >= 0")
+        return value
     if isinstance(value, float):
         raise ValidationError("amount", value, "give amounts as Decimal or str, not float")
     try:
         amount = Decimal(value)
-    except (InvalidOperation, TypeError) as exc:
+    except (InvalidOperation, TypeError, ValueError) as exc:
         raise ValidationError("amount", value, "not a decimal amount in yuan") from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError("amount", value, "an amount in yuan is finite and >= 0")
-    return amount
+    return _amount(amount)
+
+
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return value if type(value) is tuple else tuple(value)
+
+
+IDENTITY: Mapping[str, Any] = MappingProxyType({"identity": True})
+"""Field metadata: a case field fixed when the case is created (id, code, kind, workflow)."""
 
 
 @attrs.frozen(slots=True)
-class Case:
-    """A dispute or petition and everything the engine knows of it.
+class Intake:
+    """The registration (受理登记): what was recorded when the matter was received.
 
-    Change a case only through the engine (``Engine.fire``); a ``Case`` in
-    hand is a snapshot at ``version``. ``version`` equals the number of audit
-    events, and ``head`` is the hash of the latest one. ``documents`` holds the
-    (kind, number) of every document issued with a number.
+    Steps rarely change it (an amendment, 补正, replaces it whole), so it is
+    one value: a store writes it once, and again only when it changes.
+
+    Attributes:
+        category: A category of the policy's vocabulary.
+        summary: The request, facts and reasons.
+        channel: How the matter arrived (the policy's channel vocabulary).
+        received_at: When it was received.
+        parties: The parties, each with a stable id.
+        claims: The requests, one per item.
+        amount: Amount in dispute, in yuan.
+        location: Region path, county first.
     """
 
-    id: str
-    code: str
-    kind: CaseKind
-    workflow: str
-    workflow_version: int
-    state: str
     category: str
     summary: str
-    channel: Channel
+    channel: str
     received_at: dt.datetime
-    unit: str
     parties: tuple[Party, ...] = attrs.field(converter=_tuple)
     claims: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     amount: Decimal | None = attrs.field(default=None, converter=_amount)
     location: tuple[Place, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@attrs.frozen(slots=True)
+class Case:
+    """A case and everything the engine knows of it: a generic core plus workflow details.
+
+    Change a case only through the engine; a ``Case`` in hand is a snapshot at
+    ``version``. ``version`` equals the number of audit events, and ``head`` is
+    the hash of the latest one.
+
+    Attributes:
+        id: Stable id.
+        code: The human-readable code, e.g. ``（2026）东调字第0001号``.
+        kind: The kind of matter (``dispute``, ``petition``, or an embedder's).
+        workflow: The workflow's name.
+        workflow_version: The workflow version the case runs on.
+        state: The current state (a value of the workflow's state enum).
+        unit: The unit that owns the case now.
+        intake: The registration: category, summary, channel, time received,
+            parties, claims, amount, location (each also readable on the case).
+        level: The level of the owning unit.
+        assignees: Who handles it (承办人), actor ids.
+        risk: Escalation risk.
+        flags: Free markers.
+        deadlines: The clocks, open and closed.
+        links: Typed links to other cases.
+        overlays: Workflow-independent typed values (领导包案, 最多跑一地...).
+        documents: Documents issued under a number.
+        outcome: How it ended, in words.
+        details: The workflow's own data (a frozen value of the type its definition declares).
+        version: Number of audit events.
+        head: Hash of the latest audit event.
+    """
+
+    id: str = attrs.field(metadata=IDENTITY)
+    code: str = attrs.field(metadata=IDENTITY)
+    kind: str = attrs.field(metadata=IDENTITY)
+    workflow: str = attrs.field(metadata=IDENTITY)
+    workflow_version: int
+    state: str
+    unit: str
+    intake: Intake
     level: str | None = None
-    track: str | None = None
-    assignees: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    assignees: tuple[str, ...] = ()
     risk: Risk = Risk.low
-    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    deadlines: tuple[Deadline, ...] = attrs.field(default=(), converter=_tuple)
-    agreement: Agreement | None = None
-    visits: tuple[Visit, ...] = attrs.field(default=(), converter=_tuple)
-    documents: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_tuple)
+    flags: frozenset[str] = frozenset()
+    deadlines: tuple[Deadline, ...] = ()
+    links: tuple[Link, ...] = ()
+    overlays: Overlays = NO_OVERLAYS
+    documents: tuple[IssuedDocument, ...] = ()
     outcome: str | None = None
-    links: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    details: Any = None
     version: int = 1
     head: str = ""
+
+    @property
+    def category(self) -> str:
+        """The category (from the registration)."""
+        return self.intake.category
+
+    @property
+    def summary(self) -> str:
+        """The request, facts and reasons (from the registration)."""
+        return self.intake.summary
+
+    @property
+    def channel(self) -> str:
+        """How the matter arrived (from the registration)."""
+        return self.intake.channel
+
+    @property
+    def received_at(self) -> dt.datetime:
+        """When the matter was received (from the registration)."""
+        return self.intake.received_at
+
+    @property
+    def parties(self) -> tuple[Party, ...]:
+        """The parties (from the registration)."""
+        return self.intake.parties
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        """The requests (from the registration)."""
+        return self.intake.claims
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The amount in dispute (from the registration)."""
+        return self.intake.amount
+
+    @property
+    def location(self) -> tuple[Place, ...]:
+        """The region path (from the registration)."""
+        return self.intake.location
 
     @property
     def open_deadlines(self) -> tuple[Deadline, ...]:
@@ -506,11 +836,27 @@ class Case:
 
     def document_number(self, kind: str) -> str | None:
         """The number a document of ``kind`` was issued under, if any."""
-        return next((n for k, n in self.documents if k == kind), None)
+        return next((d.number for d in self.documents if d.kind == kind), None)
+
+    def party(self, party_id: str) -> Party:
+        """The party with this id.
+
+        Raises:
+            ValidationError: no such party on the case.
+        """
+        for p in self.intake.parties:
+            if p.id == party_id:
+                return p
+        raise ValidationError("party", party_id, "no party of this case has that id")
 
     def parties_in(self, role: PartyRole) -> tuple[Party, ...]:
         """The parties in ``role``."""
-        return tuple(p for p in self.parties if p.role is role)
+        return tuple(p for p in self.intake.parties if p.role is role)
+
+    @property
+    def principals(self) -> tuple[Party, ...]:
+        """The parties proper: everyone but agents (an agent acts for a party)."""
+        return tuple(p for p in self.intake.parties if p.role is not PartyRole.agent)
 
 
 @attrs.frozen(slots=True)
@@ -520,12 +866,12 @@ class Event:
     Attributes:
         case_id: The case.
         seq: 1 for intake, then 2, 3, ... with no gap.
-        trigger: The trigger fired (``"intake"`` for the first event).
+        trigger: The trigger or step (``"intake"`` for the first event).
         actor: The actor's id.
         at: Business time of the step (timezone-aware).
         source: State before.
         dest: State after.
-        data: The inputs of the step, JSON-compatible.
+        data: The inputs of the step, canonical JSON-compatible values.
         prev_hash: The previous event's hash (``""`` for intake).
         hash: sha256 over the canonical event and ``prev_hash``.
     """
@@ -540,30 +886,3 @@ class Event:
     data: Mapping[str, Any]
     prev_hash: str
     hash: str
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_T = TypeVar("_T")
-
-
-def replace(inst: _T, **changes: Any) -> _T:
-    """Copy a frozen value with some fields changed, without re-running converters.
-
-    The fast twin of :func:`attrs.evolve` for the engine's hot path: the new
-    values must already be in canonical form (tuples, not lists; enums, not
-    strings), since nothing converts them.
-
-    Raises:
-        TypeError: a name that is not a field.
-    """
-    cls = type(inst)
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cast(Any, cls)))
-    new = object.__new__(cls)
-    put = object.__setattr__
-    for name in names:
-        put(new, name, changes.pop(name) if name in changes else getattr(inst, name))
-    if changes:
-        raise TypeError(f"{cls.__name__} has no fields {sorted(changes)}")
-    return new

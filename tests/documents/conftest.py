@@ -71,7 +71,7 @@ def agreed_unsigned(e: Engine) -> Case:
     e.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 16, 0), agreement=agreement())
     when = at("2026-03-06", 16, 30)
     return e.fire(
-        cid, "sign", actor=MEDIATOR, at=when, signer="张三", capacity="party", signed_at=when
+        cid, "sign", actor=MEDIATOR, at=when, party="p1", capacity="party", signed_at=when
     )
 
 

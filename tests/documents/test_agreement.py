@@ -16,9 +16,11 @@ from .conftest import Scenario
 
 
 def _without(scenario: Scenario, **changes: Any) -> Scenario:
-    assert scenario.case.agreement is not None
-    agreement = attrs.evolve(scenario.case.agreement, **changes)
-    return attrs.evolve(scenario, case=attrs.evolve(scenario.case, agreement=agreement))
+    details = scenario.case.details
+    assert details.agreement is not None
+    agreement = attrs.evolve(details.agreement, **changes)
+    case = attrs.evolve(scenario.case, details=attrs.evolve(details, agreement=agreement))
+    return attrs.evolve(scenario, case=case)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,9 @@ def test_party_without_identity_is_missing_basic_information(
     """A party with neither ID nor address fails 当事人的基本情况 (field agreement.parties)."""
     s = scenarios["signed"]
     bare = attrs.evolve(s.case.parties[2], id_number=None, address=None)
-    case = attrs.evolve(s.case, parties=(*s.case.parties[:2], bare))
+    case = attrs.evolve(
+        s.case, intake=attrs.evolve(s.case.intake, parties=(*s.case.parties[:2], bare))
+    )
     with pytest.raises(ValidationError) as info:
         attrs.evolve(s, case=case).render(renderer, "mediation_agreement")
     assert info.value.field == "agreement.parties"
@@ -160,6 +164,6 @@ def test_judicial_confirmation_refused_before_effect(
 
 def test_oral_form_enum_is_the_model_one(scenarios: dict[str, Scenario]) -> None:
     """The oral example really carries an oral agreement (guards the fixture itself)."""
-    agreement = scenarios["oral"].case.agreement
+    agreement = scenarios["oral"].case.details.agreement
     assert agreement is not None
     assert agreement.form is AgreementForm.oral

@@ -105,7 +105,9 @@ def test_docx_escapes_word_xml(scenarios: dict[str, Scenario], renderer: Documen
     s = scenarios["signed"]
     name = '王<w:p>&"五\x07'
     bad = attrs.evolve(s.case.parties[2], name=name)
-    case = attrs.evolve(s.case, parties=(*s.case.parties[:2], bad))
+    case = attrs.evolve(
+        s.case, intake=attrs.evolve(s.case.intake, parties=(*s.case.parties[:2], bad))
+    )
     data = attrs.evolve(s, case=case).render(renderer, "mediation_agreement", format="docx")
     assert isinstance(data, bytes)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()

@@ -245,7 +245,9 @@ def test_html_is_escaped(scenarios: dict[str, Scenario], renderer: DocumentRende
     """Party data cannot inject markup into the HTML; the text format prints it as is."""
     s = scenarios["closed"]
     evil = attrs.evolve(s.case.parties[0], name='<script>alert("x")</script>')
-    case = attrs.evolve(s.case, parties=(evil, *s.case.parties[1:]))
+    case = attrs.evolve(
+        s.case, intake=attrs.evolve(s.case.intake, parties=(evil, *s.case.parties[1:]))
+    )
     html = attrs.evolve(s, case=case).render(renderer, "application", format="html")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html

@@ -14,10 +14,10 @@ the count. Holidays used:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
+from attrs import evolve as replace
 
 from mediation._errors import CalendarError, DefinitionError, ValidationError
 from mediation.rules.calendar import OfficialCalendar

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 
 from mediation import DefinitionError
@@ -34,11 +35,22 @@ def _guard(case: Any, ctx: Any) -> Any:
     return ALLOW
 
 
+@attrs.frozen
+class _Other:
+    x: str = ""
+
+
+@attrs.frozen
+class _NeedsValue:
+    x: str
+
+
 def build(transitions: tuple[Transition, ...], **kw: Any) -> WorkflowDefinition:
     args: dict[str, Any] = {
         "name": "t",
         "version": 1,
         "kind": CaseKind.dispute,
+        "label": "测试流程",
         "states": S,
         "triggers": T,
         "initial": S.a,
@@ -93,6 +105,24 @@ BAD: list[tuple[str, Callable[[], WorkflowDefinition], str]] = [
     ),
     ("states not an enum", lambda: build(GOOD, states=str), "StrEnum"),
     ("final not closed", lambda: build(GOOD, closed=frozenset()), "closed"),
+    (
+        "role as a string",
+        lambda: build((*GOOD[:2], Transition(T.go, S.b, S.c, roles={"clerk"}))),
+        "role enum",
+    ),
+    (
+        "inputs not an attrs class",
+        lambda: build((*GOOD[:2], Transition(T.go, S.b, S.c, inputs=dict))),
+        "attrs class",
+    ),
+    (
+        "two inputs classes for one trigger",
+        lambda: build((*GOOD[:2], Transition(T.go, S.b, S.c, inputs=_Other))),
+        "same inputs class",
+    ),
+    ("clock named by a string", lambda: build(GOOD, clocks=("people_mediation",)), "PeriodRule"),
+    ("details not an attrs class", lambda: build(GOOD, details=dict), "details"),
+    ("details without defaults", lambda: build(GOOD, details=_NeedsValue), "default"),
 ]
 
 
@@ -103,6 +133,14 @@ def test_malformed_definitions_fail_when_built(
     """Each malformation raises DefinitionError at build time, naming the fault."""
     with pytest.raises(DefinitionError, match=message):
         make()
+
+
+def test_a_misspelled_period_fails_at_import() -> None:
+    """Protects: a clock named by a wrong id is a DefinitionError where it is named, not at run time."""
+    from mediation.rules.periods import period
+
+    with pytest.raises(DefinitionError, match="unknown period id"):
+        period("people_mediaton")
 
 
 def test_guarded_alternatives_may_share_a_trigger_and_source() -> None:

@@ -33,13 +33,17 @@ How a document is made:
 3. DOCX is laid out from the HTML rendering with python-docx; PDF by WeasyPrint
    from the same HTML (extras ``mediation[docx]`` / ``mediation[pdf]``).
 
-Adding a kind: write ``templates/documents/<kind>.txt.j2`` and ``.html.j2`` and
-a builder decorated with ``@document("<kind>", "<标题>")`` in a ``_kinds_*``
-module.
+Adding a built-in kind: write ``templates/documents/<kind>.txt.j2`` and
+``.html.j2`` and a builder decorated with ``@document("<kind>", "<标题>")`` in a
+``_kinds_*`` module. A kind of an embedder's own workflow is a
+:class:`DocumentSpec` (kind, builder, template directory) passed as
+``DocumentRenderer(kinds=[...])``, and listed in the workflow's ``documents``.
 """
 
 from mediation.documents._registry import DocumentKind as DocumentKind
+from mediation.documents._registry import Source as Source
+from mediation.documents._registry import Spec as DocumentSpec
 from mediation.documents._renderer import FORMATS as FORMATS
 from mediation.documents._renderer import DocumentRenderer as DocumentRenderer
 
-__all__ = ["FORMATS", "DocumentKind", "DocumentRenderer"]
+__all__ = ["FORMATS", "DocumentKind", "DocumentRenderer", "DocumentSpec", "Source"]

@@ -14,14 +14,9 @@ from typing import Any
 
 from mediation._errors import DefinitionError, ValidationError
 from mediation.documents._registry import Source, Spec
-from mediation.model import CHINA_TZ, AgreementForm, Case, Deadline, Party, PartyKind, PartyRole
-from mediation.rules.agreement import principals
-from mediation.rules.categories import CATEGORIES
-from mediation.rules.deadlines import FIXED_CLOCKS
-from mediation.rules.linkage import TRACKS
-from mediation.rules.org import DEFAULT_LADDER
-from mediation.rules.periods import period
-from mediation.workflows.dispute import DISPUTE
+from mediation.model import CHINA_TZ, Case, Deadline, Party, PartyKind, PartyRole
+from mediation.rules.clockbook import ClockBook
+from mediation.rules.policy import Policy
 
 __all__ = [
     "base_context",
@@ -81,14 +76,15 @@ def cn_datetime(value: dt.datetime | None) -> str:
     return f"{cn_date(local.date())}{local.hour}时{local.minute:02d}分"
 
 
-def default_clock_rule(period_id: str) -> Any:
-    """The national rule behind a deadline (the default policy's ``clock_rule``).
+def default_clock_rule(definition: Any, policy: Policy) -> Any:
+    """The rule behind a deadline of ``definition``'s cases under ``policy`` (no engine at hand).
 
-    Raises:
-        DefinitionError: unknown period id.
+    Returns ``period id -> rule``; raises ``DefinitionError`` for an unknown id.
     """
-    fixed = FIXED_CLOCKS.get(period_id)
-    return fixed if fixed is not None else period(period_id)
+    book = ClockBook(policy)
+    for clock in definition.clocks:
+        book.add(clock)
+    return book.rule
 
 
 def default_today(case: Case, history: Iterable[Any]) -> dt.date:
@@ -96,12 +92,23 @@ def default_today(case: Case, history: Iterable[Any]) -> dt.date:
     moments = [e.at for e in history]
     if not moments:
         moments.append(case.received_at)
-        if case.agreement is not None:
-            moments.append(case.agreement.reached_at)
-            moments.extend(s.signed_at for s in case.agreement.signatures)
-        moments.extend(v.at for v in case.visits)
         moments.extend(d.closed_at for d in case.deadlines if d.closed_at is not None)
+        moments.extend(_instants(case.details))
     return local_date(max(moments))
+
+
+def _instants(value: Any, depth: int = 0) -> list[dt.datetime]:
+    """Every datetime inside a details value (agreement, signatures, visits...)."""
+    if isinstance(value, dt.datetime):
+        return [value]
+    if depth > 6 or value is None or isinstance(value, str | bytes):
+        return []
+    if isinstance(value, tuple | list):
+        return [m for v in value for m in _instants(v, depth + 1)]
+    slots = getattr(type(value), "__attrs_attrs__", None)
+    if slots is None:
+        return []
+    return [m for a in slots for m in _instants(getattr(value, a.name), depth + 1)]
 
 
 def display_name(src: Source, actor_id: str) -> str:
@@ -114,14 +121,10 @@ def display_name(src: Source, actor_id: str) -> str:
     return actor_id
 
 
-def mediator_names(src: Source) -> list[str]:
-    """The mediators: the agreement's mediator signers, else the assignees' display names."""
-    agreement = src.case.agreement
-    if agreement is not None:
-        signers = [s.signer for s in agreement.signatures if s.capacity == "mediator"]
-        if signers:
-            return list(dict.fromkeys(signers))
-    return [display_name(src, a) for a in src.case.assignees]
+def mediator_names(src: Source, signers: Iterable[str] = ()) -> list[str]:
+    """The mediators: those who signed as mediators, else the assignees' display names."""
+    signed = list(dict.fromkeys(signers))
+    return signed or [display_name(src, a) for a in src.case.assignees]
 
 
 def _birth_and_gender(id_number: str | None) -> tuple[dt.date | None, str]:
@@ -134,8 +137,13 @@ def _birth_and_gender(id_number: str | None) -> tuple[dt.date | None, str]:
     return birth, ("男" if int(id_number[16]) % 2 else "女")
 
 
-def party_facts(p: Party, on: dt.date, agents: Iterable[Party] = ()) -> dict[str, Any]:
-    """A party as the forms print it; gender and age are read from the resident ID (GB 11643)."""
+def party_facts(
+    p: Party, on: dt.date, agents: Iterable[Party] = (), names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A party as the forms print it; gender and age are read from the resident ID (GB 11643).
+
+    ``names`` maps party ids to names, so an agent prints whom it represents.
+    """
     birth, gender = _birth_and_gender(p.id_number)
     age = None
     if birth is not None:
@@ -155,8 +163,8 @@ def party_facts(p: Party, on: dt.date, agents: Iterable[Party] = ()) -> dict[str
         "phone": p.phone or "",
         "address": p.address or "",
         "address_label": "住址" if person else "住所",
-        "agent_of": p.agent_of or "",
-        "agents": [a.name for a in agents if a.agent_of == p.name],
+        "agent_of": (names or {}).get(p.agent_of or "", p.agent_of or ""),
+        "agents": [a.name for a in agents if a.agent_of == p.id],
     }
 
 
@@ -172,14 +180,48 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
 
     Keys: ``doc``, ``case``, ``unit``, ``parties`` (principals), ``applicants``,
     ``respondents``, ``third_parties``, ``agents``, ``mediators``, ``extra``.
+    Labels come from the case's own workflow (states) and the policy
+    (categories, channels, levels); the workflow's ``facts`` add what its
+    details hold to ``case``, and may name ``mediator_signers`` (who signed as
+    mediators) and ``committee_seal`` (the committee that sealed), which the
+    forms print when no unit is given.
     """
     case = src.case
+    definition = src.definition
+    policy = src.policy
     agents = case.parties_in(PartyRole.agent)
     on = src.today
-    parties = [party_facts(p, on, agents) for p in principals(case.parties)]
+    parties = [party_facts(p, on, agents) for p in case.principals]
     level = case.level or ""
     unit = src.unit
-    committee = unit.name if unit is not None else _committee_from_seal(case)
+    category = policy.categories.get(case.category)
+    facts = {
+        "id": case.id,
+        "code": case.code,
+        "kind": case.kind,
+        "kind_label": definition.label,
+        "workflow_label": definition.label,
+        "category": case.category,
+        "category_label": category.label if category is not None else case.category,
+        "summary": case.summary,
+        "channel": case.channel,
+        "channel_label": policy.channels.label(case.channel),
+        "received_at": cn_datetime(case.received_at),
+        "received_date": cn_date(case.received_at),
+        "state": case.state,
+        "state_label": definition.label_of(case.state),
+        "claims": list(case.claims),
+        "amount": _amount(case.amount),
+        "location": "".join(p.name for p in case.location),
+        "level_label": policy.ladder.label(level) if level in policy.ladder else level,
+        "risk_label": case.risk.label,
+        "outcome": case.outcome or "",
+    }
+    if definition.facts is not None:
+        facts.update(definition.facts(case, policy))
+    signers = facts.pop("mediator_signers", ())
+    seal = facts.pop("committee_seal", "")
+    committee = unit.name if unit is not None else (seal or case.unit)
     return {
         "doc": {
             "kind": spec.info.kind,
@@ -189,31 +231,7 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
             "date": cn_date(on),
             "date_iso": on.isoformat(),
         },
-        "case": {
-            "id": case.id,
-            "code": case.code,
-            "kind_label": case.kind.label,
-            "category": case.category,
-            "category_label": _label(CATEGORIES, case.category),
-            "summary": case.summary,
-            "channel": case.channel.value,
-            "channel_label": case.channel.label,
-            "received_at": cn_datetime(case.received_at),
-            "received_date": cn_date(case.received_at),
-            "state": case.state,
-            "state_label": DISPUTE.label(case.state),
-            "claims": list(case.claims),
-            "amount": _amount(case.amount),
-            "location": "".join(p.name for p in case.location),
-            "level_label": DEFAULT_LADDER.label(level) if level in DEFAULT_LADDER else level,
-            "track_label": _label(TRACKS, case.track),
-            "risk_label": case.risk.label,
-            "outcome": case.outcome or "",
-            "agreement_form": case.agreement.form.value if case.agreement else "",
-            "written_agreement": bool(
-                case.agreement and case.agreement.form is AgreementForm.written
-            ),
-        },
+        "case": facts,
         "unit": {
             "id": unit.id if unit is not None else case.unit,
             "name": committee,
@@ -223,18 +241,10 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
         "applicants": [p for p in parties if p["role"] == PartyRole.applicant.value],
         "respondents": [p for p in parties if p["role"] == PartyRole.respondent.value],
         "third_parties": [p for p in parties if p["role"] == PartyRole.third_party.value],
-        "agents": [party_facts(a, on) for a in agents],
-        "mediators": mediator_names(src),
+        "agents": [party_facts(a, on, names={q.id: q.name for q in case.parties}) for a in agents],
+        "mediators": mediator_names(src, signers),
         "extra": plain(src.extra, "extra"),
     }
-
-
-def _committee_from_seal(case: Case) -> str:
-    if case.agreement is not None:
-        for s in case.agreement.signatures:
-            if s.capacity == "committee":
-                return s.signer
-    return case.unit
 
 
 def _amount(amount: Decimal | None) -> str:

@@ -31,6 +31,7 @@ from mediation.model import (
     Case,
     CaseKind,
     Channel,
+    Intake,
     Party,
     PartyKind,
     PartyRole,
@@ -45,7 +46,10 @@ from mediation.rules.agreement import (
     unsigned,
 )
 from mediation.rules.calendar import OfficialCalendar
+from mediation.rules.dispute import DisputeDetails, details
 from mediation.rules.periods import period
+from mediation.rules.policy import Policy
+from mediation.workflows.dispute import DISPUTE
 
 __all__ = ["confirmation_deadline"]
 
@@ -56,7 +60,7 @@ _NATIONAL = OfficialCalendar()
 
 
 def _agreement(src: Source, form: AgreementForm) -> Agreement:
-    agreement = src.case.agreement
+    agreement = details(src.case).agreement
     if agreement is None:
         raise ValidationError("agreement", None, "the case has no mediation agreement yet")
     if agreement.form is not form:
@@ -149,7 +153,7 @@ def _signature_status(agreement: Agreement, parties: list[Party]) -> dict[str, A
     sigs = agreement.signatures
     rows = []
     for p in parties:
-        row = status([s for s in sigs if s.capacity == "party" and s.signer == p.name])
+        row = status([s for s in sigs if s.capacity == "party" and s.party == p.id])
         rows.append({"name": p.name, "role_label": p.role.label, **row})
     return {
         "parties": rows,
@@ -281,8 +285,8 @@ def agreement_canary(form: AgreementForm) -> Canary:
     at = dt.datetime(2091, 7, 9, 10, 0, tzinfo=CHINA_TZ)
     marks = {i.field: f"QZX{i.field.replace('_', '')}{n}Q" for n, i in enumerate(REQUIRED_ITEMS)}
     parties = (
-        Party(PartyKind.person, "QZXpartyA", PartyRole.applicant, address="QZXaddrA"),
-        Party(PartyKind.person, "QZXpartyB", PartyRole.respondent, address="QZXaddrB"),
+        Party(PartyKind.person, "QZXpartyA", PartyRole.applicant, id="p1", address="QZXaddrA"),
+        Party(PartyKind.person, "QZXpartyB", PartyRole.respondent, id="p2", address="QZXaddrB"),
     )
     deadline = dt.date(2093, 11, 27)
     agreement = Agreement(
@@ -301,18 +305,17 @@ def agreement_canary(form: AgreementForm) -> Canary:
         id="canary",
         code="（2091）QZX字第0001号",
         kind=CaseKind.dispute,
-        workflow="dispute",
-        workflow_version=1,
+        workflow=DISPUTE.name,
+        workflow_version=DISPUTE.version,
         state="agreed",
-        category="neighbor",
-        summary="QZXsummary",
-        channel=Channel.walk_in,
-        received_at=at,
         unit="canary",
-        parties=parties,
-        agreement=agreement,
+        intake=Intake("neighbor", "QZXsummary", Channel.walk_in, at, parties),
+        details=DisputeDetails(track="people", agreement=agreement),
     )
-    src = Source(case, (), None, None, {}, default_clock_rule, at.date())
+    policy = Policy()
+    src = Source(
+        case, (), None, None, {}, default_clock_rule(DISPUTE, policy), at.date(), DISPUTE, policy
+    )
     needles: dict[str, tuple[str, ...]] = {}
     for item in REQUIRED_ITEMS if form is AgreementForm.written else (REQUIRED_ITEMS[4],):
         key = f"{item.label}（agreement.{item.field}，{item.basis}）"

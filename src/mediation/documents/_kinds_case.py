@@ -16,7 +16,8 @@ from mediation.documents._facts import cn_date, cn_datetime, display_name
 from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
-from mediation.workflows.dispute import DISPUTE, DisputeState
+from mediation.rules.dispute import details
+from mediation.workflows.dispute import DisputeState
 
 __all__ = ["REMEDIES"]
 
@@ -143,10 +144,11 @@ def mediation_record(src: Source) -> dict[str, Any]:
         detail = _text(e, "reason") or _text(e, "note")
         if e.trigger == "agree":
             detail = "当事人自愿达成调解协议"
-        steps.append({"at": cn_datetime(e.at), "label": DISPUTE.label(e.trigger), "detail": detail})
+        label = src.definition.label_of(e.trigger)
+        steps.append({"at": cn_datetime(e.at), "label": label, "detail": detail})
     start = src.last("start_mediation")
     terminate = src.last("terminate")
-    agreement = src.case.agreement
+    agreement = details(src.case).agreement
     if agreement is not None:
         outcome, result = "agreed", "经调解，当事人自愿达成如下协议："
     elif terminate is not None or src.case.state == DisputeState.failed.value:
@@ -208,10 +210,11 @@ def termination_notice(src: Source) -> dict[str, Any]:
 
 
 def _check_visited(src: Source) -> None:
-    if not src.case.visits:
+    visits = details(src.case).visits
+    if not visits:
         raise ValidationError("case.visits", (), "no callback visit has been recorded")
     index = src.extra.get("visit", -1)
-    if not isinstance(index, int) or not -len(src.case.visits) <= index < len(src.case.visits):
+    if not isinstance(index, int) or not -len(visits) <= index < len(visits):
         raise ValidationError("extra.visit", index, "the index of a recorded visit")
 
 
@@ -224,11 +227,12 @@ def _check_visited(src: Source) -> None:
 )
 def callback_record(src: Source) -> dict[str, Any]:
     """Context of 回访记录 for one visit (``extra["visit"]``, default the latest)."""
-    visits = src.case.visits
+    found = details(src.case)
+    visits = found.visits
     index = src.extra.get("visit", -1)
     assert isinstance(index, int)
     visit = visits[index]
-    agreement = src.case.agreement
+    agreement = found.agreement
     return {
         "visit": {
             "at": cn_datetime(visit.at),

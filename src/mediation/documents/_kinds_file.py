@@ -13,7 +13,7 @@ from mediation._errors import ValidationError
 from mediation.documents._facts import cn_date, cn_datetime, display_name, due_text
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
-from mediation.rules.supervision import SupervisionPolicy
+from mediation.rules.dispute import details
 from mediation.workflows.dispute import DisputeState
 
 __all__: list[str] = []
@@ -27,7 +27,7 @@ def _rule(src: Source, period_id: str) -> tuple[str, str]:
 
 
 def _result(src: Source) -> str:
-    agreement = src.case.agreement
+    agreement = details(src.case).agreement
     if agreement is not None:
         return "达成书面调解协议" if agreement.form is AgreementForm.written else "达成口头调解协议"
     if src.last("terminate") is not None or src.case.state == DisputeState.failed.value:
@@ -55,13 +55,14 @@ def closing_report(src: Source) -> dict[str, Any]:
     performed = src.last("confirm_performed")
     not_performed = src.last("report_not_performed")
     close = src.last("close")
-    visits = src.case.visits
+    found = details(src.case)
+    visits = found.visits
     if performed is not None:
         performance = f"已履行（{cn_date(performed.at)}确认）"
     elif not_performed is not None:
         performance = f"未履行（{cn_date(not_performed.at)}报告）"
     else:
-        performance = "不适用" if src.case.agreement is None else "—"
+        performance = "不适用" if found.agreement is None else "—"
     clocks = []
     for d in src.case.deadlines:
         name, basis = _rule(src, d.period)
@@ -98,8 +99,9 @@ def dossier_index(src: Source) -> dict[str, Any]:
     """Context of the dossier cover and index (RULES.md §2.1 list, with this case's status)."""
     case = src.case
     archive = src.last("archive")
-    mediated = src.last("start_mediation") is not None or case.agreement is not None
-    agreement = case.agreement
+    found = details(case)
+    agreement = found.agreement
+    mediated = src.last("start_mediation") is not None or agreement is not None
     principals = [p for p in case.parties if p.role is not PartyRole.agent]
     has_agent = any(p.role is PartyRole.agent for p in case.parties)
     not_mediated = "本案未进入调解"
@@ -130,7 +132,7 @@ def dossier_index(src: Source) -> dict[str, Any]:
             "10",
             "人民调解回访记录",
             False,
-            f"已生成（{len(case.visits)}次）" if case.visits else "本案无",
+            f"已生成（{len(found.visits)}次）" if found.visits else "本案无",
         ),
         _entry("11", "司法确认有关材料", False, "如已申请则附"),
         _entry("12", "卷宗情况说明、封面、卷内目录、封底", True, "已生成（封面、卷内目录）"),
@@ -152,10 +154,6 @@ def dossier_index(src: Source) -> dict[str, Any]:
         "result": _result(src),
         "entries": entries + others,
     }
-
-
-_SUPERVISION = SupervisionPolicy()
-"""National defaults; the engine passes its policy's ``reply_days`` in ``extra``."""
 
 
 def _overdue(src: Source) -> Deadline:
@@ -185,7 +183,7 @@ def _overdue(src: Source) -> Deadline:
 
 def _check_overdue(src: Source) -> None:
     _overdue(src)
-    reply = src.extra.get("reply_days", _SUPERVISION.reply_days)
+    reply = src.extra.get("reply_days", src.policy.supervision.reply_days)
     if not isinstance(reply, int) or isinstance(reply, bool) or not 0 < reply <= 60:
         raise ValidationError("extra.reply_days", reply, "a number of days from 1 to 60")
 
@@ -212,5 +210,5 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "status": d.status.label,
         },
         "issuer": str(src.extra.get("issuer") or ""),
-        "reply_days": src.extra.get("reply_days", _SUPERVISION.reply_days),
+        "reply_days": src.extra.get("reply_days", src.policy.supervision.reply_days),
     }

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from mediation._errors import DefinitionError
 from mediation.model import Case, Event, Unit
+from mediation.rules.policy import Policy
+from mediation.workflows.definition import WorkflowDefinition
 
 __all__ = ["REGISTRY", "Canary", "DocumentKind", "Source", "Spec", "document"]
 
@@ -49,6 +52,8 @@ class Source:
         extra: Caller-supplied values (plain data), e.g. ``names`` (actor id → display name).
         clock_rule: Looks up a deadline's rule (``.name_zh``, ``.basis``) by period id.
         today: The render date.
+        definition: The case's workflow (state and trigger labels, facts of its details).
+        policy: The policy (vocabularies: categories, channels, levels, tracks).
     """
 
     case: Case
@@ -58,6 +63,8 @@ class Source:
     extra: Mapping[str, Any]
     clock_rule: Callable[[str], Any]
     today: dt.date
+    definition: WorkflowDefinition
+    policy: Policy
 
     def events(self, *triggers: str) -> tuple[Event, ...]:
         """The events of ``triggers``, oldest first."""
@@ -97,12 +104,15 @@ class Spec:
         check: Validates the source before building (raises ``ValidationError``).
         canary: Makes a :class:`Canary` to verify a committee's template still
             prints every required item.
+        templates: The directory of its templates, when they are not among the
+            official ones (a workflow of the embedder's own).
     """
 
     info: DocumentKind
     build: Builder
     check: Callable[[Source], None] | None = None
     canary: Callable[[], Canary] | None = None
+    templates: Path | None = None
 
 
 REGISTRY: dict[str, Spec] = {}

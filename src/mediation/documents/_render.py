@@ -64,10 +64,19 @@ class TemplateRenderer:
         overrides: Directory of committee templates taking precedence, or ``None``.
         max_output: Largest output (and intermediate value), in characters.
         timeout: Seconds one render may take.
+        extra: Template directories of document kinds beside the official ones.
     """
 
-    def __init__(self, overrides: Path | None, max_output: int, timeout: float) -> None:
-        roots = [official_dir()] if overrides is None else [overrides, official_dir()]
+    def __init__(
+        self,
+        overrides: Path | None,
+        max_output: int,
+        timeout: float,
+        extra: tuple[Path, ...] = (),
+    ) -> None:
+        roots = [official_dir(), *extra]
+        if overrides is not None:
+            roots.insert(0, overrides)
         self.overrides = overrides
         self.max_output = max_output
         self.timeout = timeout

@@ -21,6 +21,9 @@ from mediation.documents._pdf import html_to_pdf
 from mediation.documents._registry import REGISTRY, DocumentKind, Source, Spec
 from mediation.documents._render import TemplateRenderer
 from mediation.model import Case, Event, Unit
+from mediation.rules.policy import Policy
+from mediation.workflows import builtin_registry
+from mediation.workflows.definition import WorkflowDefinition
 
 __all__ = ["FORMATS", "DocumentRenderer"]
 
@@ -51,6 +54,8 @@ class DocumentRenderer:
             characters.
         timeout: Seconds one template render may take (checked cooperatively
             at every loop iteration, call, operator, filter and output chunk).
+        kinds: Document kinds beside the built-in ones (e.g. a form of the
+            embedder's own workflow), each with the directory of its templates.
 
     Raises:
         ValidationError: ``overrides`` is not a directory, or a bound is not positive.
@@ -68,6 +73,7 @@ class DocumentRenderer:
         overrides: str | Path | None = None,
         max_output: int = 2_000_000,
         timeout: float = 5.0,
+        kinds: Sequence[Spec] = (),
     ) -> None:
         if isinstance(max_output, bool) or not isinstance(max_output, int) or max_output < 1:
             raise ValidationError("max_output", max_output, "a positive number of characters")
@@ -78,7 +84,19 @@ class DocumentRenderer:
             directory = Path(overrides)
             if not directory.is_dir():
                 raise ValidationError("overrides", str(overrides), "not a directory")
-        self._templates = TemplateRenderer(directory, max_output, float(timeout))
+        self._specs: dict[str, Spec] = dict(REGISTRY)
+        dirs: list[Path] = []
+        for spec in kinds:
+            if not isinstance(spec, Spec):
+                raise ValidationError("kinds", spec, "document kinds are DocumentSpec values")
+            if spec.info.kind in self._specs:
+                raise ValidationError(
+                    "kinds", spec.info.kind, "a document kind of that name exists"
+                )
+            self._specs[spec.info.kind] = spec
+            if spec.templates is not None:
+                dirs.append(Path(spec.templates))
+        self._templates = TemplateRenderer(directory, max_output, float(timeout), tuple(dirs))
         if directory is not None:
             self._check_overrides(directory)
 
@@ -86,7 +104,7 @@ class DocumentRenderer:
 
     def kinds(self) -> list[DocumentKind]:
         """The document kinds, each with its Chinese title and legal basis."""
-        return sorted((spec.info for spec in REGISTRY.values()), key=lambda k: k.order)
+        return sorted((spec.info for spec in self._specs.values()), key=lambda k: k.order)
 
     def render(
         self,
@@ -100,6 +118,8 @@ class DocumentRenderer:
         extra: Mapping[str, Any] | None = None,
         clock_rule: Callable[[str], Any] | None = None,
         today: dt.date | None = None,
+        definition: WorkflowDefinition | None = None,
+        policy: Policy | None = None,
     ) -> str | bytes:
         """Render document ``kind`` of ``case``.
 
@@ -119,8 +139,11 @@ class DocumentRenderer:
                 ``reply_days``, ``deadline``, ``visit``, ``dossier_no``,
                 ``retention``) and available to templates as ``extra``.
             clock_rule: Period id → rule with ``name_zh`` and ``basis``
-                (``Policy.clock_rule``); the national table by default.
+                (``Engine.clocks.rule``); the national table and the workflow's
+                own clocks by default.
             today: The render date; default the latest event's date (never the clock).
+            definition: The case's workflow (labels); a built-in one is found by name.
+            policy: Vocabularies and labels (national defaults if omitted).
 
         Returns:
             The document.
@@ -136,6 +159,11 @@ class DocumentRenderer:
         spec = self._spec(kind)
         if format not in FORMATS:
             raise ValidationError("format", format, f"one of {', '.join(FORMATS)}")
+        if not isinstance(case, Case):
+            raise ValidationError("case", case, "a Case")
+        if definition is None:
+            definition = builtin_registry().workflow(case.workflow, case.workflow_version)
+        policy = policy or Policy()
         history = tuple(sorted(history, key=lambda e: e.seq))
         src = Source(
             case=case,
@@ -143,8 +171,10 @@ class DocumentRenderer:
             unit=unit,
             number=number,
             extra=plain(dict(extra or {}), "extra"),
-            clock_rule=clock_rule or default_clock_rule,
+            clock_rule=clock_rule or default_clock_rule(definition, policy),
             today=today or default_today(case, history),
+            definition=definition,
+            policy=policy,
         )
         if spec.check is not None:
             spec.check(src)
@@ -160,11 +190,10 @@ class DocumentRenderer:
 
     # -- internals ------------------------------------------------------------------
 
-    @staticmethod
-    def _spec(kind: str) -> Spec:
-        spec = REGISTRY.get(kind)
+    def _spec(self, kind: str) -> Spec:
+        spec = self._specs.get(kind) if isinstance(kind, str) else None
         if spec is None:
-            raise ValidationError("kind", kind, f"one of {', '.join(REGISTRY)}")
+            raise ValidationError("kind", kind, f"one of {', '.join(self._specs)}")
         return spec
 
     @staticmethod
@@ -181,7 +210,7 @@ class DocumentRenderer:
                 self._templates.compile(name)
             except DocumentRenderError as exc:
                 raise DocumentRenderError(f"override {name} does not compile: {exc}") from exc
-        for spec in REGISTRY.values():
+        for spec in self._specs.values():
             if spec.canary is None:
                 continue
             canary = spec.canary()

@@ -14,23 +14,36 @@ Sources:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import Agreement, AgreementForm, Case, Party, PartyRole, Signature
+from mediation.model import (
+    Agreement,
+    AgreementForm,
+    Case,
+    Party,
+    PartyRole,
+    Signature,
+    SignerCapacity,
+)
+from mediation.rules.base import ALLOW, Decision, field, refuse_input
+from mediation.rules.clockbook import FixedClock
 
 __all__ = [
+    "PERFORMANCE",
     "REQUIRED_ITEMS",
+    "AgreementInput",
     "RequiredItem",
+    "SignatureInput",
+    "build_agreement",
     "copies",
     "effective_at",
     "missing_items",
-    "parse_agreement",
-    "parse_signature",
     "principals",
+    "signature",
+    "signature_problem",
     "unsigned",
 ]
 
@@ -76,12 +89,62 @@ REQUIRED_ITEMS: tuple[RequiredItem, ...] = (
 """Items every written agreement must state, in the order of the form."""
 
 
+PERFORMANCE = FixedClock(
+    "agreement_performance",
+    "调解协议履行期限",
+    "《人民调解法》第三十一条（人民调解委员会应当对调解协议的履行情况进行监督）",
+)
+"""The clock on the performance date the parties agreed."""
+
+
+def _terms(_inst: object, _attr: object, value: tuple[str, ...]) -> None:
+    for i, term in enumerate(value):
+        if not term.strip():
+            raise ValidationError(f"terms[{i}]", term, "an agreed term must not be empty")
+
+
+@attrs.frozen(slots=True)
+class SignatureInput:
+    """One signature, seal or fingerprint as given (第二十九条第二款).
+
+    Attributes:
+        capacity: Party, mediator, or committee (the seal).
+        signed_at: When.
+        party: For a party: the party's id.
+        signer: For the mediator or committee: the name as printed.
+    """
+
+    capacity: SignerCapacity = field("签署身份")
+    signed_at: dt.datetime = field("签署时间")
+    party: str | None = field("当事人", default=None)
+    signer: str | None = field("签署人", default=None)
+
+
+@attrs.frozen(slots=True)
+class AgreementInput:
+    """The items of a mediation agreement as the mediator records them.
+
+    Which of them must be present is :func:`missing_items`' decision.
+    """
+
+    form: AgreementForm = field("协议形式", default=AgreementForm.written)
+    facts: str = field("纠纷的主要事实", default="")
+    disputed_matters: str = field("争议事项", default="")
+    responsibilities: str = field("各方当事人的责任", default="")
+    terms: tuple[str, ...] = field("协议内容", default=(), validator=_terms)
+    performance_manner: str = field("履行方式", default="")
+    performance_place: str = field("履行地点", default="")
+    performance_deadline: dt.date | None = field("履行期限", default=None)
+    signatures: tuple[SignatureInput, ...] = field("签名、盖章", default=())
+    number: str | None = field("协议编号", default=None)
+
+
 def _party_complete(p: Party) -> bool:
     return bool(p.name and (p.identifier or p.address))
 
 
 def missing_items(agreement: Agreement, parties: Sequence[Party]) -> tuple[RequiredItem, ...]:
-    """Required items absent from a written agreement (none for an oral one).
+    """Required items absent from a written agreement (none for an oral one but its content).
 
     An oral agreement needs only its content (第二十八条: the mediator records it).
     """
@@ -98,106 +161,65 @@ def missing_items(agreement: Agreement, parties: Sequence[Party]) -> tuple[Requi
     return tuple(missing)
 
 
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"agreement.{key}", value, "must be text")
-    return value.strip()
+def signature_problem(given: SignatureInput, case: Case, field_name: str = "party") -> Decision:
+    """Whether a signature can be on this case's agreement (第二十九条第二款).
 
-
-def _datetime(value: Any, field: str) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        out = value
-    else:
-        try:
-            out = dt.datetime.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ValidationError(field, value, "not an ISO date-time") from exc
-    if out.tzinfo is None:
-        raise ValidationError(field, value, "naive datetimes are refused")
-    return out
-
-
-def parse_agreement(data: Mapping[str, Any], *, reached_at: dt.datetime) -> Agreement:
-    """Build an :class:`Agreement` from a trigger's normalised ``agreement`` input.
-
-    Raises:
-        ValidationError: a field has the wrong type (the field is named).
+    A party's signature names a party of the case who is not an agent; the
+    mediator's and the committee's name who signed.
     """
-    if not isinstance(data, Mapping):
-        raise ValidationError("agreement", data, "must be a mapping of agreement items")
-    try:
-        form = AgreementForm(data.get("form", "written"))
-    except ValueError as exc:
-        raise ValidationError("agreement.form", data.get("form"), "written or oral") from exc
-    terms = data.get("terms", ())
-    if isinstance(terms, str) or not all(isinstance(t, str) and t.strip() for t in terms):
-        raise ValidationError("agreement.terms", terms, "a list of non-empty agreed terms")
-    deadline_raw = data.get("performance_deadline")
-    deadline = None
-    if deadline_raw:
-        try:
-            deadline = dt.date.fromisoformat(str(deadline_raw))
-        except ValueError as exc:
-            raise ValidationError(
-                "agreement.performance_deadline", deadline_raw, "not an ISO date"
-            ) from exc
-    sigs = tuple(_signature(s, i) for i, s in enumerate(data.get("signatures", ())))
+    if given.capacity is SignerCapacity.party:
+        ids = {p.id for p in principals(case.parties)}
+        if given.party not in ids:
+            return refuse_input(
+                "sign",
+                field_name,
+                given.party,
+                f"当事人签名须写明本案当事人的编号（{', '.join(sorted(ids))}）",
+                "《人民调解法》第二十九条第二款",
+            )
+    elif not (given.signer and given.signer.strip()):
+        return refuse_input(
+            "sign", "signer", given.signer, "调解员签名、调解委员会盖章须写明签署人名称"
+        )
+    return ALLOW
+
+
+def signature(given: SignatureInput, case: Case) -> Signature:
+    """The signature as recorded: a party's printed name is the party's name on the case."""
+    if given.capacity is SignerCapacity.party and given.party is not None:
+        return Signature(given.capacity, given.signed_at, given.party, case.party(given.party).name)
+    return Signature(given.capacity, given.signed_at, None, (given.signer or "").strip())
+
+
+def build_agreement(given: AgreementInput, case: Case, reached_at: dt.datetime) -> Agreement:
+    """The agreement recorded from the mediator's input, reached at ``reached_at``."""
     return Agreement(
-        form=form,
+        form=given.form,
         reached_at=reached_at,
-        facts=_text(data, "facts"),
-        disputed_matters=_text(data, "disputed_matters"),
-        responsibilities=_text(data, "responsibilities"),
-        terms=tuple(t.strip() for t in terms),
-        performance_manner=_text(data, "performance_manner"),
-        performance_place=_text(data, "performance_place"),
-        performance_deadline=deadline,
-        signatures=sigs,
-        number=data.get("number") or None,
-    )
-
-
-_CAPACITIES = ("party", "mediator", "committee")
-
-
-def _signature(raw: Any, index: int) -> Signature:
-    field = f"agreement.signatures[{index}]"
-    if not isinstance(raw, Mapping):
-        raise ValidationError(field, raw, "a signature is a mapping of signer, capacity, signed_at")
-    return parse_signature(raw, field)
-
-
-def parse_signature(raw: Mapping[str, Any], field: str = "signature") -> Signature:
-    """Build a :class:`Signature` from normalised input.
-
-    Raises:
-        ValidationError: missing signer, unknown capacity, naive time.
-    """
-    signer = raw.get("signer")
-    if not isinstance(signer, str) or not signer.strip():
-        raise ValidationError(f"{field}.signer", signer, "who signed, sealed or fingerprinted")
-    capacity = raw.get("capacity")
-    if capacity not in _CAPACITIES:
-        raise ValidationError(f"{field}.capacity", capacity, f"one of {', '.join(_CAPACITIES)}")
-    return Signature(
-        signer=signer.strip(),
-        capacity=str(capacity),
-        signed_at=_datetime(raw.get("signed_at"), f"{field}.signed_at"),
+        facts=given.facts.strip(),
+        disputed_matters=given.disputed_matters.strip(),
+        responsibilities=given.responsibilities.strip(),
+        terms=tuple(t.strip() for t in given.terms),
+        performance_manner=given.performance_manner.strip(),
+        performance_place=given.performance_place.strip(),
+        performance_deadline=given.performance_deadline,
+        signatures=tuple(signature(s, case) for s in given.signatures),
+        number=given.number or None,
     )
 
 
 def unsigned(agreement: Agreement, parties: Sequence[Party]) -> tuple[str, ...]:
     """Who still has to sign or seal a written agreement (第二十九条第二款).
 
-    Returns party names, then ``"mediator"`` and ``"committee"`` where missing.
+    Returns the names of the parties who have not signed, then ``"mediator"``
+    and ``"committee"`` where missing.
     """
-    signed_parties = {s.signer for s in agreement.signatures if s.capacity == "party"}
-    out = [p.name for p in principals(parties) if p.name not in signed_parties]
+    signed = {s.party for s in agreement.signatures if s.capacity is SignerCapacity.party}
+    out = [p.name for p in principals(parties) if p.id not in signed]
     capacities = {s.capacity for s in agreement.signatures}
-    out += [c for c in ("mediator", "committee") if c not in capacities]
+    out += [
+        c.value for c in (SignerCapacity.mediator, SignerCapacity.committee) if c not in capacities
+    ]
     return tuple(out)
 
 

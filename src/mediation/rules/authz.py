@@ -1,24 +1,55 @@
-"""The default authorization policy: roles per transition, data scoped to an org subtree.
+"""Authorization: who may do what to which case. The default policy, and the shape embedders replace.
 
-Embedders replace it with any callable of the same shape
-(:data:`Authorizer`). Roles are those of :class:`~mediation.model.Role`;
-``admin`` may do anything; everyone else may fire a trigger only if one of
-their roles is among the transition's ``roles`` and the case's unit is their
-own unit or below it.
+An authorizer is any callable ``(actor, access) -> Decision``
+(:data:`Authorizer`). The engine asks it before every step (with the roles the
+workflow or step names for it) and, when a step moves a case to another unit,
+again for the destination.
+
+The default :class:`RolePolicy`: ``admin`` may do anything; everyone else may
+act only if one of their roles is among the roles the step names, and the
+case's unit is their own unit or below it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
+
+import attrs
 
 from mediation.model import Actor, Case, Role
 from mediation.rules.base import ALLOW, Decision, refuse
 from mediation.rules.org import OrgTree
 
-__all__ = ["Authorizer", "RolePolicy"]
+__all__ = ["Access", "Authorizer", "RolePolicy"]
 
-Authorizer = Callable[[Actor, Case, str, Collection[str]], Decision]
-"""``(actor, case, action, roles allowed by the workflow) -> Decision``."""
+
+@attrs.frozen(slots=True)
+class Access:
+    """What an actor asks to do.
+
+    Attributes:
+        action: The trigger or step name (``"intake"`` to register a case).
+        unit: The unit the action concerns (the case's unit; at intake the
+            receiving unit; for a move, the destination).
+        roles: Roles the workflow or step names for it (empty: any role).
+        case: The case, when there is one yet.
+    """
+
+    action: str
+    unit: str
+    roles: frozenset[str] = frozenset()
+    case: Case | None = None
+
+
+Authorizer = Callable[[Actor, Access], Decision]
+"""``(actor, access) -> Decision``: allowed, or refused with a reason."""
+
+
+def _role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return value
 
 
 class RolePolicy:
@@ -31,19 +62,17 @@ class RolePolicy:
     def __init__(self, org: OrgTree | None = None) -> None:
         self.org = org
 
-    def __call__(self, actor: Actor, case: Case, action: str, roles: Collection[str]) -> Decision:
-        """Decide whether ``actor`` may perform ``action`` on ``case``."""
+    def __call__(self, actor: Actor, access: Access) -> Decision:
+        """Decide whether ``actor`` may perform ``access``."""
         if Role.admin.value in actor.roles:
             return ALLOW
-        if roles and actor.roles.isdisjoint(roles):
-            return refuse(
-                "authorization",
-                f"“{action}”需要以下角色之一：{'、'.join(Role(r).label if r in Role.__members__ else r for r in sorted(roles))}",
-            )
+        if access.roles and actor.roles.isdisjoint(access.roles):
+            names = "、".join(_role_label(r) for r in sorted(access.roles))
+            return refuse("authorization", f"“{access.action}”需要以下角色之一：{names}")
         if (
             self.org is not None
             and actor.unit is not None
-            and not self.org.within(case.unit, actor.unit)
+            and not self.org.within(access.unit, actor.unit)
         ):
-            return refuse("authorization", f"案件属于{case.unit}，不在{actor.unit}的管辖范围内")
+            return refuse("authorization", f"{access.unit}不在{actor.unit}的管辖范围内")
         return ALLOW

@@ -1,26 +1,45 @@
-"""The shapes every rule shares: a :class:`Decision` and the :class:`Context` it sees.
+"""The shapes every rule shares: a :class:`Decision`, the :class:`Context` it sees, typed inputs.
 
 A guard is ``(case, context) -> Decision``; an effect is
 ``(case, context) -> Case``. Both are pure: everything they need (the time,
-the actor, the trigger's data, the policy) arrives in the context; they read
-no clock and touch no database.
+the actor, the step's typed inputs, the policy, the clock table) arrives in the
+context; they read no clock and touch no database.
+
+Guards only decide. A refusal about the case or the law is a plain refusal
+(raised as :class:`~mediation._errors.RuleRejectedError`); a refusal about one
+input given in a particular case (a signer who is not a party, a date before
+the agreement) names the input in ``field`` and is raised as
+:class:`~mediation._errors.ValidationError`. Malformed inputs never reach a
+guard: each step declares an ``attrs`` inputs class, and inputs are parsed
+into it, in one place, before anything runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from mediation._errors import ValidationError
 from mediation.model import Actor, Case
 
 if TYPE_CHECKING:
+    from mediation.rules.clockbook import ClockBook
     from mediation.rules.policy import Policy
 
-__all__ = ["ALLOW", "Context", "Decision", "Effect", "Guard", "refuse"]
+__all__ = [
+    "ALLOW",
+    "Context",
+    "Decision",
+    "Effect",
+    "Guard",
+    "NoInputs",
+    "field",
+    "label_of",
+    "refuse",
+    "refuse_input",
+]
 
 
 @attrs.frozen(slots=True)
@@ -32,12 +51,16 @@ class Decision:
         reason: Why not (empty when allowed), in words a clerk can act on.
         basis: The legal source or policy the rule applies.
         rule: The rule's name.
+        field: The input at fault, when the refusal is about one input.
+        value: That input's value.
     """
 
     allowed: bool
     reason: str = ""
     basis: str = ""
     rule: str = ""
+    field: str | None = None
+    value: Any = None
 
 
 ALLOW = Decision(True)
@@ -45,44 +68,77 @@ ALLOW = Decision(True)
 
 
 def refuse(rule: str, reason: str, basis: str = "") -> Decision:
-    """Build a refusal."""
+    """A refusal on the case or the law (raised as ``RuleRejectedError``)."""
     return Decision(False, reason, basis, rule)
 
 
+def refuse_input(rule: str, field: str, value: Any, reason: str, basis: str = "") -> Decision:
+    """A refusal of one input in this case (raised as ``ValidationError`` naming ``field``)."""
+    return Decision(False, reason, basis, rule, field, value)
+
+
+@attrs.frozen(slots=True)
+class NoInputs:
+    """The inputs of a step that takes none."""
+
+
+InputsT = TypeVar("InputsT")
+
+
 @attrs.define(slots=True)
-class Context:
+class Context(Generic[InputsT]):
     """What a rule may look at besides the case.
 
     Attributes:
         at: Business time of the step (timezone-aware).
-        actor: Who fires it.
-        data: The trigger's inputs, already normalised to JSON-compatible values.
-        policy: The engine's policy (calendar, periods, thresholds).
+        actor: Who fires it, as the log knows it (an id; roles are not visible
+            to rules, so a replay sees exactly what the step saw).
+        inputs: The step's typed inputs.
+        policy: The engine's policy (calendar, vocabularies, thresholds).
+        clocks: The clock table (periods and due-date arithmetic).
         seq: The number the audit event of this step will get; deadline ids use it
             so that replaying the log rebuilds the same ids.
     """
 
     at: dt.datetime
     actor: Actor
-    data: Mapping[str, Any]
+    inputs: InputsT
     policy: Policy
+    clocks: ClockBook
     seq: int
+    _day: dt.date | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
     @property
     def day(self) -> dt.date:
         """The business date of the step in the policy's time zone."""
-        return self.at.astimezone(self.policy.tz).date()
-
-    def require(self, name: str) -> Any:
-        """Return input ``name`` or raise a :class:`ValidationError` naming it."""
-        try:
-            value = self.data[name]
-        except KeyError:
-            raise ValidationError(name, None, "this input is required for this step") from None
-        if value is None or value == "":
-            raise ValidationError(name, value, "this input is required for this step")
-        return value
+        day = self._day
+        if day is None:
+            day = self._day = self.at.astimezone(self.policy.tz).date()
+        return day
 
 
-Guard = Callable[[Case, Context], Decision]
-Effect = Callable[[Case, Context], Case]
+Guard = Callable[[Case, Context[Any]], Decision]
+Effect = Callable[[Case, Context[Any]], Case]
+
+
+def field(label: str, *, default: Any = attrs.NOTHING, **kwargs: Any) -> Any:
+    """An inputs-class field with its Chinese label (shown by forms and error messages).
+
+    Example:
+        >>> @attrs.frozen
+        ... class Reason:
+        ...     reason: str = field("原因")
+        >>> label_of(Reason, "reason")
+        '原因'
+    """
+    metadata = dict(kwargs.pop("metadata", {}))
+    metadata["label"] = label
+    return attrs.field(default=default, metadata=metadata, **kwargs)
+
+
+def label_of(cls: type, name: str) -> str:
+    """The Chinese label of an inputs-class field (its name if none)."""
+    for a in attrs.fields(cls):
+        if a.name == name:
+            return str(a.metadata.get("label", name))
+    return name

@@ -50,14 +50,14 @@ Example:
 from __future__ import annotations
 
 import calendar as _stdcal
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+import attrs
+
 from mediation._errors import CalendarError, ValidationError
+from mediation.model import LabeledEnum
 from mediation.rules.calendar import Calendar, DayKind
 
 __all__ = [
@@ -88,28 +88,13 @@ BASIS_WORKING_DAYS = (
 )
 
 
-class PeriodUnit(StrEnum):
-    """The unit a period is written in (《民法典》第二百条)."""
+class PeriodUnit(LabeledEnum):
+    """The unit a period is written in (《民法典》第二百条); ``label`` as written after the number."""
 
-    days = "days"
-    working_days = "working_days"
-    months = "months"
-    years = "years"
-
-    @property
-    def label(self) -> str:
-        """The Chinese unit as written after the number (日, 个工作日, 个月, 年)."""
-        return _UNIT_LABELS[self]
-
-
-_UNIT_LABELS: Mapping[PeriodUnit, str] = MappingProxyType(
-    {
-        PeriodUnit.days: "日",
-        PeriodUnit.working_days: "个工作日",
-        PeriodUnit.months: "个月",
-        PeriodUnit.years: "年",
-    }
-)
+    days = "days", "日"
+    working_days = "working_days", "个工作日"
+    months = "months", "个月"
+    years = "years", "年"
 
 
 class RollPolicy(StrEnum):
@@ -123,7 +108,7 @@ class RollPolicy(StrEnum):
     weekday = "weekday"
 
 
-@dataclass(frozen=True, slots=True)
+@attrs.frozen(slots=True)
 class Step:
     """One adjustment made while computing a due date.
 
@@ -140,7 +125,7 @@ class Step:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
+@attrs.frozen(slots=True)
 class Explanation:
     """How a due date was computed: its inputs, every adjustment, and the law.
 
@@ -196,7 +181,7 @@ class Explanation:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
+@attrs.frozen(slots=True)
 class DueDate:
     """The last day of a period.
 

@@ -1,8 +1,8 @@
 """Clock effects: open, meet, pause, resume, extend and cancel deadlines.
 
-These are the effects workflows attach to transitions. Each takes a case and
-returns a new case whose ``deadlines`` changed; the engine writes the change
-in the same transaction as the state change.
+These are the effects workflows and steps attach to what they do. Each takes
+a case and returns a new case whose ``deadlines`` changed; the engine writes
+the change in the same transaction as the state change.
 
 A deadline closed after its due instant is ``breached``, before it ``met``:
 the two never both hold. Paused time does not count (RULES.md §5.6): for a
@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
-
-import attrs
+from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.model import Case, Deadline, DeadlineStatus, replace
+from mediation.model import Case, Deadline, DeadlineStatus, evolve
 from mediation.rules.base import Context
-from mediation.rules.counting import PeriodUnit, end_of_day, working_days_between
-from mediation.rules.periods import check_extension
+from mediation.rules.clockbook import ClockRule, FixedClock
+from mediation.rules.counting import PeriodUnit, working_days_between
+from mediation.rules.periods import PauseReason, check_extension
 
 __all__ = [
-    "FIXED_CLOCKS",
-    "FixedClock",
     "cancel_all",
     "close",
+    "close_and_open",
     "extend",
     "open_clock",
     "open_fixed",
@@ -34,47 +33,25 @@ __all__ = [
     "resume",
 ]
 
-
-@attrs.frozen(slots=True)
-class FixedClock:
-    """A clock whose last day is fixed by the parties, not counted from a period.
-
-    Attributes:
-        id: Stored on the deadline as its ``period``.
-        name_zh: Chinese name.
-        basis: The legal source.
-    """
-
-    id: str
-    name_zh: str
-    basis: str
-    pausable_by: frozenset[str] = frozenset()
+ClockRef = ClockRule | str
+"""A clock named by its rule (preferred: checked at import) or by its id."""
 
 
-FIXED_CLOCKS = {
-    "agreement_performance": FixedClock(
-        "agreement_performance",
-        "调解协议履行期限",
-        "《人民调解法》第三十一条（人民调解委员会应当对调解协议的履行情况进行监督）",
-    ),
-}
-"""Clocks on agreed dates (the performance date of a mediation agreement)."""
+def _id(ref: ClockRef) -> str:
+    return ref if isinstance(ref, str) else ref.id
 
 
-def _replace(case: Case, changed: dict[str, Deadline]) -> Case:
+def _with(case: Case, changed: dict[str, Deadline]) -> Case:
     if not changed:
         return case
-    return replace(case, deadlines=tuple(changed.get(d.id, d) for d in case.deadlines))
+    return evolve(case, deadlines=tuple(changed.get(d.id, d) for d in case.deadlines))
 
 
-def open_clock(case: Case, ctx: Context, period_id: str, start: dt.date | None = None) -> Case:
-    """Open a clock for period ``period_id`` starting on ``start`` (default: today).
-
-    The start day itself is not counted (民法典 第二百零一条).
-    """
+def _new_clock(ctx: Context[Any], period: ClockRef, start: dt.date | None) -> Deadline:
+    period_id = _id(period)
     start = start or ctx.day
-    due, due_at = ctx.policy.due(period_id, start)
-    deadline = Deadline(
+    due, due_at = ctx.clocks.due(period_id, start)
+    return Deadline(
         id=f"{period_id}-{ctx.seq}",
         period=period_id,
         start=start,
@@ -82,67 +59,93 @@ def open_clock(case: Case, ctx: Context, period_id: str, start: dt.date | None =
         due_at=due_at,
         estimated=due.estimated,
     )
-    return replace(case, deadlines=(*case.deadlines, deadline))
 
 
-def open_fixed(case: Case, ctx: Context, period_id: str, due: dt.date) -> Case:
+def open_clock(
+    case: Case, ctx: Context[Any], period: ClockRef, start: dt.date | None = None
+) -> Case:
+    """Open a clock of ``period`` starting on ``start`` (default: the step's day).
+
+    The start day itself is not counted (民法典 第二百零一条).
+    """
+    return evolve(case, deadlines=(*case.deadlines, _new_clock(ctx, period, start)))
+
+
+def close_and_open(
+    case: Case,
+    ctx: Context[Any],
+    periods: Collection[ClockRef] | None,
+    period: ClockRef,
+    start: dt.date | None = None,
+) -> Case:
+    """:func:`close` the clocks of ``periods`` (all if ``None``), then :func:`open_clock` ``period``."""
+    closed = _closed(case.deadlines, ctx, periods, None)
+    return evolve(case, deadlines=(*closed, _new_clock(ctx, period, start)))
+
+
+def open_fixed(case: Case, ctx: Context[Any], clock: FixedClock, due: dt.date) -> Case:
     """Open a clock whose last day was fixed by the parties (e.g. the performance date)."""
-    if due < ctx.day:
-        raise ValidationError(period_id, due.isoformat(), "the agreed date is already past")
-    if period_id not in FIXED_CLOCKS:
-        raise ValidationError("period", period_id, "not a clock on an agreed date")
     deadline = Deadline(
-        id=f"{period_id}-{ctx.seq}",
-        period=period_id,
+        id=f"{clock.id}-{ctx.seq}",
+        period=clock.id,
         start=ctx.day,
         due=due,
-        due_at=end_of_day(due, close_of_business=ctx.policy.close_of_business, tz=ctx.policy.tz),
+        due_at=ctx.clocks.end_of(due),
     )
-    return replace(case, deadlines=(*case.deadlines, deadline))
+    return evolve(case, deadlines=(*case.deadlines, deadline))
+
+
+def _closed(
+    deadlines: tuple[Deadline, ...],
+    ctx: Context[Any],
+    periods: Collection[ClockRef] | None,
+    where: Callable[[Deadline], bool] | None,
+) -> tuple[Deadline, ...]:
+    ids = None if periods is None else {_id(p) for p in periods}
+    out: list[Deadline] = []
+    changed = False
+    for d in deadlines:
+        if d.status.is_open and (ids is None or d.period in ids) and (where is None or where(d)):
+            late = d.status is DeadlineStatus.running and ctx.at > d.due_at
+            d = evolve(
+                d,
+                status=DeadlineStatus.breached if late else DeadlineStatus.met,
+                closed_at=ctx.at,
+                paused_since=None,
+            )
+            changed = True
+        out.append(d)
+    return tuple(out) if changed else deadlines
 
 
 def close(
     case: Case,
-    ctx: Context,
-    periods: Collection[str] | None = None,
+    ctx: Context[Any],
+    periods: Collection[ClockRef] | None = None,
     *,
     where: Callable[[Deadline], bool] | None = None,
 ) -> Case:
     """Close open clocks (all, or those of ``periods``): met if on time, else breached."""
-    changed: dict[str, Deadline] = {}
-    for d in case.deadlines:
-        if not d.status.is_open:
-            continue
-        if periods is not None and d.period not in periods:
-            continue
-        if where is not None and not where(d):
-            continue
-        late = d.status is DeadlineStatus.running and ctx.at > d.due_at
-        changed[d.id] = replace(
-            d,
-            status=DeadlineStatus.breached if late else DeadlineStatus.met,
-            closed_at=ctx.at,
-            paused_since=None,
-        )
-    return _replace(case, changed)
+    closed = _closed(case.deadlines, ctx, periods, where)
+    return case if closed is case.deadlines else evolve(case, deadlines=closed)
 
 
 def cancel_all(
-    case: Case, ctx: Context, *, where: Callable[[Deadline], bool] | None = None
+    case: Case, ctx: Context[Any], *, where: Callable[[Deadline], bool] | None = None
 ) -> Case:
     """Cancel every open clock (withdrawal, transfer, refusal: nothing left to time).
 
     With ``where``, only the open clocks it selects.
     """
     changed = {
-        d.id: replace(d, status=DeadlineStatus.cancelled, closed_at=ctx.at, paused_since=None)
+        d.id: evolve(d, status=DeadlineStatus.cancelled, closed_at=ctx.at, paused_since=None)
         for d in case.deadlines
         if d.status.is_open and (where is None or where(d))
     }
-    return _replace(case, changed)
+    return _with(case, changed)
 
 
-def pause(case: Case, ctx: Context, reason: str) -> Case:
+def pause(case: Case, ctx: Context[Any], reason: PauseReason) -> Case:
     """Pause every running clock whose rule lets ``reason`` stop it.
 
     E.g. appraisal (鉴定) stops the medical-mediation clock (医疗纠纷预防和处理条例
@@ -153,12 +156,12 @@ def pause(case: Case, ctx: Context, reason: str) -> Case:
     for d in case.deadlines:
         if d.status is not DeadlineStatus.running:
             continue
-        if reason in ctx.policy.clock_rule(d.period).pausable_by:
-            changed[d.id] = replace(d, status=DeadlineStatus.paused, paused_since=ctx.day)
-    return _replace(case, changed)
+        if reason in ctx.clocks.rule(d.period).pausable_by:
+            changed[d.id] = evolve(d, status=DeadlineStatus.paused, paused_since=ctx.day)
+    return _with(case, changed)
 
 
-def _paused_amount(case_day: dt.date, since: dt.date, unit: PeriodUnit, ctx: Context) -> int:
+def _paused_amount(case_day: dt.date, since: dt.date, unit: PeriodUnit, ctx: Context[Any]) -> int:
     if case_day <= since:
         return 0
     if unit is PeriodUnit.working_days:
@@ -166,7 +169,7 @@ def _paused_amount(case_day: dt.date, since: dt.date, unit: PeriodUnit, ctx: Con
     return (case_day - since).days
 
 
-def resume(case: Case, ctx: Context) -> Case:
+def resume(case: Case, ctx: Context[Any]) -> Case:
     """Resume paused clocks; the time paused is added back to each.
 
     For working-day periods the working days in (paused_since, today] are
@@ -176,10 +179,10 @@ def resume(case: Case, ctx: Context) -> Case:
     for d in case.deadlines:
         if d.status is not DeadlineStatus.paused or d.paused_since is None:
             continue
-        rule = ctx.policy.period(d.period)
+        rule = ctx.clocks.period(d.period)
         paused = d.paused + _paused_amount(ctx.day, d.paused_since, rule.unit, ctx)
-        due, due_at = ctx.policy.due(d.period, d.start, paused=paused, extension=d.extension)
-        changed[d.id] = attrs.evolve(
+        due, due_at = ctx.clocks.due(d.period, d.start, paused=paused, extension=d.extension)
+        changed[d.id] = evolve(
             d,
             status=DeadlineStatus.running,
             paused_since=None,
@@ -188,32 +191,32 @@ def resume(case: Case, ctx: Context) -> Case:
             due_at=due_at,
             estimated=d.estimated or due.estimated,
         )
-    return _replace(case, changed)
+    return _with(case, changed)
 
 
-def extend(case: Case, ctx: Context, deadline_id: str, length: int, approver: str) -> Case:
+def extend(case: Case, ctx: Context[Any], deadline_id: str, length: int, approver: str) -> Case:
     """Extend an open clock by ``length`` (in its period's unit), within the rule's cap.
 
     Raises:
-        ValidationError: the clock is closed, the approver is not the one the
-            rule names, or the cap would be exceeded.
+        ValidationError: the clock is closed or on an agreed date, the approver
+            is not the one the rule names, or the cap would be exceeded.
     """
     d = case.deadline(deadline_id)
     if not d.status.is_open:
         raise ValidationError("deadline", deadline_id, "only an open clock can be extended")
-    if d.period in FIXED_CLOCKS:
+    rule = ctx.clocks.rule(d.period)
+    if isinstance(rule, FixedClock):
         raise ValidationError(
             "deadline", deadline_id, "an agreed date is changed by amending the agreement"
         )
-    rule = ctx.policy.period(d.period)
     check_extension(rule, length, d.extension, approver)
     extension = d.extension + length
-    due, due_at = ctx.policy.due(d.period, d.start, paused=d.paused, extension=extension)
-    new = attrs.evolve(
+    due, due_at = ctx.clocks.due(d.period, d.start, paused=d.paused, extension=extension)
+    new = evolve(
         d,
         extension=extension,
         due=max(due.due, d.due),
         due_at=max(due_at, d.due_at),
         estimated=d.estimated or due.estimated,
     )
-    return _replace(case, {d.id: new})
+    return _with(case, {d.id: new})

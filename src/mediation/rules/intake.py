@@ -11,35 +11,31 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mediation._errors import ValidationError
-from mediation.model import Case, CaseKind, Channel, Party, PartyRole, replace
-from mediation.rules.base import Context
+from mediation.model import CaseKind, Party, PartyRole, evolve
 from mediation.rules.categories import Category
+from mediation.rules.vocabulary import Vocabulary
 
-__all__ = ["case_code", "check_intake", "record_document"]
+__all__ = ["assign_party_ids", "case_code", "check_intake"]
 
 
 def check_intake(
     *,
-    kind: CaseKind,
-    channel: str,
-    category: str,
-    parties: Sequence[Party],
-    summary: str,
+    kind: str,
+    channel: object,
+    category: object,
+    parties: Sequence[object],
+    summary: object,
     categories: Mapping[str, Category],
+    channels: Vocabulary,
 ) -> None:
     """Refuse an intake that lacks what registration needs.
 
     Raises:
         ValidationError: naming the field (``channel``, ``category``,
-            ``parties``, ``parties[i].agent_of``, ``summary``) and the rule.
+            ``parties``, ``parties[i]``, ``summary``) and the rule.
     """
-    try:
-        Channel(channel)
-    except ValueError:
-        raise ValidationError(
-            "channel", channel, f"unknown channel; one of {', '.join(Channel)}"
-        ) from None
-    if category not in categories:
+    channels.require(channel, "channel")
+    if not isinstance(category, str) or category not in categories:
         raise ValidationError(
             "category", category, f"unknown category; one of {', '.join(categories)}"
         )
@@ -47,34 +43,65 @@ def check_intake(
         raise ValidationError(
             "summary", summary, "state the request, facts and reasons (信访工作条例 第十九条)"
         )
-    if not parties:
-        raise ValidationError("parties", [], "a case needs at least one party")
+    if isinstance(parties, str | bytes) or not isinstance(parties, Sequence) or not parties:
+        raise ValidationError("parties", parties, "a case needs a list of at least one party")
     for i, p in enumerate(parties):
         if not isinstance(p, Party):
             raise ValidationError(
                 f"parties[{i}]", p, "build parties with Party.person / Party.organisation"
             )
-    roles = [p.role for p in parties]
+    typed = [p for p in parties if isinstance(p, Party)]
+    roles = [p.role for p in typed]
     if PartyRole.applicant not in roles:
-        raise ValidationError(
-            "parties", [p.name for p in parties], "at least one applicant (申请人)"
-        )
-    if kind is CaseKind.dispute and PartyRole.respondent not in roles:
+        raise ValidationError("parties", [p.name for p in typed], "at least one applicant (申请人)")
+    if kind == CaseKind.dispute and PartyRole.respondent not in roles:
         raise ValidationError(
             "parties",
-            [p.name for p in parties],
+            [p.name for p in typed],
             "a dispute needs at least one respondent (被申请人): 民间纠纷 is between parties "
             "(《人民调解工作若干规定》第二十条)",
         )
-    names = {p.name for p in parties if p.role is not PartyRole.agent}
-    for i, p in enumerate(parties):
-        if p.role is PartyRole.agent and p.agent_of not in names:
-            raise ValidationError(
-                f"parties[{i}].agent_of", p.agent_of, "must name a party of the case"
-            )
-    ids = [p.identifier for p in parties if p.identifier]
+    ids = [p.identifier for p in typed if p.identifier]
     if len(ids) != len(set(ids)):
         raise ValidationError("parties", ids, "the same ID number appears twice")
+
+
+def assign_party_ids(parties: Sequence[Party]) -> tuple[Party, ...]:
+    """Give every party a stable id (``p1``, ``p2``... where none was given) and resolve agents.
+
+    An agent's ``agent_of`` names the party represented by id, or by name when
+    exactly one principal has that name; it is stored as the id.
+
+    Raises:
+        ValidationError: a duplicate id, or an agent whose principal is unknown or ambiguous.
+    """
+    taken = {p.id for p in parties if p.id}
+    if len(taken) != len([p for p in parties if p.id]):
+        raise ValidationError("parties", [p.id for p in parties], "party ids must be distinct")
+    numbered: list[Party] = []
+    n = 0
+    for p in parties:
+        if p.id:
+            numbered.append(p)
+            continue
+        n += 1
+        while f"p{n}" in taken:
+            n += 1
+        numbered.append(evolve(p, id=f"p{n}"))
+    principals = [p for p in numbered if p.role is not PartyRole.agent]
+    by_id = {p.id: p for p in principals}
+    out: list[Party] = []
+    for i, p in enumerate(numbered):
+        if p.role is PartyRole.agent:
+            target = p.agent_of or ""
+            if target not in by_id:
+                named = [q for q in principals if q.name == target]
+                if len(named) != 1:
+                    why = "names no party of the case" if not named else "is ambiguous: give the id"
+                    raise ValidationError(f"parties[{i}].agent_of", p.agent_of, why)
+                p = evolve(p, agent_of=named[0].id)
+        out.append(p)
+    return tuple(out)
 
 
 def case_code(prefix: str, year: int, number: int) -> str:
@@ -84,19 +111,3 @@ def case_code(prefix: str, year: int, number: int) -> str:
     (RULES.md §2.1); numbers run per unit and year without gaps.
     """
     return f"（{year}）{prefix}字第{number:04d}号"
-
-
-def record_document(case: Case, ctx: Context) -> Case:
-    """Record that a document of ``kind`` was issued under ``number``.
-
-    Numbers run per unit, document kind and year without gaps (the engine
-    allocates them in the same transaction); a kind is numbered once per case.
-
-    Raises:
-        ValidationError: the kind already has a number on this case.
-    """
-    kind, number = str(ctx.require("kind")), str(ctx.require("number"))
-    existing = case.document_number(kind)
-    if existing is not None:
-        raise ValidationError("kind", kind, f"already issued as {existing}")
-    return replace(case, documents=(*case.documents, (kind, number)))

@@ -15,8 +15,9 @@ import attrs
 
 from mediation._errors import ValidationError
 from mediation.model import Case, Channel
+from mediation.rules.periods import PeriodRule, period
 
-__all__ = ["TRACKS", "Track", "mediation_period", "track"]
+__all__ = ["MEDIATION_PERIODS", "TRACKS", "Track", "mediation_period", "track"]
 
 
 @attrs.frozen(slots=True)
@@ -59,8 +60,30 @@ def track(code: str) -> Track:
         ) from None
 
 
-def mediation_period(case: Case, track_code: str) -> str:
-    """Pick the id of the period (``rules.periods``) a mediation runs on.
+_COURT_DELEGATED = period("court_delegated")
+_COURT_ENTRUSTED = period("court_entrusted_ordinary")
+_LABOUR = period("labour_mediation")
+_MEDICAL_PEOPLE = period("medical_people_mediation")
+_MEDICAL_ADMIN = period("medical_admin_mediation")
+_TRAFFIC_POLICE = period("traffic_police_mediation")
+_ADMINISTRATIVE = period("administrative_mediation")
+_PEOPLE = period("people_mediation")
+
+MEDIATION_PERIODS: tuple[PeriodRule, ...] = (
+    _PEOPLE,
+    _LABOUR,
+    _MEDICAL_PEOPLE,
+    _MEDICAL_ADMIN,
+    _TRAFFIC_POLICE,
+    _ADMINISTRATIVE,
+    _COURT_DELEGATED,
+    _COURT_ENTRUSTED,
+)
+"""Every period :func:`mediation_period` can choose."""
+
+
+def mediation_period(case: Case, track_code: str) -> PeriodRule:
+    """Pick the period (``rules.periods``) a mediation runs on.
 
     - Delegated by a court before filing: 30 days, 《关于人民法院特邀调解的规定》第二十七条.
     - Judicial track otherwise (entrusted after filing): 15 days, same article.
@@ -73,23 +96,14 @@ def mediation_period(case: Case, track_code: str) -> str:
     - Everything else: people's mediation, "一般在一个月内调结",
       司法部《人民调解工作若干规定》第三十三条.
     """
-    track(track_code)
-    if case.channel is Channel.court_referral:
-        return "court_delegated"
+    if case.channel == Channel.court_referral:
+        return _COURT_DELEGATED
     if track_code == "judicial":
-        return "court_entrusted_ordinary"
+        return _COURT_ENTRUSTED
     if case.category == "labour":
-        return "labour_mediation"
+        return _LABOUR
     if case.category == "medical":
-        return (
-            "medical_admin_mediation"
-            if track_code == "administrative"
-            else ("medical_people_mediation")
-        )
+        return _MEDICAL_ADMIN if track_code == "administrative" else _MEDICAL_PEOPLE
     if track_code == "administrative":
-        return (
-            "traffic_police_mediation"
-            if case.category == "traffic"
-            else ("administrative_mediation")
-        )
-    return "people_mediation"
+        return _TRAFFIC_POLICE if case.category == "traffic" else _ADMINISTRATIVE
+    return _PEOPLE

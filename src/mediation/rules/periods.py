@@ -5,7 +5,7 @@ Every numeric row of the master table is one :class:`PeriodRule` in
 (1a: 《人民调解法》第二十一条 "及时、就地"; 19: land-contract mediation) have no
 entry: there is nothing to count.
 
-How the periods are counted (see :mod:`mediation.rules.calendar`):
+How the periods are counted (see :mod:`mediation.rules.counting`):
 
 * Court periods (judicial confirmation, objection, enforcement) follow
   《民事诉讼法》第八十五条; civil-law periods follow 《民法典》第二百零一条至
@@ -19,51 +19,60 @@ How the periods are counted (see :mod:`mediation.rules.calendar`):
 * The 2002 people's-mediation "一个月" has no computation clause either and
   is counted the same way.
 
-Vocabularies (plain strings, checked when a rule is built):
-
-* pause reasons (``pausable_by``): ``appraisal`` (鉴定), ``hearing`` (听证).
-* extension approvers: ``organ_head`` (机关负责人), ``court_president``
-  (本院院长), ``parties_consent`` (当事人同意), ``higher_public_security``
-  (上一级公安机关), ``arbitration_commission_head`` (仲裁委员会主任).
+Rules reference a period by its object (``period("people_mediation")`` at
+import: a misspelled id fails when the module is imported, with
+:class:`~mediation._errors.DefinitionError`); a workflow lists the periods
+its clocks follow, and may bring periods of its own.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
+from typing import Any
+
+import attrs
 
 from mediation._errors import DefinitionError, ValidationError
+from mediation.model import LabeledEnum
 from mediation.rules.calendar import Calendar
 from mediation.rules.counting import DueDate, PeriodUnit, RollPolicy, compute_due
 
 __all__ = [
-    "APPROVERS",
-    "PAUSE_REASONS",
     "PERIODS",
     "STATUSES",
+    "Approver",
     "Extension",
+    "PauseReason",
     "PeriodRule",
     "check_extension",
     "period",
 ]
 
-PAUSE_REASONS = frozenset({"appraisal", "hearing", "party_wait"})
-"""Events that stop a clock where the rule says so (RULES.md §5.6): appraisal (鉴定),
-hearing (听证), and waiting on a party (only where a rule names it)."""
 
-APPROVERS = frozenset(
-    {
-        "organ_head",
-        "court_president",
-        "parties_consent",
-        "higher_public_security",
-        "arbitration_commission_head",
-    }
-)
-"""Who may extend a period (RULES.md §5.6)."""
+class PauseReason(LabeledEnum):
+    """Why a clock may stop (RULES.md §5.6); a clock stops only if its rule names the reason.
+
+    ``other`` stops no statutory clock: it is recorded, and the clocks run on.
+    """
+
+    appraisal = "appraisal", "鉴定"
+    hearing = "hearing", "听证"
+    party_wait = "party_wait", "等待当事人"
+    other = "other", "其他"
+
+
+class Approver(LabeledEnum):
+    """Who may extend a period (RULES.md §5.6)."""
+
+    organ_head = "organ_head", "机关负责人"
+    court_president = "court_president", "本院院长"
+    parties_consent = "parties_consent", "当事人同意"
+    higher_public_security = "higher_public_security", "上一级公安机关"
+    arbitration_commission_head = "arbitration_commission_head", "仲裁委员会主任"
+
 
 STATUSES = frozenset({"V-PRIMARY", "V-SECONDARY", "PRACTICE", "UNVERIFIED"})
 """Verification tags of RULES.md (status legend)."""
@@ -71,30 +80,41 @@ STATUSES = frozenset({"V-PRIMARY", "V-SECONDARY", "PRACTICE", "UNVERIFIED"})
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
-@dataclass(frozen=True, slots=True)
+def _approver(value: Any) -> Approver:
+    try:
+        return Approver(value)
+    except ValueError:
+        raise DefinitionError(f"unknown extension approver {value!r}") from None
+
+
+def _reasons(values: Any) -> frozenset[PauseReason]:
+    try:
+        return frozenset(PauseReason(v) for v in values)
+    except ValueError as exc:
+        raise DefinitionError(f"unknown pause reason: {exc}") from None
+
+
+@attrs.frozen(slots=True)
 class Extension:
     """Who may extend a period, and by how much at most.
 
     Attributes:
-        approver: One of :data:`APPROVERS`.
+        approver: Who approves it.
         max_length: The cap on the total extension, in the period's unit;
             None when the source sets no cap.
         notify_petitioner: The petitioner must be told why (信访工作条例 第三十四条).
     """
 
-    approver: str
+    approver: Approver = attrs.field(converter=_approver)
     max_length: int | None
     notify_petitioner: bool = False
 
-    def __post_init__(self) -> None:
-        """Refuse an unknown approver or a non-positive cap."""
-        if self.approver not in APPROVERS:
-            raise DefinitionError(f"unknown extension approver {self.approver!r}")
+    def __attrs_post_init__(self) -> None:
         if self.max_length is not None and self.max_length < 1:
             raise DefinitionError(f"extension cap must be >= 1, got {self.max_length}")
 
 
-@dataclass(frozen=True, slots=True)
+@attrs.frozen(slots=True)
 class PeriodRule:
     """One statutory period.
 
@@ -105,7 +125,7 @@ class PeriodRule:
         unit: Its unit.
         starts_on: The event that starts the clock (the start day itself is
             not counted).
-        pausable_by: Events whose duration does not count (:data:`PAUSE_REASONS`).
+        pausable_by: Events whose duration does not count.
         extension: Who may extend it and the cap, or None.
         basis: Law and article, in Chinese.
         status: Verification tag (:data:`STATUSES`).
@@ -120,12 +140,12 @@ class PeriodRule:
     starts_on: str
     basis: str
     status: str
-    pausable_by: frozenset[str] = frozenset()
+    pausable_by: frozenset[PauseReason] = attrs.field(default=frozenset(), converter=_reasons)
     extension: Extension | None = None
     soft: bool = False
     note: str = ""
 
-    def __post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:
         """Refuse a malformed rule when the table is built."""
         if not _ID.fullmatch(self.id):
             raise DefinitionError(f"period id {self.id!r} is not snake_case")
@@ -135,9 +155,6 @@ class PeriodRule:
             raise DefinitionError(f"period {self.id!r}: unit {self.unit!r} is not a PeriodUnit")
         if self.status not in STATUSES:
             raise DefinitionError(f"period {self.id!r}: unknown status {self.status!r}")
-        unknown = self.pausable_by - PAUSE_REASONS
-        if unknown:
-            raise DefinitionError(f"period {self.id!r}: unknown pause reasons {sorted(unknown)}")
         if not (self.name_zh and self.starts_on and self.basis):
             raise DefinitionError(f"period {self.id!r}: name_zh, starts_on and basis are required")
 
@@ -160,7 +177,7 @@ class PeriodRule:
         Args:
             start: The day of :attr:`starts_on`'s event (not counted).
             calendar: Rest and working days.
-            paused: Time not counted (see :func:`~mediation.rules.calendar.compute_due`).
+            paused: Time not counted (see :func:`~mediation.rules.counting.compute_due`).
             extension: Total approved extension, in :attr:`unit`.
             roll: Roll policy for a last day on a rest day.
 
@@ -189,8 +206,8 @@ def check_extension(rule: PeriodRule, requested: int, already: int, approver: st
         rule: The period being extended.
         requested: The additional extension, in the rule's unit.
         already: Extension granted before, in the rule's unit.
-        approver: Who approves it (one of :data:`APPROVERS`); None skips the
-            approver check (used when recomputing an extension already granted).
+        approver: Who approves it; None skips the approver check (used when
+            recomputing an extension already granted).
 
     Raises:
         ValidationError: ``requested`` is not positive, ``already`` negative,
@@ -208,7 +225,10 @@ def check_extension(rule: PeriodRule, requested: int, already: int, approver: st
         raise ValidationError("extension", requested, f"{where} has no extension clause")
     if approver is not None and approver != ext.approver:
         raise ValidationError(
-            "approver", approver, f"{where} may only be extended with {ext.approver!r} approval"
+            "approver",
+            approver,
+            f"{where} may only be extended with the approval of {ext.approver.label} "
+            f"({ext.approver.value})",
         )
     if ext.max_length is not None and already + requested > ext.max_length:
         raise ValidationError(
@@ -416,7 +436,7 @@ _RULES = (
         starts_on="收到复核请求之日",
         basis=f"{_PETITION} 第三十六条第一款、第二款",
         status=_PRIMARY,
-        pausable_by=frozenset({"hearing"}),
+        pausable_by={PauseReason.hearing},
         note="听证所需时间不计算在内。",
     ),
     # Row 13: simplified handling, first-time petitions only.
@@ -470,7 +490,7 @@ _RULES = (
         starts_on="受理之日",
         basis=f"{_MEDICAL} 第三十八条",
         status=_PRIMARY,
-        pausable_by=frozenset({"appraisal"}),
+        pausable_by={PauseReason.appraisal},
         extension=_PARTIES,
         note="鉴定时间不计入；经医患双方和调解委员会同意可以延长；逾期未达成协议的视为调解不成。",
     ),
@@ -491,7 +511,7 @@ _RULES = (
         starts_on="受理之日",
         basis=f"{_MEDICAL} 第四十条",
         status=_PRIMARY,
-        pausable_by=frozenset({"appraisal"}),
+        pausable_by={PauseReason.appraisal},
         note="鉴定时间不计入；无延长规定。",
     ),
     # Rows 16, 16a, 16b: the 程序规定's own 日 are working days (第一百一十二条(五)).
@@ -556,7 +576,7 @@ _RULES = (
         starts_on="受理之日；调解不成或者不履行协议的，自该日重新起算",
         basis=f"{_PS} 第一百六十五条、第一百八十五条",
         status=_PRIMARY,
-        pausable_by=frozenset({"appraisal"}),
+        pausable_by={PauseReason.appraisal},
         extension=Extension("higher_public_security", 30),
         note="鉴定期间不计入；经上一级公安机关批准可以延长三十日。"
         "2020 年修订是否改变条文序号 UNVERIFIED。",
@@ -581,7 +601,7 @@ _RULES = (
         starts_on="调解员在平台确认接受之日",
         basis=f"{_ONLINE} 第二十四条、第二十六条",
         status=_PRIMARY,
-        pausable_by=frozenset({"appraisal"}),
+        pausable_by={PauseReason.appraisal},
         extension=_PARTIES,
         note="各方当事人同意延长的，不受此限；鉴定时间不计入。",
     ),

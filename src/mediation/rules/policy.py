@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from mediation.model import CHINA_TZ
+from mediation.model import CHINA_TZ, Channel
 from mediation.rules.calendar import Calendar, OfficialCalendar
 from mediation.rules.categories import CATEGORIES, Category
-from mediation.rules.counting import DueDate, RollPolicy, compute_due, end_of_day
-from mediation.rules.deadlines import FIXED_CLOCKS, FixedClock
+from mediation.rules.counting import RollPolicy
 from mediation.rules.linkage import TRACKS, Track
 from mediation.rules.org import DEFAULT_LADDER, LevelLadder, OrgTree
 from mediation.rules.periods import PERIODS, PeriodRule
 from mediation.rules.supervision import SupervisionPolicy
+from mediation.rules.vocabulary import Vocabulary
 from mediation.rules.warnings import DEFAULT_WARNING_POLICY, WarningPolicy
 
 __all__ = ["CallbackPolicy", "Policy"]
@@ -50,14 +50,16 @@ class Policy:
 
     Attributes:
         calendar: Rest and working days (official notices + overrides).
-        periods: The period table (``rules.periods.PERIODS`` by default).
+        periods: Period rules by id that win over the national table and the
+            workflows' own (a locality's acceptance period, say).
         roll: Roll-forward policy for a last day on a rest day (RULES.md §5.4).
         close_of_business: If set, a period ends at this time on its last day
             instead of 24:00 (民法典 第二百零三条第二款).
         tz: Time zone business dates are taken in.
         warnings: Warning levels (yellow/red/overdue).
         ladder: Level names.
-        categories: Dispute categories.
+        categories: Case categories.
+        channels: Intake channels (code → Chinese label).
         tracks: Mediation tracks.
         callbacks: Callback-visit requirements.
         org: The embedder's organisation tree (``None``: units are not checked).
@@ -72,62 +74,8 @@ class Policy:
     warnings: WarningPolicy = DEFAULT_WARNING_POLICY
     ladder: LevelLadder = DEFAULT_LADDER
     categories: Mapping[str, Category] = CATEGORIES
+    channels: Vocabulary = Vocabulary.of(Channel, "channel")
     tracks: Mapping[str, Track] = TRACKS
     callbacks: CallbackPolicy = attrs.field(factory=CallbackPolicy)
     org: OrgTree | None = None
     supervision: SupervisionPolicy = attrs.field(factory=SupervisionPolicy)
-    _cache: dict[tuple[object, ...], tuple[DueDate, dt.datetime]] = attrs.field(
-        factory=dict, init=False, repr=False
-    )
-
-    def period(self, period_id: str) -> PeriodRule:
-        """The period rule ``period_id``.
-
-        Raises:
-            DefinitionError: unknown period id.
-        """
-        from mediation.rules.periods import period as _lookup
-
-        if self.periods is PERIODS:
-            return _lookup(period_id)
-        rule = self.periods.get(period_id)
-        if rule is None:
-            return _lookup(period_id)
-        return rule
-
-    def clock_rule(self, period_id: str) -> PeriodRule | FixedClock:
-        """The rule behind a deadline: a period of the table, or a clock on an agreed date.
-
-        Raises:
-            DefinitionError: unknown id.
-        """
-        fixed = FIXED_CLOCKS.get(period_id)
-        return fixed if fixed is not None else self.period(period_id)
-
-    def due(
-        self, period_id: str, start: dt.date, *, paused: int = 0, extension: int = 0
-    ) -> tuple[DueDate, dt.datetime]:
-        """Compute (and cache) the due date and instant of a period.
-
-        Raises:
-            CalendarError: the period reaches a year without official holiday data.
-        """
-        key = (period_id, start, paused, extension)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        rule = self.period(period_id)
-        due = compute_due(
-            start,
-            rule.length,
-            rule.unit,
-            calendar=self.calendar,
-            paused=paused,
-            extension=extension,
-            roll=self.roll,
-        )
-        result = (due, end_of_day(due.due, close_of_business=self.close_of_business, tz=self.tz))
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key] = result
-        return result

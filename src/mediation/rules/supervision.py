@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import attrs
 
-from mediation._errors import RuleRejectedError, ValidationError
-from mediation.model import Case, DeadlineStatus, replace
+from mediation._errors import ValidationError
+from mediation.model import Case, DeadlineStatus, evolve
 from mediation.rules import deadlines
-from mediation.rules.base import Context
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.clockbook import FixedClock
+from mediation.rules.periods import Approver, check_extension
 
-__all__ = ["SupervisionPolicy", "escalate", "extend"]
+__all__ = [
+    "ExtendInputs",
+    "SuperviseInputs",
+    "SupervisionPolicy",
+    "escalate",
+    "extend_guard",
+    "on_extend",
+    "supervise_guard",
+]
 
 SUPERVISED = "supervised"
 """Flag: the case has been supervised (督办) at least once."""
@@ -41,64 +51,92 @@ class SupervisionPolicy:
     reply_days: int = 3
 
 
-def escalate(case: Case, ctx: Context) -> Case:
-    """Mark one overdue clock escalated (exactly once) and apply the policy's actions.
+@attrs.frozen(slots=True)
+class SuperviseInputs:
+    """督办: the overdue clock."""
 
-    Inputs: ``deadline`` (its id). The notification itself is the audit event,
-    which reaches the embedder's subscribers through the outbox.
+    deadline: str = field("超期期限")
 
-    Raises:
-        ValidationError: unknown clock, or one that is not overdue and running.
-        RuleRejectedError: the breach was already escalated.
-    """
-    deadline_id = str(ctx.require("deadline"))
-    d = case.deadline(deadline_id)
-    if d.status is not DeadlineStatus.running or ctx.at <= d.due_at:
-        raise ValidationError(
-            "deadline", deadline_id, "only a running, overdue clock is supervised"
+
+@attrs.frozen(slots=True)
+class ExtendInputs:
+    """延长期限: which clock, by how much, approved by whom, why."""
+
+    deadline: str = field("期限")
+    length: int = field("延长")
+    approver: Approver = field("批准人")
+    reason: str = field("延长理由")
+    petitioner_notified: bool = field("已告知信访人延期理由", default=False)
+
+
+def supervise_guard(case: Case, ctx: Context[SuperviseInputs]) -> Decision:
+    """Only a running, overdue clock is supervised, and each breach once (督办一次一案)."""
+    wanted = ctx.inputs.deadline
+    d = next((x for x in case.deadlines if x.id == wanted), None)
+    if d is None or d.status is not DeadlineStatus.running or ctx.at <= d.due_at:
+        return refuse_input(
+            "supervise", "deadline", wanted, "only a running, overdue clock is supervised"
         )
     if d.escalated_at is not None:
-        raise RuleRejectedError("supervise", "该超期已督办，不重复督办", "督办一次一案")
-    new = replace(d, escalated_at=ctx.at)
-    case = replace(case, deadlines=tuple(new if x.id == d.id else x for x in case.deadlines))
+        return refuse("supervise", "该超期已督办，不重复督办", "督办一次一案")
+    return ALLOW
+
+
+def escalate(case: Case, ctx: Context[SuperviseInputs]) -> Case:
+    """Mark one overdue clock escalated (exactly once) and apply the policy's actions.
+
+    The notification itself is the audit event, which reaches the embedder's
+    subscribers through the outbox.
+    """
+    d = case.deadline(ctx.inputs.deadline)
+    new = evolve(d, escalated_at=ctx.at)
+    case = evolve(case, deadlines=tuple(new if x.id == d.id else x for x in case.deadlines))
     flags = set(case.flags) | {SUPERVISED}
     policy: SupervisionPolicy = ctx.policy.supervision
-    if policy.raise_to_superior and ctx.policy.org is not None:
+    if policy.raise_to_superior and ctx.policy.org is not None and case.unit in ctx.policy.org:
         parent = ctx.policy.org.parent(case.unit)
         if parent is not None:
             flags.add(f"supervisor:{parent.id}")
     escalated = sum(1 for x in case.deadlines if x.escalated_at is not None)
     if policy.baoan_after is not None and escalated >= policy.baoan_after:
         flags.add(BAOAN_CANDIDATE)
-    return replace(case, flags=frozenset(flags))
+    return evolve(case, flags=frozenset(flags))
 
 
-def extend(case: Case, ctx: Context) -> Case:
-    """Extend an open clock with approval, capped by its rule.
+def extend_guard(case: Case, ctx: Context[ExtendInputs]) -> Decision:
+    """An extension needs the approver the rule names, within its cap, and telling the petitioner.
 
-    Inputs: ``deadline``, ``length`` (in the period's unit), ``approver``,
-    ``reason``, and ``petitioner_notified`` where the rule requires the
-    petitioner to be told (信访工作条例 第三十四条).
-
-    Raises:
-        ValidationError: bad input, wrong approver, beyond the cap.
-        RuleRejectedError: the petitioner has not been told.
+    信访工作条例 第三十四条: the handling period may be extended by at most 30 days
+    with the organ head's approval, and the petitioner must be told why; other
+    rules name their own approver and cap (RULES.md §5.6).
     """
-    deadline_id = str(ctx.require("deadline"))
-    length = ctx.require("length")
-    if not isinstance(length, int) or isinstance(length, bool):
-        raise ValidationError("length", length, "a whole number of the period's units")
-    approver = str(ctx.require("approver"))
-    ctx.require("reason")
-    d = case.deadline(deadline_id)
-    rule = ctx.policy.clock_rule(d.period)
-    ext = getattr(rule, "extension", None)
-    if (
-        ext is not None
-        and ext.notify_petitioner
-        and ctx.data.get("petitioner_notified") is not True
-    ):
-        raise RuleRejectedError(
+    given = ctx.inputs
+    d = next((x for x in case.deadlines if x.id == given.deadline), None)
+    if d is None:
+        return refuse_input("extend", "deadline", given.deadline, "no such clock on this case")
+    if not d.status.is_open:
+        return refuse_input("extend", "deadline", d.id, "only an open clock can be extended")
+    rule = ctx.clocks.rule(d.period)
+    if isinstance(rule, FixedClock):
+        return refuse_input(
+            "extend", "deadline", d.id, "an agreed date is changed by amending the agreement"
+        )
+    if not given.reason.strip():
+        return refuse_input("extend", "reason", given.reason, "state why the clock is extended")
+    try:
+        check_extension(rule, given.length, d.extension, given.approver)
+    except ValidationError as exc:
+        name = "length" if exc.field == "extension" else exc.field
+        return refuse_input("extend", name, exc.value, exc.rule, rule.basis)
+    ext = rule.extension
+    if ext is not None and ext.notify_petitioner and not given.petitioner_notified:
+        return refuse(
             "extend", "延长办理期限须告知信访人延期理由", f"{rule.basis}（延期须告知信访人）"
         )
-    return deadlines.extend(case, ctx, deadline_id, length, approver)
+    return ALLOW
+
+
+def on_extend(case: Case, ctx: Context[ExtendInputs]) -> Case:
+    """Extend the clock (an extension never shortens it)."""
+    given = ctx.inputs
+    return deadlines.extend(case, ctx, given.deadline, given.length, given.approver)

@@ -14,44 +14,27 @@ Example:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from fractions import Fraction
-from types import MappingProxyType
+
+import attrs
 
 from mediation._errors import DefinitionError, ValidationError
+from mediation.model import LabeledEnum
 
 __all__ = ["DEFAULT_WARNING_POLICY", "WarningLevel", "WarningPolicy"]
 
 
-class WarningLevel(StrEnum):
+class WarningLevel(LabeledEnum):
     """How close a deadline is (stored value lower-case; ``label`` in Chinese)."""
 
-    normal = "normal"
-    yellow = "yellow"
-    red = "red"
-    overdue = "overdue"
-
-    @property
-    def label(self) -> str:
-        """The Chinese display label (正常, 黄色预警, 红色预警, 已超期)."""
-        return _LABELS[self]
+    normal = "normal", "正常"
+    yellow = "yellow", "黄色预警"
+    red = "red", "红色预警"
+    overdue = "overdue", "已超期"
 
 
-_LABELS: Mapping[WarningLevel, str] = MappingProxyType(
-    {
-        WarningLevel.normal: "正常",
-        WarningLevel.yellow: "黄色预警",
-        WarningLevel.red: "红色预警",
-        WarningLevel.overdue: "已超期",
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
+@attrs.frozen(slots=True)
 class WarningPolicy:
     """When a deadline turns yellow, red and overdue (PRACTICE, configurable).
 
@@ -69,7 +52,7 @@ class WarningPolicy:
 
     yellow_fraction: Fraction = Fraction(2, 3)
 
-    def __post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:
         """Refuse a fraction outside [0, 1]."""
         if not isinstance(self.yellow_fraction, Fraction) or not (0 <= self.yellow_fraction <= 1):
             raise DefinitionError(
@@ -103,7 +86,10 @@ class WarningPolicy:
             ValidationError: ``due`` is before ``start``.
         """
         _check_order(start, due)
-        return start + timedelta(days=math.ceil(self.yellow_fraction * (due - start).days))
+        fraction = self.yellow_fraction
+        # ceil(fraction * days) in integers: exact, and much faster than Fraction arithmetic.
+        days = -(-fraction.numerator * (due - start).days // fraction.denominator)
+        return start + timedelta(days=days)
 
 
 def _check_order(start: date, due: date) -> None:

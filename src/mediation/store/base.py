@@ -13,12 +13,15 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
 from mediation.model import Case, Deadline, DeadlineStatus, Event
+
+if TYPE_CHECKING:
+    from mediation._codec import Codec
 
 __all__ = ["CaseQuery", "DueQuery", "MemoryStore", "Store"]
 
@@ -34,6 +37,7 @@ class CaseQuery:
     category: str | None = None
     party_id: str | None = None
     kind: str | None = None
+    workflow: str | None = None
     limit: int = 100
     offset: int = 0
 
@@ -62,7 +66,16 @@ class DueQuery:
 
 
 class Store(Protocol):
-    """What the engine needs from a backend."""
+    """What the engine needs from a backend: the extension point for another database.
+
+    A backend stores cases it does not understand: the engine attaches its
+    codec (which knows every registered workflow's details type) and the
+    policy's warning rule before it writes anything.
+    """
+
+    def attach(self, codec: Codec, warn_from: Callable[[Deadline], dt.date]) -> None:
+        """Use ``codec`` to encode and decode cases, and ``warn_from`` for the warning index."""
+        ...
 
     def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
         """Allocate the next number for (unit, year), build the case and write it with its event."""
@@ -90,9 +103,7 @@ class Store(Protocol):
         """Cases matching ``query``, by received time."""
         ...
 
-    def due(
-        self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]
-    ) -> list[tuple[str, Deadline]]:
+    def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
         """Open running clocks matching ``query``, earliest due first, as (case id, deadline)."""
         ...
 
@@ -119,8 +130,6 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
-
-    warn_from: Callable[[Deadline], dt.date]
 
 
 def changed_deadlines(old: Case | None, new: Case) -> list[tuple[int, Deadline, bool]]:
@@ -151,7 +160,11 @@ class MemoryStore:
         self._outbox_seq = 0
         self._counters: dict[tuple[str, int], int] = {}
         self._order: list[str] = []
-        self.warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
+        self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
+
+    def attach(self, codec: Codec, warn_from: Callable[[Deadline], dt.date]) -> None:
+        """Cases are kept as values: only the warning rule is needed."""
+        self._warn_from = warn_from
 
     def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
         with self._lock:
@@ -207,7 +220,9 @@ class MemoryStore:
                 continue
             if query.category is not None and c.category != query.category:
                 continue
-            if query.kind is not None and c.kind.value != query.kind:
+            if query.kind is not None and c.kind != query.kind:
+                continue
+            if query.workflow is not None and c.workflow != query.workflow:
                 continue
             if query.party_id is not None and not any(
                 p.identifier == query.party_id for p in c.parties
@@ -216,9 +231,8 @@ class MemoryStore:
             out.append(c)
         return out[query.offset : query.offset + query.limit]
 
-    def due(
-        self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]
-    ) -> list[tuple[str, Deadline]]:
+    def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
+        warn_from = self._warn_from
         hits = []
         for c in self._cases.values():
             if query.level is not None and c.level != query.level:
@@ -240,7 +254,7 @@ class MemoryStore:
         return [(cid, d) for _, cid, d in hits[: query.limit]]
 
     def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
-        rows = self.due(DueQuery(until=until, unescalated=True, limit=limit), self.warn_from)
+        rows = self.due(DueQuery(until=until, unescalated=True, limit=limit))
         return [(cid, d.id) for cid, d in rows if d.due_at < until]
 
     def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:

@@ -25,8 +25,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.exc import SQLAlchemyError
 
 from mediation import _codec
+from mediation._codec import Codec
 from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
-from mediation.model import Case, Deadline, DeadlineStatus, Event
+from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake
 from mediation.store import schema
 from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
 
@@ -42,19 +43,21 @@ def utc_text(value: dt.datetime) -> str:
 
 _SQL = {
     "load": (
-        "SELECT c.info, c.body, c.version, d.body FROM cases c LEFT JOIN deadlines d "
+        "SELECT c.info, c.body, c.version, d.body, c.id, c.code, c.kind, c.workflow "
+        "FROM cases c LEFT JOIN deadlines d "
         "ON d.case_id = c.id WHERE c.id = :id ORDER BY d.ord"
     ),
     "insert_case": (
         "INSERT INTO cases (id, code, kind, workflow, workflow_version, state, category, unit, "
-        "level, track, received_at, version, info, body) VALUES (:id, :code, :kind, :workflow, "
-        ":workflow_version, :state, :category, :unit, :level, :track, :received_at, :version, "
+        "level, received_at, version, info, body) VALUES (:id, :code, :kind, :workflow, "
+        ":workflow_version, :state, :category, :unit, :level, :received_at, :version, "
         ":info, :body)"
     ),
     "insert_party": (
-        "INSERT INTO parties (case_id, ord, name, role, identifier) "
-        "VALUES (:case_id, :ord, :name, :role, :identifier)"
+        "INSERT INTO parties (case_id, ord, pid, name, role, identifier) "
+        "VALUES (:case_id, :ord, :pid, :name, :role, :identifier)"
     ),
+    "delete_parties": "DELETE FROM parties WHERE case_id = :case_id",
     "insert_deadline": (
         "INSERT INTO deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
         "body) VALUES (:case_id, :id, :ord, :period, :status, :due_at, :warn_from, :escalated, "
@@ -94,7 +97,7 @@ _SQL = {
 }
 
 
-_INDEXED = ("state", "level", "track", "unit", "category", "workflow_version")
+_INDEXED = ("state", "level", "unit", "category", "workflow_version")
 """Case columns kept beside the JSON body for queries."""
 
 
@@ -179,8 +182,10 @@ class SqlStore:
         self._stmts = {name: self._compile(sql) for name, sql in _SQL.items()}
         self._update_case: dict[tuple[str, ...], _Compiled] = {}
         self._local = threading.local()
-        self._static_cache: dict[str, Mapping[str, Any]] = {}
+        self._static_cache: dict[str, Intake] = {}
         self._cases: dict[str, Case] = {}
+        self._codec = Codec()
+        self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
         self._all_connections: list[Any] = []
         self._conn_lock = threading.Lock()
         if migrate:
@@ -216,6 +221,13 @@ class SqlStore:
         if self._engine.dialect.paramstyle in ("named", "pyformat"):
             positional = None
         return _Compiled(compiled.string, tuple(positional) if positional else None)
+
+    def attach(self, codec: Codec, warn_from: Callable[[Deadline], dt.date]) -> None:
+        """Encode and decode cases with the engine's codec; index warnings with ``warn_from``."""
+        self._codec = codec
+        self._warn_from = warn_from
+        self._static_cache.clear()
+        self._cases.clear()
 
     # -- connections ----------------------------------------------------------
 
@@ -318,7 +330,7 @@ class SqlStore:
             "due_at": utc_text(d.due_at),
             "warn_from": warn.isoformat(),
             "escalated": 0 if d.escalated_at is None else 1,
-            "body": _codec.dumps(_codec.deadline_to_dict(d)),
+            "body": _codec.dumps(self._codec.deadline_to_dict(d)),
         }
 
     @staticmethod
@@ -341,15 +353,27 @@ class SqlStore:
             "id": case.id,
             "state": case.state,
             "level": case.level,
-            "track": case.track,
             "unit": case.unit,
             "category": case.category,
             "workflow_version": case.workflow_version,
             "version": case.version,
-            "body": _codec.dumps(_codec.case_dynamic(case)),
+            "body": _codec.dumps(self._codec.case_rest(case)),
         }
 
-    warn_from: Callable[[Deadline], dt.date] = staticmethod(lambda d: d.due)
+    def _write_parties(self, cur: Any, case: Case) -> None:
+        for i, p in enumerate(case.parties):
+            self._run(
+                cur,
+                "insert_party",
+                {
+                    "case_id": case.id,
+                    "ord": i,
+                    "pid": p.id,
+                    "name": p.name,
+                    "role": p.role.value,
+                    "identifier": p.identifier,
+                },
+            )
 
     def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
         with self._tx() as cur:
@@ -357,28 +381,17 @@ class SqlStore:
             case, event = build(number)
             params = self._case_params(case)
             params.update(
-                info=_codec.dumps(_codec.case_static(case)),
+                info=_codec.dumps(self._codec.intake_dict(case)),
                 code=case.code,
-                kind=case.kind.value,
+                kind=case.kind,
                 workflow=case.workflow,
                 received_at=utc_text(case.received_at),
             )
             self._run(cur, "insert_case", params)
-            for i, p in enumerate(case.parties):
-                self._run(
-                    cur,
-                    "insert_party",
-                    {
-                        "case_id": case.id,
-                        "ord": i,
-                        "name": p.name,
-                        "role": p.role.value,
-                        "identifier": p.identifier,
-                    },
-                )
+            self._write_parties(cur, case)
             for i, d, _new in changed_deadlines(None, case):
                 self._run(
-                    cur, "insert_deadline", self._deadline_params(case.id, i, d, self.warn_from(d))
+                    cur, "insert_deadline", self._deadline_params(case.id, i, d, self._warn_from(d))
                 )
             self._run(cur, "insert_event", self._event_params(event))
             self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
@@ -434,7 +447,7 @@ class SqlStore:
         updates: list[dict[str, Any]] = []
         for (case_id, _), (i, d, new) in batch.deadlines.items():
             (inserts if new else updates).append(
-                self._deadline_params(case_id, i, d, self.warn_from(d))
+                self._deadline_params(case_id, i, d, self._warn_from(d))
             )
         for name, rows in (
             ("insert_deadline", inserts),
@@ -468,9 +481,12 @@ class SqlStore:
             if self._run(cur, "exists", {"id": case.id}).fetchone() is None:
                 raise CaseNotFoundError(case.id)
             raise ConcurrentUpdateError(case.id, expected)
-        if old is not None and _codec.static_key(old) != _codec.static_key(case):
-            info = _codec.dumps(_codec.case_static(case))
+        if old is None or (old.intake is not case.intake and old.intake != case.intake):
+            info = _codec.dumps(self._codec.intake_dict(case))
             self._run(cur, "update_info", {"id": case.id, "category": case.category, "info": info})
+            if old is None or old.parties != case.parties:
+                self._run(cur, "delete_parties", {"case_id": case.id})
+                self._write_parties(cur, case)
 
     def _update_stmt(self, changed: tuple[str, ...]) -> _Compiled:
         stmt = self._update_case.get(changed)
@@ -521,22 +537,24 @@ class SqlStore:
             rows = self._run(cur, "load", {"id": case_id}).fetchall()
         if not rows:
             raise CaseNotFoundError(case_id)
-        info, body, version, _ = rows[0]
+        info, body, version, _, *ids = rows[0]
+        codec = self._codec
         deadlines = tuple(
-            _codec.deadline_from_dict(json.loads(r[3])) for r in rows if r[3] is not None
+            codec.deadline_from_dict(json.loads(r[3])) for r in rows if r[3] is not None
         )
-        case = _codec.case_from_parts(self._static(info), json.loads(body), deadlines)
+        identity = dict(zip(_codec.IDENTITY_FIELDS, ids, strict=True))
+        case = codec.case_from_parts(identity, self._static(info), json.loads(body), deadlines)
         if case.version != version:
             raise PersistenceError(f"case {case_id!r}: body and version column disagree")
         return case
 
-    def _static(self, info: str) -> Mapping[str, Any]:
-        """Decoded intake fields, cached by their exact text (the values are immutable)."""
+    def _static(self, info: str) -> Intake:
+        """The decoded registration, cached by its exact text (the values are immutable)."""
         hit = self._static_cache.get(info)
         if hit is None:
             if len(self._static_cache) >= 1024:
                 self._static_cache.clear()
-            hit = self._static_cache[info] = _codec.static_from_dict(json.loads(info))
+            hit = self._static_cache[info] = self._codec.intake_value(json.loads(info))
         return hit
 
     @staticmethod
@@ -596,6 +614,8 @@ class SqlStore:
             stmt = stmt.where(c.c.category == query.category)
         if query.kind is not None:
             stmt = stmt.where(c.c.kind == query.kind)
+        if query.workflow is not None:
+            stmt = stmt.where(c.c.workflow == query.workflow)
         if query.party_id is not None:
             p = schema.parties
             stmt = stmt.where(
@@ -604,9 +624,7 @@ class SqlStore:
         stmt = stmt.order_by(c.c.received_at, c.c.id).limit(query.limit).offset(query.offset)
         return self._cases_by_id([r[0] for r in self._select(stmt)])
 
-    def due(
-        self, query: DueQuery, warn_from: Callable[[Deadline], dt.date]
-    ) -> list[tuple[str, Deadline]]:
+    def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
         d, c = schema.deadlines, schema.cases
         conditions = [d.c.due_at <= utc_text(query.until)]
         if query.warn_until is not None:
@@ -630,7 +648,7 @@ class SqlStore:
             for case_id, did, due_at, body in self._select(stmt):
                 rows[(case_id, did)] = (due_at, body)
         ordered = sorted(rows.items(), key=lambda kv: (kv[1][0], kv[0]))[: query.limit]
-        return [(k[0], _codec.deadline_from_dict(json.loads(v[1]))) for k, v in ordered]
+        return [(k[0], self._codec.deadline_from_dict(json.loads(v[1]))) for k, v in ordered]
 
     def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
         """Overdue, unescalated running clocks, locked for this transaction.

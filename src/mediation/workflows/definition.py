@@ -1,37 +1,66 @@
-"""Declarative workflow definitions, validated when built.
+"""Declarative workflow definitions and steps, validated when built.
 
-A :class:`WorkflowDefinition` is data: ``StrEnum`` states and triggers, and
-transitions whose guards and effects are references to ``rules`` callables —
-never names in strings, so a typo fails when the definition is built (an
-``AttributeError`` at import, or :class:`DefinitionError` here), not when a
+A :class:`WorkflowDefinition` is data: ``StrEnum`` states and triggers,
+transitions whose guards and effects are references to ``rules`` callables
+(never names in strings), the ``attrs`` class of each trigger's inputs, the
+``details`` type its cases carry, the clocks its rules open, the roles that may
+act, and the documents that apply. A :class:`Step` is the same for an action
+outside the state graph (extend a clock, supervise, issue a document, refer,
+link, assign a leader...). A typo fails when the definition is built — an
+``AttributeError`` at import, or :class:`DefinitionError` here — not when a
 clerk fires the trigger.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
 import attrs
 
 from mediation._errors import DefinitionError
-from mediation.model import CaseKind
-from mediation.rules.base import Effect, Guard
+from mediation.model import Case
+from mediation.rules.base import Effect, Guard, NoInputs
+from mediation.rules.clockbook import ClockRule, FixedClock
+from mediation.rules.periods import PeriodRule
 
-__all__ = ["Transition", "WorkflowDefinition"]
+__all__ = ["Facts", "Numbering", "Step", "Transition", "WorkflowDefinition"]
+
+Facts = Callable[[Case, Any], dict[str, Any]]
+"""``(case, policy) -> plain data`` a workflow adds to the ``case`` of its documents."""
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
     """Accept one item or an iterable of them (a string counts as one item)."""
-    if isinstance(value, (str, bytes)) or callable(value) or not isinstance(value, Iterable):
+    if isinstance(value, str | bytes) or callable(value) or not isinstance(value, Iterable):
         return (value,)
     return tuple(value)
 
 
-def _strings(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(v) for v in value)
+def _roles(value: Any) -> frozenset[Any]:
+    return frozenset(_tuple(value))
+
+
+def _check_roles(where: str, roles: Iterable[Any]) -> None:
+    for role in roles:
+        if not isinstance(role, StrEnum):
+            raise DefinitionError(
+                f"{where}: role {role!r} must be a member of a role enum (e.g. Role.clerk), "
+                "so that a misspelling fails at import"
+            )
+
+
+def _check_inputs(where: str, cls: Any) -> None:
+    if not (isinstance(cls, type) and attrs.has(cls)):
+        raise DefinitionError(f"{where}: inputs must be an attrs class, not {cls!r}")
+
+
+def _check_callables(where: str, fns: Iterable[Any]) -> None:
+    for fn in fns:
+        if isinstance(fn, str) or not callable(fn):
+            raise DefinitionError(f"{where}: guards and effects must be callables, not {fn!r}")
 
 
 @attrs.frozen(slots=True)
@@ -43,9 +72,10 @@ class Transition:
         source: States it leaves from.
         dest: The state it enters.
         guards: Rules that must allow it; the first refusal stops it.
-        effects: Rules that compute the new case (clocks, level, track...).
-        roles: Roles the default authorization policy lets fire it.
-        params: Input names the trigger accepts; anything else is refused.
+        effects: Rules that compute the new case (clocks, level, details...).
+        roles: Role enum members the default authorization lets fire it.
+        inputs: The ``attrs`` class its inputs are parsed into (the same for
+            every transition of one trigger).
     """
 
     trigger: StrEnum
@@ -53,18 +83,102 @@ class Transition:
     dest: StrEnum
     guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
     effects: tuple[Effect, ...] = attrs.field(default=(), converter=_tuple)
-    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
-    params: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
+    roles: frozenset[StrEnum] = attrs.field(default=frozenset(), converter=_roles)
+    inputs: type = NoInputs
 
 
 @attrs.frozen(slots=True)
+class Numbering:
+    """A number a step takes from a gap-free counter, in the step's own transaction.
+
+    Attributes:
+        field: The input that receives the number (the caller leaves it empty).
+        scope: ``(case, inputs) -> counter scope``; numbers run per scope and year.
+    """
+
+    field: str
+    scope: Callable[[Case, Any], str]
+
+
+@attrs.frozen(slots=True)
+class Step:
+    """An action outside the state graph, declared once and run by the engine's one pipeline.
+
+    The case keeps its state; the step's effects change the rest (clocks,
+    overlays, links, documents...). It is audited, authorized and written
+    exactly like a transition.
+
+    Attributes:
+        name: The step (a member of a ``LabeledEnum``: its value is logged,
+            its label shown).
+        inputs: The ``attrs`` class its inputs are parsed into.
+        roles: Role enum members the default authorization lets take it.
+        guards: Rules that must allow it.
+        effects: Rules that compute the new case.
+        clocks: Clocks its effects may open (besides those of the workflow).
+        open_only: Refused on a closed case (a case in a closed state of its workflow).
+        workflows: Names of the workflows it applies to (``None``: all).
+        numbering: A gap-free number the engine allocates for it.
+        listed: Offered by ``available_triggers`` (scanner and admin steps are not).
+        overlays: The overlays its effects put on cases, by name, with their
+            ``attrs`` types (so stored cases read them back).
+    """
+
+    name: StrEnum
+    inputs: type = NoInputs
+    roles: frozenset[StrEnum] = attrs.field(default=frozenset(), converter=_roles)
+    guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
+    effects: tuple[Effect, ...] = attrs.field(default=(), converter=_tuple)
+    clocks: tuple[ClockRule, ...] = attrs.field(default=(), converter=_tuple)
+    open_only: bool = True
+    workflows: frozenset[str] | None = None
+    numbering: Numbering | None = None
+    listed: bool = True
+    overlays: Mapping[str, type] = attrs.field(factory=dict, converter=dict)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"step {self.name!r}"
+        for name, value_type in self.overlays.items():
+            if not (isinstance(name, str) and name.isidentifier()):
+                raise DefinitionError(f"{where}: overlay name {name!r} is not an identifier")
+            if not (isinstance(value_type, type) and attrs.has(value_type)):
+                raise DefinitionError(f"{where}: overlay {name!r} must be an attrs class")
+        if not isinstance(self.name, StrEnum):
+            raise DefinitionError(f"{where}: the name must be a member of a StrEnum")
+        _check_inputs(where, self.inputs)
+        _check_roles(where, self.roles)
+        _check_callables(where, (*self.guards, *self.effects))
+        _check_clocks(where, self.clocks)
+        if self.numbering is not None and self.numbering.field not in {
+            a.name for a in attrs.fields(self.inputs)
+        }:
+            raise DefinitionError(f"{where}: numbering field {self.numbering.field!r} is no input")
+
+    @property
+    def label(self) -> str:
+        """The step's Chinese label."""
+        return str(getattr(self.name, "label", self.name.value))
+
+
+def _check_clocks(where: str, clocks: Iterable[Any]) -> None:
+    for clock in clocks:
+        if not isinstance(clock, PeriodRule | FixedClock):
+            raise DefinitionError(
+                f"{where}: clocks are PeriodRule or FixedClock values (period('...') checks "
+                f"the id at import), not {clock!r}"
+            )
+
+
+@attrs.frozen(slots=True, repr=False)
 class WorkflowDefinition:
     """A complete, validated workflow.
 
     Attributes:
-        name: Stored with each case (``"dispute"``).
+        name: Stored with each case (``"dispute"``); several workflows may
+            serve one kind, and an engine can hold any number.
         version: Stored with each case; a running case keeps its version.
-        kind: Which kind of case runs on it.
+        kind: The kind of matter its cases are (``"dispute"``, ``"petition"``...).
+        label: The workflow's Chinese name.
         states: The state enum.
         triggers: The trigger enum.
         initial: The state a case enters at intake.
@@ -72,8 +186,15 @@ class WorkflowDefinition:
         closed: States in which a case counts as closed (no clock runs);
             every final state is closed.
         transitions: The arrows.
+        details: The ``attrs`` type of the case's workflow data (``None``: none).
+        intake_inputs: The ``attrs`` class of workflow-specific intake data.
         intake_effects: Effects applied when a case is received (e.g. open
-            the acceptance clock).
+            the acceptance clock); they see the parsed intake inputs.
+        intake_roles: Role enum members that may register a case on it (empty: any role).
+        clocks: Every clock its rules open (national periods by their rule,
+            and the workflow's own periods, which the engine adds to its table).
+        documents: The document kinds that apply to its cases.
+        facts: Plain data it adds to the ``case`` its documents print.
 
     Raises:
         DefinitionError: see :meth:`validate`.
@@ -81,17 +202,27 @@ class WorkflowDefinition:
 
     name: str
     version: int
-    kind: CaseKind
+    kind: str
+    label: str
     states: type[StrEnum]
     triggers: type[StrEnum]
     initial: StrEnum
     finals: frozenset[StrEnum]
     closed: frozenset[StrEnum]
     transitions: tuple[Transition, ...]
-    intake_effects: tuple[Effect, ...] = ()
+    details: type | None = None
+    intake_inputs: type = NoInputs
+    intake_effects: tuple[Effect, ...] = attrs.field(default=(), converter=_tuple)
+    intake_roles: frozenset[StrEnum] = attrs.field(default=frozenset(), converter=_roles)
+    clocks: tuple[ClockRule, ...] = attrs.field(default=(), converter=_tuple)
+    documents: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    facts: Facts | None = None
 
     def __attrs_post_init__(self) -> None:
         self.validate()
+
+    def __repr__(self) -> str:
+        return f"WorkflowDefinition({self.name!r} v{self.version}, kind={str(self.kind)!r})"
 
     def validate(self) -> None:
         """Check the graph; raise :class:`DefinitionError` naming the first fault.
@@ -100,9 +231,15 @@ class WorkflowDefinition:
         trigger exists; one initial state; every state reachable from it;
         final states have no exits and are closed; no two unguarded
         transitions share a (trigger, source); every guard and effect is a
-        callable (a string is refused); every trigger is used.
+        callable (a string is refused); roles are enum members; inputs and
+        details are attrs classes, one inputs class per trigger; clocks are
+        clock rules; every trigger is used.
         """
         where = f"workflow {self.name!r} v{self.version}"
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise DefinitionError(f"{where}: the name must be an identifier")
+        if type(self.version) is not int or self.version < 1:
+            raise DefinitionError(f"{where}: the version must be a positive integer")
         for enum_type, what in ((self.states, "states"), (self.triggers, "triggers")):
             if not (isinstance(enum_type, type) and issubclass(enum_type, StrEnum)):
                 raise DefinitionError(f"{where}: {what} must be a StrEnum class")
@@ -115,7 +252,24 @@ class WorkflowDefinition:
                     raise DefinitionError(f"{where}: {what} state {s!r} is not a state")
         if not self.finals <= self.closed:
             raise DefinitionError(f"{where}: every final state must also be closed")
+        if self.details is not None:
+            if not (isinstance(self.details, type) and attrs.has(self.details)):
+                raise DefinitionError(
+                    f"{where}: details must be an attrs class, not {self.details!r}"
+                )
+            try:
+                self.details()
+            except Exception as exc:
+                raise DefinitionError(
+                    f"{where}: a new case gets empty details: {self.details.__name__}() "
+                    f"must work (give every field a default): {exc}"
+                ) from exc
+        _check_inputs(f"{where}: intake", self.intake_inputs)
+        _check_roles(f"{where}: intake", self.intake_roles)
+        _check_callables(f"{where}: intake", self.intake_effects)
+        _check_clocks(where, self.clocks)
         used: set[StrEnum] = set()
+        inputs_of: dict[StrEnum, type] = {}
         unguarded: dict[tuple[StrEnum, StrEnum], int] = {}
         edges: dict[StrEnum, set[StrEnum]] = defaultdict(set)
         for i, t in enumerate(self.transitions):
@@ -131,11 +285,13 @@ class WorkflowDefinition:
                     raise DefinitionError(
                         f"{label}: {s!r} is not a state of {self.states.__name__}"
                     )
-            for fn in (*t.guards, *t.effects):
-                if isinstance(fn, str) or not callable(fn):
-                    raise DefinitionError(
-                        f"{label}: guards and effects must be callables, not {fn!r}"
-                    )
+            _check_callables(label, (*t.guards, *t.effects))
+            _check_roles(label, t.roles)
+            _check_inputs(label, t.inputs)
+            if inputs_of.setdefault(t.trigger, t.inputs) is not t.inputs:
+                raise DefinitionError(
+                    f"{label}: every transition of one trigger takes the same inputs class"
+                )
             used.add(t.trigger)
             for s in t.source:
                 if s in self.finals:
@@ -162,9 +318,6 @@ class WorkflowDefinition:
         unreachable = states - seen
         if unreachable:
             raise DefinitionError(f"{where}: unreachable states: {sorted(unreachable)}")
-        for fn in self.intake_effects:
-            if isinstance(fn, str) or not callable(fn):
-                raise DefinitionError(f"{where}: intake effects must be callables, not {fn!r}")
 
     def state(self, value: str) -> StrEnum:
         """The state member for a stored value.
@@ -179,6 +332,10 @@ class WorkflowDefinition:
                 f"workflow {self.name!r} v{self.version} has no state {value!r}"
             ) from None
 
+    def has_state(self, value: str) -> bool:
+        """Whether ``value`` is a state of this definition."""
+        return any(s.value == value for s in self.states)
+
     def is_closed(self, state: str) -> bool:
         """Whether a case in ``state`` counts as closed."""
         return any(s.value == state for s in self.closed)
@@ -187,7 +344,12 @@ class WorkflowDefinition:
         """Transitions of ``trigger`` (empty if unknown)."""
         return tuple(t for t in self.transitions if t.trigger.value == trigger)
 
-    def label(self, value: str) -> str:
+    def inputs_of(self, trigger: str) -> type:
+        """The inputs class of ``trigger`` (:class:`NoInputs` if unknown)."""
+        found = self.by_trigger(trigger)
+        return found[0].inputs if found else NoInputs
+
+    def label_of(self, value: str) -> str:
         """The Chinese label of a state or trigger value (the value itself if none)."""
         for enum_type in (self.states, self.triggers):
             try:

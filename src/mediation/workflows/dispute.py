@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from mediation.model import CaseKind, LabeledEnum, Role
 from mediation.rules import dispute as r
+from mediation.rules.agreement import PERFORMANCE, SignatureInput
+from mediation.rules.linkage import MEDIATION_PERIODS
 from mediation.workflows.definition import Transition, WorkflowDefinition
 
 __all__ = ["DISPUTE", "DisputeState", "DisputeTrigger"]
@@ -72,12 +74,38 @@ DISPUTE = WorkflowDefinition(
     name="dispute",
     version=1,
     kind=CaseKind.dispute,
+    label="矛盾纠纷调解",
     states=DisputeState,
     triggers=DisputeTrigger,
     initial=S.received,
     finals=frozenset({S.archived, S.withdrawn, S.not_accepted, S.transferred_out}),
     closed=frozenset({S.closed, S.archived, S.withdrawn, S.not_accepted, S.transferred_out}),
-    intake_effects=(r.on_intake,),
+    details=r.DisputeDetails,
+    intake_effects=r.on_intake,
+    intake_roles=_ANYONE,
+    clocks=(
+        r.ACCEPTANCE,
+        r.SUSPENSION,
+        r.CALLBACK,
+        r.CONFIRMATION,
+        PERFORMANCE,
+        *MEDIATION_PERIODS,
+    ),
+    documents=(
+        "application",
+        "registration",
+        "non_acceptance_notice",
+        "mediation_record",
+        "mediation_agreement",
+        "oral_agreement_register",
+        "judicial_confirmation_application",
+        "termination_notice",
+        "callback_record",
+        "closing_report",
+        "dossier_index",
+        "supervision_notice",
+    ),
+    facts=r.dispute_facts,
     transitions=(
         Transition(
             T.triage,
@@ -86,7 +114,7 @@ DISPUTE = WorkflowDefinition(
             guards=r.triage_guard,
             effects=r.on_triage,
             roles=_CLERKS,
-            params={"track", "level", "unit", "risk", "note"},
+            inputs=r.TriageInputs,
         ),
         Transition(
             T.accept,
@@ -95,25 +123,23 @@ DISPUTE = WorkflowDefinition(
             guards=r.accept_guard,
             effects=r.on_accept,
             roles=_CLERKS,
-            params={"refused_by", "handled_by", "note"},
+            inputs=r.AcceptInputs,
         ),
         Transition(
             T.refuse,
             S.triaged,
             S.not_accepted,
-            guards=r.reason_guard,
             effects=r.on_end,
             roles=_CLERKS,
-            params={"reason", "ground"},
+            inputs=r.RefuseInputs,
         ),
         Transition(
             T.transfer_out,
             S.triaged,
             S.transferred_out,
-            guards=r.reason_guard,
             effects=r.on_end,
             roles=_CLERKS,
-            params={"reason", "to"},
+            inputs=r.TransferInputs,
         ),
         Transition(
             T.start_mediation,
@@ -121,7 +147,7 @@ DISPUTE = WorkflowDefinition(
             S.mediating,
             effects=r.on_mediators,
             roles=_MEDIATORS,
-            params={"mediators", "note"},
+            inputs=r.MediatorsInputs,
         ),
         Transition(
             T.suspend,
@@ -129,7 +155,7 @@ DISPUTE = WorkflowDefinition(
             S.suspended,
             effects=r.on_suspend,
             roles=_MEDIATORS,
-            params={"reason", "note"},
+            inputs=r.SuspendInputs,
         ),
         Transition(
             T.resume,
@@ -137,7 +163,7 @@ DISPUTE = WorkflowDefinition(
             S.mediating,
             effects=r.on_resume,
             roles=_MEDIATORS,
-            params={"note"},
+            inputs=r.NoteInputs,
         ),
         Transition(
             T.agree,
@@ -146,7 +172,7 @@ DISPUTE = WorkflowDefinition(
             guards=r.agree_guard,
             effects=r.on_agree,
             roles=_MEDIATORS,
-            params={"agreement"},
+            inputs=r.AgreeInputs,
         ),
         Transition(
             T.sign,
@@ -155,33 +181,34 @@ DISPUTE = WorkflowDefinition(
             guards=r.sign_guard,
             effects=r.on_sign,
             roles=_MEDIATORS,
-            params={"signer", "capacity", "signed_at"},
+            inputs=SignatureInput,
         ),
-        Transition(T.begin_performance, S.agreed, S.performing, roles=_MEDIATORS, params={"note"}),
+        Transition(
+            T.begin_performance, S.agreed, S.performing, roles=_MEDIATORS, inputs=r.NoteInputs
+        ),
         Transition(
             T.confirm_performed,
             S.performing,
             S.performed,
             effects=r.on_performed,
             roles=_MEDIATORS,
-            params={"note", "evidence"},
+            inputs=r.PerformedInputs,
         ),
         Transition(
             T.report_not_performed,
             S.performing,
             S.not_performed,
-            effects=r.on_not_performed,
+            effects=r.on_performed,
             roles=_MEDIATORS,
-            params={"note"},
+            inputs=r.NoteInputs,
         ),
         Transition(
             T.remediate,
             S.not_performed,
             S.mediating,
-            guards=r.reason_guard,
             effects=r.on_reopen,
             roles=_MEDIATORS,
-            params={"reason"},
+            inputs=r.ReasonInputs,
         ),
         Transition(
             T.terminate,
@@ -190,14 +217,14 @@ DISPUTE = WorkflowDefinition(
             guards=r.terminate_guard,
             effects=r.on_terminate,
             roles=_MEDIATORS,
-            params={"reason", "remedies_informed"},
+            inputs=r.TerminateInputs,
         ),
         Transition(
             T.start_callback,
             (S.performed, S.not_performed, S.failed),
             S.callback,
             roles=_MEDIATORS,
-            params={"note"},
+            inputs=r.NoteInputs,
         ),
         Transition(
             T.record_callback,
@@ -205,16 +232,15 @@ DISPUTE = WorkflowDefinition(
             S.callback,
             effects=r.on_callback,
             roles=_MEDIATORS,
-            params={"visitor", "party", "performance", "satisfaction", "recurrence"},
+            inputs=r.CallbackInputs,
         ),
         Transition(
             T.reopen,
             S.callback,
             S.mediating,
-            guards=r.reason_guard,
             effects=r.on_reopen,
             roles=_MEDIATORS,
-            params={"reason"},
+            inputs=r.ReasonInputs,
         ),
         Transition(
             T.close,
@@ -223,17 +249,16 @@ DISPUTE = WorkflowDefinition(
             guards=r.close_guard,
             effects=r.on_close,
             roles={Role.director},
-            params={"note"},
+            inputs=r.NoteInputs,
         ),
-        Transition(T.archive, S.closed, S.archived, roles=_CLERKS, params={"dossier_no"}),
+        Transition(T.archive, S.closed, S.archived, roles=_CLERKS, inputs=r.ArchiveInputs),
         Transition(
             T.withdraw,
             (S.received, S.triaged, S.accepted, S.mediating, S.suspended),
             S.withdrawn,
-            guards=r.reason_guard,
             effects=r.on_end,
             roles=_ANYONE,
-            params={"reason", "by"},
+            inputs=r.WithdrawInputs,
         ),
     ),
 )
