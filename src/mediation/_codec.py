@@ -352,29 +352,36 @@ class Codec:
             ValidationError: an unknown input, a missing required one, or a bad
                 value — naming the input (dotted path for nested values).
         """
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise ValidationError("inputs", data, "the inputs are a mapping of names to values")
-        shape = self._shape(cls)
+        shape = self._shapes.get(cls) or self._shape(cls)
         if not data and shape.default is not None:
             return cast(_T, shape.default)
-        if not shape.names.issuperset(data):
-            unknown = sorted(str(k) for k in data if k not in shape.names)
-            raise ValidationError(
-                unknown[0],
-                None,
-                "not an input of this step; it takes: "
-                f"{', '.join(sorted(shape.names)) or 'nothing'}",
-            )
-        given = {k: v for k, v in data.items() if v is not None}
+        names = shape.names
+        for key in data:
+            if key not in names:
+                unknown = sorted(str(k) for k in data if k not in names)
+                raise ValidationError(
+                    unknown[0],
+                    None,
+                    f"not an input of this step; it takes: {', '.join(sorted(names)) or 'nothing'}",
+                )
+        given = (
+            data if None not in data.values() else {k: v for k, v in data.items() if v is not None}
+        )
         for name in shape.required:
-            if given.get(name) in (None, ""):
+            value = given.get(name)
+            if value is None or value == "":
                 missing = [n for n in shape.required if given.get(n) in (None, "")]
                 raise ValidationError(
                     missing[0],
                     data.get(missing[0]),
                     f"required input missing: {', '.join(missing)}",
                 )
-        return self.decode(given, cls)
+        try:
+            return self._fast.structure(given, cls)
+        except Exception:  # read again, with the detailed converter, to name what is wrong
+            return self.decode(dict(given), cls)
 
     def encode_inputs(self, inputs: Any) -> dict[str, Any]:
         """The canonical form of parsed inputs (what the audit event logs).

@@ -434,8 +434,6 @@ class Engine:
         journal = self._journal
         plan = journal.plan(case, name)
         self._allow(actor, Access(name, case.unit, plan.roles, case))
-        if not isinstance(data, Mapping):
-            raise ValidationError("data", data, "the inputs are a mapping")
         inputs: Any = self._codec.parse_inputs(plan.inputs, data)
         step = plan.step
         if step is not None and step.numbering is not None and number is not None:
