@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import logging
+import os
+import re
 import sys
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -14,6 +19,7 @@ import pytest
 
 from mediation import DocumentRenderError, ValidationError
 from mediation.documents import DocumentRenderer
+from mediation.documents._pdf import html_to_pdf
 
 from .conftest import Scenario
 
@@ -41,8 +47,29 @@ def _cells(document: docx.document.Document) -> dict[str, list[str]]:
     return rows
 
 
+CJK_MISSING = "CJK font missing: apt-get install fonts-wqy-microhei"
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> None:
+    """Checked once: without a CJK font the PDF tests skip in one line (fail in CI, which installs it)."""
+    probe = "<p style=\"font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC'\">人民调解协议书</p>"
+    try:
+        html_to_pdf(probe)
+    except DocumentRenderError as exc:
+        if "fonts-wqy-microhei" not in str(exc):
+            raise
+    else:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CJK_MISSING} (CI must install it)", pytrace=False)
+    pytest.skip(CJK_MISSING)
+
+
 @pytest.fixture(scope="module")
-def agreement_pdf(scenarios: dict[str, Scenario], renderer: DocumentRenderer) -> str:
+def agreement_pdf(
+    cjk_font: None, scenarios: dict[str, Scenario], renderer: DocumentRenderer
+) -> str:
     """The signed agreement as PDF, rendered once for the module, as extracted text."""
     data = scenarios["signed"].render(renderer, "mediation_agreement", format="pdf")
     assert isinstance(data, bytes)
@@ -128,6 +155,7 @@ def test_pdf_contains_names_and_terms(agreement_pdf: str) -> None:
     assert "\ufffd" not in agreement_pdf
 
 
+@pytest.mark.usefixtures("cjk_font")
 def test_pdf_fetches_no_resources(
     tmp_path: Path, scenarios: dict[str, Scenario], renderer: DocumentRenderer
 ) -> None:
@@ -147,6 +175,123 @@ def test_pdf_fetches_no_resources(
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "（2026）东调字第0001号" in text
     assert "TOPSECRET" not in text
+
+
+def _weasyprint_handlers() -> list[logging.Handler]:
+    return list(logging.getLogger("weasyprint").handlers)
+
+
+def test_pdf_without_cjk_font_fails_loudly(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    scenarios: dict[str, Scenario],
+    renderer: DocumentRenderer,
+) -> None:
+    """With every CJK font hidden from Fontconfig, the PDF is refused in one line naming the font.
+
+    WeasyPrint reads ``FONTCONFIG_FILE`` for each rendering: the system configuration minus
+    any font with a glyph for 年 (or claiming Simplified Chinese) is a machine without CJK font.
+    """
+    system = os.environ.get("FONTCONFIG_FILE", "fonts.conf")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f'<fontconfig><include ignore_missing="yes">{system}</include>'
+        "<selectfont><rejectfont>"
+        '<pattern><patelt name="charset"><charset><int>0x5e74</int></charset></patelt></pattern>'
+        '<pattern><patelt name="lang"><string>zh-cn</string></patelt></pattern>'
+        "</rejectfont></selectfont></fontconfig>\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    before = _weasyprint_handlers()
+    with pytest.raises(DocumentRenderError) as raised:
+        scenarios["signed"].render(renderer, "mediation_agreement", format="pdf")
+    message = str(raised.value)
+    assert "apt-get install fonts-wqy-microhei" in message
+    assert "WenQuanYi Micro Hei" in message
+    assert "Noto Sans CJK SC" in message
+    assert re.search(r'glyph for "[\u4e00-\u9fff]" \(U\+[0-9A-F]{4}\)', message)
+    assert "\n" not in message
+    assert _weasyprint_handlers() == before
+
+
+class _FakeHTML:
+    """Stands in for ``weasyprint.HTML``: logs what WeasyPrint logs for a glyph no font has."""
+
+    in_other_thread = False
+    char = "年"
+
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def write_pdf(self) -> bytes:
+        def warn() -> None:
+            logging.getLogger("weasyprint").warning(
+                '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
+                self.char,
+                ord(self.char),
+            )
+
+        if self.in_other_thread:
+            thread = threading.Thread(target=warn)
+            thread.start()
+            thread.join()
+        else:
+            warn()
+        return b"%PDF-fake"
+
+
+@pytest.fixture
+def fake_weasyprint(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_FakeHTML]]:
+    weasyprint = pytest.importorskip("weasyprint")
+    monkeypatch.setattr(weasyprint, "HTML", _FakeHTML)
+    before = _weasyprint_handlers()
+    yield _FakeHTML
+    assert _weasyprint_handlers() == before, "the capturing handler stayed installed"
+
+
+def test_missing_glyph_warning_is_an_error(fake_weasyprint: type[_FakeHTML]) -> None:
+    """A .notdef warning logged while rendering turns into DocumentRenderError."""
+    with pytest.raises(DocumentRenderError, match=r"apt-get install fonts-wqy-microhei"):
+        html_to_pdf("<p>年</p>")
+
+
+def test_a_rare_character_without_glyph_is_logged_not_refused(
+    fake_weasyprint: type[_FakeHTML],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A CJK font is there but lacks a rare character (ext. B): the PDF renders, a warning says so."""
+    monkeypatch.setattr(fake_weasyprint, "char", "\U00020000")
+    with caplog.at_level(logging.WARNING, logger="mediation"):
+        assert html_to_pdf("<p>x</p>") == b"%PDF-fake"
+    assert "U+20000" in caplog.text
+
+
+def test_missing_glyph_warning_of_another_thread_is_ignored(
+    fake_weasyprint: type[_FakeHTML], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the rendering thread's warnings count: concurrent renderings stay apart."""
+    monkeypatch.setattr(fake_weasyprint, "in_other_thread", True)
+    assert html_to_pdf("<p>年</p>") == b"%PDF-fake"
+
+
+def test_missing_glyph_seen_when_weasyprint_logger_silenced(
+    fake_weasyprint: type[_FakeHTML], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An application that silenced WeasyPrint's logger still gets the error, and keeps its level."""
+    logger = logging.getLogger("weasyprint")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.ERROR)
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(DocumentRenderError):
+            html_to_pdf("<p>年</p>")
+        assert logger.level == logging.ERROR
+        assert logger.propagate is propagate
+        assert not [r for r in caplog.records if r.name == "weasyprint"]
+    finally:
+        logger.setLevel(level)
 
 
 def test_missing_docx_extra(
