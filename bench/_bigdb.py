@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from mediation import Engine
+from mediation import Actor, Engine
 from mediation._demo import CLERK, parties, policy
 from mediation.model import CHINA_TZ
 from mediation.store.sql import utc_text
@@ -36,7 +36,7 @@ def build(path: Path, total: int) -> None:
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     rng = random.Random(7)
-    engine = Engine.sqlite(str(path), policy=policy())
+    engine = Engine.sqlite(str(path), policy=policy(), reader=Actor.system())
     ps = parties()
     with engine.batch():
         for _ in range(SEED_CASES):
@@ -81,7 +81,7 @@ def build(path: Path, total: int) -> None:
 def time_due(path: Path, repeats: int = 30) -> tuple[float, float, int]:
     """Median ms of ``engine.due(limit=100)`` and of the raw indexed query; open clock count."""
     at = dt.datetime(2026, 6, 1, 9, tzinfo=CHINA_TZ)
-    engine = Engine.sqlite(str(path), policy=policy())
+    engine = Engine.sqlite(str(path), policy=policy(), reader=Actor.system())
     engine.due(at=at, limit=100)  # warm the connection and caches
     ours = []
     for _ in range(repeats):

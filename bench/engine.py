@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bigdb
 from transitions import Machine
 
-from mediation import Engine
+from mediation import Actor, Engine
 from mediation._demo import CLERK, MEDIATOR, parties, policy
 from mediation.model import CHINA_TZ
 from mediation.workflows.dispute import DISPUTE
@@ -80,7 +80,7 @@ def per_fire_us(run: Callable[[], int]) -> float:
 def bench_in_memory() -> tuple[float, float]:
     ours, raw = [], []
     for _ in range(REPEATS):
-        engine = Engine.in_memory(policy=policy())
+        engine = Engine.in_memory(policy=policy(), reader=Actor.system())
         ids = intake_many(engine, N)
 
         def fire_all() -> int:
@@ -138,7 +138,7 @@ def bench_persisted(tmp: Path) -> tuple[float, float, float]:
     for r in range(REPEATS):
         path = tmp / f"ours{r}.db"
         _fresh(path)
-        engine = Engine.sqlite(str(path), policy=policy())
+        engine = Engine.sqlite(str(path), policy=policy(), reader=Actor.system())
         ids = intake_many(engine, N)
 
         def fire_each() -> int:
@@ -196,10 +196,12 @@ def bench_memory(tmp: Path) -> tuple[float, float, float]:
     n = 2_000
     path = tmp / "mem.db"
     _fresh(path)
-    engine = Engine.sqlite(str(path), policy=policy())
+    engine = Engine.sqlite(str(path), policy=policy(), reader=Actor.system())
     ids = intake_many(engine, n)
     engine.close()
-    engine = Engine.sqlite(str(path), policy=policy())  # empty caches: every load decodes
+    engine = Engine.sqlite(
+        str(path), policy=policy(), reader=Actor.system()
+    )  # empty caches: every load decodes
     engine.get(ids[0])
     gc.collect()
     tracemalloc.start()
@@ -210,7 +212,7 @@ def bench_memory(tmp: Path) -> tuple[float, float, float]:
     del loaded
     engine.close()
 
-    mem = Engine.in_memory(policy=policy())
+    mem = Engine.in_memory(policy=policy(), reader=Actor.system())
     intake_many(mem, 10)  # warm caches and interned strings
     gc.collect()
     tracemalloc.start()

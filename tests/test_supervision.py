@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mediation import (
+    Actor,
     AuthorizationError,
     DeadlineStatus,
     Engine,
@@ -211,14 +212,16 @@ def test_a_year_without_holiday_data_is_refused_or_flagged() -> None:
     from mediation.documents._facts import ESTIMATED_NOTE
     from mediation.rules.calendar import OfficialCalendar
 
-    strict = Engine.in_memory(policy=Policy(org=ORG))
+    strict = Engine.in_memory(policy=Policy(org=ORG), reader=Actor.system())
     with pytest.raises(CalendarError) as err:
         intake(strict, when=at("2027-01-04", 9))
     assert err.value.year == 2027
     assert "2027" in str(err.value)
     assert strict.find() == []
 
-    estimated = Engine.in_memory(policy=Policy(org=ORG, calendar=OfficialCalendar(estimated=True)))
+    estimated = Engine.in_memory(
+        policy=Policy(org=ORG, calendar=OfficialCalendar(estimated=True)), reader=Actor.system()
+    )
     case = intake(estimated, when=at("2027-01-04", 9))
     (clock,) = case.open_deadlines
     assert clock.estimated

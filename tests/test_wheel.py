@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import mediation
-from mediation import Engine
+from mediation import Actor, Engine
 from mediation._demo import policy, run
 assert mediation.__file__.startswith({target!r}), mediation.__file__
-engine = Engine.in_memory(policy=policy())
+engine = Engine.in_memory(policy=policy(), reader=Actor.system())
 case = run(engine)
 text = engine.render(case.id, "mediation_agreement")
 assert "人民调解协议书" in text and "张三" in text

@@ -15,7 +15,7 @@ from rich.table import Table
 from mediation import _demo
 from mediation._errors import MediationError
 from mediation.engine import Engine
-from mediation.model import CHINA_TZ, Unit
+from mediation.model import CHINA_TZ, Actor, Unit
 from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
 
@@ -36,7 +36,7 @@ def demo(
     """Take a three-party neighbour dispute from intake to closure and print its timeline."""
     if db.exists():
         db.unlink()
-    with Engine.sqlite(str(db), policy=_demo.policy()) as engine:
+    with Engine.sqlite(str(db), policy=_demo.policy(), reader=Actor.system()) as engine:
         case = _demo.run(engine)
         history = engine.history(case.id)
         definition = engine.definition(case.workflow, case.workflow_version)
@@ -102,7 +102,7 @@ def render(
     org: OrgOption = None,
 ) -> None:
     """Render a document of a case (text and html print when no file is given)."""
-    with Engine.sqlite(str(db), policy=_policy(org)) as engine:
+    with Engine.sqlite(str(db), policy=_policy(org), reader=Actor.system()) as engine:
         try:
             result = engine.render(case_id, kind, format=format)
         except MediationError as exc:
@@ -147,7 +147,7 @@ def overdue(
     when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(CHINA_TZ)
     if when.tzinfo is None:
         when = when.replace(tzinfo=CHINA_TZ)
-    with Engine.sqlite(str(db), policy=_policy(org)) as engine:
+    with Engine.sqlite(str(db), policy=_policy(org), reader=Actor.system()) as engine:
         table = Table(title="超期与预警")
         for col in ("案件", "期限", "届满日", "预警"):
             table.add_column(col)
@@ -169,7 +169,7 @@ def verify(
     org: OrgOption = None,
 ) -> None:
     """Verify a case's audit chain and replay."""
-    with Engine.sqlite(str(db), policy=_policy(org)) as engine:
+    with Engine.sqlite(str(db), policy=_policy(org), reader=Actor.system()) as engine:
         try:
             report = engine.verify(case_id)
         except MediationError as exc:

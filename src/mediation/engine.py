@@ -21,6 +21,7 @@ Time is always passed in (``at=``) or read from the injectable clock.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -128,6 +129,14 @@ def _reason(exc: MediationError) -> tuple[str, str, str | None]:
     return str(exc), "", None
 
 
+def _page(limit: object, offset: object) -> None:
+    """Refuse a page that is not a sensible pair of whole numbers."""
+    if type(limit) is not int or not 0 < limit <= 100_000:
+        raise ValidationError("limit", limit, "a page size from 1 to 100000")
+    if type(offset) is not int or offset < 0:
+        raise ValidationError("offset", offset, "a whole number >= 0")
+
+
 def _required(cls: type) -> tuple[str, ...]:
     return tuple(a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING)
 
@@ -144,6 +153,9 @@ class Engine:
         steps: Steps outside the graph beside the engine's own.
         clock: Returns "now" (timezone-aware) when ``at`` is not given.
         authorizer: Who may do what; defaults to :class:`RolePolicy` on the policy's org tree.
+        reader: The actor reads run as when none is passed: ``None`` (the
+            default) makes every read name its actor; ``Actor.system()`` is the
+            explicit unscoped scope, for an embedder that checks access itself.
         documents: The document renderer (official templates if omitted; pass one
             built with ``overrides=`` for committee-edited templates, or with
             ``kinds=`` for documents of your own workflows).
@@ -165,8 +177,10 @@ class Engine:
         clock: Callable[[], dt.datetime] = _default_clock,
         authorizer: Authorizer | None = None,
         documents: DocumentRenderer | None = None,
+        reader: Actor | None = None,
     ) -> None:
         self._store = store
+        self._default_reader = None if reader is None else self._actor(reader)
         self._documents = documents
         self.policy = policy or Policy()
         self.clocks = ClockBook(self.policy)
@@ -197,11 +211,33 @@ class Engine:
         return cls(MemoryStore(), **kwargs)
 
     @classmethod
-    def sqlite(cls, path: str, *, synchronous: str = "NORMAL", **kwargs: Any) -> Engine:
-        """An engine on an SQLite file in WAL mode (created and migrated if needed)."""
+    def sqlite(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: str = "NORMAL",
+        readonly: bool = False,
+        create: bool = True,
+        **kwargs: Any,
+    ) -> Engine:
+        """An engine on an SQLite file in WAL mode (created and migrated if needed).
+
+        Args:
+            path: The file (a plain path: nothing in it is read as URL syntax).
+            synchronous: ``PRAGMA synchronous``: ``NORMAL`` survives process
+                crashes in WAL mode, ``FULL`` power loss too.
+            readonly: Only read (works on a read-only file; never migrates).
+            create: Create the file if missing (``False``: refuse).
+            **kwargs: As for :class:`Engine`.
+
+        Raises:
+            PersistenceError: not a database, a directory, a missing file or
+                directory, or (read-only) a schema older than this release.
+        """
         from mediation.store.sql import SqlStore
 
-        return cls(SqlStore(f"sqlite:///{path}", sqlite_synchronous=synchronous), **kwargs)
+        store = SqlStore.sqlite(path, synchronous=synchronous, readonly=readonly, create=create)
+        return cls(store, **kwargs)
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Engine:
@@ -432,7 +468,12 @@ class Engine:
         if not isinstance(name, str):
             raise ValidationError("trigger", name, "a trigger or step name")
         journal = self._journal
-        plan = journal.plan(case, name)
+        try:
+            plan = journal.plan(case, name)
+        except TransitionNotAllowedError:
+            # Who may not see the case learns nothing of its state.
+            self._allow(actor, Access("read", case.unit, frozenset(), case))
+            raise
         self._allow(actor, Access(name, case.unit, plan.roles, case))
         inputs: Any = self._codec.parse_inputs(plan.inputs, data)
         step = plan.step
@@ -610,7 +651,7 @@ class Engine:
                 there, or the details type differs.
             AuthorizationError: only admins migrate.
         """
-        case = self._store.load(case_id)
+        case = self.get(case_id, actor=actor)
         target = self._compiled.get((case.workflow, to_version))
         if target is None:
             raise ValidationError(
@@ -664,7 +705,7 @@ class Engine:
             ValidationError: unknown document kind, or not one of the case's workflow.
             AuthorizationError: the actor may not issue documents for this case.
         """
-        case = self._store.load(case_id)
+        case = self.get(case_id, actor=actor)
         self._document_kind(case, kind)
         existing = case.document_number(kind)
         if existing is not None:
@@ -682,6 +723,7 @@ class Engine:
         format: str = "text",
         extra: Mapping[str, Any] | None = None,
         today: dt.date | None = None,
+        actor: Actor | None = None,
     ) -> str | bytes:
         """Render a document of the case: ``text``/``html`` give str, ``docx``/``pdf`` bytes.
 
@@ -692,12 +734,15 @@ class Engine:
 
         Raises:
             CaseNotFoundError: no such case.
+            AuthorizationError: ``actor`` may not read the case.
             ValidationError: unknown kind or format, a kind of another workflow,
                 or the case lacks what the document must state (e.g. an
                 agreement item).
             DocumentRenderError: the template failed or ran past its bounds.
         """
-        case = self._store.load(case_id)
+        if today is not None and (type(today) is not dt.date):
+            raise ValidationError("today", today, "a datetime.date (the date printed)")
+        case = self.get(case_id, actor=actor)
         self._document_kind(case, kind)
         org = self.policy.org
         return self.documents.render(
@@ -714,20 +759,54 @@ class Engine:
             policy=self.policy,
         )
 
-    # -- queries --------------------------------------------------------------
+    # -- queries: every read is scoped like a write ---------------------------
 
-    def get(self, case_id: str) -> Case:
-        """The case as stored now.
+    def _reader(self, actor: Actor | None) -> Actor:
+        if actor is None:
+            actor = self._default_reader
+            if actor is None:
+                raise AuthorizationError(
+                    "-",
+                    "read",
+                    "reads need an actor: pass actor=…, or build the engine with "
+                    "reader=Actor.system() if your system checks access itself",
+                )
+        return self._actor(actor)
+
+    def _may_read(self, actor: Actor, case: Case) -> bool:
+        return self._authorize(actor, Access("read", case.unit, frozenset(), case)).allowed
+
+    def _scope(self, actor: Actor, within: str | None, unit: str | None) -> frozenset[str] | None:
+        """The units a list query may return: the actor's scope, within ``within``."""
+        units_of = getattr(self._authorize, "units", None)
+        scope: frozenset[str] | None = units_of(actor) if callable(units_of) else None
+        if within is not None:
+            subtree = self._subtree(within)
+            scope = subtree if scope is None else scope & subtree
+        if unit is not None and not isinstance(unit, str):
+            raise ValidationError("unit", unit, "a unit id")
+        return scope
+
+    def get(self, case_id: str, *, actor: Actor | None = None) -> Case:
+        """The case as stored now, if ``actor`` may see it.
 
         Raises:
             CaseNotFoundError: no such case.
+            AuthorizationError: the actor may not read it (outside its unit's subtree).
         """
-        return self._store.load(case_id)
+        reader = self._reader(actor)
+        if not isinstance(case_id, str):
+            raise ValidationError("case_id", case_id, "a case id is text")
+        case = self._store.load(case_id)
+        self._allow(reader, Access("read", case.unit, frozenset(), case))
+        return case
 
     def _subtree(self, within: str) -> frozenset[str]:
         org = self.policy.org
         if org is None:
             raise ValidationError("within", within, "needs an org tree in the policy")
+        if not isinstance(within, str):
+            raise ValidationError("within", within, "a unit id")
         org.get(within)
         return frozenset(u.id for u in org if org.within(u.id, within))
 
@@ -744,29 +823,52 @@ class Engine:
         workflow: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        actor: Actor | None = None,
     ) -> list[Case]:
-        """Cases by state, level, unit (or org subtree ``within``), category, party ID, kind."""
-        return self._store.find(
-            CaseQuery(
-                state=state,
-                level=level,
-                unit=unit,
-                units=None if within is None else self._subtree(within),
-                category=category,
-                party_id=party_id,
-                kind=kind,
-                workflow=workflow,
-                limit=limit,
-                offset=offset,
-            )
-        )
+        """Cases ``actor`` may see, by state, level, unit (or org subtree ``within``), category,
+        party ID, kind or workflow, oldest received first.
 
-    def history(self, case_id: str) -> list[Event]:
+        Raises:
+            ValidationError: a filter of the wrong type, or a negative page.
+            AuthorizationError: no actor (and no default reader).
+        """
+        reader = self._reader(actor)
+        for name, value in (
+            ("state", state),
+            ("level", level),
+            ("category", category),
+            ("party_id", party_id),
+            ("kind", kind),
+            ("workflow", workflow),
+        ):
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(name, value, "a filter is text")
+        _page(limit, offset)
+        query = CaseQuery(
+            state=state,
+            level=level,
+            unit=unit,
+            units=self._scope(reader, within, unit),
+            category=category,
+            party_id=party_id,
+            kind=kind,
+            workflow=workflow,
+            limit=limit,
+            offset=offset,
+        )
+        found = self._store.find(query)
+        if callable(getattr(self._authorize, "units", None)):
+            return found
+        return [c for c in found if self._may_read(reader, c)]
+
+    def history(self, case_id: str, *, actor: Actor | None = None) -> list[Event]:
         """The case's audit log, oldest first.
 
         Raises:
             CaseNotFoundError: no such case.
+            AuthorizationError: the actor may not read it.
         """
+        self.get(case_id, actor=actor)
         return self._store.events(case_id)
 
     def available_triggers(
@@ -785,10 +887,15 @@ class Engine:
         refusal carries the reason, basis and field of the error ``fire``
         would raise. When the refusal is for required inputs not given,
         ``needs`` lists them: the step is possible once they are filled in.
+
+        Raises:
+            AuthorizationError: the actor may not read the case.
         """
         at = self._at(at)
         actor = self._actor(actor)
-        case = self._store.load(case_id)
+        case = self.get(case_id, actor=actor)
+        if inputs is not None and not isinstance(inputs, Mapping):
+            raise ValidationError("inputs", inputs, "a mapping of trigger name to its inputs")
         compiled = self._journal.workflow(case)
         names: list[tuple[str, str, bool]] = [
             (t.value, str(getattr(t, "label", t.value)), False)
@@ -805,7 +912,11 @@ class Engine:
                 self._decide(case, name, actor, at, given, lambda _step, _inputs: "（待编号）")
             except MediationError as exc:
                 reason, basis, fld = _reason(exc)
-                missing = tuple(n for n in _required(cls) if given.get(n) in (None, ""))
+                missing = tuple(
+                    n
+                    for n in _required(cls)
+                    if not isinstance(given, Mapping) or given.get(n) in (None, "")
+                )
                 needs = missing if isinstance(exc, ValidationError) and fld in missing else ()
                 out.append(
                     TriggerOption(name, label, False, reason, basis, needs, fld, is_step, cls)
@@ -814,15 +925,16 @@ class Engine:
             out.append(TriggerOption(name, label, True, step=is_step, inputs=cls))
         return out
 
-    def explain(self, case_id: str, deadline_id: str) -> Explanation:
+    def explain(self, case_id: str, deadline_id: str, *, actor: Actor | None = None) -> Explanation:
         """How a clock's due date was computed: start, unit, length, pauses, rolls, the law.
 
         Raises:
             CaseNotFoundError: no such case.
+            AuthorizationError: the actor may not read it.
             ValidationError: no such clock, or one on a date the parties agreed
                 (nothing to compute).
         """
-        clock = self._store.load(case_id).deadline(deadline_id)
+        clock = self.get(case_id, actor=actor).deadline(deadline_id)
         if isinstance(self.clocks.rule(clock.period), FixedClock):
             raise ValidationError(
                 "deadline", deadline_id, "a date the parties agreed is not computed"
@@ -842,25 +954,35 @@ class Engine:
         within: str | None = None,
         unescalated: bool = False,
         limit: int = 100,
+        actor: Actor | None = None,
     ) -> list[DueItem]:
-        """Overdue clocks (and, with ``warnings``, those in their warning window).
+        """Overdue clocks of the cases ``actor`` may see (and, with ``warnings``, those in
+        their warning window), earliest first.
 
         Served by the (status, due_at) index: the first page is fast however many
         cases are open.
         """
+        reader = self._reader(actor)
         at = self._at(at)
+        _page(limit, 0)
+        if periods is not None:
+            if isinstance(periods, str) or not all(isinstance(p, str) for p in periods):
+                raise ValidationError("periods", periods, "a list of clock ids")
+            periods = frozenset(periods)
         today = at.astimezone(self.policy.tz).date()
         query = DueQuery(
             until=at,
             warn_until=today if warnings else None,
-            periods=None if periods is None else frozenset(periods),
+            periods=periods,
             level=level,
-            units=None if within is None else self._subtree(within),
+            units=self._scope(reader, within, None),
             unescalated=unescalated,
             limit=limit,
         )
         policy = self.policy.warnings
         rows = self._store.due(query)
+        if not callable(getattr(self._authorize, "units", None)):
+            rows = [(cid, d) for cid, d in rows if self._may_read(reader, self._store.load(cid))]
         return [
             DueItem(
                 cid,
@@ -872,15 +994,17 @@ class Engine:
 
     # -- audit ----------------------------------------------------------------
 
-    def replay(self, case_id: str) -> Case:
+    def replay(self, case_id: str, *, actor: Actor | None = None) -> Case:
         """Rebuild a case from its audit log alone (the rules are re-run on the logged inputs)."""
+        self.get(case_id, actor=actor)
         return self._journal.replay(self._store.events(case_id))
 
-    def verify(self, case_id: str) -> VerifyReport:
+    def verify(self, case_id: str, *, actor: Actor | None = None) -> VerifyReport:
         """Check the case's hash chain and that replaying it reproduces the stored case.
 
         Returns a report naming the first bad event; never raises for a bad chain.
         """
+        self.get(case_id, actor=actor)
         events = self._store.events(case_id)
         return self._journal.verify(events, self._store.load(case_id, fresh=True))
 

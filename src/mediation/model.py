@@ -660,19 +660,24 @@ class Actor:
         id: The embedder's user id.
         roles: Role values (see :class:`Role`; embedders may add their own).
             A set: one string is refused (it would be read as its letters).
-        unit: The unit the actor works in; the default policy scopes data to its subtree.
+        unit: The unit the actor works in; the default policy scopes data to
+            its subtree. An actor without a unit is refused everything unless
+            it is a system actor.
         name: Display name.
+        is_system: The engine itself or an embedder's trusted process, not a
+            person: unscoped (build it with :meth:`system`, deliberately).
     """
 
-    id: str
+    id: str = attrs.field(validator=_text("actor.id"))
     roles: frozenset[str] = attrs.field(converter=_strings)
-    unit: str | None = None
-    name: str = ""
+    unit: str | None = attrs.field(default=None, validator=_text("actor.unit", required=False))
+    name: str = attrs.field(default="", validator=_text("actor.name", required=False))
+    is_system: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     @classmethod
-    def system(cls) -> Actor:
-        """The engine itself (scanners, migrations)."""
-        return cls(id="system", roles=frozenset({Role.admin.value}), name="系统")
+    def system(cls, id: str = "system", name: str = "系统") -> Actor:
+        """A system actor: the engine's scanners, or an embedder's process that checks access itself."""
+        return cls(id=id, roles=frozenset({Role.admin.value}), name=name, is_system=True)
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal | None:

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pytest
 
-from mediation import Case, Engine, Event
+from mediation import Actor, Case, Engine, Event
 from mediation._demo import CLERK, MEDIATOR, ORG, agreement, at, policy, run
 from mediation.documents import DocumentRenderer
 
@@ -50,7 +50,7 @@ def _mediate(e: Engine) -> str:
 
 
 def _scenario(build: Callable[[Engine], Case], **kwargs: Any) -> Scenario:
-    e = Engine.in_memory(policy=policy())
+    e = Engine.in_memory(policy=policy(), reader=Actor.system())
     case = build(e)
     return Scenario(case, e.history(case.id), kwargs)
 

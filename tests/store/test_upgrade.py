@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mediation import DeadlineStatus, Engine, PartyRole
+from mediation import Actor, DeadlineStatus, Engine, PartyRole
 from mediation._demo import MEDIATOR, at, policy
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
@@ -18,7 +18,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
 def upgraded(tmp_path: Path) -> Engine:
     path = tmp_path / "old.db"
     shutil.copy(FIXTURE, path)
-    engine = Engine.sqlite(str(path), policy=policy())
+    engine = Engine.sqlite(str(path), policy=policy(), reader=Actor.system())
     yield engine
     engine.close()
 

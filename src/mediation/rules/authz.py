@@ -5,9 +5,15 @@ An authorizer is any callable ``(actor, access) -> Decision``
 workflow or step names for it) and, when a step moves a case to another unit,
 again for the destination.
 
-The default :class:`RolePolicy`: ``admin`` may do anything; everyone else may
-act only if one of their roles is among the roles the step names, and the
-case's unit is their own unit or below it.
+The default :class:`RolePolicy`: an actor with no unit may do nothing unless
+it is a system actor (:meth:`Actor.system`); ``admin`` may do anything in its
+subtree; everyone else may act only if one of their roles is among the roles
+the step names, and the case's unit is their own unit or below it. Reading a
+case (``action="read"``) needs no particular role, only the scope.
+
+An authorizer may also answer :meth:`RolePolicy.units`: the units whose cases
+an actor may see (``None``: all), which lets list queries be filtered in the
+database; without it the engine filters the rows it reads one by one.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ class Access:
     """What an actor asks to do.
 
     Attributes:
-        action: The trigger or step name (``"intake"`` to register a case).
+        action: The trigger or step name (``"intake"`` to register a case,
+            ``"read"`` to see one).
         unit: The unit the action concerns (the case's unit; at intake the
             receiving unit; for a move, the destination).
         roles: Roles the workflow or step names for it (empty: any role).
@@ -64,15 +71,30 @@ class RolePolicy:
 
     def __call__(self, actor: Actor, access: Access) -> Decision:
         """Decide whether ``actor`` may perform ``access``."""
-        if Role.admin.value in actor.roles:
+        if actor.is_system:
             return ALLOW
-        if access.roles and actor.roles.isdisjoint(access.roles):
+        if actor.unit is None:
+            return refuse(
+                "authorization",
+                "操作人未指定所属单位：只有系统账户（Actor.system()）可以不受单位范围限制",
+            )
+        if (
+            access.roles
+            and Role.admin.value not in actor.roles
+            and actor.roles.isdisjoint(access.roles)
+        ):
             names = "、".join(_role_label(r) for r in sorted(access.roles))
             return refuse("authorization", f"“{access.action}”需要以下角色之一：{names}")
-        if (
-            self.org is not None
-            and actor.unit is not None
-            and not self.org.within(access.unit, actor.unit)
-        ):
+        if self.org is not None and not self.org.within(access.unit, actor.unit):
             return refuse("authorization", f"{access.unit}不在{actor.unit}的管辖范围内")
         return ALLOW
+
+    def units(self, actor: Actor) -> frozenset[str] | None:
+        """The units whose cases ``actor`` may see (``None``: every unit)."""
+        if actor.is_system:
+            return None
+        if actor.unit is None:
+            return frozenset()
+        if self.org is None:
+            return None
+        return frozenset(u.id for u in self.org if self.org.within(u.id, actor.unit))

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -98,6 +100,11 @@ _SQL = {
 
 
 _INDEXED = ("state", "level", "unit", "category", "workflow_version")
+
+_MIGRATION_LOCK = threading.Lock()
+"""Alembic's environment is process-global: one migration at a time per process."""
+
+_LOCK_KEY = 0x6D656469  # "medi": the PostgreSQL advisory lock key of the migration
 """Case columns kept beside the JSON body for queries."""
 
 
@@ -160,12 +167,14 @@ class SqlStore:
 
     def __init__(
         self,
-        url: str,
+        url: str | sa.URL,
         *,
         migrate: bool = True,
         sqlite_synchronous: str = "NORMAL",
         busy_timeout_ms: int = 30_000,
+        readonly: bool = False,
     ) -> None:
+        self.readonly = readonly
         try:
             self._engine = sa.create_engine(url, **self._engine_options(url))
         except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -188,12 +197,54 @@ class SqlStore:
         self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
         self._all_connections: list[Any] = []
         self._conn_lock = threading.Lock()
-        if migrate:
+        if readonly:
+            self._check_revision()
+        elif migrate:
             self.migrate()
 
+    @classmethod
+    def sqlite(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: str = "NORMAL",
+        readonly: bool = False,
+        create: bool = True,
+    ) -> SqlStore:
+        """A store on an SQLite file, named as a plain path (``?`` and ``#`` are part of the name).
+
+        Args:
+            path: The file.
+            synchronous: ``PRAGMA synchronous`` (see the class).
+            readonly: Open for reading only (the file may be read-only; it is
+                never written, and must already be at the latest schema revision).
+            create: Create the file if it does not exist (else refuse).
+
+        Raises:
+            PersistenceError: a directory, a missing file (when not creating),
+                a missing parent directory, or not a database.
+        """
+        p = Path(path)
+        if p.is_dir():
+            raise PersistenceError(f"{p}: is a directory, not a database file")
+        if not p.exists():
+            if readonly or not create:
+                raise PersistenceError(f"{p}: no such database file")
+            if not p.parent.is_dir():
+                raise PersistenceError(f"{p.parent}: no such directory")
+        if readonly:
+            url = sa.URL.create(
+                "sqlite",
+                database=f"file:{quote(str(p.resolve()))}",
+                query={"mode": "ro", "uri": "true"},
+            )
+        else:
+            url = sa.URL.create("sqlite", database=str(p))
+        return cls(url, sqlite_synchronous=synchronous, readonly=readonly)
+
     @staticmethod
-    def _engine_options(url: str) -> dict[str, Any]:
-        if url.startswith("sqlite"):
+    def _engine_options(url: str | sa.URL) -> dict[str, Any]:
+        if str(url).startswith("sqlite"):
             return {"paramstyle": "named"}
         return {"pool_pre_ping": True}
 
@@ -209,7 +260,7 @@ class SqlStore:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-            if self._engine.url.database not in (None, "", ":memory:"):
+            if not self.readonly and self._engine.url.database not in (None, "", ":memory:"):
                 cur.execute("PRAGMA journal_mode = WAL")
             cur.execute(f"PRAGMA synchronous = {sync}")
             cur.execute("PRAGMA foreign_keys = ON")
@@ -302,19 +353,82 @@ class SqlStore:
 
     # -- schema ---------------------------------------------------------------
 
-    def migrate(self) -> None:
-        """Upgrade the schema to the latest revision (Alembic), idempotently."""
-        from alembic import command
+    def _alembic(self) -> Any:
         from alembic.config import Config
 
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+        return cfg
+
+    def _head(self) -> str:
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(self._alembic()).get_current_head()
+        assert head is not None
+        return str(head)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (``None`` for an empty database).
+
+        Raises:
+            PersistenceError: the file is not a database, or cannot be read.
+        """
         try:
-            with self._engine.begin() as connection:
-                cfg.attributes["connection"] = connection
-                command.upgrade(cfg, "head")
+            with self._engine.connect() as connection:
+                if not sa.inspect(connection).has_table("alembic_version"):
+                    return None
+                row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         except SQLAlchemyError as exc:
-            raise PersistenceError(f"migration failed: {exc}") from exc
+            raise PersistenceError(f"cannot read the database: {exc}") from exc
+        return None if row is None else str(row[0])
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the latest revision (Alembic), idempotently and safely.
+
+        Any number of threads and processes may open one new database at once:
+        the migration runs under an exclusive lock (``BEGIN EXCLUSIVE`` on
+        SQLite, a transaction-scoped advisory lock on PostgreSQL, and a
+        process-wide lock around Alembic, whose context is global), and the
+        revision is read again inside the lock.
+
+        Raises:
+            PersistenceError: the database refused or failed the migration.
+        """
+        head = self._head()
+        if self.revision() == head:
+            return
+        from alembic import command
+
+        cfg = self._alembic()
+        with _MIGRATION_LOCK:
+            try:
+                with self._engine.connect() as connection:
+                    if self._sqlite:
+                        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+                    else:
+                        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+                    cfg.attributes["connection"] = connection
+                    try:
+                        command.upgrade(cfg, "head")
+                    except BaseException:
+                        if self._sqlite:
+                            with suppress(Exception):
+                                connection.exec_driver_sql("ROLLBACK")
+                        raise
+                    if self._sqlite:
+                        connection.exec_driver_sql("COMMIT")
+                    connection.commit()
+            except SQLAlchemyError as exc:
+                raise PersistenceError(f"migration failed: {exc}") from exc
+
+    def _check_revision(self) -> None:
+        """A store opened read-only needs a database already at the latest revision."""
+        found, head = self.revision(), self._head()
+        if found != head:
+            raise PersistenceError(
+                f"the database is at schema revision {found or 'none'}, this release needs "
+                f"{head}: open it once writable to upgrade it"
+            )
 
     # -- writes ---------------------------------------------------------------
 
