@@ -1,12 +1,27 @@
-"""Command line: ``mediation demo | diagram | overdue | verify | render``."""
+"""Command line: ``mediation demo | diagram | overdue | verify | render``.
+
+The command line never destroys and never dumps a traceback: ``demo`` only
+replaces a database it marked as its own, the reading commands (``render``,
+``overdue``, ``verify``) open the database read-only and never create it, and
+every problem with the input (a missing, foreign or unreadable file, a bad
+``--at`` or ``--org``) ends in one line on stderr and exit code 2.
+
+Exit codes: 0 success; 1 ``verify`` found a broken chain; 2 a usage or input problem.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
+import os
+import sqlite3
+import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, ParamSpec
 
 import typer
 from rich.console import Console
@@ -26,17 +41,113 @@ app = typer.Typer(
 )
 console = Console()
 
+DEMO_APPLICATION_ID = 0x4D444D4F
+"""``PRAGMA application_id`` of a database ``mediation demo`` created ("MDMO")."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+_P = ParamSpec("_P")
+
+
+def _fail(message: str) -> NoReturn:
+    """Print ``message`` as one line on stderr and exit with code 2."""
+    line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
+    typer.secho(f"error: {line}", err=True, fg="red")
+    raise typer.Exit(2)
+
+
+def _describe(exc: BaseException) -> str:
+    """One phrase for an error: ``path: reason`` for OS errors, else the message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename is not None else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _guarded(command: Callable[_P, None]) -> Callable[_P, None]:
+    """Run ``command``; a library, file or value error becomes one line and exit code 2."""
+
+    @functools.wraps(command)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except (MediationError, OSError, ValueError, sqlite3.Error) as exc:
+            _fail(_describe(exc))
+
+    return run
+
+
+def _reader(db: Path, policy: Policy) -> Engine:
+    """A read-only engine on ``db``: never creates, migrates or writes the file.
+
+    Raises:
+        PersistenceError: a missing file or directory, a directory, not a
+            database, or a schema older than this release.
+    """
+    return Engine.sqlite(str(db), readonly=True, policy=policy, reader=Actor.system())
+
+
+def _is_demo_database(path: Path) -> bool:
+    """Whether ``path`` is an SQLite database carrying :data:`DEMO_APPLICATION_ID`."""
+    with path.open("rb") as f:
+        header = f.read(100)
+    return (
+        len(header) == 100
+        and header.startswith(_SQLITE_MAGIC)
+        and int.from_bytes(header[68:72], "big") == DEMO_APPLICATION_ID
+    )
+
+
+def _claim_demo_database(db: Path) -> None:
+    """Create ``db`` as an empty database marked as the demo's.
+
+    An existing file is replaced (with its ``-wal``, ``-shm`` and ``-journal``
+    companions) only if it is a demo database; anything else ends the command.
+    """
+    if db.is_dir():
+        _fail(f"{db}: is a directory, not a database file")
+    if not db.parent.is_dir():
+        _fail(f"{db.parent}: no such directory")
+    companions = [db.with_name(db.name + suffix) for suffix in _COMPANIONS]
+    if os.path.lexists(db):
+        if not stat.S_ISREG(db.lstat().st_mode) or not _is_demo_database(db):
+            _fail(f"{db}: the file exists and is not a demo database; choose another --db")
+        for path in (db, *companions):
+            path.unlink(missing_ok=True)
+    else:
+        for path in companions:
+            if os.path.lexists(path):
+                _fail(f"{path}: exists without its database; choose another --db")
+    os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
+
+
+def _settle_demo_database(db: Path) -> None:
+    """Leave the closed demo database as one self-contained file (rollback journal).
+
+    A read-only open of a WAL database leaves ``-wal`` and ``-shm`` files behind;
+    in rollback-journal mode the reading commands create nothing.
+    """
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+
 
 @app.command()
+@_guarded
 def demo(
     db: Annotated[Path, typer.Option(help="SQLite file to write the demo case to.")] = Path(
         "mediation-demo.db"
     ),
 ) -> None:
-    """Take a three-party neighbour dispute from intake to closure and print its timeline."""
-    if db.exists():
-        db.unlink()
-    with Engine.sqlite(str(db), policy=_demo.policy(), reader=Actor.system()) as engine:
+    """Take a three-party neighbour dispute from intake to closure and print its timeline.
+
+    The database is created afresh; an existing file is replaced only if an
+    earlier ``demo`` created it (anything else is refused with exit code 2).
+    """
+    path = db.absolute()
+    _claim_demo_database(path)
+    with Engine.sqlite(str(path), policy=_demo.policy(), reader=Actor.system()) as engine:
         case = _demo.run(engine)
         history = engine.history(case.id)
         definition = engine.definition(case.workflow, case.workflow_version)
@@ -70,18 +181,68 @@ def demo(
             f"{'通过' if report.ok else '失败 ' + report.problem}（{report.events} 条记录）；"
             f"数据库：{db}"
         )
+    _settle_demo_database(path)
+
+
+_UNIT_SHAPE = "{id, name, level, parent, code_prefix}"
+_UNIT_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "name": (str,),
+    "level": (str,),
+    "parent": (str, type(None)),
+    "code_prefix": (str,),
+}
+_UNIT_REQUIRED = ("id", "name", "level")
+
+
+def _units(data: object) -> list[Unit]:
+    """The units of an ``--org`` document (parsed JSON).
+
+    Raises:
+        ValueError: not a list of unit objects with string fields.
+    """
+    if not isinstance(data, list):
+        raise ValueError(f"expected a JSON list of units {_UNIT_SHAPE}")
+    units = []
+    for n, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"unit #{n}: expected an object {_UNIT_SHAPE}")
+        for key in _UNIT_REQUIRED:
+            if key not in item:
+                raise ValueError(f"unit #{n}: missing {key!r}")
+        for key, value in item.items():
+            if key not in _UNIT_FIELDS:
+                raise ValueError(f"unit #{n}: unknown field {key!r} (expected {_UNIT_SHAPE})")
+            if not isinstance(value, _UNIT_FIELDS[key]):
+                kind = "a string or null" if key == "parent" else "a string"
+                raise ValueError(f"unit #{n}: {key!r} must be {kind}")
+        units.append(Unit(**item))
+    return units
 
 
 def _policy(org: Path | None) -> Policy:
-    """The CLI's policy: the org tree from ``--org`` (JSON list of units), else the demo's."""
+    """The CLI's policy: the org tree from ``--org`` (JSON list of units), else the demo's.
+
+    A file that cannot be read, is not JSON, has the wrong shape, or whose
+    units the library refuses (unknown level or parent, a cycle) ends the
+    command with one line and exit code 2.
+    """
     if org is None:
         return _demo.policy()
     try:
-        units = [Unit(**u) for u in json.loads(org.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError) as exc:
-        console.print(f"[red]--org {org}: {exc}[/red]")
-        raise typer.Exit(2) from exc
-    return Policy(org=OrgTree(units))
+        text = org.read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"--org {org}: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        _fail(f"--org {org}: not UTF-8 text")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"--org {org}: not valid JSON ({exc})")
+    try:
+        return Policy(org=OrgTree(_units(data)))
+    except (ValueError, MediationError) as exc:
+        _fail(f"--org {org}: {exc}")
 
 
 OrgOption = Annotated[
@@ -90,7 +251,16 @@ OrgOption = Annotated[
 ]
 
 
+def _check_output(output: Path) -> None:
+    """Refuse an ``--output`` that is a directory or lies in a missing directory."""
+    if output.is_dir():
+        _fail(f"{output}: is a directory")
+    if not output.parent.is_dir():
+        _fail(f"{output.parent}: no such directory")
+
+
 @app.command()
+@_guarded
 def render(
     db: Annotated[Path, typer.Argument(help="SQLite file.")],
     case_id: Annotated[str, typer.Argument(help="Case id.")],
@@ -101,17 +271,18 @@ def render(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
     org: OrgOption = None,
 ) -> None:
-    """Render a document of a case (text and html print when no file is given)."""
-    with Engine.sqlite(str(db), policy=_policy(org), reader=Actor.system()) as engine:
-        try:
-            result = engine.render(case_id, kind, format=format)
-        except MediationError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+    """Render a document of a case (text and html print when no file is given).
+
+    The database is opened read-only; ``--output`` may replace a file, never a directory.
+    """
+    policy = _policy(org)
+    if output is not None:
+        _check_output(output)
+    with _reader(db, policy) as engine:
+        result = engine.render(case_id, kind, format=format)
     if output is None:
         if isinstance(result, bytes):
-            console.print("[red]binary formats need --output FILE[/red]")
-            raise typer.Exit(2)
+            _fail(f"{format}: binary formats need --output FILE")
         sys.stdout.write(result)
         return
     if isinstance(result, bytes):
@@ -122,32 +293,46 @@ def render(
 
 
 @app.command()
+@_guarded
 def diagram(
     workflow: Annotated[str, typer.Argument(help="Workflow name.")] = "dispute",
     version: Annotated[int | None, typer.Option(help="Workflow version (default latest).")] = None,
 ) -> None:
     """Print a Mermaid state diagram of a workflow."""
-    engine = Engine.in_memory()
+    sys.stdout.write(Engine.in_memory().diagram(workflow, version))
+
+
+def _instant(at: str | None) -> dt.datetime:
+    """The instant of ``--at`` (``None``: now).
+
+    An ISO date means the start of that day, an ISO date-time without an
+    offset is China time; anything else ends the command with exit code 2.
+    """
+    if at is None:
+        return dt.datetime.now(CHINA_TZ)
     try:
-        sys.stdout.write(engine.diagram(workflow, version))
-    except MediationError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+        when = dt.datetime.fromisoformat(at.strip())
+    except ValueError:
+        _fail(f"--at {at!r}: not an ISO date or date-time (e.g. 2026-03-01 or 2026-03-01T09:30)")
+    return when if when.tzinfo is not None else when.replace(tzinfo=CHINA_TZ)
 
 
 @app.command()
+@_guarded
 def overdue(
     db: Annotated[Path, typer.Argument(help="SQLite file.")],
-    at: Annotated[str | None, typer.Option(help="ISO date-time (default now).")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="ISO date (start of day) or date-time, China time (default now)."),
+    ] = None,
     warnings: Annotated[bool, typer.Option(help="Include yellow and red warnings.")] = False,
     limit: Annotated[int, typer.Option(help="Page size.")] = 50,
     org: OrgOption = None,
 ) -> None:
-    """List overdue (and warning) clocks, earliest first."""
-    when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(CHINA_TZ)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=CHINA_TZ)
-    with Engine.sqlite(str(db), policy=_policy(org), reader=Actor.system()) as engine:
+    """List overdue (and warning) clocks, earliest first (the database is opened read-only)."""
+    when = _instant(at)
+    policy = _policy(org)
+    with _reader(db, policy) as engine:
         table = Table(title="超期与预警")
         for col in ("案件", "期限", "届满日", "预警"):
             table.add_column(col)
@@ -163,18 +348,19 @@ def overdue(
 
 
 @app.command()
+@_guarded
 def verify(
     db: Annotated[Path, typer.Argument(help="SQLite file.")],
     case_id: Annotated[str, typer.Argument(help="Case id.")],
     org: OrgOption = None,
 ) -> None:
-    """Verify a case's audit chain and replay."""
-    with Engine.sqlite(str(db), policy=_policy(org), reader=Actor.system()) as engine:
-        try:
-            report = engine.verify(case_id)
-        except MediationError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+    """Verify a case's audit chain and replay (the database is opened read-only).
+
+    Exit code 1 when the chain does not verify.
+    """
+    policy = _policy(org)
+    with _reader(db, policy) as engine:
+        report = engine.verify(case_id)
         console.print(report)
         if not report.ok:
             raise typer.Exit(1)
