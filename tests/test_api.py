@@ -10,6 +10,7 @@ def test_exported_names_are_pinned() -> None:
     assert mediation.__all__ == sorted(mediation.__all__)
     assert set(mediation.__all__) == {
         "Access",
+        "AuditReport",
         "Actor",
         "Agreement",
         "AgreementForm",
@@ -21,8 +22,10 @@ def test_exported_names_are_pinned() -> None:
         "CaseKind",
         "CaseNotFoundError",
         "Channel",
+        "Checkpoint",
         "ConcurrentUpdateError",
         "Context",
+        "CorruptRowError",
         "Deadline",
         "DeadlineStatus",
         "Decision",

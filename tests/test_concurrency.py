@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import threading
 from collections import Counter
@@ -42,7 +43,7 @@ def _race_step(engine: Engine, case_id: str, racer: int, race: int) -> str:
             case_id,
             trigger,
             actor=MEDIATOR,
-            at=at("2026-03-04", 9, race % 60),
+            at=at("2026-03-04", 9) + dt.timedelta(minutes=race),
             note=f"racer {racer}",
             **data,
         )

@@ -17,6 +17,7 @@ from mediation._errors import AuthorizationError as AuthorizationError
 from mediation._errors import CalendarError as CalendarError
 from mediation._errors import CaseNotFoundError as CaseNotFoundError
 from mediation._errors import ConcurrentUpdateError as ConcurrentUpdateError
+from mediation._errors import CorruptRowError as CorruptRowError
 from mediation._errors import DefinitionError as DefinitionError
 from mediation._errors import DocumentRenderError as DocumentRenderError
 from mediation._errors import MediationError as MediationError
@@ -25,6 +26,8 @@ from mediation._errors import RuleRejectedError as RuleRejectedError
 from mediation._errors import TransitionError as TransitionError
 from mediation._errors import TransitionNotAllowedError as TransitionNotAllowedError
 from mediation._errors import ValidationError as ValidationError
+from mediation.engine import AuditReport as AuditReport
+from mediation.engine import Checkpoint as Checkpoint
 from mediation.engine import DueItem as DueItem
 from mediation.engine import Engine as Engine
 from mediation.engine import TriggerOption as TriggerOption
@@ -94,6 +97,7 @@ __all__ = [
     "Actor",
     "Agreement",
     "AgreementForm",
+    "AuditReport",
     "AuthorizationError",
     "Authorizer",
     "CalendarError",
@@ -102,8 +106,10 @@ __all__ = [
     "CaseKind",
     "CaseNotFoundError",
     "Channel",
+    "Checkpoint",
     "ConcurrentUpdateError",
     "Context",
+    "CorruptRowError",
     "Deadline",
     "DeadlineStatus",
     "Decision",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import sys
 import typing
@@ -41,13 +42,25 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from mediation._errors import ValidationError
-from mediation.model import Case, Deadline, Event, Intake, Overlays, evolve
+from mediation.model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Case,
+    Deadline,
+    Event,
+    Intake,
+    Overlays,
+    check_text,
+    evolve,
+)
 
 __all__ = [
     "Codec",
     "dumps",
     "event_hash",
     "recompute_hash",
+    "seal",
+    "seal_ok",
 ]
 
 _T = TypeVar("_T")
@@ -89,6 +102,16 @@ def event_hash(
     return hashlib.sha256(framed.encode()).hexdigest()
 
 
+def seal(key: bytes, digest: str) -> str:
+    """HMAC-SHA256 (hex) of an event hash under the embedder's audit key."""
+    return hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()
+
+
+def seal_ok(key: bytes, digest: str, given: str) -> bool:
+    """Whether ``given`` is the seal of ``digest`` under ``key`` (constant time)."""
+    return hmac.compare_digest(seal(key, digest), given)
+
+
 def recompute_hash(event: Event) -> str:
     """The hash ``event`` should carry, from its own fields."""
     return event_hash(
@@ -128,6 +151,8 @@ def _instant(value: Any, _type: Any = None) -> dt.datetime:
     offset = parsed.utcoffset()
     if offset is None:
         raise _RefusedError("naive datetimes are refused: attach a time zone (e.g. +08:00)")
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise _RefusedError(f"a time between {FIRST_YEAR} and {LAST_YEAR}")
     zone = _ZONES.get(offset)
     if zone is None:
         zone = _ZONES.setdefault(offset, parsed.tzinfo or dt.UTC)
@@ -137,14 +162,16 @@ def _instant(value: Any, _type: Any = None) -> dt.datetime:
 def _date(value: Any, _type: Any = None) -> dt.date:
     if isinstance(value, dt.datetime):
         raise _RefusedError("a calendar date is needed, not a date-time")
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             raise _RefusedError("not an ISO date (YYYY-MM-DD)") from None
-    raise _RefusedError("a date (ISO text or date) is needed")
+    if not isinstance(value, dt.date):
+        raise _RefusedError("a date (ISO text or date) is needed")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise _RefusedError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
 
 
 def _decimal(value: Any, _type: Any = None) -> Decimal:
@@ -160,17 +187,27 @@ def _decimal(value: Any, _type: Any = None) -> Decimal:
     raise _RefusedError("a decimal number (text) is needed")
 
 
-def _str(value: Any, _type: Any = None) -> str:
+def _str(value: Any, target: Any = str) -> Any:
+    if target is not str and _is_enum(target):  # a StrEnum is a str, but is read as its enum
+        return _enum(value, target)
     if type(value) is not str:
-        if isinstance(value, str):
-            return str.__str__(value)
-        raise _RefusedError(f"text is needed, not {type(value).__name__}")
-    return value
+        if not isinstance(value, str):
+            raise _RefusedError(f"text is needed, not {type(value).__name__}")
+        value = str.__str__(value)
+    try:
+        return check_text("text", value)
+    except ValidationError as exc:
+        raise _RefusedError(exc.rule) from None
+
+
+_MAX_INT = 10**12
 
 
 def _int(value: Any, _type: Any = None) -> int:
     if type(value) is not int:
         raise _RefusedError(f"a whole number is needed, not {type(value).__name__}")
+    if not -_MAX_INT <= value <= _MAX_INT:
+        raise _RefusedError(f"a whole number between -{_MAX_INT} and {_MAX_INT}")
     return value
 
 
@@ -227,13 +264,6 @@ def _sequence_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any
     return factory
 
 
-def _exactly(t: type) -> Callable[[Any], bool]:
-    def match(x: Any) -> bool:
-        return x is t
-
-    return match
-
-
 def _is_set(t: Any) -> bool:
     return typing.get_origin(t) in (frozenset, set) or t is frozenset or t is set
 
@@ -263,8 +293,7 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
         (dt.datetime, _instant),
         (dt.date, _date),
     ):
-        # Exact types only: a StrEnum is a str, but must be read as its enum.
-        conv.register_structure_hook_func(_exactly(t), fn)
+        conv.register_structure_hook(t, fn)
     conv.register_structure_hook_factory(_is_sequence, _sequence_hook(conv))
     conv.register_structure_hook_func(_is_enum, _enum)
     conv.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
@@ -337,7 +366,14 @@ class Codec:
         try:
             return self.converter.structure(data, as_type)
         except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
-            raise _first(exc, field) from exc
+            found = _first(exc, field)
+            if found.value is None:
+                found = ValidationError(
+                    found.field, _value_at(data, found.field, field), found.rule, found.basis
+                )
+            raise found from exc
+        except RecursionError as exc:
+            raise ValidationError(field or "value", None, "nested too deeply") from exc
         except _RefusedError as exc:
             raise ValidationError(field or "value", data, str(exc)) from exc
         except ValidationError as exc:
@@ -494,6 +530,8 @@ class Codec:
             ValidationError: the data is not a case of a registered workflow.
         """
         values: dict[str, Any] = {"intake": intake, "deadlines": deadlines}
+        if not isinstance(rest, Mapping):
+            raise ValidationError("case", type(rest).__name__, "a stored case is a mapping")
         try:
             for name in IDENTITY_FIELDS:
                 values[name] = _str(identity[name])
@@ -530,6 +568,21 @@ class Codec:
 _CASE_TYPES: dict[str, Any] = {a.name: a.type for a in attrs.fields(attrs.resolve_types(Case))}
 IDENTITY_FIELDS = tuple(a.name for a in attrs.fields(Case) if a.metadata.get("identity"))
 """Case fields fixed at creation (derived from the ``IDENTITY`` field metadata)."""
+
+
+def _value_at(data: Any, path: str, prefix: str) -> Any:
+    """The value at a dotted path (``a.b[2].c``) under ``prefix`` in ``data``, if it is there."""
+    if prefix and path.startswith(prefix):
+        path = path[len(prefix) :].lstrip(".")
+    value = data
+    for part in path.replace("[", ".[").split("."):
+        if not part:
+            continue
+        try:
+            value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return value
 
 
 def _join(path: str, part: str) -> str:

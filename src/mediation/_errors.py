@@ -14,6 +14,7 @@ mapped at the boundary with ``raise ... from exc`` and never escape raw::
     ├── CaseNotFoundError          (also LookupError)
     ├── ConcurrentUpdateError      .case_id .expected_version
     ├── PersistenceError           wraps SQLAlchemy errors
+    │   └── CorruptRowError        a stored row that cannot be read: .seq
     ├── CalendarError              no official holiday data for a date, ...
     └── DocumentRenderError        wraps Jinja errors
 """
@@ -27,6 +28,7 @@ __all__ = [
     "CalendarError",
     "CaseNotFoundError",
     "ConcurrentUpdateError",
+    "CorruptRowError",
     "DefinitionError",
     "DocumentRenderError",
     "MediationError",
@@ -149,6 +151,21 @@ class ConcurrentUpdateError(MediationError):
 
 class PersistenceError(MediationError):
     """The database refused or failed an operation."""
+
+
+class CorruptRowError(PersistenceError):
+    """A stored row cannot be read (edited or damaged outside the library).
+
+    Attributes:
+        case_id: The case the row belongs to.
+        seq: The audit event's number, when the row is an event.
+    """
+
+    def __init__(self, case_id: str, what: str, seq: int | None = None) -> None:
+        self.case_id = case_id
+        self.seq = seq
+        where = f"event {seq} of case {case_id!r}" if seq is not None else f"case {case_id!r}"
+        super().__init__(f"{where}: {what}")
 
 
 class CalendarError(MediationError):

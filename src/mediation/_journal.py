@@ -77,6 +77,10 @@ class Journal:
         codec: The canonical encoding.
         policy: The policy the rules run with.
         clocks: The clock table.
+        key: The audit key events are sealed with (``None``: not sealed).
+        require_seals: Every event must be sealed (a database written with a key
+            from its start); otherwise events before a case's first sealed one may
+            be unsealed (written before the key was set).
     """
 
     def __init__(
@@ -86,8 +90,12 @@ class Journal:
         codec: Codec,
         policy: Policy,
         clocks: ClockBook,
+        key: bytes | None = None,
+        require_seals: bool = False,
     ) -> None:
         self.registry = registry
+        self.key = key
+        self.require_seals = require_seals
         self._compiled = compiled
         self.codec = codec
         self.policy = policy
@@ -199,15 +207,23 @@ class Journal:
 
     # -- events -------------------------------------------------------------------
 
-    @staticmethod
     def _event(
-        case: Case, name: str, actor_id: str, at: dt.datetime, dest: str, data: Mapping[str, Any]
+        self,
+        case: Case,
+        name: str,
+        actor_id: str,
+        at: dt.datetime,
+        dest: str,
+        data: Mapping[str, Any],
     ) -> Event:
         seq = case.version + 1
         digest = _codec.event_hash(
             case.id, seq, name, actor_id, at.isoformat(), case.state, dest, data, case.head
         )
-        return Event(case.id, seq, name, actor_id, at, case.state, dest, data, case.head, digest)
+        seal = "" if self.key is None else _codec.seal(self.key, digest)
+        return Event(
+            case.id, seq, name, actor_id, at, case.state, dest, data, case.head, digest, seal
+        )
 
     def record(
         self,
@@ -221,7 +237,8 @@ class Journal:
     ) -> tuple[Case, Event]:
         """The event of a decided step, and the case as it then stands."""
         event = self._event(before, name, actor_id, at, dest, data)
-        return evolve(moved, state=dest, version=event.seq, head=event.hash), event
+        new = evolve(moved, state=dest, version=event.seq, head=event.hash, updated_at=at)
+        return new, event
 
     def intake(
         self,
@@ -243,7 +260,7 @@ class Journal:
         # The log starts before anything: version 0, no state, no previous hash.
         origin = evolve(case, version=0, state="", head="")
         event = self._event(origin, INTAKE, actor_id, at, case.state, data)
-        return evolve(case, version=1, head=event.hash), event
+        return evolve(case, version=1, head=event.hash, updated_at=at), event
 
     # -- replay and verification --------------------------------------------------
 
@@ -300,18 +317,41 @@ class Journal:
             )
         return case if case.head == event.hash else evolve(case, head=event.hash)
 
-    def verify(self, events: Sequence[Event], stored: Case) -> VerifyReport:
-        """Check the hash chain of ``events`` and that replaying them gives ``stored``."""
+    def check_chain(self, case_id: str, events: Sequence[Event]) -> VerifyReport | None:
+        """The first break of the hash chain (and of the seals, with a key), if any."""
         n = len(events)
         prev = ""
+        sealed = False
         for i, e in enumerate(events, start=1):
             if e.seq != i:
-                return VerifyReport(False, n, i, f"event {i} is missing (found {e.seq})", stored.id)
+                return VerifyReport(False, n, i, f"event {i} is missing (found {e.seq})", case_id)
+            if e.case_id != case_id:
+                return VerifyReport(False, n, i, "belongs to another case", case_id)
             if e.prev_hash != prev:
-                return VerifyReport(False, n, i, "does not chain to the previous event", stored.id)
+                return VerifyReport(False, n, i, "does not chain to the previous event", case_id)
             if _codec.recompute_hash(e) != e.hash:
-                return VerifyReport(False, n, i, "content does not match its hash", stored.id)
+                return VerifyReport(False, n, i, "content does not match its hash", case_id)
+            if self.key is not None:
+                if e.seal:
+                    if not _codec.seal_ok(self.key, e.hash, e.seal):
+                        return VerifyReport(
+                            False, n, i, "its seal does not match: the chain was rewritten", case_id
+                        )
+                    sealed = True
+                elif sealed or self.require_seals:
+                    return VerifyReport(
+                        False, n, i, "is not sealed: events after a sealed one must be", case_id
+                    )
             prev = e.hash
+        return None
+
+    def verify(self, events: Sequence[Event], stored: Case) -> VerifyReport:
+        """Check the hash chain (and seals) of ``events`` and that replaying them gives ``stored``."""
+        n = len(events)
+        broken = self.check_chain(stored.id, events)
+        if broken is not None:
+            return broken
+        prev = events[-1].hash if events else ""
         if stored.version != n or stored.head != prev:
             return VerifyReport(
                 False,

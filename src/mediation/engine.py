@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from mediation._audit import Auditor, AuditReport, Checkpoint
 from mediation._codec import Codec
 from mediation._errors import (
     AuthorizationError,
@@ -69,7 +70,7 @@ from mediation.workflows.steps import CoreStep
 if TYPE_CHECKING:
     from mediation.documents import DocumentRenderer
 
-__all__ = ["DueItem", "Engine", "TriggerOption", "VerifyReport"]
+__all__ = ["AuditReport", "Checkpoint", "DueItem", "Engine", "TriggerOption", "VerifyReport"]
 
 
 @attrs.frozen(slots=True)
@@ -156,6 +157,11 @@ class Engine:
         reader: The actor reads run as when none is passed: ``None`` (the
             default) makes every read name its actor; ``Actor.system()`` is the
             explicit unscoped scope, for an embedder that checks access itself.
+        audit_key: A secret (at least 16 bytes) the database does not hold:
+            every event is sealed with it (HMAC), so a rewrite of the chain by
+            someone who can write the database but lacks the key is detected.
+        require_seals: Every event must be sealed (set it for a database that
+            has had the key from its first case).
         documents: The document renderer (official templates if omitted; pass one
             built with ``overrides=`` for committee-edited templates, or with
             ``kinds=`` for documents of your own workflows).
@@ -178,6 +184,8 @@ class Engine:
         authorizer: Authorizer | None = None,
         documents: DocumentRenderer | None = None,
         reader: Actor | None = None,
+        audit_key: bytes | None = None,
+        require_seals: bool = False,
     ) -> None:
         self._store = store
         self._default_reader = None if reader is None else self._actor(reader)
@@ -197,9 +205,19 @@ class Engine:
             self.register(definition)
         for step in steps:
             self.register(step)
+        if audit_key is not None and not (isinstance(audit_key, bytes) and len(audit_key) >= 16):
+            raise ValidationError("audit_key", None, "a secret of at least 16 bytes")
+        self._audit_key = audit_key
         self._journal = Journal(
-            self._registry, self._compiled_of, self._codec, self.policy, self.clocks
+            self._registry,
+            self._compiled_of,
+            self._codec,
+            self.policy,
+            self.clocks,
+            key=audit_key,
+            require_seals=require_seals,
         )
+        self._auditor = Auditor(store, self._journal)
         self._outbox = Outbox(store)
         store.attach(self._codec, self.clocks.warn_from)
 
@@ -467,6 +485,13 @@ class Engine:
         """
         if not isinstance(name, str):
             raise ValidationError("trigger", name, "a trigger or step name")
+        if case.updated_at is not None and at < case.updated_at:
+            raise ValidationError(
+                "at",
+                at.isoformat(),
+                f"a step cannot be dated before the case's last step "
+                f"({case.updated_at.isoformat()}): time never runs backwards within a case",
+            )
         journal = self._journal
         try:
             plan = journal.plan(case, name)
@@ -1000,13 +1025,51 @@ class Engine:
         return self._journal.replay(self._store.events(case_id))
 
     def verify(self, case_id: str, *, actor: Actor | None = None) -> VerifyReport:
-        """Check the case's hash chain and that replaying it reproduces the stored case.
+        """Check one case: its hash chain (and seals), replay, and every column queries read.
 
-        Returns a report naming the first bad event; never raises for a bad chain.
+        Returns a report naming the case and its first bad event; never raises
+        for a bad chain or a corrupt row (see the README, "What verify proves").
+
+        Raises:
+            CaseNotFoundError: no such case.
+            AuthorizationError: the actor may not read it.
         """
-        self.get(case_id, actor=actor)
-        events = self._store.events(case_id)
-        return self._journal.verify(events, self._store.load(case_id, fresh=True))
+        reader = self._reader(actor)
+        if not isinstance(case_id, str):
+            raise ValidationError("case_id", case_id, "a case id is text")
+        unit = self._store.unit_of(case_id)
+        self._allow(reader, Access("read", unit, frozenset(), None))
+        return self._auditor.verify(case_id)
+
+    def verify_all(
+        self, *, checkpoint: Checkpoint | None = None, actor: Actor | None = None
+    ) -> AuditReport:
+        """Verify every case the actor may see; with a checkpoint, also that none was
+        deleted, rolled back or rewritten since it was taken.
+
+        Returns a report listing each bad case with its first bad event.
+        """
+        reader = self._reader(actor)
+        if checkpoint is not None and not isinstance(checkpoint, Checkpoint):
+            raise ValidationError("checkpoint", checkpoint, "a Checkpoint")
+        units = self._scope(reader, None, None)
+        return self._auditor.verify_all(units, checkpoint, self._audit_key)
+
+    def checkpoint(
+        self, *, at: dt.datetime | None = None, actor: Actor | None = None
+    ) -> Checkpoint:
+        """Every case's chain head now: store it outside the database (``to_json``), and
+        later :meth:`verify_all` against it to detect deleted, rolled-back or rewritten cases.
+
+        Raises:
+            AuthorizationError: only a system actor takes checkpoints of the whole database.
+        """
+        reader = self._reader(actor)
+        if not reader.is_system:
+            raise AuthorizationError(
+                reader.id, "checkpoint", "only a system actor (Actor.system())"
+            )
+        return self._auditor.checkpoint(self._at(at), self._audit_key)
 
     # -- outbox ---------------------------------------------------------------
 

@@ -240,19 +240,68 @@ def evolve(inst: _T, **changes: Any) -> _T:
 # -- validation helpers -----------------------------------------------------------
 
 
-def aware(value: dt.datetime, field: str) -> dt.datetime:
-    """Return ``value`` if it is timezone-aware, else raise.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Business dates lie in these years: anything else is a typo, and near the ends of
+the calendar (year 1, 9999) date arithmetic would overflow."""
+
+_REFUSED_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufeff\ufff9-\ufffb]"
+)
+MAX_TEXT = 100_000
+"""The longest text any field takes (characters)."""
+
+
+def check_text(field: str, value: str) -> str:
+    """Return ``value`` if it is text that can be stored, hashed and printed as given.
+
+    Refused: control characters (tab, newline and carriage return are text),
+    bidirectional overrides and isolates (which make printed text read
+    otherwise than stored), lone surrogates (which cannot be encoded), and
+    more than :data:`MAX_TEXT` characters.
 
     Raises:
-        ValidationError: ``value`` is naive or not a datetime.
+        ValidationError: naming ``field``.
     """
-    if not isinstance(value, dt.datetime):
-        raise ValidationError(field, value, "must be a timezone-aware datetime")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(field, value[:40], f"longer than {MAX_TEXT} characters")
+    found = _REFUSED_CHARS.search(value)
+    if found is not None:
+        raise ValidationError(
+            field,
+            value[:40],
+            f"contains the control or direction character U+{ord(found.group()):04X}",
+        )
+    return value
+
+
+def check_instant(field: str, value: dt.datetime) -> dt.datetime:
+    """Return an aware datetime in the business years, else raise (naming ``field``)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
             field, value, "naive datetimes are refused: attach a time zone (e.g. Asia/Shanghai)"
         )
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(field, value, f"a time between {FIRST_YEAR} and {LAST_YEAR}")
     return value
+
+
+def check_day(field: str, value: dt.date) -> dt.date:
+    """Return a date in the business years, else raise (naming ``field``)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(field, value, f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+def aware(value: dt.datetime, field: str) -> dt.datetime:
+    """Return ``value`` if it is a timezone-aware datetime in the business years, else raise.
+
+    Raises:
+        ValidationError: ``value`` is naive, not a datetime, or out of range.
+    """
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(field, value, "must be a timezone-aware datetime")
+    return check_instant(field, value)
 
 
 def _enum(enum_type: type[StrEnum], field: str) -> Any:
@@ -277,14 +326,19 @@ def _text(field: str, *, required: bool = True) -> Any:
             raise ValidationError(field, value, "must be text")
         if required and not value.strip():
             raise ValidationError(field, value, "must not be empty")
+        check_text(field, value)
 
     return check
 
 
 def _strings(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError("roles", value, "a set of role names, not one string")
-    return frozenset(str(v) for v in value)
+    out = frozenset(value)
+    for role in out:
+        if not isinstance(role, str) or not role:
+            raise ValidationError("roles", role, "a role name is non-empty text")
+    return out
 
 
 _PHONE = re.compile(r"\+?[0-9][0-9\- ]{4,19}")
@@ -680,10 +734,15 @@ class Actor:
         return cls(id=id, roles=frozenset({Role.admin.value}), name=name, is_system=True)
 
 
+_MAX_AMOUNT = Decimal(10) ** 15
+
+
 def _amount(value: Decimal | int | str | None) -> Decimal | None:
+    if isinstance(value, bool):
+        raise ValidationError("amount", value, "an amount in yuan, not true or false")
     if value is None or type(value) is Decimal:
-        if value is not None and (not value.is_finite() or value < 0):
-            raise ValidationError("amount", value, "an amount in yuan is finite and >= 0")
+        if value is not None and (not value.is_finite() or value < 0 or value >= _MAX_AMOUNT):
+            raise ValidationError("amount", value, "an amount in yuan is >= 0 and < 10^15")
         return value
     if isinstance(value, float):
         raise ValidationError("amount", value, "give amounts as Decimal or str, not float")
@@ -760,6 +819,8 @@ class Case:
         details: The workflow's own data (a frozen value of the type its definition declares).
         version: Number of audit events.
         head: Hash of the latest audit event.
+        updated_at: Business time of the latest audit event (time never runs
+            backwards within a case).
     """
 
     id: str = attrs.field(metadata=IDENTITY)
@@ -782,6 +843,7 @@ class Case:
     details: Any = None
     version: int = 1
     head: str = ""
+    updated_at: dt.datetime | None = None
 
     @property
     def category(self) -> str:
@@ -879,6 +941,9 @@ class Event:
         data: The inputs of the step, canonical JSON-compatible values.
         prev_hash: The previous event's hash (``""`` for intake).
         hash: sha256 over the canonical event and ``prev_hash``.
+        seal: HMAC-SHA256 of ``hash`` under the embedder's audit key (``""``
+            when the engine has no key): a rewrite of the chain by someone
+            without the key is detected.
     """
 
     case_id: str
@@ -891,3 +956,4 @@ class Event:
     data: Mapping[str, Any]
     prev_hash: str
     hash: str
+    seal: str = ""

@@ -128,9 +128,12 @@ def test_docx_every_kind_opens(scenarios: dict[str, Scenario], renderer: Documen
 
 
 def test_docx_escapes_word_xml(scenarios: dict[str, Scenario], renderer: DocumentRenderer) -> None:
-    """Markup and XML-invalid characters in party data give valid XML with the literal text."""
+    """Markup in party data gives valid XML with the literal text; control characters never
+    reach a document (a party refuses them)."""
     s = scenarios["signed"]
-    name = '王<w:p>&"五\x07'
+    with pytest.raises(ValidationError, match="U\\+0007"):
+        attrs.evolve(s.case.parties[2], name="王五\x07")
+    name = '王<w:p>&"五'
     bad = attrs.evolve(s.case.parties[2], name=name)
     case = attrs.evolve(
         s.case, intake=attrs.evolve(s.case.intake, parties=(*s.case.parties[:2], bad))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mediation import Actor, DeadlineStatus, Engine, PartyRole
+from mediation import Actor, DeadlineStatus, Engine, PartyRole, ValidationError
 from mediation._demo import MEDIATOR, at, policy
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
@@ -71,17 +71,23 @@ def test_old_cases_go_on_with_new_steps(upgraded: Engine) -> None:
     """An old paused case resumes; its log now mixes both formats and still verifies."""
     case = upgraded.find(state="suspended")[0]
     paused = next(d for d in case.deadlines if d.status is DeadlineStatus.paused)
-    resumed = upgraded.fire(case.id, "resume", actor=MEDIATOR, at=at("2026-03-16"))
+    assert case.updated_at == at("2026-06-01")  # its last step: supervision of the watch clock
+    with pytest.raises(ValidationError, match="time never runs backwards"):
+        upgraded.fire(case.id, "resume", actor=MEDIATOR, at=at("2026-03-16"))
+    resumed = upgraded.fire(case.id, "resume", actor=MEDIATOR, at=at("2026-06-02"))
     assert resumed.deadline(paused.id).status is DeadlineStatus.running
-    assert resumed.deadline(paused.id).paused == 5
+    # (03-09, 06-02]: March 16 + April 21 (清明 4-6 off) + May 19 (5-1..5-5 off, 5-9 worked)
+    # + June 2 = 58 working days of appraisal not counted (医疗纠纷条例 第三十八条)
+    assert resumed.deadline(paused.id).paused == 58
     assert upgraded.verify(case.id).ok
 
 
 def test_the_migration_rewrote_rows_and_columns(upgraded: Engine, tmp_path: Path) -> None:
-    """Alembic moved the file to revision 0002: party ids stored, the track column gone."""
+    """Alembic moved the file to the latest revision: party ids stored, the track column gone."""
+    head = upgraded._store._head()  # type: ignore[attr-defined]
     upgraded.close()
     with sqlite3.connect(tmp_path / "old.db") as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
         assert "track" not in [r[1] for r in conn.execute("PRAGMA table_info(cases)")]
         pids = {r[0] for r in conn.execute("SELECT DISTINCT pid FROM parties")}
         assert pids == {"p1", "p2", "p3", "p4"}

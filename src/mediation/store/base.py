@@ -131,6 +131,26 @@ class Store(Protocol):
         """Release connections."""
         ...
 
+    def unit_of(self, case_id: str) -> str:
+        """The unit that owns a case (read from what queries read). Raises CaseNotFoundError."""
+        ...
+
+    def case_ids(self, *, after: str | None, limit: int, units: frozenset[str] | None) -> list[str]:
+        """Case ids in id order, after ``after``, within ``units`` when given."""
+        ...
+
+    def heads(self) -> list[tuple[str, int, str]]:
+        """``(case id, version, hash of its latest event)`` for every case."""
+        ...
+
+    def index_problems(self, case: Case) -> list[str]:
+        """Where what queries read (indexed columns, clock rows, party rows) disagrees with ``case``."""
+        ...
+
+    def orphan_events(self) -> list[str]:
+        """Ids of cases that have events but no case row."""
+        ...
+
 
 def changed_deadlines(old: Case | None, new: Case) -> list[tuple[int, Deadline, bool]]:
     """Deadlines of ``new`` that differ from ``old``: (position, deadline, is_new)."""
@@ -296,6 +316,27 @@ class MemoryStore:
                     self._order,
                 ) = snapshot
                 raise
+
+    def unit_of(self, case_id: str) -> str:
+        return self.load(case_id).unit
+
+    def case_ids(self, *, after: str | None, limit: int, units: frozenset[str] | None) -> list[str]:
+        ids = sorted(
+            cid
+            for cid, c in self._cases.items()
+            if (after is None or cid > after) and (units is None or c.unit in units)
+        )
+        return ids[:limit]
+
+    def heads(self) -> list[tuple[str, int, str]]:
+        return [(c.id, c.version, c.head) for c in self._cases.values()]
+
+    def index_problems(self, case: Case) -> list[str]:
+        """The memory store keeps the case itself: nothing can disagree."""
+        return []
+
+    def orphan_events(self) -> list[str]:
+        return sorted(set(self._events) - set(self._cases))
 
     def close(self) -> None:
         """Nothing to release."""

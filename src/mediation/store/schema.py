@@ -94,6 +94,7 @@ events = Table(
     Column("data", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("seal", String(64), nullable=False, server_default=text("''")),
     PrimaryKeyConstraint("case_id", "seq"),
 )
 

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -28,7 +29,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mediation import _codec
 from mediation._codec import Codec
-from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
+from mediation._errors import (
+    CaseNotFoundError,
+    ConcurrentUpdateError,
+    CorruptRowError,
+    PersistenceError,
+)
 from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake
 from mediation.store import schema
 from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
@@ -36,6 +42,12 @@ from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
 __all__ = ["SqlStore", "utc_text"]
 
 _UTC = dt.UTC
+
+
+def _why(exc: BaseException) -> str:
+    """The driver's own words for a database error, without SQLAlchemy's decoration."""
+    orig = getattr(exc, "orig", None)
+    return str(orig) if orig is not None else str(exc).split("\n(Background", 1)[0]
 
 
 def utc_text(value: dt.datetime) -> str:
@@ -71,13 +83,33 @@ _SQL = {
     ),
     "insert_event": (
         "INSERT INTO events (case_id, seq, trigger, actor, at, source, dest, data, prev_hash, "
-        "hash) VALUES (:case_id, :seq, :trigger, :actor, :at, :source, :dest, :data, "
-        ":prev_hash, :hash)"
+        "hash, seal) VALUES (:case_id, :seq, :trigger, :actor, :at, :source, :dest, :data, "
+        ":prev_hash, :hash, :seal)"
     ),
     "insert_outbox": "INSERT INTO outbox (case_id, seq, delivered) VALUES (:case_id, :seq, 0)",
     "events": (
-        "SELECT case_id, seq, trigger, actor, at, source, dest, data, prev_hash, hash "
+        "SELECT case_id, seq, trigger, actor, at, source, dest, data, prev_hash, hash, seal "
         "FROM events WHERE case_id = :case_id ORDER BY seq"
+    ),
+    "unit_of": "SELECT unit FROM cases WHERE id = :id",
+    "heads": (
+        "SELECT c.id, c.version, e.hash FROM cases c JOIN events e "
+        "ON e.case_id = c.id AND e.seq = c.version"
+    ),
+    "orphans": (
+        "SELECT DISTINCT e.case_id FROM events e LEFT JOIN cases c ON c.id = e.case_id "
+        "WHERE c.id IS NULL ORDER BY e.case_id"
+    ),
+    "index_case": (
+        "SELECT code, kind, workflow, workflow_version, state, category, unit, level, "
+        "received_at, version FROM cases WHERE id = :id"
+    ),
+    "index_deadlines": (
+        "SELECT id, ord, period, status, due_at, warn_from, escalated FROM deadlines "
+        "WHERE case_id = :case_id ORDER BY ord"
+    ),
+    "index_parties": (
+        "SELECT ord, pid, name, role, identifier FROM parties WHERE case_id = :case_id ORDER BY ord"
     ),
     "exists": "SELECT 1 FROM cases WHERE id = :id",
     "version": "SELECT version FROM cases WHERE id = :id",
@@ -93,7 +125,7 @@ _SQL = {
     ),
     "pending": (
         "SELECT o.id, e.case_id, e.seq, e.trigger, e.actor, e.at, e.source, e.dest, e.data, "
-        "e.prev_hash, e.hash FROM outbox o JOIN events e ON e.case_id = o.case_id "
+        "e.prev_hash, e.hash, e.seal FROM outbox o JOIN events e ON e.case_id = o.case_id "
         "AND e.seq = o.seq WHERE o.delivered = 0 ORDER BY o.id LIMIT :limit"
     ),
 }
@@ -288,7 +320,7 @@ class SqlStore:
             try:
                 proxied = self._engine.raw_connection()
             except SQLAlchemyError as exc:
-                raise PersistenceError(f"cannot connect: {exc}") from exc
+                raise PersistenceError(f"cannot connect: {_why(exc)}") from exc
             conn = proxied.driver_connection
             if conn is None:
                 raise PersistenceError("the pool returned a closed connection")
@@ -379,7 +411,7 @@ class SqlStore:
                     return None
                 row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         except SQLAlchemyError as exc:
-            raise PersistenceError(f"cannot read the database: {exc}") from exc
+            raise PersistenceError(f"cannot read the database: {_why(exc)}") from exc
         return None if row is None else str(row[0])
 
     def migrate(self) -> None:
@@ -389,11 +421,27 @@ class SqlStore:
         the migration runs under an exclusive lock (``BEGIN EXCLUSIVE`` on
         SQLite, a transaction-scoped advisory lock on PostgreSQL, and a
         process-wide lock around Alembic, whose context is global), and the
-        revision is read again inside the lock.
+        revision is read again inside the lock. SQLite may answer "database is
+        locked" at once where its busy handler cannot help (a new file still
+        changing its journal mode): that is retried for up to a minute.
 
         Raises:
             PersistenceError: the database refused or failed the migration.
         """
+        delay = 0.01
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self._migrate_once()
+                return
+            except PersistenceError as exc:
+                locked = self._sqlite and "database is locked" in str(exc)
+                if not locked or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def _migrate_once(self) -> None:
         head = self._head()
         if self.revision() == head:
             return
@@ -419,11 +467,15 @@ class SqlStore:
                         connection.exec_driver_sql("COMMIT")
                     connection.commit()
             except SQLAlchemyError as exc:
-                raise PersistenceError(f"migration failed: {exc}") from exc
+                raise PersistenceError(f"migration failed: {_why(exc)}") from exc
 
     def _check_revision(self) -> None:
         """A store opened read-only needs a database already at the latest revision."""
         found, head = self.revision(), self._head()
+        if found is None:
+            raise PersistenceError(
+                "not a mediation database (it has no schema revision): nothing to read"
+            )
         if found != head:
             raise PersistenceError(
                 f"the database is at schema revision {found or 'none'}, this release needs "
@@ -460,6 +512,7 @@ class SqlStore:
             "data": _codec.dumps(e.data),
             "prev_hash": e.prev_hash,
             "hash": e.hash,
+            "seal": e.seal,
         }
 
     def _case_params(self, case: Case) -> dict[str, Any]:
@@ -653,13 +706,17 @@ class SqlStore:
             raise CaseNotFoundError(case_id)
         info, body, version, _, *ids = rows[0]
         codec = self._codec
-        deadlines = tuple(
-            codec.deadline_from_dict(json.loads(r[3])) for r in rows if r[3] is not None
-        )
-        identity = dict(zip(_codec.IDENTITY_FIELDS, ids, strict=True))
-        case = codec.case_from_parts(identity, self._static(info), json.loads(body), deadlines)
+        try:
+            deadlines = tuple(
+                codec.deadline_from_dict(json.loads(r[3])) for r in rows if r[3] is not None
+            )
+            identity = dict(zip(_codec.IDENTITY_FIELDS, ids, strict=True))
+            case = codec.case_from_parts(identity, self._static(info), json.loads(body), deadlines)
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+            # (a ValidationError is a ValueError)
+            raise CorruptRowError(case_id, f"the stored case cannot be read: {exc}") from exc
         if case.version != version:
-            raise PersistenceError(f"case {case_id!r}: body and version column disagree")
+            raise CorruptRowError(case_id, "body and version column disagree")
         return case
 
     def _static(self, info: str) -> Intake:
@@ -673,18 +730,28 @@ class SqlStore:
 
     @staticmethod
     def _event(row: Sequence[Any]) -> Event:
-        return Event(
-            case_id=row[0],
-            seq=row[1],
-            trigger=row[2],
-            actor=row[3],
-            at=dt.datetime.fromisoformat(row[4]),
-            source=row[5],
-            dest=row[6],
-            data=json.loads(row[7]),
-            prev_hash=row[8],
-            hash=row[9],
-        )
+        try:
+            at = dt.datetime.fromisoformat(row[4])
+            data = json.loads(row[7])
+            if not isinstance(data, dict) or at.utcoffset() is None:
+                raise ValueError("not an event's data and aware time")
+            return Event(
+                case_id=row[0],
+                seq=row[1],
+                trigger=row[2],
+                actor=row[3],
+                at=at,
+                source=row[5],
+                dest=row[6],
+                data=data,
+                prev_hash=row[8],
+                hash=row[9],
+                seal=row[10] or "",
+            )
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise CorruptRowError(
+                str(row[0]), f"the stored event cannot be read: {exc}", row[1]
+            ) from exc
 
     def events(self, case_id: str) -> list[Event]:
         with self._read() as cur:
@@ -779,6 +846,96 @@ class SqlStore:
         with self._read() as cur:
             cur.execute(sql, stmt.bind({"until": utc_text(until), "limit": limit}))
             return [(r[0], r[1]) for r in cur.fetchall()]
+
+    # -- audit ----------------------------------------------------------------
+
+    def unit_of(self, case_id: str) -> str:
+        with self._read() as cur:
+            row = self._run(cur, "unit_of", {"id": case_id}).fetchone()
+        if row is None:
+            raise CaseNotFoundError(case_id)
+        return str(row[0])
+
+    def case_ids(self, *, after: str | None, limit: int, units: frozenset[str] | None) -> list[str]:
+        c = schema.cases
+        stmt = sa.select(c.c.id).order_by(c.c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(c.c.id > after)
+        if units is not None:
+            stmt = stmt.where(c.c.unit.in_(sorted(units)))
+        return [str(r[0]) for r in self._select(stmt)]
+
+    def heads(self) -> list[tuple[str, int, str]]:
+        with self._read() as cur:
+            return [(str(r[0]), int(r[1]), str(r[2])) for r in self._run(cur, "heads", {})]
+
+    def orphan_events(self) -> list[str]:
+        with self._read() as cur:
+            return [str(r[0]) for r in self._run(cur, "orphans", {})]
+
+    def index_problems(self, case: Case) -> list[str]:
+        """Compare every column queries read with what writing ``case`` would store."""
+        problems: list[str] = []
+        with self._read() as cur:
+            row = self._run(cur, "index_case", {"id": case.id}).fetchone()
+            deadline_rows = self._run(cur, "index_deadlines", {"case_id": case.id}).fetchall()
+            party_rows = self._run(cur, "index_parties", {"case_id": case.id}).fetchall()
+        if row is None:
+            return ["the case row is gone"]
+        expected = (
+            case.code,
+            case.kind,
+            case.workflow,
+            case.workflow_version,
+            case.state,
+            case.category,
+            case.unit,
+            case.level,
+            utc_text(case.received_at),
+            case.version,
+        )
+        names = (
+            "code",
+            "kind",
+            "workflow",
+            "workflow_version",
+            "state",
+            "category",
+            "unit",
+            "level",
+            "received_at",
+            "version",
+        )
+        for name, value, stored in zip(names, expected, row, strict=True):
+            if value != stored:
+                problems.append(f"cases.{name} is {stored!r}, the log says {value!r}")
+        want_deadlines = [
+            (
+                d.id,
+                i,
+                d.period,
+                d.status.value,
+                utc_text(d.due_at),
+                self._warn_from(d).isoformat(),
+                0 if d.escalated_at is None else 1,
+            )
+            for i, d in enumerate(case.deadlines)
+        ]
+        got_deadlines = [tuple(r) for r in deadline_rows]
+        for want, got in zip(want_deadlines, got_deadlines, strict=False):
+            if want != got:
+                problems.append(f"deadlines row {want[0]} is {got!r}, the log says {want!r}")
+        if len(want_deadlines) != len(got_deadlines):
+            problems.append(
+                f"{len(got_deadlines)} deadline rows, the log has {len(want_deadlines)} clocks"
+            )
+        want_parties = [
+            (i, p.id, p.name, p.role.value, p.identifier) for i, p in enumerate(case.parties)
+        ]
+        got_parties = [tuple(r) for r in party_rows]
+        if want_parties != got_parties:
+            problems.append(f"parties rows are {got_parties!r}, the log says {want_parties!r}")
+        return problems
 
     # -- outbox ---------------------------------------------------------------
 
