@@ -85,12 +85,14 @@ def event_hash(
     dest: str,
     data: Mapping[str, Any],
     prev_hash: str,
+    facts: Mapping[str, Any] | None = None,
 ) -> str:
     """sha256 (hex) over the event's fields and the previous event's hash.
 
     Each field is framed by its length (``<len>:<text>``), so no choice of
-    field values can make two different events hash alike; ``data`` enters as
-    its canonical JSON (sorted keys, no whitespace, UTF-8).
+    field values can make two different events hash alike; ``data`` and
+    ``facts`` enter as their canonical JSON (sorted keys, no whitespace,
+    UTF-8). An event without facts hashes as events did before facts existed.
     """
     body = _dumps(data) if data else "{}"
     n = str(seq)
@@ -99,6 +101,9 @@ def event_hash(
         f"{len(at)}:{at}{len(source)}:{source}{len(dest)}:{dest}{len(body)}:{body}"
         f"{len(prev_hash)}:{prev_hash}"
     )
+    if facts:
+        known = _dumps(facts)
+        framed += f"{len(known)}:{known}"
     return hashlib.sha256(framed.encode()).hexdigest()
 
 
@@ -124,6 +129,7 @@ def recompute_hash(event: Event) -> str:
         event.dest,
         event.data,
         event.prev_hash,
+        event.facts,
     )
 
 

@@ -22,7 +22,7 @@ from mediation._errors import MediationError, TransitionNotAllowedError, Validat
 from mediation._machine import CompiledWorkflow, refusal_error
 from mediation.model import Actor, Case, Event, evolve
 from mediation.rules.base import Context
-from mediation.rules.clockbook import ClockBook
+from mediation.rules.clockbook import ClockBook, StepClocks
 from mediation.rules.policy import Policy
 from mediation.workflows.definition import Step, WorkflowDefinition
 from mediation.workflows.registry import INTAKE, Registry
@@ -116,9 +116,19 @@ class Journal:
             actor = self._actors[actor_id] = Actor(actor_id, frozenset())
         return actor
 
-    def context(self, case: Case, actor_id: str, at: dt.datetime, inputs: Any) -> Context[Any]:
-        """The context a rule of the next step on ``case`` sees."""
-        return Context(at, self.actor(actor_id), inputs, self.policy, self.clocks, case.version + 1)
+    def context(
+        self,
+        case: Case,
+        actor_id: str,
+        at: dt.datetime,
+        inputs: Any,
+        facts: Mapping[str, Any] | None = None,
+    ) -> Context[Any]:
+        """The context a rule of the next step on ``case`` sees (``facts``: in a replay, the event's)."""
+        clocks = StepClocks(
+            self.clocks, None if facts is None else StepClocks.read(facts.get("clocks"))
+        )
+        return Context(at, self.actor(actor_id), inputs, self.policy, clocks, case.version + 1)
 
     # -- what a name means on a case ----------------------------------------------
 
@@ -215,15 +225,22 @@ class Journal:
         at: dt.datetime,
         dest: str,
         data: Mapping[str, Any],
+        facts: Mapping[str, Any],
     ) -> Event:
         seq = case.version + 1
         digest = _codec.event_hash(
-            case.id, seq, name, actor_id, at.isoformat(), case.state, dest, data, case.head
+            case.id, seq, name, actor_id, at.isoformat(), case.state, dest, data, case.head, facts
         )
         seal = "" if self.key is None else _codec.seal(self.key, digest)
         return Event(
-            case.id, seq, name, actor_id, at, case.state, dest, data, case.head, digest, seal
+            case.id, seq, name, actor_id, at, case.state, dest, data, case.head, digest, seal, facts
         )
+
+    @staticmethod
+    def facts(ctx: Context[Any]) -> dict[str, Any]:
+        """What a step looked up from changing data, to log with its event."""
+        clocks = ctx.clocks.facts()
+        return {"clocks": clocks} if clocks else {}
 
     def record(
         self,
@@ -234,9 +251,10 @@ class Journal:
         actor_id: str,
         at: dt.datetime,
         data: Mapping[str, Any],
+        facts: Mapping[str, Any],
     ) -> tuple[Case, Event]:
         """The event of a decided step, and the case as it then stands."""
-        event = self._event(before, name, actor_id, at, dest, data)
+        event = self._event(before, name, actor_id, at, dest, data, facts)
         new = evolve(moved, state=dest, version=event.seq, head=event.hash, updated_at=at)
         return new, event
 
@@ -247,9 +265,16 @@ class Journal:
         inputs: Any,
         actor_id: str,
         at: dt.datetime,
+        facts: Mapping[str, Any] | None = None,
     ) -> tuple[Case, Event]:
-        """The intake step: the workflow's intake effects and event #1 (with the snapshot)."""
-        ctx = Context(at, self.actor(actor_id), inputs, self.policy, self.clocks, 1)
+        """The intake step: the workflow's intake effects and event #1 (with the snapshot).
+
+        ``facts``: in a replay, the intake event's logged facts.
+        """
+        clocks = StepClocks(
+            self.clocks, None if facts is None else StepClocks.read(facts.get("clocks"))
+        )
+        ctx = Context(at, self.actor(actor_id), inputs, self.policy, clocks, 1)
         case = initial
         for effect in definition.intake_effects:
             case = effect(case, ctx)
@@ -259,7 +284,7 @@ class Journal:
         }
         # The log starts before anything: version 0, no state, no previous hash.
         origin = evolve(case, version=0, state="", head="")
-        event = self._event(origin, INTAKE, actor_id, at, case.state, data)
+        event = self._event(origin, INTAKE, actor_id, at, case.state, data, self.facts(ctx))
         return evolve(case, version=1, head=event.hash, updated_at=at), event
 
     # -- replay and verification --------------------------------------------------
@@ -283,7 +308,7 @@ class Journal:
         inputs: Any = self.codec.parse_inputs(
             definition.intake_inputs, first.data.get("inputs", {})
         )
-        case, _ = self.intake(definition, initial, inputs, first.actor, first.at)
+        case, _ = self.intake(definition, initial, inputs, first.actor, first.at, first.facts)
         case = self._as_logged(case, first)
         for e in events[1:]:
             data: Mapping[str, Any] = e.data
@@ -292,9 +317,9 @@ class Journal:
                 data = _legacy.upgrade_inputs(e.trigger, data, parties)
             plan = self.plan(case, e.trigger)
             inputs = self.codec.parse_inputs(plan.inputs, data)
-            ctx = self.context(case, e.actor, e.at, inputs)
+            ctx = self.context(case, e.actor, e.at, inputs, e.facts)
             moved, dest = self.decide(case, plan, ctx)
-            case, _ = self.record(case, moved, dest, e.trigger, e.actor, e.at, e.data)
+            case, _ = self.record(case, moved, dest, e.trigger, e.actor, e.at, e.data, e.facts)
             case = self._as_logged(case, e)
         return case
 

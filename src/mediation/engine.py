@@ -509,7 +509,7 @@ class Engine:
         if moved.unit != case.unit:
             self._allow(actor, Access(name, moved.unit, plan.roles, moved))
         data_out = self._codec.encode_inputs(inputs)
-        return journal.record(case, moved, dest, name, actor.id, at, data_out)
+        return journal.record(case, moved, dest, name, actor.id, at, data_out, journal.facts(ctx))
 
     def _step(
         self,
@@ -967,6 +967,7 @@ class Engine:
         due, _ = self.clocks.due(
             clock.period, clock.start, paused=clock.paused, extension=clock.extension
         )
+        assert due.explanation is not None  # computed now, not read from a log
         return due.explanation
 
     def due(

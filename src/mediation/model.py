@@ -944,6 +944,9 @@ class Event:
         seal: HMAC-SHA256 of ``hash`` under the embedder's audit key (``""``
             when the engine has no key): a rewrite of the chain by someone
             without the key is detected.
+        facts: What the step looked up from data that changes over time (the
+            due dates it computed on the calendar of the day), so that a replay
+            reproduces it whatever the data is by then; covered by ``hash``.
     """
 
     case_id: str
@@ -957,3 +960,4 @@ class Event:
     prev_hash: str
     hash: str
     seal: str = ""
+    facts: Mapping[str, Any] = attrs.field(factory=dict)

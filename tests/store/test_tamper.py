@@ -68,18 +68,27 @@ def _rewrite_chain_from(path: Path, case_id: str, seq: int, new_data: str) -> No
     """Replace event ``seq``'s data and recompute its hash and every later one, as an attacker."""
     with sqlite3.connect(path) as conn:
         rows = conn.execute(
-            "SELECT seq, trigger, actor, at, source, dest, data, prev_hash FROM events "
+            "SELECT seq, trigger, actor, at, source, dest, data, prev_hash, facts FROM events "
             "WHERE case_id = ? ORDER BY seq",
             (case_id,),
         ).fetchall()
         prev = ""
-        for s, trigger, actor, at, source, dest, data, prev_hash in rows:
+        for s, trigger, actor, at, source, dest, data, prev_hash, facts in rows:
             if s == seq:
                 data = new_data
             if s >= seq:
                 prev_hash = prev
             digest = event_hash(
-                case_id, s, trigger, actor, at, source, dest, json.loads(data), prev_hash
+                case_id,
+                s,
+                trigger,
+                actor,
+                at,
+                source,
+                dest,
+                json.loads(data),
+                prev_hash,
+                json.loads(facts),
             )
             conn.execute(
                 "UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE case_id = ? AND seq = ?",

@@ -25,7 +25,7 @@ import attrs
 from mediation.model import Actor, Case
 
 if TYPE_CHECKING:
-    from mediation.rules.clockbook import ClockBook
+    from mediation.rules.clockbook import StepClocks
     from mediation.rules.policy import Policy
 
 __all__ = [
@@ -95,7 +95,8 @@ class Context(Generic[InputsT]):
             to rules, so a replay sees exactly what the step saw).
         inputs: The step's typed inputs.
         policy: The engine's policy (calendar, vocabularies, thresholds).
-        clocks: The clock table (periods and due-date arithmetic).
+        clocks: The clock table as this step sees it (periods and due-date
+            arithmetic; the due dates computed are logged with the event).
         seq: The number the audit event of this step will get; deadline ids use it
             so that replaying the log rebuilds the same ids.
     """
@@ -104,7 +105,7 @@ class Context(Generic[InputsT]):
     actor: Actor
     inputs: InputsT
     policy: Policy
-    clocks: ClockBook
+    clocks: StepClocks
     seq: int
     _day: dt.date | None = attrs.field(default=None, init=False, repr=False, eq=False)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,7 +24,7 @@ from mediation.rules.periods import PERIODS, PauseReason, PeriodRule
 if TYPE_CHECKING:
     from mediation.rules.policy import Policy
 
-__all__ = ["ClockBook", "ClockRule", "FixedClock"]
+__all__ = ["ClockBook", "ClockRule", "FixedClock", "StepClocks"]
 
 
 @attrs.frozen(slots=True)
@@ -141,3 +141,84 @@ class ClockBook:
     def warn_from(self, deadline: Deadline) -> dt.date:
         """The first day the policy's warnings flag a deadline."""
         return self.policy.warnings.yellow_from(deadline.start, deadline.due)
+
+
+_Key = tuple[str, dt.date, int, int]
+
+
+class StepClocks:
+    """The clock table as one step sees it: its due dates are recorded, and a replay reuses them.
+
+    A due date depends on calendar data that changes over time (a year's
+    official holiday notice arrives; a locality changes its periods). So that
+    replaying a case's log reproduces it exactly whatever the data is by then,
+    every due date a step computes is logged with its event (the event's
+    ``facts``), and a replay of that event answers from the log.
+
+    Args:
+        book: The engine's clock table.
+        recorded: The answers logged with the event being replayed (``None``
+            when the step is taken now).
+    """
+
+    __slots__ = ("_given", "_recorded", "book")
+
+    def __init__(
+        self, book: ClockBook, recorded: Mapping[_Key, tuple[DueDate, dt.datetime]] | None = None
+    ) -> None:
+        self.book = book
+        self._given = recorded
+        self._recorded: dict[_Key, tuple[DueDate, dt.datetime]] = {}
+
+    @property
+    def policy(self) -> Policy:
+        """The policy of the clock table."""
+        return self.book.policy
+
+    def rule(self, clock_id: str) -> ClockRule:
+        """See :meth:`ClockBook.rule`."""
+        return self.book.rule(clock_id)
+
+    def period(self, clock_id: str) -> PeriodRule:
+        """See :meth:`ClockBook.period`."""
+        return self.book.period(clock_id)
+
+    def end_of(self, day: dt.date) -> dt.datetime:
+        """See :meth:`ClockBook.end_of`."""
+        return self.book.end_of(day)
+
+    def due(
+        self, clock_id: str, start: dt.date, *, paused: int = 0, extension: int = 0
+    ) -> tuple[DueDate, dt.datetime]:
+        """See :meth:`ClockBook.due`; recorded (or, in a replay, answered from the record)."""
+        key = (clock_id, start, paused, extension)
+        if self._given is not None:
+            found = self._given.get(key)
+            if found is not None:
+                self._recorded[key] = found
+                return found
+        result = self.book.due(clock_id, start, paused=paused, extension=extension)
+        self._recorded[key] = result
+        return result
+
+    def facts(self) -> list[list[Any]]:
+        """The due dates this step computed, as canonical JSON-compatible rows."""
+        return [
+            [k[0], k[1].isoformat(), k[2], k[3], d.due.isoformat(), at.isoformat(), d.estimated]
+            for k, (d, at) in self._recorded.items()
+        ]
+
+    @staticmethod
+    def read(rows: Any) -> dict[_Key, tuple[DueDate, dt.datetime]]:
+        """The answers logged as :meth:`facts` rows (an empty record for anything else)."""
+        out: dict[_Key, tuple[DueDate, dt.datetime]] = {}
+        if not isinstance(rows, list):
+            return out
+        for row in rows:
+            clock_id, start, paused, extension, due, due_at, estimated = row
+            key = (str(clock_id), dt.date.fromisoformat(start), int(paused), int(extension))
+            out[key] = (
+                DueDate(dt.date.fromisoformat(due), bool(estimated), None),
+                dt.datetime.fromisoformat(due_at),
+            )
+        return out

@@ -187,13 +187,15 @@ class DueDate:
 
     Attributes:
         due: The last day; the period ends at its 24:00 (see :func:`end_of_day`).
-        estimated: True if any day consulted had no official data.
-        explanation: How ``due`` was reached.
+        estimated: True if any day consulted had no official data (the date is
+            provisional).
+        explanation: How ``due`` was reached (``None`` for a date read back
+            from an audit log).
     """
 
     due: date
     estimated: bool
-    explanation: Explanation
+    explanation: Explanation | None
 
 
 def _check_count(field: str, value: int) -> None:

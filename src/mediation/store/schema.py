@@ -95,6 +95,7 @@ events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("seal", String(64), nullable=False, server_default=text("''")),
+    Column("facts", Text, nullable=False, server_default=text("'{}'")),
     PrimaryKeyConstraint("case_id", "seq"),
 )
 

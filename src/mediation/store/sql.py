@@ -83,13 +83,13 @@ _SQL = {
     ),
     "insert_event": (
         "INSERT INTO events (case_id, seq, trigger, actor, at, source, dest, data, prev_hash, "
-        "hash, seal) VALUES (:case_id, :seq, :trigger, :actor, :at, :source, :dest, :data, "
-        ":prev_hash, :hash, :seal)"
+        "hash, seal, facts) VALUES (:case_id, :seq, :trigger, :actor, :at, :source, :dest, "
+        ":data, :prev_hash, :hash, :seal, :facts)"
     ),
     "insert_outbox": "INSERT INTO outbox (case_id, seq, delivered) VALUES (:case_id, :seq, 0)",
     "events": (
-        "SELECT case_id, seq, trigger, actor, at, source, dest, data, prev_hash, hash, seal "
-        "FROM events WHERE case_id = :case_id ORDER BY seq"
+        "SELECT case_id, seq, trigger, actor, at, source, dest, data, prev_hash, hash, seal, "
+        "facts FROM events WHERE case_id = :case_id ORDER BY seq"
     ),
     "unit_of": "SELECT unit FROM cases WHERE id = :id",
     "heads": (
@@ -125,7 +125,7 @@ _SQL = {
     ),
     "pending": (
         "SELECT o.id, e.case_id, e.seq, e.trigger, e.actor, e.at, e.source, e.dest, e.data, "
-        "e.prev_hash, e.hash, e.seal FROM outbox o JOIN events e ON e.case_id = o.case_id "
+        "e.prev_hash, e.hash, e.seal, e.facts FROM outbox o JOIN events e ON e.case_id = o.case_id "
         "AND e.seq = o.seq WHERE o.delivered = 0 ORDER BY o.id LIMIT :limit"
     ),
 }
@@ -513,6 +513,7 @@ class SqlStore:
             "prev_hash": e.prev_hash,
             "hash": e.hash,
             "seal": e.seal,
+            "facts": _codec.dumps(e.facts) if e.facts else "{}",
         }
 
     def _case_params(self, case: Case) -> dict[str, Any]:
@@ -733,7 +734,8 @@ class SqlStore:
         try:
             at = dt.datetime.fromisoformat(row[4])
             data = json.loads(row[7])
-            if not isinstance(data, dict) or at.utcoffset() is None:
+            facts = json.loads(row[11] or "{}")
+            if not isinstance(data, dict) or not isinstance(facts, dict) or at.utcoffset() is None:
                 raise ValueError("not an event's data and aware time")
             return Event(
                 case_id=row[0],
@@ -747,6 +749,7 @@ class SqlStore:
                 prev_hash=row[8],
                 hash=row[9],
                 seal=row[10] or "",
+                facts=facts,
             )
         except (ValueError, TypeError, RecursionError) as exc:
             raise CorruptRowError(

@@ -1,7 +1,9 @@
-"""Sealed events and the time of each case's latest step.
+"""Sealed events, the facts a step looked up, and the time of each case's latest step.
 
 ``events.seal`` holds the HMAC of an event's hash under the embedder's audit
-key (empty for events written without a key). Each case's stored body gains
+key (empty for events written without a key). ``events.facts`` holds what the
+step looked up from data that changes over time (the due dates it computed),
+so that replay reproduces it (``{}`` for older events, which replay computes). Each case's stored body gains
 ``updated_at``, the business time of its latest event, so that a step dated
 before it is refused (time never runs backwards within a case); existing rows
 take it from their log.
@@ -27,6 +29,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("seal", sa.String(64), nullable=False, server_default=""))
+        batch.add_column(sa.Column("facts", sa.Text, nullable=False, server_default="{}"))
     bind = op.get_bind()
     latest: dict[str, str] = dict(
         bind.execute(
@@ -52,4 +55,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("events") as batch:
+        batch.drop_column("facts")
         batch.drop_column("seal")
