@@ -46,3 +46,53 @@ def test_installed_console_script_runs() -> None:
     exe = Path(sys.executable).with_name("mediation")
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
     assert "demo" in out.stdout
+
+
+NOTICE = """
+year = 2027
+source = "测试用通知（非真实）"
+
+[rest]
+"元旦" = ["2027-01-01/2027-01-03"]
+"春节" = ["2027-02-05/2027-02-12"]
+
+[work]
+"春节" = ["2027-02-13", "2027-02-20"]
+"""
+
+
+def test_recount_loads_a_notice_and_lists_the_dates_that_moved(tmp_path: Path) -> None:
+    """`mediation overdue` marks provisional dates （暂定）; `mediation recount --notice FILE`
+    counts them afresh as one audited step per case and lists every date that moved."""
+    from mediation import Engine
+    from mediation._demo import CLERK, at, policy
+
+    from .helpers import intake
+
+    db = tmp_path / "cases.db"
+    with Engine.sqlite(str(db), policy=policy()) as engine:
+        case = intake(engine, category="medical", when=at("2026-12-28", 9))
+        engine.fire(
+            case.id, "triage", actor=CLERK, at=at("2026-12-28", 10), track="people", level="village"
+        )
+        engine.fire(case.id, "accept", actor=CLERK, at=at("2026-12-28", 11))
+    notice = tmp_path / "2027.toml"
+    notice.write_text(NOTICE, encoding="utf-8")
+    runner = CliRunner()
+    listed = runner.invoke(app, ["overdue", str(db), "--at", "2027-03-01"])
+    assert listed.exit_code == 0, listed.output
+    assert "（暂定）" in listed.output
+    done = runner.invoke(
+        app, ["recount", str(db), "--notice", str(notice), "--at", "2026-12-29T09:00"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "1 dates moved" in done.output
+    assert "2027-02-11" in done.output  # the provisional day, now moved
+    after = runner.invoke(app, ["overdue", str(db), "--at", "2027-03-01", "--notice", str(notice)])
+    assert "（暂定）" not in after.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(NOTICE.replace('"2027-02-13"', '"2027-02-15"'), encoding="utf-8")
+    refused = runner.invoke(app, ["recount", str(db), "--notice", str(bad)])
+    assert refused.exit_code == 2
+    assert "--notice" in refused.output
+    assert "2027-02-15" in refused.output

@@ -206,22 +206,22 @@ def test_every_computed_due_date_explains_itself(mem_engine: Engine) -> None:
 
 
 def test_a_year_without_holiday_data_is_refused_or_flagged() -> None:
-    """2027 has no official notice in the data: refused by default; flagged when estimated."""
+    """2027 has no official notice in the data: refused when strict; provisional by default."""
     from mediation import CalendarError, Policy
     from mediation._demo import ORG
     from mediation.documents._facts import ESTIMATED_NOTE
     from mediation.rules.calendar import OfficialCalendar
 
-    strict = Engine.in_memory(policy=Policy(org=ORG), reader=Actor.system())
+    strict = Engine.in_memory(
+        policy=Policy(org=ORG, calendar=OfficialCalendar(strict=True)), reader=Actor.system()
+    )
     with pytest.raises(CalendarError) as err:
         intake(strict, when=at("2027-01-04", 9))
     assert err.value.year == 2027
     assert "2027" in str(err.value)
     assert strict.find() == []
 
-    estimated = Engine.in_memory(
-        policy=Policy(org=ORG, calendar=OfficialCalendar(estimated=True)), reader=Actor.system()
-    )
+    estimated = Engine.in_memory(policy=Policy(org=ORG), reader=Actor.system())
     case = intake(estimated, when=at("2027-01-04", 9))
     (clock,) = case.open_deadlines
     assert clock.estimated

@@ -30,6 +30,8 @@ from mediation.engine import AuditReport as AuditReport
 from mediation.engine import Checkpoint as Checkpoint
 from mediation.engine import DueItem as DueItem
 from mediation.engine import Engine as Engine
+from mediation.engine import MovedDate as MovedDate
+from mediation.engine import RecountReport as RecountReport
 from mediation.engine import TriggerOption as TriggerOption
 from mediation.engine import VerifyReport as VerifyReport
 from mediation.model import Actor as Actor
@@ -126,6 +128,7 @@ __all__ = [
     "Link",
     "LinkKind",
     "MediationError",
+    "MovedDate",
     "NoInputs",
     "Numbering",
     "OrgTree",
@@ -137,6 +140,7 @@ __all__ = [
     "PersistenceError",
     "Place",
     "Policy",
+    "RecountReport",
     "Risk",
     "Role",
     "RolePolicy",

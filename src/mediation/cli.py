@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec
 
+import attrs
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -31,6 +32,8 @@ from mediation import _demo
 from mediation._errors import MediationError
 from mediation.engine import Engine
 from mediation.model import CHINA_TZ, Actor, Unit
+from mediation.rules.calendar import OfficialCalendar
+from mediation.rules.notices import Notice
 from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
 
@@ -220,13 +223,28 @@ def _units(data: object) -> list[Unit]:
     return units
 
 
-def _policy(org: Path | None) -> Policy:
-    """The CLI's policy: the org tree from ``--org`` (JSON list of units), else the demo's.
+def _policy(org: Path | None, notices: list[Path] | None = None) -> Policy:
+    """The CLI's policy: the org tree from ``--org`` (JSON list of units), else the demo's;
+    the official calendar with the ``--notice`` files loaded.
 
     A file that cannot be read, is not JSON, has the wrong shape, or whose
     units the library refuses (unknown level or parent, a cycle) ends the
-    command with one line and exit code 2.
+    command with one line and exit code 2; so does a notice file the
+    library refuses (:class:`~mediation.rules.notices.Notice`).
     """
+    policy = _policy_org(org)
+    if notices:
+        loaded = []
+        for path in notices:
+            try:
+                loaded.append(Notice.from_file(path))
+            except (MediationError, OSError, ValueError) as exc:
+                _fail(f"--notice {path}: {_describe(exc)}")
+        policy = attrs.evolve(policy, calendar=OfficialCalendar(notices=loaded))
+    return policy
+
+
+def _policy_org(org: Path | None) -> Policy:
     if org is None:
         return _demo.policy()
     try:
@@ -249,6 +267,14 @@ OrgOption = Annotated[
     Path | None,
     typer.Option(help="JSON file: a list of units {id, name, level, parent, code_prefix}."),
 ]
+NoticeOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--notice",
+        help="A State Council holiday notice (TOML or JSON) for a year not bundled yet; "
+        "repeatable.",
+    ),
+]
 
 
 def _check_output(output: Path) -> None:
@@ -270,12 +296,13 @@ def render(
     ] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
     org: OrgOption = None,
+    notice: NoticeOption = None,
 ) -> None:
     """Render a document of a case (text and html print when no file is given).
 
     The database is opened read-only; ``--output`` may replace a file, never a directory.
     """
-    policy = _policy(org)
+    policy = _policy(org, notice)
     if output is not None:
         _check_output(output)
     with _reader(db, policy) as engine:
@@ -328,10 +355,14 @@ def overdue(
     warnings: Annotated[bool, typer.Option(help="Include yellow and red warnings.")] = False,
     limit: Annotated[int, typer.Option(help="Page size.")] = 50,
     org: OrgOption = None,
+    notice: NoticeOption = None,
 ) -> None:
-    """List overdue (and warning) clocks, earliest first (the database is opened read-only)."""
+    """List overdue (and warning) clocks, earliest first (the database is opened read-only).
+
+    A provisional date (its year's holiday notice not yet out) is marked （暂定）.
+    """
     when = _instant(at)
-    policy = _policy(org)
+    policy = _policy(org, notice)
     with _reader(db, policy) as engine:
         table = Table(title="超期与预警")
         for col in ("案件", "期限", "届满日", "预警"):
@@ -341,7 +372,7 @@ def overdue(
             table.add_row(
                 case.code,
                 engine.clocks.rule(item.deadline.period).name_zh,
-                item.deadline.due.isoformat() + ("（估算）" if item.deadline.estimated else ""),
+                item.deadline.due.isoformat() + ("（暂定）" if item.deadline.estimated else ""),
                 item.warning.label,
             )
         console.print(table)
@@ -364,6 +395,50 @@ def verify(
         console.print(report)
         if not report.ok:
             raise typer.Exit(1)
+
+
+@app.command()
+@_guarded
+def recount(
+    db: Annotated[Path, typer.Argument(help="SQLite file (opened for writing).")],
+    notice: NoticeOption = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="ISO date-time of the recount, China time (default now)."),
+    ] = None,
+    org: OrgOption = None,
+) -> None:
+    """Count provisional due dates afresh with the notices given (one audited step per case).
+
+    Run it the day a year's State Council holiday notice is published, with
+    the notice as a file (``--notice 2027.toml``); every date that moved is listed.
+    """
+    if not db.is_file():
+        _fail(f"{db}: no such database file")
+    when = _instant(at)
+    policy = _policy(org, notice)
+    with Engine.sqlite(str(db), create=False, policy=policy, reader=Actor.system()) as engine:
+        report = engine.recompute_provisional(at=when)
+        table = Table(title="按新日历重算的期限")
+        for col in ("案件", "期限", "原届满日", "新届满日"):
+            table.add_column(col)
+        for moved in report.moved:
+            table.add_row(
+                engine.get(moved.case_id).code,
+                engine.clocks.rule(moved.period).name_zh,
+                moved.before.isoformat(),
+                moved.after.isoformat() + ("（暂定）" if moved.provisional else ""),
+            )
+        console.print(table)
+        console.print(
+            f"examined {report.examined} cases, changed {report.changed}, "
+            f"{len(report.moved)} dates moved, {report.cleared} no longer provisional, "
+            f"{report.still_provisional} still provisional"
+        )
+        for case_id, why in report.skipped:
+            console.print(f"skipped {case_id}: {why}")
+    if _is_demo_database(db):
+        _settle_demo_database(db)
 
 
 def main() -> None:

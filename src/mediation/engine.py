@@ -34,6 +34,7 @@ from mediation._audit import Auditor, AuditReport, Checkpoint
 from mediation._codec import Codec
 from mediation._errors import (
     AuthorizationError,
+    ConcurrentUpdateError,
     MediationError,
     RuleRejectedError,
     TransitionNotAllowedError,
@@ -70,7 +71,16 @@ from mediation.workflows.steps import CoreStep
 if TYPE_CHECKING:
     from mediation.documents import DocumentRenderer
 
-__all__ = ["AuditReport", "Checkpoint", "DueItem", "Engine", "TriggerOption", "VerifyReport"]
+__all__ = [
+    "AuditReport",
+    "Checkpoint",
+    "DueItem",
+    "Engine",
+    "MovedDate",
+    "RecountReport",
+    "TriggerOption",
+    "VerifyReport",
+]
 
 
 @attrs.frozen(slots=True)
@@ -113,6 +123,49 @@ class DueItem:
     case_id: str
     deadline: Deadline
     warning: WarningLevel
+
+
+@attrs.frozen(slots=True)
+class MovedDate:
+    """One clock whose due date a recount changed.
+
+    Attributes:
+        case_id: The case.
+        deadline_id: The clock.
+        period: Its rule.
+        before: The provisional last day.
+        after: The last day counted on today's data.
+        provisional: Still provisional (its year still has no notice).
+    """
+
+    case_id: str
+    deadline_id: str
+    period: str
+    before: dt.date
+    after: dt.date
+    provisional: bool
+
+
+@attrs.frozen(slots=True)
+class RecountReport:
+    """What :meth:`Engine.recompute_provisional` did.
+
+    Attributes:
+        examined: Cases with an open provisional clock that were looked at.
+        changed: Cases written (one ``recount_clocks`` event each).
+        moved: Every clock whose due date moved (a clock that only stopped
+            being provisional, on the same day, is not listed).
+        cleared: Clocks no longer provisional.
+        still_provisional: Open clocks still provisional (their year has no notice yet).
+        skipped: Cases not recounted, with why (e.g. a later step was dated after ``at``).
+    """
+
+    examined: int
+    changed: int
+    moved: tuple[MovedDate, ...]
+    cleared: int
+    still_provisional: int
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 def _default_clock() -> dt.datetime:
@@ -662,6 +715,71 @@ class Engine:
             self._outbox.after_commit()
             if len(claimed) < limit:
                 return written
+
+    def recompute_provisional(
+        self, *, at: dt.datetime | None = None, actor: Actor | None = None, limit: int = 200
+    ) -> RecountReport:
+        """Count every open provisional clock afresh, now that new calendar data is loaded.
+
+        A due date computed before its year's holiday notice (国务院办公厅关于
+        部分节假日安排的通知, RULES.md §8) is provisional. Once the notice is
+        loaded (:meth:`mediation.rules.calendar.OfficialCalendar.add`), this
+        counts each such clock again from its start, pauses and extensions:
+        one audited ``recount_clocks`` event per changed case, written
+        atomically; met, breached and cancelled clocks are never touched. A
+        case changed concurrently is retried; a case whose latest step is
+        dated after ``at`` is skipped and reported.
+
+        Returns:
+            Every date that moved, and what is still provisional.
+        """
+        at = self._at(at)
+        actor = self._actor(actor or Actor.system())
+        if type(limit) is not int or limit < 1:
+            raise ValidationError("limit", limit, "a positive whole number")
+        examined = changed = cleared = still = 0
+        moved: list[MovedDate] = []
+        skipped: list[tuple[str, str]] = []
+        after = ""
+        while True:
+            page = self._store.provisional_cases(after=after, limit=limit)
+            for case_id in page:
+                examined += 1
+                for attempt in range(3):
+                    before = self._store.load(case_id)
+                    try:
+                        new = self._run(case_id, CoreStep.recount_clocks, actor, at, {})
+                    except RuleRejectedError as exc:
+                        if exc.rule != "recount":
+                            skipped.append((case_id, str(exc)))
+                        new = before
+                    except ConcurrentUpdateError:
+                        if attempt == 2:
+                            raise
+                        continue
+                    except ValidationError as exc:
+                        skipped.append((case_id, str(exc)))
+                        new = before
+                    break
+                if new is not before:
+                    changed += 1
+                old = {d.id: d for d in before.deadlines}
+                for d in new.deadlines:
+                    was = old.get(d.id)
+                    if d.is_open and d.estimated:
+                        still += 1
+                    if was is None or not was.estimated or not was.is_open:
+                        continue
+                    if not d.estimated:
+                        cleared += 1
+                    if d.due != was.due:
+                        moved.append(
+                            MovedDate(case_id, d.id, d.period, was.due, d.due, d.estimated)
+                        )
+            if len(page) < limit:
+                break
+            after = page[-1]
+        return RecountReport(examined, changed, tuple(moved), cleared, still, tuple(skipped))
 
     def migrate_case(
         self, case_id: str, *, to_version: int, actor: Actor, at: dt.datetime | None = None

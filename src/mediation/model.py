@@ -53,6 +53,7 @@ __all__ = [
     "Party",
     "PartyKind",
     "PartyRole",
+    "Pause",
     "Place",
     "Risk",
     "Role",
@@ -575,6 +576,21 @@ class Visit:
 
 
 @attrs.frozen(slots=True)
+class Pause:
+    """A finished pause of a clock: the days in ``(since, until]`` did not count.
+
+    Attributes:
+        since: The day the pause began (it still counted).
+        until: The day the clock resumed (the last day not counted).
+        counted: How much it added back, in the period's unit, as counted then.
+    """
+
+    since: dt.date
+    until: dt.date
+    counted: int
+
+
+@attrs.frozen(slots=True)
 class Deadline:
     """A statutory or policy clock on a case. Every clock is a row of its own.
 
@@ -588,9 +604,13 @@ class Deadline:
         paused: Time not counted so far, in the period's pause unit.
         paused_since: When the running pause began, if paused.
         extension: Extension granted so far, in the period's unit.
-        estimated: True when computed from estimated holiday data.
+        estimated: True when the date is provisional: computed before its year's
+            official holiday notice (statutory holidays by rule, no make-up days);
+            the engine re-derives it when the notice is loaded.
         closed_at: When it was met, breached or cancelled.
         escalated_at: When supervision (督办) escalated its breach.
+        pauses: The finished pauses, kept so that a recount on new calendar
+            data is exact.
     """
 
     id: str
@@ -605,6 +625,7 @@ class Deadline:
     estimated: bool = False
     closed_at: dt.datetime | None = None
     escalated_at: dt.datetime | None = None
+    pauses: tuple[Pause, ...] = ()
 
     @property
     def is_open(self) -> bool:

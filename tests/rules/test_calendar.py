@@ -100,11 +100,14 @@ def test_holiday_names_are_chinese() -> None:
     assert CAL.holiday_name(date(2026, 3, 10)) is None
 
 
+STRICT = OfficialCalendar(strict=True)
+
+
 @pytest.mark.parametrize("day", [date(2027, 1, 4), date(2003, 6, 2), date(2030, 5, 1)])
-def test_year_without_data_raises_calendar_error_naming_year(day: date) -> None:
-    """Protects: no silent guess for a year without an official notice (RULES.md §8.4)."""
+def test_strict_calendar_refuses_a_year_without_data_naming_it(day: date) -> None:
+    """Protects: a strict calendar never answers a year without an official notice (RULES.md §8.4)."""
     with pytest.raises(CalendarError) as info:
-        CAL.day_kind(day)
+        STRICT.day_kind(day)
     assert info.value.year == day.year
     assert str(day.year) in str(info.value)
     assert isinstance(info.value, MediationError)
@@ -118,32 +121,49 @@ def test_covers_reports_data_years() -> None:
     assert not CAL.covers(2027)
 
 
-def test_period_into_2027_raises_with_year() -> None:
-    """Protects: compute_due refuses to cross into an uncovered year."""
+def test_strict_period_into_2027_raises_with_year() -> None:
+    """Protects: a strict calendar refuses to cross into an uncovered year."""
     with pytest.raises(CalendarError, match="2027") as info:
-        compute_due(date(2026, 12, 20), 30, PeriodUnit.days, calendar=CAL)
+        compute_due(date(2026, 12, 20), 30, PeriodUnit.days, calendar=STRICT)
     assert info.value.year == 2027
 
 
-def test_estimated_mode_flags_results_through_uncovered_year() -> None:
-    """Protects: estimated mode answers 2027 by weekends and flags the result."""
-    cal = OfficialCalendar(estimated=True)
-    # 2026-12-20 + 30 = Tue 2027-01-19 (no 2027 notice: weekdays only).
+def test_a_year_without_a_notice_is_provisional_by_rule() -> None:
+    """Protects: 2027 is answered by weekends plus its statutory holidays, and flagged."""
+    cal = OfficialCalendar()
+    # 2026-12-20 + 30 = Tue 2027-01-19: no holiday near it.
     result = compute_due(date(2026, 12, 20), 30, PeriodUnit.days, calendar=cal)
     assert result.due == date(2027, 1, 19)
     assert result.estimated is True
-    # 2027-01-01 is a Friday: a weekday, so "work" by estimate (the real notice will differ).
-    assert cal.day_kind(date(2027, 1, 1)) is DayKind.work
+    # 2027-01-01 (Fri) is 元旦 by rule; the notice may bridge more days, but not fewer.
+    assert cal.day_kind(date(2027, 1, 1)) is DayKind.rest
+    assert cal.holiday_name(date(2027, 1, 1)) == "元旦"
     assert cal.is_estimate(date(2027, 1, 1))
     assert not cal.covers(2027)
+    # 5 working days from Mon 2026-12-28: 29, 30, 31, (1 Jan off), Jan 4, Jan 5.
     working = compute_due(date(2026, 12, 28), 5, PeriodUnit.working_days, calendar=cal)
     assert working.estimated is True
-    assert working.due == date(2027, 1, 4)
+    assert working.due == date(2027, 1, 5)
+    # 春节 2027 by the lunar calendar: 除夕 Fri 2-5, 初一-初三 2-6..2-8.
+    assert [cal.day_kind(date(2027, 2, d)) for d in (4, 5, 6, 7, 8, 9)] == [
+        DayKind.work,
+        DayKind.rest,
+        DayKind.rest,
+        DayKind.rest,
+        DayKind.rest,
+        DayKind.work,
+    ]
 
 
-def test_estimated_mode_does_not_flag_covered_results() -> None:
+def test_years_before_the_current_holiday_law_are_never_guessed() -> None:
+    """Protects: 2003 (before the bundled data, under older holiday rules) is refused."""
+    with pytest.raises(CalendarError):
+        OfficialCalendar().day_kind(date(2003, 6, 2))
+
+
+def test_covered_results_are_not_flagged() -> None:
     """Protects: a computation inside official years is never flagged."""
-    cal = OfficialCalendar(estimated=True)
+    cal = OfficialCalendar()
     result = compute_due(date(2026, 1, 15), 1, PeriodUnit.months, calendar=cal)
     assert result.due == date(2026, 2, 24)
     assert result.estimated is False
@@ -161,8 +181,8 @@ def test_overrides_win_over_official_data() -> None:
 
 
 def test_override_makes_only_its_own_date_answerable_in_uncovered_year() -> None:
-    """Protects: an override answers for its date; neighbours in 2027 still raise."""
-    cal = OfficialCalendar({date(2027, 1, 1): DayKind.rest})
+    """Protects: in a strict calendar an override answers for its date; neighbours raise."""
+    cal = OfficialCalendar({date(2027, 1, 1): DayKind.rest}, strict=True)
     assert cal.day_kind(date(2027, 1, 1)) is DayKind.rest
     assert not cal.is_estimate(date(2027, 1, 1))
     with pytest.raises(CalendarError):
@@ -181,9 +201,9 @@ def test_declared_year_from_overrides_is_covered() -> None:
     assert result.estimated is False
 
 
-def test_overrides_win_in_estimated_mode_and_are_not_estimates() -> None:
-    """Protects: an override in an estimated year is authoritative for its date."""
-    cal = OfficialCalendar({date(2027, 2, 8): DayKind.rest}, estimated=True)
+def test_overrides_win_in_a_provisional_year_and_are_not_provisional() -> None:
+    """Protects: an override in a provisional year is authoritative for its date."""
+    cal = OfficialCalendar({date(2027, 2, 8): DayKind.rest})
     assert cal.day_kind(date(2027, 2, 8)) is DayKind.rest
     assert not cal.is_estimate(date(2027, 2, 8))
     assert cal.is_estimate(date(2027, 2, 9))

@@ -401,10 +401,14 @@ def test_rule_label_is_chinese() -> None:
     assert period("petition_handling").label == "60日"
 
 
-def test_period_reaching_2027_raises_calendar_error() -> None:
-    """Protects: no deadline is computed into a year without an official notice."""
+def test_period_reaching_2027_is_provisional_or_refused_by_a_strict_calendar() -> None:
+    """Protects: a deadline in a year without an official notice is flagged provisional;
+    a strict calendar refuses it, naming the year."""
+    due = period("petition_simple_transfer").due(d("2026-12-31"), CAL)
+    # 1 working day after 12-31: 2027-01-01 is 元旦 by rule, Sat, Sun -> Mon 01-04.
+    assert (due.due, due.estimated) == (d("2027-01-04"), True)
     with pytest.raises(CalendarError) as info:
-        period("petition_simple_transfer").due(d("2026-12-31"), CAL)
+        period("petition_simple_transfer").due(d("2026-12-31"), OfficialCalendar(strict=True))
     assert info.value.year == 2027
 
 

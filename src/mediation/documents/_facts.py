@@ -59,12 +59,13 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-ESTIMATED_NOTE = "（估算：该年度节假日安排尚未公布）"
-"""Printed after a due date computed from estimated holiday data (rules.calendar)."""
+ESTIMATED_NOTE = "（暂定：该年度节假日安排尚未公布）"
+"""Printed after a provisional due date: computed before its year's official holiday
+notice, by the statutory holidays alone (rules.calendar)."""
 
 
 def due_text(deadline: Deadline) -> str:
-    """A clock's last day in Chinese, flagged when it rests on estimated holiday data."""
+    """A clock's last day in Chinese, flagged when it is provisional."""
     return cn_date(deadline.due) + (ESTIMATED_NOTE if deadline.estimated else "")
 
 

@@ -18,7 +18,13 @@ import attrs
 
 from mediation._errors import DefinitionError
 from mediation.model import Deadline
-from mediation.rules.counting import DueDate, compute_due, end_of_day
+from mediation.rules.counting import (
+    DueDate,
+    PeriodUnit,
+    compute_due,
+    end_of_day,
+    working_days_between,
+)
 from mediation.rules.periods import PERIODS, PauseReason, PeriodRule
 
 if TYPE_CHECKING:
@@ -60,6 +66,7 @@ class ClockBook:
         self.policy = policy
         self._extra: dict[str, ClockRule] = {}
         self._cache: dict[tuple[object, ...], tuple[DueDate, dt.datetime]] = {}
+        self._spans: dict[tuple[object, ...], tuple[int, bool]] = {}
 
     def add(self, rule: ClockRule) -> None:
         """Make a workflow's own clock known (the same id twice must be the same rule).
@@ -112,12 +119,12 @@ class ClockBook:
             DefinitionError: unknown period.
             CalendarError: the period reaches a year without official holiday data.
         """
-        key = (clock_id, start, paused, extension)
+        policy = self.policy
+        key = (clock_id, start, paused, extension, getattr(policy.calendar, "version", 0))
         hit = self._cache.get(key)
         if hit is not None:
             return hit
         rule = self.period(clock_id)
-        policy = self.policy
         due = compute_due(
             start,
             rule.length,
@@ -133,6 +140,38 @@ class ClockBook:
         self._cache[key] = result
         return result
 
+    def paused_span(self, unit: PeriodUnit, since: dt.date, until: dt.date) -> tuple[int, bool]:
+        """How much of a period a pause over ``(since, until]`` did not count, and if provisionally.
+
+        Paused time does not count (RULES.md §5.6; e.g. 医疗纠纷预防和处理条例
+        第三十九条: appraisal time is not counted). For a working-day period
+        only the working days of the pause are added back, so the count
+        depends on the calendar: it is provisional when the pause crosses a
+        year without an official notice.
+
+        Raises:
+            CalendarError: a strict calendar has no data for a day of the pause.
+        """
+        if until <= since:
+            return 0, False
+        if unit is not PeriodUnit.working_days:
+            return (until - since).days, False
+        calendar = self.policy.calendar
+        key = ("#paused", since, until, getattr(calendar, "version", 0))
+        hit = self._spans.get(key)
+        if hit is not None:
+            return hit
+        count = working_days_between(since, until, calendar)
+        first = since + dt.timedelta(days=1)
+        provisional = any(
+            calendar.is_estimate(max(first, dt.date(year, 1, 1)))
+            for year in range(first.year, until.year + 1)
+        )
+        if len(self._spans) > 100_000:
+            self._spans.clear()
+        self._spans[key] = (count, provisional)
+        return count, provisional
+
     def end_of(self, day: dt.date) -> dt.datetime:
         """The instant a period whose last day is ``day`` ends (民法典 第二百零三条第二款)."""
         policy = self.policy
@@ -144,6 +183,15 @@ class ClockBook:
 
 
 _Key = tuple[str, dt.date, int, int]
+_SpanKey = tuple[str, dt.date, dt.date]
+
+
+@attrs.frozen(slots=True)
+class Recorded:
+    """What an event's step computed from the calendar (its ``facts``), for its replay."""
+
+    due: Mapping[_Key, tuple[DueDate, dt.datetime]]
+    paused: Mapping[_SpanKey, tuple[int, bool]]
 
 
 class StepClocks:
@@ -161,14 +209,14 @@ class StepClocks:
             when the step is taken now).
     """
 
-    __slots__ = ("_given", "_recorded", "book")
+    __slots__ = ("_given", "_given_spans", "_recorded", "_spans", "book")
 
-    def __init__(
-        self, book: ClockBook, recorded: Mapping[_Key, tuple[DueDate, dt.datetime]] | None = None
-    ) -> None:
+    def __init__(self, book: ClockBook, recorded: Recorded | None = None) -> None:
         self.book = book
-        self._given = recorded
+        self._given = None if recorded is None else recorded.due
+        self._given_spans = None if recorded is None else recorded.paused
         self._recorded: dict[_Key, tuple[DueDate, dt.datetime]] = {}
+        self._spans: dict[_SpanKey, tuple[int, bool]] = {}
 
     @property
     def policy(self) -> Policy:
@@ -201,24 +249,54 @@ class StepClocks:
         self._recorded[key] = result
         return result
 
-    def facts(self) -> list[list[Any]]:
-        """The due dates this step computed, as canonical JSON-compatible rows."""
-        return [
-            [k[0], k[1].isoformat(), k[2], k[3], d.due.isoformat(), at.isoformat(), d.estimated]
-            for k, (d, at) in self._recorded.items()
-        ]
+    def paused_span(self, unit: PeriodUnit, since: dt.date, until: dt.date) -> tuple[int, bool]:
+        """See :meth:`ClockBook.paused_span`; recorded (or, in a replay, answered from the record)."""
+        key = (unit.value, since, until)
+        if self._given_spans is not None:
+            found = self._given_spans.get(key)
+            if found is not None:
+                self._spans[key] = found
+                return found
+        result = self.book.paused_span(unit, since, until)
+        if unit is PeriodUnit.working_days and until > since:
+            self._spans[key] = result
+        return result
+
+    def facts(self) -> dict[str, list[list[Any]]]:
+        """What this step computed from the calendar, as canonical JSON-compatible rows.
+
+        ``due``: ``[clock, start, paused, extension, due, due_at, provisional]``;
+        ``paused``: ``[unit, since, until, count, provisional]``. Empty when
+        the step computed nothing.
+        """
+        out: dict[str, list[list[Any]]] = {}
+        if self._recorded:
+            out["due"] = [
+                [k[0], k[1].isoformat(), k[2], k[3], d.due.isoformat(), at.isoformat(), d.estimated]
+                for k, (d, at) in self._recorded.items()
+            ]
+        if self._spans:
+            out["paused"] = [
+                [k[0], k[1].isoformat(), k[2].isoformat(), n, provisional]
+                for k, (n, provisional) in self._spans.items()
+            ]
+        return out
 
     @staticmethod
-    def read(rows: Any) -> dict[_Key, tuple[DueDate, dt.datetime]]:
-        """The answers logged as :meth:`facts` rows (an empty record for anything else)."""
-        out: dict[_Key, tuple[DueDate, dt.datetime]] = {}
-        if not isinstance(rows, list):
-            return out
-        for row in rows:
-            clock_id, start, paused, extension, due, due_at, estimated = row
-            key = (str(clock_id), dt.date.fromisoformat(start), int(paused), int(extension))
-            out[key] = (
-                DueDate(dt.date.fromisoformat(due), bool(estimated), None),
-                dt.datetime.fromisoformat(due_at),
-            )
-        return out
+    def read(facts: Any) -> Recorded:
+        """The answers logged by :meth:`facts` (an empty record for anything else)."""
+        due: dict[_Key, tuple[DueDate, dt.datetime]] = {}
+        paused: dict[_SpanKey, tuple[int, bool]] = {}
+        if isinstance(facts, dict):
+            for row in facts.get("due", ()):
+                clock_id, start, n, extension, day, due_at, estimated = row
+                key = (str(clock_id), dt.date.fromisoformat(start), int(n), int(extension))
+                due[key] = (
+                    DueDate(dt.date.fromisoformat(day), bool(estimated), None),
+                    dt.datetime.fromisoformat(due_at),
+                )
+            for row in facts.get("paused", ()):
+                unit, since, until, n, provisional = row
+                span = (str(unit), dt.date.fromisoformat(since), dt.date.fromisoformat(until))
+                paused[span] = (int(n), bool(provisional))
+        return Recorded(due, paused)

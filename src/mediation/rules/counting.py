@@ -33,11 +33,11 @@ Design decisions (documented here because the law leaves them open):
   a calendar-unit deadline never falls on a weekend; it never applies to
   working-day periods, whose last day is the counted working day itself.
 * **Data and overrides.** :class:`OfficialCalendar` reads the State Council
-  notices through ``chinese_calendar`` (2004-2026 in version 1.11). A date is
-  answerable when it is overridden or its year is covered; an override always
-  wins. Any other date raises :class:`~mediation._errors.CalendarError` naming
-  the year, unless the calendar runs in ``estimated`` mode, which answers
-  by weekends alone and flags every result computed through such a day.
+  notices through ``chinese_calendar`` (2004-2026 in version 1.11) or from
+  notice files; an override always wins. A year without a notice is answered
+  provisionally (weekends and the statutory holidays by rule), and every result
+  computed through such a day is flagged ``estimated`` (provisional); a
+  ``strict`` calendar raises :class:`~mediation._errors.CalendarError` instead.
 
 Example:
     >>> from datetime import date
@@ -142,6 +142,8 @@ class Explanation:
         due: The resulting last day.
         steps: The adjustments, in order.
         basis: The legal source of the method.
+        provisional: A day consulted had no official notice yet: its rest days
+            are the statutory holidays by rule, without make-up days (RULES.md §8).
     """
 
     start: date
@@ -154,6 +156,7 @@ class Explanation:
     due: date
     steps: tuple[Step, ...]
     basis: str
+    provisional: bool = False
 
     def replay(self, calendar: Calendar) -> date:
         """Recompute the due date from this explanation's inputs on ``calendar``."""
@@ -178,6 +181,11 @@ class Explanation:
         ]
         lines.extend(f"{step.kind}: {step.note}" for step in self.steps)
         lines.append(f"届满日 / due: {self.due.isoformat()}（依据 {self.basis}）")
+        if self.provisional:
+            lines.append(
+                "暂定 / provisional: 该年度节假日安排尚未公布，按法定节假日推算，"
+                "公布后重新计算 (no official notice for the year yet)"
+            )
         return "\n".join(lines)
 
 
@@ -335,7 +343,7 @@ def compute_due(
         roll: Where a last day on a rest day moves to.
 
     Returns:
-        The due date, flagged ``estimated`` if a guessed day was consulted.
+        The due date, flagged ``estimated`` (provisional) if a provisional day was consulted.
 
     Raises:
         ValidationError: a negative or non-integer length, pause or extension,
@@ -402,6 +410,7 @@ def compute_due(
         due=due,
         steps=tuple(steps),
         basis=basis,
+        provisional=guessed,
     )
     return DueDate(due=due, estimated=guessed, explanation=explanation)
 

@@ -16,10 +16,9 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.model import Case, Deadline, DeadlineStatus, evolve
-from mediation.rules.base import Context
+from mediation.model import Case, Deadline, DeadlineStatus, Pause, evolve
+from mediation.rules.base import ALLOW, Context, Decision, refuse
 from mediation.rules.clockbook import ClockRule, FixedClock
-from mediation.rules.counting import PeriodUnit, working_days_between
 from mediation.rules.periods import PauseReason, check_extension
 
 __all__ = [
@@ -27,9 +26,12 @@ __all__ = [
     "close",
     "close_and_open",
     "extend",
+    "on_recount",
     "open_clock",
     "open_fixed",
     "pause",
+    "recount",
+    "recount_guard",
     "resume",
 ]
 
@@ -161,37 +163,80 @@ def pause(case: Case, ctx: Context[Any], reason: PauseReason) -> Case:
     return _with(case, changed)
 
 
-def _paused_amount(case_day: dt.date, since: dt.date, unit: PeriodUnit, ctx: Context[Any]) -> int:
-    if case_day <= since:
-        return 0
-    if unit is PeriodUnit.working_days:
-        return working_days_between(since, case_day, ctx.policy.calendar)
-    return (case_day - since).days
-
-
 def resume(case: Case, ctx: Context[Any]) -> Case:
-    """Resume paused clocks; the time paused is added back to each.
+    """Resume paused clocks; the time paused is added back to each (RULES.md §5.6).
 
     For working-day periods the working days in (paused_since, today] are
-    added; for calendar periods the calendar days.
+    added; for calendar periods the calendar days. The pause is kept on the
+    clock (:attr:`~mediation.model.Deadline.pauses`) so that a recount on new
+    calendar data is exact.
     """
     changed: dict[str, Deadline] = {}
     for d in case.deadlines:
         if d.status is not DeadlineStatus.paused or d.paused_since is None:
             continue
         rule = ctx.clocks.period(d.period)
-        paused = d.paused + _paused_amount(ctx.day, d.paused_since, rule.unit, ctx)
+        added, provisional = ctx.clocks.paused_span(rule.unit, d.paused_since, ctx.day)
+        pauses = d.pauses
+        if ctx.day > d.paused_since:
+            pauses = (*pauses, Pause(d.paused_since, ctx.day, added))
+        paused = d.paused + added
         due, due_at = ctx.clocks.due(d.period, d.start, paused=paused, extension=d.extension)
         changed[d.id] = evolve(
             d,
             status=DeadlineStatus.running,
             paused_since=None,
             paused=paused,
+            pauses=pauses,
             due=due.due,
             due_at=due_at,
-            estimated=d.estimated or due.estimated,
+            estimated=due.estimated or provisional or _pauses_provisional(d, ctx),
         )
     return _with(case, changed)
+
+
+def _pauses_provisional(d: Deadline, ctx: Context[Any]) -> bool:
+    """Whether an earlier pause of ``d`` was counted on provisional calendar data."""
+    if not d.pauses:
+        return False
+    unit = ctx.clocks.period(d.period).unit
+    return any(ctx.clocks.paused_span(unit, p.since, p.until)[1] for p in d.pauses)
+
+
+def recount(d: Deadline, ctx: Context[Any]) -> Deadline:
+    """``d`` counted afresh on today's calendar data (RULES.md §8: the official notice).
+
+    A clock dated before its year's holiday notice is provisional (statutory
+    holidays by rule, no make-up working days); when the notice is loaded its
+    pauses and due date are counted again from the recorded start, pauses and
+    extensions. Closed clocks and clocks on an agreed date are returned as
+    they are.
+    """
+    if not d.status.is_open:
+        return d
+    rule = ctx.clocks.rule(d.period)
+    if isinstance(rule, FixedClock):
+        return d
+    paused = d.paused
+    provisional = False
+    pauses = d.pauses
+    if pauses:
+        # pauses from before release 0.2 were not kept: their count stays as it was
+        pauses = tuple(
+            Pause(p.since, p.until, ctx.clocks.paused_span(rule.unit, p.since, p.until)[0])
+            for p in d.pauses
+        )
+        paused += sum(p.counted for p in pauses) - sum(p.counted for p in d.pauses)
+        provisional = any(ctx.clocks.paused_span(rule.unit, p.since, p.until)[1] for p in pauses)
+    due, due_at = ctx.clocks.due(d.period, d.start, paused=paused, extension=d.extension)
+    return evolve(
+        d,
+        paused=paused,
+        pauses=pauses,
+        due=due.due,
+        due_at=due_at,
+        estimated=due.estimated or provisional,
+    )
 
 
 def extend(case: Case, ctx: Context[Any], deadline_id: str, length: int, approver: str) -> Case:
@@ -212,11 +257,22 @@ def extend(case: Case, ctx: Context[Any], deadline_id: str, length: int, approve
     check_extension(rule, length, d.extension, approver)
     extension = d.extension + length
     due, due_at = ctx.clocks.due(d.period, d.start, paused=d.paused, extension=extension)
-    new = evolve(
-        d,
-        extension=extension,
-        due=max(due.due, d.due),
-        due_at=max(due_at, d.due_at),
-        estimated=d.estimated or due.estimated,
-    )
+    if due_at >= d.due_at:
+        estimated = due.estimated or _pauses_provisional(d, ctx)
+        new = evolve(d, extension=extension, due=due.due, due_at=due_at, estimated=estimated)
+    else:  # an extension never shortens a clock
+        new = evolve(d, extension=extension)
     return _with(case, {d.id: new})
+
+
+def recount_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Recount only when an open provisional clock would change (RULES.md §8)."""
+    if any(d.estimated and recount(d, ctx) != d for d in case.deadlines):
+        return ALLOW
+    return refuse("recount", "没有需要按新日历数据重新计算的期限", "RULES.md §8（节假日安排通知）")
+
+
+def on_recount(case: Case, ctx: Context[Any]) -> Case:
+    """Count every open provisional clock of ``case`` afresh (:func:`recount`)."""
+    changed = {d.id: recount(d, ctx) for d in case.deadlines if d.estimated and d.status.is_open}
+    return _with(case, {k: v for k, v in changed.items() if v != case.deadline(k)})

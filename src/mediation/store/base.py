@@ -151,6 +151,10 @@ class Store(Protocol):
         """Ids of cases that have events but no case row."""
         ...
 
+    def provisional_cases(self, *, after: str, limit: int) -> list[str]:
+        """Ids (in order, after ``after``) of cases with an open provisional clock."""
+        ...
+
 
 def changed_deadlines(old: Case | None, new: Case) -> list[tuple[int, Deadline, bool]]:
     """Deadlines of ``new`` that differ from ``old``: (position, deadline, is_new)."""
@@ -337,6 +341,14 @@ class MemoryStore:
 
     def orphan_events(self) -> list[str]:
         return sorted(set(self._events) - set(self._cases))
+
+    def provisional_cases(self, *, after: str, limit: int) -> list[str]:
+        ids = sorted(
+            cid
+            for cid, c in self._cases.items()
+            if cid > after and any(d.estimated and d.is_open for d in c.deadlines)
+        )
+        return ids[:limit]
 
     def close(self) -> None:
         """Nothing to release."""

@@ -76,8 +76,10 @@ deadlines = Table(
     Column("warn_from", String(10), nullable=False),
     Column("escalated", Integer, nullable=False, server_default=text("0")),
     Column("body", Text, nullable=False),
+    Column("provisional", Integer, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("case_id", "id"),
     Index("ix_deadlines_due", "status", "due_at", "case_id", "id"),
+    Index("ix_deadlines_provisional", "provisional", "status", "case_id"),
     Index("ix_deadlines_warn", "status", "warn_from", "due_at", "case_id", "id"),
 )
 

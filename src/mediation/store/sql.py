@@ -74,12 +74,17 @@ _SQL = {
     "delete_parties": "DELETE FROM parties WHERE case_id = :case_id",
     "insert_deadline": (
         "INSERT INTO deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
-        "body) VALUES (:case_id, :id, :ord, :period, :status, :due_at, :warn_from, :escalated, "
-        ":body)"
+        "body, provisional) VALUES (:case_id, :id, :ord, :period, :status, :due_at, "
+        ":warn_from, :escalated, :body, :provisional)"
     ),
     "update_deadline": (
         "UPDATE deadlines SET status = :status, due_at = :due_at, warn_from = :warn_from, "
-        "escalated = :escalated, body = :body WHERE case_id = :case_id AND id = :id"
+        "escalated = :escalated, body = :body, provisional = :provisional "
+        "WHERE case_id = :case_id AND id = :id"
+    ),
+    "provisional": (
+        "SELECT DISTINCT case_id FROM deadlines WHERE provisional = 1 "
+        "AND status IN ('running', 'paused') AND case_id > :after ORDER BY case_id LIMIT :limit"
     ),
     "insert_event": (
         "INSERT INTO events (case_id, seq, trigger, actor, at, source, dest, data, prev_hash, "
@@ -105,8 +110,8 @@ _SQL = {
         "received_at, version FROM cases WHERE id = :id"
     ),
     "index_deadlines": (
-        "SELECT id, ord, period, status, due_at, warn_from, escalated FROM deadlines "
-        "WHERE case_id = :case_id ORDER BY ord"
+        "SELECT id, ord, period, status, due_at, warn_from, escalated, provisional "
+        "FROM deadlines WHERE case_id = :case_id ORDER BY ord"
     ),
     "index_parties": (
         "SELECT ord, pid, name, role, identifier FROM parties WHERE case_id = :case_id ORDER BY ord"
@@ -497,6 +502,7 @@ class SqlStore:
             "warn_from": warn.isoformat(),
             "escalated": 0 if d.escalated_at is None else 1,
             "body": _codec.dumps(self._codec.deadline_to_dict(d)),
+            "provisional": 1 if d.estimated else 0,
         }
 
     @staticmethod
@@ -872,6 +878,11 @@ class SqlStore:
         with self._read() as cur:
             return [(str(r[0]), int(r[1]), str(r[2])) for r in self._run(cur, "heads", {})]
 
+    def provisional_cases(self, *, after: str, limit: int) -> list[str]:
+        with self._read() as cur:
+            rows = self._run(cur, "provisional", {"after": after, "limit": limit}).fetchall()
+        return [str(r[0]) for r in rows]
+
     def orphan_events(self) -> list[str]:
         with self._read() as cur:
             return [str(r[0]) for r in self._run(cur, "orphans", {})]
@@ -921,6 +932,7 @@ class SqlStore:
                 utc_text(d.due_at),
                 self._warn_from(d).isoformat(),
                 0 if d.escalated_at is None else 1,
+                1 if d.estimated else 0,
             )
             for i, d in enumerate(case.deadlines)
         ]

@@ -1,4 +1,4 @@
-"""The engine's own steps outside any state graph: extend a clock, supervise, issue, migrate.
+"""The engine's own steps outside any state graph: extend, supervise, issue, migrate, recount.
 
 Each is declared once, as data, and runs through the engine's one pipeline
 like every transition. Embedders and later features add theirs the same way
@@ -8,7 +8,7 @@ like every transition. Embedders and later features add theirs the same way
 from __future__ import annotations
 
 from mediation.model import LabeledEnum, Role
-from mediation.rules import records, supervision
+from mediation.rules import deadlines, records, supervision
 from mediation.workflows.definition import Numbering, Step
 
 __all__ = ["CORE_STEPS", "CoreStep"]
@@ -21,6 +21,7 @@ class CoreStep(LabeledEnum):
     supervise = "supervise", "督办"
     issue_document = "issue_document", "出具文书"
     migrate_workflow = "migrate_workflow", "迁移流程版本"
+    recount_clocks = "recount_clocks", "按新日历重算期限"
 
 
 _LEADERS = {Role.director, Role.leader}
@@ -65,5 +66,18 @@ MIGRATE = Step(
 )
 """Move a case to another version of its workflow (checked by ``Engine.migrate_case``)."""
 
-CORE_STEPS = (EXTEND, SUPERVISE, ISSUE, MIGRATE)
+RECOUNT = Step(
+    CoreStep.recount_clocks,
+    roles={Role.admin},
+    guards=deadlines.recount_guard,
+    effects=deadlines.on_recount,
+    open_only=False,
+    listed=False,
+)
+"""Count a case's provisional clocks afresh once their year's notice is loaded (RULES.md §8).
+
+Run by ``Engine.recompute_provisional``.
+"""
+
+CORE_STEPS = (EXTEND, SUPERVISE, ISSUE, MIGRATE, RECOUNT)
 """Registered in every engine."""

@@ -3,7 +3,9 @@
 ``events.seal`` holds the HMAC of an event's hash under the embedder's audit
 key (empty for events written without a key). ``events.facts`` holds what the
 step looked up from data that changes over time (the due dates it computed),
-so that replay reproduces it (``{}`` for older events, which replay computes). Each case's stored body gains
+so that replay reproduces it (``{}`` for older events, which replay computes).
+``deadlines.provisional`` marks the clocks whose due date was computed before
+its year's holiday notice, so that they are found when it arrives. Each case's stored body gains
 ``updated_at``, the business time of its latest event, so that a step dated
 before it is refused (time never runs backwards within a case); existing rows
 take it from their log.
@@ -30,7 +32,14 @@ def upgrade() -> None:
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("seal", sa.String(64), nullable=False, server_default=""))
         batch.add_column(sa.Column("facts", sa.Text, nullable=False, server_default="{}"))
+    with op.batch_alter_table("deadlines") as batch:
+        batch.add_column(sa.Column("provisional", sa.Integer, nullable=False, server_default="0"))
+    op.create_index("ix_deadlines_provisional", "deadlines", ["provisional", "status", "case_id"])
     bind = op.get_bind()
+    bind.execute(
+        sa.text("UPDATE deadlines SET provisional = 1 WHERE body LIKE :pattern"),
+        {"pattern": '%"estimated":true%'},
+    )
     latest: dict[str, str] = dict(
         bind.execute(
             sa.text(
@@ -54,6 +63,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deadlines_provisional", "deadlines")
+    with op.batch_alter_table("deadlines") as batch:
+        batch.drop_column("provisional")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("facts")
         batch.drop_column("seal")
