@@ -40,6 +40,7 @@ from mediation.model import AgreementForm as AgreementForm
 from mediation.model import Case as Case
 from mediation.model import CaseKind as CaseKind
 from mediation.model import Channel as Channel
+from mediation.model import ClockKind as ClockKind
 from mediation.model import Deadline as Deadline
 from mediation.model import DeadlineStatus as DeadlineStatus
 from mediation.model import Event as Event
@@ -109,6 +110,7 @@ __all__ = [
     "CaseNotFoundError",
     "Channel",
     "Checkpoint",
+    "ClockKind",
     "ConcurrentUpdateError",
     "Context",
     "CorruptRowError",

@@ -126,7 +126,9 @@ class Journal:
     ) -> Context[Any]:
         """The context a rule of the next step on ``case`` sees (``facts``: in a replay, the event's)."""
         clocks = StepClocks(
-            self.clocks, None if facts is None else StepClocks.read(facts.get("clocks"))
+            self.clocks,
+            None if facts is None else StepClocks.read(facts.get("clocks")),
+            self.workflow(case).definition.clock_kinds,
         )
         return Context(at, self.actor(actor_id), inputs, self.policy, clocks, case.version + 1)
 
@@ -272,7 +274,9 @@ class Journal:
         ``facts``: in a replay, the intake event's logged facts.
         """
         clocks = StepClocks(
-            self.clocks, None if facts is None else StepClocks.read(facts.get("clocks"))
+            self.clocks,
+            None if facts is None else StepClocks.read(facts.get("clocks")),
+            definition.clock_kinds,
         )
         ctx = Context(at, self.actor(actor_id), inputs, self.policy, clocks, 1)
         case = initial

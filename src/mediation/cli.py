@@ -42,7 +42,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
+"""Tables as wide as the terminal; 120 columns into a file or a pipe."""
 
 DEMO_APPLICATION_ID = 0x4D444D4F
 """``PRAGMA application_id`` of a database ``mediation demo`` created ("MDMO")."""
@@ -159,7 +160,7 @@ def demo(
             console.print(f"  {p.role.label}：{p.name}（{p.id_number}）")
         table = Table(title="办理过程 (timeline)")
         for col in ("#", "时间", "操作", "状态", "经办人"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for e in history:
             table.add_row(
                 str(e.seq),
@@ -365,13 +366,14 @@ def overdue(
     policy = _policy(org, notice)
     with _reader(db, policy) as engine:
         table = Table(title="超期与预警")
-        for col in ("案件", "期限", "届满日", "预警"):
-            table.add_column(col)
+        for col in ("案件", "期限", "种类", "届满日", "预警"):
+            table.add_column(col, overflow="fold")
         for item in engine.due(at=when, warnings=warnings, limit=limit):
             case = engine.get(item.case_id)
             table.add_row(
                 case.code,
                 engine.clocks.rule(item.deadline.period).name_zh,
+                item.kind.label,
                 item.deadline.due.isoformat() + ("（暂定）" if item.deadline.estimated else ""),
                 item.warning.label,
             )
@@ -421,7 +423,7 @@ def recount(
         report = engine.recompute_provisional(at=when)
         table = Table(title="按新日历重算的期限")
         for col in ("案件", "期限", "原届满日", "新届满日"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for moved in report.moved:
             table.add_row(
                 engine.get(moved.case_id).code,

@@ -47,6 +47,7 @@ from mediation.model import (
     CHINA_TZ,
     Actor,
     Case,
+    ClockKind,
     Deadline,
     Event,
     Intake,
@@ -123,6 +124,20 @@ class DueItem:
     case_id: str
     deadline: Deadline
     warning: WarningLevel
+
+    @property
+    def kind(self) -> ClockKind:
+        """Whose period it is: a hard limit, a target, a parties' or another organ's."""
+        return self.deadline.kind
+
+    @property
+    def hard(self) -> bool:
+        """A hard limit of the unit: supervised (督办) when breached."""
+        return self.deadline.kind is ClockKind.duty
+
+
+_OWN_KINDS = frozenset({ClockKind.duty.value, ClockKind.target.value})
+_KIND_VALUES = frozenset(k.value for k in ClockKind)
 
 
 @attrs.frozen(slots=True)
@@ -1094,6 +1109,7 @@ class Engine:
         at: dt.datetime | None = None,
         warnings: bool = False,
         periods: Iterable[str] | None = None,
+        kinds: Iterable[ClockKind | str] | None = None,
         level: str | None = None,
         within: str | None = None,
         unescalated: bool = False,
@@ -1102,6 +1118,13 @@ class Engine:
     ) -> list[DueItem]:
         """Overdue clocks of the cases ``actor`` may see (and, with ``warnings``, those in
         their warning window), earliest first.
+
+        By default the unit's own clocks: hard limits (``duty``, supervised
+        when breached) and targets (``target``: 一般…, a warning only) — each
+        item says which (:attr:`DueItem.kind`, :attr:`DueItem.hard`). A
+        parties' period (申请司法确认…) or another organ's is listed only when
+        asked for with ``kinds`` (to remind the parties): it is never the
+        unit's breach.
 
         Served by the (status, due_at) index: the first page is fast however many
         cases are open.
@@ -1113,11 +1136,20 @@ class Engine:
             if isinstance(periods, str) or not all(isinstance(p, str) for p in periods):
                 raise ValidationError("periods", periods, "a list of clock ids")
             periods = frozenset(periods)
+        if kinds is None:
+            wanted = _OWN_KINDS
+        else:
+            if isinstance(kinds, str) or not all(k in _KIND_VALUES for k in kinds):
+                raise ValidationError(
+                    "kinds", kinds, f"a list of clock kinds: {', '.join(sorted(_KIND_VALUES))}"
+                )
+            wanted = frozenset(str(k) for k in kinds)
         today = at.astimezone(self.policy.tz).date()
         query = DueQuery(
             until=at,
             warn_until=today if warnings else None,
             periods=periods,
+            kinds=wanted,
             level=level,
             units=self._scope(reader, within, None),
             unescalated=unescalated,

@@ -41,6 +41,7 @@ __all__ = [
     "Case",
     "CaseKind",
     "Channel",
+    "ClockKind",
     "Deadline",
     "DeadlineStatus",
     "Event",
@@ -144,6 +145,27 @@ class Role(LabeledEnum):
     admin = "admin", "系统管理员"
 
 
+class ClockKind(LabeledEnum):
+    """Whose period a clock is, and so what passing it means.
+
+    Only the owning unit's own clocks (``duty`` and ``target``) count for or
+    against it; only a ``duty`` clock is supervised (督办) when breached. A
+    parties' period (申请司法确认, 复查/复核 requests, performance) is shown
+    and reminded, and lapses rather than breaches; a court's or another
+    organ's period is tracked for the parties.
+    """
+
+    duty = "duty", "法定期限"
+    target = "target", "一般期限"
+    party = "party", "当事人期间"
+    external = "external", "他机关期限"
+
+    @property
+    def is_own(self) -> bool:
+        """The owning unit's own clock (a hard limit or a target)."""
+        return self is ClockKind.duty or self is ClockKind.target
+
+
 class DeadlineStatus(LabeledEnum):
     """Where a deadline stands. ``running`` and ``paused`` are open; the rest are final."""
 
@@ -151,6 +173,7 @@ class DeadlineStatus(LabeledEnum):
     paused = "paused", "已暂停"
     met = "met", "按期完成"
     breached = "breached", "超期"
+    lapsed = "lapsed", "期间届满"
     cancelled = "cancelled", "已取消"
 
     @property
@@ -600,7 +623,9 @@ class Deadline:
         start: The day the clock starts (excluded from the count).
         due: The last day (after extension, pauses and roll-forward).
         due_at: The instant the period ends (24:00 of ``due`` or close of business).
-        status: Running, paused, met, breached or cancelled.
+        status: Running, paused, met, breached (the unit's own clock closed
+            late), lapsed (a parties' or another organ's period passed) or cancelled.
+        kind: Whose period it is (fixed when the clock opens, from its rule).
         paused: Time not counted so far, in the period's pause unit.
         paused_since: When the running pause began, if paused.
         extension: Extension granted so far, in the period's unit.
@@ -626,6 +651,7 @@ class Deadline:
     closed_at: dt.datetime | None = None
     escalated_at: dt.datetime | None = None
     pauses: tuple[Pause, ...] = ()
+    kind: ClockKind = ClockKind.duty
 
     @property
     def is_open(self) -> bool:

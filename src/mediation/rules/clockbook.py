@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mediation._errors import DefinitionError
-from mediation.model import Deadline
+from mediation.model import ClockKind, Deadline
 from mediation.rules.counting import (
     DueDate,
     PeriodUnit,
@@ -25,7 +25,7 @@ from mediation.rules.counting import (
     end_of_day,
     working_days_between,
 )
-from mediation.rules.periods import PERIODS, PauseReason, PeriodRule
+from mediation.rules.periods import PERIODS, ClockHolder, PauseReason, PeriodRule, clock_kind
 
 if TYPE_CHECKING:
     from mediation.rules.policy import Policy
@@ -42,12 +42,21 @@ class FixedClock:
         name_zh: Chinese name.
         basis: The legal source.
         pausable_by: Reasons that stop it (none by default).
+        holder: Whose date it is (the parties' by default: e.g. performance).
+        soft: For the unit's own dates: a target, not a hard limit.
     """
 
     id: str
     name_zh: str
     basis: str
     pausable_by: frozenset[PauseReason] = frozenset()
+    holder: ClockHolder = attrs.field(default=ClockHolder.parties, converter=ClockHolder)
+    soft: bool = False
+
+    @property
+    def kind(self) -> ClockKind:
+        """The kind of clock it opens (see :class:`~mediation.model.ClockKind`)."""
+        return clock_kind(self.holder, self.soft)
 
 
 ClockRule = PeriodRule | FixedClock
@@ -98,6 +107,10 @@ class ClockBook:
         if found is None:
             raise DefinitionError(f"unknown clock id {clock_id!r}")
         return found
+
+    def kind(self, clock_id: str) -> ClockKind:
+        """The kind of clock its rule opens (:attr:`PeriodRule.kind`)."""
+        return self.rule(clock_id).kind
 
     def period(self, clock_id: str) -> PeriodRule:
         """The period rule of a counted clock.
@@ -207,12 +220,19 @@ class StepClocks:
         book: The engine's clock table.
         recorded: The answers logged with the event being replayed (``None``
             when the step is taken now).
+        kinds: The case's workflow's own clock kinds (see :meth:`kind`).
     """
 
-    __slots__ = ("_given", "_given_spans", "_recorded", "_spans", "book")
+    __slots__ = ("_given", "_given_spans", "_kinds", "_recorded", "_spans", "book")
 
-    def __init__(self, book: ClockBook, recorded: Recorded | None = None) -> None:
+    def __init__(
+        self,
+        book: ClockBook,
+        recorded: Recorded | None = None,
+        kinds: Mapping[str, ClockKind] | None = None,
+    ) -> None:
         self.book = book
+        self._kinds = kinds
         self._given = None if recorded is None else recorded.due
         self._given_spans = None if recorded is None else recorded.paused
         self._recorded: dict[_Key, tuple[DueDate, dt.datetime]] = {}
@@ -230,6 +250,18 @@ class StepClocks:
     def period(self, clock_id: str) -> PeriodRule:
         """See :meth:`ClockBook.period`."""
         return self.book.period(clock_id)
+
+    def kind(self, clock_id: str) -> ClockKind:
+        """The kind a clock of ``clock_id`` opens with on this case's workflow.
+
+        The rule's (:attr:`PeriodRule.kind`), unless the workflow version
+        keeps another (:attr:`WorkflowDefinition.clock_kinds`).
+        """
+        if self._kinds:
+            found = self._kinds.get(clock_id)
+            if found is not None:
+                return found
+        return self.book.rule(clock_id).kind
 
     def end_of(self, day: dt.date) -> dt.datetime:
         """See :meth:`ClockBook.end_of`."""

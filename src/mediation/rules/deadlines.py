@@ -4,8 +4,9 @@ These are the effects workflows and steps attach to what they do. Each takes
 a case and returns a new case whose ``deadlines`` changed; the engine writes
 the change in the same transaction as the state change.
 
-A deadline closed after its due instant is ``breached``, before it ``met``:
-the two never both hold. Paused time does not count (RULES.md §5.6): for a
+A deadline closed after its due instant is ``breached`` (the unit's own
+clock) or ``lapsed`` (a parties' or another organ's period: never the unit's
+breach), before it ``met``: the two never both hold. Paused time does not count (RULES.md §5.6): for a
 working-day clock only the working days paused are added back.
 """
 
@@ -60,6 +61,7 @@ def _new_clock(ctx: Context[Any], period: ClockRef, start: dt.date | None) -> De
         due=due.due,
         due_at=due_at,
         estimated=due.estimated,
+        kind=ctx.clocks.kind(period_id),
     )
 
 
@@ -93,6 +95,7 @@ def open_fixed(case: Case, ctx: Context[Any], clock: FixedClock, due: dt.date) -
         start=ctx.day,
         due=due,
         due_at=ctx.clocks.end_of(due),
+        kind=ctx.clocks.kind(clock.id),
     )
     return evolve(case, deadlines=(*case.deadlines, deadline))
 
@@ -109,9 +112,12 @@ def _closed(
     for d in deadlines:
         if d.status.is_open and (ids is None or d.period in ids) and (where is None or where(d)):
             late = d.status is DeadlineStatus.running and ctx.at > d.due_at
+            status = DeadlineStatus.met
+            if late:
+                status = DeadlineStatus.breached if d.kind.is_own else DeadlineStatus.lapsed
             d = evolve(
                 d,
-                status=DeadlineStatus.breached if late else DeadlineStatus.met,
+                status=status,
                 closed_at=ctx.at,
                 paused_since=None,
             )
@@ -127,7 +133,7 @@ def close(
     *,
     where: Callable[[Deadline], bool] | None = None,
 ) -> Case:
-    """Close open clocks (all, or those of ``periods``): met if on time, else breached."""
+    """Close open clocks (all, or those of ``periods``): met if on time, else breached or lapsed."""
     closed = _closed(case.deadlines, ctx, periods, where)
     return case if closed is case.deadlines else evolve(case, deadlines=closed)
 

@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from mediation._errors import DefinitionError, ValidationError
-from mediation.model import LabeledEnum
+from mediation.model import ClockKind, LabeledEnum
 from mediation.rules.calendar import Calendar
 from mediation.rules.counting import DueDate, PeriodUnit, RollPolicy, compute_due
 
@@ -44,10 +44,12 @@ __all__ = [
     "PERIODS",
     "STATUSES",
     "Approver",
+    "ClockHolder",
     "Extension",
     "PauseReason",
     "PeriodRule",
     "check_extension",
+    "clock_kind",
     "period",
 ]
 
@@ -62,6 +64,30 @@ class PauseReason(LabeledEnum):
     hearing = "hearing", "听证"
     party_wait = "party_wait", "等待当事人"
     other = "other", "其他"
+
+
+class ClockHolder(LabeledEnum):
+    """Whose period it is (DESIGN.md: a duty clock vs a parties' own period).
+
+    ``unit``: the unit handling the case (its duty, or with ``soft`` its
+    target); ``parties``: a right the parties exercise within the period
+    (申请司法确认, 复查/复核 requests, 申请执行, 诉讼时效) — shown and reminded,
+    never the unit's breach; ``organ``: a court's or another organ's period
+    tracked for the parties (法院受理、审查司法确认申请).
+    """
+
+    unit = "unit", "承办单位"
+    parties = "parties", "当事人"
+    organ = "organ", "其他机关"
+
+
+def clock_kind(holder: ClockHolder, soft: bool) -> ClockKind:
+    """The kind of clock a rule opens: the unit's duty or target, a parties' or an organ's period."""
+    if holder is ClockHolder.parties:
+        return ClockKind.party
+    if holder is ClockHolder.organ:
+        return ClockKind.external
+    return ClockKind.target if soft else ClockKind.duty
 
 
 class Approver(LabeledEnum):
@@ -129,7 +155,9 @@ class PeriodRule:
         extension: Who may extend it and the cap, or None.
         basis: Law and article, in Chinese.
         status: Verification tag (:data:`STATUSES`).
-        soft: True for a target ("一般在一个月内"), not a hard limit.
+        soft: True for a target ("一般在一个月内"), not a hard limit: passing
+            it warns, it is not supervised.
+        holder: Whose period it is: the unit's, the parties', or another organ's.
         note: Caveats a clerk or a configurer needs.
     """
 
@@ -144,6 +172,7 @@ class PeriodRule:
     extension: Extension | None = None
     soft: bool = False
     note: str = ""
+    holder: ClockHolder = attrs.field(default=ClockHolder.unit, converter=ClockHolder)
 
     def __attrs_post_init__(self) -> None:
         """Refuse a malformed rule when the table is built."""
@@ -157,6 +186,11 @@ class PeriodRule:
             raise DefinitionError(f"period {self.id!r}: unknown status {self.status!r}")
         if not (self.name_zh and self.starts_on and self.basis):
             raise DefinitionError(f"period {self.id!r}: name_zh, starts_on and basis are required")
+
+    @property
+    def kind(self) -> ClockKind:
+        """The kind of clock this rule opens (see :class:`~mediation.model.ClockKind`)."""
+        return clock_kind(self.holder, self.soft)
 
     @property
     def label(self) -> str:
@@ -246,6 +280,8 @@ _Y = PeriodUnit.years
 _PRIMARY = "V-PRIMARY"
 _SECONDARY = "V-SECONDARY"
 _PARTIES = Extension("parties_consent", None)
+_PARTY_PERIOD = ClockHolder.parties
+_ORGAN = ClockHolder.organ
 _PETITION = "《信访工作条例》(2022)"
 _SIMPLE = "国家信访局《信访事项简易办理办法(试行)》(2016)"
 _SPC_2011 = "最高法《关于人民调解协议司法确认程序的若干规定》(法释〔2011〕5号)"
@@ -275,6 +311,7 @@ _RULES = (
     # Row 2.
     PeriodRule(
         id="judicial_confirmation_apply",
+        holder=_PARTY_PERIOD,
         name_zh="申请司法确认",
         length=30,
         unit=_D,
@@ -287,6 +324,7 @@ _RULES = (
     # Row 3.
     PeriodRule(
         id="judicial_confirmation_accept",
+        holder=_ORGAN,
         name_zh="法院决定是否受理司法确认申请",
         length=3,
         unit=_D,
@@ -298,6 +336,7 @@ _RULES = (
     # Row 4a.
     PeriodRule(
         id="judicial_confirmation_examine",
+        holder=_ORGAN,
         name_zh="法院作出司法确认决定",
         length=15,
         unit=_D,
@@ -311,6 +350,7 @@ _RULES = (
     # Row 4b.
     PeriodRule(
         id="judicial_confirmation_statutory",
+        holder=_ORGAN,
         name_zh="特别程序案件审结 (确认调解协议案件)",
         length=30,
         unit=_D,
@@ -322,6 +362,7 @@ _RULES = (
     # Row 5.
     PeriodRule(
         id="confirmation_objection_party",
+        holder=_PARTY_PERIOD,
         name_zh="当事人对司法确认裁定提出异议",
         length=15,
         unit=_D,
@@ -331,6 +372,7 @@ _RULES = (
     ),
     PeriodRule(
         id="confirmation_objection_interested",
+        holder=_PARTY_PERIOD,
         name_zh="利害关系人对司法确认裁定提出异议",
         length=6,
         unit=_M,
@@ -342,6 +384,7 @@ _RULES = (
     # Row 6.
     PeriodRule(
         id="enforcement_apply",
+        holder=_PARTY_PERIOD,
         name_zh="申请执行经确认的调解协议",
         length=2,
         unit=_Y,
@@ -403,6 +446,7 @@ _RULES = (
     ),
     PeriodRule(
         id="petition_review_request",
+        holder=_PARTY_PERIOD,
         name_zh="信访人请求复查",
         length=30,
         unit=_D,
@@ -421,6 +465,7 @@ _RULES = (
     ),
     PeriodRule(
         id="petition_rereview_request",
+        holder=_PARTY_PERIOD,
         name_zh="信访人请求复核",
         length=30,
         unit=_D,
@@ -517,6 +562,7 @@ _RULES = (
     # Rows 16, 16a, 16b: the 程序规定's own 日 are working days (第一百一十二条(五)).
     PeriodRule(
         id="traffic_police_apply",
+        holder=_PARTY_PERIOD,
         name_zh="申请公安机关交通管理部门调解损害赔偿",
         length=10,
         unit=_WD,
@@ -528,6 +574,7 @@ _RULES = (
     ),
     PeriodRule(
         id="traffic_switch_to_police",
+        holder=_PARTY_PERIOD,
         name_zh="人民调解不成后申请交警调解",
         length=3,
         unit=_WD,
@@ -630,6 +677,7 @@ _RULES = (
     # Row 19a: land-contract arbitration (the mediation itself has no period).
     PeriodRule(
         id="land_arbitration_time_bar",
+        holder=_PARTY_PERIOD,
         name_zh="农村土地承包经营纠纷申请仲裁时效",
         length=2,
         unit=_Y,
@@ -659,6 +707,7 @@ _RULES = (
     ),
     PeriodRule(
         id="land_award_sue",
+        holder=_PARTY_PERIOD,
         name_zh="对土地承包仲裁裁决不服起诉",
         length=30,
         unit=_D,
@@ -670,6 +719,7 @@ _RULES = (
     # Row 20.
     PeriodRule(
         id="limitation_period",
+        holder=_PARTY_PERIOD,
         name_zh="诉讼时效",
         length=3,
         unit=_Y,

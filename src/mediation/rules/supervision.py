@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import Case, DeadlineStatus, evolve
+from mediation.model import Case, ClockKind, DeadlineStatus, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.clockbook import FixedClock
@@ -76,6 +76,15 @@ def supervise_guard(case: Case, ctx: Context[SuperviseInputs]) -> Decision:
     if d is None or d.status is not DeadlineStatus.running or ctx.at <= d.due_at:
         return refuse_input(
             "supervise", "deadline", wanted, "only a running, overdue clock is supervised"
+        )
+    if d.kind is not ClockKind.duty:
+        return refuse_input(
+            "supervise",
+            "deadline",
+            wanted,
+            f"a {d.kind.label} ({d.kind.value}) is not supervised: only the unit's hard "
+            "limits are (一般期限 warns when passed; a parties' or another organ's period "
+            "is never the unit's breach)",
         )
     if d.escalated_at is not None:
         return refuse("supervise", "该超期已督办，不重复督办", "督办一次一案")

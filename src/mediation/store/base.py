@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import attrs
 
 from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
-from mediation.model import Case, Deadline, DeadlineStatus, Event
+from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event
 
 if TYPE_CHECKING:
     from mediation._codec import Codec
@@ -50,6 +50,7 @@ class DueQuery:
         until: Clocks due (``due_at``) at or before this instant...
         warn_until: ...or, if set, whose warning starts (``warn_from``) on or before this day.
         periods: Only these period ids.
+        kinds: Only clocks of these kinds (:class:`~mediation.model.ClockKind` values).
         level: Only cases at this level.
         units: Only cases owned by these units.
         unescalated: Only breaches not yet escalated (supervision).
@@ -59,10 +60,15 @@ class DueQuery:
     until: dt.datetime
     warn_until: dt.date | None = None
     periods: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
     level: str | None = None
     units: frozenset[str] | None = None
     unescalated: bool = False
     limit: int = 100
+
+
+_DUTY = frozenset({ClockKind.duty.value})
+"""Only the unit's hard limits are supervised."""
 
 
 class Store(Protocol):
@@ -112,7 +118,7 @@ class Store(Protocol):
         ...
 
     def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
-        """(case id, deadline id) of overdue unescalated clocks, locked until the batch ends."""
+        """(case id, deadline id) of overdue unescalated duty clocks, locked until the batch ends."""
         ...
 
     def mark_delivered(self, ids: Sequence[int]) -> None:
@@ -268,6 +274,8 @@ class MemoryStore:
                     continue
                 if query.periods is not None and d.period not in query.periods:
                     continue
+                if query.kinds is not None and d.kind.value not in query.kinds:
+                    continue
                 if query.unescalated and d.escalated_at is not None:
                     continue
                 if d.due_at <= query.until or (
@@ -278,7 +286,8 @@ class MemoryStore:
         return [(cid, d) for _, cid, d in hits[: query.limit]]
 
     def claim_overdue(self, until: dt.datetime, limit: int) -> list[tuple[str, str]]:
-        rows = self.due(DueQuery(until=until, unescalated=True, limit=limit))
+        query = DueQuery(until=until, unescalated=True, kinds=_DUTY, limit=limit)
+        rows = self.due(query)
         return [(cid, d.id) for cid, d in rows if d.due_at < until]
 
     def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:

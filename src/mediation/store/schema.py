@@ -77,6 +77,7 @@ deadlines = Table(
     Column("escalated", Integer, nullable=False, server_default=text("0")),
     Column("body", Text, nullable=False),
     Column("provisional", Integer, nullable=False, server_default=text("0")),
+    Column("kind", String(16), nullable=False, server_default=text("'duty'")),
     PrimaryKeyConstraint("case_id", "id"),
     Index("ix_deadlines_due", "status", "due_at", "case_id", "id"),
     Index("ix_deadlines_provisional", "provisional", "status", "case_id"),

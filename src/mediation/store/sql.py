@@ -74,12 +74,12 @@ _SQL = {
     "delete_parties": "DELETE FROM parties WHERE case_id = :case_id",
     "insert_deadline": (
         "INSERT INTO deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
-        "body, provisional) VALUES (:case_id, :id, :ord, :period, :status, :due_at, "
-        ":warn_from, :escalated, :body, :provisional)"
+        "body, provisional, kind) VALUES (:case_id, :id, :ord, :period, :status, :due_at, "
+        ":warn_from, :escalated, :body, :provisional, :kind)"
     ),
     "update_deadline": (
         "UPDATE deadlines SET status = :status, due_at = :due_at, warn_from = :warn_from, "
-        "escalated = :escalated, body = :body, provisional = :provisional "
+        "escalated = :escalated, body = :body, provisional = :provisional, kind = :kind "
         "WHERE case_id = :case_id AND id = :id"
     ),
     "provisional": (
@@ -110,7 +110,7 @@ _SQL = {
         "received_at, version FROM cases WHERE id = :id"
     ),
     "index_deadlines": (
-        "SELECT id, ord, period, status, due_at, warn_from, escalated, provisional "
+        "SELECT id, ord, period, status, due_at, warn_from, escalated, provisional, kind "
         "FROM deadlines WHERE case_id = :case_id ORDER BY ord"
     ),
     "index_parties": (
@@ -120,7 +120,8 @@ _SQL = {
     "version": "SELECT version FROM cases WHERE id = :id",
     "claim_overdue": (
         "SELECT d.case_id, d.id FROM deadlines d JOIN cases c ON c.id = d.case_id "
-        "WHERE d.status = 'running' AND d.escalated = 0 AND d.due_at < :until "
+        "WHERE d.status = 'running' AND d.kind = 'duty' AND d.escalated = 0 "
+        "AND d.due_at < :until "
         "ORDER BY d.due_at, d.case_id, d.id LIMIT :limit"
     ),
     "update_info": "UPDATE cases SET info = :info, category = :category WHERE id = :id",
@@ -503,6 +504,7 @@ class SqlStore:
             "escalated": 0 if d.escalated_at is None else 1,
             "body": _codec.dumps(self._codec.deadline_to_dict(d)),
             "provisional": 1 if d.estimated else 0,
+            "kind": d.kind.value,
         }
 
     @staticmethod
@@ -826,6 +828,8 @@ class SqlStore:
             )
             if query.periods is not None:
                 stmt = stmt.where(d.c.period.in_(sorted(query.periods)))
+            if query.kinds is not None:
+                stmt = stmt.where(d.c.kind.in_(sorted(query.kinds)))
             if query.unescalated:
                 stmt = stmt.where(d.c.escalated == 0)
             if query.level is not None or query.units is not None:
@@ -933,6 +937,7 @@ class SqlStore:
                 self._warn_from(d).isoformat(),
                 0 if d.escalated_at is None else 1,
                 1 if d.estimated else 0,
+                d.kind.value,
             )
             for i, d in enumerate(case.deadlines)
         ]

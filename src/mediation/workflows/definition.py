@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from mediation._errors import DefinitionError
-from mediation.model import Case
+from mediation.model import Case, ClockKind
 from mediation.rules.base import Effect, Guard, NoInputs
 from mediation.rules.clockbook import ClockRule, FixedClock
 from mediation.rules.periods import PeriodRule
@@ -169,6 +169,10 @@ def _check_clocks(where: str, clocks: Iterable[Any]) -> None:
             )
 
 
+def _kinds(value: Mapping[str, ClockKind]) -> Mapping[str, ClockKind]:
+    return dict(value)
+
+
 @attrs.frozen(slots=True, repr=False)
 class WorkflowDefinition:
     """A complete, validated workflow.
@@ -195,6 +199,9 @@ class WorkflowDefinition:
             and the workflow's own periods, which the engine adds to its table).
         documents: The document kinds that apply to its cases.
         facts: Plain data it adds to the ``case`` its documents print.
+        clock_kinds: Kinds its clocks open with where they differ from the
+            rule's (:class:`~mediation.model.ClockKind`): a version frozen for
+            cases recorded under earlier semantics keeps them.
 
     Raises:
         DefinitionError: see :meth:`validate`.
@@ -217,6 +224,7 @@ class WorkflowDefinition:
     clocks: tuple[ClockRule, ...] = attrs.field(default=(), converter=_tuple)
     documents: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     facts: Facts | None = None
+    clock_kinds: Mapping[str, ClockKind] = attrs.field(factory=dict, converter=_kinds)
 
     def __attrs_post_init__(self) -> None:
         self.validate()
@@ -268,6 +276,12 @@ class WorkflowDefinition:
         _check_roles(f"{where}: intake", self.intake_roles)
         _check_callables(f"{where}: intake", self.intake_effects)
         _check_clocks(where, self.clocks)
+        for clock_id, kind in self.clock_kinds.items():
+            if not isinstance(clock_id, str) or not isinstance(kind, ClockKind):
+                raise DefinitionError(
+                    f"{where}: clock_kinds maps clock ids to ClockKind members, "
+                    f"not {clock_id!r}: {kind!r}"
+                )
         used: set[StrEnum] = set()
         inputs_of: dict[StrEnum, type] = {}
         unguarded: dict[tuple[StrEnum, StrEnum], int] = {}

@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
-from mediation.model import CaseKind, LabeledEnum, Role
+from mediation.model import CaseKind, ClockKind, LabeledEnum, Role
 from mediation.rules import dispute as r
 from mediation.rules.agreement import PERFORMANCE, SignatureInput
+from mediation.rules.clockbook import ClockRule
 from mediation.rules.linkage import MEDIATION_PERIODS
 from mediation.workflows.definition import Transition, WorkflowDefinition
 
@@ -70,6 +71,15 @@ _CLERKS = {Role.clerk, Role.director}
 _MEDIATORS = {Role.mediator, Role.director}
 _ANYONE = {Role.clerk, Role.mediator, Role.director}
 
+_CLOCKS: tuple[ClockRule, ...] = (
+    r.ACCEPTANCE,
+    r.SUSPENSION,
+    r.CALLBACK,
+    r.CONFIRMATION,
+    PERFORMANCE,
+    *MEDIATION_PERIODS,
+)
+
 DISPUTE = WorkflowDefinition(
     name="dispute",
     version=1,
@@ -83,14 +93,7 @@ DISPUTE = WorkflowDefinition(
     details=r.DisputeDetails,
     intake_effects=r.on_intake,
     intake_roles=_ANYONE,
-    clocks=(
-        r.ACCEPTANCE,
-        r.SUSPENSION,
-        r.CALLBACK,
-        r.CONFIRMATION,
-        PERFORMANCE,
-        *MEDIATION_PERIODS,
-    ),
+    clocks=_CLOCKS,
     documents=(
         "application",
         "registration",
@@ -106,6 +109,9 @@ DISPUTE = WorkflowDefinition(
         "supervision_notice",
     ),
     facts=r.dispute_facts,
+    # Release 0.1 treated every clock as the unit's hard limit; cases recorded on
+    # this version replay as they were decided.
+    clock_kinds=dict.fromkeys((c.id for c in _CLOCKS), ClockKind.duty),
     transitions=(
         Transition(
             T.triage,

@@ -5,7 +5,9 @@ key (empty for events written without a key). ``events.facts`` holds what the
 step looked up from data that changes over time (the due dates it computed),
 so that replay reproduces it (``{}`` for older events, which replay computes).
 ``deadlines.provisional`` marks the clocks whose due date was computed before
-its year's holiday notice, so that they are found when it arrives. Each case's stored body gains
+its year's holiday notice, so that they are found when it arrives;
+``deadlines.kind`` whose period a clock is (release 0.1 had only the unit's
+hard limits: ``duty``). Each case's stored body gains
 ``updated_at``, the business time of its latest event, so that a step dated
 before it is refused (time never runs backwards within a case); existing rows
 take it from their log.
@@ -34,6 +36,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("facts", sa.Text, nullable=False, server_default="{}"))
     with op.batch_alter_table("deadlines") as batch:
         batch.add_column(sa.Column("provisional", sa.Integer, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("kind", sa.String(16), nullable=False, server_default="duty"))
     op.create_index("ix_deadlines_provisional", "deadlines", ["provisional", "status", "case_id"])
     bind = op.get_bind()
     bind.execute(
@@ -65,6 +68,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_deadlines_provisional", "deadlines")
     with op.batch_alter_table("deadlines") as batch:
+        batch.drop_column("kind")
         batch.drop_column("provisional")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("facts")
