@@ -220,10 +220,10 @@ def test_org_with_broken_json(tmp_path: Path, demo_db: tuple[Path, str]) -> None
     ("text", "word"),
     [
         ('{"id": "x"}', "list"),
-        ('["x"]', "object"),
+        ('["x"]', "table"),
         ('[{"id": "x", "name": "X"}]', "level"),
         ('[{"id": "x", "name": "X", "level": "village", "colour": "red"}]', "colour"),
-        ('[{"id": ["x"], "name": "X", "level": "village"}]', "string"),
+        ('[{"id": ["x"], "name": "X", "level": "village"}]', "text"),
         (
             '[{"id": "a", "name": "A", "level": "village", "parent": "b"},'
             ' {"id": "b", "name": "B", "level": "town", "parent": "a"}]',

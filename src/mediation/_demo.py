@@ -17,7 +17,7 @@ __all__ = ["CLERK", "DIRECTOR", "MEDIATOR", "ORG", "agreement", "parties", "poli
 
 ORG = OrgTree(
     [
-        Unit("qt", "青田县矛盾纠纷调处化解中心", "county", None, "青调"),
+        Unit("qt", "青田县矛盾纠纷调处化解中心", "county", None, "青调", kind="centre"),
         Unit("qt-dm", "东门镇人民调解委员会", "town", "qt", "东镇调"),
         Unit("qt-dm-dmc", "东门村人民调解委员会", "village", "qt-dm", "东调"),
     ]

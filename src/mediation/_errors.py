@@ -120,9 +120,9 @@ class AuthorizationError(MediationError):
 
     def __init__(self, actor: str, action: str, reason: str) -> None:
         self.actor = actor
-        self.action = action
+        self.action = str(action)
         self.reason = reason
-        super().__init__(f"actor {actor!r} may not {action!r}: {reason}")
+        super().__init__(f"actor {actor!r} may not {self.action!r}: {reason}")
 
 
 class CaseNotFoundError(MediationError, LookupError):

@@ -23,6 +23,7 @@ from mediation._machine import CompiledWorkflow, refusal_error
 from mediation.model import Actor, Case, Event, evolve
 from mediation.rules.base import Context
 from mediation.rules.clockbook import ClockBook, StepClocks
+from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
 from mediation.workflows.definition import Step, WorkflowDefinition
 from mediation.workflows.registry import INTAKE, Registry
@@ -81,6 +82,8 @@ class Journal:
         require_seals: Every event must be sealed (a database written with a key
             from its start); otherwise events before a case's first sealed one may
             be unsealed (written before the key was set).
+        org_at: The stored organisation after a given change (a replay judges
+            each step on the tree of its day).
     """
 
     def __init__(
@@ -92,8 +95,11 @@ class Journal:
         clocks: ClockBook,
         key: bytes | None = None,
         require_seals: bool = False,
+        org_at: Callable[[int], OrgTree] | None = None,
     ) -> None:
         self.registry = registry
+        self._org_at = org_at
+        self._policies: dict[int, Policy] = {}
         self.key = key
         self.require_seals = require_seals
         self._compiled = compiled
@@ -130,7 +136,21 @@ class Journal:
             None if facts is None else StepClocks.read(facts.get("clocks")),
             self.workflow(case).definition.clock_kinds,
         )
-        return Context(at, self.actor(actor_id), inputs, self.policy, clocks, case.version + 1)
+        policy = self.policy if facts is None else self.policy_of(facts)
+        return Context(at, self.actor(actor_id), inputs, policy, clocks, case.version + 1)
+
+    def policy_of(self, facts: Mapping[str, Any]) -> Policy:
+        """The policy a logged step ran with: its organisation as of the change it logged."""
+        seq = facts.get("org")
+        if not isinstance(seq, int) or self._org_at is None:
+            return self.policy
+        found = self._policies.get(seq)
+        if found is None or found.calendar is not self.policy.calendar:
+            found = attrs.evolve(self.policy, org=self._org_at(seq))
+            if len(self._policies) > 1000:
+                self._policies.clear()
+            self._policies[seq] = found
+        return found
 
     # -- what a name means on a case ----------------------------------------------
 
@@ -241,8 +261,14 @@ class Journal:
     @staticmethod
     def facts(ctx: Context[Any]) -> dict[str, Any]:
         """What a step looked up from changing data, to log with its event."""
+        out: dict[str, Any] = {}
         clocks = ctx.clocks.facts()
-        return {"clocks": clocks} if clocks else {}
+        if clocks:
+            out["clocks"] = clocks
+        org = ctx.policy.org
+        if org is not None and org.seq:
+            out["org"] = org.seq
+        return out
 
     def record(
         self,
@@ -278,7 +304,8 @@ class Journal:
             None if facts is None else StepClocks.read(facts.get("clocks")),
             definition.clock_kinds,
         )
-        ctx = Context(at, self.actor(actor_id), inputs, self.policy, clocks, 1)
+        policy = self.policy if facts is None else self.policy_of(facts)
+        ctx = Context(at, self.actor(actor_id), inputs, policy, clocks, 1)
         case = initial
         for effect in definition.intake_effects:
             case = effect(case, ctx)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import os
 import sqlite3
 import stat
@@ -27,14 +26,15 @@ import attrs
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.tree import Tree
 
 from mediation import _demo
 from mediation._errors import MediationError
 from mediation.engine import Engine
-from mediation.model import CHINA_TZ, Actor, Unit
+from mediation.model import CHINA_TZ, Actor
 from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.notices import Notice
-from mediation.rules.org import OrgTree
+from mediation.rules.org import OrgTree, units_from_file
 from mediation.rules.policy import Policy
 
 app = typer.Typer(
@@ -84,11 +84,19 @@ def _guarded(command: Callable[_P, None]) -> Callable[_P, None]:
 def _reader(db: Path, policy: Policy) -> Engine:
     """A read-only engine on ``db``: never creates, migrates or writes the file.
 
+    It runs with the organisation stored in the database (or ``--org``'s); a
+    database from before organisations were stored falls back to the demo's.
+
     Raises:
         PersistenceError: a missing file or directory, a directory, not a
             database, or a schema older than this release.
     """
-    return Engine.sqlite(str(db), readonly=True, policy=policy, reader=Actor.system())
+    engine = Engine.sqlite(str(db), readonly=True, policy=policy, reader=Actor.system())
+    if engine.org is None:
+        engine.close()
+        fallback = attrs.evolve(policy, org=_demo.ORG)
+        engine = Engine.sqlite(str(db), readonly=True, policy=fallback, reader=Actor.system())
+    return engine
 
 
 def _is_demo_database(path: Path) -> bool:
@@ -151,7 +159,8 @@ def demo(
     """
     path = db.absolute()
     _claim_demo_database(path)
-    with Engine.sqlite(str(path), policy=_demo.policy(), reader=Actor.system()) as engine:
+    with Engine.sqlite(str(path), reader=Actor.system()) as engine:
+        engine.load_org(_demo.ORG, actor=Actor.system(), at=_demo.at("2026-03-01", 8))
         case = _demo.run(engine)
         history = engine.history(case.id)
         definition = engine.definition(case.workflow, case.workflow_version)
@@ -188,45 +197,9 @@ def demo(
     _settle_demo_database(path)
 
 
-_UNIT_SHAPE = "{id, name, level, parent, code_prefix}"
-_UNIT_FIELDS: dict[str, tuple[type, ...]] = {
-    "id": (str,),
-    "name": (str,),
-    "level": (str,),
-    "parent": (str, type(None)),
-    "code_prefix": (str,),
-}
-_UNIT_REQUIRED = ("id", "name", "level")
-
-
-def _units(data: object) -> list[Unit]:
-    """The units of an ``--org`` document (parsed JSON).
-
-    Raises:
-        ValueError: not a list of unit objects with string fields.
-    """
-    if not isinstance(data, list):
-        raise ValueError(f"expected a JSON list of units {_UNIT_SHAPE}")
-    units = []
-    for n, item in enumerate(data, 1):
-        if not isinstance(item, dict):
-            raise ValueError(f"unit #{n}: expected an object {_UNIT_SHAPE}")
-        for key in _UNIT_REQUIRED:
-            if key not in item:
-                raise ValueError(f"unit #{n}: missing {key!r}")
-        for key, value in item.items():
-            if key not in _UNIT_FIELDS:
-                raise ValueError(f"unit #{n}: unknown field {key!r} (expected {_UNIT_SHAPE})")
-            if not isinstance(value, _UNIT_FIELDS[key]):
-                kind = "a string or null" if key == "parent" else "a string"
-                raise ValueError(f"unit #{n}: {key!r} must be {kind}")
-        units.append(Unit(**item))
-    return units
-
-
 def _policy(org: Path | None, notices: list[Path] | None = None) -> Policy:
-    """The CLI's policy: the org tree from ``--org`` (JSON list of units), else the demo's;
-    the official calendar with the ``--notice`` files loaded.
+    """The CLI's policy: the org tree from ``--org`` (JSON or TOML units), else the one
+    stored in the database; the official calendar with the ``--notice`` files loaded.
 
     A file that cannot be read, is not JSON, has the wrong shape, or whose
     units the library refuses (unknown level or parent, a cycle) ends the
@@ -246,27 +219,21 @@ def _policy(org: Path | None, notices: list[Path] | None = None) -> Policy:
 
 
 def _policy_org(org: Path | None) -> Policy:
+    """Without ``--org``: no tree in the policy, so the engine uses the one stored."""
     if org is None:
-        return _demo.policy()
+        return Policy()
     try:
-        text = org.read_text(encoding="utf-8")
-    except OSError as exc:
-        _fail(f"--org {org}: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        _fail(f"--org {org}: not UTF-8 text")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(f"--org {org}: not valid JSON ({exc})")
-    try:
-        return Policy(org=OrgTree(_units(data)))
+        return Policy(org=OrgTree(units_from_file(org)))
     except (ValueError, MediationError) as exc:
-        _fail(f"--org {org}: {exc}")
+        _fail(f"--org {org}: {_describe(exc)}")
 
 
 OrgOption = Annotated[
     Path | None,
-    typer.Option(help="JSON file: a list of units {id, name, level, parent, code_prefix}."),
+    typer.Option(
+        help="JSON or TOML file of units {id, name, level, parent, code_prefix, kind...} "
+        "to use instead of the organisation stored in the database."
+    ),
 ]
 NoticeOption = Annotated[
     list[Path] | None,
@@ -441,6 +408,47 @@ def recount(
             console.print(f"skipped {case_id}: {why}")
     if _is_demo_database(db):
         _settle_demo_database(db)
+
+
+org_app = typer.Typer(help="The organisation stored in a database.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+
+
+@org_app.command("load")
+@_guarded
+def org_load(
+    file: Annotated[Path, typer.Argument(help="JSON or TOML file of units.")],
+    db: Annotated[Path, typer.Argument(help="SQLite file (created if missing).")],
+) -> None:
+    """Store an organisation in a database (one audited change; units are never deleted)."""
+    units = units_from_file(file)
+    if db.is_dir():
+        _fail(f"{db}: is a directory, not a database file")
+    with Engine.sqlite(str(db), reader=Actor.system()) as engine:
+        tree = engine.load_org(units, actor=Actor.system("cli"))
+        console.print(f"stored {len(tree)} units in {db} (organisation change {tree.seq})")
+
+
+@org_app.command("show")
+@_guarded
+def org_show(db: Annotated[Path, typer.Argument(help="SQLite file.")]) -> None:
+    """Print the stored organisation as a tree (the database is opened read-only)."""
+    with Engine.sqlite(str(db), readonly=True, reader=Actor.system()) as engine:
+        org = engine.org
+        if org is None:
+            _fail(f"{db}: no organisation is stored (load one with: mediation org load FILE DB)")
+        tree = Tree(f"组织机构（第{org.seq}次变更）")
+
+        def add(node: Tree, unit_id: str) -> None:
+            for child in org.children(unit_id):
+                label = f"{child.name} [{child.id}] {org.ladder.label(child.level)}"
+                if not child.active:
+                    label += f"（已并入 {child.successor}）"
+                add(node.add(label), child.id)
+
+        for root in (u for u in org if u.parent is None and u.successor is None):
+            add(tree.add(f"{root.name} [{root.id}] {org.ladder.label(root.level)}"), root.id)
+        console.print(tree)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -42,6 +42,7 @@ from mediation._errors import (
 )
 from mediation._journal import INTAKE, Journal, VerifyReport
 from mediation._machine import CompiledWorkflow, compile_workflow, mermaid
+from mediation._org import OrgBook
 from mediation._outbox import Outbox
 from mediation.model import (
     CHINA_TZ,
@@ -51,9 +52,12 @@ from mediation.model import (
     Deadline,
     Event,
     Intake,
+    OrgEvent,
     Party,
     Place,
     Risk,
+    Role,
+    Unit,
     aware,
     evolve,
 )
@@ -62,6 +66,7 @@ from mediation.rules.base import NoInputs
 from mediation.rules.clockbook import ClockBook, FixedClock
 from mediation.rules.counting import Explanation
 from mediation.rules.intake import assign_party_ids, case_code, check_intake
+from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
 from mediation.rules.warnings import WarningLevel
 from mediation.store.base import CaseQuery, DueQuery, MemoryStore, Store
@@ -261,7 +266,8 @@ class Engine:
         self.policy = policy or Policy()
         self.clocks = ClockBook(self.policy)
         self._clock = clock
-        self._authorize: Authorizer = authorizer or RolePolicy(self.policy.org)
+        self._role_policy = RolePolicy(self.policy.org) if authorizer is None else None
+        self._authorize: Authorizer = authorizer or cast(RolePolicy, self._role_policy)
         self._codec = Codec()
         self._registry = builtin_registry()
         self._compiled: dict[tuple[str, int], CompiledWorkflow] = {}
@@ -284,7 +290,15 @@ class Engine:
             self.clocks,
             key=audit_key,
             require_seals=require_seals,
+            org_at=self._org_at,
         )
+        self._org_book = OrgBook(store, self._codec, self.policy.ladder)
+        self._org_stored = self.policy.org is None
+        """The engine uses the organisation stored with the cases (its policy gives none)."""
+        if self._org_stored:
+            tree = self._org_book.refresh()
+            if tree is not None:
+                self._set_org(tree)
         self._auditor = Auditor(store, self._journal)
         self._outbox = Outbox(store)
         store.attach(self._codec, self.clocks.warn_from)
@@ -470,6 +484,11 @@ class Engine:
         org = self.policy.org
         if not isinstance(unit, str) or (org is not None and unit not in org):
             raise ValidationError("unit", unit, "unknown unit (not in the org tree)")
+        if org is not None and not org.get(unit).active:
+            successor = org.current(unit)
+            raise ValidationError(
+                "unit", unit, f"the unit was merged into {successor.id} ({successor.name})"
+            )
         self._allow(
             actor,
             Access(INTAKE, unit, frozenset(r.value for r in definition.intake_roles)),
@@ -826,6 +845,126 @@ class Engine:
             )
         data = {"from_version": case.workflow_version, "to_version": to_version}
         return self._run(case_id, CoreStep.migrate_workflow, actor, at, data)
+
+    # -- the organisation -----------------------------------------------------
+
+    @property
+    def org(self) -> OrgTree | None:
+        """The organisation this engine runs with: its policy's, or the one stored."""
+        return self.policy.org
+
+    def _set_org(self, tree: OrgTree) -> None:
+        self.policy = attrs.evolve(self.policy, org=tree)
+        self.clocks.policy = self.policy
+        self._journal.policy = self.policy
+        if self._role_policy is not None:
+            self._role_policy.org = tree
+
+    def _org_at(self, seq: int) -> OrgTree:
+        if seq > self._org_book.seq:
+            self._org_book.refresh()
+        return self._org_book.tree_at(seq)
+
+    def refresh_org(self) -> OrgTree | None:
+        """Read the stored organisation again (after another process changed it)."""
+        tree = self._org_book.refresh()
+        if tree is not None and self._org_stored:
+            self._set_org(tree)
+        return tree
+
+    def _change_org(
+        self,
+        op: str,
+        data: Mapping[str, Any],
+        actor: Actor,
+        at: dt.datetime | None,
+        units: Iterable[str],
+    ) -> OrgTree:
+        """Authorize, apply and store one change of the organisation."""
+        actor = self._actor(actor)
+        if not self._org_stored:
+            raise ValidationError(
+                "org",
+                op,
+                "this engine runs with the organisation its policy gives; open it without "
+                "policy.org to keep the organisation in the database",
+            )
+        if not actor.is_system:
+            if Role.admin.value not in actor.roles:
+                raise AuthorizationError(actor.id, "org", "只有管理员可以维护组织机构")
+            if self.org is not None:
+                for unit in units:
+                    if unit in self.org:
+                        self._allow(actor, Access("org", unit, frozenset({Role.admin.value})))
+        when = self._at(at)
+        for attempt in range(3):
+            try:
+                tree, _ = self._org_book.change(op, data, actor.id, when)
+                break
+            except ConcurrentUpdateError:
+                if attempt == 2:
+                    raise
+                self._org_book.refresh()
+        self._set_org(tree)
+        return tree
+
+    def load_org(
+        self, units: Iterable[Unit], *, actor: Actor, at: dt.datetime | None = None
+    ) -> OrgTree:
+        """Store the whole organisation (the first load, or a reload of the office's list).
+
+        One audited change; the tree is checked before anything is written.
+        Units are never deleted: one of the current tree missing from
+        ``units`` is refused (merge it or mark it inactive).
+
+        Raises:
+            ValidationError: the units do not make a valid tree, or one is missing.
+            AuthorizationError: only an admin of a root unit (or a system actor).
+        """
+        if isinstance(units, OrgTree):
+            units = units.units
+        given = list(units)
+        if not all(isinstance(u, Unit) for u in given):
+            raise ValidationError("units", given, "a list of Unit values")
+        data = {"units": [self._codec.encode(u) for u in given]}
+        roots = [u.id for u in self.org if u.parent is None] if self.org is not None else []
+        return self._change_org("load", data, actor, at, roots)
+
+    def put_unit(self, unit: Unit, *, actor: Actor, at: dt.datetime | None = None) -> OrgTree:
+        """Add a unit, or change one (rename, move, line parent, centre), as one audited change.
+
+        Raises:
+            ValidationError: the change breaks the tree (unknown parent, cycle...).
+            AuthorizationError: only an admin whose subtree holds the unit and its new parent.
+        """
+        if not isinstance(unit, Unit):
+            raise ValidationError("unit", unit, "a Unit value")
+        touched = [u for u in (unit.id, unit.parent) if u is not None]
+        if self.org is not None and unit.id in self.org:
+            old_parent = self.org.get(unit.id).parent
+            if old_parent is not None:
+                touched.append(old_parent)
+        return self._change_org("put", {"unit": self._codec.encode(unit)}, actor, at, touched)
+
+    def merge_unit(
+        self, unit_id: str, *, into: str, actor: Actor, at: dt.datetime | None = None
+    ) -> OrgTree:
+        """Merge a unit into another (撤并): inactive, its cases readable under its successor.
+
+        Raises:
+            ValidationError: unknown units, or a merge into itself or a unit below it.
+            AuthorizationError: only an admin whose subtree holds both.
+        """
+        data = {"unit": unit_id, "into": into}
+        return self._change_org("merge", data, actor, at, [unit_id, into])
+
+    def org_history(self) -> list[OrgEvent]:
+        """Every stored change of the organisation, oldest first."""
+        return self._store.org_events()
+
+    def verify_org(self) -> str | None:
+        """The first problem of the stored organisation's log, or ``None`` when it verifies."""
+        return self._org_book.verify()
 
     # -- documents ------------------------------------------------------------
 

@@ -50,6 +50,7 @@ __all__ = [
     "LabeledEnum",
     "Link",
     "LinkKind",
+    "OrgEvent",
     "Overlays",
     "Party",
     "PartyKind",
@@ -733,24 +734,82 @@ class Overlays(Mapping[str, Any]):
 NO_OVERLAYS = Overlays()
 
 
+def _categories(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError("unit.categories", value, "a set of category names, not one string")
+    out = frozenset(value)
+    for item in out:
+        if not isinstance(item, str) or not item:
+            raise ValidationError("unit.categories", item, "a category name is non-empty text")
+    return out
+
+
 @attrs.frozen(slots=True)
 class Unit:
-    """An organisational unit: a committee, a town office, a county centre...
+    """An organisational unit: a committee, a town office, a centre, a court, a police station...
+
+    Units form a tree by their territorial parent (块: village → town →
+    county); a department may also have a line parent (条: the county bureau
+    above a town office, the public security bureau above a police station),
+    and a department stationed at a one-stop centre (矛调中心 / 综治中心) names it.
+    A unit is never deleted: a unit merged into another is inactive and names
+    its successor, so its old cases stay readable.
 
     Attributes:
         id: Stable id chosen by the embedder.
         name: Display name, e.g. ``"东门村人民调解委员会"``.
         level: The level name from the level ladder in ``rules`` (e.g. ``"village"``).
-        parent: The parent unit's id, ``None`` for a root.
+        parent: The territorial parent unit's id, ``None`` for a root.
         code_prefix: The abbreviation in case and document codes, e.g. ``"东调"``
             gives ``（2026）东调字第0001号``.
+        kind: What it is (``rules.org.UnitKind``: committee, industry_committee,
+            government, centre, department, court, police, petition_bureau, grid…).
+        line_parent: The superior organ in its line (条), if any.
+        centre: The one-stop centre it is stationed at (入驻), if any.
+        categories: Matters it specialises in (an industry committee's
+            categories, e.g. ``{"medical"}``).
+        active: False once merged or retired (no new cases).
+        successor: The unit it was merged into.
     """
 
-    id: str
-    name: str
-    level: str
-    parent: str | None = None
-    code_prefix: str = "调"
+    id: str = attrs.field(validator=_text("unit.id"))
+    name: str = attrs.field(validator=_text("unit.name"))
+    level: str = attrs.field(validator=_text("unit.level"))
+    parent: str | None = attrs.field(default=None, validator=_text("unit.parent", required=False))
+    code_prefix: str = attrs.field(default="调", validator=_text("unit.code_prefix"))
+    kind: str = attrs.field(default="committee", validator=_text("unit.kind"))
+    line_parent: str | None = attrs.field(
+        default=None, validator=_text("unit.line_parent", required=False)
+    )
+    centre: str | None = attrs.field(default=None, validator=_text("unit.centre", required=False))
+    categories: frozenset[str] = attrs.field(default=frozenset(), converter=_categories)
+    active: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    successor: str | None = attrs.field(
+        default=None, validator=_text("unit.successor", required=False)
+    )
+
+
+@attrs.frozen(slots=True)
+class OrgEvent:
+    """One audited change of the stored organisation, hash-chained like a case's events.
+
+    Attributes:
+        seq: 1, 2, 3... with no gap.
+        op: What was done (``"load"``, ``"put"``, ``"merge"``).
+        data: The change, canonical JSON-compatible values.
+        actor: Who made it.
+        at: When (timezone-aware).
+        prev_hash: The previous change's hash (``""`` for the first).
+        hash: sha256 over the canonical change and ``prev_hash``.
+    """
+
+    seq: int
+    op: str
+    data: Mapping[str, Any]
+    actor: str
+    at: dt.datetime
+    prev_hash: str
+    hash: str
 
 
 @attrs.frozen(slots=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import attrs
 
 from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
-from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event
+from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event, OrgEvent
 
 if TYPE_CHECKING:
     from mediation._codec import Codec
@@ -161,6 +161,14 @@ class Store(Protocol):
         """Ids (in order, after ``after``) of cases with an open provisional clock."""
         ...
 
+    def org_events(self) -> list[OrgEvent]:
+        """The organisation's changes, in order (empty when none was stored)."""
+        ...
+
+    def append_org(self, event: OrgEvent) -> None:
+        """Append a change; ``ConcurrentUpdateError`` if another took its number first."""
+        ...
+
 
 def changed_deadlines(old: Case | None, new: Case) -> list[tuple[int, Deadline, bool]]:
     """Deadlines of ``new`` that differ from ``old``: (position, deadline, is_new)."""
@@ -190,6 +198,7 @@ class MemoryStore:
         self._outbox_seq = 0
         self._counters: dict[tuple[str, int], int] = {}
         self._order: list[str] = []
+        self._org: list[OrgEvent] = []
         self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
 
     def attach(self, codec: Codec, warn_from: Callable[[Deadline], dt.date]) -> None:
@@ -358,6 +367,16 @@ class MemoryStore:
             if cid > after and any(d.estimated and d.is_open for d in c.deadlines)
         )
         return ids[:limit]
+
+    def org_events(self) -> list[OrgEvent]:
+        with self._lock:
+            return list(self._org)
+
+    def append_org(self, event: OrgEvent) -> None:
+        with self._lock:
+            if event.seq != len(self._org) + 1:
+                raise ConcurrentUpdateError("org", event.seq - 1)
+            self._org.append(event)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -21,7 +21,16 @@ from sqlalchemy import (
     text,
 )
 
-__all__ = ["cases", "counters", "deadlines", "events", "metadata", "outbox", "parties"]
+__all__ = [
+    "cases",
+    "counters",
+    "deadlines",
+    "events",
+    "metadata",
+    "org_events",
+    "outbox",
+    "parties",
+]
 
 metadata = MetaData()
 
@@ -127,3 +136,16 @@ counters = Table(
     Column("last", Integer, nullable=False),
     PrimaryKeyConstraint("scope", "year"),
 )
+
+org_events = Table(
+    "org_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("op", String(20), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+"""The organisation's audited history: the tree is the replay of these changes."""

@@ -35,7 +35,7 @@ from mediation._errors import (
     CorruptRowError,
     PersistenceError,
 )
-from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake
+from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake, OrgEvent
 from mediation.store import schema
 from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
 
@@ -123,6 +123,11 @@ _SQL = {
         "WHERE d.status = 'running' AND d.kind = 'duty' AND d.escalated = 0 "
         "AND d.due_at < :until "
         "ORDER BY d.due_at, d.case_id, d.id LIMIT :limit"
+    ),
+    "org_events": ("SELECT seq, op, data, actor, at, prev_hash, hash FROM org_events ORDER BY seq"),
+    "insert_org": (
+        "INSERT INTO org_events (seq, op, data, actor, at, prev_hash, hash) "
+        "VALUES (:seq, :op, :data, :actor, :at, :prev_hash, :hash) ON CONFLICT (seq) DO NOTHING"
     ),
     "update_info": "UPDATE cases SET info = :info, category = :category WHERE id = :id",
     "next_number": (
@@ -678,6 +683,37 @@ class SqlStore:
         """Allocate the next number of (scope, year) in its own transaction: gap-free."""
         with self._tx() as cur:
             return int(self._run(cur, "next_number", {"scope": scope, "year": year}).fetchone()[0])
+
+    # -- the organisation -----------------------------------------------------
+
+    def org_events(self) -> list[OrgEvent]:
+        with self._read() as cur:
+            rows = self._run(cur, "org_events", {}).fetchall()
+        out = []
+        for seq, op, data, actor, at, prev, digest in rows:
+            try:
+                when = dt.datetime.fromisoformat(at)
+                parsed = json.loads(data)
+                if not isinstance(parsed, dict) or when.utcoffset() is None:
+                    raise ValueError("not a change's data and aware time")
+            except (TypeError, ValueError) as exc:
+                raise CorruptRowError("(organisation)", f"change {seq}: {exc}") from exc
+            out.append(OrgEvent(int(seq), str(op), parsed, str(actor), when, prev, digest))
+        return out
+
+    def append_org(self, event: OrgEvent) -> None:
+        params = {
+            "seq": event.seq,
+            "op": event.op,
+            "data": _codec.dumps(event.data),
+            "actor": event.actor,
+            "at": event.at.isoformat(),
+            "prev_hash": event.prev_hash,
+            "hash": event.hash,
+        }
+        with self._tx() as cur:
+            if self._run(cur, "insert_org", params).rowcount != 1:
+                raise ConcurrentUpdateError("org", event.seq - 1)
 
     # -- reads ----------------------------------------------------------------
 
