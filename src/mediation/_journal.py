@@ -20,7 +20,7 @@ from mediation import _codec, _legacy
 from mediation._codec import Codec
 from mediation._errors import MediationError, TransitionNotAllowedError, ValidationError
 from mediation._machine import CompiledWorkflow, refusal_error
-from mediation.model import Actor, Case, Event, evolve
+from mediation.model import Actor, Case, Event, RelatedCase, evolve
 from mediation.rules.base import Context
 from mediation.rules.clockbook import ClockBook, StepClocks
 from mediation.rules.org import OrgTree
@@ -67,6 +67,22 @@ class VerifyReport:
     bad_seq: int | None = None
     problem: str = ""
     case_id: str = ""
+
+
+def _related_row(r: RelatedCase) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "code": r.code,
+        "kind": r.kind,
+        "workflow": r.workflow,
+        "state": r.state,
+        "is_closed": r.closed,
+        "unit": r.unit,
+        "received_at": r.received_at.isoformat(),
+        "outcome": r.outcome,
+        "flags": sorted(r.flags),
+        "matched": sorted(r.matched),
+    }
 
 
 class Journal:
@@ -268,7 +284,31 @@ class Journal:
         org = ctx.policy.org
         if org is not None and org.seq:
             out["org"] = org.seq
+        if ctx.related:
+            out["related"] = [_related_row(r) for r in ctx.related]
         return out
+
+    @staticmethod
+    def read_related(rows: Any) -> tuple[RelatedCase, ...]:
+        """The related cases an intake event logged."""
+        if not isinstance(rows, list):
+            return ()
+        return tuple(
+            RelatedCase(
+                id=r["id"],
+                code=r["code"],
+                kind=r["kind"],
+                workflow=r["workflow"],
+                state=r["state"],
+                closed=bool(r["is_closed"]),
+                unit=r["unit"],
+                received_at=dt.datetime.fromisoformat(r["received_at"]),
+                outcome=r.get("outcome"),
+                flags=frozenset(r.get("flags", ())),
+                matched=frozenset(r.get("matched", ())),
+            )
+            for r in rows
+        )
 
     def record(
         self,
@@ -281,8 +321,15 @@ class Journal:
         data: Mapping[str, Any],
         facts: Mapping[str, Any],
     ) -> tuple[Case, Event]:
-        """The event of a decided step, and the case as it then stands."""
+        """The event of a decided step, and the case as it then stands.
+
+        A step that changed the registration re-derives the case's keys.
+        """
         event = self._event(before, name, actor_id, at, dest, data, facts)
+        if moved.intake is not before.intake:
+            keys = self.workflow(moved).definition.keys
+            if keys is not None:
+                moved = evolve(moved, keys=frozenset(keys(moved)))
         new = evolve(moved, state=dest, version=event.seq, head=event.hash, updated_at=at)
         return new, event
 
@@ -294,10 +341,15 @@ class Journal:
         actor_id: str,
         at: dt.datetime,
         facts: Mapping[str, Any] | None = None,
+        related: Sequence[RelatedCase] = (),
     ) -> tuple[Case, Event]:
-        """The intake step: the workflow's intake effects and event #1 (with the snapshot).
+        """The intake step: the workflow's intake guards and effects, and event #1.
 
-        ``facts``: in a replay, the intake event's logged facts.
+        ``facts``: in a replay, the intake event's logged facts (the related
+        cases are read from them). ``related``: the other cases sharing a key.
+
+        Raises:
+            RuleRejectedError, ValidationError: an intake guard refused.
         """
         clocks = StepClocks(
             self.clocks,
@@ -305,10 +357,18 @@ class Journal:
             definition.clock_kinds,
         )
         policy = self.policy if facts is None else self.policy_of(facts)
-        ctx = Context(at, self.actor(actor_id), inputs, policy, clocks, 1)
+        if facts is not None:
+            related = self.read_related(facts.get("related"))
+        ctx = Context(at, self.actor(actor_id), inputs, policy, clocks, 1, tuple(related))
+        for guard in definition.intake_guards:
+            decision = guard(initial, ctx)
+            if not decision.allowed:
+                raise refusal_error(decision, INTAKE)
         case = initial
         for effect in definition.intake_effects:
             case = effect(case, ctx)
+        if definition.keys is not None:
+            case = evolve(case, keys=frozenset(definition.keys(case)))
         data = {
             "case": self.codec.case_to_dict(initial),
             "inputs": self.codec.encode_inputs(inputs),

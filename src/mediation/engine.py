@@ -55,6 +55,7 @@ from mediation.model import (
     OrgEvent,
     Party,
     Place,
+    RelatedCase,
     Risk,
     Role,
     Unit,
@@ -186,6 +187,10 @@ class RecountReport:
     cleared: int
     still_provisional: int
     skipped: tuple[tuple[str, str], ...] = ()
+
+
+RELATED_LIMIT = 50
+"""At most this many related cases are shown to an intake (the oldest first)."""
 
 
 def _default_clock() -> dt.datetime:
@@ -545,13 +550,110 @@ class Engine:
                 details=None if definition.details is None else definition.details(),
             )
 
+        related: tuple[RelatedCase, ...] = ()
+        if definition.keys is not None:
+            related = self._related(frozenset(definition.keys(make(""))), None)
+
         def build(number: int) -> tuple[Case, Event]:
             initial = make(case_code(prefix, year, number))
-            return self._journal.intake(definition, initial, inputs, actor.id, at)
+            return self._journal.intake(definition, initial, inputs, actor.id, at, None, related)
 
         case = self._store.create(unit, year, build)
         self._outbox.after_commit()
         return case
+
+    def _related(self, keys: frozenset[str], exclude: str | None) -> tuple[RelatedCase, ...]:
+        """The cases holding any of ``keys``, as they stand (at most :data:`RELATED_LIMIT`)."""
+        if not keys:
+            return ()
+        matched: dict[str, set[str]] = {}
+        for case_id, key in self._store.find_keys(keys, limit=RELATED_LIMIT * 8, exclude=exclude):
+            if case_id in matched or len(matched) < RELATED_LIMIT:
+                matched.setdefault(case_id, set()).add(key)
+        out = []
+        for case_id, found in matched.items():
+            other = self._store.load(case_id)
+            definition = self._journal.workflow(other).definition
+            out.append(
+                RelatedCase(
+                    id=other.id,
+                    code=other.code,
+                    kind=other.kind,
+                    workflow=other.workflow,
+                    state=other.state,
+                    closed=definition.is_closed(other.state),
+                    unit=other.unit,
+                    received_at=other.received_at,
+                    outcome=other.outcome,
+                    flags=other.flags,
+                    matched=frozenset(found),
+                )
+            )
+        return tuple(sorted(out, key=lambda r: (r.received_at, r.id)))
+
+    def related(self, case_id: str, *, actor: Actor | None = None) -> list[RelatedCase]:
+        """Other cases sharing a key with ``case_id`` (same party ID, same matter...),
+        those ``actor`` may read, oldest first.
+
+        Raises:
+            CaseNotFoundError, AuthorizationError: as for :meth:`get`.
+        """
+        reader = self._reader(actor)
+        case = self.get(case_id, actor=reader)
+        found = self._related(case.keys, case.id)
+        return [r for r in found if self._may_read(reader, self._store.load(r.id))]
+
+    def find_related(
+        self,
+        *,
+        parties: Sequence[Party],
+        summary: str = "",
+        category: str = "other",
+        workflow: str | None = None,
+        kind: str | None = None,
+        claims: Sequence[str] = (),
+        location: Sequence[Place] = (),
+        actor: Actor | None = None,
+    ) -> list[RelatedCase]:
+        """Before registering: the cases a registration with these details would match.
+
+        Lets a clerk see an existing case (and link to it, or record a
+        contact on it) instead of opening a second one. Nothing is written.
+
+        Raises:
+            ValidationError: unknown workflow or kind, or malformed parties.
+        """
+        reader = self._reader(actor)
+        if workflow is not None:
+            definition = self.definition(workflow)
+        elif kind is not None:
+            definition = self._registry.for_kind(kind)
+        else:
+            raise ValidationError("workflow", None, "name the workflow or the kind of the case")
+        if definition.keys is None:
+            return []
+        if isinstance(parties, str) or not all(isinstance(p, Party) for p in parties):
+            raise ValidationError("parties", parties, "a list of Party values")
+        probe = Case(
+            id="",
+            code="",
+            kind=definition.kind,
+            workflow=definition.name,
+            workflow_version=definition.version,
+            state=definition.initial.value,
+            unit="",
+            intake=Intake(
+                category=category,
+                summary=summary,
+                channel="",
+                received_at=self._at(None),
+                parties=assign_party_ids(parties),
+                claims=tuple(claims),
+                location=tuple(location),
+            ),
+        )
+        found = self._related(frozenset(definition.keys(probe)), None)
+        return [r for r in found if self._may_read(reader, self._store.load(r.id))]
 
     # -- the pipeline ---------------------------------------------------------
 

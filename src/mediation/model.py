@@ -57,6 +57,7 @@ __all__ = [
     "PartyRole",
     "Pause",
     "Place",
+    "RelatedCase",
     "Risk",
     "Role",
     "Signature",
@@ -790,6 +791,37 @@ class Unit:
 
 
 @attrs.frozen(slots=True)
+class RelatedCase:
+    """Another case sharing a key with the one at hand, as a step saw it (logged with it).
+
+    Attributes:
+        id: The other case.
+        code: Its case code.
+        kind: Its kind of matter.
+        workflow: Its workflow.
+        state: Its state then.
+        closed: Whether it was closed then.
+        unit: Its owning unit then.
+        received_at: When it was received.
+        outcome: How it ended, if it had.
+        flags: Its flags then.
+        matched: The keys it shares (e.g. ``"party:3325..."``).
+    """
+
+    id: str
+    code: str
+    kind: str
+    workflow: str
+    state: str
+    closed: bool
+    unit: str
+    received_at: dt.datetime
+    outcome: str | None
+    flags: frozenset[str]
+    matched: frozenset[str]
+
+
+@attrs.frozen(slots=True)
 class OrgEvent:
     """One audited change of the stored organisation, hash-chained like a case's events.
 
@@ -927,6 +959,8 @@ class Case:
         head: Hash of the latest audit event.
         updated_at: Business time of the latest audit event (time never runs
             backwards within a case).
+        keys: What other cases it is looked up by (its workflow derives them
+            from the registration: a party's ID, a petition's fingerprint...).
     """
 
     id: str = attrs.field(metadata=IDENTITY)
@@ -950,6 +984,7 @@ class Case:
     version: int = 1
     head: str = ""
     updated_at: dt.datetime | None = None
+    keys: frozenset[str] = frozenset()
 
     @property
     def category(self) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from mediation.model import Actor, Case
+from mediation.model import Actor, Case, RelatedCase
 
 if TYPE_CHECKING:
     from mediation.rules.clockbook import StepClocks
@@ -99,6 +99,8 @@ class Context(Generic[InputsT]):
             arithmetic; the due dates computed are logged with the event).
         seq: The number the audit event of this step will get; deadline ids use it
             so that replaying the log rebuilds the same ids.
+        related: At intake, the other cases sharing a key with the new one
+            (duplicates, repeat petitions), as they stood (logged with the event).
     """
 
     at: dt.datetime
@@ -107,6 +109,7 @@ class Context(Generic[InputsT]):
     policy: Policy
     clocks: StepClocks
     seq: int
+    related: tuple[RelatedCase, ...] = ()
     _day: dt.date | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
     @property

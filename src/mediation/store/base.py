@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Protocol
 
@@ -165,6 +165,12 @@ class Store(Protocol):
         """The organisation's changes, in order (empty when none was stored)."""
         ...
 
+    def find_keys(
+        self, keys: Collection[str], *, limit: int, exclude: str | None = None
+    ) -> list[tuple[str, str]]:
+        """``(case id, key)`` of cases holding any of ``keys`` (not ``exclude``), by case id."""
+        ...
+
     def append_org(self, event: OrgEvent) -> None:
         """Append a change; ``ConcurrentUpdateError`` if another took its number first."""
         ...
@@ -199,6 +205,7 @@ class MemoryStore:
         self._counters: dict[tuple[str, int], int] = {}
         self._order: list[str] = []
         self._org: list[OrgEvent] = []
+        self._keys: dict[str, set[str]] = {}
         self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
 
     def attach(self, codec: Codec, warn_from: Callable[[Deadline], dt.date]) -> None:
@@ -213,10 +220,17 @@ class MemoryStore:
                 raise PersistenceError(f"case id {case.id!r} already exists")
             self._counters[(unit, year)] = n
             self._cases[case.id] = case
+            self._index_keys(case.id, frozenset(), case.keys)
             self._events[case.id] = [event]
             self._order.append(case.id)
             self._push(event)
             return case
+
+    def _index_keys(self, case_id: str, old: frozenset[str], new: frozenset[str]) -> None:
+        for key in old - new:
+            self._keys.get(key, set()).discard(case_id)
+        for key in new - old:
+            self._keys.setdefault(key, set()).add(case_id)
 
     def _push(self, event: Event) -> None:
         self._outbox_seq += 1
@@ -237,6 +251,8 @@ class MemoryStore:
                 raise CaseNotFoundError(case.id)
             if current.version != expected_version:
                 raise ConcurrentUpdateError(case.id, expected_version)
+            if current.keys != case.keys:
+                self._index_keys(case.id, current.keys, case.keys)
             self._cases[case.id] = case
             self._events[case.id].append(event)
             self._push(event)
@@ -371,6 +387,15 @@ class MemoryStore:
     def org_events(self) -> list[OrgEvent]:
         with self._lock:
             return list(self._org)
+
+    def find_keys(
+        self, keys: Collection[str], *, limit: int, exclude: str | None = None
+    ) -> list[tuple[str, str]]:
+        with self._lock:
+            hits = sorted(
+                (cid, key) for key in set(keys) for cid in self._keys.get(key, ()) if cid != exclude
+            )
+        return hits[:limit]
 
     def append_org(self, event: OrgEvent) -> None:
         with self._lock:

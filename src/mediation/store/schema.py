@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "case_keys",
     "cases",
     "counters",
     "deadlines",
@@ -149,3 +150,13 @@ org_events = Table(
     Column("hash", String(64), nullable=False),
 )
 """The organisation's audited history: the tree is the replay of these changes."""
+
+case_keys = Table(
+    "case_keys",
+    metadata,
+    Column("case_id", String(64), nullable=False),
+    Column("key", String(200), nullable=False),
+    PrimaryKeyConstraint("case_id", "key"),
+    Index("ix_case_keys_key", "key", "case_id"),
+)
+"""What each case is looked up by (its workflow's keys): duplicates, repeat petitions."""

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,9 @@ _SQL = {
         "VALUES (:case_id, :ord, :pid, :name, :role, :identifier)"
     ),
     "delete_parties": "DELETE FROM parties WHERE case_id = :case_id",
+    "insert_key": "INSERT INTO case_keys (case_id, key) VALUES (:case_id, :key)",
+    "delete_keys": "DELETE FROM case_keys WHERE case_id = :case_id",
+    "index_keys": "SELECT key FROM case_keys WHERE case_id = :case_id ORDER BY key",
     "insert_deadline": (
         "INSERT INTO deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
         "body, provisional, kind) VALUES (:case_id, :id, :ord, :period, :status, :due_at, "
@@ -556,6 +559,29 @@ class SqlStore:
                 },
             )
 
+    def _write_keys(self, cur: Any, case: Case) -> None:
+        if case.keys:
+            stmt = self._stmts["insert_key"]
+            cur.executemany(
+                stmt.sql, [stmt.bind({"case_id": case.id, "key": k}) for k in sorted(case.keys)]
+            )
+
+    def find_keys(
+        self, keys: Collection[str], *, limit: int, exclude: str | None = None
+    ) -> list[tuple[str, str]]:
+        if not keys:
+            return []
+        k = schema.case_keys
+        stmt = (
+            sa.select(k.c.case_id, k.c.key)
+            .where(k.c.key.in_(sorted(keys)))
+            .order_by(k.c.case_id, k.c.key)
+            .limit(limit)
+        )
+        if exclude is not None:
+            stmt = stmt.where(k.c.case_id != exclude)
+        return [(str(r[0]), str(r[1])) for r in self._select(stmt)]
+
     def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
         with self._tx() as cur:
             number = self._run(cur, "next_number", {"scope": unit, "year": year}).fetchone()[0]
@@ -570,6 +596,7 @@ class SqlStore:
             )
             self._run(cur, "insert_case", params)
             self._write_parties(cur, case)
+            self._write_keys(cur, case)
             for i, d, _new in changed_deadlines(None, case):
                 self._run(
                     cur, "insert_deadline", self._deadline_params(case.id, i, d, self._warn_from(d))
@@ -668,6 +695,9 @@ class SqlStore:
             if old is None or old.parties != case.parties:
                 self._run(cur, "delete_parties", {"case_id": case.id})
                 self._write_parties(cur, case)
+        if old is None or old.keys != case.keys:
+            self._run(cur, "delete_keys", {"case_id": case.id})
+            self._write_keys(cur, case)
 
     def _update_stmt(self, changed: tuple[str, ...]) -> _Compiled:
         stmt = self._update_case.get(changed)
@@ -934,6 +964,7 @@ class SqlStore:
             row = self._run(cur, "index_case", {"id": case.id}).fetchone()
             deadline_rows = self._run(cur, "index_deadlines", {"case_id": case.id}).fetchall()
             party_rows = self._run(cur, "index_parties", {"case_id": case.id}).fetchall()
+            key_rows = self._run(cur, "index_keys", {"case_id": case.id}).fetchall()
         if row is None:
             return ["the case row is gone"]
         expected = (
@@ -991,6 +1022,9 @@ class SqlStore:
         got_parties = [tuple(r) for r in party_rows]
         if want_parties != got_parties:
             problems.append(f"parties rows are {got_parties!r}, the log says {want_parties!r}")
+        got_keys = [str(r[0]) for r in key_rows]
+        if got_keys != sorted(case.keys):
+            problems.append(f"case_keys rows are {got_keys!r}, the log says {sorted(case.keys)!r}")
         return problems
 
     # -- outbox ---------------------------------------------------------------

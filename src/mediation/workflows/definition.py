@@ -202,6 +202,13 @@ class WorkflowDefinition:
         clock_kinds: Kinds its clocks open with where they differ from the
             rule's (:class:`~mediation.model.ClockKind`): a version frozen for
             cases recorded under earlier semantics keeps them.
+        keys: Derives a case's lookup keys from its registration (parties'
+            IDs, a normalised name and address, a matter's fingerprint); the
+            engine indexes them and shows an intake the cases that share one
+            (``ctx.related``). Called when the registration is first made or
+            changed, so it reads only ``case.intake`` (and the identity fields).
+        intake_guards: Rules that must allow a registration; they see
+            ``ctx.related``.
 
     Raises:
         DefinitionError: see :meth:`validate`.
@@ -225,6 +232,8 @@ class WorkflowDefinition:
     documents: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     facts: Facts | None = None
     clock_kinds: Mapping[str, ClockKind] = attrs.field(factory=dict, converter=_kinds)
+    keys: Callable[[Case], Iterable[str]] | None = None
+    intake_guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
 
     def __attrs_post_init__(self) -> None:
         self.validate()
@@ -274,7 +283,9 @@ class WorkflowDefinition:
                 ) from exc
         _check_inputs(f"{where}: intake", self.intake_inputs)
         _check_roles(f"{where}: intake", self.intake_roles)
-        _check_callables(f"{where}: intake", self.intake_effects)
+        _check_callables(f"{where}: intake", (*self.intake_effects, *self.intake_guards))
+        if self.keys is not None:
+            _check_callables(f"{where}: keys", (self.keys,))
         _check_clocks(where, self.clocks)
         for clock_id, kind in self.clock_kinds.items():
             if not isinstance(clock_id, str) or not isinstance(kind, ClockKind):

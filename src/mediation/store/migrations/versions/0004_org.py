@@ -1,10 +1,14 @@
-"""The organisation stored with the cases, with its audited history.
+"""The organisation stored with the cases, with its audited history; case keys.
 
 ``org_events`` holds every change of the organisation (a tree loaded, a unit
 added, renamed, moved or merged), hash-chained like a case's events; the tree
 an engine opened on the database uses is the replay of these changes. A
 database written before holds no changes: its engines use the tree their
 policy gives until one is loaded.
+
+``case_keys`` indexes what each case is looked up by (keys its workflow
+derives from the registration: a party's ID, a petition's fingerprint), so
+that an intake sees the cases that share one. Cases from before have none.
 
 Revision ID: 0004
 Revises: 0003
@@ -34,6 +38,16 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
 
+    op.create_table(
+        "case_keys",
+        sa.Column("case_id", sa.String(64), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.PrimaryKeyConstraint("case_id", "key"),
+    )
+    op.create_index("ix_case_keys_key", "case_keys", ["key", "case_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_case_keys_key", "case_keys")
+    op.drop_table("case_keys")
     op.drop_table("org_events")

@@ -1,0 +1,170 @@
+"""Case keys: an intake sees the cases that share a key with it (duplicates, repeats).
+
+A workflow derives keys from the registration; the engine indexes them and
+hands an intake the related cases as they stood (logged with the event, so a
+replay sees the same). Written here in a test workflow, touching no core module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from mediation import (
+    Actor,
+    Case,
+    Context,
+    Decision,
+    Engine,
+    LabeledEnum,
+    Link,
+    LinkKind,
+    Party,
+    Role,
+    RuleRejectedError,
+    Transition,
+    WorkflowDefinition,
+)
+from mediation.rules.base import ALLOW, refuse
+
+from .conftest import make_engine
+from .helpers import CLERK, at, parties
+
+
+class State(LabeledEnum):
+    open = "open", "办理中"
+    final = "final", "已终结"
+
+
+class Trigger(LabeledEnum):
+    conclude = "conclude", "终结"
+
+
+def fingerprint(case: Case) -> str:
+    people = sorted(p.identifier or p.name for p in case.parties)
+    matter = "".join(case.summary.split())
+    return hashlib.sha256(f"{people}|{case.category}|{matter}".encode()).hexdigest()[:24]
+
+
+def keys(case: Case) -> Iterable[str]:
+    yield f"matter:{fingerprint(case)}"
+    for p in case.parties:
+        if p.identifier:
+            yield f"party:{p.identifier}"
+
+
+def not_after_final(case: Case, ctx: Context[Any]) -> Decision:
+    mine = f"matter:{fingerprint(case)}"
+    for other in ctx.related:
+        if mine in other.matched and other.state == State.final.value:
+            return refuse("intake", f"同一事项已终结（{other.code}），不再受理", "测试规则")
+    return ALLOW
+
+
+def link_related(case: Case, ctx: Context[Any]) -> Case:
+    links = tuple(
+        Link(
+            LinkKind.repeat_of
+            if any(k.startswith("matter:") for k in r.matched)
+            else LinkKind.related,
+            r.id,
+        )
+        for r in ctx.related
+    )
+    return attrs.evolve(case, links=case.links + links)
+
+
+COMPLAINT = WorkflowDefinition(
+    name="complaint",
+    version=1,
+    kind="complaint",
+    label="投诉",
+    states=State,
+    triggers=Trigger,
+    initial=State.open,
+    finals=frozenset({State.final}),
+    closed=frozenset({State.final}),
+    transitions=(Transition(Trigger.conclude, State.open, State.final, roles={Role.director}),),
+    keys=keys,
+    intake_guards=not_after_final,
+    intake_effects=link_related,
+)
+
+
+def _engine(spec: str) -> Engine:
+    engine = make_engine(spec)
+    engine.register(COMPLAINT)
+    return engine
+
+
+def _register(engine: Engine, summary: str, day: str, who: list[Party] | None = None) -> Case:
+    return engine.intake(
+        workflow="complaint",
+        channel="walk_in",
+        category="neighbor",
+        parties=who or parties(),
+        summary=summary,
+        unit="qt-dm-dmc",
+        actor=CLERK,
+        at=at(day, 9),
+    )
+
+
+@pytest.mark.parametrize("spec", ["memory", "sqlite"])
+def test_an_intake_sees_and_links_the_cases_that_share_a_key(spec: str, tmp_path: Path) -> None:
+    """Same parties, same matter: linked as a repeat; same party, another matter: related."""
+    engine = _engine("memory" if spec == "memory" else f"sqlite:///{tmp_path / 'k.db'}")
+    first = _register(engine, "邻里排水纠纷", "2026-03-02")
+    assert any(k.startswith("matter:") for k in first.keys)
+    repeat = _register(engine, "邻里  排水纠纷", "2026-03-09")
+    assert repeat.links == (Link(LinkKind.repeat_of, first.id),)
+    other = _register(engine, "宅基地界址纠纷", "2026-03-10")
+    assert {(lk.kind, lk.case_id) for lk in other.links} == {
+        (LinkKind.related, first.id),
+        (LinkKind.related, repeat.id),
+    }
+    assert {r.id for r in engine.related(first.id)} == {repeat.id, other.id}
+    preview = engine.find_related(
+        workflow="complaint", parties=parties(), summary="邻里排水纠纷", category="neighbor"
+    )
+    assert [r.id for r in preview][:2] == [first.id, repeat.id]
+    assert {"matter:" + fingerprint(first)} <= preview[0].matched
+    engine.close()
+
+
+def test_a_matter_concluded_is_not_registered_again_and_replay_sees_the_old_state() -> None:
+    """The guard sees the related case as it stood; the log keeps that view: the repeat
+    registered while the first was open replays to the same case after the first ends."""
+    engine = _engine("memory")
+    first = _register(engine, "邻里排水纠纷", "2026-03-02")
+    repeat = _register(engine, "邻里排水纠纷", "2026-03-09")
+    director = Actor("d", {Role.director.value}, "qt-dm-dmc", "主任")
+    engine.fire(first.id, "conclude", actor=director, at=at("2026-03-20", 9))
+    with pytest.raises(RuleRejectedError, match="已终结"):
+        _register(engine, "邻里排水纠纷", "2026-03-21")
+    assert len(engine.find()) == 2
+    assert engine.replay(repeat.id) == engine.get(repeat.id)
+    assert engine.verify(repeat.id).ok
+    (logged,) = engine.history(repeat.id)
+    assert logged.facts["related"][0]["state"] == "open"
+
+
+def test_a_doctored_key_row_is_reported_by_verify(tmp_path: Path) -> None:
+    """The key index is checked against the log like every other queried column."""
+    path = tmp_path / "k.db"
+    engine = _engine(f"sqlite:///{path}")
+    case = _register(engine, "邻里排水纠纷", "2026-03-02")
+    engine.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM case_keys WHERE key LIKE 'party:%'")
+    reopened = _engine(f"sqlite:///{path}")
+    report = reopened.verify(case.id)
+    assert not report.ok
+    assert "case_keys" in report.problem
+    reopened.close()
