@@ -451,6 +451,27 @@ def org_show(db: Annotated[Path, typer.Argument(help="SQLite file.")]) -> None:
         console.print(tree)
 
 
+def _extras() -> None:
+    """Add the commands of the optional parts (``mediation.web``, ``mediation.simulation``).
+
+    Each part's ``cli`` module has ``register(app)``; it imports its own heavy
+    dependencies inside its commands, so the core install keeps a light CLI.
+    """
+    import importlib
+
+    for name in ("mediation.web.cli", "mediation.simulation.cli"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue  # the part is not in this installation
+            raise
+        module.register(app)
+
+
+_extras()
+
+
 def main() -> None:
     """Entry point of the ``mediation`` command."""
     app()
