@@ -63,7 +63,9 @@ class TransitionNotAllowedError(TransitionError):
     def __init__(self, state: str, trigger: str, message: str | None = None) -> None:
         self.state = state
         self.trigger = trigger
-        super().__init__(message or f"trigger {trigger!r} is not allowed in state {state!r}")
+        super().__init__(
+            message or f"trigger {_short(trigger)} is not allowed in state {_short(state)}"
+        )
 
 
 class RuleRejectedError(TransitionError):
@@ -122,7 +124,7 @@ class AuthorizationError(MediationError):
         self.actor = actor
         self.action = str(action)
         self.reason = reason
-        super().__init__(f"actor {actor!r} may not {self.action!r}: {reason}")
+        super().__init__(f"actor {_short(actor)} may not {_short(self.action)}: {reason}")
 
 
 class CaseNotFoundError(MediationError, LookupError):
@@ -130,7 +132,7 @@ class CaseNotFoundError(MediationError, LookupError):
 
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
-        super().__init__(f"no case with id {case_id!r}")
+        super().__init__(f"no case with id {_short(case_id)}")
 
 
 class ConcurrentUpdateError(MediationError):

@@ -60,7 +60,9 @@ from mediation.model import (
     Role,
     Unit,
     aware,
+    check_text,
     evolve,
+    parse_enum,
 )
 from mediation.rules.authz import Access, Authorizer, RolePolicy
 from mediation.rules.base import NoInputs
@@ -212,8 +214,38 @@ def _page(limit: object, offset: object) -> None:
     """Refuse a page that is not a sensible pair of whole numbers."""
     if type(limit) is not int or not 0 < limit <= 100_000:
         raise ValidationError("limit", limit, "a page size from 1 to 100000")
-    if type(offset) is not int or offset < 0:
-        raise ValidationError("offset", offset, "a whole number >= 0")
+    if type(offset) is not int or not 0 <= offset <= 1_000_000_000:
+        raise ValidationError("offset", offset, "a whole number from 0 to 10^9")
+
+
+def _list(field: str, value: object) -> tuple[Any, ...]:
+    """A list, tuple or set given where several values belong (one string is refused)."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise ValidationError(field, value, "a list")
+    return tuple(value)
+
+
+def _text_arg(field: str, value: object) -> str:
+    """``value`` if it is non-empty text that can be stored and looked up, else refuse it."""
+    if not isinstance(value, str) or not value:
+        raise ValidationError(field, value, "non-empty text")
+    return check_text(field, value)
+
+
+def _case_id(value: object) -> str:
+    """A case id as the store takes it: text of at most 64 characters."""
+    if not isinstance(value, str) or not value or len(value) > 64:
+        raise ValidationError("case_id", value, "a case id is text of 1 to 64 characters")
+    return check_text("case_id", value)
+
+
+def _texts_arg(field: str, value: object) -> tuple[str, ...]:
+    """A list (or tuple or set) of non-empty texts, each checked; one string is refused."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise ValidationError(field, value, "a list of non-empty texts")
+    for i, item in enumerate(value):
+        _text_arg(f"{field}[{i}]", item)
+    return tuple(value)
 
 
 def _required(cls: type) -> tuple[str, ...]:
@@ -385,7 +417,13 @@ class Engine:
     # -- helpers --------------------------------------------------------------
 
     def _at(self, at: dt.datetime | None) -> dt.datetime:
-        return aware(self._clock() if at is None else at, "at")
+        """The business time of a call, in the policy's time zone.
+
+        Converting once at the door keeps every stored instant comparable: a
+        local time in another zone's daylight-saving fold would otherwise
+        never compare equal to its own stored copy.
+        """
+        return aware(self._clock() if at is None else at, "at").astimezone(self.policy.tz)
 
     def _compiled_of(self, name: str, version: int) -> CompiledWorkflow:
         compiled = self._compiled.get((name, version))
@@ -475,15 +513,15 @@ class Engine:
             CalendarError: the first clock would reach a year without holiday data.
         """
         at = self._at(at)
-        actor = self._actor(actor or Actor.system())
+        actor = self._actor(Actor.system() if actor is None else actor)
         if workflow is not None:
-            definition = self._registry.workflow(workflow)
+            definition = self._registry.workflow(_text_arg("workflow", workflow))
             if kind is not None and kind != definition.kind:
                 raise ValidationError(
                     "kind", kind, f"workflow {workflow!r} serves {definition.kind!r} cases"
                 )
         elif kind is not None:
-            definition = self._registry.for_kind(kind)
+            definition = self._registry.for_kind(_text_arg("kind", kind))
         else:
             raise ValidationError("workflow", None, "name the workflow or the kind of the case")
         org = self.policy.org
@@ -508,18 +546,18 @@ class Engine:
             channels=self.policy.channels,
         )
         numbered = assign_party_ids(parties)
+        if details is not None and not isinstance(details, Mapping):
+            raise ValidationError("details", details, "a mapping of the workflow's intake inputs")
         inputs: Any = self._codec.parse_inputs(definition.intake_inputs, details or {})
-        try:
-            risk_value = Risk(risk)
-        except ValueError:
-            raise ValidationError("risk", risk, f"one of {', '.join(Risk)}") from None
-        for name, values in (("claims", claims), ("flags", flags)):
-            if isinstance(values, str) or not all(isinstance(v, str) and v for v in values):
-                raise ValidationError(name, values, "a list of non-empty texts")
-        if isinstance(location, str) or not all(isinstance(p, Place) for p in location):
+        risk_value = parse_enum(Risk, "risk", risk)
+        claims = _texts_arg("claims", claims)
+        flags = _texts_arg("flags", flags)
+        if not isinstance(location, list | tuple) or not all(
+            isinstance(p, Place) for p in location
+        ):
             raise ValidationError("location", location, "a list of Place values, county first")
-        if case_id is not None and not (isinstance(case_id, str) and case_id):
-            raise ValidationError("case_id", case_id, "a non-empty text id")
+        if case_id is not None:
+            _case_id(case_id)
         prefix = org.get(unit).code_prefix if org is not None else "调"
         year = at.astimezone(self.policy.tz).year
         new_id = case_id or uuid.uuid4().hex
@@ -689,6 +727,8 @@ class Engine:
             self._allow(actor, Access("read", case.unit, frozenset(), case))
             raise
         self._allow(actor, Access(name, case.unit, plan.roles, case))
+        if name == CoreStep.migrate_workflow:
+            self._check_migration(case, data)
         inputs: Any = self._codec.parse_inputs(plan.inputs, data)
         step = plan.step
         if step is not None and step.numbering is not None and number is not None:
@@ -720,6 +760,7 @@ class Engine:
         """The one pipeline: load → authorize → decide → journal → commit → deliver."""
         at = self._at(at)
         actor = self._actor(actor)
+        _case_id(case_id)
         step = self._registry.step(name) if isinstance(name, str) else None
         if step is not None and step.numbering is not None:
             # A numbered step draws from its counter in the same transaction as its event.
@@ -835,9 +876,9 @@ class Engine:
             The supervise events written by this call.
         """
         at = self._at(at)
-        actor = self._actor(actor or Actor.system())
-        if type(limit) is not int or limit < 1:
-            raise ValidationError("limit", limit, "a positive whole number")
+        actor = self._actor(Actor.system() if actor is None else actor)
+        if type(limit) is not int or not 0 < limit <= 100_000:
+            raise ValidationError("limit", limit, "a page size from 1 to 100000")
         written: list[Event] = []
         while True:
             batch: list[Event] = []
@@ -870,9 +911,9 @@ class Engine:
             Every date that moved, and what is still provisional.
         """
         at = self._at(at)
-        actor = self._actor(actor or Actor.system())
-        if type(limit) is not int or limit < 1:
-            raise ValidationError("limit", limit, "a positive whole number")
+        actor = self._actor(Actor.system() if actor is None else actor)
+        if type(limit) is not int or not 0 < limit <= 100_000:
+            raise ValidationError("limit", limit, "a page size from 1 to 100000")
         examined = changed = cleared = still = 0
         moved: list[MovedDate] = []
         skipped: list[tuple[str, str]] = []
@@ -931,10 +972,26 @@ class Engine:
             AuthorizationError: only admins migrate.
         """
         case = self.get(case_id, actor=actor)
-        target = self._compiled.get((case.workflow, to_version))
-        if target is None:
+        data = {"from_version": case.workflow_version, "to_version": to_version}
+        return self._run(case_id, CoreStep.migrate_workflow, actor, at, data)
+
+    def _check_migration(self, case: Case, data: Mapping[str, Any]) -> None:
+        """The target version exists, has the case's state and the same details type.
+
+        Raises:
+            ValidationError: naming ``from_version`` or ``to_version``.
+        """
+        given, to_version = data.get("from_version"), data.get("to_version")
+        if type(to_version) is not int:
+            raise ValidationError("to_version", to_version, "a workflow version number")
+        if given != case.workflow_version:
             raise ValidationError(
-                "to_version", to_version, "no such workflow version is registered"
+                "from_version", given, f"the case runs on version {case.workflow_version}"
+            )
+        target = self._compiled.get((case.workflow, to_version))
+        if target is None or to_version == case.workflow_version:
+            raise ValidationError(
+                "to_version", to_version, "no other version of the workflow is registered so"
             )
         current = self._journal.workflow(case).definition
         if not target.definition.has_state(case.state):
@@ -945,8 +1002,6 @@ class Engine:
             raise ValidationError(
                 "to_version", to_version, "that version's cases carry another details type"
             )
-        data = {"from_version": case.workflow_version, "to_version": to_version}
-        return self._run(case_id, CoreStep.migrate_workflow, actor, at, data)
 
     # -- the organisation -----------------------------------------------------
 
@@ -1194,9 +1249,7 @@ class Engine:
             AuthorizationError: the actor may not read it (outside its unit's subtree).
         """
         reader = self._reader(actor)
-        if not isinstance(case_id, str):
-            raise ValidationError("case_id", case_id, "a case id is text")
-        case = self._store.load(case_id)
+        case = self._store.load(_case_id(case_id))
         self._allow(reader, Access("read", case.unit, frozenset(), case))
         return case
 
@@ -1235,13 +1288,15 @@ class Engine:
         for name, value in (
             ("state", state),
             ("level", level),
+            ("unit", unit),
+            ("within", within),
             ("category", category),
             ("party_id", party_id),
             ("kind", kind),
             ("workflow", workflow),
         ):
-            if value is not None and not isinstance(value, str):
-                raise ValidationError(name, value, "a filter is text")
+            if value is not None:
+                _text_arg(name, value)
         _page(limit, offset)
         query = CaseQuery(
             state=state,
@@ -1374,17 +1429,16 @@ class Engine:
         at = self._at(at)
         _page(limit, 0)
         if periods is not None:
-            if isinstance(periods, str) or not all(isinstance(p, str) for p in periods):
-                raise ValidationError("periods", periods, "a list of clock ids")
-            periods = frozenset(periods)
+            periods = frozenset(_texts_arg("periods", periods))
         if kinds is None:
             wanted = _OWN_KINDS
         else:
-            if isinstance(kinds, str) or not all(k in _KIND_VALUES for k in kinds):
-                raise ValidationError(
-                    "kinds", kinds, f"a list of clock kinds: {', '.join(sorted(_KIND_VALUES))}"
-                )
-            wanted = frozenset(str(k) for k in kinds)
+            wanted = frozenset(
+                parse_enum(ClockKind, "kinds", k).value for k in _list("kinds", kinds)
+            )
+        for name, value in (("level", level), ("within", within)):
+            if value is not None:
+                _text_arg(name, value)
         today = at.astimezone(self.policy.tz).date()
         query = DueQuery(
             until=at,
@@ -1427,9 +1481,7 @@ class Engine:
             AuthorizationError: the actor may not read it.
         """
         reader = self._reader(actor)
-        if not isinstance(case_id, str):
-            raise ValidationError("case_id", case_id, "a case id is text")
-        unit = self._store.unit_of(case_id)
+        unit = self._store.unit_of(_case_id(case_id))
         self._allow(reader, Access("read", unit, frozenset(), None))
         return self._auditor.verify(case_id)
 

@@ -212,6 +212,7 @@ class LinkKind(LabeledEnum):
 # -- copies -----------------------------------------------------------------------
 
 _T = TypeVar("_T")
+_E = TypeVar("_E", bound=StrEnum)
 
 
 @attrs.frozen(slots=True)
@@ -336,12 +337,18 @@ def _enum(enum_type: type[StrEnum], field: str) -> Any:
             return value
         try:
             return enum_type(value)
-        except (ValueError, TypeError):
+        except Exception:  # also a value whose repr fails inside the enum's own error
             raise ValidationError(
                 field, value, f"one of {', '.join(m.value for m in enum_type)}"
             ) from None
 
     return convert
+
+
+def parse_enum(enum_type: type[_E], field: str, value: Any) -> _E:
+    """``value`` as a member of ``enum_type``, else :class:`ValidationError` naming ``field``."""
+    result: _E = _enum(enum_type, field)(value)
+    return result
 
 
 def _text(field: str, *, required: bool = True) -> Any:
@@ -358,13 +365,21 @@ def _text(field: str, *, required: bool = True) -> Any:
 
 
 def _strings(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
         raise ValidationError("roles", value, "a set of role names, not one string")
-    out = frozenset(value)
-    for role in out:
+    for role in value:
         if not isinstance(role, str) or not role:
             raise ValidationError("roles", role, "a role name is non-empty text")
-    return out
+        check_text("roles", role)
+    return frozenset(value)
+
+
+def _flag(field: str) -> Any:
+    def check(_inst: Any, _attr: Any, value: Any) -> None:
+        if type(value) is not bool:
+            raise ValidationError(field, value, "true or false")
+
+    return check
 
 
 _PHONE = re.compile(r"\+?[0-9][0-9\- ]{4,19}")
@@ -736,13 +751,13 @@ NO_OVERLAYS = Overlays()
 
 
 def _categories(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
         raise ValidationError("unit.categories", value, "a set of category names, not one string")
-    out = frozenset(value)
-    for item in out:
+    for item in value:
         if not isinstance(item, str) or not item:
             raise ValidationError("unit.categories", item, "a category name is non-empty text")
-    return out
+        check_text("unit.categories", item)
+    return frozenset(value)
 
 
 @attrs.frozen(slots=True)
@@ -784,7 +799,7 @@ class Unit:
     )
     centre: str | None = attrs.field(default=None, validator=_text("unit.centre", required=False))
     categories: frozenset[str] = attrs.field(default=frozenset(), converter=_categories)
-    active: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    active: bool = attrs.field(default=True, validator=_flag("unit.active"))
     successor: str | None = attrs.field(
         default=None, validator=_text("unit.successor", required=False)
     )
@@ -864,7 +879,7 @@ class Actor:
     roles: frozenset[str] = attrs.field(converter=_strings)
     unit: str | None = attrs.field(default=None, validator=_text("actor.unit", required=False))
     name: str = attrs.field(default="", validator=_text("actor.name", required=False))
-    is_system: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    is_system: bool = attrs.field(default=False, validator=_flag("actor.is_system"))
 
     @classmethod
     def system(cls, id: str = "system", name: str = "系统") -> Actor:
@@ -884,9 +899,13 @@ def _amount(value: Decimal | int | str | None) -> Decimal | None:
         return value
     if isinstance(value, float):
         raise ValidationError("amount", value, "give amounts as Decimal or str, not float")
+    if not isinstance(value, int | str):
+        raise ValidationError("amount", value, "an amount in yuan: Decimal, int or str")
+    if isinstance(value, int) and abs(value) >= _MAX_AMOUNT:
+        raise ValidationError("amount", "…", "an amount in yuan is >= 0 and < 10^15")
     try:
         amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError) as exc:
+    except (InvalidOperation, TypeError, ValueError, OverflowError) as exc:
         raise ValidationError("amount", value, "not a decimal amount in yuan") from exc
     return _amount(amount)
 

@@ -14,7 +14,17 @@ from typing import Any
 
 from mediation._errors import DefinitionError, ValidationError
 from mediation.documents._registry import Source, Spec
-from mediation.model import CHINA_TZ, Case, Deadline, Party, PartyKind, PartyRole
+from mediation.model import (
+    CHINA_TZ,
+    Case,
+    Deadline,
+    Party,
+    PartyKind,
+    PartyRole,
+    check_day,
+    check_instant,
+    check_text,
+)
 from mediation.rules.clockbook import ClockBook
 from mediation.rules.policy import Policy
 
@@ -254,29 +264,64 @@ def _amount(amount: Decimal | None) -> str:
     return f"人民币{amount:f}元"
 
 
-def plain(value: Any, field: str) -> Any:
+MAX_DEPTH = 12
+"""Template data nests at most this deep (a form needs two or three levels)."""
+
+MAX_EXTRA_TEXT = 10_000
+"""A text the caller passes in ``extra`` (a place, a name, a file number) is at most this long."""
+
+_MAX_NUMBER = 10**15
+
+
+def plain(value: Any, field: str, depth: int = 0) -> Any:
     """Copy ``value`` as plain template data, refusing anything else.
+
+    Text must be storable and printable as given (no control or direction
+    characters, no lone surrogates); whole numbers stay below 10^15 and
+    dates within the business years; nesting stops at :data:`MAX_DEPTH`
+    (which also ends a structure that contains itself).
 
     Raises:
         ValidationError: ``value`` (caller data under ``field``) holds a non-plain object.
     """
-    if value is None or isinstance(value, str | bool | int | float):
+    if depth > MAX_DEPTH:
+        raise ValidationError(field, "…", f"template data nests at most {MAX_DEPTH} levels deep")
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_EXTRA_TEXT and field.startswith("extra"):
+            raise ValidationError(
+                field, value[:40], f"caller text is at most {MAX_EXTRA_TEXT} characters"
+            )
+        return check_text(field, value)
+    if isinstance(value, int):
+        if abs(value) >= _MAX_NUMBER:
+            raise ValidationError(field, "…", "whole numbers in template data are below 10^15")
+        return value
+    if isinstance(value, float):
+        if value != value or abs(value) >= _MAX_NUMBER:
+            raise ValidationError(field, value, "a finite number below 10^15")
         return value
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value) >= _MAX_NUMBER:
+            raise ValidationError(field, value, "a finite amount below 10^15")
         return f"{value:f}"
     if isinstance(value, dt.datetime):
-        return cn_datetime(value)
+        if value.utcoffset() is None:
+            raise ValidationError(field, value, "a timezone-aware datetime")
+        return cn_datetime(check_instant(field, value))
     if isinstance(value, dt.date):
-        return cn_date(value)
+        return cn_date(check_day(field, value))
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValidationError(field, key, "template data keys are strings")
-            out[key] = plain(item, f"{field}.{key}")
+            check_text(field, key)
+            out[key] = plain(item, f"{field}.{key}", depth + 1)
         return out
     if isinstance(value, list | tuple):
-        return [plain(item, f"{field}[{i}]") for i, item in enumerate(value)]
+        return [plain(item, f"{field}[{i}]", depth + 1) for i, item in enumerate(value)]
     raise ValidationError(
         field, value, "template data is plain text, numbers, dates, lists and mappings"
     )

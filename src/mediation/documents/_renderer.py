@@ -170,7 +170,7 @@ class DocumentRenderer:
             history=history,
             unit=unit,
             number=number,
-            extra=plain(dict(extra or {}), "extra"),
+            extra=plain(_mapping(extra), "extra"),
             clock_rule=clock_rule or default_clock_rule(definition, policy),
             today=today or default_today(case, history),
             definition=definition,
@@ -228,3 +228,12 @@ class DocumentRenderer:
                         f"template {name} (overrides {directory}) does not print required "
                         f"item(s): {'；'.join(dropped)}"
                     )
+
+
+def _mapping(extra: object) -> dict[str, Any]:
+    """The caller's ``extra`` as a dict (``None``: empty); anything but a mapping is refused."""
+    if extra is None:
+        return {}
+    if not isinstance(extra, Mapping):
+        raise ValidationError("extra", extra, "a mapping of names to plain template data")
+    return dict(extra)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mediation._errors import ValidationError
-from mediation.model import CaseKind, Party, PartyRole, evolve
+from mediation.model import CaseKind, Party, PartyRole, check_text, evolve
 from mediation.rules.categories import Category
 from mediation.rules.vocabulary import Vocabulary
 
@@ -43,6 +43,7 @@ def check_intake(
         raise ValidationError(
             "summary", summary, "state the request, facts and reasons (信访工作条例 第十九条)"
         )
+    check_text("summary", summary)
     if isinstance(parties, str | bytes) or not isinstance(parties, Sequence) or not parties:
         raise ValidationError("parties", parties, "a case needs a list of at least one party")
     for i, p in enumerate(parties):
