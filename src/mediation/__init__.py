@@ -72,7 +72,9 @@ from mediation.rules.periods import PeriodRule as PeriodRule
 from mediation.rules.policy import CallbackPolicy as CallbackPolicy
 from mediation.rules.policy import Policy as Policy
 from mediation.store.base import Store as Store
+from mediation.workflows.definition import Hook as Hook
 from mediation.workflows.definition import Numbering as Numbering
+from mediation.workflows.definition import Site as Site
 from mediation.workflows.definition import Step as Step
 from mediation.workflows.definition import Transition as Transition
 from mediation.workflows.definition import WorkflowDefinition as WorkflowDefinition
@@ -124,6 +126,7 @@ __all__ = [
     "Engine",
     "Event",
     "FixedClock",
+    "Hook",
     "Intake",
     "IssuedDocument",
     "LabeledEnum",
@@ -149,6 +152,7 @@ __all__ = [
     "RuleRejectedError",
     "Signature",
     "SignerCapacity",
+    "Site",
     "Step",
     "Store",
     "Transition",

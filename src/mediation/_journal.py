@@ -20,12 +20,12 @@ from mediation import _codec, _legacy
 from mediation._codec import Codec
 from mediation._errors import MediationError, TransitionNotAllowedError, ValidationError
 from mediation._machine import CompiledWorkflow, refusal_error
-from mediation.model import Actor, Case, Event, RelatedCase, evolve
-from mediation.rules.base import Context
+from mediation.model import Actor, Case, Event, Link, RelatedCase, evolve
+from mediation.rules.base import Context, OpenCase
 from mediation.rules.clockbook import ClockBook, StepClocks
 from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
-from mediation.workflows.definition import Step, WorkflowDefinition
+from mediation.workflows.definition import Hook, Site, Step, WorkflowDefinition
 from mediation.workflows.registry import INTAKE, Registry
 
 __all__ = ["INTAKE", "Journal", "Plan", "VerifyReport"]
@@ -153,7 +153,9 @@ class Journal:
             self.workflow(case).definition.clock_kinds,
         )
         policy = self.policy if facts is None else self.policy_of(facts)
-        return Context(at, self.actor(actor_id), inputs, policy, clocks, case.version + 1)
+        return Context(
+            at, self.actor(actor_id), inputs, policy, clocks, case.version + 1, case_id=case.id
+        )
 
     def policy_of(self, facts: Mapping[str, Any]) -> Policy:
         """The policy a logged step ran with: its organisation as of the change it logged."""
@@ -243,15 +245,42 @@ class Journal:
             ValidationError: a guard refused one of the inputs.
         """
         step = plan.step
+        before = case
         if step is None:
-            return plan.compiled.fire(case, plan.name, ctx)
-        for guard in step.guards:
-            decision = guard(case, ctx)
-            if not decision.allowed:
-                raise refusal_error(decision, plan.name)
-        for effect in step.effects:
-            case = effect(case, ctx)
-        return case, case.state
+            case, dest = plan.compiled.fire(case, plan.name, ctx)
+        else:
+            for guard in step.guards:
+                decision = guard(case, ctx)
+                if not decision.allowed:
+                    raise refusal_error(decision, plan.name)
+            for effect in step.effects:
+                case = effect(case, ctx)
+            dest = case.state
+        hooks = self.registry.hooks_for(
+            Site(plan.compiled.definition, plan.name, before.state, dest, step is not None)
+        )
+        if hooks:
+            case = self._hooked(hooks, before, case, dest, ctx)
+        opened = [f for f in ctx.follow_ups if isinstance(f, OpenCase)]
+        if opened:
+            links = tuple(Link(f.link, f.case_id, f.note) for f in opened)
+            case = evolve(case, links=case.links + links)
+        return case, dest
+
+    @staticmethod
+    def _hooked(
+        hooks: Sequence[Hook], before: Case, case: Case, dest: str, ctx: Context[Any]
+    ) -> Case:
+        """Run the hooks' checks on the decided step (in its new state), then their effects."""
+        after = case if case.state == dest else evolve(case, state=dest)
+        for hook in hooks:
+            for check in hook.checks:
+                decision = check(before, after, ctx)
+                if not decision.allowed:
+                    raise refusal_error(decision, hook.name)
+            for effect in hook.effects:
+                after = effect(after, ctx)
+        return after if case.state == dest else evolve(after, state=case.state)
 
     # -- events -------------------------------------------------------------------
 
@@ -359,7 +388,9 @@ class Journal:
         policy = self.policy if facts is None else self.policy_of(facts)
         if facts is not None:
             related = self.read_related(facts.get("related"))
-        ctx = Context(at, self.actor(actor_id), inputs, policy, clocks, 1, tuple(related))
+        ctx = Context(
+            at, self.actor(actor_id), inputs, policy, clocks, 1, tuple(related), initial.id
+        )
         for guard in definition.intake_guards:
             decision = guard(initial, ctx)
             if not decision.allowed:

@@ -52,6 +52,7 @@ from mediation.model import (
     Deadline,
     Event,
     Intake,
+    Link,
     OrgEvent,
     Party,
     Place,
@@ -65,7 +66,7 @@ from mediation.model import (
     parse_enum,
 )
 from mediation.rules.authz import Access, Authorizer, RolePolicy
-from mediation.rules.base import NoInputs
+from mediation.rules.base import FollowUp, NoInputs, OpenCase
 from mediation.rules.clockbook import ClockBook, FixedClock
 from mediation.rules.counting import Explanation
 from mediation.rules.intake import assign_party_ids, case_code, check_intake
@@ -74,7 +75,7 @@ from mediation.rules.policy import Policy
 from mediation.rules.warnings import WarningLevel
 from mediation.store.base import CaseQuery, DueQuery, MemoryStore, Store
 from mediation.workflows import BUILTIN_WORKFLOWS, builtin_registry
-from mediation.workflows.definition import Step, WorkflowDefinition
+from mediation.workflows.definition import Hook, Step, WorkflowDefinition
 from mediation.workflows.steps import CoreStep
 
 if TYPE_CHECKING:
@@ -191,6 +192,9 @@ class RecountReport:
     skipped: tuple[tuple[str, str], ...] = ()
 
 
+_FOLLOW_DEPTH = 3
+"""A step may take a step on another case, which may take one on a third, and no further."""
+
 RELATED_LIMIT = 50
 """At most this many related cases are shown to an intake (the oldest first)."""
 
@@ -262,6 +266,7 @@ class Engine:
         policy: Calendar, periods, vocabularies and thresholds (national defaults if omitted).
         workflows: Workflow definitions beside the built-in ones (any number per kind).
         steps: Steps outside the graph beside the engine's own.
+        hooks: Rules across workflows (checks and effects on the steps they select).
         clock: Returns "now" (timezone-aware) when ``at`` is not given.
         authorizer: Who may do what; defaults to :class:`RolePolicy` on the policy's org tree.
         reader: The actor reads run as when none is passed: ``None`` (the
@@ -290,6 +295,7 @@ class Engine:
         policy: Policy | None = None,
         workflows: Iterable[WorkflowDefinition] = (),
         steps: Iterable[Step] = (),
+        hooks: Iterable[Hook] = (),
         clock: Callable[[], dt.datetime] = _default_clock,
         authorizer: Authorizer | None = None,
         documents: DocumentRenderer | None = None,
@@ -316,6 +322,8 @@ class Engine:
             self.register(definition)
         for step in steps:
             self.register(step)
+        for hook in hooks:
+            self.register(hook)
         if audit_key is not None and not (isinstance(audit_key, bytes) and len(audit_key) >= 16):
             raise ValidationError("audit_key", None, "a secret of at least 16 bytes")
         self._audit_key = audit_key
@@ -383,12 +391,18 @@ class Engine:
 
         return cls(SqlStore(url), **kwargs)
 
-    def register(self, item: WorkflowDefinition | Step) -> None:
-        """Add a workflow definition (new intakes use the highest version of each name) or a step.
+    def register(self, item: WorkflowDefinition | Step | Hook) -> None:
+        """Add a workflow definition (new intakes use the highest version of each name), a
+        step, or a hook.
 
         Raises:
             DefinitionError: a name is taken, or a clock id clashes with another rule.
         """
+        if isinstance(item, Hook):
+            self._registry.add_hook(item)
+            for name, value_type in item.overlays.items():
+                self._codec.register_overlay(name, value_type)
+            return
         if isinstance(item, Step):
             self._registry.add_step(item)
             self._add_clocks(item.clocks)
@@ -481,6 +495,7 @@ class Engine:
         flags: Iterable[str] = (),
         details: Mapping[str, Any] | None = None,
         case_id: str | None = None,
+        links: Sequence[Link] = (),
     ) -> Case:
         """Register a new case (受理登记) and start its first clock.
 
@@ -503,6 +518,8 @@ class Engine:
             flags: Free markers (e.g. ``"collective"``).
             details: Workflow-specific intake data (its ``intake_inputs`` class).
             case_id: Use the embedder's id instead of a generated one.
+            links: Links to existing cases (a case the clerk found with
+                :meth:`find_related`, the case this one was handed off from).
 
         Returns:
             The registered case.
@@ -558,6 +575,12 @@ class Engine:
             raise ValidationError("location", location, "a list of Place values, county first")
         if case_id is not None:
             _case_id(case_id)
+        if not isinstance(links, list | tuple) or not all(isinstance(x, Link) for x in links):
+            raise ValidationError("links", links, "a list of Link values")
+        for i, link in enumerate(links):
+            _case_id(link.case_id)
+            if link.note:
+                check_text(f"links[{i}].note", link.note)
         prefix = org.get(unit).code_prefix if org is not None else "调"
         year = at.astimezone(self.policy.tz).year
         new_id = case_id or uuid.uuid4().hex
@@ -585,6 +608,7 @@ class Engine:
                 intake=registration,
                 risk=risk_value,
                 flags=frozenset(flags),
+                links=tuple(links),
                 details=None if definition.details is None else definition.details(),
             )
 
@@ -703,7 +727,7 @@ class Engine:
         at: dt.datetime,
         data: Mapping[str, Any],
         number: Callable[[Step, Any], str] | None,
-    ) -> tuple[Case, Event]:
+    ) -> tuple[Case, Event, list[FollowUp]]:
         """Authorize, parse, decide and journal one step on ``case`` (nothing written).
 
         Raises:
@@ -738,7 +762,10 @@ class Engine:
         if moved.unit != case.unit:
             self._allow(actor, Access(name, moved.unit, plan.roles, moved))
         data_out = self._codec.encode_inputs(inputs)
-        return journal.record(case, moved, dest, name, actor.id, at, data_out, journal.facts(ctx))
+        new, event = journal.record(
+            case, moved, dest, name, actor.id, at, data_out, journal.facts(ctx)
+        )
+        return new, event, ctx.follow_ups
 
     def _step(
         self,
@@ -748,11 +775,53 @@ class Engine:
         at: dt.datetime,
         data: Mapping[str, Any],
         number: Callable[[Step, Any], str] | None,
+        depth: int = 0,
     ) -> tuple[Case, Event]:
-        """Decide one step on a loaded case and commit it (the caller delivers)."""
-        new, event = self._decide(case, name, actor, at, data, number)
-        self._store.commit(case.version, new, event, case)
+        """Decide one step on a loaded case and commit it (the caller delivers).
+
+        What the step asked to do on other cases (open a linked case, take a
+        step on one) is done in the same transaction: if it is refused, so is
+        the step, and nothing is written.
+        """
+        new, event, follow = self._decide(case, name, actor, at, data, number)
+        if not follow:
+            self._store.commit(case.version, new, event, case)
+            return new, event
+        if depth >= _FOLLOW_DEPTH:
+            raise ValidationError(
+                "follow_ups", name, f"steps on other cases chain at most {_FOLLOW_DEPTH} deep"
+            )
+        with self._outbox.held(), self._store.batch():
+            self._store.commit(case.version, new, event, case)
+            self._follow(follow, new, actor, at, depth + 1)
         return new, event
+
+    def _follow(
+        self, follow: Sequence[FollowUp], origin: Case, actor: Actor, at: dt.datetime, depth: int
+    ) -> None:
+        """Do what a step asked on other cases, as the system on the actor's behalf."""
+        on_behalf = Actor.system(id=f"system:{actor.id}"[:80], name=actor.name)
+        for item in follow:
+            if isinstance(item, OpenCase):
+                self.intake(
+                    workflow=item.workflow,
+                    unit=item.unit,
+                    channel=item.channel,
+                    category=item.category,
+                    parties=list(item.parties),
+                    summary=item.summary,
+                    claims=list(item.claims),
+                    amount=item.amount,
+                    location=list(item.location),
+                    details=item.details,
+                    actor=on_behalf,
+                    at=at,
+                    case_id=item.case_id,
+                    links=[Link(item.back, origin.id, item.note)],
+                )
+            else:
+                other = self._store.load(_case_id(item.case_id))
+                self._step(other, item.step, on_behalf, at, item.data, None, depth)
 
     def _run(
         self, case_id: str, name: str, actor: Actor, at: dt.datetime | None, data: Mapping[str, Any]

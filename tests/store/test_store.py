@@ -105,7 +105,7 @@ def test_stale_writer_gets_a_conflict_and_writes_nothing(backend: str) -> None:
         engine.fire(
             case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", level="village"
         )
-        new, event = engine._decide(
+        new, event, _ = engine._decide(
             case, "triage", CLERK, at("2026-03-02", 10), {"track": "people", "level": "town"}, None
         )
         with pytest.raises(ConcurrentUpdateError) as err:

@@ -17,12 +17,14 @@ into it, in one place, before anything runs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from mediation.model import Actor, Case, RelatedCase
+from mediation.model import Actor, Case, LinkKind, Party, Place, RelatedCase
 
 if TYPE_CHECKING:
     from mediation.rules.clockbook import StepClocks
@@ -33,8 +35,11 @@ __all__ = [
     "Context",
     "Decision",
     "Effect",
+    "FollowUp",
     "Guard",
     "NoInputs",
+    "Notify",
+    "OpenCase",
     "field",
     "label_of",
     "refuse",
@@ -85,6 +90,47 @@ class NoInputs:
 InputsT = TypeVar("InputsT")
 
 
+@attrs.frozen(slots=True)
+class OpenCase:
+    """A follow-up: register a new case, linked both ways with the one at hand.
+
+    Requested with :meth:`Context.open_case`; the engine registers it in the
+    same transaction as the step (if it is refused, so is the step).
+    """
+
+    case_id: str
+    workflow: str
+    unit: str
+    channel: str
+    category: str
+    parties: tuple[Party, ...]
+    summary: str
+    claims: tuple[str, ...] = ()
+    amount: Decimal | None = None
+    location: tuple[Place, ...] = ()
+    details: Mapping[str, Any] | None = None
+    link: LinkKind = LinkKind.handed_off_to
+    back: LinkKind = LinkKind.handed_off_from
+    note: str = ""
+
+
+@attrs.frozen(slots=True)
+class Notify:
+    """A follow-up: take a step on another case (a result flowing back to a linked case).
+
+    Requested with :meth:`Context.notify`; the engine takes it in the same
+    transaction as the step (if it is refused, so is the step).
+    """
+
+    case_id: str
+    step: str
+    data: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+FollowUp = OpenCase | Notify
+"""What a step asks the engine to do on other cases, atomically with it."""
+
+
 @attrs.define(slots=True)
 class Context(Generic[InputsT]):
     """What a rule may look at besides the case.
@@ -101,6 +147,10 @@ class Context(Generic[InputsT]):
             so that replaying the log rebuilds the same ids.
         related: At intake, the other cases sharing a key with the new one
             (duplicates, repeat petitions), as they stood (logged with the event).
+        case_id: The case the step is taken on.
+        follow_ups: What the step asked to do on other cases (see
+            :meth:`open_case`, :meth:`notify`); the engine does it in the same
+            transaction.
     """
 
     at: dt.datetime
@@ -110,7 +160,58 @@ class Context(Generic[InputsT]):
     clocks: StepClocks
     seq: int
     related: tuple[RelatedCase, ...] = ()
+    case_id: str = ""
+    follow_ups: list[FollowUp] = attrs.field(factory=list, init=False, repr=False, eq=False)
     _day: dt.date | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    def open_case(
+        self,
+        *,
+        workflow: str,
+        unit: str,
+        channel: str,
+        category: str,
+        parties: tuple[Party, ...],
+        summary: str,
+        claims: tuple[str, ...] = (),
+        amount: Decimal | None = None,
+        location: tuple[Place, ...] = (),
+        details: Mapping[str, Any] | None = None,
+        link: LinkKind = LinkKind.handed_off_to,
+        back: LinkKind = LinkKind.handed_off_from,
+        note: str = "",
+    ) -> str:
+        """Ask for a new case to be registered with this step; return its id.
+
+        The id is derived from this case, this step and the request's order
+        (the same in a replay), so an effect can link to it; the new case
+        links back with ``back``.
+        """
+        n = sum(1 for f in self.follow_ups if isinstance(f, OpenCase))
+        case_id = hashlib.sha256(f"{self.case_id}|{self.seq}|{n}".encode()).hexdigest()[:32]
+        self.follow_ups.append(
+            OpenCase(
+                case_id,
+                workflow,
+                unit,
+                channel,
+                category,
+                tuple(parties),
+                summary,
+                tuple(claims),
+                amount,
+                tuple(location),
+                details,
+                link,
+                back,
+                note,
+            )
+        )
+        return case_id
+
+    def notify(self, case_id: str, step: str, **data: Any) -> None:
+        """Ask for ``step`` to be taken on another case with this step."""
+        self.follow_ups.append(Notify(case_id, step, data))
 
     @property
     def day(self) -> dt.date:

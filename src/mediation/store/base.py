@@ -207,6 +207,8 @@ class MemoryStore:
         self._org: list[OrgEvent] = []
         self._keys: dict[str, set[str]] = {}
         self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
+        self._undo: list[Callable[[], object]] | None = None
+        """While a batch runs: how to take back each change it made, in order."""
 
     def attach(self, codec: Codec, warn_from: Callable[[Deadline], dt.date]) -> None:
         """Cases are kept as values: only the warning rule is needed."""
@@ -218,23 +220,46 @@ class MemoryStore:
             case, event = build(n)
             if case.id in self._cases:
                 raise PersistenceError(f"case id {case.id!r} already exists")
-            self._counters[(unit, year)] = n
+            self._set_counter((unit, year), n)
             self._cases[case.id] = case
             self._index_keys(case.id, frozenset(), case.keys)
             self._events[case.id] = [event]
             self._order.append(case.id)
+            if self._undo is not None:
+                self._undo.append(lambda: self._forget(case.id))
             self._push(event)
             return case
+
+    def _forget(self, case_id: str) -> None:
+        """Undo a creation (a batch rolled back)."""
+        del self._cases[case_id]
+        del self._events[case_id]
+        self._order.remove(case_id)
+
+    def _set_counter(self, key: tuple[str, int], n: int) -> None:
+        if self._undo is not None:
+            before = self._counters.get(key)
+            self._undo.append(
+                lambda: self._counters.pop(key)
+                if before is None
+                else self._counters.__setitem__(key, before)
+            )
+        self._counters[key] = n
 
     def _index_keys(self, case_id: str, old: frozenset[str], new: frozenset[str]) -> None:
         for key in old - new:
             self._keys.get(key, set()).discard(case_id)
         for key in new - old:
             self._keys.setdefault(key, set()).add(case_id)
+        if self._undo is not None and old != new:
+            self._undo.append(lambda: self._index_keys(case_id, new, old))
 
     def _push(self, event: Event) -> None:
         self._outbox_seq += 1
-        self._outbox[self._outbox_seq] = event
+        seq = self._outbox_seq
+        self._outbox[seq] = event
+        if self._undo is not None:
+            self._undo.append(lambda: self._outbox.pop(seq, None))
 
     def load(self, case_id: str, *, fresh: bool = False) -> Case:
         try:
@@ -255,7 +280,14 @@ class MemoryStore:
                 self._index_keys(case.id, current.keys, case.keys)
             self._cases[case.id] = case
             self._events[case.id].append(event)
+            if self._undo is not None:
+                self._undo.append(lambda: self._uncommit(current))
             self._push(event)
+
+    def _uncommit(self, previous: Case) -> None:
+        """Undo a commit (a batch rolled back): the case and its log as they were."""
+        self._cases[previous.id] = previous
+        self._events[previous.id].pop()
 
     def events(self, case_id: str) -> list[Event]:
         self.load(case_id)
@@ -327,33 +359,29 @@ class MemoryStore:
     def next_number(self, scope: str, year: int) -> int:
         with self._lock:
             n = self._counters.get((scope, year), 0) + 1
-            self._counters[(scope, year)] = n
+            self._set_counter((scope, year), n)
             return n
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Hold the lock for the batch; on error, restore what the batch changed."""
+        """Hold the lock for the batch; on error, take back what the batch changed.
+
+        Every change inside records its inverse, so a rollback costs what the
+        batch did, not the size of the store. A batch inside a batch joins it.
+        """
         with self._lock:
-            snapshot = (
-                dict(self._cases),
-                {k: list(v) for k, v in self._events.items()},
-                dict(self._outbox),
-                self._outbox_seq,
-                dict(self._counters),
-                list(self._order),
-            )
+            if self._undo is not None:
+                yield
+                return
+            self._undo = []
             try:
                 yield
             except BaseException:
-                (
-                    self._cases,
-                    self._events,
-                    self._outbox,
-                    self._outbox_seq,
-                    self._counters,
-                    self._order,
-                ) = snapshot
+                for undo in reversed(self._undo):
+                    undo()
                 raise
+            finally:
+                self._undo = None
 
     def unit_of(self, case_id: str) -> str:
         return self.load(case_id).unit

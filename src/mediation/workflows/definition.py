@@ -22,11 +22,22 @@ import attrs
 
 from mediation._errors import DefinitionError
 from mediation.model import Case, ClockKind
-from mediation.rules.base import Effect, Guard, NoInputs
+from mediation.rules.base import Decision, Effect, Guard, NoInputs
 from mediation.rules.clockbook import ClockRule, FixedClock
 from mediation.rules.periods import PeriodRule
 
-__all__ = ["Facts", "Numbering", "Step", "Transition", "WorkflowDefinition"]
+__all__ = [
+    "Check",
+    "Facts",
+    "Hook",
+    "Numbering",
+    "Site",
+    "Step",
+    "Transition",
+    "WorkflowDefinition",
+    "closing",
+    "every",
+]
 
 Facts = Callable[[Case, Any], dict[str, Any]]
 """``(case, policy) -> plain data`` a workflow adds to the ``case`` of its documents."""
@@ -382,3 +393,80 @@ class WorkflowDefinition:
             except ValueError:
                 continue
         return value
+
+
+Check = Callable[[Case, Case, Any], Decision]
+"""``(before, after, ctx) -> Decision``: a hook's check of a decided step (``after`` in its
+new state, the step's effects applied)."""
+
+
+@attrs.frozen(slots=True)
+class Site:
+    """Where a step is taken, for a hook to decide whether it applies.
+
+    Attributes:
+        definition: The case's workflow.
+        name: The trigger or step.
+        source: The state before.
+        dest: The state after.
+        step: A step outside the graph (not a transition).
+    """
+
+    definition: WorkflowDefinition
+    name: str
+    source: str
+    dest: str
+    step: bool
+
+    @property
+    def closing(self) -> bool:
+        """The step closes the case (an open state to a closed one)."""
+        closed = self.definition.closed
+        return self.dest in closed and self.source not in closed
+
+
+def closing(site: Site) -> bool:
+    """Select the steps that close a case, in any workflow (see :attr:`Site.closing`)."""
+    return site.closing
+
+
+def every(site: Site) -> bool:
+    """Select every step of every workflow."""
+    return True
+
+
+@attrs.frozen(slots=True)
+class Hook:
+    """A rule across workflows: checks and effects on every step it selects.
+
+    What belongs to no single workflow — a case under 领导包案 cannot close
+    without its leader's sign-off; a party received at a one-stop centre is
+    not sent to a second place; where a case was resolved is recorded when it
+    closes — is a hook: selected by :attr:`when`, run by the engine's one
+    pipeline after the step's own effects (so also in replay and in
+    ``available_triggers``).
+
+    Attributes:
+        name: A stable name (for errors and listings).
+        when: Selects the steps it applies to (pure: the same site, the same answer).
+        checks: ``(before, after, ctx) -> Decision``; a refusal refuses the step.
+        effects: ``(case, ctx) -> case``, applied after the checks pass.
+        overlays: The overlays its effects put on cases, by name, with their types.
+    """
+
+    name: str
+    when: Callable[[Site], bool] = every
+    checks: tuple[Check, ...] = attrs.field(default=(), converter=_tuple)
+    effects: tuple[Effect, ...] = attrs.field(default=(), converter=_tuple)
+    overlays: Mapping[str, type] = attrs.field(factory=dict, converter=dict)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"hook {self.name!r}"
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise DefinitionError(f"{where}: the name must be an identifier")
+        _check_callables(where, (self.when, *self.checks, *self.effects))
+        for name, value_type in self.overlays.items():
+            if not (isinstance(name, str) and name.isidentifier()):
+                raise DefinitionError(f"{where}: overlay name {name!r} is not an identifier")
+            if not (isinstance(value_type, type) and attrs.has(value_type)):
+                raise DefinitionError(f"{where}: overlay {name!r} must be an attrs class")

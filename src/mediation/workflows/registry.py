@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mediation._errors import DefinitionError, ValidationError
-from mediation.workflows.definition import Step, WorkflowDefinition
+from mediation.workflows.definition import Hook, Site, Step, WorkflowDefinition
 
 __all__ = ["INTAKE", "Registry"]
 
@@ -28,6 +28,8 @@ class Registry:
         self._defaults: dict[str, str] = {}
         self._steps: dict[str, Step] = {}
         self._triggers: set[str] = set()
+        self._hooks: dict[str, Hook] = {}
+        self._selected: dict[tuple[str, int, str, str, str], tuple[Hook, ...]] = {}
 
     def add_workflow(self, definition: WorkflowDefinition) -> None:
         """Register a workflow version; new intakes use the highest version of each name.
@@ -74,6 +76,40 @@ class Registry:
         if name == INTAKE or name in self._triggers:
             raise DefinitionError(f"step {name!r}: the name is a workflow trigger")
         self._steps[name] = step
+
+    def add_hook(self, hook: Hook) -> None:
+        """Register a hook (it applies to steps taken from now on, and in replays).
+
+        Raises:
+            DefinitionError: not a hook, or its name is taken.
+        """
+        if not isinstance(hook, Hook):
+            raise DefinitionError(f"not a Hook: {hook!r}")
+        known = self._hooks.get(hook.name)
+        if known is not None:
+            if known is hook:
+                return
+            raise DefinitionError(f"hook {hook.name!r} is already registered")
+        self._hooks[hook.name] = hook
+        self._selected.clear()
+
+    def hooks(self) -> Iterator[Hook]:
+        """Every registered hook, in the order registered."""
+        return iter(self._hooks.values())
+
+    def hooks_for(self, site: Site) -> tuple[Hook, ...]:
+        """The hooks that apply to a step taken at ``site`` (cached: selectors are pure)."""
+        if not self._hooks:
+            return ()
+        d = site.definition
+        key = (d.name, d.version, site.name, site.source, site.dest)
+        found = self._selected.get(key)
+        if found is None:
+            found = tuple(h for h in self._hooks.values() if h.when(site))
+            if len(self._selected) > 10_000:
+                self._selected.clear()
+            self._selected[key] = found
+        return found
 
     def workflow(self, name: str, version: int | None = None) -> WorkflowDefinition:
         """A registered definition (the latest version if none given).
