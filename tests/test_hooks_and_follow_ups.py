@@ -97,6 +97,7 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
         parties=case.parties,
         summary=case.summary,
         note="访调对接",
+        overlays={k: v for k, v in case.overlays.items() if k == "leader"},
     )
     return case
 
@@ -304,6 +305,28 @@ def test_a_step_opens_a_linked_case_and_the_result_flows_back(engine: Engine) ->
     for cid in (case.id, other.id):
         assert engine.verify(cid).ok
         assert engine.replay(cid) == engine.get(cid)
+
+
+def test_an_overlay_carries_over_to_the_case_handed_off_to(engine: Engine) -> None:
+    """A 包案 assignment survives the hand-off: the new case starts under the same leader,
+    and cannot close without that leader's sign-off either."""
+    case = _register(engine)
+    engine.fire(case.id, "put_under_leader", actor=DIRECTOR, at=at("2026-03-03"), leader="县长")
+    handed = engine.fire(case.id, "hand_off", actor=CLERK, at=at("2026-03-04"), unit="qt-dm")
+    other = engine.get(handed.links[0].case_id)
+    assert other.overlays.get("leader") == Leader("县长")
+    assert engine.verify(other.id).ok
+    with pytest.raises(ValidationError, match="overlays.nope"):
+        engine.intake(
+            workflow="receiving",
+            channel="walk_in",
+            category="neighbor",
+            parties=parties(),
+            summary="x",
+            unit="qt-dm-dmc",
+            actor=CLERK,
+            overlays={"nope": Leader("x")},
+        )
 
 
 def test_a_refused_follow_up_refuses_the_step_and_writes_nothing(engine: Engine) -> None:

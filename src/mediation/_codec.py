@@ -353,6 +353,10 @@ class Codec:
             raise DefinitionError(f"overlay {name!r} is already registered with another type")
         self._overlays[name] = value_type
 
+    def overlay_type(self, name: str) -> type | None:
+        """The registered type of overlay ``name`` (``None``: not registered)."""
+        return self._overlays.get(name)
+
     # -- values -----------------------------------------------------------------
 
     def encode(self, value: Any, as_type: Any = None) -> Any:

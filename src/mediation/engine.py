@@ -54,6 +54,7 @@ from mediation.model import (
     Intake,
     Link,
     OrgEvent,
+    Overlays,
     Party,
     Place,
     RelatedCase,
@@ -496,6 +497,7 @@ class Engine:
         details: Mapping[str, Any] | None = None,
         case_id: str | None = None,
         links: Sequence[Link] = (),
+        overlays: Mapping[str, Any] | None = None,
     ) -> Case:
         """Register a new case (受理登记) and start its first clock.
 
@@ -520,6 +522,9 @@ class Engine:
             case_id: Use the embedder's id instead of a generated one.
             links: Links to existing cases (a case the clerk found with
                 :meth:`find_related`, the case this one was handed off from).
+            overlays: Overlays the case starts with (each of a type a registered
+                step or hook declares), e.g. a 领导包案 assignment carried over
+                from the case this one was handed off from.
 
         Returns:
             The registered case.
@@ -581,6 +586,16 @@ class Engine:
             _case_id(link.case_id)
             if link.note:
                 check_text(f"links[{i}].note", link.note)
+        if overlays is None:
+            overlays = {}
+        if not isinstance(overlays, Mapping):
+            raise ValidationError("overlays", overlays, "a mapping of overlay names to values")
+        for name, value in overlays.items():
+            known = self._codec.overlay_type(name) if isinstance(name, str) else None
+            if known is None or type(value) is not known:
+                raise ValidationError(
+                    f"overlays.{name}", value, "an overlay of the type its step or hook registers"
+                )
         prefix = org.get(unit).code_prefix if org is not None else "调"
         year = at.astimezone(self.policy.tz).year
         new_id = case_id or uuid.uuid4().hex
@@ -609,6 +624,7 @@ class Engine:
                 risk=risk_value,
                 flags=frozenset(flags),
                 links=tuple(links),
+                overlays=Overlays(overlays),
                 details=None if definition.details is None else definition.details(),
             )
 
@@ -818,6 +834,7 @@ class Engine:
                     at=at,
                     case_id=item.case_id,
                     links=[Link(item.back, origin.id, item.note)],
+                    overlays=item.overlays,
                 )
             else:
                 other = self._store.load(_case_id(item.case_id))

@@ -112,6 +112,7 @@ class OpenCase:
     link: LinkKind = LinkKind.handed_off_to
     back: LinkKind = LinkKind.handed_off_from
     note: str = ""
+    overlays: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(slots=True)
@@ -180,12 +181,14 @@ class Context(Generic[InputsT]):
         link: LinkKind = LinkKind.handed_off_to,
         back: LinkKind = LinkKind.handed_off_from,
         note: str = "",
+        overlays: Mapping[str, Any] | None = None,
     ) -> str:
         """Ask for a new case to be registered with this step; return its id.
 
         The id is derived from this case, this step and the request's order
         (the same in a replay), so an effect can link to it; the new case
-        links back with ``back``.
+        links back with ``back``. ``overlays`` carry over (a 领导包案
+        assignment survives the hand-off).
         """
         n = sum(1 for f in self.follow_ups if isinstance(f, OpenCase))
         case_id = hashlib.sha256(f"{self.case_id}|{self.seq}|{n}".encode()).hexdigest()[:32]
@@ -205,6 +208,7 @@ class Context(Generic[InputsT]):
                 link,
                 back,
                 note,
+                dict(overlays or {}),
             )
         )
         return case_id
