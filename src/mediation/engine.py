@@ -319,6 +319,9 @@ class Engine:
             self._add_clocks(step.clocks)
             for name, value_type in step.overlays.items():
                 self._codec.register_overlay(name, value_type)
+        for hook in self._registry.hooks():
+            for name, value_type in hook.overlays.items():
+                self._codec.register_overlay(name, value_type)
         for definition in (*BUILTIN_WORKFLOWS, *workflows):
             self.register(definition)
         for step in steps:

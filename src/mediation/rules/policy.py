@@ -7,11 +7,14 @@ rules read it from :attr:`Context.policy`, never from globals.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from mediation._errors import ValidationError
 from mediation.model import CHINA_TZ, Channel
 from mediation.rules.calendar import Calendar, OfficialCalendar
 from mediation.rules.categories import CATEGORIES, Category
@@ -24,6 +27,8 @@ from mediation.rules.vocabulary import Vocabulary
 from mediation.rules.warnings import DEFAULT_WARNING_POLICY, WarningPolicy
 
 __all__ = ["CallbackPolicy", "Policy"]
+
+_P = TypeVar("_P")
 
 
 @attrs.frozen(slots=True)
@@ -42,6 +47,18 @@ class CallbackPolicy:
 
     after_agreement: int = 1
     after_failure: int = 0
+
+
+def _parts(value: Mapping[type, Any] | Iterable[Any]) -> Mapping[type, Any]:
+    """Policies by their type: given as a mapping, or as a list of policy values."""
+    if isinstance(value, Mapping):
+        items = dict(value)
+    else:
+        items = {type(v): v for v in value}
+    for kind, found in items.items():
+        if not isinstance(kind, type) or type(found) is not kind:
+            raise ValidationError("parts", found, f"a policy value of type {kind!r}")
+    return MappingProxyType(items)
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -64,6 +81,9 @@ class Policy:
         callbacks: Callback-visit requirements.
         org: The embedder's organisation tree (``None``: units are not checked).
         supervision: What the supervision scanner does for a breach.
+        parts: The policies of the library's parts and of an embedder's own
+            workflows, by type (a petition policy, a 包案 selection policy…);
+            rules read theirs with :meth:`part`.
     """
 
     calendar: Calendar = attrs.field(factory=OfficialCalendar)
@@ -79,3 +99,21 @@ class Policy:
     callbacks: CallbackPolicy = attrs.field(factory=CallbackPolicy)
     org: OrgTree | None = None
     supervision: SupervisionPolicy = attrs.field(factory=SupervisionPolicy)
+    parts: Mapping[type, Any] = attrs.field(factory=dict, converter=_parts)
+
+    def part(self, kind: type[_P]) -> _P:
+        """The policy of type ``kind`` given in :attr:`parts`, else its defaults (``kind()``).
+
+        Example:
+            >>> @attrs.frozen
+            ... class Reminders:
+            ...     every_days: int = 7
+            >>> Policy().part(Reminders).every_days
+            7
+            >>> Policy(parts=[Reminders(14)]).part(Reminders).every_days
+            14
+        """
+        found = self.parts.get(kind)
+        if found is None:
+            return kind()
+        return cast(_P, found)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from mediation.workflows.definition import Numbering, Step, Transition, WorkflowDefinition
+from mediation.workflows.definition import Hook, Numbering, Step, Transition, WorkflowDefinition
 from mediation.workflows.dispute import DISPUTE
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
 
 __all__ = [
+    "BUILTIN_HOOKS",
+    "BUILTIN_STEPS",
     "BUILTIN_WORKFLOWS",
     "CORE_STEPS",
     "Numbering",
@@ -18,15 +20,23 @@ __all__ = [
     "builtin_registry",
 ]
 
-BUILTIN_WORKFLOWS = (DISPUTE,)
+BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE,)
 """The workflows every engine knows."""
+
+BUILTIN_STEPS: tuple[Step, ...] = ()
+"""The library's steps outside any graph beside the engine's own (the parts add theirs)."""
+
+BUILTIN_HOOKS: tuple[Hook, ...] = ()
+"""The library's rules across workflows (the parts add theirs)."""
 
 
 def builtin_registry() -> Registry:
-    """A registry with the built-in workflows and the engine's own steps."""
+    """A registry with the built-in workflows, the engine's own steps and the library's parts."""
     registry = Registry()
-    for step in CORE_STEPS:
+    for step in (*CORE_STEPS, *BUILTIN_STEPS):
         registry.add_step(step)
     for definition in BUILTIN_WORKFLOWS:
         registry.add_workflow(definition)
+    for hook in BUILTIN_HOOKS:
+        registry.add_hook(hook)
     return registry
