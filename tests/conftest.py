@@ -19,7 +19,15 @@ settings.register_profile("default", deadline=None, suppress_health_check=[Healt
 settings.register_profile(
     "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-settings.load_profile("ci" if os.environ.get("CI") else "default")
+settings.register_profile(
+    "random", deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+# CI runs the suite derandomized (reproducible), then the property tests once more with a
+# fresh random seed (scripts/test): MEDIATION_HYPOTHESIS=random.
+if os.environ.get("MEDIATION_HYPOTHESIS") == "random":
+    settings.load_profile("random")
+else:
+    settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 _db_names = itertools.count()
 

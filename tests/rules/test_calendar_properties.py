@@ -215,3 +215,17 @@ def test_month_period_ends_on_corresponding_or_last_day(start: date, months: int
     if raw.day != start.day:
         assert raw.day < start.day
         assert (raw + timedelta(days=1)).day == 1
+
+
+def test_a_pause_never_makes_a_zero_length_working_day_period_earlier() -> None:
+    """Regression (issue 9): compute_due(2023-01-21, 0, working days, roll=weekday) gave
+    01-30 but 01-28 with one paused day. A working-day period ends on a working day
+    (make-up Saturdays count) whatever the roll policy, and pauses only move it later."""
+    start = date(2023, 1, 21)  # 春节 2023: 01-21..01-27 off, 01-28 (Sat) and 01-29 (Sun) worked
+    dues = [
+        compute_due(
+            start, 0, PeriodUnit.working_days, calendar=CAL, paused=p, roll=RollPolicy.weekday
+        ).due
+        for p in range(4)
+    ]
+    assert dues == [date(2023, 1, 28), date(2023, 1, 29), date(2023, 1, 30), date(2023, 1, 31)]

@@ -360,8 +360,18 @@ def compute_due(
     total = length + extension
     steps: list[Step] = []
     guessed = False
-    if unit is PeriodUnit.working_days and total + paused > 0:
-        raw_end, guessed = _walk_working_days(start, total, calendar, steps)
+    if unit is PeriodUnit.working_days:
+        if total == 0:
+            # A period of no working days ends on the start day if it is a working
+            # day, else on the next one (a pause then counts on from there), so
+            # that a pause never makes a deadline earlier.
+            guessed = calendar.is_estimate(start)
+            if calendar.day_kind(start) is DayKind.work:
+                raw_end = start
+            else:
+                raw_end, guessed = _walk_working_days(start, 1, calendar, steps)
+        else:
+            raw_end, guessed = _walk_working_days(start, total, calendar, steps)
         due = raw_end
         if paused:
             due, more = _walk_working_days(raw_end, paused, calendar, steps)
