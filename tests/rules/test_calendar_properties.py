@@ -222,10 +222,11 @@ def test_a_pause_never_makes_a_zero_length_working_day_period_earlier() -> None:
     01-30 but 01-28 with one paused day. A working-day period ends on a working day
     (make-up Saturdays count) whatever the roll policy, and pauses only move it later."""
     start = date(2023, 1, 21)  # 春节 2023: 01-21..01-27 off, 01-28 (Sat) and 01-29 (Sun) worked
+    # (a paused day counts from the start: the first working day after it is the first paused)
     dues = [
         compute_due(
             start, 0, PeriodUnit.working_days, calendar=CAL, paused=p, roll=RollPolicy.weekday
         ).due
         for p in range(4)
     ]
-    assert dues == [date(2023, 1, 28), date(2023, 1, 29), date(2023, 1, 30), date(2023, 1, 31)]
+    assert dues == [date(2023, 1, 28), date(2023, 1, 28), date(2023, 1, 29), date(2023, 1, 30)]

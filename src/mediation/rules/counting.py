@@ -361,14 +361,12 @@ def compute_due(
     steps: list[Step] = []
     guessed = False
     if unit is PeriodUnit.working_days:
-        if total == 0:
-            # A period of no working days ends on the start day if it is a working
-            # day, else on the next one (a pause then counts on from there), so
-            # that a pause never makes a deadline earlier.
-            guessed = calendar.is_estimate(start)
-            if calendar.day_kind(start) is DayKind.work:
-                raw_end = start
-            else:
+        if total + paused == 0:
+            # No working day to count: the start day if it is a working day, else
+            # the next working day (make-up weekend days included, as every
+            # working-day period counts them), so a pause never makes it earlier.
+            raw_end, guessed = start, calendar.is_estimate(start)
+            if calendar.day_kind(start) is not DayKind.work:
                 raw_end, guessed = _walk_working_days(start, 1, calendar, steps)
         else:
             raw_end, guessed = _walk_working_days(start, total, calendar, steps)
