@@ -385,7 +385,7 @@ def compute_due(
         basis = BASIS_WORKING_DAYS
     else:
         try:
-            if unit is PeriodUnit.days or unit is PeriodUnit.working_days:
+            if unit is PeriodUnit.days:
                 raw_end = start + timedelta(days=total)
             else:
                 raw_end = _add_months(start, total * 12 if unit is PeriodUnit.years else total)
@@ -406,7 +406,7 @@ def compute_due(
         while day <= due:
             guessed = guessed or calendar.is_estimate(day)
             day += _ONE_DAY
-        basis = BASIS_CIVIL_CODE if unit is not PeriodUnit.working_days else BASIS_WORKING_DAYS
+        basis = BASIS_CIVIL_CODE
     explanation = Explanation(
         start=start,
         unit=unit,
