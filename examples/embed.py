@@ -17,6 +17,7 @@ from mediation import (
     Event,
     OrgTree,
     Party,
+    Place,
     Policy,
     RuleRejectedError,
     Unit,
@@ -60,6 +61,7 @@ def main(target: str) -> None:
         actor=clerk,
         at=at,
         summary="借款三万元到期未还",
+        location=[Place("某县"), Place("工业园区")],
         parties=[
             Party.person("赵甲", id_number="11010519491231002X", role="applicant"),
             Party.organisation(
@@ -86,17 +88,27 @@ def main(target: str) -> None:
             )
 
     engine.fire(case.id, "triage", actor=clerk, at=at, track="people", level="village")
-    try:
-        engine.fire(case.id, "accept", actor=clerk, at=at, handled_by="某县人民法院")
+    engine.fire(case.id, "accept", actor=clerk, at=at)
+    start = at + dt.timedelta(days=1)
+    try:  # the parties must first be told their rights (2002 规定 第三十条)
+        engine.fire(case.id, "start_mediation", actor=mediator, at=start)
     except RuleRejectedError as refusal:
         print("refused:", refusal.reason, "|", refusal.basis)
-    engine.fire(case.id, "accept", actor=clerk, at=at)
-    engine.fire(case.id, "start_mediation", actor=mediator, at=at + dt.timedelta(days=1))
+    engine.fire(case.id, "inform_rights", actor=clerk, at=start)
+    engine.fire(case.id, "start_mediation", actor=mediator, at=start)
 
     # Overdue and warning lists, e.g. for a daily job:
     later = at + dt.timedelta(days=40)
     for item in engine.due(at=later, warnings=True):
-        print("due:", item.deadline.period, item.deadline.due, item.warning.label)
+        print(
+            "due:",
+            item.deadline.period,
+            item.deadline.due,
+            item.warning.label,
+            item.kind.label,
+            "hard" if item.hard else "soft",
+        )
+    # 一个月内调结 is a target (一般…), not a statutory limit: it warns, 督办 leaves it alone.
     print("supervised:", len(engine.supervise(at=later)))
 
     number = engine.issue_document(case.id, "registration", actor=clerk, at=later)

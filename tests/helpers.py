@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mediation import Actor, Case, Engine, Role
+from mediation import Actor, Case, Engine, Place, Role
 from mediation._demo import CLERK, DIRECTOR, MEDIATOR, agreement, at, parties
 
 __all__ = [
@@ -13,8 +13,10 @@ __all__ = [
     "CLERK",
     "DIRECTOR",
     "MEDIATOR",
+    "SIGNATURES",
     "agreement",
     "at",
+    "hard_limits",
     "intake",
     "parties",
     "to_state",
@@ -24,28 +26,57 @@ ADMIN = Actor("admin", {Role.admin.value}, "qt", "管理员")
 
 
 def intake(engine: Engine, *, when: dt.datetime | None = None, **overrides: Any) -> Case:
-    """Register the demo dispute (or a variant) at the village committee."""
+    """Register the demo dispute (or a variant) at the village committee.
+
+    The tests register the same matter many times on one engine: the clerk's
+    decision to open another case is recorded (as the dispute workflow asks
+    when an open case on the same matter exists).
+    """
     kwargs: dict[str, Any] = {
         "kind": "dispute",
         "channel": "walk_in",
         "category": "neighbor",
         "parties": parties(),
         "summary": "邻里排水纠纷",
+        "location": [Place("青田县", "331121000000"), Place("东门镇"), Place("东门村")],
         "unit": "qt-dm-dmc",
         "actor": CLERK,
         "at": when or at("2026-03-02", 9, 0),
+        "details": {"duplicate_decision": "new_case", "duplicate_reason": "测试：另行立案"},
     }
     kwargs.update(overrides)
+    dispute = kwargs.get("workflow") in (None, "dispute") and kwargs.get("kind") == "dispute"
+    if not dispute and "details" not in overrides:
+        del kwargs["details"]
     return engine.intake(**kwargs)
+
+
+_SIGNED = at("2026-03-06", 10)
+SIGNATURES: list[tuple[str, Actor, dt.datetime, dict[str, Any]]] = [
+    *[
+        ("sign", MEDIATOR, _SIGNED, {"party": pid, "capacity": "party", "signed_at": _SIGNED})
+        for pid in ("p1", "p2", "p3")
+    ],
+    ("sign", MEDIATOR, _SIGNED, {"signer": "陈调解", "capacity": "mediator", "signed_at": _SIGNED}),
+    (
+        "sign",
+        MEDIATOR,
+        _SIGNED,
+        {"signer": "东门村人民调解委员会", "capacity": "committee", "signed_at": _SIGNED},
+    ),
+]
+"""Every party's, the mediator's signature and the committee's seal on the demo agreement."""
 
 
 def to_state(engine: Engine, case_id: str, target: str) -> Case:
     """Drive a case along the happy path until it reaches ``target``."""
     steps: list[tuple[str, Actor, dt.datetime, dict[str, Any]]] = [
         ("triage", CLERK, at("2026-03-02", 10), {"track": "people", "level": "village"}),
-        ("accept", CLERK, at("2026-03-02", 11), {}),
+        ("accept", CLERK, at("2026-03-02", 11), {"other_side_consents": True}),
+        ("inform_rights", CLERK, at("2026-03-02", 11, 30), {}),
         ("start_mediation", MEDIATOR, at("2026-03-03", 9), {"mediators": [MEDIATOR.id]}),
         ("agree", MEDIATOR, at("2026-03-06", 9), {"agreement": agreement()}),
+        *SIGNATURES,
         ("begin_performance", MEDIATOR, at("2026-03-09", 9), {}),
         ("confirm_performed", MEDIATOR, at("2026-03-18", 9), {}),
         ("start_callback", MEDIATOR, at("2026-03-30", 9), {}),
@@ -60,3 +91,21 @@ def to_state(engine: Engine, case_id: str, target: str) -> Case:
         case = engine.fire(case_id, trigger, actor=actor, at=when, **data)
     assert case.state == target, f"{case.state} != {target}"
     return case
+
+
+def hard_limits(policy: Any = None) -> Any:
+    """A policy (the demo's by default) of a locality that makes the practice targets hard.
+
+    Nationally the acceptance decision (3 working days) and the one-month
+    mediation period are targets (一般…): they warn and are not supervised. A
+    county may make them binding: then they are supervised like statutory limits.
+    """
+    import attrs
+
+    from mediation._demo import policy as demo_policy
+    from mediation.rules.periods import PERIODS
+
+    table = dict(PERIODS)
+    for pid in ("dispute_acceptance", "people_mediation"):
+        table[pid] = attrs.evolve(table[pid], soft=False)
+    return attrs.evolve(policy or demo_policy(), periods=table)

@@ -44,8 +44,31 @@ _TRIGGERS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "level": st.sampled_from(["village", "town", "county", "moon"]),
         }
     ),
-    "accept": st.one_of(st.just({}), st.just({"refused_by": "王五"})),
-    "refuse": st.one_of(st.just({"reason": "已由法院受理"}), st.just({})),
+    "accept": st.one_of(
+        st.just({}), st.just({"refused_by": "p3"}), st.just({"other_side_consents": True})
+    ),
+    "inform_rights": st.just({}),
+    "party_refuses": st.sampled_from(
+        [
+            {"party": "p3"},
+            {"party": "p9", "remedies_informed": True},
+            {"party": "p1", "remedies_informed": True},
+        ]
+    ),
+    "refer": st.sampled_from(
+        [{"to": "qt-dm", "reason": "complex"}, {"to": "qt", "reason": "complex"}, {"to": "x"}]
+    ),
+    "take_referral": st.just({}),
+    "return_referral": st.sampled_from([{"reason": "不属本级"}, {}]),
+    "hand_off": st.sampled_from(
+        [
+            {"track": "administrative", "unit": "qt-dmz", "reason": "行政调解", "consent": True},
+            {"track": "administrative", "unit": "qt-dmz", "reason": "行政调解"},
+            {"track": "judicial", "unit": "qt-dm", "reason": "x", "consent": True},
+        ]
+    ),
+    "second_session": st.just({}),
+    "decide_penalty": st.just({}),
     "transfer_out": st.just({"reason": "属行政机关职权", "to": "县人社局"}),
     "start_mediation": st.just({"mediators": ["mediator-chen"]}),
     "suspend": st.fixed_dictionaries(
@@ -72,7 +95,12 @@ _TRIGGERS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         {"reason": st.just("分歧过大"), "remedies_informed": st.booleans()}
     ),
     "start_callback": st.just({}),
-    "record_callback": st.just({"visitor": "陈调解", "satisfaction": "满意"}),
+    "record_callback": st.sampled_from(
+        [
+            {"visitor": "陈调解", "satisfaction": "satisfied"},
+            {"visitor": "陈调解", "satisfaction": "满意"},
+        ]
+    ),
     "reopen": st.just({"reason": "回访发现未履行"}),
     "close": st.just({}),
     "archive": st.just({}),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
 import pytest
 
 from mediation import (
@@ -18,12 +19,13 @@ from mediation import (
     Engine,
     OrgTree,
     Policy,
+    Role,
     Unit,
     ValidationError,
 )
 
 from .conftest import make_engine
-from .helpers import CLERK, MEDIATOR, at, intake, to_state
+from .helpers import CLERK, MEDIATOR, at, hard_limits, intake, to_state
 
 ORG = OrgTree(
     [
@@ -41,7 +43,7 @@ OTHER_TOWN = Actor("hs", {"clerk", "director", "leader", "admin"}, "qt-hs", "鹤
 
 @pytest.fixture
 def engine(backend: str) -> Iterator[Engine]:
-    eng = make_engine(backend, policy=Policy(org=ORG), reader=None)
+    eng = make_engine(backend, policy=hard_limits(Policy(org=ORG)), reader=None)
     try:
         yield eng
     finally:
@@ -97,32 +99,49 @@ def test_supervise_authorizes_its_actor(engine: Engine) -> None:
 
 
 def test_a_move_is_authorized_at_the_destination_too(engine: Engine) -> None:
-    """A village clerk cannot send a case to a unit outside its own subtree; a town clerk can."""
+    """A step that moves a case needs the actor's authority at the destination; a
+    referral (a step that sends) is authorized where the case is, and its rules
+    decide where it may go (up one level, across to a sibling — not anywhere)."""
+    from mediation import LabeledEnum, Step
+    from mediation.rules.base import field
+
+    class Move(LabeledEnum):
+        relocate = "relocate", "改变承办单位"
+
+    @attrs.frozen
+    class To:
+        unit: str = field("单位")
+
+    engine.register(
+        Step(
+            Move.relocate,
+            inputs=To,
+            roles={Role.clerk},
+            effects=lambda case, ctx: attrs.evolve(case, unit=ctx.inputs.unit),
+        )
+    )
     case = intake(engine)
     before = _snapshot(engine, case.id)
     with pytest.raises(AuthorizationError, match="qt-dm-xc"):
-        engine.fire(
-            case.id,
-            "triage",
-            actor=CLERK,
-            at=at("2026-03-02", 10),
-            track="people",
-            level="village",
-            unit="qt-dm-xc",
-        )
+        engine.fire(case.id, "relocate", actor=CLERK, at=at("2026-03-02", 10), unit="qt-dm-xc")
     assert _snapshot(engine, case.id) == before
-    moved = engine.fire(
-        case.id,
-        "triage",
-        actor=TOWN,
-        at=at("2026-03-02", 10),
-        track="people",
-        level="village",
-        unit="qt-dm-xc",
-    )
+    moved = engine.fire(case.id, "relocate", actor=TOWN, at=at("2026-03-02", 10), unit="qt-dm-xc")
     assert moved.unit == "qt-dm-xc"
     with pytest.raises(AuthorizationError):
         engine.get(case.id, actor=CLERK)  # it left the east village's scope
+
+    other = intake(engine)
+    with pytest.raises(ValidationError, match="across"):
+        engine.fire(
+            other.id, "refer", actor=CLERK, at=at("2026-03-02", 10), to="qt-hs", reason="complex"
+        )
+    sent = engine.fire(
+        other.id, "refer", actor=CLERK, at=at("2026-03-02", 10), to="qt-dm", reason="complex"
+    )
+    assert (sent.unit, sent.level, sent.state) == ("qt-dm", "town", "referred")
+    with pytest.raises(AuthorizationError):
+        engine.get(other.id, actor=CLERK)  # now the town's
+    assert engine.get(other.id, actor=TOWN).unit == "qt-dm"
 
 
 def test_reads_are_scoped_like_writes(engine: Engine) -> None:

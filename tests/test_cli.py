@@ -75,7 +75,9 @@ def test_recount_loads_a_notice_and_lists_the_dates_that_moved(tmp_path: Path) -
         engine.fire(
             case.id, "triage", actor=CLERK, at=at("2026-12-28", 10), track="people", level="village"
         )
-        engine.fire(case.id, "accept", actor=CLERK, at=at("2026-12-28", 11))
+        engine.fire(
+            case.id, "accept", actor=CLERK, at=at("2026-12-28", 11), other_side_consents=True
+        )
     notice = tmp_path / "2027.toml"
     notice.write_text(NOTICE, encoding="utf-8")
     runner = CliRunner()

@@ -56,7 +56,7 @@ def _check_history(engine: Engine, case_id: str, races: int) -> None:
     history = engine.history(case_id)
     seqs = [e.seq for e in history]
     assert seqs == list(range(1, len(history) + 1))
-    assert len(history) == 4 + races  # intake, triage, accept, start + one per race
+    assert len(history) == 5 + races  # intake, triage, accept, inform, start + one per race
     assert engine.verify(case_id).ok
 
 

@@ -24,7 +24,7 @@ def test_demo_case_runs_to_closure_and_verifies(engine: Engine) -> None:
     case = run(engine)
     assert case.state == "closed"
     assert case.code == "（2026）东调字第0001号"
-    assert case.version == len(engine.history(case.id)) == 15
+    assert case.version == len(engine.history(case.id)) == 16
     assert not case.open_deadlines
     assert {d.period for d in case.deadlines} >= {
         "dispute_acceptance",
@@ -118,7 +118,7 @@ def test_available_triggers_explain_what_may_happen(engine: Engine) -> None:
     case = intake(engine)
     options = {o.trigger: o for o in engine.available_triggers(case.id, CLERK, at("2026-03-02"))}
     assert not options["triage"].allowed
-    assert options["triage"].needs == ("track", "level")
+    assert options["triage"].needs == ("track",)
     given = {"triage": {"track": "people", "level": "village"}}
     with_inputs = engine.available_triggers(case.id, CLERK, at("2026-03-02"), inputs=given)
     assert {o.trigger: o for o in with_inputs}["triage"].allowed
@@ -161,7 +161,9 @@ def test_lookups_by_state_level_unit_category_party(engine: Engine) -> None:
     a = intake(engine)
     b = to_state(engine, intake(engine, category="family").id, "accepted")
     assert {c.id for c in engine.find(state="received")} == {a.id}
-    assert {c.id for c in engine.find(level="village")} == {b.id}
+    # the level is the owning unit's, from registration on (never given apart from it)
+    assert {c.id for c in engine.find(level="village")} == {a.id, b.id}
+    assert engine.find(level="town") == []
     assert {c.id for c in engine.find(category="family")} == {b.id}
     assert {c.id for c in engine.find(unit="qt-dm-dmc")} == {a.id, b.id}
     assert {c.id for c in engine.find(within="qt")} == {a.id, b.id}
@@ -211,16 +213,17 @@ def test_workflow_migration_is_explicit_and_audited(engine: Engine) -> None:
     from mediation.workflows.dispute import DISPUTE
 
     case = to_state(engine, intake(engine).id, "accepted")
-    engine.register(attrs.evolve(DISPUTE, version=2))
-    assert engine.get(case.id).workflow_version == 1
-    assert intake(engine).workflow_version == 2
+    engine.register(attrs.evolve(DISPUTE, version=3))
+    assert engine.get(case.id).workflow_version == 2
+    assert intake(engine).workflow_version == 3
     with pytest.raises(AuthorizationError):
-        engine.migrate_case(case.id, to_version=2, actor=CLERK, at=at("2026-03-03"))
-    moved = engine.migrate_case(case.id, to_version=2, actor=ADMIN, at=at("2026-03-03"))
-    assert moved.workflow_version == 2
+        engine.migrate_case(case.id, to_version=3, actor=CLERK, at=at("2026-03-03"))
+    moved = engine.migrate_case(case.id, to_version=3, actor=ADMIN, at=at("2026-03-03"))
+    assert moved.workflow_version == 3
     assert moved.state == "accepted"
     assert engine.history(case.id)[-1].trigger == "migrate_workflow"
     assert engine.verify(case.id).ok
+    engine.fire(case.id, "inform_rights", actor=MEDIATOR, at=at("2026-03-04"))
     engine.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-04"))
     assert engine.verify(case.id).ok
 
@@ -345,4 +348,4 @@ def test_parties_are_identified_by_id_not_by_name(engine: Engine) -> None:
             capacity="party",
             signed_at=at("2026-03-06", 10),
         )
-    assert err.value.field == "party"
+    assert err.value.field == "agreement.signatures.party"

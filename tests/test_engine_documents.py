@@ -11,7 +11,7 @@ from mediation import Actor, AuthorizationError, Engine, ValidationError
 from mediation._demo import run
 
 from .conftest import make_engine
-from .helpers import CLERK, MEDIATOR, at, intake, to_state
+from .helpers import CLERK, MEDIATOR, at, hard_limits, intake, to_state
 
 
 def test_numbers_are_issued_once_per_kind_and_run_without_gaps(engine: Engine) -> None:
@@ -108,8 +108,9 @@ def test_cli_render_writes_a_docx(tmp_path: Path) -> None:
     assert "张三" in result.output
 
 
-def test_supervision_notice_names_the_escalated_clock(mem_engine: Engine) -> None:
+def test_supervision_notice_names_the_escalated_clock() -> None:
     """After supervision, the 督办通知 names the overdue clock, its due day and days overdue."""
+    mem_engine = make_engine("memory", policy=hard_limits())
     case = intake(mem_engine, when=at("2026-03-02", 9))  # acceptance due 2026-03-05
     (event,) = mem_engine.supervise(at=at("2026-03-10", 9))
     text = str(

@@ -149,5 +149,5 @@ def test_only_mediation_errors_escape_the_public_api(engine: Engine) -> None:
     for attempt in attempts:
         with pytest.raises(MediationError):
             attempt()
-    assert engine.get(case.id).version == 4
+    assert engine.get(case.id).version == 5
     assert engine.verify(case.id).ok

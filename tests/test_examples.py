@@ -21,8 +21,9 @@ def test_embedding_example_runs(tmp_path: Path) -> None:
     for needle in (
         "（2026）一村调字第0001号",
         "refused:",
-        "第二十二条",
-        "supervised: 1",
+        "第三十条",
+        "已超期",
+        "supervised: 0",
         "人民调解受理登记表",
         "ok=True",
     ):

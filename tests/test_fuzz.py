@@ -898,13 +898,33 @@ _SIDE: dict[str, tuple[str, str, Actor, dt.datetime, dict[str, Any]]] = {
     ),
     "not_performed": ("performing", "report_not_performed", MEDIATOR, at("2026-03-18"), {}),
     "withdrawn": ("received", "withdraw", CLERK, at("2026-03-02", 10), {"reason": "申请人撤回"}),
-    "not_accepted": ("triaged", "refuse", CLERK, at("2026-03-02", 11), {"reason": "已由法院受理"}),
+    "not_accepted": (
+        "triaged",
+        "accept",
+        CLERK,
+        at("2026-03-02", 11),
+        {"handled_by": "东城区法院"},
+    ),
+    "referred": (
+        "triaged",
+        "refer",
+        CLERK,
+        at("2026-03-02", 11),
+        {"to": "qt-dm", "reason": "complex"},
+    ),
+    "handed_off": (
+        "accepted",
+        "hand_off",
+        CLERK,
+        at("2026-03-02", 12),
+        {"track": "administrative", "unit": "qt-dmz", "reason": "行政调解", "consent": True},
+    ),
     "transferred_out": (
         "triaged",
         "transfer_out",
         CLERK,
         at("2026-03-02", 11),
-        {"reason": "属行政机关职权"},
+        {"reason": "属行政机关职权", "to": "县人社局"},
     ),
 }
 

@@ -316,7 +316,7 @@ def test_an_overlay_carries_over_to_the_case_handed_off_to(engine: Engine) -> No
     other = engine.get(handed.links[0].case_id)
     assert other.overlays.get("leader") == Leader("县长")
     assert engine.verify(other.id).ok
-    with pytest.raises(ValidationError, match="overlays.nope"):
+    with pytest.raises(ValidationError, match=r"overlays\.nope"):
         engine.intake(
             workflow="receiving",
             channel="walk_in",

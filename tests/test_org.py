@@ -21,6 +21,7 @@ from mediation import (
     Actor,
     AuthorizationError,
     Engine,
+    Policy,
     Role,
     Unit,
     ValidationError,
@@ -29,7 +30,7 @@ from mediation.cli import app
 from mediation.rules.org import OrgTree, UnitKind, units_from_data
 
 from .conftest import make_engine
-from .helpers import at, intake
+from .helpers import at, hard_limits, intake
 
 ADMIN = Actor("root-admin", {Role.admin.value}, "county", "县管理员")
 SYSTEM = Actor.system()
@@ -222,7 +223,7 @@ def test_a_case_replays_on_the_tree_of_its_day(tmp_path: Path) -> None:
     """A supervised case raised to its town's flag; the village moves to another town
     later; the log still replays to the stored case (each step logged its tree)."""
     url = f"sqlite:///{tmp_path / 'org.db'}"
-    engine = _engine(url)
+    engine = Engine.from_url(url, reader=SYSTEM, policy=hard_limits(Policy()))
     engine.load_org(COUNTY, actor=SYSTEM, at=at("2026-01-05", 9))
     case = intake(engine, unit="v-1", actor=SYSTEM, when=at("2026-03-02", 9))
     engine.supervise(at=at("2026-03-20", 9), actor=Actor.system())

@@ -47,7 +47,7 @@ def _engine(spec: str = "memory") -> Engine:
 def _accepted(engine: Engine, day: str, category: str = "neighbor") -> str:
     case = intake(engine, category=category, when=at(day, 9))
     engine.fire(case.id, "triage", actor=CLERK, at=at(day, 10), track="people", level="village")
-    engine.fire(case.id, "accept", actor=CLERK, at=at(day, 11))
+    engine.fire(case.id, "accept", actor=CLERK, at=at(day, 11), other_side_consents=True)
     return case.id
 
 
@@ -129,6 +129,7 @@ def test_a_pause_over_the_spring_festival_is_recounted() -> None:
     notice's bridged days and make-up Saturdays."""
     engine = _engine()
     case_id = _accepted(engine, "2026-12-21", category="medical")
+    engine.fire(case_id, "inform_rights", actor=MEDIATOR, at=at("2026-12-22"))
     engine.fire(
         case_id, "start_mediation", actor=MEDIATOR, at=at("2026-12-22"), mediators=[MEDIATOR.id]
     )

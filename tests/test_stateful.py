@@ -24,25 +24,41 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from mediation import Actor, DeadlineStatus, Engine, MediationError
+from mediation import Actor, DeadlineStatus, Engine, MediationError, Place
 from mediation._demo import parties
 from mediation.model import CHINA_TZ, Role
+from mediation.workflows.dispute import DISPUTE
 
 from .conftest import make_engine
 from .helpers import agreement
 from .strategies import business_times, people, trigger_data
 
 START = dt.datetime(2026, 1, 5, 9, tzinfo=CHINA_TZ)
-_EXITS = {"withdraw", "refuse", "transfer_out", "terminate", "reopen", "remediate"}
+_EXITS = {
+    "withdraw",
+    "transfer_out",
+    "terminate",
+    "reopen",
+    "remediate",
+    "party_refuses",
+    "refer",
+    "hand_off",
+}
 GOOD_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-    "triage": st.fixed_dictionaries(
-        {
-            "track": st.sampled_from(["people", "administrative", "judicial"]),
-            "level": st.sampled_from(["village", "town"]),
-        }
+    "triage": st.fixed_dictionaries({"track": st.sampled_from(["people", "people", "judicial"])}),
+    "accept": st.sampled_from([{"other_side_consents": True}, {"handled_by": "县人民法院"}]),
+    "transfer_out": st.just({"reason": "属行政机关职权", "to": "县人社局", "measures": "已疏导"}),
+    "inform_rights": st.just({}),
+    "party_refuses": st.just({"party": "p3", "remedies_informed": True}),
+    "refer": st.sampled_from(
+        [{"to": "qt-dm", "reason": "complex"}, {"to": "qt-dm-dmc", "reason": "territorial"}]
     ),
-    "refuse": st.just({"reason": "已由法院受理"}),
-    "transfer_out": st.just({"reason": "属行政机关职权"}),
+    "take_referral": st.just({}),
+    "return_referral": st.just({"reason": "不属本级"}),
+    "hand_off": st.just(
+        {"track": "administrative", "unit": "qt-dmz", "reason": "行政调解", "consent": True}
+    ),
+    "close": st.sampled_from([{}, {"no_visit_reason": "当事人外出务工联系不上"}]),
     "suspend": st.fixed_dictionaries({"reason": st.sampled_from(["appraisal", "party_wait"])}),
     "agree": st.sampled_from(
         [
@@ -55,13 +71,20 @@ GOOD_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     ),
     "remediate": st.just({"reason": "一方反悔"}),
     "terminate": st.just({"reason": "分歧过大", "remedies_informed": True}),
-    "record_callback": st.just({"visitor": "陈调解"}),
+    "record_callback": st.just({"visitor": "陈调解", "satisfaction": "satisfied"}),
     "reopen": st.just({"reason": "回访发现未履行"}),
     "withdraw": st.just({"reason": "申请人撤回"}),
 }
 ACTOR = Actor(
-    "all", frozenset({Role.clerk, Role.mediator, Role.director, Role.leader}), "qt", "全能"
+    "all",
+    frozenset({Role.clerk, Role.mediator, Role.director, Role.leader, Role.court_liaison}),
+    "qt",
+    "全能",
 )
+
+
+_LOOPS = {t.trigger.value for t in DISPUTE.transitions if t.dest in t.source}
+"""Triggers that may stay in their state (sign, record_callback, inform_rights, ...)."""
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -103,9 +126,11 @@ class EngineMachine(RuleBasedStateMachine):
             category="medical" if len(self.known) % 3 == 2 else "neighbor",
             parties=ps,
             summary="随机纠纷",
+            location=[Place("青田县"), Place("东门镇"), Place("东门村")],
             unit="qt-dm-dmc",
             actor=ACTOR,
             at=self.now,
+            details={"duplicate_decision": "new_case", "duplicate_reason": "随机测试"},
         )
         self.known.add(case.id)
         return case.id
@@ -144,7 +169,7 @@ class EngineMachine(RuleBasedStateMachine):
         except MediationError:
             assert self.engine.get(case_id) == before
             return
-        assert after.state != before.state or trigger in {"sign", "record_callback"}
+        assert after.state != before.state or trigger in _LOOPS
 
     @rule()
     def supervise(self) -> None:

@@ -17,7 +17,17 @@ from mediation import (
 from mediation.rules.warnings import WarningLevel
 
 from .conftest import make_engine
-from .helpers import ADMIN, CLERK, DIRECTOR, at, intake, to_state
+from .helpers import ADMIN, CLERK, at, hard_limits, intake, to_state
+
+
+@pytest.fixture
+def engine(backend: str) -> Any:
+    """An engine on each backend with the practice targets made hard limits."""
+    eng = make_engine(backend, policy=hard_limits())
+    try:
+        yield eng
+    finally:
+        eng.close()
 
 
 def test_due_lists_overdue_and_warnings_by_level(engine: Engine) -> None:
@@ -73,16 +83,10 @@ def test_a_second_breach_proposes_leader_case_ownership(engine: Engine) -> None:
 
 def test_extension_needs_the_right_approver_and_respects_the_cap(engine: Engine) -> None:
     """Administrative mediation: +10 working days with the organ head's approval, no more."""
-    case = intake(engine)
-    engine.fire(
-        case.id,
-        "triage",
-        actor=CLERK,
-        at=at("2026-03-02", 10),
-        track="administrative",
-        level="village",
-    )
-    case = engine.fire(case.id, "accept", actor=CLERK, at=at("2026-03-02", 11))
+    town = Actor("zf-director", {"director", "clerk"}, "qt-dmz", "东门镇副镇长")
+    case = intake(engine, unit="qt-dmz", actor=town)
+    engine.fire(case.id, "triage", actor=town, at=at("2026-03-02", 10), track="administrative")
+    case = engine.fire(case.id, "accept", actor=town, at=at("2026-03-02", 11))
     clock = next(d for d in case.deadlines if d.period == "administrative_mediation")
     with pytest.raises(ValidationError, match="organ_head"):
         engine.extend_deadline(
@@ -91,7 +95,7 @@ def test_extension_needs_the_right_approver_and_respects_the_cap(engine: Engine)
             length=5,
             approver="court_president",
             reason="案情复杂",
-            actor=DIRECTOR,
+            actor=town,
             at=at("2026-03-10"),
         )
     with pytest.raises(AuthorizationError):
@@ -101,7 +105,7 @@ def test_extension_needs_the_right_approver_and_respects_the_cap(engine: Engine)
             length=5,
             approver="organ_head",
             reason="案情复杂",
-            actor=CLERK,
+            actor=Actor("zf-clerk", {"clerk"}, "qt-dmz", "镇政府文员"),
             at=at("2026-03-10"),
         )
     longer = engine.extend_deadline(
@@ -110,7 +114,7 @@ def test_extension_needs_the_right_approver_and_respects_the_cap(engine: Engine)
         length=10,
         approver="organ_head",
         reason="案情复杂",
-        actor=DIRECTOR,
+        actor=town,
         at=at("2026-03-10"),
     )
     extended = longer.deadline(clock.id)
@@ -123,7 +127,7 @@ def test_extension_needs_the_right_approver_and_respects_the_cap(engine: Engine)
             length=1,
             approver="organ_head",
             reason="再延",
-            actor=DIRECTOR,
+            actor=town,
             at=at("2026-03-11"),
         )
     assert engine.verify(case.id).ok
@@ -153,7 +157,7 @@ def test_petition_extension_requires_telling_the_petitioner(mem_engine: Engine) 
 
 
 def _scan(url: str, when: str, out: Any) -> None:
-    engine = make_engine(url)
+    engine = make_engine(url, policy=hard_limits())
     try:
         out.put(len(engine.supervise(at=at(when, 9), limit=50)))
     finally:
@@ -163,9 +167,21 @@ def _scan(url: str, when: str, out: Any) -> None:
 @pytest.mark.postgres
 def test_three_scanners_escalate_ten_thousand_breaches_exactly_once(pg_database: str) -> None:
     """3 processes scan 10,000 overdue cases on PostgreSQL: every breach once, none missed."""
-    engine = make_engine(pg_database)
+    from mediation import Party
+
+    engine = make_engine(pg_database, policy=hard_limits())
     with engine.batch():
-        ids = [intake(engine, when=at("2026-03-02", 9)).id for _ in range(10_000)]
+        ids = [
+            intake(
+                engine,
+                when=at("2026-03-02", 9),
+                parties=[
+                    Party.person(f"申请人{n}", role="applicant", phone="13800000001"),
+                    Party.person(f"被申请人{n}", role="respondent", phone="13800000002"),
+                ],
+            ).id
+            for n in range(10_000)
+        ]
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     scanners = [ctx.Process(target=_scan, args=(pg_database, "2026-04-01", out)) for _ in range(3)]
@@ -207,6 +223,8 @@ def test_every_computed_due_date_explains_itself(mem_engine: Engine) -> None:
 
 def test_a_year_without_holiday_data_is_refused_or_flagged() -> None:
     """2027 has no official notice in the data: refused when strict; provisional by default."""
+    import attrs
+
     from mediation import CalendarError, Policy
     from mediation._demo import ORG
     from mediation.documents._facts import ESTIMATED_NOTE
@@ -221,7 +239,9 @@ def test_a_year_without_holiday_data_is_refused_or_flagged() -> None:
     assert "2027" in str(err.value)
     assert strict.find() == []
 
-    estimated = Engine.in_memory(policy=Policy(org=ORG), reader=Actor.system())
+    estimated = Engine.in_memory(
+        policy=attrs.evolve(hard_limits(), calendar=OfficialCalendar()), reader=Actor.system()
+    )
     case = intake(estimated, when=at("2027-01-04", 9))
     (clock,) = case.open_deadlines
     assert clock.estimated

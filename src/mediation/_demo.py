@@ -20,9 +20,11 @@ ORG = OrgTree(
         Unit("qt", "青田县矛盾纠纷调处化解中心", "county", None, "青调", kind="centre"),
         Unit("qt-dm", "东门镇人民调解委员会", "town", "qt", "东镇调"),
         Unit("qt-dm-dmc", "东门村人民调解委员会", "village", "qt-dm", "东调"),
+        Unit("qt-dmz", "东门镇人民政府", "town", "qt", "东政", kind="government"),
     ]
 )
-"""A county → town → village tree."""
+"""A county (its one-stop centre) → town → village tree, and the town's government
+(administrative mediation)."""
 
 CLERK = Actor("clerk-li", {Role.clerk.value}, "qt-dm-dmc", "李登记")
 MEDIATOR = Actor("mediator-chen", {Role.mediator.value}, "qt-dm-dmc", "陈调解")
@@ -96,11 +98,23 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
         stop_before: Stop before the first step with this trigger and return the
             case as it then is (e.g. ``"agree"`` leaves it mediating).
     """
+    open_same = [
+        r
+        for r in engine.find_related(
+            kind="dispute", parties=parties(), category="neighbor", actor=Actor.system()
+        )
+        if not r.closed
+    ]
     case = engine.intake(
         kind="dispute",
         channel="walk_in",
         category="neighbor",
         parties=parties(),
+        details=(
+            {"duplicate_decision": "new_case", "duplicate_reason": "演示：再次运行演示案件"}
+            if open_same
+            else None
+        ),
         summary="邻居王五加装雨棚排水至申请人院内致墙体受潮，申请人请求拆除并赔偿维修费。",
         claims=["拆除或改造雨棚排水", "赔偿墙体维修费3000元"],
         amount="3000",
@@ -113,6 +127,7 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
     steps: list[tuple[str, Actor, dt.datetime, dict[str, object]]] = [
         ("triage", CLERK, at("2026-03-02", 9, 40), {"track": "people", "level": "village"}),
         ("accept", CLERK, at("2026-03-02", 10, 0), {}),
+        ("inform_rights", CLERK, at("2026-03-02", 10, 20), {"written": True}),
         ("start_mediation", MEDIATOR, at("2026-03-04", 14, 0), {"mediators": [MEDIATOR.id]}),
         ("agree", MEDIATOR, at("2026-03-06", 16, 0), {"agreement": agreement()}),
         *[
@@ -147,7 +162,7 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
                 "visitor": "陈调解",
                 "party": "张三",
                 "performance": "已全部履行",
-                "satisfaction": "满意",
+                "satisfaction": "satisfied",
                 "recurrence": "无",
             },
         ),

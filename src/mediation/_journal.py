@@ -41,6 +41,7 @@ class Plan:
         step: The step, or ``None`` for a trigger of the workflow.
         roles: Role values that may take it (empty: any role).
         inputs: Its inputs class.
+        sends: It sends the case to another unit (authorized where the case is).
     """
 
     name: str
@@ -48,6 +49,7 @@ class Plan:
     step: Step | None
     roles: frozenset[str]
     inputs: type
+    sends: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -200,7 +202,7 @@ class Journal:
             roles = compiled.roles(name, case.state)
             if roles is None:
                 raise compiled.not_allowed(case, name)
-            return Plan(name, compiled, None, roles, compiled.inputs(name))
+            return Plan(name, compiled, None, roles, compiled.inputs(name), compiled.sends(name))
         step = self.registry.step(name)
         if step is None:
             raise compiled.not_allowed(case, name)
@@ -216,7 +218,9 @@ class Journal:
                 f"案件状态为“{definition.label_of(case.state)}”，不能“{step.label}” "
                 f"(step {name!r} needs an open case)",
             )
-        return Plan(name, compiled, step, frozenset(r.value for r in step.roles), step.inputs)
+        return Plan(
+            name, compiled, step, frozenset(r.value for r in step.roles), step.inputs, step.sends
+        )
 
     def inputs_class(self, case: Case, name: str) -> type:
         """The inputs class of trigger or step ``name`` (in any state).

@@ -80,7 +80,7 @@ class CompiledWorkflow:
     engine calls it to fire, to check what is allowed, and to replay.
     """
 
-    __slots__ = ("_events", "_inputs", "_roles", "definition", "machine")
+    __slots__ = ("_events", "_inputs", "_roles", "_sends", "definition", "machine")
 
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -113,6 +113,7 @@ class CompiledWorkflow:
                 roles[key] = roles.get(key, frozenset()) | {r.value for r in t.roles}
         self._roles = roles
         self._inputs = {t.trigger.value: t.inputs for t in definition.transitions}
+        self._sends = frozenset(t.trigger.value for t in definition.transitions if t.sends)
 
     def knows(self, trigger: str) -> bool:
         """Whether ``trigger`` is a trigger of this workflow."""
@@ -121,6 +122,10 @@ class CompiledWorkflow:
     def inputs(self, trigger: str) -> type:
         """The inputs class of a trigger of this workflow."""
         return self._inputs[trigger]
+
+    def sends(self, trigger: str) -> bool:
+        """Whether ``trigger`` sends a case to another unit (:attr:`Transition.sends`)."""
+        return trigger in self._sends
 
     def roles(self, trigger: str, state: str) -> frozenset[str] | None:
         """Roles that may fire ``trigger`` from ``state`` (``None``: no transition from there)."""

@@ -416,6 +416,8 @@ class Engine:
         self._registry.add_workflow(item)
         self._add_clocks(item.clocks)
         self._compiled[(item.name, item.version)] = compile_workflow(item)
+        for name, value_type in item.overlays.items():
+            self._codec.register_overlay(name, value_type)
         self._codec.register_details(item.name, item.version, item.details)
 
     def _add_clocks(self, clocks: Iterable[Any]) -> None:
@@ -779,7 +781,7 @@ class Engine:
         ctx = journal.context(case, actor.id, at, inputs)
         moved, dest = journal.decide(case, plan, ctx)
         if moved.unit != case.unit:
-            self._allow(actor, Access(name, moved.unit, plan.roles, moved))
+            self._allow(actor, Access(name, moved.unit, plan.roles, moved, plan.sends))
         data_out = self._codec.encode_inputs(inputs)
         new, event = journal.record(
             case, moved, dest, name, actor.id, at, data_out, journal.facts(ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -16,6 +17,7 @@ import pytest
 from mediation import Actor, Case, Engine, Event
 from mediation._demo import CLERK, MEDIATOR, ORG, agreement, at, policy, run
 from mediation.documents import DocumentRenderer
+from mediation.rules.dispute import AgreementPolicy
 
 NAMES = {"clerk-li": "李登记", "mediator-chen": "陈调解", "director-wang": "王主任"}
 """Display names of the demo actors (events store actor ids)."""
@@ -49,8 +51,10 @@ def _mediate(e: Engine) -> str:
     return run(e, stop_before="agree").id
 
 
-def _scenario(build: Callable[[Engine], Case], **kwargs: Any) -> Scenario:
-    e = Engine.in_memory(policy=policy(), reader=Actor.system())
+def _scenario(
+    build: Callable[[Engine], Case], parts: tuple[Any, ...] = (), **kwargs: Any
+) -> Scenario:
+    e = Engine.in_memory(policy=attrs.evolve(policy(), parts=parts), reader=Actor.system())
     case = build(e)
     return Scenario(case, e.history(case.id), kwargs)
 
@@ -80,11 +84,11 @@ def refused(e: Engine) -> Case:
     cid = _start(e)
     return e.fire(
         cid,
-        "refuse",
+        "accept",
         actor=CLERK,
         at=at("2026-03-03", 9, 0),
-        reason="该纠纷已由青田县人民法院立案受理",
-        ground="《人民调解工作若干规定》第二十二条第二项",
+        handled_by="青田县人民法院",
+        note="该纠纷已由青田县人民法院立案受理",
     )
 
 
@@ -133,7 +137,9 @@ def scenarios() -> dict[str, Scenario]:
         "agreed_unsigned": _scenario(agreed_unsigned),
         "refused": _scenario(refused, number="（2026）东调字第0002号"),
         "terminated": _scenario(terminated, number="（2026）东调字第0003号"),
-        "oral": _scenario(oral),
+        # 2002 规定 第三十四条: writing is required where civil rights and obligations are
+        # involved; a locality that lets small amounts settle orally sets the limit.
+        "oral": _scenario(oral, parts=(AgreementPolicy(oral_limit=Decimal("5000")),)),
         "overdue": _scenario(
             overdue,
             today=dt.date(2026, 4, 20),

@@ -106,12 +106,12 @@ def test_stale_writer_gets_a_conflict_and_writes_nothing(backend: str) -> None:
             case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", level="village"
         )
         new, event, _ = engine._decide(
-            case, "triage", CLERK, at("2026-03-02", 10), {"track": "people", "level": "town"}, None
+            case, "triage", CLERK, at("2026-03-02", 10), {"track": "judicial"}, None
         )
         with pytest.raises(ConcurrentUpdateError) as err:
             store.commit(case.version, new, event, case)
         assert err.value.expected_version == 1
-        assert engine.get(case.id).level == "village"
+        assert engine.get(case.id).details.track == "people"
         assert len(engine.history(case.id)) == 2
         assert engine.verify(case.id).ok
 
@@ -123,12 +123,14 @@ def test_migrated_schema_matches_the_metadata(sql_backend: str) -> None:
     from alembic.migration import MigrationContext
 
     from mediation.store.schema import metadata
+    from mediation.web.schema import metadata as web_metadata
 
     with make_engine(sql_backend):
         pass
     eng = sa.create_engine(sql_backend)
     with eng.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn)
+        diff = compare_metadata(context, [metadata, web_metadata])
     eng.dispose()
     assert diff == []
 
@@ -155,9 +157,7 @@ def test_a_batch_on_a_stale_case_fails_whole_and_writes_nothing(sql_backend: str
     try:
         first, second = intake(a), intake(a)
         a.get(first.id)  # cached by engine a
-        b.fire(
-            first.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", level="town"
-        )
+        b.fire(first.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", note="b")
 
         def stale_batch() -> None:
             with a.batch():
@@ -181,8 +181,8 @@ def test_a_batch_on_a_stale_case_fails_whole_and_writes_nothing(sql_backend: str
         with pytest.raises(ConcurrentUpdateError):
             stale_batch()
         assert b.get(second.id).state == "received"
-        assert b.get(first.id).level == "town"
-        assert a.get(first.id).level == "town"  # the stale copy is not served again
+        assert b.get(first.id).state == "triaged"
+        assert a.get(first.id).state == "triaged"  # the stale copy is not served again
         assert a.verify(first.id).ok
         assert a.verify(second.id).ok
     finally:

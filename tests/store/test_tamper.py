@@ -1,6 +1,6 @@
 """The audit chain proves itself: every kind of tampering is detected or reported, none raises.
 
-Each test writes the demo case (closed, 15 events) to an SQLite file, edits the
+Each test writes the demo case (closed, 16 events) to an SQLite file, edits the
 file behind the engine's back as an attacker with write access would, opens it
 again and asks ``verify`` (one case), ``verify_all`` (every case, orphans), and
 ``verify_all(checkpoint=...)`` against a checkpoint taken before the edit.
@@ -56,9 +56,13 @@ def _event_data(path: Path, case_id: str, seq: int) -> dict[str, object]:
     return value
 
 
+AGREE = 6
+"""The demo's 'agree' event: intake, triage, accept, inform_rights, start_mediation, agree."""
+
+
 def _cheaper_agreement(path: Path, case_id: str) -> str:
-    """The agreement's 三千元 becomes 三百元 in the logged inputs of 'agree' (event 5)."""
-    data = _event_data(path, case_id, 5)
+    """The agreement's 三千元 becomes 三百元 in the logged inputs of 'agree'."""
+    data = _event_data(path, case_id, AGREE)
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert "三千元" in text
     return text.replace("三千元", "三百元")
@@ -156,7 +160,7 @@ ROW_EDITS: dict[str, tuple[Tamper, str]] = {
         lambda p, c: _sql(
             p,
             (
-                "UPDATE events SET data = ? WHERE case_id = ? AND seq = 5",
+                f"UPDATE events SET data = ? WHERE case_id = ? AND seq = {AGREE}",
                 (_cheaper_agreement(p, c), c),
             ),
         ),
@@ -234,17 +238,17 @@ def test_a_full_rewrite_is_caught_by_the_seal_and_the_checkpoint(tmp_path: Path)
     cannot tell; the key it was sealed with, or a checkpoint, can."""
     path = tmp_path / "t.db"
     case_id, checkpoint = _demo(path, KEY)
-    _rewrite_chain_from(path, case_id, 5, _cheaper_agreement(path, case_id))
+    _rewrite_chain_from(path, case_id, AGREE, _cheaper_agreement(path, case_id))
     assert _report(path, case_id)[0]  # without the key: the chain is consistent again
     ok, problem, seq = _report(path, case_id, KEY)
     assert not ok
-    assert seq == 5
+    assert seq == AGREE
     assert "seal" in problem
     with _engine(path, KEY) as engine:
         found = engine.verify_all(checkpoint=checkpoint)
     assert sorted((p.case_id, p.bad_seq, p.problem[:20]) for p in found.problems) == [
-        (case_id, 5, "its seal does not ma"),
-        (case_id, 15, "rewritten since the "),
+        (case_id, AGREE, "its seal does not ma"),
+        (case_id, 16, "rewritten since the "),
     ]
 
 
@@ -264,7 +268,7 @@ def test_a_dropped_tail_with_a_rolled_back_row_is_caught_by_the_checkpoint(tmp_p
         engine.fire(before.id, "close", actor=DIRECTOR, at=at("2026-03-31", 11))
         checkpoint = engine.checkpoint()
     with sqlite3.connect(path) as conn:
-        conn.execute("DELETE FROM events WHERE case_id = ? AND seq = 15", (before.id,))
+        conn.execute("DELETE FROM events WHERE case_id = ? AND seq = 16", (before.id,))
         conn.execute("DELETE FROM cases WHERE id = ?", (before.id,))
         conn.execute(f"INSERT INTO cases VALUES ({','.join('?' * len(saved_case))})", saved_case)
         conn.execute("DELETE FROM deadlines WHERE case_id = ?", (before.id,))

@@ -169,6 +169,8 @@ def test_dispute_workflow_validates_and_covers_the_graph() -> None:
         "archived",
         "failed",
         "withdrawn",
+        "referred",
+        "handed_off",
     } <= names
     edges = {
         (s.value, t.trigger.value, t.dest.value) for t in DISPUTE.transitions for s in t.source
@@ -176,8 +178,18 @@ def test_dispute_workflow_validates_and_covers_the_graph() -> None:
     for edge in [
         ("received", "triage", "triaged"),
         ("triaged", "accept", "accepted"),
-        ("triaged", "refuse", "not_accepted"),
+        ("triaged", "accept", "not_accepted"),
         ("triaged", "transfer_out", "transferred_out"),
+        ("triaged", "refer", "referred"),
+        ("referred", "take_referral", "accepted"),
+        ("referred", "return_referral", "triaged"),
+        ("accepted", "hand_off", "handed_off"),
+        ("failed", "hand_off", "handed_off"),
+        ("accepted", "inform_rights", "accepted"),
+        ("agreed", "sign", "agreed"),
+        ("not_performed", "remediate", "mediating"),
+        ("mediating", "party_refuses", "failed"),
+        ("failed", "start_callback", "callback"),
         ("accepted", "start_mediation", "mediating"),
         ("mediating", "suspend", "suspended"),
         ("suspended", "resume", "mediating"),
@@ -191,6 +203,7 @@ def test_dispute_workflow_validates_and_covers_the_graph() -> None:
         ("mediating", "terminate", "failed"),
         ("failed", "close", "closed"),
         ("callback", "reopen", "mediating"),
+        ("callback", "record_callback", "callback"),
         ("mediating", "withdraw", "withdrawn"),
     ]:
         assert edge in edges, edge
@@ -207,3 +220,18 @@ def test_mermaid_diagram_lists_every_state_and_transition_with_labels() -> None:
         assert f'state "{s.value} {s.label}" as {s.value}' in text
     assert "received --> triaged: triage 分流" in text
     assert "[*] --> received" in text
+
+
+def test_version_1_of_the_dispute_workflow_is_kept_for_its_cases() -> None:
+    """Cases begun under version 1 replay on its frozen graph (DESIGN: a workflow's
+    version is part of its cases)."""
+    from mediation.workflows.dispute import DISPUTE_V1
+
+    DISPUTE_V1.validate()
+    assert (DISPUTE_V1.name, DISPUTE_V1.version) == (DISPUTE.name, 1)
+    assert DISPUTE.version == 2
+    edges = {
+        (s.value, t.trigger.value, t.dest.value) for t in DISPUTE_V1.transitions for s in t.source
+    }
+    assert ("triaged", "refuse", "not_accepted") in edges
+    assert not any(trigger == "refer" for _, trigger, _ in edges)

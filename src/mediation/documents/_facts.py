@@ -26,6 +26,7 @@ from mediation.model import (
     check_text,
 )
 from mediation.rules.clockbook import ClockBook
+from mediation.rules.dispute import Satisfaction
 from mediation.rules.policy import Policy
 
 __all__ = [
@@ -335,3 +336,11 @@ def check_builder_output(kind: str, context: Mapping[str, Any]) -> dict[str, Any
         raise DefinitionError(
             f"context builder of {kind!r} returned non-plain data: {exc}"
         ) from exc
+
+
+def satisfaction_label(value: str) -> str:
+    """The Chinese label of a recorded satisfaction (free text from version 1 as written)."""
+    try:
+        return Satisfaction(value).label
+    except ValueError:
+        return value

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.documents._facts import cn_date, cn_datetime, display_name
+from mediation.documents._facts import cn_date, cn_datetime, display_name, satisfaction_label
 from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
@@ -70,13 +70,13 @@ def registration(src: Source) -> dict[str, Any]:
     """Context of 受理登记表: source of the case, registration and acceptance."""
     channel = src.case.channel
     intake = src.last("intake")
+    refuse = _not_accepted_event(src)
     accept = src.last("accept")
-    refuse = src.last("refuse")
-    decided = accept or refuse
-    if accept is not None:
-        decision = "受理"
-    elif refuse is not None:
+    decided = refuse or accept
+    if refuse is not None:
         decision = "不予受理"
+    elif accept is not None:
+        decision = "受理"
     else:
         decision = "待审查"
     return {
@@ -95,11 +95,18 @@ def registration(src: Source) -> dict[str, Any]:
     }
 
 
+def _not_accepted_event(src: Source) -> Event | None:
+    """The step that ended the case as not accepted (version 1: ``refuse``; version 2:
+    ``accept`` barred by the law, or a party's refusal before acceptance)."""
+    for event in reversed(src.history):
+        if event.dest == DisputeState.not_accepted.value:
+            return event
+    return None
+
+
 def _check_refused(src: Source) -> None:
-    if src.last("refuse") is None and src.case.state != DisputeState.not_accepted.value:
-        raise ValidationError(
-            "case.state", src.case.state, "the case was not refused (trigger 'refuse')"
-        )
+    if _not_accepted_event(src) is None and src.case.state != DisputeState.not_accepted.value:
+        raise ValidationError("case.state", src.case.state, "the case was not refused")
 
 
 @document(
@@ -111,7 +118,7 @@ def _check_refused(src: Source) -> None:
 )
 def non_acceptance_notice(src: Source) -> dict[str, Any]:
     """Context of 不予受理告知书: why, on what ground, and where to turn instead."""
-    refuse = src.last("refuse")
+    refuse = _not_accepted_event(src)
     return {
         "reason": _text(refuse, "reason") or src.case.outcome or "",
         "ground": _text(refuse, "ground"),
@@ -240,7 +247,7 @@ def callback_record(src: Source) -> dict[str, Any]:
             "visitor": visit.visitor,
             "party": visit.party,
             "performance": visit.performance,
-            "satisfaction": visit.satisfaction,
+            "satisfaction": satisfaction_label(visit.satisfaction),
             "recurrence": visit.recurrence,
             "ordinal": (index % len(visits)) + 1,
             "count": len(visits),

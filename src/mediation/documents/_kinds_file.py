@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.documents._facts import cn_date, cn_datetime, display_name, due_text
+from mediation.documents._facts import (
+    cn_date,
+    cn_datetime,
+    display_name,
+    due_text,
+    satisfaction_label,
+)
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
@@ -75,7 +81,7 @@ def closing_report(src: Source) -> dict[str, Any]:
         "performed_at": cn_date(performed.at) if performed is not None else "",
         "callbacks": {
             "count": len(visits),
-            "satisfaction": last_visit.satisfaction if last_visit else "",
+            "satisfaction": satisfaction_label(last_visit.satisfaction) if last_visit else "",
             "last_at": cn_date(last_visit.at) if last_visit else "",
         },
         "clocks": clocks,

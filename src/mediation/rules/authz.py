@@ -40,12 +40,16 @@ class Access:
             receiving unit; for a move, the destination).
         roles: Roles the workflow or step names for it (empty: any role).
         case: The case, when there is one yet.
+        sending: The destination of a step that sends the case on (a referral,
+            a return): the actor was authorized where the case was, and the
+            step's rules check where it may go.
     """
 
     action: str
     unit: str
     roles: frozenset[str] = frozenset()
     case: Case | None = None
+    sending: bool = False
 
 
 Authorizer = Callable[[Actor, Access], Decision]
@@ -85,6 +89,10 @@ class RolePolicy:
         ):
             names = "、".join(_role_label(r) for r in sorted(access.roles))
             return refuse("authorization", f"“{access.action}”需要以下角色之一：{names}")
+        if access.sending:
+            # A referral or return: authorized where the case is; its rules decide where
+            # it may go (the receiving unit then takes it or returns it).
+            return ALLOW
         if self.org is not None and not self.org.within(access.unit, actor.unit):
             return refuse("authorization", f"{access.unit}不在{actor.unit}的管辖范围内")
         return ALLOW

@@ -1,9 +1,13 @@
-"""Dispute categories (纠纷类别) with their Chinese labels.
+"""Dispute categories (纠纷类别): a tree with Chinese labels, default tracks and competent organs.
 
-A category is what the intake clerk ticks on the 受理登记表. The category
-decides, with the track, which statutory clock the mediation runs on (see
-:mod:`mediation.rules.linkage`). Embedders may add categories with a policy of
-their own; an unknown category is refused at intake.
+A category is what the intake clerk ticks on the 受理登记表. It decides, with
+the track, which statutory clock the mediation runs on (see
+:mod:`mediation.rules.linkage`), which track triage proposes, whether an
+industry committee (行业性专业性人民调解委员会) of that category exists to take it,
+and whether the matter is one people's mediation may not accept at all
+(司法部《人民调解工作若干规定》第二十二条第一项: reserved by law to a specialised
+organ — a criminal matter goes to the public-security organ). Embedders
+supply their own table in the policy; an unknown category is refused at intake.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from types import MappingProxyType
 
 import attrs
 
-__all__ = ["CATEGORIES", "Category"]
+__all__ = ["CATEGORIES", "Category", "ancestors"]
 
 
 @attrs.frozen(slots=True)
@@ -24,11 +28,19 @@ class Category:
         code: Stored value.
         label: Chinese label.
         basis: A special statute that governs it, if any.
+        parent: The broader category it belongs to (the tree), if any.
+        track: The track triage proposes (``people``, ``administrative``, ``judicial``).
+        reserved_to: The organ that alone may handle it (a criminal matter: the
+            public-security organ); people's mediation may not accept it
+            (2002 规定 第二十二条第一项) and transfers it there.
     """
 
     code: str
     label: str
     basis: str = ""
+    parent: str | None = None
+    track: str = "people"
+    reserved_to: str = ""
 
 
 CATEGORIES: Mapping[str, Category] = MappingProxyType(
@@ -47,8 +59,31 @@ CATEGORIES: Mapping[str, Category] = MappingProxyType(
             Category("traffic", "道路交通事故纠纷", "《道路交通安全法》第七十四条"),
             Category("property_management", "物业纠纷"),
             Category("consumer", "消费纠纷"),
+            Category(
+                "public_order",
+                "治安纠纷（因民间纠纷引起的殴打、损毁财物等）",
+                "《治安管理处罚法》第九条；《公安机关办理行政案件程序规定》第一百七十八条",
+                parent="damage",
+                track="administrative",
+            ),
+            Category(
+                "criminal",
+                "涉嫌刑事犯罪的纠纷",
+                "《人民调解工作若干规定》第二十二条第一项",
+                reserved_to="公安机关",
+            ),
             Category("other", "其他纠纷"),
         )
     }
 )
 """The default category table."""
+
+
+def ancestors(code: str, table: Mapping[str, Category]) -> tuple[str, ...]:
+    """``code`` and the categories above it in the tree, nearest first."""
+    out: list[str] = []
+    current: str | None = code
+    while current is not None and current in table and current not in out:
+        out.append(current)
+        current = table[current].parent
+    return tuple(out)

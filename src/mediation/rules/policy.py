@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import CHINA_TZ, Channel
+from mediation.model import CHINA_TZ
 from mediation.rules.calendar import Calendar, OfficialCalendar
 from mediation.rules.categories import CATEGORIES, Category
+from mediation.rules.channels import CHANNELS
 from mediation.rules.counting import RollPolicy
 from mediation.rules.linkage import TRACKS, Track
 from mediation.rules.org import DEFAULT_LADDER, LevelLadder, OrgTree
@@ -51,10 +52,7 @@ class CallbackPolicy:
 
 def _parts(value: Mapping[type, Any] | Iterable[Any]) -> Mapping[type, Any]:
     """Policies by their type: given as a mapping, or as a list of policy values."""
-    if isinstance(value, Mapping):
-        items = dict(value)
-    else:
-        items = {type(v): v for v in value}
+    items = dict(value) if isinstance(value, Mapping) else {type(v): v for v in value}
     for kind, found in items.items():
         if not isinstance(kind, type) or type(found) is not kind:
             raise ValidationError("parts", found, f"a policy value of type {kind!r}")
@@ -94,7 +92,7 @@ class Policy:
     warnings: WarningPolicy = DEFAULT_WARNING_POLICY
     ladder: LevelLadder = DEFAULT_LADDER
     categories: Mapping[str, Category] = CATEGORIES
-    channels: Vocabulary = Vocabulary.of(Channel, "channel")
+    channels: Vocabulary = CHANNELS
     tracks: Mapping[str, Track] = TRACKS
     callbacks: CallbackPolicy = attrs.field(factory=CallbackPolicy)
     org: OrgTree | None = None

@@ -240,9 +240,11 @@ class MemoryStore:
         if self._undo is not None:
             before = self._counters.get(key)
             self._undo.append(
-                lambda: self._counters.pop(key)
-                if before is None
-                else self._counters.__setitem__(key, before)
+                lambda: (
+                    self._counters.pop(key)
+                    if before is None
+                    else self._counters.__setitem__(key, before)
+                )
             )
         self._counters[key] = n
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mediation.workflows.definition import Hook, Numbering, Step, Transition, WorkflowDefinition
-from mediation.workflows.dispute import DISPUTE
+from mediation.workflows.dispute import AMEND, DISPUTE, DISPUTE_STEPS, DISPUTE_V1
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
 
@@ -20,10 +20,10 @@ __all__ = [
     "builtin_registry",
 ]
 
-BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE,)
+BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE_V1, DISPUTE)
 """The workflows every engine knows."""
 
-BUILTIN_STEPS: tuple[Step, ...] = ()
+BUILTIN_STEPS: tuple[Step, ...] = (AMEND, *DISPUTE_STEPS)
 """The library's steps outside any graph beside the engine's own (the parts add theirs)."""
 
 BUILTIN_HOOKS: tuple[Hook, ...] = ()

@@ -87,6 +87,10 @@ class Transition:
         roles: Role enum members the default authorization lets fire it.
         inputs: The ``attrs`` class its inputs are parsed into (the same for
             every transition of one trigger).
+        sends: It sends the case to another unit (a referral, a return): the
+            actor is authorized where the case is, and its guards decide where
+            it may go (an authorizer sees ``Access.sending``); otherwise a move
+            needs the actor's authority at the destination too.
     """
 
     trigger: StrEnum
@@ -96,6 +100,7 @@ class Transition:
     effects: tuple[Effect, ...] = attrs.field(default=(), converter=_tuple)
     roles: frozenset[StrEnum] = attrs.field(default=frozenset(), converter=_roles)
     inputs: type = NoInputs
+    sends: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -133,6 +138,7 @@ class Step:
         listed: Offered by ``available_triggers`` (scanner and admin steps are not).
         overlays: The overlays its effects put on cases, by name, with their
             ``attrs`` types (so stored cases read them back).
+        sends: It sends the case to another unit (see :attr:`Transition.sends`).
     """
 
     name: StrEnum
@@ -146,6 +152,7 @@ class Step:
     numbering: Numbering | None = None
     listed: bool = True
     overlays: Mapping[str, type] = attrs.field(factory=dict, converter=dict)
+    sends: bool = False
 
     def __attrs_post_init__(self) -> None:
         where = f"step {self.name!r}"
@@ -181,6 +188,10 @@ def _check_clocks(where: str, clocks: Iterable[Any]) -> None:
 
 
 def _kinds(value: Mapping[str, ClockKind]) -> Mapping[str, ClockKind]:
+    return dict(value)
+
+
+def _types(value: Mapping[str, type]) -> Mapping[str, type]:
     return dict(value)
 
 
@@ -220,6 +231,8 @@ class WorkflowDefinition:
             changed, so it reads only ``case.intake`` (and the identity fields).
         intake_guards: Rules that must allow a registration; they see
             ``ctx.related``.
+        overlays: The overlays its effects put on cases, by name, with their
+            ``attrs`` types (so stored cases read them back).
 
     Raises:
         DefinitionError: see :meth:`validate`.
@@ -245,6 +258,7 @@ class WorkflowDefinition:
     clock_kinds: Mapping[str, ClockKind] = attrs.field(factory=dict, converter=_kinds)
     keys: Callable[[Case], Iterable[str]] | None = None
     intake_guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
+    overlays: Mapping[str, type] = attrs.field(factory=dict, converter=_types)
 
     def __attrs_post_init__(self) -> None:
         self.validate()
@@ -298,6 +312,11 @@ class WorkflowDefinition:
         if self.keys is not None:
             _check_callables(f"{where}: keys", (self.keys,))
         _check_clocks(where, self.clocks)
+        for name, value_type in self.overlays.items():
+            if not (isinstance(name, str) and name.isidentifier()):
+                raise DefinitionError(f"{where}: overlay name {name!r} is not an identifier")
+            if not (isinstance(value_type, type) and attrs.has(value_type)):
+                raise DefinitionError(f"{where}: overlay {name!r} must be an attrs class")
         for clock_id, kind in self.clock_kinds.items():
             if not isinstance(clock_id, str) or not isinstance(kind, ClockKind):
                 raise DefinitionError(

@@ -1,30 +1,52 @@
-"""The dispute-mediation workflow (矛盾纠纷调解), as data.
+"""The dispute-mediation workflow (矛盾纠纷调解), as data: version 2, and version 1 frozen.
 
-::
+Version 2 (new cases)::
 
-    received → triaged → accepted → mediating ⇄ suspended
-                       ↘ not_accepted / transferred_out
-    mediating → agreed → performing → performed | not_performed → callback → closed → archived
-    mediating → failed → closed;  callback → mediating (reopen);  withdrawn from any open step
+    received ─triage→ triaged ─accept→ accepted ─inform_rights→ accepted ─start_mediation→ mediating
+        │                 ├─accept (a bar: refusal, handled elsewhere)→ not_accepted
+        │                 ├─transfer_out→ transferred_out
+        ├─party_refuses→ not_accepted (before acceptance) / failed (after)
+        ├─refer→ referred ─take_referral→ triaged | accepted;  ─return_referral→ (where it was)
+        └─hand_off→ handed_off (a linked case opens on the receiving track)
+    mediating ⇄ suspended;  mediating ─agree→ agreed ─sign…→ agreed ─begin_performance (effective)→
+    performing → performed | not_performed → callback ─record_callback…→ callback ─close→ closed → archived
+    mediating ─terminate→ failed ─close→ closed;  not_performed/callback ─remediate/reopen→ mediating
+
+Steps outside the graph: amend_registration (补正), assess_risk (第二十五条),
+apply_confirmation / court_accepts / court_rules (司法确认), report_feedback (交办反馈).
+
+Version 1 keeps release 0.1's graph and rules (:mod:`mediation.rules.dispute_v1`)
+for the cases recorded under it.
 """
 
 from __future__ import annotations
 
 from mediation.model import CaseKind, ClockKind, LabeledEnum, Role
-from mediation.rules import dispute as r
+from mediation.rules import dispute as d
+from mediation.rules import dispute_v1 as r
+from mediation.rules import registration
 from mediation.rules.agreement import PERFORMANCE, SignatureInput
 from mediation.rules.clockbook import ClockRule
 from mediation.rules.linkage import MEDIATION_PERIODS
-from mediation.workflows.definition import Transition, WorkflowDefinition
+from mediation.rules.resolution import RESOLUTION, Resolution
+from mediation.workflows.definition import Step, Transition, WorkflowDefinition
 
-__all__ = ["DISPUTE", "DisputeState", "DisputeTrigger"]
+__all__ = [
+    "DISPUTE",
+    "DISPUTE_STEPS",
+    "DISPUTE_V1",
+    "DisputeState",
+    "DisputeStep",
+    "DisputeTrigger",
+]
 
 
-class DisputeState(LabeledEnum):
-    """States of a dispute case."""
+class DisputeStateV1(LabeledEnum):
+    """States of a dispute case on version 1."""
 
     received = "received", "已登记"
     triaged = "triaged", "已分流"
+
     accepted = "accepted", "已受理"
     not_accepted = "not_accepted", "不予受理"
     transferred_out = "transferred_out", "已移送"
@@ -41,8 +63,8 @@ class DisputeState(LabeledEnum):
     withdrawn = "withdrawn", "已撤回"
 
 
-class DisputeTrigger(LabeledEnum):
-    """Triggers of the dispute workflow."""
+class DisputeTriggerV1(LabeledEnum):
+    """Triggers of version 1."""
 
     triage = "triage", "分流"
     accept = "accept", "受理"
@@ -66,7 +88,17 @@ class DisputeTrigger(LabeledEnum):
     withdraw = "withdraw", "撤回"
 
 
-S, T = DisputeState, DisputeTrigger
+class DisputeStep(LabeledEnum):
+    """Steps of dispute cases outside the state graph."""
+
+    assess_risk = "assess_risk", "风险研判"
+    apply_confirmation = "apply_confirmation", "申请司法确认"
+    court_accepts = "court_accepts", "法院受理司法确认申请"
+    court_rules = "court_rules", "法院作出司法确认裁定"
+    report_feedback = "report_feedback", "反馈办理结果"
+
+
+S, T = DisputeStateV1, DisputeTriggerV1
 _CLERKS = {Role.clerk, Role.director}
 _MEDIATORS = {Role.mediator, Role.director}
 _ANYONE = {Role.clerk, Role.mediator, Role.director}
@@ -80,13 +112,13 @@ _CLOCKS: tuple[ClockRule, ...] = (
     *MEDIATION_PERIODS,
 )
 
-DISPUTE = WorkflowDefinition(
+DISPUTE_V1 = WorkflowDefinition(
     name="dispute",
     version=1,
     kind=CaseKind.dispute,
     label="矛盾纠纷调解",
-    states=DisputeState,
-    triggers=DisputeTrigger,
+    states=DisputeStateV1,
+    triggers=DisputeTriggerV1,
     initial=S.received,
     finals=frozenset({S.archived, S.withdrawn, S.not_accepted, S.transferred_out}),
     closed=frozenset({S.closed, S.archived, S.withdrawn, S.not_accepted, S.transferred_out}),
@@ -268,4 +300,454 @@ DISPUTE = WorkflowDefinition(
         ),
     ),
 )
-"""The dispute workflow, version 1."""
+"""The dispute workflow, version 1 (release 0.1), frozen for the cases recorded under it."""
+
+
+class DisputeState(LabeledEnum):
+    """States of a dispute case (version 2)."""
+
+    received = "received", "已登记"
+    triaged = "triaged", "已分流"
+    referred = "referred", "待接收"
+    accepted = "accepted", "已受理"
+    not_accepted = "not_accepted", "不予受理"
+    transferred_out = "transferred_out", "已移送"
+    handed_off = "handed_off", "已移交"
+    mediating = "mediating", "调解中"
+    suspended = "suspended", "中止调解"
+    agreed = "agreed", "达成协议"
+    performing = "performing", "履行中"
+    performed = "performed", "已履行"
+    not_performed = "not_performed", "未履行"
+    failed = "failed", "调解不成"
+    callback = "callback", "回访中"
+    closed = "closed", "已结案"
+    archived = "archived", "已归档"
+    withdrawn = "withdrawn", "已撤回"
+
+
+class DisputeTrigger(LabeledEnum):
+    """Triggers of the dispute workflow (version 2)."""
+
+    triage = "triage", "分流"
+    accept = "accept", "受理"
+    transfer_out = "transfer_out", "移送"
+    refer = "refer", "上报/交办/转办"
+    take_referral = "take_referral", "接收"
+    return_referral = "return_referral", "退回"
+    hand_off = "hand_off", "移交（三调联动）"
+    inform_rights = "inform_rights", "告知权利义务"
+    start_mediation = "start_mediation", "开始调解"
+    second_session = "second_session", "再次调解"
+    suspend = "suspend", "中止调解"
+    resume = "resume", "恢复调解"
+    agree = "agree", "达成协议"
+    sign = "sign", "签名盖章"
+    begin_performance = "begin_performance", "开始履行"
+    confirm_performed = "confirm_performed", "确认履行"
+    report_not_performed = "report_not_performed", "报告未履行"
+    remediate = "remediate", "重新调解"
+    party_refuses = "party_refuses", "当事人拒绝调解"
+    terminate = "terminate", "终止调解"
+    decide_penalty = "decide_penalty", "作出处罚决定"
+    start_callback = "start_callback", "开始回访"
+    record_callback = "record_callback", "记录回访"
+    reopen = "reopen", "重新启动"
+    close = "close", "结案"
+    archive = "archive", "立卷归档"
+    withdraw = "withdraw", "撤回"
+
+
+S2, T2 = DisputeState, DisputeTrigger
+_OPEN_BEFORE = (S2.received, S2.triaged)
+_REFERABLE = (S2.received, S2.triaged, S2.accepted, S2.mediating, S2.suspended, S2.failed)
+
+_CLOCKS_V2: tuple[ClockRule, ...] = (
+    d.ACCEPTANCE,
+    d.MEDICAL_ADMIN_ACCEPT,
+    d.SUSPENSION,
+    d.CALLBACK,
+    d.CONFIRMATION,
+    d.COURT_ACCEPT,
+    d.COURT_EXAMINE,
+    d.COURT_STATUTORY,
+    d.PS_HANDLING,
+    d.TRAFFIC_APPLY,
+    d.TRAFFIC_SWITCH,
+    d.ESCALATION_REPORT,
+    d.FEEDBACK,
+    d.SIGNING,
+    d.CLOSING,
+    PERFORMANCE,
+    *d.MEDIATION_CLOCKS,
+)
+
+
+def _returns() -> tuple[Transition, ...]:
+    """A return restores the state the case was referred from (one arrow per state)."""
+    return tuple(
+        Transition(
+            T2.return_referral,
+            S2.referred,
+            state,
+            guards=d.referral_from(state.value),
+            effects=d.on_return,
+            roles=_CLERKS,
+            inputs=d.ReturnReferralInputs,
+        )
+        for state in _REFERABLE
+    )
+
+
+DISPUTE = WorkflowDefinition(
+    name="dispute",
+    version=2,
+    kind=CaseKind.dispute,
+    label="矛盾纠纷调解",
+    states=DisputeState,
+    triggers=DisputeTrigger,
+    initial=S2.received,
+    finals=frozenset(
+        {S2.archived, S2.withdrawn, S2.not_accepted, S2.transferred_out, S2.handed_off}
+    ),
+    closed=frozenset(
+        {
+            S2.closed,
+            S2.archived,
+            S2.withdrawn,
+            S2.not_accepted,
+            S2.transferred_out,
+            S2.handed_off,
+        }
+    ),
+    details=d.DisputeDetails,
+    intake_inputs=d.DisputeIntake,
+    intake_guards=d.intake_guard,
+    intake_effects=d.on_intake,
+    intake_roles=_ANYONE,
+    keys=d.dispute_keys,
+    overlays={RESOLUTION: Resolution},
+    clocks=_CLOCKS_V2,
+    documents=(
+        "application",
+        "registration",
+        "non_acceptance_notice",
+        "mediation_record",
+        "mediation_agreement",
+        "oral_agreement_register",
+        "judicial_confirmation_application",
+        "termination_notice",
+        "callback_record",
+        "closing_report",
+        "dossier_index",
+        "supervision_notice",
+    ),
+    facts=d.dispute_facts,
+    transitions=(
+        Transition(
+            T2.triage,
+            S2.received,
+            S2.triaged,
+            guards=d.triage_guard,
+            effects=d.on_triage,
+            roles=_CLERKS,
+            inputs=d.TriageInputs,
+        ),
+        Transition(
+            T2.accept,
+            S2.triaged,
+            S2.accepted,
+            guards=d.accept_guard,
+            effects=d.on_accept,
+            roles=_CLERKS,
+            inputs=d.AcceptInputs,
+        ),
+        Transition(
+            T2.accept,
+            S2.triaged,
+            S2.not_accepted,
+            guards=d.not_accepted_guard,
+            effects=d.on_not_accepted,
+            roles=_CLERKS,
+            inputs=d.AcceptInputs,
+        ),
+        Transition(
+            T2.transfer_out,
+            _OPEN_BEFORE,
+            S2.transferred_out,
+            guards=d.transfer_guard,
+            effects=d.on_transfer,
+            roles=_CLERKS,
+            inputs=d.TransferInputs,
+        ),
+        Transition(
+            T2.refer,
+            _REFERABLE,
+            S2.referred,
+            guards=d.refer_guard,
+            effects=d.on_refer,
+            roles=_ANYONE,
+            inputs=d.ReferInputs,
+            sends=True,
+        ),
+        Transition(
+            T2.take_referral,
+            S2.referred,
+            S2.triaged,
+            guards=d.referral_from(S2.received.value, S2.triaged.value),
+            effects=d.on_take,
+            roles=_CLERKS,
+            inputs=d.TakeReferralInputs,
+        ),
+        Transition(
+            T2.take_referral,
+            S2.referred,
+            S2.accepted,
+            guards=d.referral_from(
+                S2.accepted.value, S2.mediating.value, S2.suspended.value, S2.failed.value
+            ),
+            effects=d.on_take,
+            roles=_CLERKS,
+            inputs=d.TakeReferralInputs,
+        ),
+        *_returns(),
+        Transition(
+            T2.hand_off,
+            (S2.triaged, S2.accepted, S2.mediating, S2.suspended, S2.failed),
+            S2.handed_off,
+            guards=d.hand_off_guard,
+            effects=d.on_hand_off,
+            roles=_ANYONE,
+            inputs=d.HandOffInputs,
+        ),
+        Transition(
+            T2.inform_rights,
+            S2.accepted,
+            S2.accepted,
+            effects=d.on_informed,
+            roles=_ANYONE,
+            inputs=d.InformInputs,
+        ),
+        Transition(
+            T2.start_mediation,
+            S2.accepted,
+            S2.mediating,
+            guards=d.start_guard,
+            effects=d.on_start,
+            roles=_MEDIATORS,
+            inputs=d.MediatorsInputs,
+        ),
+        Transition(
+            T2.second_session,
+            S2.mediating,
+            S2.mediating,
+            guards=d.second_session_guard,
+            effects=d.on_second_session,
+            roles=_MEDIATORS,
+            inputs=d.NoteInputs,
+        ),
+        Transition(
+            T2.suspend,
+            S2.mediating,
+            S2.suspended,
+            effects=d.on_suspend,
+            roles=_MEDIATORS,
+            inputs=d.SuspendInputs,
+        ),
+        Transition(
+            T2.resume,
+            S2.suspended,
+            S2.mediating,
+            effects=d.on_resume,
+            roles=_MEDIATORS,
+            inputs=d.NoteInputs,
+        ),
+        Transition(
+            T2.agree,
+            S2.mediating,
+            S2.agreed,
+            guards=d.agree_guard,
+            effects=d.on_agree,
+            roles=_MEDIATORS,
+            inputs=d.AgreeInputs,
+        ),
+        Transition(
+            T2.sign,
+            S2.agreed,
+            S2.agreed,
+            guards=d.sign_guard,
+            effects=d.on_sign,
+            roles=_MEDIATORS,
+            inputs=SignatureInput,
+        ),
+        Transition(
+            T2.begin_performance,
+            S2.agreed,
+            S2.performing,
+            guards=d.performance_guard,
+            roles=_MEDIATORS,
+            inputs=d.NoteInputs,
+        ),
+        Transition(
+            T2.confirm_performed,
+            S2.performing,
+            S2.performed,
+            effects=d.on_performed,
+            roles=_MEDIATORS,
+            inputs=d.PerformedInputs,
+        ),
+        Transition(
+            T2.report_not_performed,
+            S2.performing,
+            S2.not_performed,
+            effects=d.on_performed,
+            roles=_MEDIATORS,
+            inputs=d.NoteInputs,
+        ),
+        Transition(
+            T2.remediate,
+            (S2.not_performed, S2.agreed, S2.performing),
+            S2.mediating,
+            guards=d.remediate_guard,
+            effects=d.on_reopen,
+            roles=_MEDIATORS,
+            inputs=d.ReasonInputs,
+        ),
+        Transition(
+            T2.party_refuses,
+            _OPEN_BEFORE,
+            S2.not_accepted,
+            guards=d.party_refuses_guard,
+            effects=d.on_party_refuses,
+            roles=_ANYONE,
+            inputs=d.PartyRefusesInputs,
+        ),
+        Transition(
+            T2.party_refuses,
+            (S2.accepted, S2.mediating, S2.suspended),
+            S2.failed,
+            guards=d.party_refuses_guard,
+            effects=d.on_party_refuses,
+            roles=_ANYONE,
+            inputs=d.PartyRefusesInputs,
+        ),
+        Transition(
+            T2.terminate,
+            (S2.mediating, S2.suspended),
+            S2.failed,
+            guards=d.terminate_guard,
+            effects=d.on_terminate,
+            roles=_MEDIATORS,
+            inputs=d.TerminateInputs,
+        ),
+        Transition(
+            T2.decide_penalty,
+            S2.failed,
+            S2.failed,
+            guards=d.penalty_guard,
+            effects=d.on_penalty,
+            roles=_ANYONE,
+            inputs=d.NoteInputs,
+        ),
+        Transition(
+            T2.start_callback,
+            (S2.performed, S2.not_performed, S2.failed),
+            S2.callback,
+            roles=_MEDIATORS,
+            inputs=d.NoteInputs,
+        ),
+        Transition(
+            T2.record_callback,
+            S2.callback,
+            S2.callback,
+            effects=d.on_callback,
+            roles=_MEDIATORS,
+            inputs=d.CallbackInputs,
+        ),
+        Transition(
+            T2.reopen,
+            S2.callback,
+            S2.mediating,
+            effects=d.on_reopen,
+            roles=_MEDIATORS,
+            inputs=d.ReasonInputs,
+        ),
+        Transition(
+            T2.close,
+            (S2.callback, S2.failed),
+            S2.closed,
+            guards=d.close_guard,
+            effects=d.on_close,
+            roles={Role.director},
+            inputs=d.CloseInputs,
+        ),
+        Transition(T2.archive, S2.closed, S2.archived, roles=_CLERKS, inputs=d.ArchiveInputs),
+        Transition(
+            T2.withdraw,
+            (S2.received, S2.triaged, S2.referred, S2.accepted, S2.mediating, S2.suspended),
+            S2.withdrawn,
+            effects=d.on_withdraw,
+            roles=_ANYONE,
+            inputs=d.WithdrawInputs,
+        ),
+    ),
+)
+"""The dispute workflow, version 2: new cases run on it."""
+
+_DISPUTES = frozenset({"dispute"})
+
+DISPUTE_STEPS: tuple[Step, ...] = (
+    Step(
+        DisputeStep.assess_risk,
+        inputs=d.RiskInputs,
+        roles=_ANYONE,
+        guards=d.risk_guard,
+        effects=d.on_risk,
+        workflows=_DISPUTES,
+    ),
+    Step(
+        DisputeStep.apply_confirmation,
+        inputs=d.ApplyConfirmationInputs,
+        roles=_ANYONE,
+        guards=d.apply_confirmation_guard,
+        effects=d.on_apply_confirmation,
+        workflows=_DISPUTES,
+        open_only=False,
+    ),
+    Step(
+        DisputeStep.court_accepts,
+        inputs=d.NoteInputs,
+        roles={Role.court_liaison, Role.director, Role.mediator},
+        guards=d.court_accepts_guard,
+        effects=d.on_court_accepts,
+        workflows=_DISPUTES,
+        open_only=False,
+    ),
+    Step(
+        DisputeStep.court_rules,
+        inputs=d.CourtRulesInputs,
+        roles={Role.court_liaison, Role.director, Role.mediator},
+        guards=d.court_rules_guard,
+        effects=d.on_court_rules,
+        workflows=_DISPUTES,
+        open_only=False,
+    ),
+    Step(
+        DisputeStep.report_feedback,
+        inputs=d.FeedbackInputs,
+        roles=_ANYONE,
+        guards=d.feedback_guard,
+        effects=d.on_feedback,
+        workflows=_DISPUTES,
+    ),
+)
+"""The dispute workflow's steps outside its graph."""
+
+AMEND = Step(
+    registration.RegistrationStep.amend_registration,
+    inputs=registration.AmendInputs,
+    roles=_ANYONE,
+    guards=registration.amend_guard,
+    effects=registration.on_amend,
+)
+"""补正 for every workflow's cases."""
