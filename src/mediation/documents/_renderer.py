@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from mediation._errors import DocumentRenderError, ValidationError
-from mediation.documents import _kinds_agreement, _kinds_case, _kinds_file  # noqa: F401 - registers
+from mediation.documents import (  # noqa: F401 - registers
+    _kinds_agreement,
+    _kinds_case,
+    _kinds_file,
+    _kinds_petition,
+)
 from mediation.documents._docx import html_to_docx
 from mediation.documents._facts import (
     base_context,

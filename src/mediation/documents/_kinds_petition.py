@@ -1,0 +1,344 @@
+"""Petition documents (信访文书) and the 包案 and 访调对接 forms.
+
+Sources: 《信访工作条例》(2022) 第二十二条 (转送、交办), 第二十三条 (书面告知),
+第三十一条 (依法分流), 第三十二条 (信访处理意见书), 第三十三条 (调解), 第三十五条
+(复查意见), 第三十六条 (复核意见, finality); RULES.md §7.1 (领导包案, PRACTICE),
+§4.1 (司法部、国家信访局 2025 访调对接意见).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mediation._errors import ValidationError
+from mediation.documents._facts import cn_date, cn_datetime, display_name, due_text
+from mediation.documents._registry import Source, document
+from mediation.model import Deadline
+from mediation.rules import baoan
+from mediation.rules.petition import Opinion, PetitionStage, details
+
+__all__: list[str] = []
+
+_ART = "《信访工作条例》"
+
+
+def _unit_name(src: Source, unit_id: str | None) -> str:
+    if not unit_id:
+        return ""
+    org = src.policy.org
+    if org is not None and unit_id in org:
+        return org.get(unit_id).name
+    return unit_id
+
+
+def _superior_name(src: Source) -> str:
+    org = src.policy.org
+    unit = src.case.unit
+    if org is None or unit not in org:
+        return "上一级行政机关"
+    up = org.superior(unit)
+    return up.name if up is not None else "上一级行政机关"
+
+
+def _clock(src: Source, *periods: str) -> Deadline | None:
+    found = [d for d in src.case.deadlines if d.period in periods]
+    return found[-1] if found else None
+
+
+def _opinion(found: Opinion | None) -> dict[str, Any]:
+    if found is None:
+        return {
+            "outcome": "",
+            "outcome_label": "",
+            "request": "",
+            "facts": "",
+            "reasons": "",
+            "basis": "",
+            "issued_at": "",
+            "delivered_on": "",
+        }
+    return {
+        "outcome": found.outcome.value,
+        "outcome_label": found.outcome.label,
+        "request": found.request,
+        "facts": found.facts,
+        "reasons": found.reasons,
+        "basis": found.basis,
+        "issued_at": cn_date(found.issued_at),
+        "delivered_on": cn_date(found.delivered_on),
+    }
+
+
+def _petition(src: Source) -> None:
+    if src.case.workflow != "petition":
+        raise ValidationError("case.workflow", src.case.workflow, "a petition case")
+
+
+# -- 受理告知书 (第二十三条) -------------------------------------------------------------------
+
+
+def _check_accepted(src: Source) -> None:
+    _petition(src)
+    if details(src.case).accepted_at is None:
+        raise ValidationError("case.state", src.case.state, "the petition was not accepted")
+
+
+@document(
+    "petition_acceptance_notice",
+    "信访事项受理告知书",
+    order=210,
+    basis=f"{_ART}第二十三条、第三十四条",
+    check=_check_accepted,
+)
+def petition_acceptance_notice(src: Source) -> dict[str, Any]:
+    """Context of 受理告知书: received, accepted, by whom, and the handling period."""
+    found = details(src.case)
+    clock = _clock(src, "petition_handling", "petition_simple_handle")
+    period = "10个工作日（简易办理）" if found.simple else "60日"
+    return {
+        "received": cn_date(src.case.received_at),
+        "accepted": cn_date(found.accepted_at),
+        "period": period,
+        "due": due_text(clock) if clock is not None else "",
+        "origin_code": found.origin_code,
+        "origin_unit": _unit_name(src, found.origin_unit),
+    }
+
+
+# -- 不予受理告知书 (第十九、二十、二十三、三十一、三十六条) ---------------------------------------
+
+
+def _check_refused(src: Source) -> None:
+    _petition(src)
+    found = details(src.case)
+    if found.refusal is None and found.diversion is None:
+        raise ValidationError(
+            "case.state", src.case.state, "the petition was neither refused nor diverted"
+        )
+
+
+@document(
+    "petition_non_acceptance_notice",
+    "信访事项不予受理告知书",
+    order=220,
+    basis=f"{_ART}第十九条第三款、第二十条、第二十三条、第三十一条、第三十六条第三款",
+    check=_check_refused,
+)
+def petition_non_acceptance_notice(src: Source) -> dict[str, Any]:
+    """Context of 不予受理告知书: the ground and its article, the earlier case, where to go."""
+    found = details(src.case)
+    refusal, diversion = found.refusal, found.diversion
+    if diversion is not None:
+        reason = f"该事项属于{diversion.route.label}范围，应当依照法定途径提出"
+        basis = f"{_ART}第三十一条{diversion.route.item}、第二十八条第二款"
+        guide = diversion.where
+        when = diversion.at
+    else:
+        assert refusal is not None
+        reason, basis, guide, when = refusal.reason, refusal.basis, refusal.guide_to, refusal.at
+    return {
+        "reason": reason,
+        "basis": basis,
+        "guide_to": guide,
+        "decided": cn_date(when),
+        "earlier_code": found.bar_code,
+        "received": cn_date(src.case.received_at),
+    }
+
+
+# -- 转送 / 交办函 (第二十二条) -----------------------------------------------------------------
+
+
+def _check_routed(src: Source) -> None:
+    _petition(src)
+    if details(src.case).route is None:
+        raise ValidationError("case.route", None, "the petition was not transferred or assigned")
+
+
+@document(
+    "petition_transfer_letter",
+    "信访事项转送（交办）函",
+    order=230,
+    basis=f"{_ART}第二十二条、第二十三条第三款",
+    check=_check_routed,
+)
+def petition_transfer_letter(src: Source) -> dict[str, Any]:
+    """Context of 转送 / 交办函: to whom, the matter, for 交办 the 办结报告 date."""
+    route = details(src.case).route
+    assert route is not None
+    return {
+        "mode": route.mode.value,
+        "mode_label": route.mode.label,
+        "to_name": _unit_name(src, route.to),
+        "routed": cn_date(route.at),
+        "report_due": cn_date(route.report_due),
+        "received": cn_date(src.case.received_at),
+    }
+
+
+# -- 处理、复查、复核意见书 (第三十二、三十五、三十六条) ---------------------------------------------
+
+
+def _check_opinion(stage: PetitionStage) -> Any:
+    def check(src: Source) -> None:
+        _petition(src)
+        found = details(src.case)
+        if found.stage is not stage:
+            raise ValidationError("case.stage", found.stage.value, f"a {stage.label} case")
+        if found.opinion is None:
+            raise ValidationError("case.opinion", None, "no opinion has been given")
+
+    return check
+
+
+def _opinion_context(src: Source) -> dict[str, Any]:
+    found = details(src.case)
+    return {
+        "opinion": _opinion(found.opinion),
+        "prior": _opinion(found.prior),
+        "origin_code": found.origin_code,
+        "origin_unit": _unit_name(src, found.origin_unit),
+        "superior": _superior_name(src),
+        "received": cn_date(src.case.received_at),
+        "hearings": found.hearings,
+    }
+
+
+@document(
+    "petition_handling_opinion",
+    "信访处理意见书",
+    order=240,
+    basis=f"{_ART}第三十一条第六项、第三十二条、第三十五条",
+    check=_check_opinion(PetitionStage.handling),
+)
+def petition_handling_opinion(src: Source) -> dict[str, Any]:
+    """Context of 信访处理意见书: request, facts and reasons, outcome, basis, the 复查 right."""
+    return _opinion_context(src)
+
+
+@document(
+    "petition_review_opinion",
+    "信访事项复查意见书",
+    order=250,
+    basis=f"{_ART}第三十五条、第三十六条第一款",
+    check=_check_opinion(PetitionStage.review),
+)
+def petition_review_opinion(src: Source) -> dict[str, Any]:
+    """Context of 复查意见书: the opinion reviewed, the review's, the 复核 right."""
+    return _opinion_context(src)
+
+
+@document(
+    "petition_rereview_opinion",
+    "信访事项复核意见书",
+    order=260,
+    basis=f"{_ART}第三十六条",
+    check=_check_opinion(PetitionStage.rereview),
+)
+def petition_rereview_opinion(src: Source) -> dict[str, Any]:
+    """Context of 复核意见书: the review reviewed, the final opinion, finality (第三十六条第三款)."""
+    return _opinion_context(src)
+
+
+# -- 包案 (第十八条第二款; RULES.md §7.1) ------------------------------------------------------
+
+
+def _assignment(src: Source) -> baoan.Baoan:
+    found = src.case.overlays.get(baoan.OVERLAY)
+    if not isinstance(found, baoan.Baoan):
+        raise ValidationError("case.overlays.baoan", None, "the case is not under 包案")
+    return found
+
+
+def _check_baoan(src: Source) -> None:
+    _assignment(src)
+
+
+def _baoan_context(src: Source) -> dict[str, Any]:
+    found = _assignment(src)
+    org = src.policy.org
+    level = found.level
+    if org is not None and level in org.ladder:
+        level = org.ladder.label(level)
+    return {
+        "leader": found.leader_name or found.leader,
+        "level_label": level,
+        "officer": found.officer,
+        "team": list(found.team),
+        "plan": found.plan,
+        "timetable": [{"due": cn_date(m.due), "task": m.task} for m in found.timetable],
+        "reasons": [r.label for r in found.reasons],
+        "assigned": cn_date(found.assigned_at),
+        "assigned_by": display_name(src, found.assigned_by),
+        "duties": [
+            {
+                "kind": d.kind.label,
+                "at": cn_datetime(d.at),
+                "by": display_name(src, d.by),
+                "note": d.note,
+            }
+            for d in found.duties
+        ],
+        "reminders": found.reminders,
+        "signed": found.signed_off is not None,
+        "signed_at": cn_date(found.signed_off.at) if found.signed_off else "",
+        "result": found.signed_off.result if found.signed_off else "",
+    }
+
+
+@document(
+    "baoan_plan",
+    "领导包案化解方案",
+    order=270,
+    basis="《信访工作条例》第十八条第二款",
+    check=_check_baoan,
+)
+def baoan_plan(src: Source) -> dict[str, Any]:
+    """Context of 包案化解方案: leader, officer, team, plan, timetable (一抓到底)."""
+    return _baoan_context(src)
+
+
+def _check_signed(src: Source) -> None:
+    if _assignment(src).signed_off is None:
+        raise ValidationError("case.overlays.baoan.signed_off", None, "not signed off yet")
+
+
+@document(
+    "baoan_sign_off",
+    "领导包案销号审批表",
+    order=280,
+    basis="《信访工作条例》第十八条第二款",
+    check=_check_signed,
+)
+def baoan_sign_off(src: Source) -> dict[str, Any]:
+    """Context of 包案销号审批表: the duties performed, the result, the leader's sign-off."""
+    return _baoan_context(src)
+
+
+# -- 访调对接同意书 (第三十三条; 2025 意见) ------------------------------------------------------
+
+
+def _check_handed(src: Source) -> None:
+    _petition(src)
+    if details(src.case).mediation is None:
+        raise ValidationError("case.mediation", None, "the petition was not handed to mediation")
+
+
+@document(
+    "fangtiao_consent",
+    "访调对接当事人同意书",
+    order=290,
+    basis=f"{_ART}第三十三条；司法部、国家信访局《关于进一步深化人民调解参与信访工作对接"
+    "推进信访工作法治化的意见》(2025)",
+    check=_check_handed,
+)
+def fangtiao_consent(src: Source) -> dict[str, Any]:
+    """Context of 访调对接同意书: the parties consenting, the committee, the date."""
+    record = details(src.case).mediation
+    assert record is not None
+    return {
+        "committee": _unit_name(src, record.committee),
+        "handed": cn_date(record.at),
+        "result": record.result,
+        "dispute_code": record.dispute_code,
+    }

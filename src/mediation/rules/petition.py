@@ -1,0 +1,477 @@
+"""Petitions (信访事项) under the 《信访工作条例》(2022): periods, vocabulary, details, policy.
+
+One case is one organ's handling of a petition: the petition office that
+registers and routes it (第二十二条), the organ that receives it directly or by
+转送 / 交办 (第二十三条) and handles it (第三十一至三十四条), the superior
+organ that reviews it (复查, 第三十五条) and the one above that re-reviews it
+(复核, 第三十六条). Each hand-off opens a linked case at the next organ
+(``ctx.open_case``); all the cases of one matter share its root (flag
+``matter:<root id>``), so a hand-off is never mistaken for a repeat petition.
+
+A petition's keys (:mod:`mediation.rules.petition_intake`) are its fingerprint — the petitioners and the same facts and
+reasons (``petition:<hash>``) — and each petitioner (``petitioner:<id or
+name|address>``). At intake the cases sharing a key (``ctx.related``) decide:
+
+- a repeat petition (重复信访: the same matter, another root) is linked
+  (``repeat_of``) and counted, per case and per petitioner;
+- the same matter after 复核 is not accepted again (第三十六条第三款), the
+  same matter pending is not accepted (第十九条第三款 at a higher organ; the
+  2014 逐级走访办法 otherwise), a matter answered is reviewed, not petitioned
+  again (2014 办法), and a visit that skips the competent level and the one
+  above is not accepted (第二十条第一款). The case is **registered** all the
+  same — 第二十二条 and 第四十三条 require every petition to be registered, a
+  clerk needs the record to print the 不予受理告知书 naming the earlier case,
+  and repeat petitions must be counted — and its acceptance is refused with
+  the ground and the earlier case (:func:`bar_guard`). A locality that prefers
+  to refuse registration after 复核 sets :attr:`PetitionPolicy.refuse_final_at_intake`.
+
+Periods: :mod:`mediation.rules.periods` rows 7-13 (calendar days counted by the
+民法典 method, RULES.md §5.2), and the practice defaults here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation.model import (
+    Case,
+    LabeledEnum,
+    evolve,
+)
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.clockbook import FixedClock
+from mediation.rules.counting import PeriodUnit
+from mediation.rules.org import UnitKind
+from mediation.rules.periods import PauseReason, PeriodRule, period
+
+__all__ = [
+    "ACCEPTANCE_DECISION",
+    "ASSIGNED_REPORT",
+    "ASSIGNMENT_TRACKING",
+    "CLOCKS",
+    "FINAL",
+    "HANDLING",
+    "NOTICE",
+    "OBJECTION",
+    "OBJECTION_VERIFY",
+    "REGISTER",
+    "REPLIED",
+    "REREVIEW_OPINION",
+    "REREVIEW_REQUEST",
+    "REVIEW_OPINION",
+    "REVIEW_REQUEST",
+    "SIMPLE_ACCEPT",
+    "SIMPLE_HANDLE",
+    "SIMPLE_TRANSFER",
+    "TRANSFER_NOTICE",
+    "Bar",
+    "Diversion",
+    "DivertRoute",
+    "Mediation",
+    "Opinion",
+    "Outcome",
+    "PetitionDetails",
+    "PetitionIntake",
+    "PetitionPolicy",
+    "PetitionStage",
+    "Refusal",
+    "Route",
+    "RouteMode",
+    "bar_guard",
+    "check_unit",
+    "details",
+    "with_details",
+]
+
+ART = "《信访工作条例》"
+
+REGISTER = period("petition_register")
+NOTICE = period("petition_notice")
+TRANSFER_NOTICE = period("petition_transfer_notice")
+OBJECTION = period("petition_objection")
+HANDLING = period("petition_handling")
+REVIEW_REQUEST = period("petition_review_request")
+REVIEW_OPINION = period("petition_review_opinion")
+REREVIEW_REQUEST = period("petition_rereview_request")
+REREVIEW_OPINION = period("petition_rereview_opinion")
+SIMPLE_ACCEPT = period("petition_simple_accept")
+SIMPLE_HANDLE = period("petition_simple_handle")
+SIMPLE_TRANSFER = period("petition_simple_transfer")
+
+ACCEPTANCE_DECISION = PeriodRule(
+    id="petition_acceptance_decision",
+    name_zh="决定是否受理（信访人姓名、住址不清，无须书面告知）",
+    length=15,
+    unit=PeriodUnit.days,
+    starts_on="收到信访事项之日",
+    basis=f"{ART}第二十三条第二款（姓名、住址不清的除外）",
+    status="PRACTICE",
+    soft=True,
+    note="法律对无法告知的信访事项未另设期限；参照书面告知的15日作为办理目标，可按地方规定配置。",
+)
+"""A target where no notice is owed (name or address unclear): the case still needs a clock."""
+
+OBJECTION_VERIFY = PeriodRule(
+    id="petition_objection_verify",
+    name_zh="转送、交办机关核实异议",
+    length=5,
+    unit=PeriodUnit.working_days,
+    starts_on="收到承办机关异议之日",
+    basis=f"{ART}第二十三条第三款（经转送、交办的信访部门或者机关核实同意后交还）",
+    status="PRACTICE",
+    soft=True,
+    note="法律未规定核实期限；参照提出异议的5个工作日，可按地方规定配置。",
+)
+"""How long the transferring office takes to verify an objection (PRACTICE target)."""
+
+ASSIGNED_REPORT = FixedClock(
+    "petition_assigned_report",
+    "报送交办事项办结报告",
+    f"{ART}第二十二条第一款第三项（交办并要求在指定办理期限内反馈结果、提交办结报告）",
+    holder="unit",
+)
+"""The receiving organ's duty: the 办结报告 by the date the assigning office set."""
+
+ASSIGNMENT_TRACKING = FixedClock(
+    "petition_assignment_tracking",
+    "交办事项办结报告（承办机关报送）",
+    f"{ART}第二十二条第一款第三项",
+    holder="organ",
+)
+"""On the assigning office's case: the receiving organ's report date, tracked."""
+
+CLOCKS = (
+    REGISTER,
+    NOTICE,
+    TRANSFER_NOTICE,
+    OBJECTION,
+    HANDLING,
+    REVIEW_REQUEST,
+    REVIEW_OPINION,
+    REREVIEW_REQUEST,
+    REREVIEW_OPINION,
+    SIMPLE_ACCEPT,
+    SIMPLE_HANDLE,
+    SIMPLE_TRANSFER,
+    ACCEPTANCE_DECISION,
+    OBJECTION_VERIFY,
+    ASSIGNED_REPORT,
+    ASSIGNMENT_TRACKING,
+)
+"""Every clock a petition case opens."""
+
+PARTY_CLOCKS = frozenset({REVIEW_REQUEST.id, REREVIEW_REQUEST.id})
+"""The petitioner's own periods (ClockKind.party): shown and reminded, never the organ's breach."""
+
+FINAL = "petition_final"
+"""Flag: the matter was concluded by 复核 (第三十六条第三款)."""
+
+REPLIED = "petition_replied"
+"""Flag: a handling or review opinion was given in writing."""
+
+MATTER = "matter:"
+"""Flag prefix: the root case of the matter (every hand-off of one petition shares it)."""
+
+
+class PetitionStage(LabeledEnum):
+    """Which handling a case is: the first (办理), 复查 (第三十五条) or 复核 (第三十六条)."""
+
+    handling = "handling", "办理"
+    review = "review", "复查"
+    rereview = "rereview", "复核"
+
+
+class RouteMode(LabeledEnum):
+    """How a petition office routes a matter (第二十二条第一款)."""
+
+    transfer = "transfer", "转送"
+    assign = "assign", "交办"
+
+
+class DivertRoute(LabeledEnum):
+    """Where a 申诉求决 matter goes instead of petition handling (第三十一条第一至五项; 第二十八条)."""
+
+    litigation = "litigation", "诉讼（人民法院）"
+    procuratorate = "procuratorate", "检察机关立案或者法律监督"
+    police = "police", "公安机关法律程序"
+    arbitration = "arbitration", "仲裁"
+    party_discipline = "party_discipline", "党员申诉、申请复审"
+    administrative = "administrative", "行政复议、裁决、确认、许可、处罚等行政程序"
+    protective_duty = "protective_duty", "查处违法行为、履行保护人身权或者财产权等合法权益职责"
+
+    @property
+    def item(self) -> str:
+        """The item of 第三十一条 it falls under."""
+        return {
+            "litigation": "第一项",
+            "procuratorate": "第一项",
+            "police": "第一项",
+            "arbitration": "第二项",
+            "party_discipline": "第三项",
+            "administrative": "第四项",
+            "protective_duty": "第五项",
+        }[self.value]
+
+
+class Outcome(LabeledEnum):
+    """The handling opinion's outcome (第三十二条), also the review's and re-review's."""
+
+    support = "support", "支持"
+    explain = "explain", "解释说明"
+    not_support = "not_support", "不予支持"
+
+
+class Bar(LabeledEnum):
+    """Why a registered petition cannot be accepted."""
+
+    final = "final", "该事项已经复核终结，以同一事实和理由提出的不再受理"
+    pending = "pending", "同一信访事项已经受理、正在办理"
+    answered = "answered", "该事项已出具处理意见，不服的应当依法请求复查、复核"
+    skip_level = "skip_level", "该事项属于越级走访，应当向有权处理的本级或者上一级机关提出"
+
+    @property
+    def basis(self) -> str:
+        """The article the ground rests on."""
+        return {
+            "final": f"{ART}第三十六条第三款",
+            "pending": f"{ART}第十九条第三款；国家信访局《关于进一步规范信访事项受理办理程序"
+            "引导来访人依法逐级走访的办法》(2014)",
+            "answered": f"{ART}第三十五条、第三十六条；国家信访局《关于进一步规范信访事项受理"
+            "办理程序引导来访人依法逐级走访的办法》(2014)",
+            "skip_level": f"{ART}第二十条第一款",
+        }[self.value]
+
+
+@attrs.frozen(slots=True)
+class PetitionPolicy:
+    """Petition practice a locality configures (PRACTICE where not national law).
+
+    Attributes:
+        oral_channels: Channels whose petitions are oral (走访, 电话): the organ
+            records them faithfully (第十九条第一款).
+        visit_channels: Channels that are visits (走访): the level rule of 第二十条
+            applies to them.
+        refuse_final_at_intake: Refuse even to register a matter concluded by
+            复核 (the default registers it and refuses acceptance, citing the
+            earlier case: see the module docstring).
+        simple_handling: Offer 简易办理 (国家信访局 2016 办法) for first-time petitions.
+        bureau_kinds: Unit kinds that are petition offices (第二十二条 applies to them).
+        mediation_pause: During 访调对接, pause the handling clock for this reason
+            (the handling period's rule must name it); ``None``: the clock keeps
+            running (the default: the 2025 意见 is silent, RULES.md §9 q6).
+        mediation_units: Unit kinds a matter may be handed to for people's mediation.
+        mediation_excluded: Categories never handed to people's mediation.
+    """
+
+    oral_channels: frozenset[str] = frozenset({"walk_in", "phone"})
+    visit_channels: frozenset[str] = frozenset({"walk_in"})
+    refuse_final_at_intake: bool = False
+    simple_handling: bool = True
+    bureau_kinds: frozenset[str] = frozenset({UnitKind.petition_bureau.value})
+    mediation_pause: PauseReason | None = None
+    mediation_units: frozenset[str] = frozenset(
+        {UnitKind.committee.value, UnitKind.industry_committee.value}
+    )
+    mediation_excluded: frozenset[str] = frozenset()
+
+
+# -- details ------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Route:
+    """A 转送 or 交办 by this office: to whom, when, the report date, the case opened."""
+
+    mode: RouteMode
+    to: str
+    at: dt.datetime
+    case_id: str
+    report_due: dt.date | None = None
+
+
+@attrs.frozen(slots=True)
+class Diversion:
+    """A matter taken out of petition handling (第三十一条第一至五项; 诉访分离 第二十八条)."""
+
+    route: DivertRoute
+    where: str
+    to_unit: str | None
+    at: dt.datetime
+
+
+@attrs.frozen(slots=True)
+class Refusal:
+    """不予受理: the reason, its ground, where the petitioner was guided."""
+
+    reason: str
+    basis: str
+    guide_to: str
+    at: dt.datetime
+
+
+@attrs.frozen(slots=True)
+class Opinion:
+    """A written handling, review or re-review opinion (第三十二条): request, facts and
+    reasons, outcome, legal basis; when issued and when the petitioner received it."""
+
+    outcome: Outcome
+    request: str
+    facts: str
+    reasons: str
+    basis: str
+    issued_at: dt.datetime
+    delivered_on: dt.date
+
+
+@attrs.frozen(slots=True)
+class Mediation:
+    """访调对接: the people's mediation case the matter is with, and its result.
+
+    ``case_id`` follows the matter when a committee hands it on (三调联动,
+    第三十七条): ``via`` keeps the codes of the cases it left.
+    """
+
+    case_id: str
+    committee: str
+    at: dt.datetime
+    result: str = ""
+    dispute_code: str = ""
+    agreement: str = ""
+    via: tuple[str, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class PetitionDetails:
+    """What a petition case records beyond the generic core.
+
+    Attributes:
+        stage: 办理, 复查 or 复核.
+        root: The first case of the matter (shared by every hand-off).
+        origin: The case this one was handed from (转送, 交办, 复查, 复核).
+        origin_code: Its code.
+        origin_unit: Its unit.
+        assigned: Received by 交办 (a 办结报告 is due).
+        report_due: The date the 办结报告 is due.
+        oral_record: The faithful record of an oral petition (第十九条第一款).
+        name_address_clear: The petitioner's name and address are known (第二十三条).
+        collective: Several people raising a common matter (集体访).
+        people: How many came.
+        simple: 简易办理.
+        competent: The organ competent for the matter, if the clerk named it.
+        bar: Why it cannot be accepted, if it cannot.
+        bar_case: The earlier case the ground rests on.
+        bar_code: Its code.
+        repeats: Codes of earlier petitions on the same matter (重复信访).
+        petitioner_petitions: Earlier petitions by the same petitioner(s), any matter.
+        route: This office's 转送 or 交办.
+        accepted_at: When accepted.
+        diversion: Where it was diverted.
+        refusal: The 不予受理 decision.
+        objection: The objection raised (第二十三条第三款).
+        mediation: 访调对接.
+        opinion: This organ's written opinion.
+        prior: The opinion under review (复查, 复核).
+        hearings: 听证 held (复核).
+    """
+
+    stage: PetitionStage = PetitionStage.handling
+    root: str = ""
+    origin: str = ""
+    origin_code: str = ""
+    origin_unit: str = ""
+    assigned: bool = False
+    report_due: dt.date | None = None
+    oral_record: str = ""
+    name_address_clear: bool = True
+    collective: bool = False
+    people: int = 0
+    simple: bool = False
+    competent: str | None = None
+    bar: Bar | None = None
+    bar_case: str = ""
+    bar_code: str = ""
+    repeats: tuple[str, ...] = ()
+    petitioner_petitions: int = 0
+    route: Route | None = None
+    accepted_at: dt.datetime | None = None
+    diversion: Diversion | None = None
+    refusal: Refusal | None = None
+    objection: str = ""
+    mediation: Mediation | None = None
+    opinion: Opinion | None = None
+    prior: Opinion | None = None
+    hearings: int = 0
+
+
+def details(case: Case) -> PetitionDetails:
+    """The case's petition details (empty ones if none are recorded)."""
+    found = case.details
+    return found if isinstance(found, PetitionDetails) else PetitionDetails()
+
+
+def with_details(case: Case, **changes: Any) -> Case:
+    """``case`` with its petition details changed."""
+    return evolve(case, details=evolve(details(case), **changes))
+
+
+# -- intake inputs ------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class PetitionIntake:
+    """What a petition's registration records beyond the generic intake.
+
+    The hand-off fields (``stage``, ``root``, ``origin``…, ``prior_*``) are
+    filled by the step that opens the case (转送, 交办, 复查, 复核), not by a clerk.
+    """
+
+    oral_record: str = field("口头信访记录", default="")
+    name_address_clear: bool = field("姓名（名称）、住址清楚", default=True)
+    collective: bool = field("多人反映共同事项（集体访）", default=False)
+    people: int = field("来访人数", default=0)
+    simple: bool = field("简易办理", default=False)
+    competent: str | None = field("有权处理的机关", default=None)
+    stage: PetitionStage = field("阶段", default=PetitionStage.handling)
+    root: str = field("首个案件", default="")
+    origin: str = field("移交自", default="")
+    origin_code: str = field("移交案件编号", default="")
+    origin_unit: str = field("移交单位", default="")
+    assigned: bool = field("交办", default=False)
+    report_due: dt.date | None = field("办结报告期限", default=None)
+    prior_outcome: Outcome | None = field("原处理意见", default=None)
+    prior_request: str = field("原信访请求", default="")
+    prior_facts: str = field("原认定事实", default="")
+    prior_reasons: str = field("原理由", default="")
+    prior_basis: str = field("原依据", default="")
+    prior_issued_at: dt.datetime | None = field("原意见出具时间", default=None)
+    prior_delivered_on: dt.date | None = field("原意见送达日期", default=None)
+
+
+def bar_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Refuse accepting or routing a petition that a ground bars, naming the earlier case.
+
+    The grounds and their articles: :class:`Bar` (第十九条第三款, 第二十条第一款,
+    第三十五条、第三十六条, 第三十六条第三款).
+    """
+    found = details(case)
+    if found.bar is None:
+        return ALLOW
+    earlier = f"（{found.bar_code}）" if found.bar_code else ""
+    return refuse(
+        "accept", f"{found.bar.label}{earlier}，不予受理：请出具不予受理告知书", found.bar.basis
+    )
+
+
+def check_unit(ctx: Context[Any], unit: str, what: str) -> Decision:
+    """``unit`` must be an active unit of the organisation (which must be configured)."""
+    org = ctx.policy.org
+    if org is None:
+        return refuse(what, "未配置组织机构（policy.org）：无法确定接收机关", f"{ART}第二十二条")
+    if unit not in org:
+        return refuse_input(what, what, unit, "unknown unit (not in the org tree)")
+    if not org.get(unit).active:
+        return refuse_input(what, what, unit, "the unit was merged into another")
+    return ALLOW

@@ -1,0 +1,628 @@
+"""The course of a petition: routing, acceptance, diversion, refusal and objection.
+
+Guards and effects of the petition workflow's transitions
+(:mod:`mediation.workflows.petition`; the opinion, 复查 and 复核 are in
+:mod:`mediation.rules.petition_review`), each citing its article of the
+《信访工作条例》(2022). Hand-offs open a linked case at the next organ
+(``ctx.open_case``) carrying the case's overlays (领导包案, 最多跑一地); results
+flow back with ``ctx.notify``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation._errors import ValidationError
+from mediation.model import Case, evolve
+from mediation.rules import baoan, deadlines, onestop
+from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
+from mediation.rules.org import OrgTree
+from mediation.rules.petition import (
+    ART,
+    ASSIGNED_REPORT,
+    ASSIGNMENT_TRACKING,
+    HANDLING,
+    NOTICE,
+    OBJECTION,
+    OBJECTION_VERIFY,
+    PARTY_CLOCKS,
+    REGISTER,
+    SIMPLE_HANDLE,
+    Bar,
+    Diversion,
+    DivertRoute,
+    PetitionPolicy,
+    PetitionStage,
+    Refusal,
+    Route,
+    RouteMode,
+    bar_guard,
+    check_unit,
+    details,
+    with_details,
+)
+
+__all__ = [
+    "AcceptInputs",
+    "DivertInputs",
+    "NotAcceptInputs",
+    "NoteInputs",
+    "ObjectInputs",
+    "ObjectionInputs",
+    "ReasonInputs",
+    "ReportInputs",
+    "RouteInputs",
+    "accept_guard",
+    "agree_objection_guard",
+    "assigned",
+    "close_clocks",
+    "common_superior",
+    "divert_guard",
+    "hand_on",
+    "handoff_details",
+    "not_accept_guard",
+    "not_assigned",
+    "object_guard",
+    "objection_guard",
+    "on_accept",
+    "on_agree_objection",
+    "on_divert",
+    "on_not_accept",
+    "on_object",
+    "on_objection",
+    "on_objection_rejected",
+    "on_reject_objection",
+    "on_report",
+    "on_returned",
+    "on_route",
+    "on_withdraw",
+    "report_back",
+    "report_guard",
+    "route_guard",
+    "route_mode",
+    "stage",
+]
+
+
+def _nonblank(_inst: object, attribute: Any, value: str) -> None:
+    if not value.strip():
+        raise ValidationError(attribute.name, value, "must not be empty")
+
+
+# -- inputs ---------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class NoteInputs:
+    """A step with an optional note."""
+
+    note: str = field("备注", default="")
+
+
+@attrs.frozen(slots=True)
+class ReasonInputs:
+    """A step that must say why."""
+
+    reason: str = field("理由", validator=_nonblank)
+
+
+@attrs.frozen(slots=True)
+class RouteInputs:
+    """转送 / 交办 (第二十二条第一款): to whom; for 交办 the 办结报告 date; several organs
+    concerned (第二十四条): the organs, whether they agreed, or who decided."""
+
+    to: str = field("接收机关")
+    mode: RouteMode = field("方式", default=RouteMode.transfer)
+    report_due: dt.date | None = field("办结报告期限", default=None)
+    organs: tuple[str, ...] = field("涉及的机关", default=())
+    agreed: bool = field("有关机关协商一致", default=False)
+    decided_by: str | None = field("决定受理机关的共同上一级机关", default=None)
+    note: str = field("备注", default="")
+
+
+@attrs.frozen(slots=True)
+class AcceptInputs:
+    """受理 (第三十一条第六项: handled as a petition)."""
+
+    note: str = field("备注", default="")
+
+
+@attrs.frozen(slots=True)
+class DivertInputs:
+    """依法分流 (第三十一条第一至五项; 诉访分离 第二十八条第二款): where the petitioner
+    was told to go."""
+
+    route: DivertRoute = field("法定途径")
+    where: str = field("告知向何机关提出", validator=_nonblank)
+    told: bool = field("已告知信访人", default=False)
+    to_unit: str | None = field("有关机关", default=None)
+
+
+@attrs.frozen(slots=True)
+class NotAcceptInputs:
+    """不予受理: the reason (the ground found at intake, if any, is added), where to go."""
+
+    reason: str = field("理由", default="")
+    guide_to: str = field("引导信访人向何机关提出", default="")
+    guide_unit: str | None = field("有权处理的机关", default=None)
+
+
+@attrs.frozen(slots=True)
+class ObjectInputs:
+    """提出异议 (第二十三条第三款): why the matter is outside this organ's competence."""
+
+    reason: str = field("异议理由", validator=_nonblank)
+
+
+@attrs.frozen(slots=True)
+class ObjectionInputs:
+    """The receiving organ's objection, reaching the office that routed the matter."""
+
+    from_case: str = field("承办案件")
+    reason: str = field("异议理由")
+    code: str = field("承办案件编号", default="")
+
+
+@attrs.frozen(slots=True)
+class ReportInputs:
+    """The 办结报告 of an assigned matter, reaching the office that assigned it."""
+
+    from_case: str = field("承办案件")
+    outcome: str = field("办理结果")
+    code: str = field("承办案件编号", default="")
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def close_clocks(case: Case, ctx: Context[Any], *, keep: frozenset[str] = frozenset()) -> Case:
+    """Close the case's open clocks but ``keep``: the petitioner's own are cancelled
+    (nobody met them), the organ's met or breached."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in PARTY_CLOCKS)
+    return deadlines.close(case, ctx, where=lambda d: d.period not in keep)
+
+
+def report_back(case: Case, ctx: Context[Any], outcome: str) -> None:
+    """An assigned matter reports its result to the office that assigned it (第二十二条)."""
+    found = details(case)
+    if found.assigned and found.origin:
+        ctx.notify(
+            found.origin,
+            "assignment_reported",
+            from_case=case.id,
+            outcome=outcome,
+            code=case.code,
+        )
+
+
+def stage(*stages: PetitionStage) -> Guard:
+    """A guard: the case is at one of ``stages`` (复查 and 复核 cases have no acceptance step)."""
+
+    def guard(case: Case, ctx: Context[Any]) -> Decision:
+        found = details(case).stage
+        if found in stages:
+            return ALLOW
+        if found is PetitionStage.handling:
+            return refuse(
+                "stage", "信访事项须先受理，再出具处理意见", f"{ART}第三十一条、第三十二条"
+            )
+        return refuse(
+            "stage",
+            f"{found.label}事项由{found.label}机关直接出具{found.label}意见，无须受理",
+            f"{ART}第三十五条、第三十六条",
+        )
+
+    guard.__name__ = f"stage_{'_'.join(s.value for s in stages)}"
+    return guard
+
+
+def route_mode(mode: RouteMode) -> Guard:
+    """A guard: the route's mode is ``mode`` (转送 and 交办 end in different states)."""
+
+    def guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
+        if ctx.inputs.mode is mode:
+            return ALLOW
+        return refuse("route", f"not a {mode.label}", f"{ART}第二十二条")
+
+    guard.__name__ = f"route_{mode.value}"
+    return guard
+
+
+def assigned(case: Case, ctx: Context[Any]) -> Decision:
+    """The office routed the matter by 交办."""
+    route = details(case).route
+    ok = route is not None and route.mode is RouteMode.assign
+    return ALLOW if ok else refuse("route", "not assigned", f"{ART}第二十二条")
+
+
+def not_assigned(case: Case, ctx: Context[Any]) -> Decision:
+    """The office routed the matter by 转送."""
+    route = details(case).route
+    ok = route is not None and route.mode is RouteMode.transfer
+    return ALLOW if ok else refuse("route", "not transferred", f"{ART}第二十二条")
+
+
+def _superiors(org: OrgTree, unit: str) -> list[str]:
+    """``unit``'s superiors, nearest first: line parents (条) and territorial parents (块)."""
+    out: list[str] = []
+    todo = [unit]
+    while todo:
+        current = todo.pop(0)
+        for up in (org.line_parent(current), org.parent(current)):
+            if up is not None and up.id not in out:
+                out.append(up.id)
+                todo.append(up.id)
+    return out
+
+
+def common_superior(org: OrgTree, units: tuple[str, ...]) -> str | None:
+    """The nearest organ above every one of ``units`` (第二十四条: it decides), if any."""
+    if not units:
+        return None
+    chains = [_superiors(org, u) for u in units]
+    return next((u for u in chains[0] if all(u in c for c in chains[1:])), None)
+
+
+# -- routing (第二十二条, 第二十四条) -------------------------------------------------------
+
+
+def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
+    """转送 or 交办 to a competent organ.
+
+    - Not a matter a ground bars (:func:`~mediation.rules.petition.bar_guard`).
+    - The receiving organ exists and is another unit (第二十二条第一款).
+    - 交办 sets the date of the 办结报告, after today (第二十二条第一款第三项).
+    - Several organs concerned: the receiver is one of them, and they agreed or
+      their common superior decided (第二十四条); organs with no common superior
+      are coordinated by the joint meeting, recorded as agreed.
+    """
+    barred = bar_guard(case, ctx)
+    if not barred.allowed:
+        return barred
+    given = ctx.inputs
+    known = check_unit(ctx, given.to, "to")
+    if not known.allowed:
+        return known
+    if given.to == case.unit:
+        return refuse_input("route", "to", given.to, "转送、交办给其他机关")
+    if given.mode is RouteMode.assign:
+        if given.report_due is None or given.report_due <= ctx.day:
+            return refuse_input(
+                "route",
+                "report_due",
+                given.report_due.isoformat() if given.report_due else None,
+                "交办须指定办理期限（办结报告日期，晚于今日）",
+                f"{ART}第二十二条第一款第三项",
+            )
+    elif given.report_due is not None:
+        return refuse_input(
+            "route", "report_due", given.report_due.isoformat(), "转送不设办结报告期限"
+        )
+    organs = tuple(dict.fromkeys(given.organs))
+    if len(organs) > 1:
+        org = ctx.policy.org
+        assert org is not None  # check_unit refused without one
+        for i, unit in enumerate(organs):
+            if unit not in org:
+                return refuse_input("route", f"organs[{i}]", unit, "unknown unit")
+        if given.to not in organs:
+            return refuse_input("route", "to", given.to, "接收机关须为涉及的机关之一")
+        common = common_superior(org, organs)
+        if not given.agreed:
+            if common is None:
+                return refuse(
+                    "route",
+                    "涉及的机关没有共同的上一级机关，须由信访工作联席会议协调确定（协商一致后记录）",
+                    f"{ART}第二十四条",
+                )
+            if given.decided_by != common:
+                return refuse_input(
+                    "route",
+                    "decided_by",
+                    given.decided_by,
+                    f"有关机关协商不一致的，由其共同的上一级机关（{org.get(common).name}）决定",
+                    f"{ART}第二十四条",
+                )
+    return ALLOW
+
+
+def handoff_details(case: Case, **more: Any) -> dict[str, Any]:
+    found = details(case)
+    return {
+        "root": found.root or case.id,
+        "origin": case.id,
+        "origin_code": case.code,
+        "origin_unit": case.unit,
+        **more,
+    }
+
+
+def hand_on(
+    case: Case, ctx: Context[Any], unit: str, channel: str, data: dict[str, Any]
+) -> tuple[Case, str]:
+    """Open the petition's next case at ``unit``: the overlays go on, 包案 included."""
+    note = str(data.pop("note", ""))
+    overlays = dict(onestop.carry(case, ctx, unit))
+    overlays.pop(baoan.OVERLAY, None)
+    assignment = baoan.carried(case)
+    if assignment is not None:
+        overlays[baoan.OVERLAY] = assignment
+    new_id = ctx.open_case(
+        workflow=case.workflow,
+        unit=unit,
+        channel=channel,
+        category=case.category,
+        parties=case.parties,
+        summary=case.summary,
+        claims=case.claims,
+        amount=case.amount,
+        location=case.location,
+        details=data,
+        note=note,
+        overlays=overlays,
+    )
+    return baoan.handed(case, new_id), new_id
+
+
+def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
+    """Hand the matter to the organ: its routing clock is met, a linked case opens there
+    with the transfer's notice and objection periods (第二十三条第三款) and, for 交办,
+    the 办结报告 date; this office tracks that date (第二十二条第一款第三项)."""
+    given = ctx.inputs
+    found = details(case)
+    data = handoff_details(
+        case,
+        assigned=given.mode is RouteMode.assign,
+        report_due=given.report_due.isoformat() if given.report_due else None,
+        simple=found.simple and given.mode is RouteMode.transfer,
+    )
+    case = close_clocks(case, ctx)
+    data["note"] = given.mode.label
+    case, new_id = hand_on(case, ctx, given.to, "petition_referral", data)
+    route = Route(given.mode, given.to, ctx.at, new_id, given.report_due)
+    case = with_details(case, route=route)
+    if given.mode is RouteMode.assign and given.report_due is not None:
+        case = deadlines.open_fixed(case, ctx, ASSIGNMENT_TRACKING, given.report_due)
+    return evolve(case, outcome=f"已{given.mode.label}{given.to}")
+
+
+# -- acceptance (第二十三条, 第三十一条第六项, 第三十四条) --------------------------------------
+
+
+def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """Accept a matter within the organ's competence for handling as a petition.
+
+    Refused where a ground bars it (:func:`~mediation.rules.petition.bar_guard`).
+    Source: 第二十三条第二款、第三款; 第三十一条第六项.
+    """
+    return bar_guard(case, ctx)
+
+
+def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
+    """The notice periods are met (第二十三条); the 60-day handling period starts
+    (第三十四条; 简易办理: 10 个工作日). A 交办 report date stays open."""
+    case = close_clocks(case, ctx, keep=frozenset({ASSIGNED_REPORT.id}))
+    clock = SIMPLE_HANDLE if details(case).simple else HANDLING
+    case = with_details(case, accepted_at=ctx.at)
+    return deadlines.open_clock(case, ctx, clock)
+
+
+# -- diversion and refusal (第二十八条, 第三十一条, 第十九、二十、三十六条) ----------------------
+
+
+def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
+    """A matter for litigation, arbitration, reconsideration… leaves petition handling, and
+    the petitioner is told where to go (第三十一条第一至五项; 第二十八条第二款 诉访分离).
+
+    For a one-stop case the organ must be named: telling the party to go outside
+    the centre needs a permit (最多跑一地).
+    """
+    given = ctx.inputs
+    basis = f"{ART}第三十一条{given.route.item}；第二十八条第二款"
+    if not given.told:
+        return refuse("divert", "须告知信访人依照法定途径向有关机关提出", basis)
+    if onestop.OVERLAY in case.overlays and not given.to_unit:
+        return refuse_input(
+            "divert", "to_unit", None, "矛调中心受理的案件须写明有关机关（最多跑一地）", basis
+        )
+    if given.to_unit is not None:
+        known = check_unit(ctx, given.to_unit, "to_unit")
+        if not known.allowed:
+            return known
+        return onestop.check_send(case, ctx, given.to_unit, "to_unit")
+    return ALLOW
+
+
+def on_divert(case: Case, ctx: Context[DivertInputs]) -> Case:
+    """Close the clocks, record where the petitioner was sent (and the place, one-stop)."""
+    given = ctx.inputs
+    case = close_clocks(case, ctx)
+    diversion = Diversion(given.route, given.where.strip(), given.to_unit, ctx.at)
+    case = with_details(case, diversion=diversion)
+    if given.to_unit is not None:
+        case = onestop.record_send(case, ctx, given.to_unit, "to_unit")
+    outcome = f"依法分流（{given.route.label}）：告知信访人向{given.where.strip()}提出"
+    report_back(case, ctx, outcome)
+    return evolve(case, outcome=outcome)
+
+
+def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
+    """不予受理 on a ground found at intake, or for a reason stated (outside the organ's
+    competence: tell the petitioner where to go, 第二十三条第一款).
+
+    A skip-level visit is guided to the competent organ or the one above it
+    (第二十条第一款): ``guide_unit``; telling a one-stop party to go outside the
+    centre needs a permit.
+    """
+    given = ctx.inputs
+    found = details(case)
+    if found.bar is None and not given.reason.strip():
+        return refuse_input(
+            "not_accept", "reason", given.reason, "写明不予受理的理由", f"{ART}第二十三条第一款"
+        )
+    if found.bar is Bar.skip_level:
+        org = ctx.policy.org
+        competent = found.competent
+        allowed = set()
+        if org is not None and competent is not None:
+            up = org.superior(competent)
+            allowed = {competent} | ({up.id} if up is not None else set())
+        if given.guide_unit not in allowed:
+            return refuse_input(
+                "not_accept",
+                "guide_unit",
+                given.guide_unit,
+                "越级走访的，引导信访人到有权处理的本级或者上一级机关提出",
+                Bar.skip_level.basis,
+            )
+    if given.guide_unit is not None:
+        known = check_unit(ctx, given.guide_unit, "guide_unit")
+        if not known.allowed:
+            return known
+        return onestop.check_send(case, ctx, given.guide_unit, "guide_unit")
+    return ALLOW
+
+
+def on_not_accept(case: Case, ctx: Context[NotAcceptInputs]) -> Case:
+    """Close the clocks (the notice is the written reply, 第二十三条), record the ground,
+    the earlier case and where the petitioner was guided."""
+    given = ctx.inputs
+    found = details(case)
+    extra = given.reason.strip()
+    if found.bar is not None:
+        reason = found.bar.label + (f"；{extra}" if extra else "")
+        basis = found.bar.basis
+    else:
+        reason, basis = extra, f"{ART}第二十三条第一款"
+    guide = given.guide_to.strip()
+    if not guide and given.guide_unit is not None and ctx.policy.org is not None:
+        guide = ctx.policy.org.get(given.guide_unit).name
+    case = close_clocks(case, ctx)
+    case = with_details(case, refusal=Refusal(reason, basis, guide, ctx.at))
+    if given.guide_unit is not None:
+        case = onestop.record_send(case, ctx, given.guide_unit, "guide_unit")
+    earlier = f"（在先事项：{found.bar_code}）" if found.bar_code else ""
+    outcome = f"不予受理：{reason}{earlier}"
+    report_back(case, ctx, outcome)
+    return evolve(case, outcome=outcome)
+
+
+def on_withdraw(case: Case, ctx: Context[ReasonInputs]) -> Case:
+    """撤回: cancel every clock, record why."""
+    case = deadlines.cancel_all(case, ctx)
+    outcome = f"信访人撤回：{ctx.inputs.reason.strip()}"
+    report_back(case, ctx, outcome)
+    return evolve(case, outcome=outcome)
+
+
+# -- objection (第二十三条第三款) -----------------------------------------------------------
+
+
+def object_guard(case: Case, ctx: Context[ObjectInputs]) -> Decision:
+    """A transferred or assigned matter outside this organ's competence: object within
+    5 working days of receipt, with reasons (第二十三条第三款)."""
+    basis = f"{ART}第二十三条第三款"
+    if not details(case).origin:
+        return refuse("object", "只有转送、交办的信访事项才能提出异议", basis)
+    clock = next((d for d in case.deadlines if d.period == OBJECTION.id and d.status.is_open), None)
+    if clock is None or ctx.at > clock.due_at:
+        return refuse(
+            "object",
+            "对转送、交办的信访事项有异议的，应当自收到之日起5个工作日内提出，已超过期限",
+            basis,
+        )
+    return ALLOW
+
+
+def on_object(case: Case, ctx: Context[ObjectInputs]) -> Case:
+    """Meet the objection period; tell the routing office (the notice period keeps running)."""
+    case = deadlines.close(case, ctx, (OBJECTION,))
+    reason = ctx.inputs.reason.strip()
+    ctx.notify(
+        details(case).origin, "objection_received", from_case=case.id, reason=reason, code=case.code
+    )
+    return with_details(case, objection=reason)
+
+
+def objection_guard(case: Case, ctx: Context[ObjectionInputs]) -> Decision:
+    """The objection comes from the case this office routed the matter to (第二十三条第三款)."""
+    route = details(case).route
+    if route is None or route.case_id != ctx.inputs.from_case:
+        return refuse_input(
+            "objection_received", "from_case", ctx.inputs.from_case, "不是本机关转送、交办的案件"
+        )
+    return ALLOW
+
+
+def on_objection(case: Case, ctx: Context[ObjectionInputs]) -> Case:
+    """Verify the objection (PRACTICE target: 5 working days)."""
+    case = with_details(case, objection=ctx.inputs.reason)
+    return deadlines.open_clock(case, ctx, OBJECTION_VERIFY)
+
+
+def agree_objection_guard(case: Case, ctx: Context[NoteInputs]) -> Decision:
+    """Only an objection received is agreed to (第二十三条第三款)."""
+    if details(case).route is None:
+        return refuse("agree_objection", "没有转送、交办记录", f"{ART}第二十三条第三款")
+    return ALLOW
+
+
+def on_agree_objection(case: Case, ctx: Context[NoteInputs]) -> Case:
+    """Agree: the receiving organ returns the materials; the matter is routed again (the
+    routing period starts afresh from the return)."""
+    route = details(case).route
+    assert route is not None
+    case = close_clocks(case, ctx)
+    ctx.notify(route.case_id, "return_materials", note=ctx.inputs.note)
+    case = with_details(baoan.reclaimed(case), route=None)
+    org = ctx.policy.org
+    bureau = (
+        org is not None
+        and case.unit in org
+        and org.get(case.unit).kind in (ctx.policy.part(PetitionPolicy).bureau_kinds)
+    )
+    return evolve(deadlines.open_clock(case, ctx, REGISTER if bureau else NOTICE), outcome=None)
+
+
+def on_reject_objection(case: Case, ctx: Context[ReasonInputs]) -> Case:
+    """Reject: the receiving organ handles the matter (its notice period runs on)."""
+    route = details(case).route
+    assert route is not None
+    case = deadlines.close(case, ctx, (OBJECTION_VERIFY,))
+    ctx.notify(route.case_id, "objection_rejected", reason=ctx.inputs.reason)
+    return case
+
+
+def on_returned(case: Case, ctx: Context[NoteInputs]) -> Case:
+    """The materials are returned to the routing office: this case ends (its 包案 goes back
+    with the matter)."""
+    case = baoan.handed(deadlines.cancel_all(case, ctx), details(case).origin)
+    return evolve(case, outcome="异议经核实同意，材料已交还转送、交办机关")
+
+
+def on_objection_rejected(case: Case, ctx: Context[ReasonInputs]) -> Case:
+    """The objection was rejected: handle the matter."""
+    return with_details(
+        case, objection=f"{details(case).objection}（未获同意：{ctx.inputs.reason})"
+    )
+
+
+def report_guard(case: Case, ctx: Context[ReportInputs]) -> Decision:
+    """The 办结报告 comes from the case this office assigned the matter to (第二十二条)."""
+    route = details(case).route
+    if route is None or route.case_id != ctx.inputs.from_case:
+        return refuse_input(
+            "assignment_reported", "from_case", ctx.inputs.from_case, "不是本机关交办的案件"
+        )
+    return ALLOW
+
+
+def on_report(case: Case, ctx: Context[ReportInputs]) -> Case:
+    """The 办结报告 arrived: the tracked date is met (or lapsed); the office's case ends."""
+    case = close_clocks(case, ctx)
+    return evolve(
+        case, outcome=f"承办机关已报送办结报告（{ctx.inputs.code}）：{ctx.inputs.outcome}"
+    )

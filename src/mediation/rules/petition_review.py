@@ -1,0 +1,267 @@
+"""The opinion of a petition, 复查 and 复核, and the end of the matter.
+
+The handling opinion (第三十二条: request, facts and reasons, a coded outcome
+支持 / 解释说明 / 不予支持, legal basis) starts the petitioner's own 30 days to ask
+for 复查 (第三十五条) by the superior organ, found through the stored
+organisation's line and territorial parents; the review opinion starts 30 days
+for 复核 (第三十六条第一款), whose hearing time is not counted (第二款); the
+复核 opinion ends the matter (第三十六条第三款).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation._errors import ValidationError
+from mediation.model import Case, evolve
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.org import OrgTree
+from mediation.rules.periods import PauseReason
+from mediation.rules.petition import (
+    ART,
+    FINAL,
+    PARTY_CLOCKS,
+    REPLIED,
+    REREVIEW_REQUEST,
+    REVIEW_REQUEST,
+    Opinion,
+    Outcome,
+    PetitionStage,
+    details,
+    with_details,
+)
+from mediation.rules.petition_flow import close_clocks, hand_on, handoff_details, report_back
+
+__all__ = [
+    "ConcludeInputs",
+    "HearingInputs",
+    "OpineInputs",
+    "ReviewInputs",
+    "conclude_guard",
+    "hearing_guard",
+    "on_conclude",
+    "on_end_hearing",
+    "on_hearing",
+    "on_opine",
+    "on_review",
+    "opine_guard",
+    "review_guard",
+    "reviewer",
+]
+
+
+def _nonblank(_inst: object, attribute: Any, value: str) -> None:
+    if not value.strip():
+        raise ValidationError(attribute.name, value, "must not be empty")
+
+
+@attrs.frozen(slots=True)
+class OpineInputs:
+    """出具处理（复查、复核）意见书 (第三十二条): request, facts and reasons, outcome, basis;
+    and the day the petitioner received it."""
+
+    outcome: Outcome = field("处理意见")
+    request: str = field("信访请求", validator=_nonblank)
+    facts: str = field("认定的事实", validator=_nonblank)
+    reasons: str = field("理由", validator=_nonblank)
+    basis: str = field("法律依据", validator=_nonblank)
+    delivered_on: dt.date | None = field("信访人收到书面答复之日", default=None)
+
+
+@attrs.frozen(slots=True)
+class ReviewInputs:
+    """请求复查 / 复核 (第三十五条、第三十六条): why; the reviewing organ if not the superior."""
+
+    reason: str = field("请求理由", validator=_nonblank)
+    reviewer: str | None = field("复查（复核）机关", default=None)
+
+
+@attrs.frozen(slots=True)
+class ConcludeInputs:
+    """办结: the petitioner accepted the reply, or the period for 复查 / 复核 passed."""
+
+    satisfied: bool = field("信访人表示服从处理意见", default=False)
+    note: str = field("备注", default="")
+
+
+@attrs.frozen(slots=True)
+class HearingInputs:
+    """听证 (第三十一条、第三十六条第二款)."""
+
+    note: str = field("备注", default="")
+
+
+# -- opinion (第三十二条, 第三十五、三十六条) ----------------------------------------------------
+
+
+def opine_guard(case: Case, ctx: Context[OpineInputs]) -> Decision:
+    """A written opinion states the request, facts and reasons, the outcome and its legal
+    basis (第三十二条); the petitioner receives it on a day not before its case began nor
+    after today."""
+    delivered = ctx.inputs.delivered_on
+    if delivered is not None:
+        start = case.received_at.astimezone(ctx.policy.tz).date()
+        if delivered > ctx.day or delivered < start:
+            return refuse_input(
+                "opine",
+                "delivered_on",
+                delivered.isoformat(),
+                "送达日期不能晚于今日，也不能早于登记日",
+                f"{ART}第三十二条",
+            )
+    return ALLOW
+
+
+def on_opine(case: Case, ctx: Context[OpineInputs]) -> Case:
+    """Record the opinion; the organ's clocks are met (the 办结报告 with them, reported to
+    the assigning office); the petitioner's 30 days to ask for 复查 (第三十五条) or 复核
+    (第三十六条) start from receipt; a 复核 opinion ends the matter (第三十六条第三款)."""
+    given = ctx.inputs
+    delivered = given.delivered_on or ctx.day
+    opinion = Opinion(
+        given.outcome,
+        given.request.strip(),
+        given.facts.strip(),
+        given.reasons.strip(),
+        given.basis.strip(),
+        ctx.at,
+        delivered,
+    )
+    case = close_clocks(case, ctx)
+    found = details(case)
+    case = with_details(case, opinion=opinion)
+    outcome = f"{found.stage.label}意见：{given.outcome.label}"
+    report_back(case, ctx, outcome)
+    case = evolve(case, outcome=outcome, flags=case.flags | {REPLIED})
+    if found.stage is PetitionStage.rereview:
+        return evolve(case, flags=case.flags | {FINAL})
+    clock = REVIEW_REQUEST if found.stage is PetitionStage.handling else REREVIEW_REQUEST
+    return deadlines.open_clock(case, ctx, clock, delivered)
+
+
+# -- 复查, 复核 ---------------------------------------------------------------------------
+
+
+def reviewer(case: Case, org: OrgTree, wanted: str | None) -> str | Decision:
+    """The organ that reviews ``case``: the 上一级行政机关 (line parent, else territorial
+    parent: :meth:`OrgTree.superior`), or the 本级人民政府 when asked (第三十五条)."""
+    basis = f"{ART}第三十五条、第三十六条第一款"
+    if case.unit not in org:
+        return refuse("request_review", "办理机关不在组织机构中", basis)
+    up = org.superior(case.unit)
+    options = {u.id for u in (up, org.parent(case.unit)) if u is not None}
+    if wanted is None:
+        if up is None:
+            return refuse("request_review", "办理机关没有上一级机关", basis)
+        return up.id
+    if wanted not in options:
+        return refuse_input(
+            "request_review",
+            "reviewer",
+            wanted,
+            "复查（复核）由原办理（复查）机关的上一级行政机关或者本级人民政府进行",
+            basis,
+        )
+    return wanted
+
+
+def review_guard(case: Case, ctx: Context[ReviewInputs]) -> Decision:
+    """复查 within 30 days of receiving the written reply (第三十五条); 复核 within 30 days
+    of receiving the review opinion (第三十六条第一款); by the superior organ."""
+    found = details(case)
+    review = found.stage is PetitionStage.handling
+    article = "第三十五条" if review else "第三十六条第一款"
+    what = "复查" if review else "复核"
+    clock_id = REVIEW_REQUEST.id if review else REREVIEW_REQUEST.id
+    clock = next((d for d in case.deadlines if d.period == clock_id and d.status.is_open), None)
+    if clock is None or ctx.at > clock.due_at:
+        last = f"（至{clock.due.isoformat()}）" if clock is not None else ""
+        return refuse(
+            "request_review",
+            f"请求{what}应当自收到书面答复之日起30日内提出，已超过期限{last}",
+            f"{ART}{article}",
+        )
+    org = ctx.policy.org
+    if org is None:
+        return refuse(
+            "request_review", "未配置组织机构（policy.org）：无法确定上一级机关", f"{ART}{article}"
+        )
+    found_reviewer = reviewer(case, org, ctx.inputs.reviewer)
+    return found_reviewer if isinstance(found_reviewer, Decision) else ALLOW
+
+
+def on_review(case: Case, ctx: Context[ReviewInputs]) -> Case:
+    """The petitioner's period is met; the superior organ's review (or re-review) case
+    opens with its 30-day opinion period; the 包案 assignment goes with it."""
+    org = ctx.policy.org
+    assert org is not None
+    unit = reviewer(case, org, ctx.inputs.reviewer)
+    assert isinstance(unit, str)
+    found = details(case)
+    opinion = found.opinion
+    next_stage = (
+        PetitionStage.review if found.stage is PetitionStage.handling else PetitionStage.rereview
+    )
+    data = handoff_details(case, stage=next_stage.value, note=ctx.inputs.reason.strip())
+    if opinion is not None:
+        data.update(
+            prior_outcome=opinion.outcome.value,
+            prior_request=opinion.request,
+            prior_facts=opinion.facts,
+            prior_reasons=opinion.reasons,
+            prior_basis=opinion.basis,
+            prior_issued_at=opinion.issued_at.isoformat(),
+            prior_delivered_on=opinion.delivered_on.isoformat(),
+        )
+    case = deadlines.close(case, ctx, (REVIEW_REQUEST, REREVIEW_REQUEST))
+    case, _ = hand_on(case, ctx, unit, case.channel, data)
+    return evolve(case, outcome=f"信访人请求{next_stage.label}")
+
+
+def conclude_guard(case: Case, ctx: Context[ConcludeInputs]) -> Decision:
+    """办结 once the petitioner accepts the reply or the 30 days to ask for 复查 / 复核 have
+    passed (第三十五条, 第三十六条第一款: the petitioner's right, not cut short)."""
+    if ctx.inputs.satisfied:
+        return ALLOW
+    party = [d for d in case.deadlines if d.period in PARTY_CLOCKS and d.status.is_open]
+    if any(ctx.at <= d.due_at for d in party):
+        last = max(d.due for d in party).isoformat()
+        return refuse(
+            "conclude",
+            f"信访人请求复查（复核）的期限至{last}届满，期满前不能办结（信访人表示服从的除外）",
+            f"{ART}第三十五条、第三十六条第一款",
+        )
+    return ALLOW
+
+
+def on_conclude(case: Case, ctx: Context[ConcludeInputs]) -> Case:
+    """End the case: the petitioner's period lapses (or is cancelled if they accepted)."""
+    if ctx.inputs.satisfied:
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in PARTY_CLOCKS)
+    case = deadlines.close(case, ctx)
+    if details(case).opinion is None:  # concluded by a mediation agreement (第三十三条)
+        report_back(case, ctx, case.outcome or "经人民调解达成协议")
+    note = "信访人表示服从处理意见" if ctx.inputs.satisfied else "复查（复核）请求期限届满"
+    return evolve(case, outcome=f"{case.outcome or '办结'}；{note}")
+
+
+def hearing_guard(case: Case, ctx: Context[HearingInputs]) -> Decision:
+    """Only a 复核 hearing stops its clock (第三十六条第二款: 听证所需时间不计算在内)."""
+    if details(case).stage is not PetitionStage.rereview:
+        return refuse("hold_hearing", "只有复核听证的时间不计入复核期限", f"{ART}第三十六条第二款")
+    return ALLOW
+
+
+def on_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:
+    """Pause the 复核 period while the hearing lasts."""
+    return deadlines.pause(case, ctx, PauseReason.hearing)
+
+
+def on_end_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:
+    """Resume the 复核 period; the hearing's days are added back."""
+    case = deadlines.resume(case, ctx)
+    return with_details(case, hearings=details(case).hearings + 1)

@@ -1,0 +1,372 @@
+"""The petition workflow (信访事项办理, 《信访工作条例》2022), as data.
+
+One case is one organ's handling; hand-offs open a linked case at the next organ::
+
+    registered ─route─→ transferred (转送) │ assigned (交办, awaiting the 办结报告)
+               ─accept─→ accepted ─opine─→ replied ─request_review─→ review_requested
+               ─divert─→ diverted (诉访分离, 第三十一条第一至五项)
+               ─not_accept─→ not_accepted
+               ─object─→ objected ─return_materials─→ returned
+    accepted ─hand_to_mediation─→ mediating ─mediation_result─→ concluded │ mediated │ accepted
+    mediating ─mediation_moved─→ mediating (the committee handed the matter on, 三调联动)
+    replied ─conclude─→ concluded;  registered (复查) ─opine─→ replied;
+    registered (复核) ─opine─→ final (终结);  registered ⇄ hearing (复核听证)
+"""
+
+from __future__ import annotations
+
+from mediation.model import CaseKind, LabeledEnum, Role
+from mediation.rules import fangtiao as ft
+from mediation.rules import petition as r
+from mediation.rules import petition_flow as f
+from mediation.rules import petition_intake as pi
+from mediation.rules import petition_review as rv
+from mediation.rules.petition import PetitionStage, RouteMode
+from mediation.workflows.definition import Transition, WorkflowDefinition
+
+__all__ = ["PETITION", "PetitionState", "PetitionTrigger"]
+
+
+class PetitionState(LabeledEnum):
+    """States of a petition case."""
+
+    registered = "registered", "已登记"
+    accepted = "accepted", "办理中"
+    transferred = "transferred", "已转送"
+    assigned = "assigned", "已交办"
+    objection_review = "objection_review", "异议核实中"
+    objected = "objected", "已提出异议"
+    returned = "returned", "已交还"
+    diverted = "diverted", "已依法分流"
+    not_accepted = "not_accepted", "不予受理"
+    mediating = "mediating", "人民调解中"
+    mediated = "mediated", "已调解待办结"
+    replied = "replied", "已书面答复"
+    review_requested = "review_requested", "已请求复查（复核）"
+    hearing = "hearing", "听证中"
+    concluded = "concluded", "已办结"
+    final = "final", "复核终结"
+    withdrawn = "withdrawn", "已撤回"
+
+
+class PetitionTrigger(LabeledEnum):
+    """Triggers of the petition workflow."""
+
+    route = "route", "转送、交办"
+    accept = "accept", "受理"
+    divert = "divert", "依法分流"
+    not_accept = "not_accept", "不予受理"
+    object = "object", "提出异议"
+    objection_received = "objection_received", "收到异议"
+    agree_objection = "agree_objection", "同意异议"
+    reject_objection = "reject_objection", "不同意异议"
+    return_materials = "return_materials", "交还材料"
+    objection_rejected = "objection_rejected", "异议未获同意"
+    assignment_reported = "assignment_reported", "收到办结报告"
+    hand_to_mediation = "hand_to_mediation", "访调对接"
+    mediation_result = "mediation_result", "调解结果反馈"
+    mediation_moved = "mediation_moved", "调解案件移交"
+    opine = "opine", "出具意见"
+    request_review = "request_review", "请求复查（复核）"
+    conclude = "conclude", "办结"
+    hold_hearing = "hold_hearing", "举行听证"
+    end_hearing = "end_hearing", "听证结束"
+    withdraw = "withdraw", "撤回"
+
+
+S, T = PetitionState, PetitionTrigger
+_CLERKS = {Role.clerk, Role.director}
+_HEADS = {Role.director}
+_HANDLING, _REVIEW, _REREVIEW = PetitionStage.handling, PetitionStage.review, PetitionStage.rereview
+
+PETITION = WorkflowDefinition(
+    name="petition",
+    version=1,
+    kind=CaseKind.petition,
+    label="信访事项办理",
+    states=PetitionState,
+    triggers=PetitionTrigger,
+    initial=S.registered,
+    finals=frozenset(
+        {
+            S.returned,
+            S.diverted,
+            S.not_accepted,
+            S.review_requested,
+            S.concluded,
+            S.final,
+            S.withdrawn,
+        }
+    ),
+    closed=frozenset(
+        {
+            S.transferred,
+            S.returned,
+            S.diverted,
+            S.not_accepted,
+            S.review_requested,
+            S.concluded,
+            S.final,
+            S.withdrawn,
+        }
+    ),
+    details=r.PetitionDetails,
+    intake_inputs=r.PetitionIntake,
+    intake_guards=pi.intake_guard,
+    intake_effects=pi.on_intake,
+    intake_roles=_CLERKS,
+    keys=pi.keys,
+    clocks=r.CLOCKS,
+    documents=(
+        "petition_acceptance_notice",
+        "petition_non_acceptance_notice",
+        "petition_transfer_letter",
+        "petition_handling_opinion",
+        "petition_review_opinion",
+        "petition_rereview_opinion",
+        "baoan_plan",
+        "baoan_sign_off",
+        "fangtiao_consent",
+    ),
+    transitions=(
+        Transition(
+            T.route,
+            S.registered,
+            S.transferred,
+            guards=(f.route_guard, f.route_mode(RouteMode.transfer)),
+            effects=f.on_route,
+            roles=_CLERKS,
+            inputs=f.RouteInputs,
+        ),
+        Transition(
+            T.route,
+            S.registered,
+            S.assigned,
+            guards=(f.route_guard, f.route_mode(RouteMode.assign)),
+            effects=f.on_route,
+            roles=_CLERKS,
+            inputs=f.RouteInputs,
+        ),
+        Transition(
+            T.accept,
+            S.registered,
+            S.accepted,
+            guards=(f.stage(_HANDLING), f.accept_guard),
+            effects=f.on_accept,
+            roles=_CLERKS,
+            inputs=f.AcceptInputs,
+        ),
+        Transition(
+            T.divert,
+            (S.registered, S.accepted),
+            S.diverted,
+            guards=f.divert_guard,
+            effects=f.on_divert,
+            roles=_CLERKS,
+            inputs=f.DivertInputs,
+        ),
+        Transition(
+            T.not_accept,
+            S.registered,
+            S.not_accepted,
+            guards=f.not_accept_guard,
+            effects=f.on_not_accept,
+            roles=_HEADS,
+            inputs=f.NotAcceptInputs,
+        ),
+        Transition(
+            T.object,
+            S.registered,
+            S.objected,
+            guards=f.object_guard,
+            effects=f.on_object,
+            roles=_CLERKS,
+            inputs=f.ObjectInputs,
+        ),
+        Transition(
+            T.objection_received,
+            (S.transferred, S.assigned),
+            S.objection_review,
+            guards=f.objection_guard,
+            effects=f.on_objection,
+            roles=_CLERKS,
+            inputs=f.ObjectionInputs,
+        ),
+        Transition(
+            T.agree_objection,
+            S.objection_review,
+            S.registered,
+            guards=f.agree_objection_guard,
+            effects=f.on_agree_objection,
+            roles=_HEADS,
+            inputs=f.NoteInputs,
+        ),
+        Transition(
+            T.reject_objection,
+            S.objection_review,
+            S.transferred,
+            guards=f.not_assigned,
+            effects=f.on_reject_objection,
+            roles=_HEADS,
+            inputs=f.ReasonInputs,
+        ),
+        Transition(
+            T.reject_objection,
+            S.objection_review,
+            S.assigned,
+            guards=f.assigned,
+            effects=f.on_reject_objection,
+            roles=_HEADS,
+            inputs=f.ReasonInputs,
+        ),
+        Transition(
+            T.return_materials,
+            S.objected,
+            S.returned,
+            effects=f.on_returned,
+            roles=_CLERKS,
+            inputs=f.NoteInputs,
+        ),
+        Transition(
+            T.objection_rejected,
+            S.objected,
+            S.registered,
+            effects=f.on_objection_rejected,
+            roles=_CLERKS,
+            inputs=f.ReasonInputs,
+        ),
+        Transition(
+            T.assignment_reported,
+            S.assigned,
+            S.concluded,
+            guards=f.report_guard,
+            effects=f.on_report,
+            roles=_CLERKS,
+            inputs=f.ReportInputs,
+        ),
+        Transition(
+            T.hand_to_mediation,
+            S.accepted,
+            S.mediating,
+            guards=ft.hand_guard,
+            effects=ft.on_hand,
+            roles=_CLERKS,
+            inputs=ft.HandInputs,
+        ),
+        Transition(
+            T.mediation_result,
+            S.mediating,
+            S.concluded,
+            guards=(ft.result_guard, ft.result_agreed, ft.signed_or_free),
+            effects=ft.on_result,
+            roles=_CLERKS,
+            inputs=ft.ResultInputs,
+        ),
+        Transition(
+            T.mediation_result,
+            S.mediating,
+            S.mediated,
+            guards=(ft.result_guard, ft.result_agreed, ft.unsigned),
+            effects=ft.on_result,
+            roles=_CLERKS,
+            inputs=ft.ResultInputs,
+        ),
+        Transition(
+            T.mediation_result,
+            S.mediating,
+            S.accepted,
+            guards=(ft.result_guard, ft.result_failed),
+            effects=ft.on_result,
+            roles=_CLERKS,
+            inputs=ft.ResultInputs,
+        ),
+        Transition(
+            T.mediation_moved,
+            S.mediating,
+            S.mediating,
+            guards=ft.moved_guard,
+            effects=ft.on_moved,
+            roles=_CLERKS,
+            inputs=ft.MovedInputs,
+        ),
+        Transition(
+            T.opine,
+            S.accepted,
+            S.replied,
+            guards=(f.stage(_HANDLING), rv.opine_guard),
+            effects=rv.on_opine,
+            roles=_HEADS,
+            inputs=rv.OpineInputs,
+        ),
+        Transition(
+            T.opine,
+            S.registered,
+            S.replied,
+            guards=(f.stage(_REVIEW), rv.opine_guard),
+            effects=rv.on_opine,
+            roles=_HEADS,
+            inputs=rv.OpineInputs,
+        ),
+        Transition(
+            T.opine,
+            S.registered,
+            S.final,
+            guards=(f.stage(_REREVIEW), rv.opine_guard),
+            effects=rv.on_opine,
+            roles=_HEADS,
+            inputs=rv.OpineInputs,
+        ),
+        Transition(
+            T.request_review,
+            S.replied,
+            S.review_requested,
+            guards=rv.review_guard,
+            effects=rv.on_review,
+            roles=_CLERKS,
+            inputs=rv.ReviewInputs,
+        ),
+        Transition(
+            T.conclude,
+            S.replied,
+            S.concluded,
+            guards=rv.conclude_guard,
+            effects=rv.on_conclude,
+            roles=_HEADS,
+            inputs=rv.ConcludeInputs,
+        ),
+        Transition(
+            T.conclude,
+            S.mediated,
+            S.concluded,
+            effects=rv.on_conclude,
+            roles=_HEADS,
+            inputs=rv.ConcludeInputs,
+        ),
+        Transition(
+            T.hold_hearing,
+            S.registered,
+            S.hearing,
+            guards=rv.hearing_guard,
+            effects=rv.on_hearing,
+            roles=_HEADS,
+            inputs=rv.HearingInputs,
+        ),
+        Transition(
+            T.end_hearing,
+            S.hearing,
+            S.registered,
+            effects=rv.on_end_hearing,
+            roles=_HEADS,
+            inputs=rv.HearingInputs,
+        ),
+        Transition(
+            T.withdraw,
+            (S.registered, S.accepted, S.replied),
+            S.withdrawn,
+            effects=f.on_withdraw,
+            roles=_CLERKS,
+            inputs=f.ReasonInputs,
+        ),
+    ),
+)
+"""The petition workflow, version 1."""

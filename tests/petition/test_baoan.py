@@ -1,0 +1,299 @@
+"""领导包案 on any case (《信访工作条例》第十八条第二款; RULES.md §7.1, §4.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from mediation import Actor, Engine, Risk, Role, RuleRejectedError, ValidationError
+from mediation.rules.baoan import Baoan, BaoanPolicy, DutyKind, Leader
+from mediation.rules.baoan_reception import reception_days
+from mediation.rules.org import OrgTree
+
+from .conftest import (
+    BUREAU,
+    COUNTY,
+    COUNTY_LEADER,
+    LEADERS,
+    MEDIATOR,
+    OPINION_DATA,
+    TOWN,
+    TOWN_LEADER,
+    at,
+    dispute,
+    due,
+    engine,
+    letter,
+    mediate,
+    visit,
+)
+
+PLAN: dict[str, Any] = {
+    "officer": "东门镇信访办主任李华",
+    "team": ["镇司法所", "村两委", "镇派出所"],
+    "plan": "现场核查排水情况，组织双方协商，必要时依法处理。",
+    "timetable": [
+        {"due": "2026-03-20", "task": "现场核查"},
+        {"due": "2026-04-30", "task": "化解到位"},
+    ],
+}
+
+
+def baoan(case_overlays: Any) -> Baoan:
+    found = case_overlays.get("baoan")
+    assert isinstance(found, Baoan)
+    return found
+
+
+def repeat_petition(e: Engine) -> str:
+    """A repeat petition at the town (a 包案 candidate: town leader, reason repeat)."""
+    first = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    e.fire(first.id, "not_accept", actor=TOWN, at=at("2026-03-02", 10), reason="材料不全")
+    return letter(e, "2026-03-09", unit="qt-dm", actor=TOWN).id
+
+
+def test_a_candidate_goes_to_a_leader_of_the_right_level_with_team_plan_and_timetable() -> None:
+    """一个问题、一名领导、一套班子、一个方案、一抓到底: a repeat petition at the town goes to a
+    town leader of that town; a collective one is the county's hardest (a county leader)."""
+    e = engine()
+    cid = repeat_petition(e)
+    with pytest.raises(ValidationError) as wrong_town:
+        e.fire(
+            cid, "baoan_assign", actor=COUNTY_LEADER, at=at("2026-03-10"), leader="ld-wx", **PLAN
+        )
+    assert wrong_town.value.field == "leader"
+    with pytest.raises(ValidationError, match="不在包案领导名册"):
+        e.fire(cid, "baoan_assign", actor=COUNTY_LEADER, at=at("2026-03-10"), leader="x", **PLAN)
+    case = e.fire(
+        cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN
+    )
+    found = baoan(case.overlays)
+    assert (found.leader, found.leader_name, found.level) == ("ld-town", "东门镇镇长吴强", "town")
+    assert [r.value for r in found.reasons] == ["repeat"]
+    assert found.team == ("镇司法所", "村两委", "镇派出所")
+    assert due(case, "baoan_timetable") == "2026-04-30"
+    assert due(case, "baoan_reminder") == "2026-03-25"  # every 15 days by default
+    with pytest.raises(RuleRejectedError, match="已由"):
+        e.fire(
+            cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-11"), leader="ld-town", **PLAN
+        )
+    hard = visit(
+        e,
+        "2026-03-02",
+        "qt-dm",
+        TOWN,
+        summary="集体反映：征地补偿款未发放",
+        details={"collective": True, "people": 12},
+    )
+    with pytest.raises(ValidationError, match="县"):
+        e.fire(
+            hard.id,
+            "baoan_assign",
+            actor=TOWN_LEADER,
+            at=at("2026-03-10"),
+            leader="ld-town",
+            **PLAN,
+        )
+    hard = e.fire(
+        hard.id,
+        "baoan_assign",
+        actor=COUNTY_LEADER,
+        at=at("2026-03-10"),
+        leader="ld-county",
+        **PLAN,
+    )
+    assert baoan(hard.overlays).level == "county"
+    assert e.verify(cid).ok
+    assert e.verify(hard.id).ok
+
+
+def test_a_case_outside_the_selection_needs_a_stated_reason() -> None:
+    """The policy selects; any other case needs the reason written down."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    with pytest.raises(RuleRejectedError, match="选案范围") as err:
+        e.fire(
+            case.id,
+            "baoan_assign",
+            actor=TOWN_LEADER,
+            at=at("2026-03-03"),
+            leader="ld-town",
+            **PLAN,
+        )
+    assert "第十八条第二款" in err.value.basis
+    case = e.fire(
+        case.id,
+        "baoan_assign",
+        actor=TOWN_LEADER,
+        at=at("2026-03-03"),
+        leader="ld-town",
+        reason="群众反映强烈",
+        **PLAN,
+    )
+    assert baoan(case.overlays).reasons == ()
+
+
+def test_duties_are_recorded_and_reminders_follow_the_cadence() -> None:
+    """接访、下访、约谈、督办、帮扶 as they happen; a reminder each cadence (PRACTICE)."""
+    e = engine(BaoanPolicy(roster=LEADERS, remind_days=7))
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    with pytest.raises(RuleRejectedError, match="未到提醒时间"):
+        e.fire(cid, "baoan_remind", actor=TOWN_LEADER, at=at("2026-03-16"))
+    case = e.fire(cid, "baoan_remind", actor=TOWN_LEADER, at=at("2026-03-17"))
+    assert baoan(case.overlays).reminders == 1
+    assert due(case, "baoan_reminder") == "2026-03-24"
+    for kind, day in (
+        ("visit", "2026-03-18"),
+        ("interview", "2026-03-19"),
+        ("assist", "2026-03-20"),
+    ):
+        case = e.fire(cid, "baoan_duty", actor=TOWN_LEADER, at=at(day), kind=kind, note=kind)
+    duties = baoan(case.overlays).duties
+    assert [d.kind for d in duties] == [DutyKind.visit, DutyKind.interview, DutyKind.assist]
+    assert due(case, "baoan_reminder") == "2026-03-27"  # the cadence restarts from the last duty
+    assert e.verify(cid).ok
+
+
+def test_a_case_under_baoan_closes_only_after_the_leaders_own_sign_off() -> None:
+    """签字销号: closing without it is refused, the sign-off is the leader's own."""
+    e = engine()
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    e.fire(cid, "accept", actor=TOWN, at=at("2026-03-10", 11))
+    e.fire(cid, "opine", actor=TOWN, at=at("2026-03-20"), **OPINION_DATA)
+    with pytest.raises(RuleRejectedError, match="签字销号") as err:
+        e.fire(cid, "conclude", actor=TOWN, at=at("2026-03-21"), satisfied=True)
+    assert "第十八条第二款" in err.value.basis
+    assert e.get(cid).state == "replied"
+    other_leader = Actor("ld-county", {Role.leader.value}, "qt", "周明")
+    with pytest.raises(RuleRejectedError, match="本人"):
+        e.fire(cid, "baoan_sign_off", actor=other_leader, at=at("2026-03-21"), result="已化解")
+    case = e.fire(cid, "baoan_sign_off", actor=TOWN_LEADER, at=at("2026-03-21"), result="已化解")
+    found = baoan(case.overlays)
+    assert found.signed_off is not None
+    assert {d.period: d.status.value for d in case.deadlines if d.period.startswith("baoan")} == {
+        "baoan_timetable": "met",
+        "baoan_reminder": "met",
+    }
+    case = e.fire(cid, "conclude", actor=TOWN, at=at("2026-03-21", 10), satisfied=True)
+    assert case.state == "concluded"
+    assert e.verify(cid).ok
+
+
+def test_the_assignment_survives_transfer_and_review_and_is_signed_where_it_ends() -> None:
+    """The 包案 overlay goes with the case through 转送 and 复查; the office's and the first
+    organ's cases close (handed on), the reviewing organ's needs the sign-off."""
+    e = engine()
+    case = letter(e, "2026-03-02", risk="high")
+    case = e.fire(
+        case.id,
+        "baoan_assign",
+        actor=COUNTY_LEADER,
+        at=at("2026-03-02", 10),
+        leader="ld-county",
+        **PLAN,
+    )
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    assert case.state == "transferred"
+    town_id = case.links[0].case_id
+    assert baoan(e.get(town_id).overlays).leader == "ld-county"
+    assert baoan(case.overlays).handed_to == town_id
+    e.fire(town_id, "accept", actor=TOWN, at=at("2026-03-04"))
+    e.fire(town_id, "opine", actor=TOWN, at=at("2026-03-20"), **OPINION_DATA)
+    town = e.fire(town_id, "request_review", actor=COUNTY, at=at("2026-03-25"), reason="不服")
+    review_id = town.links[-1].case_id
+    review = e.get(review_id)
+    assert baoan(review.overlays).leader == "ld-county"
+    review = e.fire(review_id, "opine", actor=COUNTY, at=at("2026-04-10"), **OPINION_DATA)
+    with pytest.raises(RuleRejectedError, match="签字销号"):
+        e.fire(review_id, "conclude", actor=COUNTY, at=at("2026-04-11"), satisfied=True)
+    e.fire(review_id, "baoan_sign_off", actor=COUNTY_LEADER, at=at("2026-04-11"), result="已化解")
+    review = e.fire(review_id, "conclude", actor=COUNTY, at=at("2026-04-11", 10), satisfied=True)
+    assert review.state == "concluded"
+    for cid in (case.id, town_id, review_id):
+        assert e.verify(cid).ok
+
+
+def test_a_dispute_under_baoan_also_waits_for_the_sign_off() -> None:
+    """包案 is not petition-only: the closing hook holds for a dispute case too."""
+    e = engine()
+    case = dispute(e, risk=Risk.high)
+    e.fire(
+        case.id,
+        "baoan_assign",
+        actor=COUNTY_LEADER,
+        at=at("2026-03-02", 9, 30),
+        leader="ld-county",
+        **PLAN,
+    )
+    case = mediate(e, case.id)
+    terminate = {"reason": "双方分歧较大", "remedies_informed": True}
+    case = e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-03-05"), **terminate)
+    assert case.state == "failed"
+    with pytest.raises(RuleRejectedError, match="签字销号"):
+        e.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-06"))
+    e.fire(case.id, "baoan_sign_off", actor=COUNTY_LEADER, at=at("2026-03-06"), result="引导诉讼")
+    case = e.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-06", 10))
+    assert case.state == "closed"
+    assert e.verify(case.id).ok
+
+
+def test_reception_days_follow_the_2009_opinion_and_petitioners_are_booked() -> None:
+    """County leaders about one day a month (the first working day from the 15th), township
+    leaders any working day; announced days win. 2026-02-15 falls in the Spring Festival →
+    2026-02-24; 2025-10-15 is a Wednesday."""
+    cal = engine().policy.calendar
+    pol = BaoanPolicy(roster=LEADERS)
+    county = LEADERS[0]
+    days = reception_days(county, dt.date(2026, 1, 1), dt.date(2026, 3, 31), cal, pol)
+    assert [d.isoformat() for d in days] == ["2026-01-15", "2026-02-24", "2026-03-16"]
+    town = reception_days(LEADERS[1], dt.date(2026, 2, 13), dt.date(2026, 2, 24), cal, pol)
+    assert [d.isoformat() for d in town] == ["2026-02-13", "2026-02-14", "2026-02-24"]
+    fixed = Leader("x", "某", "副县长", "qt", "county", (dt.date(2026, 5, 20),))
+    assert reception_days(fixed, dt.date(2026, 5, 1), dt.date(2026, 5, 31), cal, pol) == (
+        dt.date(2026, 5, 20),
+    )
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    with pytest.raises(ValidationError) as bad:
+        e.fire(
+            case.id,
+            "book_reception",
+            actor=TOWN,
+            at=at("2026-03-02"),
+            leader="ld-county",
+            day="2026-03-17",
+        )
+    assert bad.value.field == "day"
+    case = e.fire(
+        case.id,
+        "book_reception",
+        actor=TOWN,
+        at=at("2026-03-02"),
+        leader="ld-county",
+        day="2026-03-16",
+    )
+    assert due(case, "leader_reception") == "2026-03-16"
+    with pytest.raises(RuleRejectedError, match="未到"):
+        e.fire(case.id, "reception_held", actor=TOWN, at=at("2026-03-13"), leader="ld-county")
+    case = e.fire(case.id, "reception_held", actor=TOWN, at=at("2026-03-16"), leader="ld-county")
+    clock = next(d for d in case.deadlines if d.period == "leader_reception")
+    assert clock.status.value == "met"
+    assert e.verify(case.id).ok
+
+
+def test_the_roster_file_refers_to_the_example_county() -> None:
+    """examples/county/leaders.toml reads, and its units are the example county's."""
+    from pathlib import Path
+
+    from mediation.rules.baoan_reception import roster_from_file
+    from mediation.rules.org import units_from_file
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "county"
+    org = OrgTree(units_from_file(root / "units.toml"))
+    roster = roster_from_file(root / "leaders.toml", org)
+    assert {x.level for x in roster} >= {"county", "town"}
+    assert all(x.unit in org for x in roster)

@@ -1,0 +1,246 @@
+"""访调对接: a petition handed to people's mediation with both parties' consent, the result
+flowing back (《信访工作条例》第三十三条; 司法部、国家信访局 2025 意见, RULES.md §4.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from mediation import Case, Engine, RuleRejectedError, ValidationError
+from mediation._demo import agreement
+from mediation.rules.fangtiao import Fangtiao
+from mediation.rules.periods import PERIODS, PauseReason
+from mediation.rules.petition import PetitionPolicy, details
+
+from .conftest import (
+    COUNTY_LEADER,
+    MEDIATOR,
+    TOWN,
+    at,
+    due,
+    engine,
+    letter,
+    mediate,
+    petitioners,
+)
+
+HAND: dict[str, Any] = {"committee": "qt-dm-tw", "consents": ["p1", "p2"]}
+
+
+def handling(e: Engine, day: str = "2026-03-10") -> Case:
+    """A neighbour petition with the other side named, accepted by the town on ``day``."""
+    case = letter(e, day, unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True))
+    return e.fire(case.id, "accept", actor=TOWN, at=at(day, 10))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message", "basis"),
+    [
+        ({"refused_by": "王五"}, "明确拒绝", "《人民调解法》第十七条"),
+        ({"against_organ": True}, "行政争议", "第三十三条"),
+        ({"in_litigation": True}, "诉讼", "第三十一条第一项"),
+    ],
+)
+def test_excluded_matters_are_not_handed_over(
+    extra: dict[str, Any], message: str, basis: str
+) -> None:
+    """A refusing party, an administrative dispute with an organ, a matter in litigation."""
+    e = engine()
+    case = handling(e)
+    with pytest.raises(RuleRejectedError, match=message) as err:
+        e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND, **extra)
+    assert basis in err.value.basis
+    assert e.get(case.id).state == "accepted"
+
+
+def test_both_parties_consent_and_the_unit_is_a_committee() -> None:
+    """Every party must consent; the receiver must be a people's mediation committee."""
+    e = engine()
+    case = handling(e)
+    with pytest.raises(ValidationError, match="王五") as err:
+        e.fire(
+            case.id,
+            "hand_to_mediation",
+            actor=TOWN,
+            at=at("2026-03-11"),
+            committee="qt-dm-tw",
+            consents=["p1"],
+        )
+    assert err.value.field == "consents"
+    with pytest.raises(ValidationError) as bad:
+        e.fire(
+            case.id,
+            "hand_to_mediation",
+            actor=TOWN,
+            at=at("2026-03-11"),
+            **{**HAND, "committee": "qt-wx"},
+        )
+    assert bad.value.field == "committee"
+
+
+def test_an_agreement_concludes_the_petition_with_the_agreement_referenced() -> None:
+    """The dispute case is linked both ways; its agreement flows back and concludes the
+    petition; the 60-day handling clock is met (it kept running: the default policy)."""
+    e = engine()
+    case = handling(e)
+    case = e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    assert case.state == "mediating"
+    # 60 日 from Tue 3-10: Sat 2026-05-09, a make-up working day; the clock keeps running
+    assert due(case, "petition_handling") == "2026-05-09"
+    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
+    dispute = e.get(dispute_id)
+    assert dispute.unit == "qt-dm-tw"
+    assert [(lk.kind.value, lk.case_id) for lk in dispute.links] == [("handed_off_from", case.id)]
+    assert isinstance(dispute.overlays.get("fangtiao"), Fangtiao)
+    mediate(e, dispute_id, day="2026-03-12")
+    dispute = e.fire(
+        dispute_id, "agree", actor=MEDIATOR, at=at("2026-03-13", 9), agreement=agreement()
+    )
+    petition = e.get(case.id)
+    assert petition.state == "concluded"
+    record = details(petition).mediation
+    assert record is not None
+    assert (record.result, record.dispute_code) == ("agreement", dispute.code)
+    assert "王五" in record.agreement
+    assert dispute.code in (petition.outcome or "")
+    assert not petition.open_deadlines
+    assert e.verify(case.id).ok
+    assert e.verify(dispute_id).ok
+
+
+def test_a_failure_resumes_handling_on_the_petitions_own_clock_paused_by_policy() -> None:
+    """With the policy pausing the handling clock during mediation (the period must name the
+    reason: a locality's override of the table), the days of mediation are added back: handed
+    over Wed 2026-03-11, failed Fri 2026-03-13 (2 days) → 60 日 from 3-10 plus 2 → Mon
+    2026-05-11 (instead of Sat 2026-05-09)."""
+    rule = attrs.evolve(PERIODS["petition_handling"], pausable_by={PauseReason.party_wait})
+    e = engine(
+        PetitionPolicy(mediation_pause=PauseReason.party_wait),
+        periods={**PERIODS, "petition_handling": rule},
+    )
+    case = handling(e)
+    case = e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    clock = next(d for d in case.deadlines if d.period == "petition_handling")
+    assert clock.status.value == "paused"
+    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
+    mediate(e, dispute_id, day="2026-03-12")
+    e.fire(
+        dispute_id,
+        "terminate",
+        actor=MEDIATOR,
+        at=at("2026-03-13", 9),
+        reason="双方分歧较大",
+        remedies_informed=True,
+    )
+    petition = e.get(case.id)
+    assert petition.state == "accepted"
+    assert details(petition).mediation.result == "failure"  # type: ignore[union-attr]
+    assert due(petition, "petition_handling") == "2026-05-11"
+    assert e.verify(case.id).ok
+    assert e.verify(dispute_id).ok
+
+
+def test_under_baoan_the_agreement_waits_for_the_leaders_sign_off() -> None:
+    """The petition keeps its 包案 (the dispute case does not take it): the agreement brings
+    it to 已调解待办结; it concludes after the leader signs off."""
+    e = engine()
+    case = handling(e)
+    e.fire(
+        case.id,
+        "baoan_assign",
+        actor=COUNTY_LEADER,
+        at=at("2026-03-10", 11),
+        leader="ld-county",
+        reason="群众反映强烈",
+        officer="李华",
+        plan="组织调解",
+        timetable=[{"due": "2026-04-30", "task": "化解"}],
+    )
+    case = e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
+    assert "baoan" not in e.get(dispute_id).overlays
+    mediate(e, dispute_id, day="2026-03-12")
+    e.fire(dispute_id, "agree", actor=MEDIATOR, at=at("2026-03-13", 9), agreement=agreement())
+    petition = e.get(case.id)
+    assert petition.state == "mediated"
+    assert due(petition, "petition_handling") == "2026-05-09"
+    with pytest.raises(RuleRejectedError, match="签字销号"):
+        e.fire(case.id, "conclude", actor=TOWN, at=at("2026-03-14"))
+    e.fire(
+        case.id, "baoan_sign_off", actor=COUNTY_LEADER, at=at("2026-03-14"), result="调解达成协议"
+    )
+    petition = e.fire(case.id, "conclude", actor=TOWN, at=at("2026-03-14", 10))
+    assert petition.state == "concluded"
+    assert e.verify(case.id).ok
+    assert e.verify(dispute_id).ok
+
+
+def test_the_hook_names_states_and_the_workflow_that_exist() -> None:
+    """The 访调对接 hook selects the dispute workflow and its states by value: pinned here, so a
+    rename in the dispute workflow fails this test instead of silencing the report."""
+    from mediation.workflows.fangtiao import DISPUTE_WORKFLOW, REPORTING
+
+    e = engine()
+    for definition in e.workflows():
+        if definition.name == DISPUTE_WORKFLOW:
+            assert all(definition.has_state(s) for s in REPORTING), definition.version
+    assert any(d.name == DISPUTE_WORKFLOW for d in e.workflows())
+
+
+def test_a_dispute_handed_on_to_another_committee_reports_from_where_it_ends() -> None:
+    """三调联动 inside 访调对接 (《信访工作条例》第三十七条): the committee hands the matter on
+    (dispute v2 ``hand_off``, overlays carried); the petition follows the matter to the new
+    case (``mediation_moved``, the first case's code kept), and the agreement reached there
+    concludes it, naming that case's code."""
+    from mediation import Actor, Role
+
+    county = Actor(
+        "tw-mediator",
+        {Role.clerk.value, Role.mediator.value, Role.director.value},
+        "qt-tw",
+        "县调委会调解员",
+    )
+    e = engine()
+    case = handling(e)
+    case = e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    first = details(case).mediation.case_id  # type: ignore[union-attr]
+    e.fire(first, "triage", actor=MEDIATOR, at=at("2026-03-12", 9), track="people")
+    e.fire(first, "accept", actor=MEDIATOR, at=at("2026-03-12", 10))
+    handed = e.fire(
+        first,
+        "hand_off",
+        actor=MEDIATOR,
+        at=at("2026-03-12", 11),
+        track="people",
+        unit="qt-tw",
+        reason="案情复杂，提交县调委会",
+        consent=True,
+    )
+    assert handed.state == "handed_off"
+    petition = e.get(case.id)
+    assert petition.state == "mediating"  # no result from the case handed on: it followed
+    moved = details(petition).mediation
+    assert moved is not None
+    assert (moved.committee, moved.via, moved.result) == ("qt-tw", (handed.code,), "")
+    second = e.get(moved.case_id)
+    assert second.unit == "qt-tw"
+    assert isinstance(second.overlays.get("fangtiao"), Fangtiao)
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("accept", {}),
+        ("inform_rights", {}),
+        ("start_mediation", {"mediators": [county.id]}),
+        ("agree", {"agreement": agreement()}),
+    ]
+    if second.state == "received":
+        steps.insert(0, ("triage", {"track": "people"}))
+    for hour, (name, data) in enumerate(steps, start=9):
+        second = e.fire(second.id, name, actor=county, at=at("2026-03-13", hour), **data)
+    petition = e.get(case.id)
+    assert petition.state == "concluded"
+    record = details(petition).mediation
+    assert record is not None
+    assert (record.result, record.dispute_code) == ("agreement", second.code)
+    for c in (case.id, first, second.id):
+        assert e.verify(c).ok

@@ -1,0 +1,350 @@
+"""Handling, opinion, 复查, 复核 and finality (《信访工作条例》第三十一至三十六条).
+
+Every due date is computed by hand from the State Council's 2025 and 2026 holiday
+notices (RULES.md §8): calendar-day petition periods exclude the start day and a
+last day on a rest day rolls to the next working day (RULES.md §5.2).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation import Case, Engine, RuleRejectedError, ValidationError
+from mediation.rules.petition import Bar, Outcome, details
+
+from .conftest import CITY, COUNTY, TOWN, at, due, engine, letter, visit
+
+OPINION = {
+    "request": "拆除雨棚并赔偿墙体维修费",
+    "facts": "经现场核查，雨棚排水确实流入信访人院内。",
+    "reasons": "相邻一方应当为另一方排水提供便利，但不得损害其合法权益。",
+    "basis": "《民法典》第二百九十条、第二百九十六条",
+}
+
+
+def accepted(e: Engine, received: str = "2025-12-15", on: str = "2025-12-18") -> Case:
+    """A letter received directly by the town government and accepted on ``on``."""
+    case = letter(e, received, unit="qt-dm", actor=TOWN)
+    return e.fire(case.id, "accept", actor=TOWN, at=at(on, 10))
+
+
+def replied(e: Engine, delivered: str = "2026-03-06", outcome: str = "not_support") -> Case:
+    """An accepted letter whose handling opinion the petitioner received on ``delivered``."""
+    case = accepted(e)
+    return e.fire(
+        case.id,
+        "opine",
+        actor=TOWN,
+        at=at(delivered, 15),
+        outcome=outcome,
+        delivered_on=delivered,
+        **OPINION,
+    )
+
+
+def test_handling_period_runs_60_days_across_the_spring_festival() -> None:
+    """第三十四条: 60 日 from acceptance. Accepted 2025-12-18 → day 60 is 2026-02-16, in the
+    2026 Spring Festival holiday (2-15 to 2-23) → rolls to Tue 2026-02-24. The notice period
+    (第二十三条第二款: 15 日 from receipt 2025-12-15 → Tue 2025-12-30) is met on acceptance."""
+    e = engine()
+    case = letter(e, "2025-12-15", unit="qt-dm", actor=TOWN)
+    assert due(case, "petition_notice") == "2025-12-30"
+    case = e.fire(case.id, "accept", actor=TOWN, at=at("2025-12-18", 10))
+    assert case.state == "accepted"
+    assert case.level == "town"
+    assert due(case, "petition_handling") == "2026-02-24"
+    notice = next(d for d in case.deadlines if d.period == "petition_notice")
+    assert notice.status.value == "met"
+    assert e.verify(case.id).ok
+
+
+def test_extension_needs_the_heads_approval_at_most_30_days_and_telling_the_petitioner() -> None:
+    """第三十四条: +≤30 日 with the organ head's approval, the petitioner told why. From
+    2025-12-18, 90 days end Wed 2026-03-18."""
+    e = engine()
+    case = accepted(e)
+    clock = next(d for d in case.deadlines if d.period == "petition_handling")
+    ask = {"deadline": clock.id, "reason": "需要现场勘验", "approver": "organ_head"}
+    with pytest.raises(RuleRejectedError, match="告知信访人") as err:
+        e.fire(case.id, "extend_deadline", actor=TOWN, at=at("2026-02-10"), length=30, **ask)
+    assert "第三十四条" in err.value.basis
+    with pytest.raises(ValidationError) as bad:
+        e.fire(
+            case.id,
+            "extend_deadline",
+            actor=TOWN,
+            at=at("2026-02-10"),
+            length=31,
+            petitioner_notified=True,
+            **ask,
+        )
+    assert bad.value.field == "length"
+    with pytest.raises(ValidationError) as who:
+        e.fire(
+            case.id,
+            "extend_deadline",
+            actor=TOWN,
+            at=at("2026-02-10"),
+            length=30,
+            petitioner_notified=True,
+            **{**ask, "approver": "court_president"},
+        )
+    assert who.value.field == "approver"
+    case = e.fire(
+        case.id,
+        "extend_deadline",
+        actor=TOWN,
+        at=at("2026-02-10"),
+        length=30,
+        petitioner_notified=True,
+        **ask,
+    )
+    assert due(case, "petition_handling") == "2026-03-18"
+    assert e.verify(case.id).ok
+
+
+def test_the_opinion_is_coded_and_starts_the_petitioners_own_review_period() -> None:
+    """第三十二条: 支持 / 解释说明 / 不予支持, not free text; 第三十五条: 30 日 from receipt of the
+    written reply, the petitioner's period (never the organ's breach). Received Fri 2026-03-06
+    → day 30 is Sun 2026-04-05, in 清明 (4-4 to 4-6) → Tue 2026-04-07."""
+    e = engine()
+    case = accepted(e)
+    with pytest.raises(ValidationError) as bad:
+        e.fire(case.id, "opine", actor=TOWN, at=at("2026-03-06"), outcome="maybe", **OPINION)
+    assert bad.value.field == "outcome"
+    case = e.fire(
+        case.id,
+        "opine",
+        actor=TOWN,
+        at=at("2026-03-06", 15),
+        outcome="explain",
+        delivered_on="2026-03-06",
+        **OPINION,
+    )
+    assert case.state == "replied"
+    opinion = details(case).opinion
+    assert opinion is not None
+    assert opinion.outcome is Outcome.explain
+    window = next(d for d in case.deadlines if d.is_open)
+    assert (window.period, window.due.isoformat(), window.kind.value) == (
+        "petition_review_request",
+        "2026-04-07",
+        "party",
+    )
+    # the petitioner's period is not the unit's: never due for supervision
+    assert all(i.case_id != case.id for i in e.due(at=at("2026-05-01")))
+    assert e.verify(case.id).ok
+
+
+def test_review_outside_its_window_is_refused_citing_article_35() -> None:
+    """第三十五条: a 复查 request on 2026-04-08 (the window ended 2026-04-07) is refused."""
+    e = engine()
+    case = replied(e)
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-08", 9), reason="不服")
+    assert "第三十五条" in err.value.basis
+    assert "2026-04-07" in err.value.reason
+    assert e.get(case.id).state == "replied"
+    # after the window the organ concludes; the petitioner's period lapsed, not breached
+    case = e.fire(case.id, "conclude", actor=TOWN, at=at("2026-04-08", 10))
+    assert case.state == "concluded"
+    window = next(d for d in case.deadlines if d.period == "petition_review_request")
+    assert window.status.value == "lapsed"
+    assert e.verify(case.id).ok
+
+
+def test_conclude_waits_for_the_review_window_unless_the_petitioner_accepts() -> None:
+    """第三十五条: the petitioner's 30 days are not cut short; accepting the reply ends them."""
+    e = engine()
+    case = replied(e)
+    with pytest.raises(RuleRejectedError, match="2026-04-07"):
+        e.fire(case.id, "conclude", actor=TOWN, at=at("2026-03-10"))
+    case = e.fire(case.id, "conclude", actor=TOWN, at=at("2026-03-10"), satisfied=True)
+    window = next(d for d in case.deadlines if d.period == "petition_review_request")
+    assert (case.state, window.status.value) == ("concluded", "cancelled")
+    assert e.verify(case.id).ok
+
+
+def test_review_and_rereview_go_up_the_org_and_the_rereview_ends_the_matter() -> None:
+    """复查 by the superior of the town (the county government, 第三十五条), decided within 30
+    日 of the request: received Fri 2026-04-03 → day 30 Sun 2026-05-03 in 劳动节 (5-1 to 5-5)
+    → Wed 2026-05-06. 复核 by the city (第三十六条): requested Mon 2026-06-01 → 30 日 Wed
+    2026-07-01; a hearing 6-10 → 6-15 does not count (5 days) → Mon 2026-07-06. After 复核 the
+    same facts and reasons are not accepted again (第三十六条第三款), the earlier case named."""
+    e = engine()
+    case = replied(e, delivered="2026-03-20")
+    case = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-03", 9), reason="不服")
+    assert case.state == "review_requested"
+    review = e.get(case.links[-1].case_id)
+    assert (review.unit, review.level, review.state) == ("qt", "county", "registered")
+    assert details(review).stage.value == "review"
+    assert details(review).prior is not None
+    assert due(review, "petition_review_opinion") == "2026-05-06"
+    with pytest.raises(RuleRejectedError, match="无须受理"):
+        e.fire(review.id, "accept", actor=COUNTY, at=at("2026-04-10"))
+    review = e.fire(
+        review.id,
+        "opine",
+        actor=COUNTY,
+        at=at("2026-05-06", 9),
+        outcome="not_support",
+        delivered_on="2026-05-06",
+        **OPINION,
+    )
+    # received 2026-05-06 → day 30 is Fri 2026-06-05
+    assert due(review, "petition_rereview_request") == "2026-06-05"
+    review = e.fire(review.id, "request_review", actor=CITY, at=at("2026-06-01", 9), reason="不服")
+    rereview = e.get(review.links[-1].case_id)
+    assert (rereview.unit, rereview.level) == ("ls", "city")
+    assert due(rereview, "petition_rereview_opinion") == "2026-07-01"
+    rereview = e.fire(rereview.id, "hold_hearing", actor=CITY, at=at("2026-06-10", 9))
+    assert rereview.state == "hearing"
+    rereview = e.fire(rereview.id, "end_hearing", actor=CITY, at=at("2026-06-15", 17))
+    assert due(rereview, "petition_rereview_opinion") == "2026-07-06"
+    rereview = e.fire(
+        rereview.id,
+        "opine",
+        actor=CITY,
+        at=at("2026-07-03", 9),
+        outcome="not_support",
+        **OPINION,
+    )
+    assert rereview.state == "final"
+    assert not rereview.open_deadlines
+    again = letter(e, "2026-08-03", unit="qt-dm", actor=TOWN)
+    found = details(again)
+    assert (found.bar, found.bar_code) == (Bar.final, rereview.code)
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(again.id, "accept", actor=TOWN, at=at("2026-08-03", 10))
+    assert "第三十六条第三款" in err.value.basis
+    assert rereview.code in err.value.reason
+    again = e.fire(again.id, "not_accept", actor=TOWN, at=at("2026-08-03", 11))
+    assert again.state == "not_accepted"
+    assert rereview.code in (again.outcome or "")
+    notice = e.render(again.id, "petition_non_acceptance_notice")
+    assert isinstance(notice, str)
+    assert notice.count(rereview.code) == 1
+    assert "第三十六条第三款" in notice
+    for cid in (case.id, review.id, rereview.id, again.id):
+        assert e.verify(cid).ok
+
+
+def test_only_a_rereview_hearing_stops_the_clock() -> None:
+    """第三十六条第二款: hearing time is excluded from 复核 only."""
+    e = engine()
+    case = replied(e, delivered="2026-03-20")
+    case = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-03"), reason="不服")
+    review = e.get(case.links[-1].case_id)
+    with pytest.raises(RuleRejectedError, match="复核"):
+        e.fire(review.id, "hold_hearing", actor=COUNTY, at=at("2026-04-10"))
+
+
+def test_review_of_a_department_goes_to_its_line_superior_or_the_county_government() -> None:
+    """第三十五条: 上一级行政机关 (the city bureau, 条) by default, or 本级人民政府 (块) if asked;
+    any other reviewer is refused."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-zjj", actor=COUNTY)
+    case = e.fire(case.id, "accept", actor=COUNTY, at=at("2026-03-03"))
+    case = e.fire(case.id, "opine", actor=COUNTY, at=at("2026-03-20"), outcome="support", **OPINION)
+    with pytest.raises(ValidationError) as bad:
+        e.fire(
+            case.id,
+            "request_review",
+            actor=COUNTY,
+            at=at("2026-03-25"),
+            reason="不服",
+            reviewer="qt-dm",
+        )
+    assert bad.value.field == "reviewer"
+    line = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-03-25"), reason="不服")
+    assert e.get(line.links[-1].case_id).unit == "ls-zjj"
+    other = letter(e, "2026-03-02", unit="qt-zjj", actor=COUNTY, summary="另一事项：小区电梯加装")
+    other = e.fire(other.id, "accept", actor=COUNTY, at=at("2026-03-03"))
+    other = e.fire(
+        other.id, "opine", actor=COUNTY, at=at("2026-03-20"), outcome="support", **OPINION
+    )
+    other = e.fire(
+        other.id, "request_review", actor=COUNTY, at=at("2026-03-25"), reason="不服", reviewer="qt"
+    )
+    assert e.get(other.links[-1].case_id).unit == "qt"
+
+
+@pytest.mark.parametrize(
+    ("route", "where", "item"),
+    [
+        ("litigation", "青田县人民法院", "第一项"),
+        ("arbitration", "青田县劳动人事争议仲裁委员会", "第二项"),
+        ("administrative", "青田县人民政府（行政复议）", "第四项"),
+    ],
+)
+def test_litigation_arbitration_and_reconsideration_are_diverted(
+    route: str, where: str, item: str
+) -> None:
+    """诉访分离 (第二十八条第二款) and 第三十一条第一至四项: out of petition handling, the
+    petitioner told where to go; telling is required."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route=route, where=where)
+    assert item in err.value.basis
+    assert "第二十八条第二款" in err.value.basis
+    case = e.fire(
+        case.id, "divert", actor=TOWN, at=at("2026-03-03"), route=route, where=where, told=True
+    )
+    assert case.state == "diverted"
+    assert where in (case.outcome or "")
+    assert not case.open_deadlines
+    assert e.verify(case.id).ok
+
+
+def test_a_matter_pending_below_is_not_accepted_above_and_the_lower_case_is_named() -> None:
+    """第十九条第三款: accepted by the town, raised again with the county within the period →
+    registered, linked, refused acceptance."""
+    e = engine()
+    lower = accepted(e)
+    upper = letter(e, "2026-01-05", unit="qt", actor=COUNTY)
+    found = details(upper)
+    assert (found.bar, found.bar_code) == (Bar.pending, lower.code)
+    assert [(lk.kind.value, lk.case_id) for lk in upper.links] == [("repeat_of", lower.id)]
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(upper.id, "accept", actor=COUNTY, at=at("2026-01-05", 10))
+    assert "第十九条第三款" in err.value.basis
+    assert lower.code in err.value.reason
+    assert e.verify(upper.id).ok
+
+
+def test_a_skip_level_visit_is_guided_to_the_competent_level_and_counted() -> None:
+    """第二十条第一款: a visit to the city about a town's matter skips the county → not
+    accepted, guided to the town or the county, flagged ``skip_level``."""
+    e = engine()
+    case = visit(e, "2026-03-02", "ls", CITY, details={"competent": "qt-dm"})
+    assert details(case).bar is Bar.skip_level
+    assert "skip_level" in case.flags
+    with pytest.raises(RuleRejectedError, match="越级走访"):
+        e.fire(case.id, "accept", actor=CITY, at=at("2026-03-02", 10))
+    with pytest.raises(ValidationError) as bad:
+        e.fire(case.id, "not_accept", actor=CITY, at=at("2026-03-02", 10), guide_unit="ls-zjj")
+    assert bad.value.field == "guide_unit"
+    assert "第二十条第一款" in bad.value.basis
+    case = e.fire(case.id, "not_accept", actor=CITY, at=at("2026-03-02", 10), guide_unit="qt")
+    assert case.state == "not_accepted"
+    refusal = details(case).refusal
+    assert refusal is not None
+    assert refusal.guide_to == "青田县人民政府"
+    # a visit to the county (one level above the town) is not skip-level
+    ok = visit(e, "2026-03-03", "qt", COUNTY, details={"competent": "qt-dm"}, summary="另一事项")
+    assert details(ok).bar is None
+    counted = [c.id for c in e.find(workflow="petition") if "skip_level" in c.flags]
+    assert counted == [case.id]
+    assert e.verify(case.id).ok
+
+
+def test_a_matter_answered_is_reviewed_not_petitioned_again() -> None:
+    """2014 逐级走访办法: dissatisfied with an opinion → 复查, not a new petition elsewhere."""
+    e = engine()
+    first = replied(e)
+    again = letter(e, "2026-03-20", unit="qt", actor=COUNTY)
+    assert details(again).bar is Bar.answered
+    assert details(again).bar_code == first.code
+    with pytest.raises(RuleRejectedError, match="复查"):
+        e.fire(again.id, "accept", actor=COUNTY, at=at("2026-03-20", 10))

@@ -1,0 +1,181 @@
+"""最多跑一地 on any case: one registration at the centre, internal hand-offs, breaches counted
+(《信访工作条例》第十八条第三款、第二十条第四款; RULES.md §7.2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation import Actor, Engine, Role, RuleRejectedError, ValidationError
+from mediation.rules import onestop
+from mediation.rules.onestop import OneStop, OneStopPolicy
+
+from .conftest import BUREAU, at, dispute, engine, letter, visit
+
+CENTRE_HEAD = Actor("zx-head", {Role.director.value, Role.clerk.value}, "qt", "中心主任")
+
+
+def places(e: Engine, case_id: str) -> OneStop:
+    found = e.get(case_id).overlays.get("onestop")
+    assert isinstance(found, OneStop)
+    return found
+
+
+def test_a_visit_at_the_centre_registers_once_and_hands_off_inside() -> None:
+    """A visit to the petition bureau stationed at the centre: one code, a one-stop record;
+    handing the matter to the court stationed there is internal (places visited stays 1)."""
+    e = engine()
+    case = visit(e, "2026-03-02", "qt-xfj", BUREAU)
+    state = places(e, case.id)
+    assert (state.centre, state.places_visited) == ("qt-zx", 1)
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-tw")
+    court_case = e.get(case.links[0].case_id)
+    assert places(e, case.id).places_visited == 1
+    assert places(e, court_case.id).places_visited == 1
+    assert [p.via for p in places(e, case.id).places] == ["intake", "hand_off"]
+    assert e.verify(case.id).ok
+    assert e.verify(court_case.id).ok
+
+
+def test_a_second_place_is_refused_unless_permitted_with_a_reason_and_then_counted() -> None:
+    """Sending the party to the town government (not stationed) is refused; a permit with a
+    reason of the policy lets it through once, recorded as a breach."""
+    e = engine()
+    case = visit(e, "2026-03-02", "qt-xfj", BUREAU)
+    with pytest.raises(RuleRejectedError, match="最多跑一地") as err:
+        e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    assert "第十八条第三款" in err.value.basis
+    assert e.get(case.id).state == "registered"
+    with pytest.raises(ValidationError) as bad:
+        e.fire(
+            case.id,
+            "onestop_permit",
+            actor=CENTRE_HEAD,
+            at=at("2026-03-03"),
+            to="qt-dm",
+            reason="x",
+        )
+    assert bad.value.field == "reason"
+    with pytest.raises(ValidationError, match="内部流转"):
+        e.fire(
+            case.id,
+            "onestop_permit",
+            actor=CENTRE_HEAD,
+            at=at("2026-03-03"),
+            to="qt-fy",
+            reason="on_site",
+        )
+    e.fire(
+        case.id,
+        "onestop_permit",
+        actor=CENTRE_HEAD,
+        at=at("2026-03-03"),
+        to="qt-dm",
+        reason="on_site",
+        note="须到现场核查",
+    )
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03", 10), to="qt-dm")
+    state = places(e, case.id)
+    assert state.places_visited == 2
+    assert [(b.unit, b.reason) for b in state.breaches] == [("qt-dm", "on_site")]
+    town = e.get(case.links[0].case_id)
+    assert places(e, town.id).places_visited == 2
+    assert e.verify(case.id).ok
+    assert e.verify(town.id).ok
+
+
+def test_a_policy_may_forbid_any_second_place() -> None:
+    """``allow_breach=False``: no permit at all."""
+    e = engine(OneStopPolicy(allow_breach=False))
+    case = visit(e, "2026-03-02", "qt-xfj", BUREAU)
+    with pytest.raises(RuleRejectedError, match="不允许"):
+        e.fire(
+            case.id,
+            "onestop_permit",
+            actor=CENTRE_HEAD,
+            at=at("2026-03-03"),
+            to="qt-dm",
+            reason="on_site",
+        )
+
+
+def test_a_diversion_names_the_organ_and_outside_the_centre_needs_a_permit() -> None:
+    """诉访分离 from the centre: the court is stationed there (internal); telling the party to go
+    to the town government is a second place."""
+    e = engine()
+    case = visit(e, "2026-03-02", "qt-xfj", BUREAU)
+    base = {"route": "litigation", "where": "青田县人民法院", "told": True}
+    with pytest.raises(ValidationError) as bad:
+        e.fire(case.id, "divert", actor=BUREAU, at=at("2026-03-03"), **base)
+    assert bad.value.field == "to_unit"
+    other = visit(e, "2026-03-02", "qt-xfj", BUREAU, summary="另一事项：劳动报酬")
+    with pytest.raises(ValidationError) as outside:
+        e.fire(other.id, "divert", actor=BUREAU, at=at("2026-03-03"), to_unit="qt-dm", **base)
+    assert outside.value.field == "to_unit"
+    case = e.fire(case.id, "divert", actor=BUREAU, at=at("2026-03-03"), to_unit="qt-fy", **base)
+    assert places(e, case.id).places_visited == 1
+    assert e.verify(case.id).ok
+
+
+def test_a_letter_sends_nobody_anywhere() -> None:
+    """Only a party received in person is a one-stop party (policy channels)."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    assert "onestop" not in case.overlays
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    assert case.state == "transferred"
+
+
+def test_a_dispute_at_the_centre_is_held_by_the_same_rule() -> None:
+    """Not petition-only: a dispute received in person at the centre's committee may move to
+    the stationed court (internal) but not up to the county government without a permit."""
+    e = engine()
+    head = Actor("tw-head", {r.value for r in Role}, "qt", "中心调委会主任")
+    case = dispute(e, unit="qt-tw", actor=head)
+    case = e.fire(case.id, "triage", actor=head, at=at("2026-03-02", 10), track="people")
+    assert places(e, case.id).places_visited == 1
+    refer = {"to": "qt", "reason": "complex"}
+    with pytest.raises(RuleRejectedError, match="最多跑一地"):
+        e.fire(case.id, "refer", actor=head, at=at("2026-03-02", 11), **refer)
+    assert e.verify(case.id).ok
+
+
+def test_statistics_give_each_centre_its_share_of_cases_resolved_in_one_place() -> None:
+    """Per case: places visited; per centre: the share resolved with one place."""
+    e = engine()
+    one = visit(e, "2026-03-02", "qt-xfj", BUREAU)
+    one = e.fire(
+        one.id,
+        "divert",
+        actor=BUREAU,
+        at=at("2026-03-03"),
+        route="litigation",
+        where="县法院",
+        told=True,
+        to_unit="qt-fy",
+    )
+    two = visit(e, "2026-03-02", "qt-xfj", BUREAU, summary="另一事项：宅基地")
+    e.fire(
+        two.id,
+        "onestop_permit",
+        actor=CENTRE_HEAD,
+        at=at("2026-03-03"),
+        to="qt-dm",
+        reason="on_site",
+    )
+    two = e.fire(
+        two.id,
+        "not_accept",
+        actor=BUREAU,
+        at=at("2026-03-03", 10),
+        reason="属镇管辖",
+        guide_unit="qt-dm",
+    )
+    open_case = visit(e, "2026-03-04", "qt-xfj", BUREAU, summary="第三事项：噪声")
+    cases = e.find(workflow="petition")
+    definition = e.definition("petition")
+    figures = onestop.stats(cases, resolved=lambda c: definition.is_closed(c.state))
+    row = figures["qt-zx"]
+    assert (row.cases, row.resolved, row.one_place, row.breaches) == (3, 2, 1, 1)
+    assert row.share == 0.5
+    assert onestop.places_visited(e.get(two.id)) == 2
+    assert onestop.places_visited(e.get(open_case.id)) == 1

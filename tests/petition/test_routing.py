@@ -1,0 +1,191 @@
+"""Routing by the petition office: 转送, 交办, objections, several organs
+(《信访工作条例》第二十二条、第二十三条第三款、第二十四条). Due dates by hand (RULES.md §5, §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation import Actor, Engine, RuleRejectedError, ValidationError
+from mediation.rules.petition import details
+
+from .conftest import BUREAU, OPINION_DATA, TOWN, WX, at, due, engine, letter, petitioners
+
+
+def test_the_office_routes_within_15_days_and_the_receiver_gets_its_own_periods() -> None:
+    """第二十二条: 15 日 to route from receipt Sat 2025-09-20 → day 15 Sun 2025-10-05 in the
+    国庆 holiday (10-1 to 10-8) → Thu 2025-10-09. 第二十三条第三款 at the receiving town from
+    Fri 2025-09-26: notice 15 日 → Sat 2025-10-11, a make-up working day, stays; objection 5
+    个工作日: 9-28 (make-up Sunday), 9-29, 9-30, 10-9, 10-10 → Fri 2025-10-10."""
+    e = engine()
+    case = letter(e, "2025-09-20")
+    assert (case.code, due(case, "petition_register")) == ("（2025）青访字第0001号", "2025-10-09")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2025-09-26", 9), to="qt-dm")
+    assert case.state == "transferred"
+    assert not case.open_deadlines
+    register = next(d for d in case.deadlines if d.period == "petition_register")
+    assert register.status.value == "met"
+    town = e.get(case.links[0].case_id)
+    assert (town.unit, town.level, town.channel, town.code) == (
+        "qt-dm",
+        "town",
+        "petition_referral",
+        "（2025）东镇字第0001号",
+    )
+    assert [(lk.kind.value, lk.case_id) for lk in town.links] == [("handed_off_from", case.id)]
+    assert due(town, "petition_transfer_notice") == "2025-10-11"
+    assert due(town, "petition_objection") == "2025-10-10"
+    # a hand-off of the same matter is not a repeat petition
+    assert details(town).repeats == ()
+    assert "repeat" not in town.flags
+    assert details(town).root == case.id
+    town = e.fire(town.id, "accept", actor=TOWN, at=at("2025-10-09"))
+    assert {d.period: d.status.value for d in town.deadlines if not d.is_open} == {
+        "petition_transfer_notice": "met",
+        "petition_objection": "met",
+    }
+    assert e.verify(case.id).ok
+    assert e.verify(town.id).ok
+
+
+def test_assignment_sets_the_report_date_and_the_result_flows_back() -> None:
+    """第二十二条第一款第三项: 交办 with a set date for the 办结报告; the receiving organ's duty,
+    tracked by the office; the report (the opinion) closes the office's case."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    with pytest.raises(ValidationError) as bad:
+        e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm", mode="assign")
+    assert bad.value.field == "report_due"
+    case = e.fire(
+        case.id,
+        "route",
+        actor=BUREAU,
+        at=at("2026-03-03"),
+        to="qt-dm",
+        mode="assign",
+        report_due="2026-04-30",
+    )
+    assert case.state == "assigned"
+    tracking = next(d for d in case.deadlines if d.is_open)
+    assert (tracking.period, tracking.kind.value, tracking.due.isoformat()) == (
+        "petition_assignment_tracking",
+        "external",
+        "2026-04-30",
+    )
+    town = e.get(case.links[0].case_id)
+    assert details(town).assigned
+    assert "assigned" in town.flags
+    assert due(town, "petition_assigned_report") == "2026-04-30"
+    town = e.fire(town.id, "accept", actor=TOWN, at=at("2026-03-05"))
+    assert {d.period for d in town.open_deadlines} == {
+        "petition_assigned_report",
+        "petition_handling",
+    }
+    town = e.fire(town.id, "opine", actor=TOWN, at=at("2026-04-20"), **OPINION_DATA)
+    office = e.get(case.id)
+    assert office.state == "concluded"
+    assert town.code in (office.outcome or "")
+    report = next(d for d in town.deadlines if d.period == "petition_assigned_report")
+    assert report.status.value == "met"
+    assert e.verify(case.id).ok
+    assert e.verify(town.id).ok
+
+
+def test_an_objection_within_5_working_days_returns_the_matter_after_the_office_agrees() -> None:
+    """第二十三条第三款: received Thu 2026-04-30 → 5 个工作日 are 5-6, 5-7, 5-8, 5-9 (make-up
+    Saturday), 5-11 → Mon 2026-05-11. The office verifies (PRACTICE: 5 个工作日), agrees, the
+    materials come back, and the office routes again on a fresh 15 日 (→ Tue 2026-05-26)."""
+    e = engine()
+    case = letter(e, "2026-04-29")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-04-30", 9), to="qt-wx")
+    town = e.get(case.links[0].case_id)
+    assert due(town, "petition_objection") == "2026-05-11"
+    town = e.fire(town.id, "object", actor=WX, at=at("2026-05-11", 16), reason="属东门镇管辖")
+    assert town.state == "objected"
+    office = e.get(case.id)
+    assert office.state == "objection_review"
+    assert details(office).objection == "属东门镇管辖"
+    office = e.fire(office.id, "agree_objection", actor=BUREAU, at=at("2026-05-11", 17))
+    assert office.state == "registered"
+    assert due(office, "petition_register") == "2026-05-26"
+    assert e.get(town.id).state == "returned"
+    office = e.fire(office.id, "route", actor=BUREAU, at=at("2026-05-12"), to="qt-dm")
+    assert office.state == "transferred"
+    for cid in (office.id, town.id, office.links[-1].case_id):
+        assert e.verify(cid).ok
+
+
+def test_an_objection_after_5_working_days_is_refused() -> None:
+    """第二十三条第三款: on Tue 2026-05-12 the 5 working days (to 5-11) have passed."""
+    e = engine()
+    case = letter(e, "2026-04-29")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-04-30", 9), to="qt-wx")
+    town_id = case.links[0].case_id
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(town_id, "object", actor=WX, at=at("2026-05-12", 9), reason="不属本镇")
+    assert "第二十三条第三款" in err.value.basis
+    assert "5个工作日" in err.value.reason
+
+
+def test_a_rejected_objection_leaves_the_matter_with_the_receiver() -> None:
+    """The office may reject the objection: the receiver handles it, its notice period running."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    town_id = case.links[0].case_id
+    e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04"), reason="不属本镇")
+    office = e.fire(case.id, "reject_objection", actor=BUREAU, at=at("2026-03-05"), reason="属地")
+    assert office.state == "transferred"
+    assert not office.open_deadlines
+    town = e.get(town_id)
+    assert town.state == "registered"
+    assert due(town, "petition_transfer_notice") == "2026-03-18"
+    with pytest.raises(RuleRejectedError):
+        e.fire(town_id, "object", actor=TOWN, at=at("2026-03-06"), reason="仍不属本镇")
+    assert e.verify(office.id).ok
+    assert e.verify(town_id).ok
+
+
+def test_several_organs_agree_or_their_common_superior_decides() -> None:
+    """第二十四条: the receiver is one of the organs concerned; without agreement their common
+    superior (here the county government, above both towns) decides."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    organs = ["qt-dm", "qt-wx"]
+    base = {"actor": BUREAU, "at": at("2026-03-03"), "organs": organs}
+    with pytest.raises(ValidationError, match="青田县人民政府") as err:
+        e.fire(case.id, "route", to="qt-dm", **base)  # type: ignore[arg-type]
+    assert (err.value.field, "第二十四条" in err.value.basis) == ("decided_by", True)
+    with pytest.raises(ValidationError) as bad:
+        e.fire(case.id, "route", to="qt-dm", decided_by="qt-xfj", **base)  # type: ignore[arg-type]
+    assert bad.value.field == "decided_by"
+    with pytest.raises(ValidationError) as outside:
+        e.fire(case.id, "route", to="qt-zjj", agreed=True, **base)  # type: ignore[arg-type]
+    assert outside.value.field == "to"
+    case = e.fire(case.id, "route", to="qt-wx", decided_by="qt", **base)  # type: ignore[arg-type]
+    assert e.get(case.links[0].case_id).unit == "qt-wx"
+    other = letter(e, "2026-03-02", summary="另一事项：两镇交界处道路积水")
+    other = e.fire(other.id, "route", to="qt-dm", agreed=True, **base)  # type: ignore[arg-type]
+    assert other.state == "transferred"
+
+
+def test_routing_needs_the_organisation() -> None:
+    """Without ``policy.org`` the receiving organ cannot be checked: refused, saying why."""
+    e = Engine.in_memory()
+    case = e.intake(
+        workflow="petition",
+        channel="letter",
+        category="neighbor",
+        parties=petitioners(),
+        summary="排水纠纷",
+        unit="anywhere",
+        at=at("2026-03-02"),
+    )
+    system = Actor.system()
+    with pytest.raises(RuleRejectedError, match=r"policy\.org"):
+        e.fire(case.id, "route", actor=system, at=at("2026-03-03"), to="x")
+    case = e.fire(case.id, "accept", actor=system, at=at("2026-03-03"))
+    case = e.fire(case.id, "opine", actor=system, at=at("2026-03-20"), **OPINION_DATA)
+    with pytest.raises(RuleRejectedError, match=r"policy\.org") as err:
+        e.fire(case.id, "request_review", actor=system, at=at("2026-03-25"), reason="不服")
+    assert "第三十五条" in err.value.basis
+    assert e.verify(case.id, actor=system).ok
