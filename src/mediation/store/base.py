@@ -9,6 +9,7 @@ gap-free per unit and year.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -205,7 +206,8 @@ class MemoryStore:
         self._counters: dict[tuple[str, int], int] = {}
         self._order: list[str] = []
         self._org: list[OrgEvent] = []
-        self._keys: dict[str, set[str]] = {}
+        self._keys: dict[str, list[str]] = {}
+        """Each key's case ids, sorted: a lookup reads only the first few, however many share it."""
         self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
         self._undo: list[Callable[[], object]] | None = None
         """While a batch runs: how to take back each change it made, in order."""
@@ -250,9 +252,15 @@ class MemoryStore:
 
     def _index_keys(self, case_id: str, old: frozenset[str], new: frozenset[str]) -> None:
         for key in old - new:
-            self._keys.get(key, set()).discard(case_id)
+            ids = self._keys.get(key, [])
+            i = bisect.bisect_left(ids, case_id)
+            if i < len(ids) and ids[i] == case_id:
+                del ids[i]
         for key in new - old:
-            self._keys.setdefault(key, set()).add(case_id)
+            ids = self._keys.setdefault(key, [])
+            i = bisect.bisect_left(ids, case_id)
+            if i == len(ids) or ids[i] != case_id:
+                ids.insert(i, case_id)
         if self._undo is not None and old != new:
             self._undo.append(lambda: self._index_keys(case_id, new, old))
 
@@ -423,7 +431,11 @@ class MemoryStore:
     ) -> list[tuple[str, str]]:
         with self._lock:
             hits = sorted(
-                (cid, key) for key in set(keys) for cid in self._keys.get(key, ()) if cid != exclude
+                # Each key's ids are sorted: its first limit + 1 are all a merged page can need.
+                (cid, key)
+                for key in set(keys)
+                for cid in self._keys.get(key, [])[: limit + 1]
+                if cid != exclude
             )
         return hits[:limit]
 
