@@ -1,0 +1,516 @@
+"""The behaviour tables of the dispute workflow (矛盾纠纷调解), with their default numbers.
+
+Every number here is a default a scenario may change under
+``[behaviour.dispute.<state>.<row>]``. Rows keep one name across versions
+of the workflow, whatever their trigger is called, so a scenario file runs
+on either:
+
+- ``triaged.refuse``: a party clearly refuses mediation (《人民调解法》第十七条).
+- ``triaged.transfer_out``: outside the committee's remit, transferred (移送).
+- ``mediating.agree``: settlement, per level and track; ``written`` is the share
+  of written agreements (第二十八条; version 2 writes every agreement on an
+  amount in dispute, 2002 规定 第三十四条), ``performance_days`` their period.
+- ``performing.report_not_performed``: non-performance (第三十二条).
+- ``failed.refer_up``: a failed mediation handed to the next level (2002 规定
+  第二十一条). Version 2 has the referral step (``refer``, then
+  ``take_referral`` by the receiver): the same case moves up. Version 1 has
+  none, so there the row is a new case registered at the next level's unit,
+  flagged ``referred_from:<case id>``.
+- ``closed.repeat``: the party comes back (重复信访): a new dispute at the
+  county centre, flagged ``repeat_of:<case id>`` (until the petition workflow
+  exists to take it).
+
+Version 2 also routes a matter that triage sends elsewhere by referral
+(``triaged.route``: 上报 / 转办 with the reason the move needs), and tells the
+parties their rights before mediation (``accepted.inform_rights``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from mediation import DefinitionError, WorkflowDefinition
+from mediation.simulation._behaviour import (
+    Choice,
+    Param,
+    Spawn,
+    SpawnPlan,
+    StateBehaviour,
+    StepContext,
+    WorkflowBehaviour,
+)
+from mediation.simulation._distributions import Delay, Keyed
+
+__all__ = ["dispute_behaviour"]
+
+_TARGET = "target"
+"""memo key: (level, unit) triage chose for the case."""
+
+
+def _gamma(mean: float, cv: float = 0.6, unit: str = "wd") -> Delay:
+    return Delay("gamma", mean, unit, cv=cv)
+
+
+def _p(**values: float) -> Keyed[float]:
+    return Keyed(dict(values))
+
+
+def _each(**delays: Delay) -> Keyed[Delay]:
+    return Keyed(dict(delays))
+
+
+def _fixed(value: float, unit: str = "wd") -> Keyed[Delay]:
+    return Keyed.of(Delay("fixed", value, unit))
+
+
+def _const(**inputs: Any) -> Any:
+    def build(_ctx: StepContext) -> Mapping[str, Any]:
+        return inputs
+
+    return build
+
+
+# -- shared inputs and conditions -----------------------------------------------------
+
+
+def _needed(ctx: StepContext) -> int:
+    callbacks = ctx.policy.callbacks
+    agreed = ctx.fired.get("agree", 0) > 0
+    return callbacks.after_agreement if agreed else callbacks.after_failure
+
+
+def _may_close(ctx: StepContext) -> bool:
+    return ctx.fired.get("record_callback", 0) >= _needed(ctx)
+
+
+def _must_visit(ctx: StepContext) -> bool:
+    return not _may_close(ctx)
+
+
+def _agreement(ctx: StepContext, written: bool) -> Mapping[str, Any]:
+    terms = ["双方就争议事项达成一致，按约定履行。"]
+    if not written:
+        return {"agreement": {"form": "oral", "terms": terms}}
+    at = ctx.at
+    deadline = at.date() + dt.timedelta(days=round(ctx.param("performance_days")))
+    case = ctx.case
+    signatures: list[dict[str, Any]] = [
+        {"capacity": "party", "party": p.id, "signed_at": at} for p in case.principals
+    ]
+    signatures.append({"capacity": "mediator", "signer": ctx.mediator or "调解员", "signed_at": at})
+    signatures.append({"capacity": "committee", "signer": case.unit, "signed_at": at})
+    return {
+        "agreement": {
+            "form": "written",
+            "facts": "（模拟）纠纷的主要事实。",
+            "disputed_matters": "（模拟）争议事项。",
+            "responsibilities": "（模拟）各方当事人的责任。",
+            "terms": terms,
+            "performance_manner": "（模拟）履行方式。",
+            "performance_place": "（模拟）履行地点。",
+            "performance_deadline": deadline.isoformat(),
+            "signatures": signatures,
+        }
+    }
+
+
+def _agree_v1(ctx: StepContext) -> Mapping[str, Any]:
+    return _agreement(ctx, ctx.rng.random() < ctx.param("written"))
+
+
+def _agree_v2(ctx: StepContext) -> Mapping[str, Any]:
+    amount = ctx.matter.amount
+    drawn = ctx.rng.random() < ctx.param("written")
+    return _agreement(ctx, drawn or (amount is not None and amount > 0))
+
+
+def _suspend(ctx: StepContext) -> Mapping[str, Any]:
+    return {"reason": "appraisal" if ctx.matter.category == "medical" else "party_wait"}
+
+
+def _callback(satisfied: str) -> Any:
+    def build(ctx: StepContext) -> Mapping[str, Any]:
+        return {
+            "visitor": ctx.mediator or "回访员",
+            "party": "申请人",
+            "performance": "已履行" if ctx.fired.get("confirm_performed") else "",
+            "satisfaction": satisfied,
+            "recurrence": "无",
+        }
+
+    return build
+
+
+def _repeat(ctx: StepContext) -> SpawnPlan | None:
+    origin, track = ctx.matter.unit, ctx.matter.track
+    top = ctx.routing.top_level(origin, track)
+    unit = ctx.routing.unit_for(origin, top, track)
+    assert unit is not None
+    return SpawnPlan(unit, top, "walk_in", f"repeat_of:{ctx.case.id}")
+
+
+def _tail(
+    agree: Any, refuse_mediating: Choice | None, satisfied: str, failed: StateBehaviour
+) -> dict[str, StateBehaviour]:
+    """The states from mediation on (shared by both versions)."""
+    rest = None
+    mediating = [
+        Choice(
+            "agree",
+            _p(village=0.75, town=0.68, county=0.6, default=0.6),
+            _each(village=_gamma(5), town=_gamma(8), county=_gamma(12), default=_gamma(8)),
+            agree,
+            params={
+                "written": Param(
+                    _p(village=0.4, town=0.8, county=1.0, default=1.0), doc="书面协议比例"
+                ),
+                "performance_days": Param(Keyed.of(15.0), 0.0, 3650.0, doc="履行期限（日）"),
+            },
+            doc="达成协议",
+        ),
+        Choice(
+            "withdraw", Keyed.of(0.03), Keyed.of(_gamma(4)), _const(reason="当事人撤回调解申请")
+        ),
+        Choice("suspend", Keyed.of(0.0), _fixed(5), _suspend, doc="中止调解"),
+    ]
+    if refuse_mediating is not None:
+        mediating.append(refuse_mediating)
+    mediating.append(
+        Choice(
+            "terminate",
+            rest,
+            _each(village=_gamma(8), town=_gamma(12), county=_gamma(18), default=_gamma(12)),
+            _const(reason="经调解未能达成协议", remedies_informed=True),
+            doc="调解不成，终止调解",
+        )
+    )
+    return {
+        "mediating": StateBehaviour(tuple(mediating)),
+        "suspended": StateBehaviour(
+            (
+                Choice(
+                    "terminate",
+                    Keyed.of(0.2),
+                    _fixed(10),
+                    _const(reason="中止后未能恢复调解", remedies_informed=True),
+                ),
+                Choice("resume", rest, Keyed.of(_gamma(10, 0.6, "d")), doc="恢复调解"),
+            )
+        ),
+        "agreed": StateBehaviour((Choice("begin_performance", rest, _fixed(0.5)),)),
+        "performing": StateBehaviour(
+            (
+                Choice(
+                    "report_not_performed",
+                    Keyed.of(0.06),
+                    Keyed.of(_gamma(20, 0.5, "d")),
+                    _const(note="当事人未按协议履行"),
+                    doc="未履行",
+                ),
+                Choice(
+                    "confirm_performed",
+                    rest,
+                    Keyed.of(_gamma(10, 0.8, "d")),
+                    _const(evidence="（模拟）履行凭证"),
+                ),
+            )
+        ),
+        "not_performed": StateBehaviour(
+            (
+                Choice(
+                    "remediate", Keyed.of(0.3), _fixed(3), _const(reason="协议未履行，重新调解")
+                ),
+                Choice("start_callback", rest, _fixed(5)),
+            )
+        ),
+        "performed": StateBehaviour(
+            (Choice("start_callback", rest, Keyed.of(_gamma(7, 0.5, "d"))),)
+        ),
+        "failed": failed,
+        "callback": StateBehaviour(
+            (
+                Choice(
+                    "reopen", Keyed.of(0.0), _fixed(2), _const(reason="回访发现矛盾反复，重新调解")
+                ),
+                Choice("record_callback", rest, _fixed(1), _callback(satisfied), _must_visit),
+                Choice("close", rest, _fixed(1), when=_may_close, doc="结案"),
+            )
+        ),
+        "closed": StateBehaviour(
+            (Choice("archive", Keyed.of(0.0), _fixed(10), doc="立卷归档"),),
+            (
+                Spawn(
+                    "repeat",
+                    Keyed.of(0.02),
+                    Keyed.of(_gamma(30, 0.8, "d")),
+                    _repeat,
+                    doc="重复信访（当事人再次来访）",
+                ),
+            ),
+        ),
+    }
+
+
+_REFER_UP = _p(village=0.5, town=0.35, default=0.0)
+_FUNNEL_COMMON = (
+    ("mediated", "start_mediation"),
+    ("agreed", "agree"),
+    ("failed", "terminate"),
+    ("withdrawn", "withdraw"),
+    ("transferred", "transfer_out"),
+)
+
+
+# -- version 1: triage names the unit; no referral step --------------------------------
+
+
+def _triage_v1(ctx: StepContext) -> Mapping[str, Any]:
+    level, unit = ctx.routing.triage(ctx.matter, ctx.floor)
+    return {"track": ctx.matter.track, "level": level, "unit": unit}
+
+
+def _refer_up_v1(ctx: StepContext) -> SpawnPlan | None:
+    if ctx.level is None:
+        return None
+    track = ctx.matter.track
+    above = ctx.routing.next_level(ctx.case.unit, ctx.level, track)
+    if above is None:
+        return None
+    unit = ctx.routing.unit_for(ctx.case.unit, above, track)
+    assert unit is not None
+    return SpawnPlan(unit, above, ctx.case.channel, f"referred_from:{ctx.case.id}")
+
+
+def _version_1() -> WorkflowBehaviour:
+    rest = None
+    failed = StateBehaviour(
+        (
+            Choice("close", rest, _fixed(1), when=_may_close, doc="结案"),
+            Choice("start_callback", rest, _fixed(5), when=_must_visit),
+        ),
+        (Spawn("refer_up", _REFER_UP, _fixed(1), _refer_up_v1, doc="报请上一级调解"),),
+    )
+    states = {
+        "received": StateBehaviour(
+            (Choice("triage", rest, Keyed.of(_gamma(0.5, 0.5)), _triage_v1, doc="分流"),)
+        ),
+        "triaged": StateBehaviour(
+            (
+                Choice(
+                    "transfer_out",
+                    Keyed.of(0.02),
+                    _fixed(1),
+                    _const(reason="不属于人民调解受理范围，移送有关机关", to="有关机关"),
+                ),
+                Choice(
+                    "refuse",
+                    Keyed.of(0.04),
+                    _fixed(1),
+                    _const(reason="当事人明确拒绝调解", ground="《人民调解法》第十七条"),
+                    doc="当事人拒绝调解",
+                ),
+                Choice("accept", rest, Keyed.of(_gamma(1, 0.5)), doc="受理"),
+            )
+        ),
+        "accepted": StateBehaviour(
+            (
+                Choice("withdraw", Keyed.of(0.01), _fixed(3), _const(reason="当事人撤回调解申请")),
+                Choice("start_mediation", rest, Keyed.of(_gamma(1, 0.5)), doc="开始调解"),
+            )
+        ),
+        **_tail(_agree_v1, None, "满意", failed),
+    }
+    return WorkflowBehaviour(
+        workflow="dispute",
+        states=states,
+        busy=frozenset({"mediating"}),
+        mediators=("start_mediation", "mediators"),
+        triage="triage",
+        success=frozenset({"agree"}),
+        failure=frozenset({"terminate"}),
+        transferred=frozenset({"transferred_out"}),
+        funnel=(("accepted", "accept"), *_FUNNEL_COMMON, ("refused", "refuse")),
+        moves={"triage": "unit"},
+    )
+
+
+# -- version 2: referral (上报、转办) is a step; rights are told before mediation ---------
+
+
+def _triage_v2(ctx: StepContext) -> Mapping[str, Any]:
+    ctx.memo[_TARGET] = ctx.routing.triage(ctx.matter, ctx.floor)
+    return {"track": ctx.matter.track}
+
+
+def _elsewhere(ctx: StepContext) -> bool:
+    target = ctx.memo.get(_TARGET)
+    return target is not None and target[1] != ctx.case.unit
+
+
+def _here(ctx: StepContext) -> bool:
+    return not _elsewhere(ctx)
+
+
+def _route(ctx: StepContext) -> Mapping[str, Any]:
+    """Refer the case where triage sends it, with the reason the move needs."""
+    _, target = ctx.memo[_TARGET]
+    routing = ctx.routing
+    org = routing.org
+    here = ctx.case.unit
+    if org.get(target).kind == "industry_committee":
+        reason = "specialised"
+    elif org.within(here, target):
+        gap = org.rank(target) - org.rank(here)
+        reason = "complex" if gap <= 1 else "major_urgent"
+    else:
+        reason = "territorial"
+    return {"to": target, "reason": reason}
+
+
+def _above(ctx: StepContext) -> str | None:
+    if ctx.level is None:
+        return None
+    unit = ctx.case.unit
+    above = ctx.routing.next_level(unit, ctx.level, ctx.matter.track)
+    if above is None:
+        return None
+    found = ctx.routing.unit_for(unit, above, ctx.matter.track)
+    return found if found is not None and ctx.routing.org.within(unit, found) else None
+
+
+def _can_refer_up(ctx: StepContext) -> bool:
+    return _above(ctx) is not None
+
+
+def _refer_up_v2(ctx: StepContext) -> Mapping[str, Any]:
+    return {"to": _above(ctx), "reason": "mediation_failed", "note": "本级调解不成，报请上一级"}
+
+
+def _informed(ctx: StepContext) -> bool:
+    return ctx.fired.get("inform_rights", 0) > 0
+
+
+def _not_informed(ctx: StepContext) -> bool:
+    return not _informed(ctx)
+
+
+def _version_2() -> WorkflowBehaviour:
+    rest = None
+    refuses = _const(party="p2", statement="不同意调解")
+    failed = StateBehaviour(
+        (
+            Choice(
+                "refer",
+                _REFER_UP,
+                _fixed(1),
+                _refer_up_v2,
+                _can_refer_up,
+                name="refer_up",
+                doc="报请上一级调解",
+            ),
+            Choice("close", rest, _fixed(1), when=_may_close, doc="结案"),
+            Choice("start_callback", rest, _fixed(5), when=_must_visit),
+        )
+    )
+    states = {
+        "received": StateBehaviour(
+            (Choice("triage", rest, Keyed.of(_gamma(0.5, 0.5)), _triage_v2, doc="分流"),)
+        ),
+        "triaged": StateBehaviour(
+            (
+                Choice(
+                    "transfer_out",
+                    Keyed.of(0.02),
+                    _fixed(1),
+                    _const(reason="不属于人民调解受理范围，移送有关机关", to="有关机关"),
+                ),
+                Choice("party_refuses", Keyed.of(0.04), _fixed(1), refuses, name="refuse"),
+                Choice(
+                    "refer", rest, _fixed(0.5), _route, _elsewhere, name="route", doc="分流交办"
+                ),
+                Choice(
+                    "accept",
+                    rest,
+                    Keyed.of(_gamma(1, 0.5)),
+                    _const(other_side_consents=True),
+                    _here,
+                    doc="受理",
+                ),
+            )
+        ),
+        "referred": StateBehaviour(
+            (
+                Choice(
+                    "return_referral", Keyed.of(0.0), _fixed(1), _const(reason="不属本单位管辖")
+                ),
+                Choice("take_referral", rest, Keyed.of(_gamma(1, 0.5)), doc="接收"),
+            )
+        ),
+        "accepted": StateBehaviour(
+            (
+                Choice("withdraw", Keyed.of(0.01), _fixed(3), _const(reason="当事人撤回调解申请")),
+                Choice("inform_rights", rest, _fixed(0), when=_not_informed, doc="告知权利义务"),
+                Choice(
+                    "start_mediation",
+                    rest,
+                    Keyed.of(_gamma(1, 0.5)),
+                    when=_informed,
+                    doc="开始调解",
+                ),
+            )
+        ),
+        **_tail(
+            _agree_v2,
+            Choice(
+                "party_refuses",
+                Keyed.of(0.0),
+                Keyed.of(_gamma(4)),
+                _const(party="p2", statement="不愿继续调解", remedies_informed=True),
+                name="refuse",
+            ),
+            "satisfied",
+            failed,
+        ),
+    }
+    return WorkflowBehaviour(
+        workflow="dispute",
+        states=states,
+        busy=frozenset({"mediating"}),
+        mediators=("start_mediation", "mediators"),
+        triage="triage",
+        success=frozenset({"agree"}),
+        failure=frozenset({"terminate", "party_refuses"}),
+        transferred=frozenset({"transferred_out", "handed_off"}),
+        funnel=(
+            ("accepted", "accept"),
+            *_FUNNEL_COMMON,
+            ("refused", "party_refuses"),
+        ),
+        moves={"refer": "to"},
+        returns=frozenset({"return_referral"}),
+        escalations=frozenset({"failed"}),
+    )
+
+
+_VERSIONS = {1: _version_1, 2: _version_2}
+
+
+def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:
+    """The dispute workflow's behaviour table for ``definition``'s version (the latest known
+    if none is given), with its default numbers.
+
+    Raises:
+        DefinitionError: no table for that version yet (write one here: the rows of the
+            version before are the place to start).
+    """
+    version = max(_VERSIONS) if definition is None else definition.version
+    build = _VERSIONS.get(version)
+    if build is None:
+        known = ", ".join(f"v{v}" for v in sorted(_VERSIONS))
+        raise DefinitionError(
+            f"the simulation has no behaviour table for workflow 'dispute' v{version} "
+            f"(it has {known}): add one in mediation.simulation._dispute"
+        )
+    return build()
