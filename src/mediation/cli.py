@@ -33,6 +33,7 @@ from mediation._errors import MediationError
 from mediation.engine import Engine
 from mediation.model import CHINA_TZ, Actor
 from mediation.rules.calendar import OfficialCalendar
+from mediation.rules.masking import mask_id, mask_text
 from mediation.rules.notices import Notice
 from mediation.rules.org import OrgTree, units_from_file
 from mediation.rules.policy import Policy
@@ -57,7 +58,8 @@ _P = ParamSpec("_P")
 def _fail(message: str) -> NoReturn:
     """Print ``message`` as one line on stderr and exit with code 2."""
     line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
-    typer.secho(f"error: {line}", err=True, fg="red")
+    # an input error may quote a party's ID or phone number: never print it in full
+    typer.secho(f"error: {mask_text(line)}", err=True, fg="red")
     raise typer.Exit(2)
 
 
@@ -164,9 +166,11 @@ def demo(
         case = _demo.run(engine)
         history = engine.history(case.id)
         definition = engine.definition(case.workflow, case.workflow_version)
-        console.print(f"[bold]{case.code}[/bold]  {case.summary}")
+        console.print(f"[bold]{case.code}[/bold]  {mask_text(case.summary)}")
         for p in case.parties:
-            console.print(f"  {p.role.label}：{p.name}（{p.id_number}）")
+            ident = p.identifier
+            shown = (mask_id(ident) if p.id_number else ident) if ident else "—"
+            console.print(f"  {p.role.label}：{p.name}（{shown}）")
         table = Table(title="办理过程 (timeline)")
         for col in ("#", "时间", "操作", "状态", "经办人"):
             table.add_column(col, overflow="fold")

@@ -32,6 +32,10 @@ CASES = {
     "closing_report": "closed",
     "dossier_index": "closed",
     "supervision_notice": "overdue",
+    "rights_notice": "informed",
+    "referral_slip": "assigned",
+    "feedback_report": "assigned",
+    "transfer_letter": "transferred",
 }
 """Which example case each kind is rendered from."""
 
@@ -40,6 +44,9 @@ EXTRA_GOLDEN = {
     "mediation_record-terminated": ("mediation_record", "terminated"),
     "dossier_index-terminated": ("dossier_index", "terminated"),
     "registration-refused": ("registration", "refused"),
+    "referral_slip-up": ("referral_slip", "referred_up"),
+    "transfer_letter-hand_off": ("transfer_letter", "handed_off"),
+    "dossier_index-assigned": ("dossier_index", "assigned"),
 }
 """Further golden files for the variants a kind has (draft agreement, failed mediation)."""
 

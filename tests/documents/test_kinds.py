@@ -12,6 +12,7 @@ import pytest
 
 from mediation import MediationError, ValidationError
 from mediation.documents import FORMATS, DocumentKind, DocumentRenderer, _render
+from mediation.rules.dispute import remedies
 
 from .conftest import Scenario
 
@@ -128,11 +129,16 @@ def test_kind_refuses_a_case_it_does_not_fit(
 def test_termination_notice_lists_the_other_remedies(
     scenarios: dict[str, Scenario], renderer: DocumentRenderer
 ) -> None:
-    """人民调解法 第二十六条: arbitration, administrative and judicial channels are named."""
-    text = scenarios["terminated"].render(renderer, "termination_notice")
+    """人民调解法 第二十六条: the three channels are named, and every remedy the case has
+    (rules.dispute.remedies: the basic-level government, the court) is listed."""
+    s = scenarios["terminated"]
+    text = s.render(renderer, "termination_notice")
     assert "第二十六条" in text
-    for remedy in ("申请仲裁", "请求有关行政机关处理", "向人民法院提起诉讼"):
+    assert "依法通过仲裁、行政、司法等途径维护自己的权利" in text
+    for remedy in remedies(s.case, s.kwargs["policy"]):
         assert remedy in text
+    assert "请求基层人民政府处理" in text
+    assert "依法向人民法院提起诉讼" in text
     assert "双方对赔偿数额分歧较大" in text
 
 

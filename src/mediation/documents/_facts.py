@@ -27,6 +27,7 @@ from mediation.model import (
 )
 from mediation.rules.clockbook import ClockBook
 from mediation.rules.dispute import Satisfaction
+from mediation.rules.masking import MaskingPolicy, mask_id, mask_phone, mask_text
 from mediation.rules.policy import Policy
 
 __all__ = [
@@ -150,29 +151,42 @@ def _birth_and_gender(id_number: str | None) -> tuple[dt.date | None, str]:
 
 
 def party_facts(
-    p: Party, on: dt.date, agents: Iterable[Party] = (), names: Mapping[str, str] | None = None
+    p: Party,
+    on: dt.date,
+    agents: Iterable[Party] = (),
+    names: Mapping[str, str] | None = None,
+    *,
+    masked: bool = False,
 ) -> dict[str, Any]:
     """A party as the forms print it; gender and age are read from the resident ID (GB 11643).
 
     ``names`` maps party ids to names, so an agent prints whom it represents.
+    ``masked``: the resident ID and the phone number print masked
+    (:mod:`mediation.rules.masking`; an organisation's credit code is not
+    personal information and prints in full).
     """
     birth, gender = _birth_and_gender(p.id_number)
     age = None
     if birth is not None:
         age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     person = p.kind is PartyKind.person
+    identifier = p.identifier or ""
+    phone = p.phone or ""
+    if masked:
+        identifier = mask_id(identifier) if person else identifier
+        phone = mask_phone(phone)
     return {
         "name": p.name,
         "role": p.role.value,
         "role_label": p.role.label,
         "kind_label": p.kind.label,
         "is_person": person,
-        "identifier": p.identifier or "",
+        "identifier": identifier,
         "identifier_label": "公民身份号码" if person else "统一社会信用代码",
         "gender": gender,
         "birth": cn_date(birth),
         "age": age,
-        "phone": p.phone or "",
+        "phone": phone,
         "address": p.address or "",
         "address_label": "住址" if person else "住所",
         "agent_of": (names or {}).get(p.agent_of or "", p.agent_of or ""),
@@ -197,13 +211,20 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
     details hold to ``case``, and may name ``mediator_signers`` (who signed as
     mediators) and ``committee_seal`` (the committee that sealed), which the
     forms print when no unit is given.
+
+    Resident ID and phone numbers print masked, and so do any written into the
+    summary or the claims, unless the policy's :class:`MaskingPolicy` names
+    the kind among those that need them in full (issue 9 §5;
+    《个人信息保护法》第五十一条).
     """
     case = src.case
     definition = src.definition
     policy = src.policy
     agents = case.parties_in(PartyRole.agent)
     on = src.today
-    parties = [party_facts(p, on, agents) for p in case.principals]
+    masked = not policy.part(MaskingPolicy).full(spec.info.kind)
+    text = mask_text if masked else _same
+    parties = [party_facts(p, on, agents, masked=masked) for p in case.principals]
     level = case.level or ""
     unit = src.unit
     category = policy.categories.get(case.category)
@@ -215,14 +236,14 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
         "workflow_label": definition.label,
         "category": case.category,
         "category_label": category.label if category is not None else case.category,
-        "summary": case.summary,
+        "summary": text(case.summary),
         "channel": case.channel,
         "channel_label": policy.channels.label(case.channel),
         "received_at": cn_datetime(case.received_at),
         "received_date": cn_date(case.received_at),
         "state": case.state,
         "state_label": definition.label_of(case.state),
-        "claims": list(case.claims),
+        "claims": [text(c) for c in case.claims],
         "amount": _amount(case.amount),
         "location": "".join(p.name for p in case.location),
         "level_label": policy.ladder.label(level) if level in policy.ladder else level,
@@ -253,10 +274,17 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
         "applicants": [p for p in parties if p["role"] == PartyRole.applicant.value],
         "respondents": [p for p in parties if p["role"] == PartyRole.respondent.value],
         "third_parties": [p for p in parties if p["role"] == PartyRole.third_party.value],
-        "agents": [party_facts(a, on, names={q.id: q.name for q in case.parties}) for a in agents],
+        "agents": [
+            party_facts(a, on, names={q.id: q.name for q in case.parties}, masked=masked)
+            for a in agents
+        ],
         "mediators": mediator_names(src, signers),
         "extra": plain(src.extra, "extra"),
     }
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _amount(amount: Decimal | None) -> str:

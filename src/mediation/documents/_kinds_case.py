@@ -16,10 +16,10 @@ from mediation.documents._facts import cn_date, cn_datetime, display_name, satis
 from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
-from mediation.rules.dispute import details
+from mediation.rules.dispute import details, remedies
 from mediation.workflows.dispute import DisputeState
 
-__all__ = ["REMEDIES"]
+__all__ = ["REMEDIES", "remedy_facts"]
 
 _REFERRALS = {Channel.court_referral, Channel.police_referral, Channel.petition_referral}
 
@@ -44,7 +44,27 @@ REMEDIES = (
     {"channel": "行政", "text": "依法请求有关行政机关处理"},
     {"channel": "司法", "text": "依法向人民法院提起诉讼"},
 )
-"""The other remedies a termination notice must name (《人民调解法》第二十六条)."""
+"""The three channels 《人民调解法》第二十六条 names (the notices list the case's own
+remedies, :func:`remedy_facts`, under this statutory sentence)."""
+
+
+def _channel(remedy: str) -> str:
+    """Which channel of 第二十六条 a remedy of :func:`mediation.rules.dispute.remedies` is."""
+    if "仲裁" in remedy:
+        return "仲裁"
+    if "人民法院" in remedy:
+        return "司法"
+    return "行政"
+
+
+def remedy_facts(src: Source) -> list[dict[str, str]]:
+    """Every remedy the parties still have, as the 不予受理 and 终止 notices print them.
+
+    《人民调解法》第二十六条 (arbitration, administrative and judicial channels, as
+    the law provides), 第三十二条; 2002 规定 第三十七条; the special statutes of the
+    case's category (RULES.md §6): :func:`mediation.rules.dispute.remedies`.
+    """
+    return [{"channel": _channel(r), "text": r} for r in remedies(src.case, src.policy)]
 
 
 def _text(event: Event | None, key: str) -> str:
@@ -117,13 +137,40 @@ def _check_refused(src: Source) -> None:
     check=_check_refused,
 )
 def non_acceptance_notice(src: Source) -> dict[str, Any]:
-    """Context of 不予受理告知书: why, on what ground, and where to turn instead."""
+    """Context of 不予受理告知书: why, on what ground, and every remedy left.
+
+    The ground is the rule that barred acceptance: 《人民调解法》第十七条 (a party
+    clearly refuses), 2002 规定 第二十二条 (reserved to another organ, or already
+    accepted or resolved by one); the remedies those of 《人民调解法》第二十六条
+    as the case's category allows (:func:`remedy_facts`).
+    """
     refuse = _not_accepted_event(src)
+    reason, ground = _text(refuse, "reason"), _text(refuse, "ground")
+    if refuse is not None and not reason:
+        reason, ground = _bar_of(src, refuse)
     return {
-        "reason": _text(refuse, "reason") or src.case.outcome or "",
-        "ground": _text(refuse, "ground"),
+        "reason": reason or src.case.outcome or "",
+        "ground": ground,
         "refused_at": cn_date(refuse.at) if refuse is not None else "",
+        "remedies": remedy_facts(src),
     }
+
+
+def _bar_of(src: Source, event: Event) -> tuple[str, str]:
+    """The reason and the article of a version-2 non-acceptance, from its event."""
+    handled = _text(event, "handled_by")
+    refused = _text(event, "refused_by") or (
+        _text(event, "party") if event.trigger == "party_refuses" else ""
+    )
+    if refused:
+        name = next((p.name for p in src.case.parties if p.id == refused), refused)
+        return f"当事人{name}明确拒绝调解", "《人民调解法》第十七条"
+    if handled:
+        return (
+            f"该纠纷已由{handled}受理或者解决",
+            "《人民调解工作若干规定》第二十二条第二项",
+        )
+    return src.case.outcome or "", ""
 
 
 def _check_mediated(src: Source) -> None:
@@ -175,8 +222,19 @@ def mediation_record(src: Source) -> dict[str, Any]:
     }
 
 
+def _ending(src: Source) -> Event | None:
+    """The step that ended mediation: ``terminate``, or a party's refusal after acceptance
+    (《人民调解法》第二十三条: a party may demand termination)."""
+    for event in reversed(src.history):
+        if event.trigger == "terminate" or (
+            event.trigger == "party_refuses" and event.dest == DisputeState.failed.value
+        ):
+            return event
+    return None
+
+
 def _check_terminated(src: Source) -> None:
-    event = src.last("terminate")
+    event = _ending(src)
     if event is None and src.case.state != DisputeState.failed.value:
         raise ValidationError(
             "case.state", src.case.state, "mediation was not terminated (trigger 'terminate')"
@@ -191,9 +249,8 @@ def _check_terminated(src: Source) -> None:
 
 def _termination_canary() -> Canary:
     src = agreement_canary(AgreementForm.written).source
-    return Canary(
-        src, {"其他救济途径（《人民调解法》第二十六条）": tuple(r["channel"] for r in REMEDIES)}
-    )
+    needles = tuple(r["channel"] for r in REMEDIES) + tuple(r["text"] for r in remedy_facts(src))
+    return Canary(src, {"其他救济途径（《人民调解法》第二十六条）": needles})
 
 
 @document(
@@ -205,14 +262,24 @@ def _termination_canary() -> Canary:
     canary=_termination_canary,
 )
 def termination_notice(src: Source) -> dict[str, Any]:
-    """Context of 终止调解告知书: the reason and the remedies left (arbitration, administrative, judicial)."""
-    event = src.last("terminate")
+    """Context of 终止调解告知书: the reason and every remedy left (《人民调解法》第二十六条).
+
+    The remedies are the case's own (:func:`remedy_facts`: arbitration,
+    administrative and judicial channels as its category allows); a party's
+    refusal after acceptance (第二十三条) ends mediation the same way.
+    """
+    event = _ending(src)
     accept = src.last("accept")
+    reason = _text(event, "reason")
+    if event is not None and event.trigger == "party_refuses":
+        party = _text(event, "party")
+        name = next((p.name for p in src.case.parties if p.id == party), party)
+        reason = f"当事人{name}要求终止调解（《人民调解法》第二十三条）"
     return {
-        "reason": _text(event, "reason") or (src.case.outcome or ""),
+        "reason": reason or (src.case.outcome or ""),
         "terminated_at": cn_date(event.at) if event is not None else "",
         "accepted_at": cn_date(accept.at) if accept is not None else "",
-        "remedies": [dict(r) for r in REMEDIES],
+        "remedies": remedy_facts(src),
     }
 
 

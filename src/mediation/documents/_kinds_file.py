@@ -17,6 +17,7 @@ from mediation.documents._facts import (
     due_text,
     satisfaction_label,
 )
+from mediation.documents._kinds_dispute import SLIP_TITLES, unit_name
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
@@ -100,6 +101,64 @@ def _entry(no: str, title: str, required: bool, status: str) -> dict[str, Any]:
     }
 
 
+def _issued(src: Source, kind: str, default: str = "已生成") -> str:
+    """A document's status in the index: its number once issued."""
+    number = src.case.document_number(kind)
+    return f"已出具（{number}）" if number else default
+
+
+def _rights_status(src: Source, mediated: bool) -> str:
+    """The rights notice (2002 规定 第三十条): issued, told (when, how), or still owed."""
+    number = src.case.document_number("rights_notice")
+    if number:
+        return f"已出具（{number}），须附签收件"
+    told = details(src.case).rights_informed_at
+    if told is not None:
+        event = src.last("inform_rights")
+        written = event is None or event.data.get("written", True) is not False
+        how = "书面告知，须附签收件" if written else "口头告知，记入调解笔录"
+        return f"已告知（{cn_date(told)}，{how}）"
+    return "须附签收件" if mediated else "本案未进入调解"
+
+
+def _attached(src: Source) -> list[dict[str, Any]]:
+    """The documents of the case's course beyond the list: refusal, referral slips and
+    reports back, the transfer letter, the termination notice (each when its step happened)."""
+    found = details(src.case)
+    out = []
+    if src.last("refuse") is not None or any(
+        e.dest == DisputeState.not_accepted.value for e in src.history
+    ):
+        out.append(_entry("附", "不予受理告知书", False, _issued(src, "non_acceptance_notice")))
+    for r in found.referrals:
+        title = SLIP_TITLES[r.direction]
+        out.append(
+            _entry(
+                "附",
+                f"{title}（{cn_date(r.at)}，{unit_name(src, r.to_unit)}）",
+                False,
+                _issued(src, "referral_slip"),
+            )
+        )
+    for f in found.feedback:
+        out.append(
+            _entry(
+                "附",
+                f"交办事项反馈报告（{cn_date(f.at)}，{unit_name(src, f.unit)}）",
+                False,
+                _issued(src, "feedback_report"),
+            )
+        )
+    if src.last("transfer_out", "hand_off") is not None:
+        out.append(_entry("附", "移送函", False, _issued(src, "transfer_letter")))
+    ended = src.last("terminate") is not None or any(
+        e.trigger == "party_refuses" and e.dest == DisputeState.failed.value for e in src.history
+    )
+    if ended:
+        out.append(_entry("附", "终止人民调解告知书", False, _issued(src, "termination_notice")))
+    return out
+
+
 @document("dossier_index", "人民调解卷宗卷内目录", order=110, basis="《人民调解法》第二十七条")
 def dossier_index(src: Source) -> dict[str, Any]:
     """Context of the dossier cover and index (RULES.md §2.1 list, with this case's status)."""
@@ -119,9 +178,7 @@ def dossier_index(src: Source) -> dict[str, Any]:
         agreement_status = "已生成（口头协议登记表）"
     entries = [
         _entry("1", "人民调解申请书或人民调解受理登记表", True, "已生成"),
-        _entry(
-            "2", "人民调解当事人权利义务告知书", True, "须附签收件" if mediated else not_mediated
-        ),
+        _entry("2", "人民调解当事人权利义务告知书", True, _rights_status(src, mediated)),
         _entry("3", "当事人身份证明", True, f"须附（{len(principals)}人）"),
         _entry("4", "授权委托书", False, "须附" if has_agent else "本案无"),
         _entry("5", "人民调解调查记录", False, "如有则附"),
@@ -143,11 +200,7 @@ def dossier_index(src: Source) -> dict[str, Any]:
         _entry("11", "司法确认有关材料", False, "如已申请则附"),
         _entry("12", "卷宗情况说明、封面、卷内目录、封底", True, "已生成（封面、卷内目录）"),
     ]
-    others = []
-    if src.last("refuse") is not None:
-        others.append(_entry("附", "不予受理告知书", False, "已生成"))
-    if src.last("terminate") is not None:
-        others.append(_entry("附", "终止人民调解告知书", False, "已生成"))
+    others = _attached(src)
     if case.state in _CLOSED:
         others.append(_entry("附", "人民调解结案报告表", False, "已生成"))
     dossier_no = src.extra.get("dossier_no") or (archive.data.get("dossier_no") if archive else "")

@@ -11,6 +11,7 @@ from mediation._errors import DocumentRenderError, ValidationError
 from mediation.documents import (  # noqa: F401 - registers
     _kinds_agreement,
     _kinds_case,
+    _kinds_dispute,
     _kinds_file,
     _kinds_petition,
 )

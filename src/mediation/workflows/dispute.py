@@ -431,7 +431,11 @@ DISPUTE = WorkflowDefinition(
     documents=(
         "application",
         "registration",
+        "rights_notice",
         "non_acceptance_notice",
+        "referral_slip",
+        "feedback_report",
+        "transfer_letter",
         "mediation_record",
         "mediation_agreement",
         "oral_agreement_register",
