@@ -82,6 +82,9 @@ from mediation.workflows.definition import WorkflowDefinition as WorkflowDefinit
 if TYPE_CHECKING:
     from mediation.documents import DocumentRenderer as DocumentRenderer
 
+from mediation.statistics import Durations as Durations
+from mediation.statistics import Statistics as Statistics
+
 try:
     __version__ = version("mediation")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -123,6 +126,7 @@ __all__ = [
     "DocumentRenderError",
     "DocumentRenderer",
     "DueItem",
+    "Durations",
     "Engine",
     "Event",
     "FixedClock",
@@ -153,6 +157,7 @@ __all__ = [
     "Signature",
     "SignerCapacity",
     "Site",
+    "Statistics",
     "Step",
     "Store",
     "Transition",

@@ -463,7 +463,7 @@ def _extras() -> None:
     """
     import importlib
 
-    for name in ("mediation.web.cli", "mediation.simulation.cli"):
+    for name in ("mediation.web.cli", "mediation.simulation.cli", "mediation.report_cli"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

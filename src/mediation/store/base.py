@@ -23,6 +23,7 @@ from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event, Or
 
 if TYPE_CHECKING:
     from mediation._codec import Codec
+    from mediation.statistics import StatsQuery, Tally
 
 __all__ = ["CaseQuery", "DueQuery", "MemoryStore", "Store"]
 
@@ -430,8 +431,8 @@ class MemoryStore:
         self, keys: Collection[str], *, limit: int, exclude: str | None = None
     ) -> list[tuple[str, str]]:
         with self._lock:
+            # Each key's ids are sorted: its first limit + 1 are all a merged page can need.
             hits = sorted(
-                # Each key's ids are sorted: its first limit + 1 are all a merged page can need.
                 (cid, key)
                 for key in set(keys)
                 for cid in self._keys.get(key, [])[: limit + 1]
@@ -447,3 +448,11 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release."""
+
+    def statistics(self, query: StatsQuery) -> Tally:
+        """Tally the cases of ``query`` in Python (:func:`mediation.statistics.tally_cases`)."""
+        from mediation.statistics import tally_cases
+
+        with self._lock:
+            cases = list(self._cases.values())
+        return tally_cases(cases, query)

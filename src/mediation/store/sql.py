@@ -36,6 +36,7 @@ from mediation._errors import (
     PersistenceError,
 )
 from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake, OrgEvent
+from mediation.statistics import StatsQuery, Tally
 from mediation.store import schema
 from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
 
@@ -1071,3 +1072,18 @@ class SqlStore:
             self._all_connections.clear()
         self._local = threading.local()
         self._engine.dispose()
+
+    # -- statistics -------------------------------------------------------------
+
+    def statistics(self, query: StatsQuery) -> Tally:
+        """Tally the cases of ``query`` in the database (``GROUP BY``; see ``_stats_sql``)."""
+        from mediation.store import _stats_sql
+
+        return _stats_sql.tally(self, query, postgres=not self._sqlite)
+
+    def _select_any(self, stmt: sa.ClauseElement) -> list[Any]:
+        """Rows of any Core statement (a ``text()`` one included), compiled for the dialect."""
+        sql, params = self._core(stmt)
+        with self._read() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
