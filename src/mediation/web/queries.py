@@ -1,0 +1,281 @@
+"""The lists the app shows, derived from the workflow definitions (as viewflow derives an
+inbox, a queue and an archive from its flows) and answered by the engine's indexed queries.
+
+* **inbox** (我的案件): open cases the user handles (承办人);
+* **queue** (待分派): open cases of the user's units that nobody handles yet, in a
+  state where one of the user's roles takes the next step;
+* **callbacks** (待回访): open cases with a running callback-visit clock;
+* **clocks** (期限预警): the engine's due scan, yellow, red and overdue;
+* **case list**: :meth:`mediation.Engine.find` by state, category, unit, party ID, a
+  page at a time; by clock status through :meth:`mediation.Engine.due`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from mediation import Actor, Case, DueItem, Engine, Role, WorkflowDefinition
+from mediation.rules.warnings import WarningLevel
+from mediation.web.forms import resolved_fields
+
+__all__ = ["CaseList", "Dashboard", "QueueItem", "case_list", "dashboard"]
+
+PER_STATE = 200
+"""Open cases read per state for the dashboard."""
+NAME_SCAN = 5000
+"""At most this many cases are read to search parties by name (no name index yet)."""
+ASSIGN_FIELDS = frozenset({"mediators", "assignees", "handlers"})
+"""Inputs that name who handles a case (承办人): a queue offers them inline."""
+CALLBACK_PERIOD = "callback_visit"
+"""The clock of a callback visit (period table)."""
+
+
+@attrs.frozen(slots=True)
+class QueueItem:
+    """An unassigned case and the step that assigns it, if one does inline.
+
+    Attributes:
+        case: The case.
+        steps: Labels of the steps the user's roles may take from its state.
+        assign: The trigger taking only a list of handlers (offered inline), if any.
+        assign_field: That trigger's handlers input.
+    """
+
+    case: Case
+    steps: tuple[str, ...]
+    assign: str | None = None
+    assign_field: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Dashboard:
+    """What 工作台 shows."""
+
+    inbox: tuple[Case, ...]
+    queue: tuple[QueueItem, ...]
+    callbacks: tuple[tuple[Case, dt.date], ...]
+    clocks: tuple[tuple[DueItem, Case], ...]
+    today: tuple[tuple[DueItem, Case], ...]
+
+
+def _latest(engine: Engine) -> list[WorkflowDefinition]:
+    latest: dict[str, WorkflowDefinition] = {}
+    for d in engine.workflows():
+        if d.name not in latest or d.version > latest[d.name].version:
+            latest[d.name] = d
+    return list(latest.values())
+
+
+def _acts(definition: WorkflowDefinition, state: str, roles: frozenset[str]) -> list[str]:
+    """Triggers from ``state`` that one of ``roles`` may fire (by the definition's roles) and
+    that carry the case on: an exit to a final state (withdrawal, refusal) is not work waiting."""
+    out = []
+    for t in definition.transitions:
+        if state not in {s.value for s in t.source} or t.dest in definition.finals:
+            continue
+        allowed = {r.value for r in t.roles}
+        if not allowed or Role.admin.value in roles or roles & allowed:
+            out.append(t.trigger.value)
+    return list(dict.fromkeys(out))
+
+
+def _assigning(definition: WorkflowDefinition, triggers: Iterable[str]) -> tuple[str, str] | None:
+    for trigger in triggers:
+        specs = resolved_fields(definition.inputs_of(trigger))
+        named = [s for s in specs if s.name in ASSIGN_FIELDS and s.kind == "lines"]
+        if named and not any(s.required for s in specs if s is not named[0]):
+            return trigger, named[0].name
+    return None
+
+
+def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
+    """The user's inbox, queue, callbacks and clocks."""
+    within = actor.unit
+    inbox: list[Case] = []
+    queue: list[QueueItem] = []
+    callbacks: list[tuple[Case, dt.date]] = []
+    for definition in _latest(engine):
+        for state in definition.states:
+            if definition.is_closed(state.value):
+                continue
+            cases = engine.find(
+                workflow=definition.name,
+                state=state.value,
+                within=within,
+                limit=PER_STATE,
+                actor=actor,
+            )
+            acts = _acts(definition, state.value, actor.roles)
+            assign = _assigning(definition, acts)
+            for case in cases:
+                if actor.id in case.assignees:
+                    inbox.append(case)
+                elif not case.assignees and acts:
+                    queue.append(
+                        QueueItem(
+                            case,
+                            tuple(definition.label_of(a) for a in acts),
+                            assign[0] if assign else None,
+                            assign[1] if assign else None,
+                        )
+                    )
+                for d in case.open_deadlines:
+                    if d.period == CALLBACK_PERIOD:
+                        callbacks.append((case, d.due))
+    due = engine.due(at=now, warnings=True, within=within, limit=100, actor=actor)
+    clocks = [(item, engine.get(item.case_id, actor=actor)) for item in due]
+    today = now.astimezone(engine.policy.tz).date()
+    todays = [(i, c) for i, c in clocks if i.deadline.due <= today]
+    return Dashboard(
+        tuple(sorted(inbox, key=lambda c: c.received_at, reverse=True)),
+        tuple(sorted(queue, key=lambda q: q.case.received_at)),
+        tuple(sorted(callbacks, key=lambda x: x[1])),
+        tuple(clocks),
+        tuple(todays),
+    )
+
+
+@attrs.frozen(slots=True)
+class CaseList:
+    """One page of the case list.
+
+    Attributes:
+        cases: The cases on the page.
+        page: Its number (0 first).
+        has_next: There is a page after it.
+        scanned: For a search by name: how many cases were compared (``None``
+            otherwise); ``truncated`` says the scan stopped at its bound.
+        truncated: See ``scanned``.
+    """
+
+    cases: tuple[Case, ...]
+    page: int
+    has_next: bool
+    scanned: int | None = None
+    truncated: bool = False
+
+
+_ID_LIKE = re.compile(r"[0-9A-Za-z]{15,18}")
+CLOCK_LEVELS = {
+    "yellow": WarningLevel.yellow,
+    "red": WarningLevel.red,
+    "overdue": WarningLevel.overdue,
+}
+
+
+def case_list(
+    engine: Engine,
+    actor: Actor,
+    *,
+    now: dt.datetime,
+    state: str | None = None,
+    category: str | None = None,
+    unit: str | None = None,
+    workflow: str | None = None,
+    clock: str | None = None,
+    party: str | None = None,
+    page: int = 0,
+    size: int = 50,
+) -> CaseList:
+    """One page of the cases ``actor`` may see, filtered.
+
+    ``party`` is a resident ID or credit code (an indexed lookup) or part of
+    a name (compared case by case, at most :data:`NAME_SCAN` cases: the
+    engine has no name index yet). ``clock`` (``yellow``, ``red``,
+    ``overdue``) lists the cases with such a clock, earliest due first.
+    """
+    within = unit or actor.unit
+    offset = page * size
+    party = (party or "").strip()
+    party_id = party.upper() if party and _ID_LIKE.fullmatch(party) else None
+    name = party if party and party_id is None else None
+    if clock in CLOCK_LEVELS:
+        return _by_clock(
+            engine, actor, now, CLOCK_LEVELS[clock], within, page, size, state, category, name
+        )
+    if name is not None:
+        return _by_name(engine, actor, name, within, page, size, state, category, workflow)
+    found = engine.find(
+        state=state,
+        category=category,
+        within=within,
+        workflow=workflow,
+        party_id=party_id,
+        limit=size + 1,
+        offset=offset,
+        actor=actor,
+    )
+    return CaseList(tuple(found[:size]), page, len(found) > size)
+
+
+def _matches(case: Case, state: str | None, category: str | None, name: str | None) -> bool:
+    return (
+        (state is None or case.state == state)
+        and (category is None or case.category == category)
+        and (name is None or any(name in p.name for p in case.parties))
+    )
+
+
+def _by_name(
+    engine: Engine,
+    actor: Actor,
+    name: str,
+    within: str | None,
+    page: int,
+    size: int,
+    state: str | None,
+    category: str | None,
+    workflow: str | None,
+) -> CaseList:
+    hits: list[Case] = []
+    scanned = 0
+    batch = 500
+    want = (page + 1) * size + 1
+    while scanned < NAME_SCAN and len(hits) < want:
+        found = engine.find(
+            state=state,
+            category=category,
+            within=within,
+            workflow=workflow,
+            limit=batch,
+            offset=scanned,
+            actor=actor,
+        )
+        scanned += len(found)
+        hits += [c for c in found if _matches(c, None, None, name)]
+        if len(found) < batch:
+            return _page_of(hits, page, size, scanned, False)
+    return _page_of(hits, page, size, scanned, scanned >= NAME_SCAN)
+
+
+def _page_of(
+    hits: list[Case], page: int, size: int, scanned: int | None, truncated: bool
+) -> CaseList:
+    start = page * size
+    return CaseList(
+        tuple(hits[start : start + size]), page, len(hits) > start + size, scanned, truncated
+    )
+
+
+def _by_clock(
+    engine: Engine,
+    actor: Actor,
+    now: dt.datetime,
+    level: WarningLevel,
+    within: str | None,
+    page: int,
+    size: int,
+    state: str | None,
+    category: str | None,
+    name: str | None,
+) -> CaseList:
+    limit = min(100_000, max(200, (page + 2) * size * 4))
+    items = engine.due(at=now, warnings=True, within=within, limit=limit, actor=actor)
+    ids = list(dict.fromkeys(i.case_id for i in items if i.warning is level))
+    cases = [engine.get(cid, actor=actor) for cid in ids]
+    hits = [c for c in cases if _matches(c, state, category, name)]
+    return _page_of(hits, page, size, None, False)
