@@ -424,6 +424,9 @@ class DisputeDetails:
             its policy requires.
         started_at: When the current round of mediation began (an agreement
             cannot be reached before it).
+        ended_at: When the last round of mediation ended without agreement
+            (terminated, or a party refused to go on): the day the 3 working days
+            to switch to traffic police mediation count from (程序规定 第八十五条).
     """
 
     track: str | None = None
@@ -443,6 +446,7 @@ class DisputeDetails:
     penalty_decided_at: dt.datetime | None = None
     closed_without_visit: str = ""
     started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
 
 
 def details(case: Case) -> DisputeDetails:
@@ -877,7 +881,10 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     """
     given = ctx.inputs
     if _bar(case, ctx) is not None:
-        return refuse("accept", "not this branch")
+        # The other branch decides; when it refuses too (第二十四条: easing measures first),
+        # say why here, since the first refusal is the one reported.
+        other = not_accepted_guard(case, ctx)
+        return other if not other.allowed else refuse("accept", "not this branch")
     track = details(case).track
     if track is None:
         return refuse("accept", "未分流：须先确定调解途径", "受理登记 → 分流")
@@ -1055,7 +1062,13 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
 
 
 def on_start(case: Case, ctx: Context[MediatorsInputs]) -> Case:
-    """Assign the mediators, count the attempt at this level; 治安调解: the first session."""
+    """Assign the mediators, count the attempt at this level; 治安调解: the first session.
+
+    治安调解 (《公安机关办理行政案件程序规定》第一百八十三条): the first session meets
+    its clock, and the window for the one further session the rule allows — 7
+    working days after the first — runs while the police decide (an agreement or
+    a termination ends it).
+    """
     found = details(case)
     attempts = (*found.attempts, _level(case, ctx) or "")
     case = _with(case, attempts=attempts, started_at=ctx.at)
@@ -1064,11 +1077,16 @@ def on_start(case: Case, ctx: Context[MediatorsInputs]) -> Case:
     if _public_order(case, found.track, ctx):
         case = deadlines.close(case, ctx, (PS_FIRST,))
         case = _with(case, sessions=(ctx.at,))
+        case = deadlines.open_clock(case, ctx, PS_SECOND, ctx.day)
     return case
 
 
 def second_session_guard(case: Case, ctx: Context[Any]) -> Decision:
-    """治安调解 is one session, with one more if needed (程序规定 第一百八十三条: at most two)."""
+    """治安调解 is one session, with one more if needed, within 7 working days after the first.
+
+    《公安机关办理行政案件程序规定》第一百八十三条 (调解一般为一次; 必要时可以增加一次,
+    在第一次调解后七个工作日内完成): at most two sessions, the second in time.
+    """
     found = details(case)
     if not _public_order(case, found.track, ctx):
         return refuse("second_session", "只有治安调解可以再次调解", "程序规定 第一百八十三条")
@@ -1078,15 +1096,27 @@ def second_session_guard(case: Case, ctx: Context[Any]) -> Decision:
             "治安调解一般为一次，必要时可以增加一次",
             "《公安机关办理行政案件程序规定》第一百八十三条",
         )
+    first = found.sessions[0].astimezone(ctx.policy.tz).date()
+    due, _ = ctx.clocks.due(PS_SECOND.id, first)
+    if ctx.day > due.due:
+        return refuse(
+            "second_session",
+            f"再次调解应当在第一次调解后七个工作日内完成（至{due.due.isoformat()}）",
+            "《公安机关办理行政案件程序规定》第一百八十三条",
+        )
     return ALLOW
 
 
 def on_second_session(case: Case, ctx: Context[Any]) -> Case:
-    """Schedule the second session: within 7 working days after the first (第一百八十三条)."""
+    """Record the second session, held within 7 working days after the first (第一百八十三条).
+
+    The window opened at the first session keeps running until the mediation
+    ends (agreement or termination); a case recorded before the window was
+    opened at the first session gets it now.
+    """
     first = details(case).sessions[0].astimezone(ctx.policy.tz).date()
     case = _with(case, sessions=(*details(case).sessions, ctx.at))
-    due, _ = ctx.clocks.due(PS_SECOND.id, first)
-    if ctx.day > due.due:
+    if any(d.period == PS_SECOND.id and d.is_open for d in case.deadlines):
         return case
     return deadlines.open_clock(case, ctx, PS_SECOND, first)
 
@@ -1168,7 +1198,7 @@ def on_party_refuses(case: Case, ctx: Context[PartyRefusesInputs]) -> Case:
         case = deadlines.cancel_all(case, ctx)
         case = evolve(case, outcome=f"当事人{name}明确拒绝调解，不予调解（《人民调解法》第十七条）")
         return record_resolution(case, ctx, "not_accepted", details(case).track)
-    case = deadlines.close(case, ctx)
+    case = _close_work(case, ctx)
     case = evolve(case, outcome=f"当事人{name}拒绝继续调解，终止调解（《人民调解法》第二十三条）")
     return _after_failure(case, ctx)
 
@@ -1199,14 +1229,29 @@ def terminate_guard(case: Case, ctx: Context[TerminateInputs]) -> Decision:
 def on_terminate(case: Case, ctx: Context[TerminateInputs]) -> Case:
     """Close mediation clocks, record why; after failure the policy's callbacks, or the
     police penalty procedure for 治安调解 (程序规定 第一百八十五条)."""
-    case = deadlines.close(case, ctx)
+    case = _close_work(case, ctx)
     case = evolve(case, outcome=ctx.inputs.reason)
     return _after_failure(case, ctx)
 
 
+_OWED = frozenset({FEEDBACK.id, ESCALATION_REPORT.id})
+
+
+def _close_work(case: Case, ctx: Context[Any]) -> Case:
+    """Close the clocks of the round of mediation that ends, not the actions still owed.
+
+    A report back on an assignment (交办: 《信访工作条例》第二十二条第一款第三项) and
+    the report of an escalation risk (《人民调解法》第二十五条) are met only by making
+    them: ending or reopening mediation neither makes them nor excuses them.
+    """
+    return deadlines.close(case, ctx, where=lambda d: d.period not in _OWED)
+
+
 def _after_failure(case: Case, ctx: Context[Any]) -> Case:
     """治安调解 failed: the case-handling clock restarts from today (第一百八十五条);
-    else the callback watch if the policy asks for visits after a failure."""
+    else the callback watch if the policy asks for visits after a failure. The
+    day mediation ended is recorded (程序规定 第八十五条 counts from it)."""
+    case = _with(case, ended_at=ctx.at)
     if _public_order(case, details(case).track, ctx):
         return deadlines.open_clock(case, ctx, PS_HANDLING)
     if ctx.policy.callbacks.after_failure:
@@ -1531,10 +1576,15 @@ def remediate_guard(case: Case, ctx: Context[ReasonInputs]) -> Decision:
 def on_reopen(case: Case, ctx: Context[Any]) -> Case:
     """Reopen mediation: the old agreement's periods (its confirmation window, its
     performance date) are cancelled — not breached, not lapsed; the unit's open clocks
-    close; a new mediation clock opens."""
+    close; a new mediation clock opens.
+
+    A reopened mediation is a new attempt at this level: a ladder such as 江阴's
+    "331" counts it (issue 10 §4; RULES.md §7.4, PRACTICE; 2002 规定 第三十七条
+    for re-mediation of an agreement)."""
     case = deadlines.cancel_all(case, ctx, where=lambda d: not d.kind.is_own)
-    case = deadlines.close(case, ctx)
-    case = _with(case, started_at=ctx.at)
+    case = _close_work(case, ctx)
+    attempts = (*details(case).attempts, _level(case, ctx) or "")
+    case = _with(case, started_at=ctx.at, attempts=attempts)
     rule, start = mediation_clock(case, ctx)
     return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
 
@@ -2093,7 +2143,9 @@ def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
         case.category, policy.categories
     )
     if traffic and case.state == "failed":
-        ended = case.updated_at or ctx.at
+        # 第八十五条 counts from the day the committee ended mediation, not from the
+        # case's last change (a later note must not reopen the window).
+        ended = details(case).ended_at or case.updated_at or ctx.at
         due, _ = ctx.clocks.due(TRAFFIC_SWITCH.id, ended.astimezone(policy.tz).date())
         if ctx.day > due.due:
             return refuse(

@@ -394,6 +394,9 @@ def _returns() -> tuple[Transition, ...]:
             effects=d.on_return,
             roles=_CLERKS,
             inputs=d.ReturnReferralInputs,
+            # The receiver sends it back to a unit outside its own scope (a village
+            # returns a town's 交办): authorized where the case is, like the referral.
+            sends=True,
         )
         for state in _REFERABLE
     )

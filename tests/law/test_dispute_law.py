@@ -1,0 +1,543 @@
+"""The dispute workflow to the letter of the law (issue 9 §2–§5): scenario tests and properties.
+
+Dates are worked out by hand from RULES.md §5 and the 2026 notice (§8.3): 清明
+2026-04-04 (Sat)–04-06 (Mon); 劳动节 05-01–05-05, make-up Sat 05-09; 国庆
+10-01–10-07, make-up Sun 09-20 and Sat 10-10. The start day is never counted
+(民法典 第二百零一条); a last day on a rest day rolls to the next day after the rest
+(第二百零三条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mediation import Party, RuleRejectedError, TransitionNotAllowedError, ValidationError
+from mediation.model import ClockKind, DeadlineStatus
+from mediation.rules.dispute import effective, remedies
+
+from ..conftest import make_engine
+from ..helpers import (
+    CLERK,
+    DIRECTOR,
+    MEDIATOR,
+    SIGNATURES,
+    agreement,
+    at,
+    hard_limits,
+    intake,
+    to_state,
+)
+from ._support import clock, clocks, day
+
+
+def _engine(**kw: Any) -> Any:
+    return make_engine("memory", **kw)
+
+
+def _sign(e: Any, case_id: str, when: dt.datetime, signed: dt.datetime | None = None) -> Any:
+    case = None
+    for trigger, who, _, data in SIGNATURES:
+        case = e.fire(case_id, trigger, actor=who, at=when, **{**data, "signed_at": signed or when})
+    return case
+
+
+# -- §2 clocks at the right moment, on the right party ------------------------------------
+
+
+def test_the_confirmation_window_is_the_parties_period_never_the_committees_breach() -> None:
+    """Effective Fri 2026-03-06 (last signature and seal): 30 days → Sun 04-05, inside 清明
+    (04-04–06) → Tue 2026-04-07 (《人民调解法》第三十三条). It is a party period: not in the
+    committee's overdue list, not supervised, it lapses; ``due(kinds=party)`` reminds."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    window = clock(case, "judicial_confirmation_apply")
+    assert (window.start, window.due, window.kind) == (
+        day("2026-03-06"),
+        day("2026-04-07"),
+        ClockKind.party,
+    )
+    late = at("2026-04-20")
+    assert not [i for i in e.due(at=late) if i.deadline.period == window.period]
+    assert [i for i in e.due(at=late, kinds=["party"]) if i.deadline.period == window.period]
+    events = e.supervise(at=late)
+    assert all(ev.data.get("deadline") != window.id for ev in events)
+    case = e.fire(case.id, "confirm_performed", actor=MEDIATOR, at=at("2026-04-20", 10))
+    assert clock(case, "judicial_confirmation_apply").status is not DeadlineStatus.breached
+
+
+def test_a_remediated_agreement_opens_its_own_confirmation_window() -> None:
+    """2002 规定 第三十七条: not performed → re-mediated on 03-24; the old window is cancelled
+    (not breached, not lapsed). The new agreement is signed Thu 03-26: 30 days → Sat 04-25 (a
+    rest day; no make-up that day) → Mon 2026-04-27."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
+    case = e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-24"), reason="变更履行方式")
+    old = clocks(case, "judicial_confirmation_apply")
+    assert [d.status for d in old] == [DeadlineStatus.cancelled]
+    e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-03-25"), agreement=agreement("2026-04-10"))
+    case = _sign(e, case.id, at("2026-03-26"))
+    windows = clocks(case, "judicial_confirmation_apply")
+    assert len(windows) == 2
+    assert windows[-1].is_open
+    assert (windows[-1].start, windows[-1].due) == (day("2026-03-26"), day("2026-04-27"))
+    assert len(case.details.superseded) == 1  # type: ignore[union-attr]
+
+
+def test_the_callback_clock_is_met_by_the_visit_not_by_closing() -> None:
+    """Performed Wed 2026-03-18: callback within 15 days → Thu 2026-04-02. The visit of 03-30
+    meets it then; closing on 03-31 does not touch it."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "callback")
+    callback = clock(case, "callback_visit")
+    assert (callback.start, callback.due) == (day("2026-03-18"), day("2026-04-02"))
+    case = e.fire(
+        case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 10), visitor="陈调解"
+    )
+    met = clock(case, "callback_visit")
+    assert met.status is DeadlineStatus.met
+    assert met.closed_at == at("2026-03-30", 10)
+    case = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-31"))
+    assert clock(case, "callback_visit").closed_at == at("2026-03-30", 10)
+
+
+def test_a_case_without_the_required_visit_closes_only_with_a_reason_and_not_as_met() -> None:
+    """《人民调解法》第三十一条第二款: one visit by default; without it closure needs a reason,
+    and the callback clock is not counted as met."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "callback")
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-31"))
+    case = e.fire(
+        case.id, "close", actor=DIRECTOR, at=at("2026-03-31"), no_visit_reason="当事人外出务工"
+    )
+    assert clock(case, "callback_visit").status is not DeadlineStatus.met
+    assert case.details.closed_without_visit == "当事人外出务工"  # type: ignore[union-attr]
+
+
+def test_a_soft_target_warns_but_is_not_supervised_unless_the_locality_makes_it_hard() -> None:
+    """Registered Tue 2026-09-29: acceptance decision within 3 working days (practice) →
+    09-30 (1), [国庆], 10-08 (2), 10-09 (3) → Fri 2026-10-09. On 10-12 it is overdue as a target
+    (一般…, not hard) and ``supervise`` escalates nothing; a county that makes it hard gets a
+    duty clock that is supervised."""
+    soft = _engine()
+    case = intake(soft, when=at("2026-09-29"))
+    assert clock(case, "dispute_acceptance").due == day("2026-10-09")
+    items = [i for i in soft.due(at=at("2026-10-12")) if i.case_id == case.id]
+    assert [(i.kind, i.hard) for i in items] == [(ClockKind.target, False)]
+    assert soft.supervise(at=at("2026-10-12")) == []
+    hard = _engine(policy=hard_limits())
+    case = intake(hard, when=at("2026-09-29"))
+    items = [i for i in hard.due(at=at("2026-10-12")) if i.case_id == case.id]
+    assert [(i.kind, i.hard) for i in items] == [(ClockKind.duty, True)]
+    assert len(hard.supervise(at=at("2026-10-12"))) == 1
+
+
+# -- §3 agreements that are legally effective ---------------------------------------------
+
+
+def test_a_written_agreement_is_performed_only_once_every_party_the_mediator_and_the_seal_signed() -> (
+    None
+):
+    """《人民调解法》第二十九条第二款: effective from the last of all signatures and the seal."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "agreed")
+    when = at("2026-03-06", 10)
+    for trigger, who, _, data in SIGNATURES[:-1]:
+        case = e.fire(case.id, trigger, actor=who, at=when, **data)
+        assert effective(case) is None
+        with pytest.raises(RuleRejectedError) as err:
+            e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-06", 11))
+        assert "尚未生效" in err.value.reason
+    trigger, who, _, data = SIGNATURES[-1]
+    case = e.fire(case.id, trigger, actor=who, at=when, **data)
+    assert effective(case) == when
+    assert clock(case, "agreement_signing").status is DeadlineStatus.met
+    performing = e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
+    assert performing.state == "performing"
+
+
+def test_signatures_dated_before_the_agreement_or_in_the_future_are_refused() -> None:
+    """Reached 2026-03-06 09:00: a signature of 03-05 or one dated after now is refused, named
+    ``agreement.signatures.signed_at``."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "agreed")
+    _, who, _, data = SIGNATURES[0]
+    for signed in (at("2026-03-05", 16), at("2026-03-07", 9)):
+        with pytest.raises(ValidationError) as err:
+            e.fire(
+                case.id, "sign", actor=who, at=at("2026-03-06", 10), **{**data, "signed_at": signed}
+            )
+        assert err.value.field == "agreement.signatures.signed_at"
+
+
+def test_a_performance_date_before_the_agreement_takes_effect_is_refused() -> None:
+    """Agreed on 03-06 to perform by Tue 03-10: an agreement naming 03-05 is refused; and the
+    seal dated 03-11 would make it take effect after that date — refused too
+    (``agreement.performance_deadline``)."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "mediating")
+    with pytest.raises(ValidationError) as err:
+        e.fire(
+            case.id, "agree", actor=MEDIATOR, at=at("2026-03-06"), agreement=agreement("2026-03-05")
+        )
+    assert err.value.field == "agreement.performance_deadline"
+    e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-03-06"), agreement=agreement("2026-03-10"))
+    for trigger, who, _, data in SIGNATURES[:-1]:
+        e.fire(case.id, trigger, actor=who, at=at("2026-03-06", 10), **data)
+    trigger, who, _, data = SIGNATURES[-1]
+    with pytest.raises(ValidationError) as err:
+        e.fire(
+            case.id,
+            trigger,
+            actor=who,
+            at=at("2026-03-11"),
+            **{**data, "signed_at": at("2026-03-11")},
+        )
+    assert err.value.field == "agreement.performance_deadline"
+
+
+def _oral() -> dict[str, Any]:
+    return {**agreement(), "form": "oral"}
+
+
+def test_an_oral_agreement_is_refused_where_writing_is_required() -> None:
+    """2002 规定 第三十四条: written when civil rights and obligations are involved (an amount in
+    dispute above the policy's oral limit, 0 by default) or a party asks for writing."""
+    e = _engine()
+    money = to_state(e, intake(e, amount="3000").id, "mediating")
+    with pytest.raises(ValidationError) as err:
+        e.fire(money.id, "agree", actor=MEDIATOR, at=at("2026-03-06"), agreement=_oral())
+    assert err.value.field == "agreement.form"
+    asked = to_state(e, intake(e).id, "mediating")
+    with pytest.raises(ValidationError):
+        e.fire(
+            asked.id,
+            "agree",
+            actor=MEDIATOR,
+            at=at("2026-03-06"),
+            agreement=_oral(),
+            writing_requested_by=["p3"],
+        )
+    oral = e.fire(asked.id, "agree", actor=MEDIATOR, at=at("2026-03-06"), agreement=_oral())
+    assert oral.state == "agreed"
+    assert not clocks(oral, "judicial_confirmation_apply")  # only a written one is confirmed
+
+
+# -- §4 refusal, risk and the court --------------------------------------------------------
+
+
+def test_a_refusal_stated_at_acceptance_is_recorded_and_ends_the_case() -> None:
+    """《人民调解法》第十七条: one party clearly refuses → no mediation. The refusal is an event
+    and a record; a second ``accept`` cannot go through."""
+    e = _engine()
+    case = intake(e)
+    e.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people")
+    ended = e.fire(case.id, "accept", actor=CLERK, at=at("2026-03-02", 11), refused_by="p3")
+    assert ended.state == "not_accepted"
+    refusal = ended.details.refusals[-1]  # type: ignore[union-attr]
+    assert (refusal.party, refusal.stage) == ("p3", "acceptance")
+    assert e.history(case.id)[-1].trigger == "accept"
+    with pytest.raises(TransitionNotAllowedError):
+        e.fire(case.id, "accept", actor=CLERK, at=at("2026-03-02", 12))
+
+
+def test_a_refusal_after_acceptance_ends_mediation_with_the_remedies_told() -> None:
+    """第二十三条 (refuse at any time) and 第二十六条 (terminate, tell the remedies)."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "mediating")
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "party_refuses", actor=MEDIATOR, at=at("2026-03-04"), party="p3")
+    failed = e.fire(
+        case.id,
+        "party_refuses",
+        actor=MEDIATOR,
+        at=at("2026-03-04"),
+        party="p3",
+        remedies_informed=True,
+    )
+    assert failed.state == "failed"
+    assert not [d for d in failed.deadlines if d.is_open and d.period == "people_mediation"]
+    told = remedies(failed, e.policy)
+    assert any("诉讼" in r for r in told)
+    assert any("人民政府" in r for r in told)
+
+
+def test_the_notices_name_arbitration_where_the_law_gives_it() -> None:
+    """第二十六条 "仲裁、行政、司法": a labour matter names arbitration (劳动争议调解仲裁法
+    第十四条); every matter names the administrative and judicial routes."""
+    e = _engine()
+    labour = intake(e, category="labour")
+    told = remedies(labour, e.policy)
+    assert any("仲裁" in r for r in told)
+    assert any("诉讼" in r for r in told)
+    assert any("人民政府" in r for r in told)
+
+
+def test_escalation_risk_is_a_recorded_step_with_a_report_owed_in_due() -> None:
+    """第二十五条: high risk → measures (required) and a report, owed as an action in ``due``
+    (found Tue 03-03: the practice day → Wed 2026-03-04) until it is made; ending the
+    mediation does not meet it."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "mediating")
+    with pytest.raises(ValidationError) as err:
+        e.fire(
+            case.id,
+            "assess_risk",
+            actor=MEDIATOR,
+            at=at("2026-03-03"),
+            level="high",
+            finding="扬言报复",
+        )
+    assert err.value.field == "measures"
+    case = e.fire(
+        case.id,
+        "assess_risk",
+        actor=MEDIATOR,
+        at=at("2026-03-03"),
+        level="high",
+        finding="扬言报复",
+        measures="分开疏导，联系村干部陪同",
+    )
+    owed = clock(case, "escalation_report")
+    assert owed.due == day("2026-03-04")
+    assert owed.is_open
+    assert [i for i in e.due(at=at("2026-03-05")) if i.deadline.id == owed.id]
+    case = e.fire(
+        case.id,
+        "terminate",
+        actor=MEDIATOR,
+        at=at("2026-03-04"),
+        reason="调解不成",
+        remedies_informed=True,
+    )
+    assert clock(case, "escalation_report").is_open
+    case = e.fire(
+        case.id,
+        "assess_risk",
+        actor=MEDIATOR,
+        at=at("2026-03-04", 10),
+        level="high",
+        finding="扬言报复",
+        measures="已报告",
+        reported_to="东门派出所",
+    )
+    assert clock(case, "escalation_report").status is DeadlineStatus.met
+
+
+def test_a_dispute_that_may_escalate_is_eased_before_it_is_not_accepted_or_transferred() -> None:
+    """2002 规定 第二十四条: easing measures first, then the hand-over."""
+    e = _engine()
+    case = intake(e, risk="high")
+    e.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people")
+    with pytest.raises(ValidationError):
+        e.fire(case.id, "accept", actor=CLERK, at=at("2026-03-02", 11), handled_by="青田县人民法院")
+    with pytest.raises(ValidationError):
+        e.fire(
+            case.id,
+            "transfer_out",
+            actor=CLERK,
+            at=at("2026-03-02", 11),
+            reason="涉嫌犯罪",
+            to="公安机关",
+        )
+    done = e.fire(
+        case.id,
+        "transfer_out",
+        actor=CLERK,
+        at=at("2026-03-02", 11),
+        reason="涉嫌犯罪",
+        to="公安机关",
+        measures="稳定双方情绪",
+    )
+    assert done.state == "transferred_out"
+
+
+def test_judicial_confirmation_as_a_stage_with_the_courts_periods() -> None:
+    """Joint application (民诉法 第二百零五条) on Mon 2026-03-30, inside the window (to 04-07);
+    excluded matters refused (解释 第三百五十五条). The court decides on acceptance in 3 days →
+    Thu 04-02 (法释〔2011〕5号 第四条); accepted Wed 04-01: 15 days → Thu 2026-04-16 (第五条) and
+    the statute's 30 → Fri 05-01 (劳动节 05-01–05) → Wed 2026-05-06 (第一百八十七条). A rejection
+    names its ground (第三百五十八条); the parties may then re-mediate (第二百零六条)."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    kw = {"actor": MEDIATOR, "at": at("2026-03-30"), "court": "青田县人民法院"}
+    with pytest.raises(ValidationError):
+        e.fire(case.id, "apply_confirmation", **kw)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        e.fire(case.id, "apply_confirmation", joint=True, matters=["status"], **kw)  # type: ignore[arg-type]
+    case = e.fire(case.id, "apply_confirmation", joint=True, **kw)  # type: ignore[arg-type]
+    assert clock(case, "judicial_confirmation_apply").status is DeadlineStatus.met
+    accept = clock(case, "judicial_confirmation_accept")
+    assert (accept.due, accept.kind) == (day("2026-04-02"), ClockKind.external)
+    case = e.fire(case.id, "court_accepts", actor=MEDIATOR, at=at("2026-04-01"))
+    assert clock(case, "judicial_confirmation_examine").due == day("2026-04-16")
+    assert clock(case, "judicial_confirmation_statutory").due == day("2026-05-06")
+    with pytest.raises(ValidationError):
+        e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-04-10"), ruling="rejected")
+    case = e.fire(
+        case.id,
+        "court_rules",
+        actor=MEDIATOR,
+        at=at("2026-04-10"),
+        ruling="rejected",
+        rejection="unclear",
+    )
+    assert case.details.confirmation.ruling == "rejected"  # type: ignore[union-attr]
+    again = e.fire(
+        case.id, "remediate", actor=MEDIATOR, at=at("2026-04-13"), reason="协议内容不明确，重新调解"
+    )
+    assert again.state == "mediating"
+
+
+def test_a_late_application_for_confirmation_is_refused() -> None:
+    """The window ended Tue 2026-04-07: an application on Wed 04-08 is out of time."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    with pytest.raises(RuleRejectedError):
+        e.fire(
+            case.id,
+            "apply_confirmation",
+            actor=MEDIATOR,
+            at=at("2026-04-08"),
+            court="青田县人民法院",
+            joint=True,
+        )
+
+
+def test_rights_and_duties_are_told_before_mediation_starts() -> None:
+    """2002 规定 第三十条: the 权利义务告知书 before people's mediation starts."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "accepted")
+    with pytest.raises(RuleRejectedError):
+        e.fire(
+            case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03"), mediators=[MEDIATOR.id]
+        )
+    e.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-03"))
+    ok = e.fire(
+        case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 10), mediators=[MEDIATOR.id]
+    )
+    assert ok.details.rights_informed_at == at("2026-03-03")  # type: ignore[union-attr]
+
+
+# -- §5 case data a committee can maintain -------------------------------------------------
+
+
+def test_an_incomplete_registration_is_completed_by_an_audited_amendment_before_triage() -> None:
+    """补正: a party without any contact blocks triage (受理登记表); the amendment completes it,
+    and the registered values stay in the history."""
+    from mediation._demo import parties
+
+    e = _engine()
+    people = [*parties()[:2], Party.person("王五", role="respondent")]
+    case = intake(e, parties=people)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people")
+    assert err.value.field == "parties[2]"
+    # step inputs are plain data (as a form or the CLI sends them)
+    fixed = [
+        {
+            "kind": p.kind.value,
+            "name": p.name,
+            "role": p.role.value,
+            "id_number": p.id_number,
+            "phone": p.phone,
+            "address": p.address,
+        }
+        for p in parties()[:2]
+    ] + [{"kind": "person", "name": "王五", "role": "respondent", "phone": "13800000003"}]
+    case = e.fire(
+        case.id,
+        "amend_registration",
+        actor=CLERK,
+        at=at("2026-03-02", 10),
+        reason="补充电话",
+        parties=fixed,
+    )
+    assert case.parties[2].phone == "13800000003"
+    case = e.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 11), track="people")
+    assert case.state == "triaged"
+    first = e.history(case.id)[0]
+    assert "13800000003" not in str(first.data)
+    assert e.verify(case.id).ok
+
+
+# -- properties ----------------------------------------------------------------------------
+
+_DAYS = st.integers(min_value=0, max_value=90)
+
+
+@settings(max_examples=15)
+@given(gaps=st.lists(_DAYS, min_size=5, max_size=5), scan=st.integers(0, 400))
+def test_no_committee_breach_is_ever_recorded_for_a_parties_period(
+    gaps: list[int], scan: int
+) -> None:
+    """Whatever the pace after the agreement, a parties' period (申请司法确认, the agreed
+    performance date) never becomes the committee's breach, nor is it supervised."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "agreed")
+    when = at("2026-03-06", 10)
+    case = _sign(e, case.id, when)
+    for trigger, data, gap in zip(
+        ("begin_performance", "confirm_performed", "start_callback", "record_callback", "close"),
+        ({}, {}, {}, {"visitor": "陈调解"}, {}),
+        gaps,
+        strict=True,
+    ):
+        when = when + dt.timedelta(days=gap, hours=1)
+        who = DIRECTOR if trigger == "close" else MEDIATOR
+        case = e.fire(case.id, trigger, actor=who, at=when, **data)
+    events = e.supervise(at=when + dt.timedelta(days=scan))
+    party = {d.id for d in e.get(case.id).deadlines if not d.kind.is_own}
+    assert party
+    for d in e.get(case.id).deadlines:
+        if not d.kind.is_own:
+            assert d.status is not DeadlineStatus.breached, d
+    assert not [ev for ev in events if ev.data.get("deadline") in party]
+
+
+@settings(max_examples=15)
+@given(signed=st.lists(st.integers(0, len(SIGNATURES) - 1), unique=True, max_size=len(SIGNATURES)))
+def test_a_written_agreement_never_reaches_performance_unsigned(signed: list[int]) -> None:
+    """Performance begins iff every party, the mediator and the committee signed (第二十九条)."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "agreed")
+    for i in signed:
+        trigger, who, when, data = SIGNATURES[i]
+        e.fire(case.id, trigger, actor=who, at=when, **data)
+    try:
+        case = e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
+    except RuleRejectedError:
+        assert len(signed) < len(SIGNATURES)
+        return
+    assert len(signed) == len(SIGNATURES)
+    assert case.state == "performing"
+    assert effective(case) is not None
+
+
+@settings(max_examples=25)
+@given(offsets=st.lists(st.integers(-3 * 24, 3 * 24), min_size=1, max_size=5))
+def test_every_signature_date_lies_between_the_agreement_and_the_present(
+    offsets: list[int],
+) -> None:
+    """A signature is accepted iff dated from the agreement (03-06 09:00) to the step's time."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "agreed")
+    reached = at("2026-03-06", 9)
+    now = at("2026-03-07", 9)
+    for (trigger, who, _, data), hours in zip(SIGNATURES, offsets, strict=False):
+        signed = reached + dt.timedelta(hours=hours)
+        try:
+            e.fire(case.id, trigger, actor=who, at=now, **{**data, "signed_at": signed})
+        except ValidationError:
+            assert not (reached <= signed <= now)
+        else:
+            assert reached <= signed <= now
+    agreed = e.get(case.id).details.agreement  # type: ignore[union-attr]
+    for sig in agreed.signatures:
+        assert reached <= sig.signed_at <= now

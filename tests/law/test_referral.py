@@ -1,0 +1,394 @@
+"""Referral among village, town and county (issue 10 §2, §4): reasons, no level skipped,
+交办 with a report back, 转办 across, take or return, the 331 ladder, duplicates, levels.
+
+Sources: 2002 规定 第二十一条; 《信访工作条例》第十五条第三款, 第十九条第三款, 第二十二条;
+RULES.md §7.3, §7.4. Feedback dates are counted by hand (calendar days, RULES.md §5.2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mediation import RuleRejectedError, ValidationError
+from mediation.model import DeadlineStatus, LinkKind
+from mediation.rules.policy import Policy
+from mediation.rules.referral import ReferralPolicy
+
+from ._support import ORG, actor, at, clock, clocks, day, engine, register
+
+VILLAGE = actor("qt-dm-dmc")
+WEST = actor("qt-dm-xc")
+TOWN = actor("qt-dm")
+COUNTY = actor("qt")
+YT = actor("qt-yt")
+
+
+def _triaged(e, unit="qt-dm-dmc", who=VILLAGE, when="2026-03-02", **kw):  # type: ignore[no-untyped-def]
+    case = register(e, unit, at(when), **kw)
+    return e.fire(case.id, "triage", actor=who, at=at(when, 10), track="people")
+
+
+def _mediating(e, unit="qt-dm-dmc", who=VILLAGE, when="2026-03-02", **kw):  # type: ignore[no-untyped-def]
+    case = _triaged(e, unit, who, when, **kw)
+    e.fire(case.id, "accept", actor=who, at=at(when, 11))
+    e.fire(case.id, "inform_rights", actor=who, at=at(when, 12))
+    return e.fire(case.id, "start_mediation", actor=who, at=at(when, 14), mediators=["m"])
+
+
+# -- up ---------------------------------------------------------------------------------
+
+
+def test_refer_up_one_level_with_a_reason_then_the_town_takes_it() -> None:
+    """Village → town for 疑难复杂 (2002 规定 第二十一条): the town owns the case at once (one
+    owner), its level is the town's, and the town takes it."""
+    e = engine()
+    case = _mediating(e)
+    sent = e.fire(
+        case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-dm", reason="complex"
+    )
+    assert (sent.state, sent.unit, sent.level) == ("referred", "qt-dm", "town")
+    ref = sent.details.referrals[-1]  # type: ignore[union-attr]
+    assert (ref.direction.value, ref.reason, ref.from_unit, ref.outcome) == (
+        "up",
+        "complex",
+        "qt-dm-dmc",
+        "pending",
+    )
+    taken = e.fire(case.id, "take_referral", actor=TOWN, at=at("2026-03-04"))
+    assert (taken.state, taken.unit, taken.level) == ("accepted", "qt-dm", "town")
+    assert taken.details.referrals[-1].outcome == "taken"  # type: ignore[union-attr]
+    # 一个月 from the take on 2026-03-04: 2026-04-04 (Sat, 清明 04-04–06) → Tue 2026-04-07.
+    assert clock(taken, "people_mediation").due == day("2026-04-07")
+
+
+def test_refer_up_never_skips_a_level_without_a_policy_reason() -> None:
+    """Village → county skips the town: refused for 疑难复杂; allowed for 重大、紧急."""
+    e = engine()
+    case = _mediating(e)
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt", reason="complex")
+    assert "越级" in err.value.reason
+    sent = e.fire(
+        case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt", reason="major_urgent"
+    )
+    assert (sent.unit, sent.level) == ("qt", "county")
+
+
+def test_a_reason_serves_only_its_direction_and_threshold_reasons_need_the_threshold() -> None:
+    """``assigned`` (交办) cannot send a case up; ``collective`` needs five parties or more
+    (《信访工作条例》第二十条第三款); ``high_risk`` a high-risk finding; unknown reasons fail."""
+    e = engine()
+    case = _mediating(e)
+    for reason in ("assigned", "collective", "high_risk", "no_such_reason", "amount"):
+        with pytest.raises((RuleRejectedError, ValidationError)):
+            e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-dm", reason=reason)
+    assert e.get(case.id).unit == "qt-dm-dmc"
+
+
+# -- down: 交办 with a report back ---------------------------------------------------------
+
+
+def test_assign_down_with_a_report_back_clock_that_closure_waits_for() -> None:
+    """Town → village (交办, 《信访工作条例》第二十二条第一款第三项): the default report-back date is
+    15 days after the assignment of Mon 2026-03-09 → Tue 2026-03-24; the village takes it, the
+    clock runs; closure is refused until the report is made; the report meets the clock."""
+    e = engine()
+    case = _triaged(e, "qt-dm", TOWN, "2026-03-09")
+    sent = e.fire(
+        case.id, "refer", actor=TOWN, at=at("2026-03-09", 11), to="qt-dm-dmc", reason="territorial"
+    )
+    assert sent.details.referrals[-1].direction.value == "down"  # type: ignore[union-attr]
+    assert sent.details.referrals[-1].feedback_by == day("2026-03-24")  # type: ignore[union-attr]
+    taken = e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-03-10"))
+    feedback = clock(taken, "assignment_feedback")
+    assert feedback.due == day("2026-03-24")
+    assert feedback.is_open
+    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-03-10", 11))
+    e.fire(case.id, "inform_rights", actor=VILLAGE, at=at("2026-03-10", 12))
+    e.fire(case.id, "start_mediation", actor=VILLAGE, at=at("2026-03-11"), mediators=["m"])
+    e.fire(
+        case.id,
+        "terminate",
+        actor=VILLAGE,
+        at=at("2026-03-12"),
+        reason="双方分歧较大",
+        remedies_informed=True,
+    )
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "close", actor=VILLAGE, at=at("2026-03-13"))
+    reported = e.fire(
+        case.id,
+        "report_feedback",
+        actor=VILLAGE,
+        at=at("2026-03-13"),
+        report="调解不成，已告知诉讼途径",
+    )
+    assert clock(reported, "assignment_feedback").status is DeadlineStatus.met
+    assert reported.details.feedback[-1].to_unit == "qt-dm"  # type: ignore[union-attr]
+    assert e.fire(case.id, "close", actor=VILLAGE, at=at("2026-03-13", 10)).state == "closed"
+
+
+def test_a_report_back_date_set_by_the_assigner_across_the_year_end() -> None:
+    """An assignment on Mon 2026-12-28 with the report due Mon 2027-01-04 (set by the town)."""
+    e = engine()
+    case = _triaged(e, "qt-dm", TOWN, "2026-12-28")
+    e.fire(
+        case.id,
+        "refer",
+        actor=TOWN,
+        at=at("2026-12-28", 11),
+        to="qt-dm-dmc",
+        reason="assigned",
+        feedback_by="2027-01-04",
+    )
+    taken = e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-12-29"))
+    assert clock(taken, "assignment_feedback").due == day("2027-01-04")
+
+
+# -- across ------------------------------------------------------------------------------
+
+
+def test_transfer_across_to_a_sibling_or_the_industry_committee_only() -> None:
+    """转办: to a sibling village of the same town; to the medical committee for a medical
+    matter; not to a village of another town."""
+    e = engine()
+    case = _triaged(e)
+    sent = e.fire(
+        case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-dm-xc", reason="territorial"
+    )
+    assert sent.details.referrals[-1].direction.value == "across"  # type: ignore[union-attr]
+    other = _triaged(e)
+    with pytest.raises(ValidationError):
+        e.fire(
+            other.id,
+            "refer",
+            actor=VILLAGE,
+            at=at("2026-03-03"),
+            to="qt-hx-v",
+            reason="territorial",
+        )
+    medical = _triaged(e, category="medical")
+    # the village sits below the county centre, the 医调委 at the county: for a village this is
+    # not across but up two levels; from the town it is across to the industry committee.
+    town_case = _triaged(e, "qt-dm", TOWN, category="medical")
+    sent = e.fire(
+        town_case.id, "refer", actor=TOWN, at=at("2026-03-03"), to="qt-yt", reason="specialised"
+    )
+    assert sent.unit == "qt-yt"
+    assert medical.unit == "qt-dm-dmc"
+
+
+# -- return --------------------------------------------------------------------------------
+
+
+def test_the_receiver_returns_a_referral_with_reasons_and_the_sender_resumes() -> None:
+    """The town returns a case it finds within the village's competence: unit, level and
+    state are restored; the return reason is recorded."""
+    e = engine()
+    case = _mediating(e)
+    e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-dm", reason="complex")
+    back = e.fire(
+        case.id, "return_referral", actor=TOWN, at=at("2026-03-04"), reason="属本村调解范围"
+    )
+    assert (back.state, back.unit, back.level) == ("mediating", "qt-dm-dmc", "village")
+    ref = back.details.referrals[-1]  # type: ignore[union-attr]
+    assert (ref.outcome, ref.return_reason) == ("returned", "属本村调解范围")
+    assert any(d.is_open for d in back.deadlines)
+
+
+def test_an_assignment_returned_by_the_village_goes_back_to_the_town() -> None:
+    """A 交办 the village cannot handle is returned (with reasons) to the town that assigned it:
+    the village clerk may send it back up although the town is outside the village's scope."""
+    e = engine()
+    case = _triaged(e, "qt-dm", TOWN, "2026-03-09")
+    e.fire(
+        case.id, "refer", actor=TOWN, at=at("2026-03-09", 11), to="qt-dm-dmc", reason="territorial"
+    )
+    back = e.fire(
+        case.id, "return_referral", actor=VILLAGE, at=at("2026-03-10"), reason="当事人均不在本村"
+    )
+    assert (back.state, back.unit, back.level) == ("triaged", "qt-dm", "town")
+    assert not clocks(back, "assignment_feedback")
+
+
+# -- the 331 ladder ------------------------------------------------------------------------
+
+
+def _fail_round(e, case_id, who, when):  # type: ignore[no-untyped-def]
+    e.fire(
+        case_id, "terminate", actor=who, at=at(when, 15), reason="调解不成", remedies_informed=True
+    )
+
+
+def _again(e, case_id, who, when):  # type: ignore[no-untyped-def]
+    e.fire(case_id, "start_callback", actor=who, at=at(when, 9))
+    e.fire(case_id, "reopen", actor=who, at=at(when, 10), reason="当事人同意再次调解")
+
+
+def test_the_331_ladder_three_at_village_three_at_town_one_at_county_then_court() -> None:
+    """江阴 "331" as policy data: ``mediation_failed`` sends a case up only after three
+    attempts at the village and three at the town; after one at the county it is not
+    referred further (the parties are told to sue, 《人民调解法》第二十六条)."""
+    ladder = ReferralPolicy(ladder=(("village", 3), ("town", 3), ("county", 1)))
+    e = engine(Policy(org=ORG, parts=[ladder]))
+    case = _mediating(e)
+    up = {"to": "qt-dm", "reason": "mediation_failed"}
+    # village: rounds on 03-03, 03-04, 03-05 (each ended, then reopened the next morning)
+    for n, (end, again) in enumerate(
+        (("2026-03-03", "2026-03-04"), ("2026-03-04", "2026-03-05"), ("2026-03-05", None)),
+        start=1,
+    ):
+        _fail_round(e, case.id, VILLAGE, end)
+        if again is not None:
+            with pytest.raises(RuleRejectedError) as err:
+                e.fire(case.id, "refer", actor=VILLAGE, at=at(end, 16), **up)
+            assert f"已调解{n}次" in err.value.reason
+            _again(e, case.id, VILLAGE, again)
+    sent = e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-05", 16), **up)
+    assert sent.unit == "qt-dm"
+    e.fire(case.id, "take_referral", actor=TOWN, at=at("2026-03-06"))
+    e.fire(case.id, "inform_rights", actor=TOWN, at=at("2026-03-06", 9, 30))
+    e.fire(case.id, "start_mediation", actor=TOWN, at=at("2026-03-09"), mediators=["m"])
+    for end, again in (("2026-03-09", "2026-03-10"), ("2026-03-10", "2026-03-11")):
+        _fail_round(e, case.id, TOWN, end)
+        _again(e, case.id, TOWN, again)
+    _fail_round(e, case.id, TOWN, "2026-03-11")
+    sent = e.fire(
+        case.id, "refer", actor=TOWN, at=at("2026-03-11", 16), to="qt", reason="mediation_failed"
+    )
+    assert sent.unit == "qt"
+    e.fire(case.id, "take_referral", actor=COUNTY, at=at("2026-03-12"))
+    e.fire(case.id, "inform_rights", actor=COUNTY, at=at("2026-03-12", 9, 30))
+    e.fire(case.id, "start_mediation", actor=COUNTY, at=at("2026-03-13"), mediators=["m"])
+    _fail_round(e, case.id, COUNTY, "2026-03-13")
+    attempts = e.get(case.id).details.attempts  # type: ignore[union-attr]
+    assert attempts == ("village",) * 3 + ("town",) * 3 + ("county",)
+
+
+def test_the_ladder_top_is_not_passed_after_its_attempts() -> None:
+    """At the ladder's top (here the town: "33"), a case mediated there the ladder's times is
+    not referred further for ``mediation_failed``: the parties are told to sue (第二十六条)."""
+    ladder = ReferralPolicy(ladder=(("village", 1), ("town", 1)))
+    e = engine(Policy(org=ORG, parts=[ladder]))
+    case = _mediating(e, "qt-dm", TOWN)
+    _fail_round(e, case.id, TOWN, "2026-03-03")
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(
+            case.id,
+            "refer",
+            actor=TOWN,
+            at=at("2026-03-03", 16),
+            to="qt",
+            reason="mediation_failed",
+        )
+    assert "诉讼" in err.value.reason
+
+
+# -- level, duplicates -------------------------------------------------------------------
+
+
+def test_the_level_is_always_the_owning_units() -> None:
+    """``level="county"`` on a village committee's case is refused at triage; the stored
+    level is the unit's from intake on."""
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-03-02"))
+    assert case.level == "village"
+    with pytest.raises(ValidationError) as err:
+        e.fire(
+            case.id,
+            "triage",
+            actor=VILLAGE,
+            at=at("2026-03-02", 10),
+            track="people",
+            level="county",
+        )
+    assert err.value.field == "level"
+    ok = e.fire(
+        case.id, "triage", actor=VILLAGE, at=at("2026-03-02", 10), track="people", level="village"
+    )
+    assert ok.level == "village"
+
+
+def test_a_duplicate_at_intake_is_shown_and_opened_only_by_the_clerks_recorded_decision() -> None:
+    """Same parties (by ID), same category, an open case: the second registration is refused
+    and names the open case; with ``new_case`` and a reason it opens, linked as a repeat."""
+    from mediation import Place
+    from mediation._demo import parties
+
+    e = engine()
+    first = register(e, "qt-dm-dmc", at("2026-03-02"))
+    kw = {
+        "kind": "dispute",
+        "channel": "hotline",
+        "category": "neighbor",
+        "parties": parties(),
+        "summary": "同一纠纷再次反映",
+        "location": [Place("青田县")],
+        "unit": "qt-dm-dmc",
+        "actor": VILLAGE,
+        "at": at("2026-03-03"),
+    }
+    with pytest.raises(RuleRejectedError) as err:
+        e.intake(**kw)  # type: ignore[arg-type]
+    assert first.code in err.value.reason
+    with pytest.raises(ValidationError):
+        e.intake(**kw, details={"duplicate_decision": "new_case"})  # type: ignore[arg-type]
+    second = e.intake(
+        **kw,  # type: ignore[arg-type]
+        details={"duplicate_decision": "new_case", "duplicate_reason": "新发生的损害"},
+    )
+    assert any(lk.kind is LinkKind.repeat_of and lk.case_id == first.id for lk in second.links)
+    # another category between the same parties is related, not a repeat
+    third = register(e, "qt-dm-dmc", at("2026-03-04"), category="debt", details={})
+    assert any(lk.kind is LinkKind.related for lk in third.links)
+    assert not any(lk.kind is LinkKind.repeat_of for lk in third.links)
+
+
+_ = WEST, YT
+
+
+# -- properties ----------------------------------------------------------------------------
+
+
+@settings(max_examples=30)
+@given(
+    moves=st.lists(
+        st.tuples(
+            st.sampled_from(["qt", "qt-dm", "qt-dm-dmc", "qt-dm-xc", "qt-hx", "qt-hx-v", "qt-yt"]),
+            st.sampled_from(["complex", "major_urgent", "territorial", "assigned", "specialised"]),
+            st.booleans(),
+        ),
+        max_size=6,
+    )
+)
+def test_referrals_never_skip_a_level_without_a_reason_and_one_unit_owns_the_case(
+    moves: list[tuple[str, str, bool]],
+) -> None:
+    """Random referrals, each taken or returned: a move that skips a level has a reason that
+    allows it; after every step exactly one unit owns the case and the level is its own."""
+    from mediation import MediationError
+    from mediation.rules.referral import DEFAULT_REASONS
+
+    e = engine()
+    case = _triaged(e)
+    for n, (to, reason, take) in enumerate(moves):
+        when = at("2026-03-03") + dt.timedelta(hours=n)
+        source = case.unit
+        who = actor(source)
+        try:
+            case = e.fire(case.id, "refer", actor=who, at=when, to=to, reason=reason)
+        except MediationError:
+            continue
+        gap = abs(ORG.rank(to) - ORG.rank(source))
+        if gap > 1 and ORG.within(to, source) | ORG.within(source, to):
+            assert DEFAULT_REASONS[reason].skips_levels
+        assert (case.unit, case.level) == (to, ORG.level_of(to))
+        decide = "take_referral" if take else "return_referral"
+        data = {} if take else {"reason": "退回"}
+        case = e.fire(case.id, decide, actor=actor(to), at=when + dt.timedelta(minutes=30), **data)
+        assert case.unit == (to if take else source)
+        assert case.level == ORG.level_of(case.unit)

@@ -1,0 +1,464 @@
+"""三调联动: each track on its own clock from RULES.md, and hand-offs between tracks.
+
+Every expected date is worked out by hand from RULES.md §5 (start day excluded,
+民法典 第二百零一条; a last day on a rest day rolls to the day after the rest,
+第二百零三条; working days per the State Council notices, §5.3, §8) — never
+copied from the engine. The 2026 notice (RULES.md §8.3): 中秋 9-25 (Fri)–9-27
+(Sun); 国庆 10-1–10-7 with make-up working days Sun 9-20 and Sat 10-10; 元旦
+2027-01-01 is a Friday and 2027 has no notice yet (a provisional date).
+"""
+
+from __future__ import annotations
+
+from mediation import Role
+from mediation.model import ClockKind, DeadlineStatus, LinkKind
+
+from ._support import actor, at, clock, clocks, day, engine, register
+
+POLICE = actor("qt-pcs")
+TRAFFIC = actor("qt-jj")
+HEALTH = actor("qt-wjj")
+COURT_DM = actor("qt-dm")  # the town committee takes court-delegated matters
+VILLAGE = actor("qt-dm-dmc")
+
+
+# -- labour: 15 days from the application (劳动争议调解仲裁法 第十四条; RULES row 14) ------
+
+
+def test_labour_mediation_counts_from_the_application_not_from_acceptance() -> None:
+    """The committee received the written application on Mon 2026-09-14, registered it on
+    Wed 09-16 and accepted it on Tue 09-22. 15 days from 09-14 (excluded): 09-15 is day 1,
+    day 15 is Tue 09-29, a working day → due 2026-09-29. (Counted from acceptance it would
+    be 10-07, in the National Day block, rolled to 10-08: the wrong date.)"""
+    e = engine()
+    case = register(
+        e, "qt-dm-dmc", at("2026-09-16"), category="labour", details={"received_on": "2026-09-14"}
+    )
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-16", 10), track="people")
+    case = e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-22"))
+    labour = clock(case, "labour_mediation")
+    assert (labour.start, labour.due) == (day("2026-09-14"), day("2026-09-29"))
+    assert labour.kind is ClockKind.duty
+
+
+def test_labour_period_across_the_year_end_is_provisional() -> None:
+    """Received Thu 2026-12-17: day 15 is Fri 2027-01-01 (元旦, a statutory holiday by rule);
+    Sat 01-02 and Sun 01-03 are weekend rest days; the period ends Mon 2027-01-04 — a
+    provisional date (no 2027 notice: no make-up day can be known)."""
+    e = engine()
+    case = register(
+        e, "qt-dm-dmc", at("2026-12-18"), category="labour", details={"received_on": "2026-12-17"}
+    )
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-12-18", 10), track="people")
+    case = e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-12-21"))
+    labour = clock(case, "labour_mediation")
+    assert labour.due == day("2027-01-04")
+    assert labour.estimated
+
+
+# -- traffic police: 10 working days (程序规定 第八十六、九十条, 第一百一十二条(五); rows 16, 16b) --
+
+
+def _traffic(e, when, received="2026-09-08", **details):  # type: ignore[no-untyped-def]
+    return register(
+        e,
+        "qt-jj",
+        when,
+        category="traffic",
+        details={
+            "track": "administrative",
+            "joint_application": True,
+            "certificate_received_on": received,
+            **details,
+        },
+    )
+
+
+def test_traffic_application_within_ten_working_days_of_the_accident_report() -> None:
+    """Report received Tue 2026-09-08. Working days after it: 09-09 (1), 10, 11, 14, 15, 16,
+    17, 18 (8), Sun 09-20 (a make-up working day, 9), Mon 09-21 (10): the joint application is
+    due by 2026-09-21; registered on 09-22 it is refused."""
+    import pytest
+
+    from mediation import ValidationError
+
+    e = engine()
+    with pytest.raises(ValidationError) as err:
+        _traffic(e, at("2026-09-22"))
+    assert err.value.field == "certificate_received_on"
+    assert "2026-09-21" in str(err.value)
+    case = _traffic(e, at("2026-09-21"))
+    assert case.state == "received"
+
+
+def test_traffic_police_mediation_counts_from_the_start_the_rule_names() -> None:
+    """Injury: mediation starts when treatment ends, Tue 2026-09-22 (程序规定 第九十条), though
+    accepted on Mon 09-21. Working days after 09-22: 09-23 (1), 09-24 (2), [中秋 09-25–27],
+    09-28 (3), 09-29 (4), 09-30 (5), [国庆 10-01–07], 10-08 (6), 10-09 (7), Sat 10-10 (make-up,
+    8), 10-12 (9), 10-13 (10) → due Tue 2026-10-13."""
+    e = engine()
+    case = _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-22")
+    e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
+    case = e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
+    police = clock(case, "traffic_police_mediation")
+    assert (police.start, police.due) == (day("2026-09-22"), day("2026-10-13"))
+
+
+def test_traffic_joint_written_application_is_required() -> None:
+    """程序规定 第八十六条: all parties apply jointly in writing."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    with pytest.raises(RuleRejectedError):
+        _traffic(e, at("2026-09-21"), joint_application=False)
+
+
+def _failed_people_traffic(e):  # type: ignore[no-untyped-def]
+    case = register(e, "qt-dm-dmc", at("2026-09-21"), category="traffic")
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
+    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-21", 11))
+    e.fire(case.id, "inform_rights", actor=VILLAGE, at=at("2026-09-21", 12))
+    e.fire(case.id, "start_mediation", actor=VILLAGE, at=at("2026-09-22"), mediators=["m"])
+    return e.fire(
+        case.id,
+        "terminate",
+        actor=VILLAGE,
+        at=at("2026-09-30", 16),
+        reason="双方对赔偿数额分歧过大",
+        remedies_informed=True,
+    )
+
+
+def _to_traffic_police(e, case, when):  # type: ignore[no-untyped-def]
+    return e.fire(
+        case.id,
+        "hand_off",
+        actor=VILLAGE,
+        at=when,
+        track="administrative",
+        unit="qt-jj",
+        reason="人民调解不成，双方共同申请交警调解",
+        consent=True,
+    )
+
+
+def test_switch_to_traffic_police_within_three_working_days_of_termination() -> None:
+    """People's mediation ended Wed 2026-09-30. Working days after it: [国庆 10-01–07],
+    10-08 (1), 10-09 (2), Sat 10-10 (make-up, 3): the switch is due by 2026-10-10
+    (程序规定 第八十五条); on Mon 10-12 it is refused, even if the committee recorded
+    something on the case in between (the period runs from the termination)."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = _failed_people_traffic(e)
+    e.fire(
+        case.id,
+        "assess_risk",
+        actor=VILLAGE,
+        at=at("2026-10-09"),
+        level="low",
+        finding="双方情绪平稳",
+    )
+    with pytest.raises(RuleRejectedError) as err:
+        _to_traffic_police(e, case, at("2026-10-12"))
+    assert "2026-10-10" in err.value.reason
+    handed = _to_traffic_police(e, case, at("2026-10-10", 10))
+    assert handed.state == "handed_off"
+
+
+# -- medical: 5 working days to accept, 30 working days, appraisal excluded (第四十条; row 15a) --
+
+
+def test_health_department_decides_on_acceptance_in_five_working_days() -> None:
+    """Application received Tue 2026-09-29: 09-30 (1), [国庆], 10-08 (2), 10-09 (3),
+    Sat 10-10 (make-up, 4), 10-12 (5) → due Mon 2026-10-12 (not the 3-day practice default)."""
+    e = engine()
+    case = register(
+        e,
+        "qt-wjj",
+        at("2026-09-30"),
+        category="medical",
+        details={"track": "administrative", "received_on": "2026-09-29"},
+    )
+    accept = clock(case, "medical_admin_accept")
+    assert (accept.start, accept.due) == (day("2026-09-29"), day("2026-10-12"))
+    assert accept.kind is ClockKind.duty
+    assert not clocks(case, "dispute_acceptance")
+
+
+def test_medical_mediation_thirty_working_days_with_appraisal_excluded() -> None:
+    """Accepted Fri 2026-10-09. Working days after it: Sat 10-10 (make-up, 1), 10-12–16 (2–6),
+    10-19–23 (7–11), 10-26–30 (12–16), 11-02–06 (17–21), 11-09–13 (22–26), 11-16 (27),
+    11-17 (28), 11-18 (29), 11-19 (30) → due Thu 2026-11-19. Appraisal from Tue 10-20 to Tue
+    10-27 excludes the working days 10-21, 22, 23, 26, 27 (five): 11-20 (1), 11-23 (2),
+    11-24 (3), 11-25 (4), 11-26 (5) → due Thu 2026-11-26. Time paused for another reason
+    is not excluded."""
+    e = engine()
+    case = register(
+        e, "qt-wjj", at("2026-09-30"), category="medical", details={"track": "administrative"}
+    )
+    e.fire(case.id, "triage", actor=HEALTH, at=at("2026-09-30", 10), track="administrative")
+    case = e.fire(case.id, "accept", actor=HEALTH, at=at("2026-10-09"))
+    assert clock(case, "medical_admin_mediation").due == day("2026-11-19")
+    e.fire(case.id, "start_mediation", actor=HEALTH, at=at("2026-10-12"), mediators=["m"])
+    e.fire(case.id, "suspend", actor=HEALTH, at=at("2026-10-20"), reason="appraisal")
+    case = e.fire(case.id, "resume", actor=HEALTH, at=at("2026-10-27"))
+    assert clock(case, "medical_admin_mediation").due == day("2026-11-26")
+
+
+def test_medical_people_mediation_needs_the_other_sides_consent() -> None:
+    """《医疗纠纷预防和处理条例》第三十一条: both apply, or one applies and the other consents."""
+    import pytest
+
+    from mediation import ValidationError
+
+    e = engine()
+    yt = actor("qt-yt")
+    case = register(e, "qt-yt", at("2026-03-02"), category="medical")
+    e.fire(case.id, "triage", actor=yt, at=at("2026-03-02", 10), track="people")
+    with pytest.raises(ValidationError):
+        e.fire(case.id, "accept", actor=yt, at=at("2026-03-02", 11))
+    case = e.fire(case.id, "accept", actor=yt, at=at("2026-03-02", 11), other_side_consents=True)
+    # 30 working days from Mon 03-02: 03-03–06 (1–4), 03-09–13 (5–9), 16–20 (10–14),
+    # 23–27 (15–19), 03-30–04-03 (20–24), [清明 04-04–06], 04-07–10 (25–28), 04-13 (29),
+    # 04-14 (30) → Tue 2026-04-14.
+    assert clock(case, "medical_people_mediation").due == day("2026-04-14")
+
+
+# -- 治安调解 (程序规定 第一百七十八、一百七十九、一百八十三、一百八十五条; row 17) ----------------
+
+
+def _public_order(e, when=None):  # type: ignore[no-untyped-def]
+    case = register(
+        e,
+        "qt-pcs",
+        when or at("2026-09-28"),
+        category="public_order",
+        channel="police_110",
+        details={"track": "administrative"},
+    )
+    e.fire(case.id, "triage", actor=POLICE, at=at("2026-09-28", 10), track="administrative")
+    return case
+
+
+def test_public_order_mediation_only_for_an_eligible_act() -> None:
+    """第一百七十八条: an act the rule lists is required; 第一百七十九条: an excluded case (a
+    party clearly unwilling) is not mediated — it goes to the penalty procedure."""
+    import pytest
+
+    from mediation import ValidationError
+
+    e = engine()
+    case = _public_order(e)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"))
+    assert err.value.field == "act"
+    ended = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), excluded_by="gang")
+    assert ended.state == "not_accepted"
+    assert "第一百七十九条" in (ended.outcome or "")
+
+
+def test_public_order_first_session_three_working_days_from_acceptance_or_appraisal() -> None:
+    """Accepted Tue 2026-09-29: 09-30 (1), [国庆], 10-08 (2), 10-09 (3) → first session due
+    Fri 2026-10-09. With the injury appraisal issued Fri 10-09: Sat 10-10 (make-up, 1),
+    10-12 (2), 10-13 (3) → due Tue 2026-10-13 (工作规范 第九条)."""
+    e = engine()
+    case = _public_order(e)
+    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    assert clock(case, "public_security_first_session").due == day("2026-10-09")
+    other = _public_order(e)
+    other = e.fire(
+        other.id,
+        "accept",
+        actor=POLICE,
+        at=at("2026-09-29"),
+        act="injury",
+        appraisal_issued_on="2026-10-09",
+    )
+    assert clock(other, "public_security_first_session").due == day("2026-10-13")
+
+
+def test_public_order_at_most_two_sessions_the_second_within_seven_working_days() -> None:
+    """First session Fri 2026-10-09: Sat 10-10 (make-up, 1), 10-12 (2) … 10-16 (6),
+    10-19 (7): a second session is allowed until Mon 2026-10-19 — held on 10-16 it is in
+    time; a third is refused (第一百八十三条). While the police decide on a second session
+    a clock runs (every open case has one)."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"])
+    assert clock(case, "public_security_first_session").status is DeadlineStatus.met
+    assert any(d.is_open for d in case.deadlines)
+    case = e.fire(case.id, "second_session", actor=POLICE, at=at("2026-10-16"))
+    assert len(case.details.sessions) == 2  # type: ignore[union-attr]
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "second_session", actor=POLICE, at=at("2026-10-19"))
+
+
+def test_public_order_second_session_after_seven_working_days_is_refused() -> None:
+    """First session Fri 2026-10-09: Sat 10-10 (1), 10-12 (2) … 10-16 (6), 10-19 (7): a
+    second session on Tue 10-20 is out of time (第一百八十三条)."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"])
+    second = clock(case, "public_security_second_session")
+    assert (second.start, second.due) == (day("2026-10-09"), day("2026-10-19"))
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "second_session", actor=POLICE, at=at("2026-10-20"))
+
+
+def test_public_order_failure_returns_to_the_penalty_procedure() -> None:
+    """Failed on Fri 2026-10-09: the 30-day case-handling period runs afresh from that day
+    (第一百八十五条): day 30 is Sun 11-08 → rolls to Mon 2026-11-09. The case cannot close
+    until the penalty decision is made; the decision meets the clock."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    case = e.fire(
+        case.id,
+        "terminate",
+        actor=POLICE,
+        at=at("2026-10-09", 11),
+        reason="双方未达成协议",
+        remedies_informed=True,
+    )
+    handling = clock(case, "public_security_handling")
+    assert (handling.start, handling.due) == (day("2026-10-09"), day("2026-11-09"))
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "close", actor=POLICE, at=at("2026-10-20"))
+    case = e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-20"))
+    assert clock(case, "public_security_handling").status is DeadlineStatus.met
+    case = e.fire(case.id, "close", actor=POLICE, at=at("2026-10-21"))
+    assert case.state == "closed"
+
+
+# -- court delegation and entrustment (特邀调解规定 第二十七条; rows 18, 18b) -----------------
+
+
+def test_court_delegated_mediation_thirty_days_from_signing_for_the_materials() -> None:
+    """委派 before filing: the mediator signed for the court's materials on Mon 2026-12-07;
+    day 30 is Wed 2027-01-06 (a working day by rule; provisional: no 2027 notice)."""
+    e = engine()
+    case = register(
+        e,
+        "qt-dm",
+        at("2026-12-08"),
+        channel="court_referral",
+        details={"materials_signed_on": "2026-12-07"},
+    )
+    e.fire(case.id, "triage", actor=COURT_DM, at=at("2026-12-08", 10), track="people")
+    case = e.fire(case.id, "accept", actor=COURT_DM, at=at("2026-12-08", 11))
+    delegated = clock(case, "court_delegated")
+    assert (delegated.start, delegated.due) == (day("2026-12-07"), day("2027-01-06"))
+    assert delegated.estimated
+
+
+def test_court_entrusted_mediation_fifteen_days_or_seven_in_simplified_procedure() -> None:
+    """委托 after filing, signed for on Thu 2026-09-17: ordinary 15 days → Fri 10-02 (国庆)
+    → rolls to Thu 2026-10-08; simplified 7 days → Thu 2026-09-24."""
+    e = engine()
+    court = actor("qt-fy")
+    for simplified, due in ((False, "2026-10-08"), (True, "2026-09-24")):
+        case = register(e, "qt-fy", at("2026-09-17"), details={"track": "judicial"})
+        e.fire(case.id, "triage", actor=court, at=at("2026-09-17", 10), track="judicial")
+        case = e.fire(
+            case.id,
+            "accept",
+            actor=court,
+            at=at("2026-09-17", 11),
+            materials_signed_on="2026-09-17",
+            simplified=simplified,
+        )
+        period = "court_entrusted_simplified" if simplified else "court_entrusted_ordinary"
+        assert clock(case, period).due == day(due)
+
+
+# -- hand-off keeps parties and history, links both sides (issue 10 §5) -------------------
+
+
+def test_hand_off_to_police_mediation_keeps_parties_history_and_links_both_sides() -> None:
+    """A neighbours' fight turned assault: the village committee hands it to the police
+    station's 治安调解. The new case carries the parties, claims and overlays; the two
+    cases link each way; the sender's clocks are cancelled (not breached) and its history
+    stays; the receiver runs its own acceptance clock."""
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-09-28"), category="public_order")
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-28", 10), track="people")
+    handed = e.fire(
+        case.id,
+        "hand_off",
+        actor=VILLAGE,
+        at=at("2026-09-28", 11),
+        track="administrative",
+        unit="qt-pcs",
+        reason="殴打他人，移交派出所治安调解",
+        consent=True,
+    )
+    assert handed.state == "handed_off"
+    assert all(d.status is DeadlineStatus.cancelled for d in handed.deadlines)
+    out = [lk for lk in handed.links if lk.kind is LinkKind.handed_off_to]
+    assert len(out) == 1
+    received = e.get(out[0].case_id)
+    assert received.unit == "qt-pcs"
+    assert [p.name for p in received.parties] == [p.name for p in handed.parties]
+    assert any(
+        lk.kind is LinkKind.handed_off_from and lk.case_id == case.id for lk in received.links
+    )
+    assert received.details.track == "administrative"  # type: ignore[union-attr]
+    assert received.details.handed_from == "people"  # type: ignore[union-attr]
+    assert any(d.is_open for d in received.deadlines)
+    assert [ev.trigger for ev in e.history(case.id)][-1] == "hand_off"
+    assert e.verify(case.id).ok
+    assert e.verify(received.id).ok
+
+
+def test_hand_off_needs_consent_and_an_organ_that_runs_the_track() -> None:
+    """《人民调解法》第三条、第十七条 (voluntary); a court does not run administrative mediation."""
+    import pytest
+
+    from mediation import ValidationError
+
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-09-28"), category="public_order")
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-28", 10), track="people")
+    kw = {"track": "administrative", "reason": "移交", "actor": VILLAGE, "at": at("2026-09-29")}
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "hand_off", unit="qt-pcs", **kw)  # type: ignore[arg-type]
+    assert err.value.field == "consent"
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "hand_off", unit="qt-fy", consent=True, **kw)  # type: ignore[arg-type]
+    assert err.value.field == "unit"
+
+
+def test_a_committee_does_not_run_the_police_track() -> None:
+    """A committee triaged to administrative mediation cannot accept it: it hands it off."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-09-28"), category="public_order")
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-28", 10), track="administrative")
+    with pytest.raises(RuleRejectedError):
+        e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-28", 11), act="assault")
+
+
+_ = Role
