@@ -132,6 +132,20 @@ def test_assign_down_with_a_report_back_clock_that_closure_waits_for() -> None:
     assert e.fire(case.id, "close", actor=VILLAGE, at=at("2026-03-13", 10)).state == "closed"
 
 
+def test_the_default_report_back_date_rolls_past_the_national_day_holiday() -> None:
+    """An assignment on Wed 2026-09-16 with no date: 15 days end on Thu 10-01, inside the
+    国庆 holiday (10-01 … 10-07, official notice for 2026); the last day of a period that
+    falls on a statutory holiday is the day after the holiday (《民法典》第二百零三条):
+    Thu 2026-10-08."""
+    e = engine()
+    case = _triaged(e, "qt-dm", TOWN, "2026-09-16")
+    sent = e.fire(
+        case.id, "refer", actor=TOWN, at=at("2026-09-16", 11), to="qt-dm-dmc", reason="territorial"
+    )
+    assert sent.details.referrals[-1].feedback_by == day("2026-10-08")  # type: ignore[union-attr]
+    assert e.verify(case.id).ok  # the computed default replays
+
+
 def test_a_report_back_date_set_by_the_assigner_across_the_year_end() -> None:
     """An assignment on Mon 2026-12-28 with the report due Mon 2027-01-04 (set by the town)."""
     e = engine()

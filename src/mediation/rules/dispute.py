@@ -86,6 +86,7 @@ __all__ = [
     "CONFIRMATION",
     "ESCALATION_REPORT",
     "FEEDBACK",
+    "FEEDBACK_DEFAULT",
     "MEDIATION_CLOCKS",
     "SIGNING",
     "AgreementPolicy",
@@ -182,6 +183,21 @@ CLOSING = PeriodRule(
     note="法律未规定结案期限：提醒及时结案、立卷归档，可按地方规定配置。",
 )
 """A case whose work is done waits to be closed (a target, not a limit)."""
+
+FEEDBACK_DEFAULT = PeriodRule(
+    id="assignment_feedback_default",
+    name_zh="交办事项反馈（默认期限）",
+    length=15,
+    unit=PeriodUnit.days,
+    starts_on="交办之日",
+    basis="《信访工作条例》第二十二条第一款第三项（交办并规定办结报告期限）；《民法典》第二百零三条",
+    status="PRACTICE",
+    soft=True,
+    note="交办未定反馈期限时的默认（15日，参照第二十二条）；届满日为法定休假日的，以休假日结束的"
+    "次日为届满日；可按地方规定以 Policy(periods=…) 配置。",
+)
+"""The report-back period of a 交办 that names no date: only its end date is used (the
+clock itself is :data:`FEEDBACK`, fixed on that date)."""
 
 FEEDBACK = FixedClock(
     "assignment_feedback",
@@ -1973,8 +1989,9 @@ def on_refer(case: Case, ctx: Context[ReferInputs]) -> Case:
     way = direction(org, case.unit, given.to)
     feedback_by = given.feedback_by
     if way is Direction.down and feedback_by is None:
-        days = ctx.policy.part(ReferralPolicy).feedback_days
-        feedback_by = ctx.day + dt.timedelta(days=days)
+        # The default period rolls past a rest day like any period (民法典 第二百零三条);
+        # its length is policy data (Policy(periods=...)), recorded for replay.
+        feedback_by = ctx.clocks.due(FEEDBACK_DEFAULT.id, ctx.day)[0].due
     referral = Referral(
         way, case.unit, given.to, given.reason, ctx.at, case.state, given.note, feedback_by
     )

@@ -145,7 +145,6 @@ class ReferralPolicy:
         ladder: Mediation attempts per level before ``mediation_failed`` may
             send a case up, lowest first (江阴 "331": village 3, town 3,
             county 1); empty: no count is required.
-        feedback_days: Default days a 交办 allows for the receiver's report (反馈).
     """
 
     reasons: Mapping[str, ReferralReason] = DEFAULT_REASONS
@@ -153,7 +152,6 @@ class ReferralPolicy:
     collective_size: int = 5
     many_parties: int = 10
     ladder: tuple[tuple[str, int], ...] = ()
-    feedback_days: int = 15
 
 
 def direction(org: OrgTree, source: str, target: str) -> Direction:

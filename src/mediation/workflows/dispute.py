@@ -375,6 +375,7 @@ _CLOCKS_V2: tuple[ClockRule, ...] = (
     d.TRAFFIC_APPLY,
     d.TRAFFIC_SWITCH,
     d.ESCALATION_REPORT,
+    d.FEEDBACK_DEFAULT,
     d.FEEDBACK,
     d.SIGNING,
     d.CLOSING,
