@@ -153,6 +153,7 @@ def serve(
     import uvicorn
 
     from mediation import Engine
+    from mediation.rules.masking import MaskingFormatter
     from mediation.web.app import create_app
     from mediation.web.context import WebConfig
     from mediation.web.store import WebStore
@@ -161,7 +162,11 @@ def serve(
         _fail(f"{db}: is a directory, not a database file")
     if not db.parent.is_dir():
         _fail(f"{db.parent}: no such directory")
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    # Every log line is masked: an error carrying a party's ID or phone number never
+    # reaches the server's log in full (《个人信息保护法》第五十一条).
+    handler = logging.StreamHandler()
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     logging.getLogger("mediation").setLevel(logging.INFO)
     engine = Engine.sqlite(str(db))
     store = WebStore.sqlite(db)
