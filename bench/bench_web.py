@@ -184,15 +184,24 @@ def main() -> None:
             ids = [r[0] for r in conn.execute("SELECT id FROM cases WHERE unit = 'qt-dm-dmc'")]
             (count,) = conn.execute("SELECT count(*) FROM cases").fetchone()
             names = [r[0] for r in conn.execute("SELECT name FROM parties LIMIT 200")]
+            # A 下一页 link's cursor: the position (UTC received_at, id) of a page's last case.
+            cursors = [
+                f"{at.replace('-', '').replace(':', '')}_{cid}"
+                for at, cid in conn.execute("SELECT received_at, id FROM cases")
+            ]
         print(f"{count:,} cases; app under uvicorn, server time per request (ms)")
         n = args.repeats
         director = login(base, "director")
         clerk = login(base, "clerk")
         pages = {
             "case list, first page (director: both villages)": (director, ["/cases"] * n),
-            "case list, a random page": (
+            "case list, a random page by number (offset)": (
                 director,
                 [f"/cases?page={rng.randrange(0, count // 50)}" for _ in range(n)],
+            ),
+            "case list, a random page by its cursor (下一页 link)": (
+                director,
+                [f"/cases?after={rng.choice(cursors)}&page=9" for _ in range(n)],
             ),
             "case list, by a common state (40% of cases)": (
                 director,

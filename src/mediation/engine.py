@@ -224,6 +224,20 @@ def _page(limit: object, offset: object) -> None:
         raise ValidationError("offset", offset, "a whole number from 0 to 10^9")
 
 
+def _cursor(field: str, value: object) -> tuple[dt.datetime, str]:
+    """A keyset cursor for :meth:`Engine.find`: a (timezone-aware received_at, case id) pair."""
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2
+        or not isinstance(value[0], dt.datetime)
+        or value[0].utcoffset() is None
+        or not isinstance(value[1], str)
+        or not value[1]
+    ):
+        raise ValidationError(field, value, "a (timezone-aware received_at, case id) pair")
+    return value[0], check_text(field, value[1])
+
+
 def _list(field: str, value: object) -> tuple[Any, ...]:
     """A list, tuple or set given where several values belong (one string is refused)."""
     if not isinstance(value, list | tuple | set | frozenset):
@@ -1367,13 +1381,38 @@ class Engine:
         workflow: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        after: tuple[dt.datetime, str] | None = None,
+        before: tuple[dt.datetime, str] | None = None,
         actor: Actor | None = None,
     ) -> list[Case]:
         """Cases ``actor`` may see, by state, level, unit (or org subtree ``within``), category,
-        party ID, kind or workflow, oldest received first.
+        party ID, kind or workflow, oldest received first (by ``received_at``, then ``id``).
+
+        Page with a keyset cursor rather than a growing ``offset``: pass the
+        ``(received_at, id)`` of the last case of a page as ``after`` to get the
+        next page, or of the first case as ``before`` to get the page preceding
+        it (still oldest first). Either reads only the page from the index,
+        however deep it is, and a case received meanwhile never shifts a page
+        already shown. ``offset`` skips that many cases further (from the
+        cursor, walking away from it).
+
+        Paging through every case, 50 at a time::
+
+            page = engine.find(limit=50)
+            while page:
+                ...
+                page = engine.find(after=(page[-1].received_at, page[-1].id), limit=50)
+
+        Args:
+            limit: At most this many cases (1 to 100000).
+            offset: Skip this many matching cases first.
+            after: Only cases after this (received_at, id) position.
+            before: Only cases before this (received_at, id) position: the
+                ``limit`` nearest to it. Not together with ``after``.
 
         Raises:
-            ValidationError: a filter of the wrong type, or a negative page.
+            ValidationError: a filter of the wrong type, a negative page, or a
+                cursor that is not a (timezone-aware datetime, case id) pair.
             AuthorizationError: no actor (and no default reader).
         """
         reader = self._reader(actor)
@@ -1390,7 +1429,11 @@ class Engine:
             if value is not None:
                 _text_arg(name, value)
         _page(limit, offset)
+        if after is not None and before is not None:
+            raise ValidationError("before", before, "not together with after")
         query = CaseQuery(
+            after=None if after is None else _cursor("after", after),
+            before=None if before is None else _cursor("before", before),
             state=state,
             level=level,
             unit=unit,

@@ -30,7 +30,13 @@ __all__ = ["CaseQuery", "DueQuery", "MemoryStore", "Store"]
 
 @attrs.frozen(slots=True)
 class CaseQuery:
-    """Filters for :meth:`Store.find`; ``None`` means "any"."""
+    """Filters for :meth:`Store.find`; ``None`` means "any".
+
+    Cases come in (received time, id) order. ``after`` (a keyset cursor: the
+    ``(received_at, id)`` of the last case already seen) starts the page just
+    after that position; ``before`` ends it just before, still in ascending
+    order (the page preceding it). ``offset`` then skips that many matches.
+    """
 
     state: str | None = None
     level: str | None = None
@@ -42,6 +48,8 @@ class CaseQuery:
     workflow: str | None = None
     limit: int = 100
     offset: int = 0
+    after: tuple[dt.datetime, str] | None = None
+    before: tuple[dt.datetime, str] | None = None
 
 
 @attrs.frozen(slots=True)
@@ -108,7 +116,7 @@ class Store(Protocol):
         ...
 
     def find(self, query: CaseQuery) -> list[Case]:
-        """Cases matching ``query``, by received time."""
+        """Cases matching ``query``, by (received time, id), within its cursor and page."""
         ...
 
     def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
@@ -191,6 +199,20 @@ def changed_deadlines(old: Case | None, new: Case) -> list[tuple[int, Deadline, 
     return out
 
 
+def _matches(c: Case, query: CaseQuery) -> bool:
+    """``c`` passes every filter of ``query`` (the memory store's WHERE clause)."""
+    return (
+        (query.state is None or c.state == query.state)
+        and (query.level is None or c.level == query.level)
+        and (query.unit is None or c.unit == query.unit)
+        and (query.units is None or c.unit in query.units)
+        and (query.category is None or c.category == query.category)
+        and (query.kind is None or c.kind == query.kind)
+        and (query.workflow is None or c.workflow == query.workflow)
+        and (query.party_id is None or any(p.identifier == query.party_id for p in c.parties))
+    )
+
+
 class MemoryStore:
     """A store in process memory: the fastest backend, for tests and simulations.
 
@@ -205,7 +227,8 @@ class MemoryStore:
         self._outbox: dict[int, Event] = {}
         self._outbox_seq = 0
         self._counters: dict[tuple[str, int], int] = {}
-        self._order: list[str] = []
+        self._order: list[tuple[dt.datetime, str]] = []
+        """(received_at, id) of every case, sorted: the order :meth:`find` pages through."""
         self._org: list[OrgEvent] = []
         self._keys: dict[str, list[str]] = {}
         """Each key's case ids, sorted: a lookup reads only the first few, however many share it."""
@@ -227,7 +250,7 @@ class MemoryStore:
             self._cases[case.id] = case
             self._index_keys(case.id, frozenset(), case.keys)
             self._events[case.id] = [event]
-            self._order.append(case.id)
+            bisect.insort(self._order, (case.received_at, case.id))
             if self._undo is not None:
                 self._undo.append(lambda: self._forget(case.id))
             self._push(event)
@@ -235,9 +258,9 @@ class MemoryStore:
 
     def _forget(self, case_id: str) -> None:
         """Undo a creation (a batch rolled back)."""
+        self._order.remove((self._cases[case_id].received_at, case_id))
         del self._cases[case_id]
         del self._events[case_id]
-        self._order.remove(case_id)
 
     def _set_counter(self, key: tuple[str, int], n: int) -> None:
         if self._undo is not None:
@@ -305,29 +328,24 @@ class MemoryStore:
         return list(self._events[case_id])
 
     def find(self, query: CaseQuery) -> list[Case]:
-        out = []
-        for cid in self._order:
-            c = self._cases[cid]
-            if query.state is not None and c.state != query.state:
+        order = self._order
+        lo = 0 if query.after is None else bisect.bisect_right(order, query.after)
+        hi = len(order) if query.before is None else bisect.bisect_left(order, query.before)
+        # With ``before`` the page is the matches nearest the cursor: walk back from it.
+        positions = range(hi - 1, lo - 1, -1) if query.before is not None else range(lo, hi)
+        out: list[Case] = []
+        skip, want = query.offset, query.limit
+        for i in positions:
+            c = self._cases[order[i][1]]
+            if not _matches(c, query):
                 continue
-            if query.level is not None and c.level != query.level:
-                continue
-            if query.unit is not None and c.unit != query.unit:
-                continue
-            if query.units is not None and c.unit not in query.units:
-                continue
-            if query.category is not None and c.category != query.category:
-                continue
-            if query.kind is not None and c.kind != query.kind:
-                continue
-            if query.workflow is not None and c.workflow != query.workflow:
-                continue
-            if query.party_id is not None and not any(
-                p.identifier == query.party_id for p in c.parties
-            ):
+            if skip:
+                skip -= 1
                 continue
             out.append(c)
-        return out[query.offset : query.offset + query.limit]
+            if len(out) == want:
+                break
+        return out[::-1] if query.before is not None else out
 
     def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
         warn_from = self._warn_from

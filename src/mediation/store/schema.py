@@ -51,8 +51,11 @@ cases = Table(
     Column("version", Integer, nullable=False),
     Column("info", Text, nullable=False),
     Column("body", Text, nullable=False),
-    # Every transition changes ``state``: one index holds it, so one index moves per step.
+    # Every transition changes ``state``: each index holding it moves per step, so keep them
+    # two: (state, unit) for one unit's cases in a state; (state, received_at, id) for a
+    # state in list order, as find pages it (keyset) and the dashboard reads it (0006).
     Index("ix_cases_state_unit", "state", "unit"),
+    Index("ix_cases_state_received", "state", "received_at", "id"),
     Index("ix_cases_unit", "unit"),
     Index("ix_cases_level", "level"),
     Index("ix_cases_category", "category"),

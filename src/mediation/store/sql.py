@@ -56,6 +56,19 @@ def utc_text(value: dt.datetime) -> str:
     return value.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _keyset(cursor: tuple[dt.datetime, str], *, later: bool) -> sa.ColumnElement[bool]:
+    """Cases after (``later``) or before the keyset position ``cursor`` = (received_at, id).
+
+    Spelled as a range on ``received_at`` plus a tie-break rather than a row-value
+    comparison, so SQLite and PostgreSQL both seek the (…, received_at, id) indexes.
+    """
+    c = schema.cases
+    at, case_id = utc_text(cursor[0]), cursor[1]
+    if later:
+        return sa.and_(c.c.received_at >= at, sa.or_(c.c.received_at > at, c.c.id > case_id))
+    return sa.and_(c.c.received_at <= at, sa.or_(c.c.received_at < at, c.c.id < case_id))
+
+
 _SQL = {
     "load": (
         "SELECT c.info, c.body, c.version, d.body, c.id, c.code, c.kind, c.workflow "
@@ -880,8 +893,17 @@ class SqlStore:
             stmt = stmt.where(
                 c.c.id.in_(sa.select(p.c.case_id).where(p.c.identifier == query.party_id))
             )
-        stmt = stmt.order_by(c.c.received_at, c.c.id).limit(query.limit).offset(query.offset)
-        return self._cases_by_id([r[0] for r in self._select(stmt)])
+        if query.after is not None:
+            stmt = stmt.where(_keyset(query.after, later=True))
+        if query.before is not None:
+            stmt = stmt.where(_keyset(query.before, later=False))
+            # The page nearest the cursor: read backwards along the index, then turn it round.
+            stmt = stmt.order_by(c.c.received_at.desc(), c.c.id.desc())
+        else:
+            stmt = stmt.order_by(c.c.received_at, c.c.id)
+        stmt = stmt.limit(query.limit).offset(query.offset)
+        ids = [r[0] for r in self._select(stmt)]
+        return self._cases_by_id(ids[::-1] if query.before is not None else ids)
 
     def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
         d, c = schema.deadlines, schema.cases

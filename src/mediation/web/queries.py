@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -22,7 +23,15 @@ from mediation import Actor, Case, DueItem, Engine, Role, WorkflowDefinition
 from mediation.rules.warnings import WarningLevel
 from mediation.web.forms import resolved_fields
 
-__all__ = ["CaseList", "Dashboard", "QueueItem", "case_list", "dashboard"]
+__all__ = [
+    "CaseList",
+    "Dashboard",
+    "QueueItem",
+    "case_list",
+    "dashboard",
+    "decode_cursor",
+    "encode_cursor",
+]
 
 PER_STATE = 200
 """Open cases read per state for the dashboard."""
@@ -150,6 +159,10 @@ class CaseList:
         scanned: For a search by name: how many cases were compared (``None``
             otherwise); ``truncated`` says the scan stopped at its bound.
         truncated: See ``scanned``.
+        next_after: The cursor of the next page (``after=``), for a list the
+            engine pages by keyset; ``None``: link the next page by number.
+        prev_before: The cursor of the previous page (``before=``), likewise.
+        has_prev: There is a page before it.
     """
 
     cases: tuple[Case, ...]
@@ -157,6 +170,26 @@ class CaseList:
     has_next: bool
     scanned: int | None = None
     truncated: bool = False
+    next_after: str | None = None
+    prev_before: str | None = None
+    has_prev: bool = attrs.field(default=attrs.Factory(lambda s: s.page > 0, takes_self=True))
+
+
+def encode_cursor(case: Case) -> str:
+    """The case's position in the list as URL text: its UTC ``received_at`` and its id."""
+    return f"{case.received_at.astimezone(dt.UTC):%Y%m%dT%H%M%S.%fZ}_{case.id}"
+
+
+def decode_cursor(text: str | None) -> tuple[dt.datetime, str] | None:
+    """The (received_at, id) of :func:`encode_cursor`'s text, or ``None`` if it is not one."""
+    at, sep, case_id = (text or "").partition("_")
+    if not sep or not case_id:
+        return None
+    try:
+        when = dt.datetime.strptime(at, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+    return when, case_id
 
 
 _ID_LIKE = re.compile(r"[0-9A-Za-z]{15,18}")
@@ -180,6 +213,8 @@ def case_list(
     party: str | None = None,
     page: int = 0,
     size: int = 50,
+    after: str | None = None,
+    before: str | None = None,
 ) -> CaseList:
     """One page of the cases ``actor`` may see, filtered.
 
@@ -187,6 +222,10 @@ def case_list(
     a name (compared case by case, at most :data:`NAME_SCAN` cases: the
     engine has no name index yet). ``clock`` (``yellow``, ``red``,
     ``overdue``) lists the cases with such a clock, earliest due first.
+
+    The engine's list pages by keyset: ``after`` (the next page's cursor) or
+    ``before`` (the previous page's) reads only the page, however deep;
+    ``page`` then only numbers it. Without a cursor ``page`` is an offset.
     """
     within = unit or actor.unit
     offset = page * size
@@ -199,17 +238,44 @@ def case_list(
         )
     if name is not None:
         return _by_name(engine, actor, name, within, page, size, state, category, workflow)
-    found = engine.find(
-        state=state,
-        category=category,
-        within=within,
-        workflow=workflow,
-        party_id=party_id,
-        limit=size + 1,
-        offset=offset,
-        actor=actor,
+
+    def find(**paging: Any) -> list[Case]:
+        return engine.find(
+            state=state,
+            category=category,
+            within=within,
+            workflow=workflow,
+            party_id=party_id,
+            limit=size + 1,
+            actor=actor,
+            **paging,
+        )
+
+    back = decode_cursor(before)
+    forth = None if back is not None else decode_cursor(after)
+    found = [] if back is None else find(before=back)
+    if back is not None and not found:
+        back, page = None, 0  # nothing before the cursor: the first page
+    if back is not None:
+        earlier = len(found) > size
+        cases = found[1:] if earlier else found
+        has_next = True
+    else:
+        # A page asked by number (an old link) is an offset, walked once: its links carry
+        # cursors from then on.
+        found = find(offset=offset) if forth is None and page > 0 else find(after=forth)
+        has_next = len(found) > size
+        cases = found[:size]
+        earlier = forth is not None or page > 0
+    number = page if earlier else 0
+    return CaseList(
+        tuple(cases),
+        number,
+        has_next,
+        next_after=encode_cursor(cases[-1]) if cases and has_next else None,
+        prev_before=encode_cursor(cases[0]) if cases and earlier else None,
+        has_prev=earlier,
     )
-    return CaseList(tuple(found[:size]), page, len(found) > size)
 
 
 def _matches(case: Case, state: str | None, category: str | None, name: str | None) -> bool:
@@ -235,6 +301,7 @@ def _by_name(
     scanned = 0
     batch = 500
     want = (page + 1) * size + 1
+    cursor: tuple[dt.datetime, str] | None = None
     while scanned < NAME_SCAN and len(hits) < want:
         found = engine.find(
             state=state,
@@ -242,10 +309,12 @@ def _by_name(
             within=within,
             workflow=workflow,
             limit=batch,
-            offset=scanned,
+            after=cursor,
             actor=actor,
         )
         scanned += len(found)
+        if found:
+            cursor = (found[-1].received_at, found[-1].id)
         hits += [c for c in found if _matches(c, None, None, name)]
         if len(found) < batch:
             return _page_of(hits, page, size, scanned, False)

@@ -276,6 +276,8 @@ def list_page(ctx: Ctx) -> Response:
         now=ctx.now,
         page=page,
         size=ctx.web.config.page_size,
+        after=ctx.query("after"),
+        before=ctx.query("before"),
         **filters,
     )
     org = ctx.engine.org
@@ -288,7 +290,8 @@ def list_page(ctx: Ctx) -> Response:
     for d in ctx.engine.workflows():
         for s in d.states:
             states.setdefault(s.value, str(getattr(s, "label", s.value)))
-    query = {k: v for k, v in ctx.request.query_params.items() if k != "page" and v}
+    paging = ("page", "after", "before")
+    query = {k: v for k, v in ctx.request.query_params.items() if k not in paging and v}
     return ctx.render(
         "cases.html",
         found=found,
