@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bigdb
 from transitions import Machine
 
-from mediation import Actor, Engine
+from mediation import Actor, Engine, Party, Place
 from mediation._demo import CLERK, MEDIATOR, parties, policy
 from mediation.model import CHINA_TZ
 from mediation.workflows.dispute import DISPUTE
@@ -44,30 +44,43 @@ N = 1_000 if QUICK else 3_000
 REPEATS = 3 if QUICK else 5
 AT0 = dt.datetime(2026, 3, 2, 9, tzinfo=CHINA_TZ)
 AT1 = dt.datetime(2026, 3, 3, 9, tzinfo=CHINA_TZ)
+PLACE = (Place("青田县", "331121000000"), Place("东门镇"), Place("东门村"))
 STEPS: list[tuple[str, Any, dict[str, Any]]] = [
     ("triage", CLERK, {"track": "people", "level": "village"}),
     ("accept", CLERK, {}),
+    ("inform_rights", CLERK, {"written": True}),
     ("start_mediation", MEDIATOR, {}),
     ("suspend", MEDIATOR, {"reason": "party_wait"}),
     ("resume", MEDIATOR, {}),
 ]
 
 
-def intake_many(engine: Engine, n: int) -> list[str]:
-    ps = parties()
+_TEMPLATE = parties()
+
+
+def distinct_parties(i: int) -> list[Party]:
+    """The demo's parties, renamed per case: the same people twice is a duplicate intake."""
+    return [
+        Party.person(f"{p.name}{i}", role=p.role, phone=p.phone, address=p.address)
+        for p in _TEMPLATE
+    ]
+
+
+def intake_many(engine: Engine, n: int, first: int = 0) -> list[str]:
     with engine.batch():
         return [
             engine.intake(
                 kind="dispute",
                 channel="walk_in",
                 category="neighbor",
-                parties=ps,
+                parties=distinct_parties(first + i),
+                location=PLACE,
                 summary="基准测试",
                 unit="qt-dm-dmc",
                 actor=CLERK,
                 at=AT0,
             ).id
-            for _ in range(n)
+            for i in range(n)
         ]
 
 
@@ -213,7 +226,7 @@ def bench_memory(tmp: Path) -> tuple[float, float, float]:
     engine.close()
 
     mem = Engine.in_memory(policy=policy(), reader=Actor.system())
-    intake_many(mem, 10)  # warm caches and interned strings
+    intake_many(mem, 10, first=n)  # warm caches and interned strings
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]

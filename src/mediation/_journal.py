@@ -276,7 +276,8 @@ class Journal:
         hooks: Sequence[Hook], before: Case, case: Case, dest: str, ctx: Context[Any]
     ) -> Case:
         """Run the hooks' checks on the decided step (in its new state), then their effects."""
-        after = case if case.state == dest else evolve(case, state=dest)
+        moved = case if case.state == dest else evolve(case, state=dest)
+        after = moved
         for hook in hooks:
             for check in hook.checks:
                 decision = check(before, after, ctx)
@@ -284,7 +285,9 @@ class Journal:
                     raise refusal_error(decision, hook.name)
             for effect in hook.effects:
                 after = effect(after, ctx)
-        return after if case.state == dest else evolve(after, state=case.state)
+        if after is moved or case.state == dest:
+            return case if after is moved else after  # no effect changed it: no copy back
+        return evolve(after, state=case.state)
 
     # -- events -------------------------------------------------------------------
 
