@@ -406,3 +406,28 @@ def test_referrals_never_skip_a_level_without_a_reason_and_one_unit_owns_the_cas
         case = e.fire(case.id, decide, actor=actor(to), at=when + dt.timedelta(minutes=30), **data)
         assert case.unit == (to if take else source)
         assert case.level == ORG.level_of(case.unit)
+
+
+def test_a_party_who_refused_is_not_mediated_again_after_a_referral() -> None:
+    """A respondent refuses during mediation (《人民调解法》第二十三条): mediation ends; the
+    village refers the failed case up and the town takes it back to accepted — the town
+    may not start people's mediation on it again (第十七条), though the refusal does not
+    stop a hand-off to another track."""
+    e = engine()
+    case = _mediating(e)
+    e.fire(
+        case.id,
+        "party_refuses",
+        actor=VILLAGE,
+        at=at("2026-03-03"),
+        party="p3",
+        remedies_informed=True,
+    )
+    e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-04"), to="qt-dm", reason="complex")
+    taken = e.fire(case.id, "take_referral", actor=TOWN, at=at("2026-03-05"))
+    assert taken.state == "accepted"
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "start_mediation", actor=TOWN, at=at("2026-03-06"), mediators=["m"])
+    assert "拒绝调解" in err.value.reason
+    assert "第十七条" in err.value.basis
+    assert e.get(case.id).state == "accepted"  # refused: nothing written

@@ -1066,9 +1066,22 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
     2002 规定 第三十条 (before mediating, tell the parties orally or in writing
     the nature, principles and effect of people's mediation and their rights
     and duties: the 权利义务告知书).
+
+    A party who refused is never mediated on this case again on the people's track
+    (《人民调解法》第十七条: a party who clearly refuses is not mediated; 第二十三条: the
+    right to refuse or end mediation) — also not after a referral brings the case back
+    to accepted; another track may still take it by hand-off.
     """
     found = details(case)
-    if (found.track or "people") == "people" and found.rights_informed_at is None:
+    people = (found.track or "people") == "people"
+    if people and found.refusals:
+        refusal = found.refusals[-1]
+        return refuse(
+            "start_mediation",
+            f"当事人{_party_name(case, refusal.party)}已拒绝调解，不得进行人民调解",
+            "《人民调解法》第十七条、第二十三条",
+        )
+    if people and found.rights_informed_at is None:
         return refuse(
             "start_mediation",
             "调解前须告知当事人权利义务（人民调解当事人权利义务告知书）",
