@@ -27,10 +27,10 @@ from typing import Any
 
 import attrs
 
-from mediation._errors import ValidationError
 from mediation.model import Case, ClockKind, DeadlineStatus, LabeledEnum, LinkKind, Risk, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, OpenCase, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.clockbook import FixedClock
 from mediation.rules.org import OrgTree
 from mediation.rules.supervision import BAOAN_CANDIDATE, SUPERVISED
@@ -252,11 +252,6 @@ class Baoan:
     reminders: int = 0
     signed_off: SignOff | None = None
     handed_to: str = ""
-
-
-def _nonblank(_inst: object, attribute: Any, value: str) -> None:
-    if not value.strip():
-        raise ValidationError(attribute.name, value, "must not be empty")
 
 
 @attrs.frozen(slots=True)

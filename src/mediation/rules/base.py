@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from mediation._errors import ValidationError
 from mediation.model import Actor, Case, LinkKind, Party, Place, RelatedCase
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ __all__ = [
     "OpenCase",
     "field",
     "label_of",
+    "nonblank",
+    "nonblank_items",
     "refuse",
     "refuse_input",
 ]
@@ -243,6 +246,27 @@ def field(label: str, *, default: Any = attrs.NOTHING, **kwargs: Any) -> Any:
     metadata = dict(kwargs.pop("metadata", {}))
     metadata["label"] = label
     return attrs.field(default=default, metadata=metadata, **kwargs)
+
+
+def nonblank(_inst: object, attribute: Any, value: str) -> None:
+    """An attrs validator for inputs fields: text that is not only whitespace.
+
+    Raises:
+        ValidationError: naming the field.
+    """
+    if not value.strip():
+        raise ValidationError(attribute.name, value, "must not be empty")
+
+
+def nonblank_items(_inst: object, attribute: Any, value: tuple[str, ...]) -> None:
+    """An attrs validator for a tuple of texts: none of them only whitespace.
+
+    Raises:
+        ValidationError: naming the field and the item (``mediators[1]``).
+    """
+    for i, item in enumerate(value):
+        if not item.strip():
+            raise ValidationError(f"{attribute.name}[{i}]", item, "must not be empty")
 
 
 def label_of(cls: type, name: str) -> str:

@@ -71,6 +71,8 @@ from mediation.model import (
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.base import nonblank_items as _ids
 from mediation.rules.categories import ancestors
 from mediation.rules.clockbook import FixedClock
 from mediation.rules.counting import PeriodUnit
@@ -235,17 +237,6 @@ _ORGAN_TRACKS: Mapping[str, frozenset[str]] = {
     ),
 }
 """Which kinds of unit run which track (三调联动: 《信访工作条例》第三十七条)."""
-
-
-def _nonblank(_inst: object, attribute: Any, value: str) -> None:
-    if not value.strip():
-        raise ValidationError(attribute.name, value, "must not be empty")
-
-
-def _ids(_inst: object, attribute: Any, value: tuple[str, ...]) -> None:
-    for i, item in enumerate(value):
-        if not item.strip():
-            raise ValidationError(f"{attribute.name}[{i}]", item, "must not be empty")
 
 
 # -- policy -----------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from typing import Any
 
 import attrs
 
-from mediation._errors import ValidationError
 from mediation.model import AgreementForm, Case, Risk, Visit, evolve
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.base import nonblank_items as _ids
 from mediation.rules.dispute import DisputeDetails, details
 from mediation.rules.linkage import MEDIATION_PERIODS, mediation_period
 from mediation.rules.periods import PauseReason, period
@@ -79,17 +80,6 @@ cancels them (nobody "met" them) rather than counting them met."""
 
 def _with(case: Case, **changes: Any) -> Case:
     return evolve(case, details=evolve(details(case), **changes))
-
-
-def _nonblank(_inst: object, attribute: Any, value: str) -> None:
-    if not value.strip():
-        raise ValidationError(attribute.name, value, "must not be empty")
-
-
-def _ids(_inst: object, attribute: Any, value: tuple[str, ...]) -> None:
-    for i, item in enumerate(value):
-        if not item.strip():
-            raise ValidationError(f"{attribute.name}[{i}]", item, "must not be empty")
 
 
 # -- details and inputs -------------------------------------------------------------

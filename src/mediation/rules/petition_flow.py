@@ -15,10 +15,10 @@ from typing import Any
 
 import attrs
 
-from mediation._errors import ValidationError
 from mediation.model import Case, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.org import OrgTree
 from mediation.rules.petition import (
     ART,
@@ -85,11 +85,6 @@ __all__ = [
     "route_mode",
     "stage",
 ]
-
-
-def _nonblank(_inst: object, attribute: Any, value: str) -> None:
-    if not value.strip():
-        raise ValidationError(attribute.name, value, "must not be empty")
 
 
 # -- inputs ---------------------------------------------------------------------------

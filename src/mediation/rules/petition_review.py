@@ -11,14 +11,13 @@ for 复核 (第三十六条第一款), whose hearing time is not counted (第二
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 
-from mediation._errors import ValidationError
 from mediation.model import Case, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.org import OrgTree
 from mediation.rules.periods import PauseReason
 from mediation.rules.petition import (
@@ -52,11 +51,6 @@ __all__ = [
     "review_guard",
     "reviewer",
 ]
-
-
-def _nonblank(_inst: object, attribute: Any, value: str) -> None:
-    if not value.strip():
-        raise ValidationError(attribute.name, value, "must not be empty")
 
 
 @attrs.frozen(slots=True)
