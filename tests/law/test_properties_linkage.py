@@ -123,6 +123,7 @@ def walk(
     *,
     steps: int = 25,
     steer: Mapping[str, frozenset[str]] | None = None,
+    prefix: tuple[tuple[str, dict[str, Any]], ...] = (),
 ) -> None:
     """Register one case at a village and fire ``steps`` allowed triggers on random cases
     (the registered one and every case handed off from it); ``check`` runs after each.
@@ -134,11 +135,18 @@ def walk(
     Like ``tests/test_stateful.py``, a step mostly moves forward (an exit — refusal,
     withdrawal, transfer, referral, hand-off — one draw in five); with ``steer``
     (state → triggers), two draws in three pick among the triggers it names for the
-    case's state, when one is allowed."""
+    case's state, when one is allowed. ``prefix`` steps are fired on the registered
+    case first (each checked like the others), so a walk can start where a property
+    bites."""
     e = engine()
     first = register(e, data.draw(st.sampled_from(["qt-dm-dmc", "qt-dm-xc", "qt-hx-v"])), START)
     known: list[str] = [first.id]
     now = START
+    for trigger, inputs in prefix:
+        now += dt.timedelta(hours=1)
+        before = e.get(first.id)
+        after = e.fire(first.id, trigger, actor=staff(before.unit), at=now, **inputs)
+        check(e, trigger, before, after, inputs, set(known))
     for _ in range(steps):
         now += dt.timedelta(minutes=data.draw(st.integers(30, 3 * 24 * 60)))
         case_id = data.draw(st.sampled_from(known))
@@ -247,10 +255,20 @@ def test_a_party_who_refused_never_enters_peoples_mediation_afterwards(
                 f"{sorted(refused[before.id])} refused"
             )
 
+    # Half the walks start from a refusal during mediation, so that what follows
+    # (referral, taking it back, starting again) is tried on a refused case.
+    refusal = (
+        ("triage", {"track": "people"}),
+        ("accept", {}),
+        ("inform_rights", {}),
+        ("start_mediation", {"mediators": ["m"]}),
+        ("party_refuses", {"party": "p3", "remedies_informed": True}),
+    )
     walk(
         data,
         check,
         steps=40,
+        prefix=refusal if data.draw(st.booleans()) else (),
         steer={
             "accepted": frozenset({"inform_rights", "start_mediation"}),
             "mediating": frozenset({"party_refuses"}),
