@@ -19,7 +19,15 @@ import attrs
 
 from mediation import Actor, OrgTree, Role, ValidationError
 
-__all__ = ["MEDIATING_KINDS", "TRACK_KINDS", "Matter", "Routing", "TriagePolicy", "pick_track"]
+__all__ = [
+    "MEDIATING_KINDS",
+    "TRACK_KINDS",
+    "Matter",
+    "Routing",
+    "TriagePolicy",
+    "base_level",
+    "pick_track",
+]
 
 TRACK_KINDS: Mapping[str, tuple[str, ...]] = {
     "people": ("committee", "industry_committee", "centre"),
@@ -30,6 +38,19 @@ TRACK_KINDS: Mapping[str, tuple[str, ...]] = {
 
 MEDIATING_KINDS = tuple(sorted({k for kinds in TRACK_KINDS.values() for k in kinds}))
 """Unit kinds that mediate cases on some track (and so have mediators)."""
+
+
+def base_level(org: OrgTree) -> str:
+    """The org's lowest level (by its ladder) with an active unit that mediates: where a
+    matter is first mediated unless the scenario says otherwise (小事不出村).
+
+    Raises:
+        ValidationError: the org has no mediating unit.
+    """
+    ranks = [org.ladder.rank(u.level) for u in org if u.active and u.kind in MEDIATING_KINDS]
+    if not ranks:
+        raise ValidationError("units", "", "no active unit that mediates")
+    return org.ladder.levels[min(ranks)].name
 
 
 @attrs.frozen(slots=True)
@@ -64,13 +85,14 @@ class TriagePolicy:
     """分流: which level and track a new matter goes to.
 
     Attributes:
-        levels: The lowest level per category (``default`` for the rest).
+        levels: The lowest level per category (``default`` for the rest; without it,
+            the org's lowest level that has a mediating unit: :func:`base_level`).
         amounts: (amount in yuan, level): a matter over the amount goes at least that high.
         industry: Categories sent to an industry committee of that category, where one exists.
         tracks: Track shares per category (``default`` for the rest).
     """
 
-    levels: Mapping[str, str] = attrs.field(factory=lambda: {"default": "village"})
+    levels: Mapping[str, str] = attrs.field(factory=dict)
     amounts: tuple[tuple[Decimal, str], ...] = ()
     industry: frozenset[str] = frozenset()
     tracks: Mapping[str, tuple[tuple[str, float], ...]] = attrs.field(
@@ -105,6 +127,7 @@ class Routing:
         self.policy = policy
         self.ladder = org.ladder
         self._levels = [lv.name for lv in org.ladder.levels]
+        self.base = base_level(org)
         self._units: dict[tuple[str, str, str], str | None] = {}
         self._actors: dict[tuple[str, str], Actor] = {}
         self.industry: dict[str, str] = {}
@@ -195,7 +218,7 @@ class Routing:
             unit = self.industry[matter.category]
             return self.org.level_of(unit), unit
         policy = self.policy
-        level = policy.levels.get(matter.category, policy.levels.get("default", "village"))
+        level = policy.levels.get(matter.category, policy.levels.get("default", self.base))
         if matter.amount is not None:
             for threshold, at_least in policy.amounts:
                 if matter.amount > threshold and self.rank(at_least) > self.rank(level):

@@ -25,7 +25,7 @@ from mediation.rules.supervision import SupervisionPolicy
 from mediation.simulation._behaviour import WorkflowBehaviour
 from mediation.simulation._dispute import dispute_behaviour
 from mediation.simulation._distributions import KeySpace
-from mediation.simulation._routing import MEDIATING_KINDS, TriagePolicy
+from mediation.simulation._routing import MEDIATING_KINDS, TriagePolicy, base_level
 from mediation.simulation._toml import Node
 
 __all__ = [
@@ -146,10 +146,12 @@ def check_receiving(org: OrgTree, unit: str, where: str) -> None:
 
 def weights(node: Node, org: OrgTree) -> tuple[tuple[str, float], ...]:
     if node.value is None:
-        villages = [u for u in mediating(org) if u.level == "village"]
-        if not villages:
-            raise node.fail("no village committee to receive matters: give [receiving]")
-        return tuple((u.id, 1.0) for u in villages)
+        try:
+            base = base_level(org)
+        except ValidationError:
+            raise node.fail("no committee to receive matters: give [receiving]") from None
+        lowest = [u for u in mediating(org) if u.level == base]
+        return tuple((u.id, 1.0) for u in lowest)
     weights = tuple((unit, spec.number(low=0.0)) for unit, spec in node.table().items())
     for unit, _ in weights:
         check_receiving(org, unit, node.path)
@@ -162,7 +164,7 @@ def triage(node: Node, policy: Policy, org: OrgTree) -> TriagePolicy:
     node.table({"levels", "amounts", "industry", "tracks"})
     levels_known = {lv.name for lv in policy.ladder.levels}
     categories = set(policy.categories) | {"default"}
-    levels = {"default": "village"}
+    levels: dict[str, str] = {}  # without "default", routing starts at base_level(org)
     for key, spec in node.get("levels", {}).table(categories).items():
         levels[key] = spec.text(levels_known)
     amounts = []
