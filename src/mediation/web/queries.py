@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from mediation import Actor, Case, DueItem, Engine, Role, WorkflowDefinition
+from mediation.rules.dispute import CALLBACK
 from mediation.rules.warnings import WarningLevel
 from mediation.web.forms import resolved_fields
 
@@ -39,8 +40,8 @@ NAME_SCAN = 5000
 """At most this many cases are read to search parties by name (no name index yet)."""
 ASSIGN_FIELDS = frozenset({"mediators", "assignees", "handlers"})
 """Inputs that name who handles a case (承办人): a queue offers them inline."""
-CALLBACK_PERIOD = "callback_visit"
-"""The clock of a callback visit (period table)."""
+CALLBACK_PERIOD = CALLBACK.id
+"""The clock of a callback visit (the dispute rules' period)."""
 
 
 @attrs.frozen(slots=True)
