@@ -47,6 +47,33 @@ def test_the_office_routes_within_15_days_and_the_receiver_gets_its_own_periods(
     assert e.verify(town.id).ok
 
 
+def test_the_report_goes_once_a_withdrawal_after_the_reply_sends_none() -> None:
+    """第二十二条: the 办结报告 goes to the assigning office once. The town replied (the report
+    concluded the office's case); the petitioner then withdraws: the withdrawal is recorded
+    on the town's case and sends no second report (the office's case is concluded)."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    e.fire(
+        case.id,
+        "route",
+        actor=BUREAU,
+        at=at("2026-03-03"),
+        to="qt-dm",
+        mode="assign",
+        report_due="2026-04-30",
+    )
+    town = e.get(e.get(case.id).links[0].case_id)
+    e.fire(town.id, "accept", actor=TOWN, at=at("2026-03-05"))
+    replied = e.fire(town.id, "opine", actor=TOWN, at=at("2026-04-20"), **OPINION_DATA)
+    assert details(replied).reported
+    office_events = len(e.history(case.id))
+    withdrawn = e.fire(town.id, "withdraw", actor=TOWN, at=at("2026-04-21"), reason="撤回")
+    assert withdrawn.state == "withdrawn"
+    assert e.get(case.id).state == "concluded"
+    assert len(e.history(case.id)) == office_events
+    assert e.verify(town.id).ok
+
+
 def test_assignment_sets_the_report_date_and_the_result_flows_back() -> None:
     """第二十二条第一款第三项: 交办 with a set date for the 办结报告; the receiving organ's duty,
     tracked by the office; the report (the opinion) closes the office's case."""

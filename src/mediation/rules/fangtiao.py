@@ -297,7 +297,7 @@ def on_result(case: Case, ctx: Context[ResultInputs]) -> Case:
     case = evolve(case, outcome=outcome)
     if _unsigned(case):
         return case  # 已调解待办结: concluded (and reported) after the sign-off
-    report_back(case, ctx, outcome)
+    case = report_back(case, ctx, outcome)
     return deadlines.close(case, ctx)
 
 

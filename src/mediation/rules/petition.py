@@ -354,6 +354,7 @@ class PetitionDetails:
         origin_code: Its code.
         origin_unit: Its unit.
         assigned: Received by 交办 (a 办结报告 is due).
+        reported: The 办结报告 went to the assigning office (it goes once).
         report_due: The date the 办结报告 is due.
         oral_record: The faithful record of an oral petition (第十九条第一款).
         name_address_clear: The petitioner's name and address are known (第二十三条).
@@ -383,6 +384,7 @@ class PetitionDetails:
     origin_code: str = ""
     origin_unit: str = ""
     assigned: bool = False
+    reported: bool = False
     report_due: dt.date | None = None
     oral_record: str = ""
     name_address_clear: bool = True

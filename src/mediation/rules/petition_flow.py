@@ -180,10 +180,13 @@ def close_clocks(case: Case, ctx: Context[Any], *, keep: frozenset[str] = frozen
     return deadlines.close(case, ctx, where=lambda d: d.period not in keep)
 
 
-def report_back(case: Case, ctx: Context[Any], outcome: str) -> None:
-    """An assigned matter reports its result to the office that assigned it (第二十二条)."""
+def report_back(case: Case, ctx: Context[Any], outcome: str) -> Case:
+    """An assigned matter reports its result to the office that assigned it (第二十二条),
+    once: a later step of the same case (the petitioner withdrawing after the reply)
+    sends no second report to an office whose case the first one concluded."""
     found = details(case)
-    if found.assigned and found.origin:
+    if found.assigned and found.origin and not found.reported:
+        case = with_details(case, reported=True)
         ctx.notify(
             found.origin,
             "assignment_reported",
@@ -191,6 +194,7 @@ def report_back(case: Case, ctx: Context[Any], outcome: str) -> None:
             outcome=outcome,
             code=case.code,
         )
+    return case
 
 
 def stage(*stages: PetitionStage) -> Guard:
@@ -440,7 +444,7 @@ def on_divert(case: Case, ctx: Context[DivertInputs]) -> Case:
     if given.to_unit is not None:
         case = onestop.record_send(case, ctx, given.to_unit, "to_unit")
     outcome = f"依法分流（{given.route.label}）：告知信访人向{given.where.strip()}提出"
-    report_back(case, ctx, outcome)
+    case = report_back(case, ctx, outcome)
     return evolve(case, outcome=outcome)
 
 
@@ -501,7 +505,7 @@ def on_not_accept(case: Case, ctx: Context[NotAcceptInputs]) -> Case:
         case = onestop.record_send(case, ctx, given.guide_unit, "guide_unit")
     earlier = f"（在先事项：{found.bar_code}）" if found.bar_code else ""
     outcome = f"不予受理：{reason}{earlier}"
-    report_back(case, ctx, outcome)
+    case = report_back(case, ctx, outcome)
     return evolve(case, outcome=outcome)
 
 
@@ -509,7 +513,7 @@ def on_withdraw(case: Case, ctx: Context[ReasonInputs]) -> Case:
     """撤回: cancel every clock, record why."""
     case = deadlines.cancel_all(case, ctx)
     outcome = f"信访人撤回：{ctx.inputs.reason.strip()}"
-    report_back(case, ctx, outcome)
+    case = report_back(case, ctx, outcome)
     return evolve(case, outcome=outcome)
 
 

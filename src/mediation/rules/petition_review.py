@@ -129,7 +129,7 @@ def on_opine(case: Case, ctx: Context[OpineInputs]) -> Case:
     found = details(case)
     case = with_details(case, opinion=opinion)
     outcome = f"{found.stage.label}意见：{given.outcome.label}"
-    report_back(case, ctx, outcome)
+    case = report_back(case, ctx, outcome)
     case = evolve(case, outcome=outcome, flags=case.flags | {REPLIED})
     if found.stage is PetitionStage.rereview:
         return evolve(case, flags=case.flags | {FINAL})
@@ -238,7 +238,7 @@ def on_conclude(case: Case, ctx: Context[ConcludeInputs]) -> Case:
         case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in PARTY_CLOCKS)
     case = deadlines.close(case, ctx)
     if details(case).opinion is None:  # concluded by a mediation agreement (第三十三条)
-        report_back(case, ctx, case.outcome or "经人民调解达成协议")
+        case = report_back(case, ctx, case.outcome or "经人民调解达成协议")
     note = "信访人表示服从处理意见" if ctx.inputs.satisfied else "复查（复核）请求期限届满"
     return evolve(case, outcome=f"{case.outcome or '办结'}；{note}")
 
