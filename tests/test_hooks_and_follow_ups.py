@@ -345,6 +345,16 @@ def test_a_refused_follow_up_refuses_the_step_and_writes_nothing(engine: Engine)
     target = other.links[0].case_id
     engine.fire(case.id, "put_under_leader", actor=DIRECTOR, at=at("2026-03-05"), leader="镇长")
     mediator = Actor("m", {Role.mediator.value}, "qt-dm", "镇调解员")
+    # available_triggers tries the follow-up too: "allowed" only when fire would succeed
+    (option,) = [
+        o
+        for o in engine.available_triggers(
+            target, mediator, at("2026-03-06"), inputs={"finish": {"outcome": "调解不成"}}
+        )
+        if o.trigger == "finish"
+    ]
+    assert not option.allowed
+    assert "签字销号" in option.reason
     with pytest.raises(RuleRejectedError, match="签字销号"):
         engine.fire(target, "finish", actor=mediator, at=at("2026-03-06"), outcome="调解不成")
     assert engine.get(target).state == "received"

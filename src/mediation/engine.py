@@ -197,6 +197,12 @@ class RecountReport:
 _FOLLOW_DEPTH = 3
 """A step may take a step on another case, which may take one on a third, and no further."""
 
+
+def _unnumbered(_step: Step, _inputs: Any) -> str:
+    """The number a numbered step shows while it is only being tried (nothing drawn)."""
+    return "（待编号）"
+
+
 RELATED_LIMIT = 50
 """At most this many related cases are shown to an intake (the oldest first)."""
 
@@ -860,6 +866,31 @@ class Engine:
                 other = self._store.load(_case_id(item.case_id))
                 self._step(other, item.step, on_behalf, at, item.data, None, depth)
 
+    def _dry_follow(
+        self, follow: Sequence[FollowUp], actor: Actor, at: dt.datetime, depth: int
+    ) -> None:
+        """Decide, without writing, the steps a step asks on other cases, as :meth:`_follow`
+        would take them: a refused one refuses the step in :meth:`available_triggers` too.
+
+        Steps on the same case see each other's result. A new case (``OpenCase``) is
+        not tried out: its intake's checks run only when the step is fired.
+        """
+        if not follow:
+            return
+        if depth > _FOLLOW_DEPTH:
+            raise ValidationError(
+                "follow_ups", "", f"steps on other cases chain at most {_FOLLOW_DEPTH} deep"
+            )
+        on_behalf = Actor.system(id=f"system:{actor.id}"[:80], name=actor.name)
+        seen: dict[str, Case] = {}
+        for item in follow:
+            if isinstance(item, OpenCase):
+                continue
+            other = seen.get(item.case_id) or self._store.load(_case_id(item.case_id))
+            new, _, more = self._decide(other, item.step, on_behalf, at, item.data, _unnumbered)
+            seen[item.case_id] = new
+            self._dry_follow(more, actor, at, depth + 1)
+
     def _run(
         self, case_id: str, name: str, actor: Actor, at: dt.datetime | None, data: Mapping[str, Any]
     ) -> Case:
@@ -1498,7 +1529,8 @@ class Engine:
             cls = self._journal.inputs_class(case, name)
             given = {} if inputs is None else inputs.get(name) or {}
             try:
-                self._decide(case, name, actor, at, given, lambda _step, _inputs: "（待编号）")
+                _, _, follow = self._decide(case, name, actor, at, given, _unnumbered)
+                self._dry_follow(follow, actor, at, 1)
             except MediationError as exc:
                 reason, basis, fld = _reason(exc)
                 missing = tuple(
