@@ -24,6 +24,7 @@ from mediation import Actor, Engine, ValidationError
 from mediation._demo import CLERK, at, policy
 from mediation.cli import app
 from mediation.documents import DocumentRenderer
+from mediation.model import LinkKind
 from mediation.rules.dispute import Feedback, details, remedies
 from mediation.rules.masking import (
     FULL_BY_DEFAULT,
@@ -296,6 +297,18 @@ def test_transfer_letter_of_a_hand_off_links_the_new_case(
     assert "案号：（2026）东政字第0001号" in text
     bare = s.render(renderer, "transfer_letter", extra={})
     assert "你单位接收后另行登记，两案互相关联" in bare
+
+
+def test_the_engine_prints_the_linked_case_code_on_a_hand_off_letter() -> None:
+    """engine.render passes the codes of linked cases: the 移送函 names the case the
+    receiving organ registered, without the caller looking it up."""
+    e = Engine.in_memory(policy=policy(), reader=Actor.system())
+    case = handed_off(e)
+    (link,) = [k for k in case.links if k.kind is LinkKind.handed_off_to]
+    received = e.get(link.case_id)
+    text = e.render(case.id, "transfer_letter")
+    assert isinstance(text, str)
+    assert f"案号：{received.code}" in text
 
 
 def test_transfer_letter_needs_a_transfer(

@@ -20,6 +20,7 @@ Time is always passed in (``at=``) or read from the injectable clock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -34,6 +35,7 @@ from mediation._audit import Auditor, AuditReport, Checkpoint
 from mediation._codec import Codec
 from mediation._errors import (
     AuthorizationError,
+    CaseNotFoundError,
     ConcurrentUpdateError,
     MediationError,
     RuleRejectedError,
@@ -1348,7 +1350,17 @@ class Engine:
             today=today,
             definition=self._journal.workflow(case).definition,
             policy=self.policy,
+            linked=self._linked_codes(case),
         )
+
+    def _linked_codes(self, case: Case) -> dict[str, str]:
+        """The codes of the cases ``case`` links to (a code names a case; nothing else of
+        the other case is read), for documents that cite the case on the other side."""
+        codes: dict[str, str] = {}
+        for link in case.links:
+            with contextlib.suppress(CaseNotFoundError):
+                codes[link.case_id] = self._store.load(link.case_id).code
+        return codes
 
     # -- queries: every read is scoped like a write ---------------------------
 

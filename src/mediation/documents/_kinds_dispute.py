@@ -320,8 +320,8 @@ def transfer_letter(src: Source) -> dict[str, Any]:
     the competent organ, a dispute that may escalate eased first (2002 规定
     第二十二条、第二十四条). A hand-off (``hand_off``) moves it to another track's
     organ, which registers it as a linked case (三调联动, 《信访工作条例》
-    第三十七条); its code comes from ``extra["linked_code"]`` when the caller
-    knows it (the case records the link by id only).
+    第三十七条); its code comes from the linked cases' codes the engine passes
+    (``extra["linked_code"]`` when rendering without an engine).
     """
     event = _moved(src)
     assert event is not None  # the check refused otherwise
@@ -337,6 +337,8 @@ def transfer_letter(src: Source) -> dict[str, Any]:
         basis = "《信访工作条例》第三十七条（人民调解、行政调解、司法调解联动）"
         linked = next((k for k in src.case.links if k.kind is LinkKind.handed_off_to), None)
         code = src.extra.get("linked_code")
+        if linked is not None and linked.case_id in src.linked:
+            code = src.linked[linked.case_id]
         linked_code = str(code) if isinstance(code, str) and code else ""
     else:
         track = None

@@ -54,6 +54,8 @@ class Source:
         today: The render date.
         definition: The case's workflow (state and trigger labels, facts of its details).
         policy: The policy (vocabularies: categories, channels, levels, tracks).
+        linked: The codes of the cases the case links to (case id → code), where the
+            caller knows them: a letter names the case on the other side.
     """
 
     case: Case
@@ -65,6 +67,7 @@ class Source:
     today: dt.date
     definition: WorkflowDefinition
     policy: Policy
+    linked: Mapping[str, str] = attrs.field(factory=dict)
 
     def events(self, *triggers: str) -> tuple[Event, ...]:
         """The events of ``triggers``, oldest first."""

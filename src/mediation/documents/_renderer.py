@@ -126,6 +126,7 @@ class DocumentRenderer:
         today: dt.date | None = None,
         definition: WorkflowDefinition | None = None,
         policy: Policy | None = None,
+        linked: Mapping[str, str] | None = None,
     ) -> str | bytes:
         """Render document ``kind`` of ``case``.
 
@@ -150,6 +151,8 @@ class DocumentRenderer:
             today: The render date; default the latest event's date (never the clock).
             definition: The case's workflow (labels); a built-in one is found by name.
             policy: Vocabularies and labels (national defaults if omitted).
+            linked: Codes of the linked cases (case id → code; ``Engine.render`` passes
+                them), for documents that name the case on the other side.
 
         Returns:
             The document.
@@ -181,6 +184,7 @@ class DocumentRenderer:
             today=today or default_today(case, history),
             definition=definition,
             policy=policy,
+            linked=dict(linked or {}),
         )
         if spec.check is not None:
             spec.check(src)
