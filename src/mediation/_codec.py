@@ -65,9 +65,44 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-_dumps = json.JSONEncoder(
+_ENCODER = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-).encode
+)
+
+
+def _make_dumps() -> Callable[[Any], str]:
+    """The canonical encoder, built once.
+
+    :meth:`json.JSONEncoder.encode` builds the C encoder anew on every call,
+    which costs more than encoding a step's inputs; the same C encoder with the
+    same options is built here once (no circular check: every value comes from
+    the codec, which builds trees). Where the C accelerator is missing, the
+    plain encoder is used; the text is the same either way.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has the accelerator
+        return _ENCODER.encode
+    iterencode = make(
+        None,
+        _ENCODER.default,
+        json.encoder.encode_basestring,
+        None,
+        _ENCODER.key_separator,
+        _ENCODER.item_separator,
+        True,
+        False,
+        False,
+    )
+
+    def encode(value: Any) -> str:
+        if isinstance(value, str):
+            return json.encoder.encode_basestring(value)
+        return "".join(iterencode(value, 0))
+
+    return encode
+
+
+_dumps = _make_dumps()
 
 
 def dumps(value: Any) -> str:

@@ -25,7 +25,7 @@ from mediation.rules.base import Context, OpenCase
 from mediation.rules.clockbook import ClockBook, StepClocks
 from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
-from mediation.workflows.definition import Hook, Site, Step, WorkflowDefinition
+from mediation.workflows.definition import Hook, Step, WorkflowDefinition
 from mediation.workflows.registry import INTAKE, Registry
 
 __all__ = ["INTAKE", "Journal", "Plan", "VerifyReport"]
@@ -241,7 +241,8 @@ class Journal:
     def decide(self, case: Case, plan: Plan, ctx: Context[Any]) -> tuple[Case, str]:
         """Run a planned trigger or step: the case with its effects applied, and the new state.
 
-        The case's ``state``, ``version`` and ``head`` are left for :meth:`record`.
+        The case's ``version`` and ``head`` are left for :meth:`record`, which also sets
+        ``state`` (a hook's effect may already have returned it in its new state).
 
         Raises:
             TransitionNotAllowedError: not from this state.
@@ -260,8 +261,8 @@ class Journal:
             for effect in step.effects:
                 case = effect(case, ctx)
             dest = case.state
-        hooks = self.registry.hooks_for(
-            Site(plan.compiled.definition, plan.name, before.state, dest, step is not None)
+        hooks = self.registry.hooks_at(
+            plan.compiled.definition, plan.name, before.state, dest, step is not None
         )
         if hooks:
             case = self._hooked(hooks, before, case, dest, ctx)
@@ -285,9 +286,9 @@ class Journal:
                     raise refusal_error(decision, hook.name)
             for effect in hook.effects:
                 after = effect(after, ctx)
-        if after is moved or case.state == dest:
-            return case if after is moved else after  # no effect changed it: no copy back
-        return evolve(after, state=case.state)
+        # No hook effect changed it: the case as decided. Otherwise the hooks' result,
+        # already in its new state (record sets the state anyway: no copy back).
+        return case if after is moved else after
 
     # -- events -------------------------------------------------------------------
 

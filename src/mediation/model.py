@@ -721,6 +721,13 @@ class Overlays(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         return self._items[name]
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """The overlay ``name``, or ``default`` (a rule asks this of every case on every step)."""
+        return self._items.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
 

@@ -29,7 +29,7 @@ class Registry:
         self._steps: dict[str, Step] = {}
         self._triggers: set[str] = set()
         self._hooks: dict[str, Hook] = {}
-        self._selected: dict[tuple[str, int, str, str, str], tuple[Hook, ...]] = {}
+        self._selected: dict[tuple[str, int, str, str, str, bool], tuple[Hook, ...]] = {}
 
     def add_workflow(self, definition: WorkflowDefinition) -> None:
         """Register a workflow version; new intakes use the highest version of each name.
@@ -99,12 +99,18 @@ class Registry:
 
     def hooks_for(self, site: Site) -> tuple[Hook, ...]:
         """The hooks that apply to a step taken at ``site`` (cached: selectors are pure)."""
+        return self.hooks_at(site.definition, site.name, site.source, site.dest, site.step)
+
+    def hooks_at(
+        self, definition: WorkflowDefinition, name: str, source: str, dest: str, step: bool
+    ) -> tuple[Hook, ...]:
+        """:meth:`hooks_for` the site these parts make (the site is built only on a miss)."""
         if not self._hooks:
             return ()
-        d = site.definition
-        key = (d.name, d.version, site.name, site.source, site.dest)
+        key = (definition.name, definition.version, name, source, dest, step)
         found = self._selected.get(key)
         if found is None:
+            site = Site(definition, name, source, dest, step)
             found = tuple(h for h in self._hooks.values() if h.when(site))
             if len(self._selected) > 10_000:
                 self._selected.clear()
