@@ -31,6 +31,10 @@ SHOWN = (
     ("wait_days.town", "镇级排队（日）", "{:.1f}"),
     ("utilisation.town", "镇级调解员占用率", "{:.1%}"),
     ("matters.open", "期末未结（事项）", "{:,.0f}"),
+    ("petitions", "信访案件（件）", "{:,.0f}"),
+    ("petitions.repeats", "重复信访（件）", "{:,.0f}"),
+    ("baoan", "领导包案（件）", "{:,.0f}"),
+    ("one_place_rate", "最多跑一地率", "{:.1%}"),
 )
 
 

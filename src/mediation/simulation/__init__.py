@@ -23,7 +23,9 @@ The scenario file, table by table (every error names its key path):
 ``[scenario]``
     ``name``, ``title``, ``start`` (date), ``days`` (of arrivals),
     ``drain_days``, ``seed``, ``replications``, ``workflow``, ``org`` (a units
-    file, or give ``[[units]]`` inline), ``office`` (``["08:30", "17:30"]``),
+    file, or give ``[[units]]`` inline), ``leaders`` (the 领导包案 roster, a
+    leaders file checked against the org; without it a leader of the level the
+    rules ask is named), ``office`` (``["08:30", "17:30"]``),
     ``arrival_scale``, ``capacity_scale``, ``supervise_every_days``, ``confidence``.
 ``[capacity.<level>]``, ``[capacity.units.<unit id>]``
     ``mediators`` and ``cases_each`` (cases one mediator holds at once).
@@ -34,21 +36,32 @@ The scenario file, table by table (every error names its key path):
 ``[arrivals.<category>]``
     ``rate`` (per year) or ``process = "scripted"`` with ``at = [...]``;
     ``channels`` (shares), ``amount`` (``{median, sigma}``), ``skip_level``,
-    ``profile``, ``receiving``.
+    ``profile``, ``receiving``, ``workflow`` (``"petition"``: the matters are
+    petitions brought to the petition office the org designates; their
+    ``skip_level`` is the share of 越级走访, 《信访工作条例》第二十条第一款).
 ``[triage]``
     ``levels`` (per category), ``amounts`` (``[{over, level}]``), ``industry``
     (categories sent to an industry committee), ``tracks`` (shares per category).
 ``[policy]``
     ``callbacks``, ``periods.<id>`` (``length``, ``unit``, ``soft``), ``supervision``.
 ``[behaviour.<workflow>.<state>.<row>]``
-    ``p``, ``delay`` and the row's parameters (see :func:`dispute_behaviour`).
+    ``p``, ``delay`` and the row's parameters (see :func:`dispute_behaviour` and
+    :func:`petition_behaviour`: ``[behaviour.petition...]`` — 转送, 受理, 60-day
+    handling and its extension, 访调对接, 复查 and 复核 requests, 领导包案 and its
+    sign-off, 最多跑一地 permits, repeat petitions).
+
+A dispute that comes back (``closed.repeat``, 重复信访) is a petition on the petition
+workflow, linked ``repeat_of`` the dispute; a petition's hand-offs (转送, 复查, 访调对接)
+open cases the runner drives with their own tables. The KPIs read petitions,
+repeat petitions, 包案 cases and the one-place rate (最多跑一地) through
+``engine.statistics``.
 
 Behaviour is data: a :class:`WorkflowBehaviour` per workflow (and version)
 says, state by state, which trigger is taken next with what probability and
 delay and with what inputs, which new cases a state spawns, and which states
 hold a mediator. A workflow's new steps (a referral, a 三调联动 hand-off) are
-new rows; a new workflow (petitions) is a new table in the registry of
-:mod:`mediation.simulation._sections`.
+new rows; a new workflow is a new table in the registry of
+:mod:`mediation.simulation._sections` (as petitions are).
 """
 
 from __future__ import annotations
@@ -76,6 +89,7 @@ from mediation.simulation._kpis import case_figures as case_figures
 from mediation.simulation._kpis import conservation as conservation
 from mediation.simulation._kpis import schema as schema
 from mediation.simulation._output import write_outputs as write_outputs
+from mediation.simulation._petition import petition_behaviour as petition_behaviour
 from mediation.simulation._scenario import Capacity as Capacity
 from mediation.simulation._scenario import Scenario as Scenario
 from mediation.simulation._scenario import load_scenario as load_scenario
@@ -105,6 +119,7 @@ __all__ = [
     "draw_charts",
     "load_scenario",
     "parse_scenario",
+    "petition_behaviour",
     "render_charts",
     "run",
     "schema",

@@ -133,6 +133,8 @@ def portable(scenario: Scenario) -> dict[str, Any]:
     data = dict(scenario.source)
     head = dict(data.get("scenario", {}))
     head.pop("org", None)
+    if "leaders" in head:
+        head["leaders"] = str(Path(scenario.base) / head["leaders"])
     head["name"] = scenario.name
     data["scenario"] = head
     data["units"] = [

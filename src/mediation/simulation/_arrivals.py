@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 
 import attrs
@@ -112,9 +112,13 @@ class ArrivalStream:
         channels: (channel, share) pairs, shares adding up to 1.
         profile: Seasonal and weekly shape.
         amount: Amount in dispute, if any.
-        skip_level: Share going straight to the county (越级).
+        skip_level: Share going straight to the county (越级); for petitions, the
+            share of 越级走访 (the visit skips the competent level and the one above,
+            《信访工作条例》第二十条第一款).
         scripted: Arrival instants of a scripted stream (empty: Poisson).
         receiving: Receiving units and weights, if not the scenario's.
+        workflow: The workflow its matters are registered on (``None``: the
+            scenario's; ``"petition"``: a 信访事项 brought to the petition office).
     """
 
     category: str
@@ -125,6 +129,7 @@ class ArrivalStream:
     skip_level: float = 0.0
     scripted: tuple[dt.datetime, ...] = ()
     receiving: tuple[tuple[str, float], ...] = ()
+    workflow: str | None = None
 
     @classmethod
     def parse(
@@ -136,11 +141,23 @@ class ArrivalStream:
         org: OrgTree,
         start: dt.date,
         days: int,
+        workflows: Collection[str] = (),
     ) -> ArrivalStream:
-        """One ``[arrivals.<category>]`` table."""
+        """One ``[arrivals.<category>]`` table (``workflows``: the names ``workflow`` may take)."""
         node.table(
-            {"rate", "process", "at", "channels", "amount", "skip_level", "profile", "receiving"}
+            {
+                "rate",
+                "process",
+                "at",
+                "channels",
+                "amount",
+                "skip_level",
+                "profile",
+                "receiving",
+                "workflow",
+            }
         )
+        workflow = node.get("workflow").text(workflows) if node.has("workflow") else None
         process = node.get("process", "poisson").text({"poisson", "scripted"})
         scripted: tuple[dt.datetime, ...] = ()
         rate = 0.0
@@ -189,6 +206,7 @@ class ArrivalStream:
             skip_level=node.get("skip_level", 0.0).probability(),
             scripted=scripted,
             receiving=receiving,
+            workflow=workflow,
         )
 
 
@@ -299,6 +317,7 @@ def generate(
                 skip_level=stream.skip_level > 0.0 and rng.random() < stream.skip_level,
                 seed=derive_seed(seed, "matter", index),
                 track=pick_track(triage or TriagePolicy(), stream.category, rng),
+                workflow=stream.workflow,
             )
         )
     return matters

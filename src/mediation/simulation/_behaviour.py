@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mediation import Case, DefinitionError, Policy, WorkflowDefinition
+from mediation import Actor, Case, DefinitionError, Link, Policy, WorkflowDefinition
 from mediation.simulation._distributions import Delay, Keyed, KeySpace
 from mediation.simulation._toml import Node
 
@@ -61,6 +61,8 @@ class StepContext:
         floor: The lowest level this case may be triaged to (a referral's level).
         params: The drawn row's tunables, resolved for this case.
         memo: What rows note for later rows of the same case (e.g. triage's target unit).
+        choices: The rows of the current state (a condition may need another
+            row's number before any row is drawn: :meth:`row_param`).
     """
 
     case: Case
@@ -76,14 +78,33 @@ class StepContext:
     floor: str | None = None
     params: dict[str, float] = attrs.field(factory=dict)
     memo: dict[str, Any] = attrs.field(factory=dict)
+    choices: tuple[Choice, ...] = ()
 
     def param(self, name: str) -> float:
         """A tunable of the row being taken (its scenario value or default)."""
         return self.params[name]
 
+    def row_param(self, row: str, name: str) -> float:
+        """A tunable of another row of the current state (its scenario value or default).
+
+        Raises:
+            KeyError: the state has no such row, or the row no such tunable.
+        """
+        for choice in self.choices:
+            if choice.key == row:
+                param = choice.params[name]
+                return param.default.pick(self.level, self.track, self.matter.category)
+        raise KeyError(f"no row {row!r} in this state")
+
 
 InputsBuilder = Callable[[StepContext], Mapping[str, Any]]
 """Builds a trigger's inputs (the fields of its inputs class)."""
+
+ActorBuilder = Callable[[StepContext], Actor]
+"""Names who takes a step that only one person may take (a 包案 leader's sign-off)."""
+
+IntakeBuilder = Callable[["Matter", str, "Routing", Policy], Mapping[str, Any]]
+"""Builds a workflow's intake details for a matter registered through ``channel``."""
 
 Condition = Callable[[StepContext], bool]
 """Whether a row may be drawn now."""
@@ -124,6 +145,8 @@ class Choice:
         name: The row's name in a scenario (default: the trigger). Rows that mean
             the same in two versions of a workflow keep one name (``refuse``,
             ``refer_up``) whatever their trigger is called.
+        actor: Who takes it, when only one person may (default: a member of
+            the case's unit in ``role``).
     """
 
     trigger: str
@@ -135,6 +158,7 @@ class Choice:
     doc: str = ""
     role: str | None = None
     name: str = ""
+    actor: ActorBuilder | None = None
 
     @property
     def key(self) -> str:
@@ -152,6 +176,7 @@ class SpawnPlan:
         channel: The intake channel.
         flag: The flag linking it to the case it came from (``referred_from:<id>``).
         workflow: The workflow it runs on (``None``: the same as its origin's).
+        links: Typed links it is registered with (a repeat petition's ``repeat_of``).
     """
 
     unit: str
@@ -159,6 +184,7 @@ class SpawnPlan:
     channel: str
     flag: str
     workflow: str | None = None
+    links: tuple[Link, ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -227,6 +253,14 @@ class WorkflowBehaviour:
         moves: Triggers that move the case to another unit, and the input naming it.
         returns: Triggers that send the case back to the unit it was moved from.
         escalations: States from which a move up counts as a referral up (上报).
+        steps: Steps outside the graph that rows fire (领导包案, 最多跑一地 permits,
+            extensions): checked against no state, they leave the case where it is.
+        waits: States another case moves this one out of (a petition handed to
+            people's mediation waits for the result): the runner re-reads the case
+            each simulated day until its state changes.
+        intake: Builds the intake details of a new case of this workflow.
+        arrival: Where a matter arriving on this workflow is registered (default:
+            where the party goes, :meth:`~mediation.simulation._routing.Routing.arrival_unit`).
     """
 
     workflow: str
@@ -241,6 +275,10 @@ class WorkflowBehaviour:
     moves: Mapping[str, str] = attrs.field(factory=dict)
     returns: frozenset[str] = frozenset()
     escalations: frozenset[str] = frozenset()
+    steps: frozenset[str] = frozenset()
+    waits: frozenset[str] = frozenset()
+    intake: IntakeBuilder | None = None
+    arrival: Callable[[Matter, Routing, Policy], str] | None = None
 
     def validate(self, definition: WorkflowDefinition) -> None:
         """Check every state and trigger against the workflow as registered.
@@ -252,7 +290,13 @@ class WorkflowBehaviour:
         where = f"behaviour of workflow {self.workflow!r}"
         states = {s.value for s in definition.states}
         triggers = {t.value for t in definition.triggers}
-        for state in (*self.states, *self.busy, *self.transferred, *self.escalations):
+        for state in (
+            *self.states,
+            *self.busy,
+            *self.transferred,
+            *self.escalations,
+            *self.waits,
+        ):
             if state not in states:
                 raise DefinitionError(f"{where}: unknown state {state!r}")
         named = [*self.success, *self.failure, *(t for _, t in self.funnel)]
@@ -266,6 +310,8 @@ class WorkflowBehaviour:
                 raise DefinitionError(f"{where}: unknown trigger {trigger!r}")
         for state, rows in self.states.items():
             for choice in rows.choices:
+                if choice.trigger in self.steps:
+                    continue
                 sources = {s.value for t in definition.by_trigger(choice.trigger) for s in t.source}
                 if choice.trigger not in triggers:
                     raise DefinitionError(f"{where}: unknown trigger {choice.trigger!r}")

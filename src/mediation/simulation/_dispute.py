@@ -16,9 +16,14 @@ on either:
   ``take_referral`` by the receiver): the same case moves up. Version 1 has
   none, so there the row is a new case registered at the next level's unit,
   flagged ``referred_from:<case id>``.
-- ``closed.repeat``: the party comes back (重复信访): a new dispute at the
-  county centre, flagged ``repeat_of:<case id>`` (until the petition workflow
-  exists to take it).
+- ``closed.repeat``: the party comes back (重复信访): a petition (信访事项, a visit,
+  走访) registered at the petition office the org designates for the parties'
+  place (a unit of the policy's petition-office kinds, 《信访工作条例》第二十二条;
+  without one, the highest unit of the case's track), linked ``repeat_of`` the
+  case (as :meth:`Engine.statistics <mediation.Engine.statistics>` counts repeat
+  petitions and 领导包案 selects them) and flagged ``repeat_of:<case id>``; the
+  petition workflow's table (:func:`~mediation.simulation.petition_behaviour`)
+  drives it from there.
 
 Version 2 also routes a matter that triage sends elsewhere by referral
 (``triaged.route``: 上报 / 转办 with the reason the move needs), and tells the
@@ -31,7 +36,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from mediation import DefinitionError, WorkflowDefinition
+from mediation import DefinitionError, Link, LinkKind, WorkflowDefinition
+from mediation.rules.petition import PetitionPolicy
 from mediation.simulation._behaviour import (
     Choice,
     Param,
@@ -42,6 +48,11 @@ from mediation.simulation._behaviour import (
     WorkflowBehaviour,
 )
 from mediation.simulation._distributions import Delay, Keyed
+from mediation.simulation._petition import REPEAT_NOTE
+from mediation.workflows.petition import PETITION
+
+PETITION_WORKFLOW = PETITION.name
+"""The workflow a repeat (重复信访) is registered on."""
 
 __all__ = ["dispute_behaviour"]
 
@@ -144,11 +155,10 @@ def _callback(satisfied: str) -> Any:
 
 
 def _repeat(ctx: StepContext) -> SpawnPlan | None:
-    origin, track = ctx.matter.unit, ctx.matter.track
-    top = ctx.routing.top_level(origin, track)
-    unit = ctx.routing.unit_for(origin, top, track)
-    assert unit is not None
-    return SpawnPlan(unit, top, "walk_in", f"repeat_of:{ctx.case.id}")
+    kinds = ctx.policy.part(PetitionPolicy).bureau_kinds
+    unit = ctx.routing.petition_unit(ctx.matter.unit, kinds, ctx.matter.track)
+    link = Link(LinkKind.repeat_of, ctx.case.id, REPEAT_NOTE)
+    return SpawnPlan(unit, None, "walk_in", f"repeat_of:{ctx.case.id}", PETITION_WORKFLOW, (link,))
 
 
 def _tail(

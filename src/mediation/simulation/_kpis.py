@@ -36,6 +36,16 @@ a rate has no denominator). Definitions:
 - ``time_to_close.*``: days from registration to the closing step (cases);
   p90 is the nearest-rank 90th percentile.
 - ``backlog.<YYYY-MM>``: cases open at the end of each month's last day.
+- ``cases.handed_off``: cases a step opened at another organ (a petition's 转送,
+  复查 or 复核, 访调对接): each is part of the matter it came from.
+- ``petitions``, ``petitions.repeats``, ``baoan``, ``onestop_ended``, ``one_place``,
+  ``one_place_rate``: as :meth:`Engine.statistics <mediation.Engine.statistics>`
+  counts them over the simulated days (every petition case, each organ's
+  handling counted; those linked ``repeat_of`` an earlier case, 重复信访; cases put
+  under 领导包案; one-stop cases that ended, those whose party went to one place
+  only, 最多跑一地, and their share). ``petitions.closed``, ``petitions.open``,
+  ``petitions.transferred_out`` split the petition cases by state: they add up
+  to ``petitions``.
 - ``utilisation.<level>``: mediator slots occupied over slots available;
   ``wait_days.<level>``: mean days a case waited for a slot.
 """
@@ -49,7 +59,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from mediation import Case, ClockKind, DeadlineStatus, Engine, Event, OrgTree
+from mediation import Case, CaseKind, ClockKind, DeadlineStatus, Engine, Event, LinkKind, OrgTree
 from mediation.simulation._routing import MEDIATING_KINDS
 from mediation.simulation._timeline import DAY
 from mediation.workflows.steps import CoreStep
@@ -58,13 +68,44 @@ if TYPE_CHECKING:
     from mediation.simulation._runner import RunStats
     from mediation.simulation._scenario import Scenario
 
-__all__ = ["LINK_FLAGS", "Value", "case_figures", "conservation", "levels_of", "schema"]
+__all__ = [
+    "LINK_FLAGS",
+    "PETITION_KEYS",
+    "Value",
+    "case_figures",
+    "conservation",
+    "levels_of",
+    "schema",
+]
 
 Value = int | float | None
 """A figure: a count, a rate or a mean, or ``None`` when undefined."""
 
 LINK_FLAGS = ("referred_from:", "repeat_of:")
 """Flags linking a spawned case to the case it came from."""
+
+PETITION_KEYS = (
+    "petitions",
+    "petitions.repeats",
+    "petitions.closed",
+    "petitions.open",
+    "petitions.transferred_out",
+    "baoan",
+    "onestop_ended",
+    "one_place",
+    "one_place_rate",
+)
+"""The petition figures (信访, 领导包案, 最多跑一地), in output order."""
+
+_STATISTICS = {
+    "petitions": "petitions",
+    "petitions.repeats": "repeat_petitions",
+    "baoan": "baoan",
+    "onestop_ended": "onestop_ended",
+    "one_place": "one_place",
+    "one_place_rate": "one_place_rate",
+}
+"""KPI -> the :class:`~mediation.Statistics` attribute it is read from."""
 
 _STAGES = ("cases", "referred_up", "open")
 _SUPERVISE = CoreStep.supervise.value
@@ -100,7 +141,8 @@ def schema(scenario: Scenario) -> list[str]:
         if group == "cases":
             keys.append("cases")
         keys += [f"{group}.{s}" for s in ("closed", "open", "transferred_out")]
-    keys += ["cases.referred_up", "cases.repeats", "agreements", "success_rate"]
+    keys += ["cases.referred_up", "cases.repeats", "cases.handed_off"]
+    keys += ["agreements", "success_rate"]
     keys += [f"resolved.{lv}" for lv in levels]
     keys += [f"funnel.{lv}.{s}" for lv in levels for s in stages]
     kinds = [k.value for k in ClockKind]
@@ -110,6 +152,7 @@ def schema(scenario: Scenario) -> list[str]:
     keys += ["supervised", "time_to_close.mean", "time_to_close.median", "time_to_close.p90"]
     keys += [f"backlog.{m}" for _, m in months_of(scenario)]
     keys += [f"utilisation.{lv}" for lv in levels] + [f"wait_days.{lv}" for lv in levels]
+    keys += PETITION_KEYS
     keys.append("errors")
     return keys
 
@@ -126,11 +169,19 @@ def _all_cases(engine: Engine, workflow: str | None) -> Iterator[Case]:
 
 
 def _parent(case: Case) -> str | None:
+    """The case this one came from: a spawn's flag, or the case that opened it."""
     for flag in case.flags:
         for prefix in LINK_FLAGS:
             if flag.startswith(prefix):
                 return flag[len(prefix) :]
+    for link in case.links:
+        if link.kind is LinkKind.handed_off_from:
+            return link.case_id
     return None
+
+
+def _handed(case: Case) -> bool:
+    return any(link.kind is LinkKind.handed_off_from for link in case.links)
 
 
 def _intake_unit(first: Event, case: Case, org: OrgTree) -> str:
@@ -165,7 +216,8 @@ def case_figures(
         (KPIs in :func:`schema` order, cases open at the end of each simulated day).
     """
     table = scenario.behaviours[scenario.workflow]
-    definition = engine.definition(scenario.workflow)
+    tables = scenario.behaviours
+    definitions = {name: engine.definition(name) for name in tables}
     org = scenario.org
     levels = levels_of(scenario)
     origin = dt.datetime.combine(scenario.start, dt.time(0), scenario.policy.tz)
@@ -174,7 +226,16 @@ def case_figures(
     out: dict[str, Value] = dict.fromkeys(schema(scenario))
     for key in out:
         if key.startswith(
-            ("arrivals", "matters.", "cases", "funnel.", "breaches.", "overdue_open.", "clocks.")
+            (
+                "arrivals",
+                "matters.",
+                "cases",
+                "funnel.",
+                "breaches.",
+                "overdue_open.",
+                "clocks.",
+                "petitions.",
+            )
         ):
             out[key] = 0
     out["agreements"] = out["supervised"] = out["errors"] = 0
@@ -194,14 +255,17 @@ def case_figures(
     clocks: Counter[tuple[str, str]] = Counter()
     funnel: Counter[tuple[str, str]] = Counter()
     stage_of = {trigger: stage for stage, trigger in table.funnel}
+    petition = CaseKind.petition.value
 
     def root(case_id: str) -> str:
         while (up := parents.get(case_id)) is not None and up in parents:
             case_id = up
         return case_id
 
-    moves, returns, escalations = table.moves, table.returns, table.escalations
     for case in cases:
+        mine = tables.get(case.workflow, table)
+        definition = definitions.get(case.workflow) or engine.definition(case.workflow)
+        moves, returns, escalations = mine.moves, mine.returns, mine.escalations
         events: list[Event] = engine.history(case.id)
         unit = _intake_unit(events[0], case, org)
         trail: list[str] = []
@@ -221,7 +285,7 @@ def case_figures(
                 unit = trail.pop()
             elif trigger == _SUPERVISE:
                 out["supervised"] = int(out["supervised"] or 0) + 1
-            stage = stage_of.get(trigger)
+            stage = stage_of.get(trigger) if mine is table else None
             if stage is not None:
                 level = org.level_of(unit)
                 funnel[(level, stage)] += 1
@@ -234,10 +298,12 @@ def case_figures(
         seen.add(level)
         for visited in seen:
             funnel[(visited, "cases")] += 1
-        transferred = case.state in table.transferred
+        transferred = case.state in mine.transferred
         is_closed = definition.is_closed(case.state)
         bucket = "transferred_out" if transferred else "closed" if is_closed else "open"
         out[f"cases.{bucket}"] = int(out[f"cases.{bucket}"] or 0) + 1
+        if case.kind == petition:
+            out[f"petitions.{bucket}"] = int(out[f"petitions.{bucket}"] or 0) + 1
         if not is_closed:
             funnel[(level, "open")] += 1
         if case.id in referred:
@@ -250,13 +316,15 @@ def case_figures(
             for key in (f"arrivals.category.{case.category}", f"arrivals.channel.{case.channel}"):
                 if key in out:
                     out[key] = int(out[key] or 0) + 1
+        elif _handed(case):
+            out["cases.handed_off"] = int(out["cases.handed_off"] or 0) + 1
         elif any(f.startswith(LINK_FLAGS[1]) for f in case.flags):
             out["cases.repeats"] = int(out["cases.repeats"] or 0) + 1
         else:
             out["cases.referred_up"] = int(out["cases.referred_up"] or 0) + 1
         head = root(case.id)
-        mine = latest.get(head)
-        if mine is None or (case.received_at, case.id) > (mine.received_at, mine.id):
+        last = latest.get(head)
+        if last is None or (case.received_at, case.id) > (last.received_at, last.id):
             latest[head] = case
         start = int((case.received_at - origin).total_seconds()) // DAY
         diff[max(0, min(start, total_days))] += 1
@@ -276,7 +344,8 @@ def case_figures(
 
     ended = success = 0
     for case in latest.values():
-        if case.state in table.transferred:
+        definition = definitions.get(case.workflow) or engine.definition(case.workflow)
+        if case.state in tables.get(case.workflow, table).transferred:
             bucket = "transferred_out"
         elif definition.is_closed(case.state):
             bucket = "closed"
@@ -313,11 +382,22 @@ def case_figures(
         backlog.append(running)
     for day, month in months_of(scenario):
         out[f"backlog.{month}"] = backlog[day]
+    _petition_figures(out, engine, scenario)
     if stats is not None:
         _runner_figures(out, scenario, stats, levels)
     else:
         out["errors"] = None
     return out, backlog
+
+
+def _petition_figures(out: dict[str, Value], engine: Engine, scenario: Scenario) -> None:
+    """Petitions, repeats, 包案 and 最多跑一地, read through ``engine.statistics`` over the
+    simulated days (so the simulation and the statistics agree by construction)."""
+    last = scenario.start + dt.timedelta(days=scenario.total_days - 1)
+    figures = engine.statistics(since=scenario.start, until=last)
+    for key, name in _STATISTICS.items():
+        value = getattr(figures, name)
+        out[key] = value if value is None or isinstance(value, float) else int(value)
 
 
 def _runner_figures(
@@ -349,7 +429,9 @@ def conservation(kpis: Mapping[str, Value], backlog: list[int], stats: RunStats)
     matters.transferred_out``; the cases the runner registered (arrivals and
     spawns) are the engine's cases and ``cases = cases.closed + cases.open +
     cases.transferred_out``; the cases open by their states are the cases
-    open by their audit logs (the last day's backlog).
+    open by their audit logs (the last day's backlog); the petition cases the
+    runner registered or saw opened are ``engine.statistics``' petitions, and
+    ``petitions = petitions.closed + petitions.open + petitions.transferred_out``.
     """
 
     def parts(group: str) -> int:
@@ -363,6 +445,8 @@ def conservation(kpis: Mapping[str, Value], backlog: list[int], stats: RunStats)
         ("cases registered = engine cases", registered, kpis["cases"]),
         ("cases = closed + open + transferred out", kpis["cases"], parts("cases")),
         ("open by state = open by audit log", kpis["cases.open"], backlog[-1] if backlog else 0),
+        ("runner petitions = engine petitions", stats.petitions, kpis["petitions"]),
+        ("petitions = closed + open + transferred out", kpis["petitions"], parts("petitions")),
     )
     for what, left, right in checks:
         if left != right:

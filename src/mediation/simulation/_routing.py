@@ -67,6 +67,7 @@ class Matter:
         skip_level: The party went straight to the county (越级).
         seed: Seed of the matter's own random stream.
         track: The track it is mediated on.
+        workflow: The workflow it is registered on (``None``: the scenario's).
     """
 
     index: int
@@ -78,6 +79,7 @@ class Matter:
     skip_level: bool
     seed: int
     track: str = "people"
+    workflow: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -207,6 +209,33 @@ class Routing:
             level = self.first_level(origin, self.org.level_of(origin), matter.track)
         found = self.unit_for(origin, level, matter.track)
         assert found is not None
+        return found
+
+    def petition_unit(self, origin: str, kinds: frozenset[str], track: str = "people") -> str:
+        """Where a petition on a matter from ``origin`` is registered: the nearest unit of a
+        petition-office kind (``kinds``, the policy's 信访部门, 《信访工作条例》第二十二条)
+        among ``origin``'s ancestors and the units stationed beside them, else (an org
+        without one) the highest unit of ``track``, where a party going straight up goes.
+        """
+        key = (origin, "petition", track)
+        if key in self._units:
+            found = self._units[key]
+            assert found is not None
+            return found
+        org = self.org
+        found = None
+        for anchor in org.ancestors(origin):
+            if org.get(anchor).kind in kinds and org.get(anchor).active:
+                found = anchor
+                break
+            beside = sorted(c.id for c in org.children(anchor) if c.kind in kinds and c.active)
+            if beside:
+                found = beside[0]
+                break
+        if found is None:
+            found = self.unit_for(origin, self.top_level(origin, track), track)
+        assert found is not None
+        self._units[key] = found
         return found
 
     def triage(self, matter: Matter, floor: str | None) -> tuple[str, str]:

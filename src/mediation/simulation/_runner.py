@@ -23,10 +23,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mediation import Actor, Case, Engine, MediationError, Party, Place, ValidationError
+from mediation import (
+    Actor,
+    Case,
+    CaseKind,
+    Engine,
+    Link,
+    LinkKind,
+    MediationError,
+    Party,
+    Place,
+    ValidationError,
+)
 from mediation.simulation._arrivals import derive_seed, generate
 from mediation.simulation._behaviour import Spawn, SpawnPlan, StepContext, WorkflowBehaviour
-from mediation.simulation._routing import Matter, Routing
+from mediation.simulation._routing import TRACK_KINDS, Matter, Routing
 from mediation.simulation._slots import Held, Slots
 from mediation.simulation._timeline import DAY, Timeline
 
@@ -41,6 +52,9 @@ Progress = Callable[[int, int], None]
 _ROLES = ("clerk", "mediator", "director")
 _NO_INPUTS: Mapping[str, Any] = MappingProxyType({})
 _SYSTEM = Actor.system()
+_PETITION = CaseKind.petition.value
+_HANDED_OFF = "handed_off"
+"""The spawn count of cases a step opened (a 转送, a 复查, a 访调对接)."""
 
 
 _ORGANISATIONS = frozenset({"medical", "labour", "consumer", "property_management", "contract"})
@@ -73,6 +87,7 @@ class RunStats:
         errors: Steps the engine refused, by ``trigger: reason`` (a behaviour
             table at odds with the rules; a correct scenario has none).
         seconds: Simulated seconds.
+        petitions: Petition cases registered, or opened by a step, in the run.
     """
 
     arrivals: int
@@ -82,6 +97,7 @@ class RunStats:
     waits: Mapping[str, tuple[int, int]]
     errors: Mapping[str, int]
     seconds: int
+    petitions: int = 0
 
 
 class Runner:
@@ -133,6 +149,7 @@ class Runner:
         self.slots = Slots(self.env, scenario.capacity)
         self._errors: Counter[str] = Counter()
         self._spawned: Counter[str] = Counter()
+        self._petitions = 0
         self._next_id = 0
         self._actors: dict[tuple[str, str, str, Any], Actor] = {}
         self._places: dict[str, tuple[Place, ...]] = {}
@@ -179,6 +196,8 @@ class Runner:
             for choice in state.choices:
                 if choice.role is not None:
                     self._roles[(name, choice.trigger)] = choice.role
+                elif choice.trigger in table.steps:
+                    self._roles.setdefault((name, choice.trigger), "director")
 
     def now(self) -> dt.datetime:
         """The virtual clock: the business instant the simulation has reached."""
@@ -223,6 +242,7 @@ class Runner:
             waits=self.slots.waits(),
             errors=dict(self._errors),
             seconds=end,
+            petitions=self._petitions,
         )
 
     def _batch(self, day: int) -> Any:
@@ -233,13 +253,19 @@ class Runner:
 
     def _source(self, matters: list[Matter]) -> Generator[Any, Any, None]:
         env = self.env
-        workflow = self.scenario.workflow
+        default = self.scenario.workflow
         for matter in matters:
             now = self._now()
             if matter.t > now:
                 yield env.timeout(matter.t - now)
             rng = random.Random(matter.seed)
-            unit = self.routing.arrival_unit(matter)
+            workflow = matter.workflow or default
+            arrival = self.behaviours[workflow].arrival
+            unit = (
+                self.routing.arrival_unit(matter)
+                if arrival is None
+                else arrival(matter, self.routing, self.policy)
+            )
             env.process(self._case(matter, rng, unit, matter.channel, (), None, workflow))
 
     def _spawn(self, spawn: Spawn, ctx: StepContext, workflow: str) -> None:
@@ -259,14 +285,29 @@ class Runner:
             yield env.timeout(t - now)
         self._spawned[name] += 1
         yield from self._case(
-            ctx.matter, ctx.rng, plan.unit, plan.channel, (plan.flag,), plan.floor, workflow
+            ctx.matter,
+            ctx.rng,
+            plan.unit,
+            plan.channel,
+            (plan.flag,),
+            plan.floor,
+            workflow,
+            links=plan.links,
         )
 
     def _intake(
-        self, matter: Matter, unit: str, channel: str, flags: tuple[str, ...], workflow: str
+        self,
+        matter: Matter,
+        unit: str,
+        channel: str,
+        flags: tuple[str, ...],
+        workflow: str,
+        links: tuple[Link, ...] = (),
     ) -> Case:
         case_id = f"c{self._next_id:07d}"
         self._next_id += 1
+        build = self.behaviours[workflow].intake
+        details = None if build is None else build(matter, channel, self.routing, self.policy)
         return self.engine.intake(
             workflow=workflow,
             channel=channel,
@@ -280,7 +321,27 @@ class Runner:
             location=self._location(matter.unit),
             flags=flags,
             case_id=case_id,
+            details=details,
+            links=links,
         )
+
+    def _handed(self, before: Case, after: Case, matter: Matter) -> None:
+        """Drive the cases a step opened (转送, 复查, 访调对接) with their workflows' tables."""
+        known = {link.case_id for link in before.links if link.kind is LinkKind.handed_off_to}
+        for link in after.links:
+            if link.kind is not LinkKind.handed_off_to or link.case_id in known:
+                continue
+            self._spawned[_HANDED_OFF] += 1
+            child = self.engine.get(link.case_id)
+            self._petitions += child.kind == _PETITION
+            if child.workflow not in self.behaviours:
+                continue
+            rng = random.Random(derive_seed(matter.seed, child.id))
+            # the matter goes on where it was handed: on the track that unit runs
+            kind = self.routing.org.get(child.unit).kind
+            track = next((t for t, kinds in TRACK_KINDS.items() if kind in kinds), matter.track)
+            mine = attrs.evolve(matter, skip_level=False, track=track)
+            self.env.process(self._drive(child, mine, rng, None, child.workflow))
 
     def _location(self, unit: str) -> tuple[Place, ...]:
         """Where the matter arose: the units from the county down to the parties' village."""
@@ -305,15 +366,28 @@ class Runner:
         flags: tuple[str, ...],
         floor: str | None,
         workflow: str,
+        links: tuple[Link, ...] = (),
     ) -> Generator[Any, Any, None]:
-        env, timeline = self.env, self.timeline
         try:
-            case = self._intake(matter, unit, channel, flags, workflow)
+            case = self._intake(matter, unit, channel, flags, workflow, links)
         except MediationError as exc:
             self._error("intake", exc)
             return
+        self._petitions += case.kind == _PETITION
+        yield from self._drive(case, matter, rng, floor, workflow)
+
+    def _drive(
+        self,
+        case: Case,
+        matter: Matter,
+        rng: random.Random,
+        floor: str | None,
+        workflow: str,
+    ) -> Generator[Any, Any, None]:
+        env, timeline = self.env, self.timeline
         table = self.behaviours[workflow]
-        states, busy, mediators = table.states, table.busy, table.mediators
+        states, busy, mediators, waits = table.states, table.busy, table.mediators, table.waits
+        steps = table.steps
         enters_busy = self._enters_busy
         advance, instant = timeline.advance, timeline.at
         category = matter.category
@@ -321,14 +395,27 @@ class Runner:
         ctx.floor = floor
         held: Held | None = None
         fired = ctx.fired
+        entered = True
         while True:
+            if case.state in waits:
+                # another case moves this one (a mediation's result): look each day
+                waiting = case.state
+                while case.state == waiting:
+                    yield env.timeout(DAY)
+                    case = self.engine.get(case.id)
+                ctx.case = case
+                ctx.level = case.level
+                entered = True
+                continue
             rows = states.get(case.state)
             if rows is None:
                 break
-            for spawn in rows.spawns:
-                p = spawn.p.get(ctx.level, ctx.track, category) or 0.0
-                if p > 0.0 and rng.random() < p:
-                    self._spawn(spawn, ctx, workflow)
+            if entered:
+                for spawn in rows.spawns:
+                    p = spawn.p.get(ctx.level, ctx.track, category) or 0.0
+                    if p > 0.0 and rng.random() < p:
+                        self._spawn(spawn, ctx, workflow)
+            ctx.choices = rows.choices
             choice = rows.pick(ctx)
             if choice is None:
                 break
@@ -352,12 +439,19 @@ class Runner:
             inputs = choice.inputs(ctx) if choice.inputs is not None else _NO_INPUTS
             if mediators is not None and trigger == mediators[0] and ctx.mediator is not None:
                 inputs = {**inputs, mediators[1]: [ctx.mediator]}
-            actor = self._actor(workflow, trigger, case.unit, inputs.get("unit"))
+            if choice.actor is not None:
+                actor = choice.actor(ctx)
+            else:
+                actor = self._actor(workflow, trigger, case.unit, inputs.get("unit"))
+            before = case
             try:
                 case = self._fire(case, trigger, actor, ctx, inputs)
             except MediationError as exc:
                 self._error(trigger, exc)
                 break
+            entered = case.state != before.state or trigger not in steps
+            if len(case.links) != len(before.links):
+                self._handed(before, case, matter)
             ctx.case = case
             fired[trigger] = fired.get(trigger, 0) + 1
             ctx.level = case.level

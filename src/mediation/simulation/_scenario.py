@@ -52,6 +52,7 @@ _SCENARIO = frozenset(
         "replications",
         "workflow",
         "org",
+        "leaders",
         "office",
         "arrival_scale",
         "capacity_scale",
@@ -183,9 +184,10 @@ def _read(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     node = Node(head["extends"], "scenario.extends")
     parent = (path.parent / node.text()).resolve()
     base = _read(parent, (*seen, path))
-    if "org" in base.get("scenario", {}) and "org" not in head:
-        # The org path is relative to the file that names it.
-        base["scenario"]["org"] = str(parent.parent / base["scenario"]["org"])
+    for key in ("org", "leaders"):
+        if key in base.get("scenario", {}) and key not in head:
+            # The path is relative to the file that names it.
+            base["scenario"][key] = str(parent.parent / base["scenario"][key])
     del head["extends"]
     return _merge(base, data)
 
@@ -220,6 +222,8 @@ def parse_scenario(data: Mapping[str, Any], *, base: str = ".") -> Scenario:
     policy = read.policy(root.get("policy", {}))
     units = read.units(root, head, base)
     org = read.org_tree(units, policy)
+    if head.has("leaders"):
+        policy = read.leaders(head.get("leaders"), org, policy, base)
     workflow = head.get("workflow", "dispute").text(read.BEHAVIOURS.keys())
     space = read.key_space(policy)
     behaviours = read.behaviours(root.get("behaviour", {}), space)
@@ -231,7 +235,7 @@ def parse_scenario(data: Mapping[str, Any], *, base: str = ".") -> Scenario:
     Routing(org, triage)
     profile = Profile.parse(root.get("profile", {}))
     streams = tuple(
-        ArrivalStream.parse(node, category, policy, profile, org, start, days)
+        ArrivalStream.parse(node, category, policy, profile, org, start, days, behaviours.keys())
         for category, node in root.get("arrivals").table(policy.categories.keys()).items()
     )
     if not streams:

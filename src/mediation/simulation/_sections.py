@@ -18,6 +18,8 @@ from mediation import (
     Unit,
     ValidationError,
 )
+from mediation.rules.baoan import BaoanPolicy
+from mediation.rules.baoan_reception import roster_from_file
 from mediation.rules.counting import PeriodUnit
 from mediation.rules.org import units_from_data, units_from_file
 from mediation.rules.periods import PERIODS
@@ -25,6 +27,7 @@ from mediation.rules.supervision import SupervisionPolicy
 from mediation.simulation._behaviour import WorkflowBehaviour
 from mediation.simulation._dispute import dispute_behaviour
 from mediation.simulation._distributions import KeySpace
+from mediation.simulation._petition import petition_behaviour
 from mediation.simulation._routing import MEDIATING_KINDS, TriagePolicy, base_level
 from mediation.simulation._toml import Node
 
@@ -35,6 +38,7 @@ __all__ = [
     "capacity",
     "check_receiving",
     "key_space",
+    "leaders",
     "mediating",
     "office",
     "org_tree",
@@ -44,7 +48,7 @@ __all__ = [
     "weights",
 ]
 
-BEHAVIOURS = {"dispute": dispute_behaviour}
+BEHAVIOURS = {"dispute": dispute_behaviour, "petition": petition_behaviour}
 """Built-in behaviour tables by workflow name."""
 
 
@@ -100,6 +104,26 @@ def units(root: Node, head: Node, base: str) -> list[Unit]:
         raise ValidationError(
             f"{node.path} ({path.name}): {exc.field}", exc.value, exc.rule
         ) from exc
+
+
+def leaders(node: Node, org: OrgTree, policy: Policy, base: str) -> Policy:
+    """``scenario.leaders``: the 领导包案 roster file (its leaders' units checked against the org).
+
+    Raises:
+        ValidationError: naming ``scenario.leaders`` (and the roster's key at fault).
+    """
+    path = Path(base) / node.text()
+    try:
+        roster = roster_from_file(path, org)
+    except ValidationError as exc:
+        if exc.field == "leaders" and exc.value == str(path):
+            raise node.fail(exc.rule) from exc
+        raise ValidationError(
+            f"{node.path} ({path.name}): {exc.field}", exc.value, exc.rule
+        ) from exc
+    baoan = attrs.evolve(policy.part(BaoanPolicy), roster=roster)
+    parts = [v for k, v in policy.parts.items() if k is not BaoanPolicy]
+    return attrs.evolve(policy, parts=[*parts, baoan])
 
 
 def org_tree(units: list[Unit], policy: Policy) -> OrgTree:

@@ -30,6 +30,10 @@ _KEYS = (
     ("on_time.duty", "按期率（法定期限）"),
     ("time_to_close.median", "结案用时中位数（日）"),
     ("matters.open", "期末未结（事项）"),
+    ("petitions", "信访事项（件，含转送）"),
+    ("petitions.repeats", "重复信访（件）"),
+    ("baoan", "领导包案（件）"),
+    ("one_place_rate", "最多跑一地率"),
 )
 
 
