@@ -335,3 +335,31 @@ def test_figures_add_up_and_rates_are_proportions(
     # The backlog is at most every case registered by the end of the window.
     end = dt.datetime.combine(s.until + dt.timedelta(days=1), dt.time(0), at("2026-03-01").tzinfo)
     assert s.backlog <= sum(1 for c in engine.find(limit=1000) if c.received_at < end)
+
+
+def test_baoan_counts_a_matter_once_when_the_assignment_goes_on_with_it(backend: str) -> None:
+    """A petition under 包案 routed by the bureau (转送) is two cases carrying the
+    assignment, one matter: 包案 counts it once, on the case that holds it now — on the
+    county's figures and on the town's (where the routed case is)."""
+    engine = petition.engine(spec=backend)
+    try:
+        case = petition.letter(engine, "2026-03-02", risk="high")
+        engine.fire(
+            case.id,
+            "baoan_assign",
+            actor=petition.COUNTY_LEADER,
+            at=at("2026-03-02", 10),
+            leader="ld-county",
+            **PLAN,
+        )
+        routed = engine.fire(
+            case.id, "route", actor=petition.BUREAU, at=at("2026-03-03"), to="qt-dm"
+        )
+        town_case = routed.links[0].case_id
+        assert engine.get(town_case).overlays.get("baoan") is not None
+        county = engine.statistics(**MARCH, at=at("2026-04-01", 0))
+        assert (county.petitions, county.baoan) == (2, 1)
+        town = engine.statistics(**MARCH, within="qt-dm", at=at("2026-04-01", 0))
+        assert (town.petitions, town.baoan) == (1, 1)
+    finally:
+        engine.close()

@@ -40,8 +40,9 @@ policy's time zone; "now" is ``as_of``, at most the end of ``W``):
   to another track or organ, a ``handed_off_to`` link) of the cases received in
   ``W``, and per case.
 - ``petitions`` received in ``W`` (case kind ``petition``), ``repeat_petitions``
-  among them (a ``repeat_of`` link), ``baoan`` cases put under 领导包案 in ``W``,
-  ``one_place_rate`` (最多跑一地): one-stop cases that ended in ``W`` whose party
+  among them (a ``repeat_of`` link), ``baoan`` cases put under 领导包案 in ``W`` (a
+  matter once: an assignment handed on with the matter, 转送 or 复查, counts on the
+  case it went to), ``one_place_rate`` (最多跑一地): one-stop cases that ended in ``W`` whose party
   went to one place only. Zero (rates ``None``) when no such workflow is used.
 - ``satisfaction``: callback visits (回访) made in ``W`` by the satisfaction
   recorded (structured :class:`~mediation.rules.dispute.Satisfaction`);
@@ -229,7 +230,8 @@ class Statistics:
         handoffs_per_case: ``handoffs / received``.
         petitions: Petitions received (信访事项).
         repeat_petitions: ... repeating an earlier petition (重复信访).
-        baoan: Cases put under 领导包案 in the window.
+        baoan: Matters put under 领导包案 in the window (counted on the case that holds
+            the assignment now).
         onestop_ended: One-stop cases that ended in the window.
         one_place: ... whose party went to one place only (最多跑一地).
         one_place_rate: ``one_place / onestop_ended``.
@@ -388,8 +390,8 @@ def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:
         if received < start and end_at_s is not None and end_at_s < start_s:
             continue  # ended before the window: nothing of it is counted
         lead = case.overlays.get(baoan.OVERLAY)
-        if lead is not None and start <= lead.assigned_at < end:
-            add(BAOAN, "")
+        if lead is not None and not lead.handed_to and start <= lead.assigned_at < end:
+            add(BAOAN, "")  # once per matter: an assignment handed on counts where it went
         for visit in getattr(case.details, "visits", ()):
             if start <= visit.at < end:
                 add(SATISFACTION, visit.satisfaction)

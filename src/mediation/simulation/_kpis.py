@@ -41,8 +41,8 @@ a rate has no denominator). Definitions:
 - ``petitions``, ``petitions.repeats``, ``baoan``, ``onestop_ended``, ``one_place``,
   ``one_place_rate``: as :meth:`Engine.statistics <mediation.Engine.statistics>`
   counts them over the simulated days (every petition case, each organ's
-  handling counted; those linked ``repeat_of`` an earlier case, 重复信访; cases put
-  under 领导包案; one-stop cases that ended, those whose party went to one place
+  handling counted; those linked ``repeat_of`` an earlier case, 重复信访; matters put
+  under 领导包案, once each; one-stop cases that ended, those whose party went to one place
   only, 最多跑一地, and their share). ``petitions.closed``, ``petitions.open``,
   ``petitions.transferred_out`` split the petition cases by state: they add up
   to ``petitions``.

@@ -170,7 +170,8 @@ def _facts(q: _Dialect, scoped: bool) -> str:
             CASE WHEN {in_window} THEN {links(LinkKind.handed_off_to)} ELSE 0 END AS hands,
             CASE WHEN {in_window} AND c.kind = :petition THEN {links(LinkKind.repeat_of)}
                 ELSE 0 END AS repeats,
-            {q.epoch(q.text("overlays", baoan.OVERLAY, "assigned_at"))} AS baoan_s,
+            CASE WHEN COALESCE({q.text("overlays", baoan.OVERLAY, "handed_to")}, '') = ''
+                THEN {q.epoch(q.text("overlays", baoan.OVERLAY, "assigned_at"))} END AS baoan_s,
             CASE WHEN {q.array("overlays", onestop.OVERLAY)} IS NULL THEN NULL
                 ELSE {places} END AS places,
             {q.array("details", "visits")} AS visits
