@@ -72,7 +72,7 @@ class VerifyReport:
 
 
 def _related_row(r: RelatedCase) -> dict[str, Any]:
-    return {
+    row = {
         "id": r.id,
         "code": r.code,
         "kind": r.kind,
@@ -85,6 +85,13 @@ def _related_row(r: RelatedCase) -> dict[str, Any]:
         "flags": sorted(r.flags),
         "matched": sorted(r.matched),
     }
+    if r.duty_due is not None:  # absent, not null: rows logged before it hash as they did
+        row["duty_due"] = r.duty_due.isoformat()
+    return row
+
+
+def _instant(text: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
 class Journal:
@@ -343,6 +350,7 @@ class Journal:
                 outcome=r.get("outcome"),
                 flags=frozenset(r.get("flags", ())),
                 matched=frozenset(r.get("matched", ())),
+                duty_due=_instant(r.get("duty_due")),
             )
             for r in rows
         )

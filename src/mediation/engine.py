@@ -52,6 +52,7 @@ from mediation.model import (
     Case,
     ClockKind,
     Deadline,
+    DeadlineStatus,
     Event,
     Intake,
     Link,
@@ -693,6 +694,14 @@ class Engine:
                     outcome=other.outcome,
                     flags=other.flags,
                     matched=frozenset(found),
+                    duty_due=min(
+                        (
+                            d.due_at
+                            for d in other.deadlines
+                            if d.status is DeadlineStatus.running and d.kind is ClockKind.duty
+                        ),
+                        default=None,
+                    ),
                 )
             )
         return tuple(sorted(out, key=lambda r: (r.received_at, r.id)))

@@ -828,6 +828,10 @@ class RelatedCase:
         outcome: How it ended, if it had.
         flags: Its flags then.
         matched: The keys it shares (e.g. ``"party:3325..."``).
+        duty_due: When the first of its running duty clocks (the unit's own
+            statutory periods) ran out, or runs out; ``None`` when none was running.
+            A rule tells from it whether a matter still pending elsewhere is
+            within its period (a step logged before this field existed: ``None``).
     """
 
     id: str
@@ -841,6 +845,7 @@ class RelatedCase:
     outcome: str | None
     flags: frozenset[str]
     matched: frozenset[str]
+    duty_due: dt.datetime | None = None
 
 
 @attrs.frozen(slots=True)
