@@ -313,6 +313,29 @@ def test_a_matter_pending_below_is_not_accepted_above_and_the_lower_case_is_name
     assert e.verify(upper.id).ok
 
 
+def test_a_matter_left_unanswered_past_its_period_below_is_accepted_above() -> None:
+    """第十九条第三款 bars it only "在规定期限内": the town accepted on 18 Dec 2025 and let
+    its 60-day handling period (第三十四条) run out unanswered, so the county accepts the
+    same matter raised in March — still linked as a repeat, the lower case named."""
+    e = engine()
+    lower = accepted(e)
+    (handling,) = [d for d in lower.deadlines if d.period == "petition_handling"]
+    assert handling.due_at < at("2026-03-09", 9)
+    upper = letter(e, "2026-03-09", unit="qt", actor=COUNTY)
+    assert details(upper).bar is None
+    assert [(lk.kind.value, lk.case_id) for lk in upper.links] == [("repeat_of", lower.id)]
+    related = e.related(upper.id)
+    assert [(r.id, r.duty_due) for r in related] == [(lower.id, handling.due_at)]
+    upper = e.fire(upper.id, "accept", actor=COUNTY, at=at("2026-03-09", 10))
+    assert upper.state == "accepted"
+    assert e.verify(upper.id).ok
+    # on the period's last day the same letter is still barred
+    other = engine()
+    accepted(other)
+    early = letter(other, handling.due.isoformat(), unit="qt", actor=COUNTY)
+    assert details(early).bar is Bar.pending
+
+
 def test_a_skip_level_visit_is_guided_to_the_competent_level_and_counted() -> None:
     """第二十条第一款: a visit to the city about a town's matter skips the county → not
     accepted, guided to the town or the county, flagged ``skip_level``."""

@@ -237,7 +237,10 @@ def test_backlog_and_repeats_feed_baoan_selection_and_statistics() -> None:
     figures = petition_intake.stats(e.find(workflow="petition"), at("2026-05-08", 12))
     assert (figures.cases, figures.matters, figures.repeats, figures.backlog) == (3, 3, 1, 1)
     assert figures.by_petitioner == {"332522196503120014": 3}
-    assert details(repeat).bar is not None
+    # the town let its handling period run out (5-06): the county accepts the repeat
+    # (第十九条第三款 bars it only within the period), linked to the town's case
+    assert details(repeat).bar is None
+    assert [lk.case_id for lk in repeat.links] == [first.id]
     assert e.verify(first.id).ok
     assert e.verify(other.id).ok
 

@@ -15,8 +15,9 @@ name|address>``). At intake the cases sharing a key (``ctx.related``) decide:
 - a repeat petition (重复信访: the same matter, another root) is linked
   (``repeat_of``) and counted, per case and per petitioner;
 - the same matter after 复核 is not accepted again (第三十六条第三款), the
-  same matter pending is not accepted (第十九条第三款 at a higher organ; the
-  2014 逐级走访办法 otherwise), a matter answered is reviewed, not petitioned
+  same matter pending within its periods is not accepted (第十九条第三款 at a
+  higher organ; the 2014 逐级走访办法 otherwise — once the organ has let a duty
+  period run out, the matter is accepted above), a matter answered is reviewed, not petitioned
   again (2014 办法), and a visit that skips the competent level and the one
   above is not accepted (第二十条第一款). The case is **registered** all the
   same — 第二十二条 and 第四十三条 require every petition to be registered, a

@@ -127,6 +127,19 @@ def _rank(ctx: Context[Any], unit: str) -> int | None:
     return org.rank(unit)
 
 
+def _in_period(r: RelatedCase, at: dt.datetime) -> bool:
+    """The earlier case is still within its statutory periods at ``at``.
+
+    第十九条第三款 bars the same matter raised again "在规定期限内" while accepted
+    or being handled: once the organ has let a duty period run out (its notice of
+    第二十三条, its handling period of 第三十四条) unanswered, the petitioner may
+    raise it above, and the organ above accepts it (and answers for the lapse:
+    第四十四条、第四十五条). A case with no running duty clock, or logged before
+    the due date was recorded with related cases, counts as within its period.
+    """
+    return r.duty_due is None or at < r.duty_due
+
+
 def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | None] | None:
     """The ground that bars acceptance, with the earlier case, if any."""
     if ctx.inputs.stage is not PetitionStage.handling or ctx.inputs.origin:
@@ -135,7 +148,7 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
     final = [r for r in same if FINAL in r.flags]
     if final:
         return Bar.final, final[-1]
-    pending = [r for r in same if not r.closed and REPLIED not in r.flags]
+    pending = [r for r in same if not r.closed and REPLIED not in r.flags and _in_period(r, ctx.at)]
     if pending:
         return Bar.pending, pending[-1]
     answered = [r for r in same if REPLIED in r.flags]
