@@ -1041,6 +1041,60 @@ class Engine:
             if len(claimed) < limit:
                 return written
 
+    def run_scheduled(
+        self, *, at: dt.datetime | None = None, limit: int = 100, actor: Actor | None = None
+    ) -> list[Event]:
+        """Take every step a clock calls for (:attr:`Step.on_due`): a reminder's cadence.
+
+        For each registered step with ``on_due``, on every case where a clock of
+        that period is open and falls due on or before the day of ``at``, the
+        step is taken with no inputs, as ``actor`` (default: the system), through
+        the one pipeline — audited, and refused by its guards when it no longer
+        applies (the case moved on meanwhile). A refused step, or one another
+        process took first (a concurrent update), is skipped: run it as often as
+        you like, from as many processes as you like.
+
+        Returns:
+            The events written by this call.
+        """
+        at = self._at(at)
+        actor = self._actor(Actor.system() if actor is None else actor)
+        if type(limit) is not int or not 0 < limit <= 100_000:
+            raise ValidationError("limit", limit, "a page size from 1 to 100000")
+        by_period: dict[str, list[str]] = {}
+        for step in self._registry.steps():
+            if step.on_due is not None:
+                by_period.setdefault(step.on_due.id, []).append(step.name.value)
+        if not by_period:
+            return []
+        # Clocks due on any instant of today: the guard decides on the day.
+        tomorrow = at.date() + dt.timedelta(days=1)
+        until = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=self.policy.tz)
+        written: list[Event] = []
+        tried: set[tuple[str, str]] = set()  # each step at most once a case a call
+        while True:
+            wanted = limit + len(tried)
+            rows = self._store.due(
+                DueQuery(until=until, periods=frozenset(by_period), limit=wanted)
+            )
+            progress = False
+            for case_id, clock in rows:
+                for name in by_period[clock.period]:
+                    if (case_id, name) in tried:
+                        continue
+                    tried.add((case_id, name))
+                    progress = True
+                    try:
+                        case = self._store.load(case_id)
+                        if case.updated_at is not None and at < case.updated_at:
+                            continue  # its latest step is dated later: next time
+                        written.append(self._step(case, name, actor, at, {}, None)[1])
+                    except (RuleRejectedError, TransitionNotAllowedError, ConcurrentUpdateError):
+                        continue  # no longer applies, or another process took it
+                    self._outbox.after_commit()
+            if not progress or len(rows) < wanted:
+                return written
+
     def recompute_provisional(
         self, *, at: dt.datetime | None = None, actor: Actor | None = None, limit: int = 200
     ) -> RecountReport:

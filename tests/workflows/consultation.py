@@ -34,7 +34,7 @@ from mediation.rules.base import ALLOW, field, refuse
 from mediation.rules.counting import PeriodUnit
 from mediation.rules.periods import period
 
-__all__ = ["CONSULTATION", "REFERRAL", "REPLY", "REPLY_DOCUMENT"]
+__all__ = ["CHASE", "CONSULTATION", "REFERRAL", "REPLY", "REPLY_DOCUMENT"]
 
 
 class State(LabeledEnum):
@@ -50,6 +50,7 @@ class Trigger(LabeledEnum):
 
 class ConsultationStep(LabeledEnum):
     record_referral = "record_referral", "记录引导去向"
+    chase = "chase", "催告答复"
 
 
 REPLY = PeriodRule(
@@ -178,6 +179,30 @@ REFERRAL = Step(
     workflows=frozenset({"consultation"}),
     overlays={"referral": Referral},
 )
+
+
+def chase_guard(case: Case, ctx: Context[Any]) -> Decision:
+    if "chased" in case.flags:
+        return refuse("chase", "已催告", "测试流程规则第2条")
+    if not any(d.period == REPLY.id and d.is_open for d in case.deadlines):
+        return refuse("chase", "已答复，无须催告", "测试流程规则第2条")
+    return ALLOW
+
+
+def on_chase(case: Case, ctx: Context[Any]) -> Case:
+    return attrs.evolve(case, flags=case.flags | {"chased"})
+
+
+CHASE = Step(
+    ConsultationStep.chase,
+    roles={Role.director},
+    guards=chase_guard,
+    effects=on_chase,
+    workflows=frozenset({"consultation"}),
+    listed=False,
+    on_due=REPLY,
+)
+"""Taken by the scanner (:meth:`Engine.run_scheduled`) once the reply falls due."""
 
 
 def _reply(src: Source) -> dict[str, Any]:

@@ -16,9 +16,11 @@ import pytest
 from mediation import (
     Actor,
     DeadlineStatus,
+    DefinitionError,
     Engine,
     Party,
     RuleRejectedError,
+    Step,
     TransitionNotAllowedError,
     ValidationError,
 )
@@ -26,7 +28,15 @@ from mediation.documents import DocumentRenderer
 
 from ..conftest import make_engine
 from ..helpers import at, intake
-from .consultation import CONSULTATION, REFERRAL, REPLY_DOCUMENT
+from .consultation import (
+    CHASE,
+    CONSULTATION,
+    REFERRAL,
+    REPLY,
+    REPLY_DOCUMENT,
+    ConsultationStep,
+    ReferralInputs,
+)
 
 CLERK = Actor("clerk", {"clerk"}, "qt-dm-dmc")
 LAWYER = Actor("lawyer", {"mediator"}, "qt-dm-dmc")
@@ -38,7 +48,7 @@ def engine(backend: str) -> Iterator[Engine]:
     eng = make_engine(
         backend,
         workflows=[CONSULTATION],
-        steps=[REFERRAL],
+        steps=[REFERRAL, CHASE],
         documents=DocumentRenderer(kinds=[REPLY_DOCUMENT]),
     )
     try:
@@ -126,6 +136,24 @@ def test_its_clock_is_on_the_due_list(engine: Engine) -> None:
     assert [(i.case_id, i.deadline.period) for i in items] == [(cid, "consultation_reply")]
     explanation = engine.explain(cid, items[0].deadline.id)
     assert explanation.due.isoformat() == "2026-03-09"
+
+
+def test_its_scheduled_step_is_taken_when_its_clock_falls_due(engine: Engine) -> None:
+    """A step with ``on_due`` is taken by ``run_scheduled`` on the clock's last day, once,
+    audited; not before, not after its guard refuses, not once the clock is closed."""
+    cid = _ask(engine)
+    other = _ask(engine)
+    engine.fire(other, "answer", actor=LAWYER, at=at("2026-03-04"), answer="依法由继承人继承")
+    assert engine.run_scheduled(at=at("2026-03-06", 18)) == []  # due Mon 9 Mar
+    events = engine.run_scheduled(at=at("2026-03-09", 8))
+    assert [(e.case_id, e.trigger, e.actor) for e in events] == [(cid, "chase", "system")]
+    assert "chased" in engine.get(cid).flags
+    assert engine.run_scheduled(at=at("2026-03-09", 9)) == []  # its guard: once
+    assert "chased" not in engine.get(other).flags  # answered: its clock closed
+    assert [e.trigger for e in engine.history(cid)][-1] == "chase"
+    assert engine.verify(cid).ok
+    with pytest.raises(DefinitionError, match="no required inputs"):
+        Step(ConsultationStep.record_referral, inputs=ReferralInputs, on_due=REPLY)
 
 
 def test_its_document_prints_its_own_state_labels(engine: Engine) -> None:

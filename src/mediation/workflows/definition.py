@@ -139,6 +139,11 @@ class Step:
         overlays: The overlays its effects put on cases, by name, with their
             ``attrs`` types (so stored cases read them back).
         sends: It sends the case to another unit (see :attr:`Transition.sends`).
+        on_due: A clock whose falling due calls for this step (a reminder's
+            cadence): :meth:`Engine.run_scheduled <mediation.Engine.run_scheduled>`
+            takes it, with no inputs, on every case where a clock of that period
+            is open and due; the step's guards still decide. Its inputs must all
+            have defaults.
     """
 
     name: StrEnum
@@ -153,6 +158,7 @@ class Step:
     listed: bool = True
     overlays: Mapping[str, type] = attrs.field(factory=dict, converter=dict)
     sends: bool = False
+    on_due: ClockRule | None = None
 
     def __attrs_post_init__(self) -> None:
         where = f"step {self.name!r}"
@@ -167,6 +173,14 @@ class Step:
         _check_roles(where, self.roles)
         _check_callables(where, (*self.guards, *self.effects))
         _check_clocks(where, self.clocks)
+        if self.on_due is not None:
+            _check_clocks(where, (self.on_due,))
+            needed = [a.name for a in attrs.fields(self.inputs) if a.default is attrs.NOTHING]
+            if needed:
+                raise DefinitionError(
+                    f"{where}: a step taken when a clock falls due takes no required "
+                    f"inputs (needs {', '.join(needed)})"
+                )
         if self.numbering is not None and self.numbering.field not in {
             a.name for a in attrs.fields(self.inputs)
         }:
