@@ -157,6 +157,26 @@ def test_duties_are_recorded_and_reminders_follow_the_cadence() -> None:
     assert e.verify(cid).ok
 
 
+def test_the_scanner_sends_each_reminder_when_the_cadence_falls_due() -> None:
+    """``run_scheduled`` takes ``baoan_remind`` on the reminder's day, once, as the system;
+    the next one a cadence later; none once the leader has signed off (PRACTICE)."""
+    e = engine(BaoanPolicy(roster=LEADERS, remind_days=7))
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    assert e.run_scheduled(at=at("2026-03-16", 20)) == []
+    events = e.run_scheduled(at=at("2026-03-17", 8))
+    assert [(ev.case_id, ev.trigger) for ev in events] == [(cid, "baoan_remind")]
+    assert e.run_scheduled(at=at("2026-03-17", 9)) == []
+    case = e.get(cid)
+    assert baoan(case.overlays).reminders == 1
+    assert due(case, "baoan_reminder") == "2026-03-24"
+    assert [ev.trigger for ev in e.run_scheduled(at=at("2026-03-25"))] == ["baoan_remind"]
+    e.fire(cid, "baoan_sign_off", actor=TOWN_LEADER, at=at("2026-03-26"), result="已化解")
+    assert e.run_scheduled(at=at("2026-04-30")) == []
+    assert baoan(e.get(cid).overlays).reminders == 2
+    assert e.verify(cid).ok
+
+
 def test_a_case_under_baoan_closes_only_after_the_leaders_own_sign_off() -> None:
     """签字销号: closing without it is refused, the sign-off is the leader's own."""
     e = engine()

@@ -228,7 +228,9 @@ class Runner:
             with self._batch(day):
                 env.run(until=(day + 1) * DAY)
             if every and (day + 1) % every == 0:
-                self.engine.supervise(at=timeline.at((day + 1) * DAY - 1), limit=1000)
+                end_of_day = timeline.at((day + 1) * DAY - 1)
+                self.engine.supervise(at=end_of_day, limit=1000)
+                self.engine.run_scheduled(at=end_of_day, limit=1000)  # 包案 reminders
             if self.freeze_gc:
                 gc.freeze()
             if self.progress is not None:

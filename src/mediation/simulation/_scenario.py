@@ -84,7 +84,8 @@ class Scenario:
         triage: The triage policy.
         policy: The engine policy (calendar, periods, callbacks, supervision), without the org.
         behaviours: Behaviour tables by workflow name, with the scenario's numbers.
-        supervise_every_days: Run the engine's supervision (督办) scan every so many days (0: never).
+        supervise_every_days: Run the engine's supervision (督办) scan and its scheduled steps
+            (领导包案 reminders) every so many days (0: never).
         confidence: Confidence level of the intervals across replications.
         source: The parsed document (to derive variants for sweeps).
         base: The directory relative paths in it are read from.

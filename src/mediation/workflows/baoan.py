@@ -1,7 +1,8 @@
 """领导包案 as steps and a hook on any case (disputes and petitions alike).
 
 Steps: ``baoan_assign`` (一名领导、一套班子、一个方案), ``baoan_duty`` (接访,
-下访, 约谈, 督办, 帮扶), ``baoan_remind`` (the cadence; run by a scanner),
+下访, 约谈, 督办, 帮扶), ``baoan_remind`` (the cadence: :meth:`Engine.run_scheduled` takes it when the
+reminder falls due),
 ``baoan_sign_off`` (签字销号), ``baoan_nominate`` (flag a candidate),
 ``book_reception`` and ``reception_held`` (leaders' reception days). The hook
 refuses closing a case under 包案 before the leader's sign-off. Source:
@@ -57,6 +58,7 @@ BAOAN_STEPS = (
         effects=b.on_remind,
         overlays=_OVERLAYS,  # type: ignore[arg-type]  # core: converter=dict
         listed=False,
+        on_due=b.REMINDER,
     ),
     Step(
         BaoanStep.baoan_sign_off,
