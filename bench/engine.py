@@ -2,7 +2,7 @@
 
 Run from the repository root (``make bench`` runs it too)::
 
-    .venv/bin/python bench/engine.py [--quick] [--no-due]
+    .venv/bin/python bench/engine.py [--quick] [--no-due] [--release=REF]
 
 Prints medians and ratios for:
   (a) an in-memory ``fire`` vs a raw ``transitions`` trigger on one shared
@@ -12,14 +12,20 @@ Prints medians and ratios for:
   (c) memory per case: loaded from SQLite, held by the in-memory store, and a
       transitions Machine per case for comparison;
   (d) the first 100 due clocks among 1,000,000 open ones vs the raw indexed query;
-  (e) fires committed in batches of 1,000 per transaction.
+  (e) fires committed in batches of 1,000 per transaction;
+  (a1) (a) on version 1 of the dispute workflow — release 0.1's graph and rules under
+      today's engine — which separates the engine's cost from the law added since;
+  with ``--release=REF`` (e.g. ``92fa70e``, release 0.1 when issue 7 was filed), that
+  commit's own benchmark run from a git worktree in the same run: before and after.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,15 +37,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _bigdb
+import attrs
 from transitions import Machine
 
 from mediation import Actor, Engine, Party, Place
 from mediation._demo import CLERK, MEDIATOR, parties, policy
 from mediation.model import CHINA_TZ
-from mediation.workflows.dispute import DISPUTE
+from mediation.workflows.dispute import DISPUTE, DISPUTE_V1
 
 QUICK = "--quick" in sys.argv
 SKIP_DUE = "--no-due" in sys.argv
+RELEASE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--release=")), "")
+"""``--release=REF``: also run that commit's own benchmark in this run (a git worktree)."""
 N = 1_000 if QUICK else 3_000
 REPEATS = 3 if QUICK else 5
 WARM = 20
@@ -145,6 +154,85 @@ def bench_in_memory() -> tuple[float, float]:
 
         raw.append(per_fire_us(raw_all))
     return statistics.median(ours), statistics.median(raw)
+
+
+def bench_in_memory_v1() -> float:
+    """In-memory fire on version 1 of the dispute workflow: release 0.1's graph and rules
+    (frozen in ``rules/dispute_v1.py``) under today's engine, 0.1's five steps."""
+    v1 = attrs.evolve(DISPUTE_V1, name="dispute_r01")
+    steps = [s for s in STEPS if s[0] != "inform_rights"]
+    ours = []
+    for _ in range(REPEATS):
+        engine = Engine.in_memory(policy=policy(), reader=Actor.system(), workflows=[v1])
+
+        def intake(n: int, first: int) -> list[str]:
+            with engine.batch():
+                return [
+                    engine.intake(
+                        workflow=v1.name,
+                        channel="walk_in",
+                        category="neighbor",
+                        parties=distinct_parties(first + i),
+                        location=PLACE,
+                        summary="基准测试",
+                        unit="qt-dm-dmc",
+                        actor=CLERK,
+                        at=AT0,
+                    ).id
+                    for i in range(n)
+                ]
+
+        def fire_all(ids: list[str]) -> int:
+            for name, actor, data in steps:
+                for cid in ids:
+                    engine.fire(cid, name, actor=actor, at=AT1, **data)
+            return len(ids) * len(steps)
+
+        fire_all(intake(WARM, 10 * N))
+        ids = intake(N, 0)
+        ours.append(per_fire_us(lambda ids=ids: fire_all(ids)))
+    return statistics.median(ours)
+
+
+def bench_release(ref: str) -> list[str]:
+    """Run release ``ref``'s own bench/engine.py (quick) from a git worktree, in this run.
+
+    Its lines (a), (b), (c) and (e) are returned; its (d) is not waited for.
+    """
+    root = Path(__file__).resolve().parent.parent
+    out: list[str] = []
+    with tempfile.TemporaryDirectory() as d:
+        tree = Path(d) / "release"
+        subprocess.run(
+            ["git", "-C", str(root), "worktree", "add", "--detach", str(tree), ref],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            env = {**os.environ, "PYTHONPATH": str(tree / "src"), "TMPDIR": d}
+            child = subprocess.Popen(
+                [sys.executable, "bench/engine.py", "--quick"],
+                cwd=tree,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            assert child.stdout is not None
+            for line in child.stdout:
+                if line.startswith(("(a)", "(b)", "(c)", "(e)")):
+                    out.append(line.rstrip())
+                if line.startswith("(e)"):
+                    break
+            child.kill()
+            child.wait()
+        finally:
+            subprocess.run(
+                ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)],
+                check=False,
+                capture_output=True,
+            )
+    return out
 
 
 def _fresh(path: Path) -> None:
@@ -274,6 +362,15 @@ def main() -> None:
         f"(a) in-memory fire: {ours:.1f} us; raw transitions trigger: {raw:.1f} us; "
         f"ratio {ours / raw:.2f}x (target <= 2x)"
     )
+    v1 = bench_in_memory_v1()
+    print(
+        f"(a1) the same on version 1 of the dispute workflow (0.1's graph and rules, its "
+        f"five steps): {v1:.1f} us; ratio {v1 / raw:.2f}x"
+    )
+    if RELEASE:
+        print(f"release {RELEASE}, its own bench (quick), in this run:")
+        for line in bench_release(RELEASE):
+            print(f"  {line}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         each, raw_each, batched = bench_persisted(tmp)
