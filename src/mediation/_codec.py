@@ -323,6 +323,23 @@ class _Shape:
     encode: Callable[[Any], Any]
 
 
+def _values_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """An attrs value given as itself (a ``Party`` built with ``Party.person``) is taken as
+    it is — it was validated when built — and read from a mapping otherwise (a form, JSON)."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        read = conv.gen_structure_attrs_fromdict(cls)
+
+        def structure(value: Any, t: Any) -> Any:
+            if type(value) is cls:
+                return value
+            return read(value, t)
+
+        return structure
+
+    return factory
+
+
 def _converter(*, detailed: bool) -> cattrs.Converter:
     """A converter with the library's strict, canonical hooks."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
@@ -337,6 +354,7 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
         conv.register_structure_hook(t, fn)
     conv.register_structure_hook_factory(_is_sequence, _sequence_hook(conv))
     conv.register_structure_hook_func(_is_enum, _enum)
+    conv.register_structure_hook_factory(attrs.has, _values_hook(conv))
     conv.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
     conv.register_unstructure_hook(dt.date, lambda v: v.isoformat())
     conv.register_unstructure_hook(Decimal, str)

@@ -467,6 +467,40 @@ def test_an_incomplete_registration_is_completed_by_an_audited_amendment_before_
     assert e.verify(case.id).ok
 
 
+def test_an_amendment_takes_parties_as_values_too_and_still_refuses_bad_ones() -> None:
+    """补正 with ``Party`` values, as intake takes them (an embedder's own objects): taken
+    as built; a mapping with a bad ID number is refused naming the party and its field."""
+    from mediation._demo import parties
+
+    e = _engine()
+    people = [*parties()[:2], Party.person("王五", role="respondent")]
+    case = intake(e, parties=people)
+    fixed = [*parties()[:2], Party.person("王五", role="respondent", phone="13800000003")]
+    case = e.fire(
+        case.id,
+        "amend_registration",
+        actor=CLERK,
+        at=at("2026-03-02", 10),
+        reason="补充电话",
+        parties=fixed,
+    )
+    assert [p.id for p in case.parties] == ["p1", "p2", "p3"]
+    assert case.parties[2].phone == "13800000003"
+    bad = {"kind": "person", "name": "王五", "role": "respondent", "id_number": "332522"}
+    with pytest.raises(ValidationError) as err:
+        e.fire(
+            case.id,
+            "amend_registration",
+            actor=CLERK,
+            at=at("2026-03-02", 11),
+            reason="补充身份证号",
+            parties=[*fixed[:2], bad],
+        )
+    assert err.value.field.startswith("parties[2]")
+    assert e.get(case.id).version == case.version
+    assert e.verify(case.id).ok
+
+
 # -- properties ----------------------------------------------------------------------------
 
 _DAYS = st.integers(min_value=0, max_value=90)
