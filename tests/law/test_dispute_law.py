@@ -358,6 +358,36 @@ def test_a_dispute_that_may_escalate_is_eased_before_it_is_not_accepted_or_trans
     assert done.state == "transferred_out"
 
 
+def test_a_case_owing_an_escalation_report_closes_only_once_it_is_made() -> None:
+    """人民调解法 第二十五条: a dispute that may lead to a public-order or criminal case is
+    reported to the police or a department. Withdrawing (or any closing that does not put
+    the matter before another organ) neither makes nor excuses the report: refused until
+    the report is recorded, which meets its clock."""
+    e = _engine()
+    case = intake(e, risk="high")
+    case = e.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people")
+    (owed,) = [d for d in case.deadlines if d.period == "escalation_report"]
+    assert owed.is_open
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "withdraw", actor=CLERK, at=at("2026-03-02", 11), reason="当事人撤回")
+    assert "第二十五条" in err.value.basis
+    assert e.get(case.id).version == case.version
+    e.fire(
+        case.id,
+        "assess_risk",
+        actor=CLERK,
+        at=at("2026-03-02", 11),
+        level="high",
+        finding="双方曾有肢体冲突",
+        measures="分别疏导，约定冷静期",
+        reported_to="青田县公安局东门派出所",
+    )
+    case = e.fire(case.id, "withdraw", actor=CLERK, at=at("2026-03-02", 12), reason="当事人撤回")
+    assert case.state == "withdrawn"
+    assert [d.status.value for d in case.deadlines if d.period == "escalation_report"] == ["met"]
+    assert e.verify(case.id).ok
+
+
 def test_judicial_confirmation_as_a_stage_with_the_courts_periods() -> None:
     """Joint application (民诉法 第二百零五条) on Mon 2026-03-30, inside the window (to 04-07);
     excluded matters refused (解释 第三百五十五条). The court decides on acceptance in 3 days →

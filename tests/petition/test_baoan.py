@@ -256,7 +256,20 @@ def test_a_dispute_under_baoan_also_waits_for_the_sign_off() -> None:
     with pytest.raises(RuleRejectedError, match="签字销号"):
         e.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-06"))
     e.fire(case.id, "baoan_sign_off", actor=COUNTY_LEADER, at=at("2026-03-06"), result="引导诉讼")
-    case = e.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-06", 10))
+    # a high-risk dispute also owes its report (人民调解法 第二十五条) before it closes
+    with pytest.raises(RuleRejectedError, match="第二十五条"):
+        e.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-06", 10))
+    e.fire(
+        case.id,
+        "assess_risk",
+        actor=MEDIATOR,
+        at=at("2026-03-06", 10),
+        level="high",
+        finding="双方冲突仍有激化可能",
+        measures="分别疏导",
+        reported_to="青田县公安局东门派出所",
+    )
+    case = e.fire(case.id, "close", actor=MEDIATOR, at=at("2026-03-06", 11))
     assert case.state == "closed"
     assert e.verify(case.id).ok
 

@@ -1762,6 +1762,27 @@ def on_risk(case: Case, ctx: Context[RiskInputs]) -> Case:
     return _risk_clock(case, ctx, given.level)
 
 
+def report_owed_check(before: Case, after: Case, ctx: Context[Any]) -> Decision:
+    """A case that owes the report of an escalation risk is not closed before it is made.
+
+    《人民调解法》第二十五条: a dispute that may lead to a public-order or criminal
+    case is reported to the local police or another department 及时 (promptly).
+    Ending the case — an agreement, a failure, a withdrawal, not accepting it —
+    neither makes the report nor excuses it, and closing would end its clock as if
+    it had been made. Record it first (``assess_risk`` naming ``reported_to``). (The
+    workflow does not ask it of a transfer or hand-off, which puts the matter before
+    another organ.)
+    """
+    if not any(d.period == ESCALATION_REPORT.id and d.is_open for d in before.deadlines):
+        return ALLOW
+    return refuse(
+        "escalation_report",
+        "本案有激化风险，须先向当地公安机关或者其他有关部门报告并登记"
+        "（风险研判：填写“已报告的机关”），方可结案",
+        "《人民调解法》第二十五条",
+    )
+
+
 # -- judicial confirmation --------------------------------------------------------------
 
 

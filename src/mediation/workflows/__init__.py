@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mediation.workflows.baoan import BAOAN_HOOKS, BAOAN_STEPS
 from mediation.workflows.definition import Hook, Numbering, Step, Transition, WorkflowDefinition
-from mediation.workflows.dispute import AMEND, DISPUTE, DISPUTE_STEPS, DISPUTE_V1
+from mediation.workflows.dispute import AMEND, DISPUTE, DISPUTE_HOOKS, DISPUTE_STEPS, DISPUTE_V1
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
 from mediation.workflows.petition import PETITION
@@ -30,7 +30,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE_V1, DISPUTE, PETITI
 BUILTIN_STEPS: tuple[Step, ...] = (AMEND, *DISPUTE_STEPS, *BAOAN_STEPS, ONESTOP_PERMIT)
 """The library's steps outside any graph beside the engine's own (the parts add theirs)."""
 
-BUILTIN_HOOKS: tuple[Hook, ...] = (*BAOAN_HOOKS, ONESTOP_HOOK, FANGTIAO_HOOK)
+BUILTIN_HOOKS: tuple[Hook, ...] = (*BAOAN_HOOKS, *DISPUTE_HOOKS, ONESTOP_HOOK, FANGTIAO_HOOK)
 """The library's rules across workflows (the parts add theirs)."""
 
 

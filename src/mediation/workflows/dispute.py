@@ -29,10 +29,11 @@ from mediation.rules.agreement import PERFORMANCE, SignatureInput
 from mediation.rules.clockbook import ClockRule
 from mediation.rules.linkage import MEDIATION_PERIODS
 from mediation.rules.resolution import RESOLUTION, Resolution
-from mediation.workflows.definition import Step, Transition, WorkflowDefinition
+from mediation.workflows.definition import Hook, Site, Step, Transition, WorkflowDefinition
 
 __all__ = [
     "DISPUTE",
+    "DISPUTE_HOOKS",
     "DISPUTE_STEPS",
     "DISPUTE_V1",
     "DisputeState",
@@ -750,6 +751,25 @@ DISPUTE_STEPS: tuple[Step, ...] = (
     ),
 )
 """The dispute workflow's steps outside its graph."""
+
+_PASSED_ON = frozenset({S2.transferred_out.value, S2.handed_off.value})
+"""Closings that put the matter before another organ: 移送 (2002 规定 第二十二条、第二十四条:
+easing measures, then 提交有关机关处理) and a 三调联动 hand-off — the report's purpose."""
+
+
+def _closing_v2(site: Site) -> bool:
+    """A step that closes a case of version 2 without passing the matter to another organ
+    (version 1 replays 0.1's rules unchanged)."""
+    d = site.definition
+    if not (site.closing and d.name == DISPUTE.name and d.version >= DISPUTE.version):
+        return False
+    return site.dest not in _PASSED_ON
+
+
+DISPUTE_HOOKS: tuple[Hook, ...] = (
+    Hook("escalation_report_owed", when=_closing_v2, checks=d.report_owed_check),
+)
+"""A case owing the report of an escalation risk is not closed (人民调解法 第二十五条)."""
 
 AMEND = Step(
     registration.RegistrationStep.amend_registration,
