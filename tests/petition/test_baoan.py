@@ -21,6 +21,7 @@ from .conftest import (
     OPINION_DATA,
     TOWN,
     TOWN_LEADER,
+    WX,
     at,
     dispute,
     due,
@@ -221,6 +222,15 @@ def test_the_assignment_survives_transfer_and_review_and_is_signed_where_it_ends
     town_id = case.links[0].case_id
     assert baoan(e.get(town_id).overlays).leader == "ld-county"
     assert baoan(case.overlays).handed_to == town_id
+    # the bureau's clocks of the 包案 are cancelled: they go on with the matter ...
+    assert {d.period: d.status.value for d in case.deadlines if d.period.startswith("baoan")} == {
+        "baoan_timetable": "cancelled",
+        "baoan_reminder": "cancelled",
+    }
+    # ... and the town's case takes over the reminders (the timetable's last date is ahead)
+    town_case = e.get(town_id)
+    assert due(town_case, "baoan_timetable") == "2026-04-30"
+    assert due(town_case, "baoan_reminder") == "2026-03-18"
     e.fire(town_id, "accept", actor=TOWN, at=at("2026-03-04"))
     e.fire(town_id, "opine", actor=TOWN, at=at("2026-03-20"), **OPINION_DATA)
     town = e.fire(town_id, "request_review", actor=COUNTY, at=at("2026-03-25"), reason="不服")
@@ -234,6 +244,34 @@ def test_the_assignment_survives_transfer_and_review_and_is_signed_where_it_ends
     review = e.fire(review_id, "conclude", actor=COUNTY, at=at("2026-04-11", 10), satisfied=True)
     assert review.state == "concluded"
     for cid in (case.id, town_id, review_id):
+        assert e.verify(cid).ok
+
+
+def test_the_reminders_follow_the_assignment_to_the_organ_and_back() -> None:
+    """The routed case takes over the 包案 reminders (一抓到底); when the organ's objection is
+    agreed and the materials come back (第二十三条第三款), the office takes them back."""
+    e = engine()
+    case = letter(e, "2026-04-29", risk="high")
+    e.fire(
+        case.id,
+        "baoan_assign",
+        actor=COUNTY_LEADER,
+        at=at("2026-04-29", 10),
+        leader="ld-county",
+        **{**PLAN, "timetable": [{"due": "2026-06-30", "task": "化解到位"}]},
+    )
+    office = e.fire(case.id, "route", actor=BUREAU, at=at("2026-04-30", 9), to="qt-wx")
+    town_id = office.links[0].case_id
+    assert due(e.get(town_id), "baoan_reminder") == "2026-05-15"
+    assert e.run_scheduled(at=at("2026-05-08", 9)) == []  # not yet due
+    e.fire(town_id, "object", actor=WX, at=at("2026-05-11", 16), reason="属东门镇管辖")
+    office = e.fire(office.id, "agree_objection", actor=BUREAU, at=at("2026-05-11", 17))
+    assert baoan(office.overlays).handed_to == ""
+    assert due(office, "baoan_reminder") == "2026-05-26"
+    assert due(office, "baoan_timetable") == "2026-06-30"
+    town = e.get(town_id)
+    assert not [d for d in town.deadlines if d.period.startswith("baoan") and d.is_open]
+    for cid in (office.id, town_id):
         assert e.verify(cid).ok
 
 

@@ -100,6 +100,7 @@ REMINDER = FixedClock(
 """The next reminder to the leader (cadence from :class:`BaoanPolicy`)."""
 
 CLOCKS = (TIMETABLE, REMINDER)
+_CLOCK_IDS = frozenset(c.id for c in CLOCKS)
 """The clocks the 包案 steps open."""
 
 
@@ -534,6 +535,30 @@ def handed(case: Case, to_case: str) -> Case:
     if found is None or found.signed_off is not None or found.handed_to:
         return case
     return evolve(case, overlays=case.overlays.set(OVERLAY, evolve(found, handed_to=to_case)))
+
+
+def passed_on(case: Case, ctx: Context[Any], to_case: str) -> Case:
+    """:func:`handed`, and the case's 包案 clocks cancelled: the timetable and the reminders
+    go on with the matter (:func:`take_over`), not here."""
+    after = handed(case, to_case)
+    if after is case:
+        return case
+    return deadlines.cancel_all(after, ctx, where=lambda d: d.period in _CLOCK_IDS)
+
+
+def take_over(case: Case, ctx: Context[Any]) -> Case:
+    """A case opened carrying an unsigned 包案 assignment (转送, 复查…) takes over its clocks:
+    the timetable's last date while it is still ahead, and the reminder cadence from the
+    day the matter arrived (PRACTICE, RULES.md §7.1: the leader follows the matter to
+    the end, 一抓到底). The case it came from closed its own."""
+    found = _found(case)
+    if found is None or found.handed_to or found.signed_off is not None:
+        return case
+    if any(d.period in (TIMETABLE.id, REMINDER.id) and d.is_open for d in case.deadlines):
+        return case
+    if found.timetable and found.timetable[-1].due >= ctx.day:
+        case = deadlines.open_fixed(case, ctx, TIMETABLE, found.timetable[-1].due)
+    return _restart_reminder(case, ctx)
 
 
 def reclaimed(case: Case) -> Case:

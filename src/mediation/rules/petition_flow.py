@@ -363,7 +363,7 @@ def hand_on(
         note=note,
         overlays=overlays,
     )
-    return baoan.handed(case, new_id), new_id
+    return baoan.passed_on(case, ctx, new_id), new_id
 
 
 def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
@@ -378,9 +378,9 @@ def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
         report_due=given.report_due.isoformat() if given.report_due else None,
         simple=found.simple and given.mode is RouteMode.transfer,
     )
-    case = close_clocks(case, ctx)
     data["note"] = given.mode.label
     case, new_id = hand_on(case, ctx, given.to, "petition_referral", data)
+    case = close_clocks(case, ctx)  # after hand_on: 包案's clocks went on with the matter
     route = Route(given.mode, given.to, ctx.at, new_id, given.report_due)
     case = with_details(case, route=route)
     if given.mode is RouteMode.assign and given.report_due is not None:
@@ -583,7 +583,8 @@ def on_agree_objection(case: Case, ctx: Context[NoteInputs]) -> Case:
         and case.unit in org
         and org.get(case.unit).kind in (ctx.policy.part(PetitionPolicy).bureau_kinds)
     )
-    return evolve(deadlines.open_clock(case, ctx, REGISTER if bureau else NOTICE), outcome=None)
+    case = deadlines.open_clock(case, ctx, REGISTER if bureau else NOTICE)
+    return evolve(baoan.take_over(case, ctx), outcome=None)  # 包案's clocks come back too
 
 
 def on_reject_objection(case: Case, ctx: Context[ReasonInputs]) -> Case:

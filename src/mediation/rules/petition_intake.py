@@ -304,6 +304,8 @@ def on_intake(case: Case, ctx: Context[PetitionIntake]) -> Case:
     - Flags for 包案 selection (``repeat``, ``collective``, ``assigned``) and the
       policy's candidate flag; a petition received at a one-stop centre gets
       the 最多跑一地 record.
+    - A case that carries a 包案 assignment on (转送, 复查) takes over its
+      timetable and reminder clocks (:func:`~mediation.rules.baoan.take_over`).
     """
     given = ctx.inputs
     org = ctx.policy.org
@@ -359,7 +361,7 @@ def on_intake(case: Case, ctx: Context[PetitionIntake]) -> Case:
         started = onestop.start(case, ctx)
         if started is not None:
             case = evolve(case, overlays=case.overlays.set(onestop.OVERLAY, started))
-    return _first_clocks(case, ctx)
+    return baoan.take_over(_first_clocks(case, ctx), ctx)
 
 
 @attrs.frozen(slots=True)
