@@ -10,8 +10,8 @@ Prints medians and ratios, measured in the same run:
       fresh child process, so the peak is the run's own);
   (b) the cost per case at 10k, 100k (and with --million 1M; or --sizes) matters a year,
       arrival rates and mediator counts scaled together, to show how cost grows (the
-      in-memory store keeps every case and event: about 20 KB a case, so 1M needs some
-      20 GB of memory);
+      in-memory store keeps every case and event: about 18 KB a case, so 1M needs some
+      18 GB of memory);
   (c) the floor: the same arrivals and the same behaviour table through the same SimPy
       runner with the engine replaced by a plain state token that only follows the
       workflow graph (no rules, no clocks, no store; disputes only: the petition

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from mediation import _codec
 from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
 from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event, OrgEvent
 
@@ -213,18 +215,41 @@ def _matches(c: Case, query: CaseQuery) -> bool:
     )
 
 
+_Packed = tuple[str, int, str, str, dt.datetime, str, str, str, str, str, str, str]
+"""An event as the memory store keeps it: its fields, ``data`` and ``facts`` as canonical JSON."""
+
+
+def _pack(e: Event) -> _Packed:
+    """An event kept compact: a county-year holds some 600,000, and their inputs and facts as
+    nested dicts were a third of a simulation's memory (the SQL stores keep the same text)."""
+    data = _codec.dumps(e.data) if e.data else ""
+    facts = _codec.dumps(e.facts) if e.facts else ""
+    return (e.case_id, e.seq, e.trigger, e.actor, e.at, e.source, e.dest, data, e.prev_hash,
+            e.hash, e.seal, facts)  # fmt: skip
+
+
+def _unpack(p: _Packed) -> Event:
+    """The event again, its ``data`` and ``facts`` read back as the SQL stores read them."""
+    data = json.loads(p[7]) if p[7] else {}
+    facts = json.loads(p[11]) if p[11] else {}
+    return Event(p[0], p[1], p[2], p[3], p[4], p[5], p[6], data, p[8], p[9], p[10], facts)
+
+
 class MemoryStore:
     """A store in process memory: the fastest backend, for tests and simulations.
 
     Same guarantees as the database backends within one process: commits are
     atomic and version-checked under a lock. Nothing survives the process.
+    Events are kept with their inputs and facts as canonical JSON text, and read
+    back as the SQL stores read theirs.
     """
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._cases: dict[str, Case] = {}
-        self._events: dict[str, list[Event]] = {}
-        self._outbox: dict[int, Event] = {}
+        self._events: dict[str, list[_Packed]] = {}
+        self._outbox: dict[int, tuple[str, int]] = {}
+        """Undelivered events, as (case id, seq) of the log (the SQL stores' outbox rows)."""
         self._outbox_seq = 0
         self._counters: dict[tuple[str, int], int] = {}
         self._order: list[tuple[dt.datetime, str]] = []
@@ -249,7 +274,7 @@ class MemoryStore:
             self._set_counter((unit, year), n)
             self._cases[case.id] = case
             self._index_keys(case.id, frozenset(), case.keys)
-            self._events[case.id] = [event]
+            self._events[case.id] = [_pack(event)]
             bisect.insort(self._order, (case.received_at, case.id))
             if self._undo is not None:
                 self._undo.append(lambda: self._forget(case.id))
@@ -291,7 +316,7 @@ class MemoryStore:
     def _push(self, event: Event) -> None:
         self._outbox_seq += 1
         seq = self._outbox_seq
-        self._outbox[seq] = event
+        self._outbox[seq] = (event.case_id, event.seq)
         if self._undo is not None:
             self._undo.append(lambda: self._outbox.pop(seq, None))
 
@@ -313,7 +338,7 @@ class MemoryStore:
             if current.keys != case.keys:
                 self._index_keys(case.id, current.keys, case.keys)
             self._cases[case.id] = case
-            self._events[case.id].append(event)
+            self._events[case.id].append(_pack(event))
             if self._undo is not None:
                 self._undo.append(lambda: self._uncommit(current))
             self._push(event)
@@ -325,7 +350,7 @@ class MemoryStore:
 
     def events(self, case_id: str) -> list[Event]:
         self.load(case_id)
-        return list(self._events[case_id])
+        return [_unpack(p) for p in self._events[case_id]]
 
     def find(self, query: CaseQuery) -> list[Case]:
         order = self._order
@@ -378,7 +403,8 @@ class MemoryStore:
 
     def pending_outbox(self, limit: int) -> list[tuple[int, Event]]:
         with self._lock:
-            return sorted(self._outbox.items())[:limit]
+            rows = sorted(self._outbox.items())[:limit]
+            return [(oid, _unpack(self._events[cid][seq - 1])) for oid, (cid, seq) in rows]
 
     def mark_delivered(self, ids: Sequence[int]) -> None:
         with self._lock:
