@@ -77,10 +77,11 @@ def distinct_parties(i: int) -> list[Party]:
     ]
 
 
-def intake_many(engine: Engine, n: int, first: int = 0) -> list[str]:
+def intake_many(engine: Engine, n: int, first: int = 0, workflow: str | None = None) -> list[str]:
     with engine.batch():
         return [
             engine.intake(
+                workflow=workflow,
                 kind="dispute",
                 channel="walk_in",
                 category="neighbor",
@@ -165,31 +166,14 @@ def bench_in_memory_v1() -> float:
     for _ in range(REPEATS):
         engine = Engine.in_memory(policy=policy(), reader=Actor.system(), workflows=[v1])
 
-        def intake(n: int, first: int) -> list[str]:
-            with engine.batch():
-                return [
-                    engine.intake(
-                        workflow=v1.name,
-                        channel="walk_in",
-                        category="neighbor",
-                        parties=distinct_parties(first + i),
-                        location=PLACE,
-                        summary="基准测试",
-                        unit="qt-dm-dmc",
-                        actor=CLERK,
-                        at=AT0,
-                    ).id
-                    for i in range(n)
-                ]
-
         def fire_all(ids: list[str]) -> int:
             for name, actor, data in steps:
                 for cid in ids:
                     engine.fire(cid, name, actor=actor, at=AT1, **data)
             return len(ids) * len(steps)
 
-        fire_all(intake(WARM, 10 * N))
-        ids = intake(N, 0)
+        fire_all(intake_many(engine, WARM, 10 * N, v1.name))
+        ids = intake_many(engine, N, 0, v1.name)
         ours.append(per_fire_us(lambda ids=ids: fire_all(ids)))
     return statistics.median(ours)
 
