@@ -54,6 +54,8 @@ from mediation.rules.onestop import OVERLAY as ONESTOP
 from mediation.rules.onestop import OneStop, OneStopPolicy
 from mediation.rules.petition import (
     HANDLING,
+    REREVIEW_REQUEST,
+    REVIEW_REQUEST,
     PetitionDetails,
     PetitionPolicy,
     PetitionStage,
@@ -85,6 +87,18 @@ _EXTEND = CoreStep.extend_deadline.value
 
 REPEAT_NOTE = "重复信访"
 """The note of the ``repeat_of`` link a repeat petition carries to the case it repeats."""
+
+assert HANDLING.extension is not None
+assert HANDLING.extension.max_length is not None
+_EXTENSION = HANDLING.extension
+"""Who extends the handling period and by how much at most (第三十四条), from its rule."""
+_EXTENSION_CAP = float(HANDLING.extension.max_length)
+
+_REQUEST_DAYS = max(REVIEW_REQUEST.length, REREVIEW_REQUEST.length)
+"""The petitioner's days to ask for 复查 / 复核 (第三十五条, 第三十六条), from their rules."""
+
+_ROLL_FORWARD = 15
+"""Days the office waits past them for a holiday roll-forward and delivery (behaviour)."""
 
 _TARGET = "petition_target"
 """memo key: the unit the office routes the matter to."""
@@ -360,9 +374,9 @@ def _extend(ctx: StepContext) -> Mapping[str, Any]:
     return {
         "deadline": _handling_clock(ctx),
         "length": round(ctx.param("days")),
-        "approver": "organ_head",
+        "approver": _EXTENSION.approver.value,
         "reason": "（模拟）情况复杂，需进一步调查核实",
-        "petitioner_notified": True,
+        "petitioner_notified": _EXTENSION.notify_petitioner,
     }
 
 
@@ -582,7 +596,11 @@ def _states() -> dict[str, StateBehaviour]:
                     _gamma(30, 0.3, "d"),
                     _extend,
                     _may_extend,
-                    params={"days": Param(Keyed.of(30.0), 1.0, 30.0, doc="延长（日）")},
+                    params={
+                        "days": Param(
+                            Keyed.of(_EXTENSION_CAP), 1.0, _EXTENSION_CAP, doc="延长（日）"
+                        )
+                    },
                     name="extend",
                     role="director",
                     doc="延长办理期限（第三十四条：不超过30日）",
@@ -627,8 +645,8 @@ def _states() -> dict[str, StateBehaviour]:
                 Choice(
                     T.conclude.value,
                     rest,
-                    # after the petitioner's 30 days (第三十五条), holidays rolled forward
-                    _fixed(45, "d"),
+                    # after the petitioner's days to ask (第三十五条), holidays rolled forward
+                    _fixed(_REQUEST_DAYS + _ROLL_FORWARD, "d"),
                     None,
                     _signed,
                     doc="办结（复查、复核请求期限届满）",
