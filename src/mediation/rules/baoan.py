@@ -442,7 +442,13 @@ def on_assign(case: Case, ctx: Context[AssignInputs]) -> Case:
         overlays=case.overlays.set(OVERLAY, state),
         flags=case.flags | {"baoan"},
     )
-    case = deadlines.open_fixed(case, ctx, TIMETABLE, timetable[-1].due)
+    return _open_clocks(case, ctx, timetable[-1].due)
+
+
+def _open_clocks(case: Case, ctx: Context[Any], last: dt.date) -> Case:
+    """The timetable's clock to its last date (if still ahead) and the reminder cadence."""
+    if last >= ctx.day:
+        case = deadlines.open_fixed(case, ctx, TIMETABLE, last)
     return _restart_reminder(case, ctx)
 
 
@@ -556,9 +562,9 @@ def take_over(case: Case, ctx: Context[Any]) -> Case:
         return case
     if any(d.period in (TIMETABLE.id, REMINDER.id) and d.is_open for d in case.deadlines):
         return case
-    if found.timetable and found.timetable[-1].due >= ctx.day:
-        case = deadlines.open_fixed(case, ctx, TIMETABLE, found.timetable[-1].due)
-    return _restart_reminder(case, ctx)
+    if not found.timetable:
+        return _restart_reminder(case, ctx)
+    return _open_clocks(case, ctx, found.timetable[-1].due)
 
 
 def reclaimed(case: Case) -> Case:
