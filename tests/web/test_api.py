@@ -173,6 +173,34 @@ def test_plain_http_takes_a_case_from_intake_to_closure(api: httpx.Client) -> No
     assert bad.json()["error"]["field"] == "until"
 
 
+def test_the_case_list_pages_by_cursor_and_a_new_case_never_shifts_a_page(
+    api: httpx.Client,
+) -> None:
+    """``next`` walks the list a page at a time, oldest first, each case once; a case
+    registered while paging is not repeated on the next page; a bad cursor names ``after``."""
+    for _ in range(5):
+        _intake(api, category="debt")
+    everything = api.get("/cases", params={"category": "debt", "limit": 500}).json()
+    assert everything["next"] is None
+    expected = [c["id"] for c in everything["cases"]]
+    assert len(expected) >= 5
+    walked: list[str] = []
+    page = api.get("/cases", params={"category": "debt", "limit": 2}).json()
+    late = _intake(api, category="debt")  # lands at the end: no page already shown shifts
+    while True:
+        assert len(page["cases"]) <= 2
+        walked += [c["id"] for c in page["cases"]]
+        if page["next"] is None:
+            break
+        page = api.get(
+            "/cases", params={"category": "debt", "limit": 2, "after": page["next"]}
+        ).json()
+    assert walked == [*expected, late["id"]]
+    bad = api.get("/cases", params={"after": "page-2"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "after"
+
+
 def test_a_stale_version_is_a_conflict_and_changes_nothing(api: httpx.Client) -> None:
     """``expected_version`` older than the case: 409, and the case is as it was."""
     case = _intake(api)

@@ -35,6 +35,7 @@ from mediation.web.documents import MEDIA
 from mediation.web.encode import to_json
 from mediation.web.forms import json_schema
 from mediation.web.openapi import openapi
+from mediation.web.queries import decode_cursor, encode_cursor
 from mediation.web.service import fire_checked, intake_from_data
 
 __all__ = ["case_json", "routes"]
@@ -75,18 +76,37 @@ def _int(ctx: ApiCtx, name: str, default: int, low: int, high: int) -> int:
 
 
 def list_cases(ctx: ApiCtx) -> Response:
-    """GET /cases: the cases the account may see, filtered, a page at a time."""
+    """GET /cases: the cases the account may see, filtered, oldest received first, a page at
+    a time.
+
+    ``next`` is the cursor of the page after this one (``None`` on the last page): pass it
+    back as ``after`` with the same filters. A cursor reads only its page however deep it
+    is, and a case registered meanwhile never shifts a page; ``offset`` skips further.
+    """
+    raw = ctx.query("after")
+    after = decode_cursor(raw)
+    if raw is not None and after is None:
+        raise ValidationError("after", raw, "不是本接口返回的翻页游标（next）")
+    limit = _int(ctx, "limit", 50, 1, 500)
     found = ctx.engine.find(
         state=ctx.query("state"),
         category=ctx.query("category"),
         within=ctx.query("within"),
         workflow=ctx.query("workflow"),
         party_id=ctx.query("party_id"),
-        limit=_int(ctx, "limit", 50, 1, 500),
+        limit=limit + 1,
         offset=_int(ctx, "offset", 0, 0, 10**9),
+        after=after,
         actor=ctx.actor,
     )
-    return JSONResponse({"cases": [case_json(ctx.engine, c) for c in found]})
+    page = found[:limit]
+    more = len(found) > limit
+    return JSONResponse(
+        {
+            "cases": [case_json(ctx.engine, c) for c in page],
+            "next": encode_cursor(page[-1]) if more else None,
+        }
+    )
 
 
 def create_case(ctx: ApiCtx) -> Response:

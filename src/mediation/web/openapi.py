@@ -94,6 +94,7 @@ def openapi(engine: Engine) -> dict[str, Any]:
             ("party_id", "string"),
             ("limit", "integer"),
             ("offset", "integer"),
+            ("after", "string"),
         )
     ]
     paths = {
@@ -323,7 +324,16 @@ def _fixed_schemas(engine: Engine) -> dict[str, Any]:
         "Case": case_schema,
         "Registration": registration,
         schema_name(Deadline): deadline,
-        "CaseList": {"type": "object", "properties": {"cases": array_of("Case")}},
+        "CaseList": {
+            "type": "object",
+            "properties": {
+                "cases": array_of("Case"),
+                "next": {
+                    "type": ["string", "null"],
+                    "description": "下一页的游标：原样作为 after 传回（最后一页为 null）",
+                },
+            },
+        },
         "History": {"type": "object", "properties": {"events": {"type": "array", "items": event}}},
         "Steps": {
             "type": "object",
