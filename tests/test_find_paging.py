@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mediation import Case, Engine, ValidationError
 
-from .helpers import ADMIN, at, intake, to_state
+from .helpers import ADMIN, CLERK, MEDIATOR, at, intake, to_state
 
 TIMES = [at("2026-03-01", 8), at("2026-03-01", 8, 30), at("2026-03-01", 9), at("2026-03-02", 9)]
 """Few distinct receiving times, so many cases tie on received_at and the id breaks the tie."""
@@ -182,3 +182,46 @@ def test_paging_with_after_through_any_filter_is_one_query(
         prop()
     finally:
         engine.close()
+
+
+def test_find_by_assignee_gives_exactly_the_cases_an_actor_handles_on_every_backend(
+    engine: Engine,
+) -> None:
+    """``assignee`` filters in the store (memory, SQLite's JSON, PostgreSQL's JSONB): the
+    cases whose handlers include the actor, among many others, in list order and by cursor;
+    an actor handling nothing gets nothing; a blank assignee is refused by name."""
+    mine: list[str] = []
+    for i in range(9):
+        case = intake(engine, when=TIMES[i % len(TIMES)], actor=ADMIN)
+        if i % 3 != 1:
+            case = to_state(engine, case.id, "accepted")
+            case = engine.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 12))
+        if i % 3 == 0:
+            handlers = [MEDIATOR.id] if i % 2 == 0 else ["med-2", MEDIATOR.id]
+            case = engine.fire(
+                case.id,
+                "start_mediation",
+                actor=MEDIATOR,
+                at=at("2026-03-03", 9),
+                mediators=handlers,
+            )
+            mine.append(case.id)
+        elif i % 3 == 2:
+            engine.fire(
+                case.id,
+                "start_mediation",
+                actor=MEDIATOR,
+                at=at("2026-03-03", 9),
+                mediators=["med-2"],
+            )
+    everything = engine.find(limit=1000, actor=ADMIN)
+    expected = [c.id for c in everything if MEDIATOR.id in c.assignees]
+    assert sorted(expected) == sorted(mine)
+    assert [c.id for c in engine.find(assignee=MEDIATOR.id, actor=ADMIN)] == expected
+    assert _walk_forward(engine, 2, assignee=MEDIATOR.id, actor=ADMIN) == expected
+    in_mediation = engine.find(assignee=MEDIATOR.id, state="mediating", actor=ADMIN)
+    assert [c.id for c in in_mediation] == expected
+    assert engine.find(assignee="nobody", actor=ADMIN) == []
+    with pytest.raises(ValidationError) as err:
+        engine.find(assignee="", actor=ADMIN)
+    assert err.value.field == "assignee"

@@ -1489,6 +1489,7 @@ class Engine:
         offset: int = 0,
         after: tuple[dt.datetime, str] | None = None,
         before: tuple[dt.datetime, str] | None = None,
+        assignee: str | None = None,
         actor: Actor | None = None,
     ) -> list[Case]:
         """Cases ``actor`` may see, by state, level, unit (or org subtree ``within``), category,
@@ -1515,6 +1516,8 @@ class Engine:
             after: Only cases after this (received_at, id) position.
             before: Only cases before this (received_at, id) position: the
                 ``limit`` nearest to it. Not together with ``after``.
+            assignee: Only cases this actor id handles (承办人, :attr:`Case.assignees`):
+                a mediator's own cases, however many others the unit has.
 
         Raises:
             ValidationError: a filter of the wrong type, a negative page, or a
@@ -1531,6 +1534,7 @@ class Engine:
             ("party_id", party_id),
             ("kind", kind),
             ("workflow", workflow),
+            ("assignee", assignee),
         ):
             if value is not None:
                 _text_arg(name, value)
@@ -1550,6 +1554,7 @@ class Engine:
             workflow=workflow,
             limit=limit,
             offset=offset,
+            assignee=assignee,
         )
         found = self._store.find(query)
         if callable(getattr(self._authorize, "units", None)):

@@ -39,6 +39,7 @@ class CaseQuery:
     ``(received_at, id)`` of the last case already seen) starts the page just
     after that position; ``before`` ends it just before, still in ascending
     order (the page preceding it). ``offset`` then skips that many matches.
+    ``assignee``: only cases this actor id handles (one of :attr:`Case.assignees`).
     """
 
     state: str | None = None
@@ -53,6 +54,7 @@ class CaseQuery:
     offset: int = 0
     after: tuple[dt.datetime, str] | None = None
     before: tuple[dt.datetime, str] | None = None
+    assignee: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -213,6 +215,7 @@ def _matches(c: Case, query: CaseQuery) -> bool:
         and (query.kind is None or c.kind == query.kind)
         and (query.workflow is None or c.workflow == query.workflow)
         and (query.party_id is None or any(p.identifier == query.party_id for p in c.parties))
+        and (query.assignee is None or query.assignee in c.assignees)
     )
 
 

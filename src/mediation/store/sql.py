@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import SQLAlchemyError
 
 from mediation import _codec
@@ -893,6 +894,8 @@ class SqlStore:
             stmt = stmt.where(
                 c.c.id.in_(sa.select(p.c.case_id).where(p.c.identifier == query.party_id))
             )
+        if query.assignee is not None:
+            stmt = stmt.where(self._handled_by(query.assignee))
         if query.after is not None:
             stmt = stmt.where(_keyset(query.after, later=True))
         if query.before is not None:
@@ -904,6 +907,17 @@ class SqlStore:
         stmt = stmt.limit(query.limit).offset(query.offset)
         ids = [r[0] for r in self._select(stmt)]
         return self._cases_by_id(ids[::-1] if query.before is not None else ids)
+
+    def _handled_by(self, actor_id: str) -> sa.ColumnElement[bool]:
+        """The case's ``assignees`` (in its JSON body) hold ``actor_id``."""
+        body = schema.cases.c.body
+        if self._sqlite:
+            each = sa.func.json_each(body, "$.assignees").table_valued("value").alias("handler")
+            return sa.exists(
+                sa.select(sa.literal(1)).select_from(each).where(each.c.value == actor_id)
+            )
+        given = sa.cast(sa.literal(json.dumps([actor_id]), sa.Text), JSONB)
+        return sa.cast(body, JSONB)["assignees"].contains(given)
 
     def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
         d, c = schema.deadlines, schema.cases
