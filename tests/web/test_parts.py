@@ -251,3 +251,43 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path: Path) -> None
     missing = runner.invoke(app, ["user", "list", str(tmp_path / "none.db")])
     assert missing.exit_code == 2
     assert "no such database file" in missing.output
+
+
+def test_the_dashboard_shows_every_own_case_and_callback_however_busy_the_unit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """我的案件 comes from the store's assignee filter, not from the first cases of each
+    state: with more older cases in the state than the queue reads, a mediator's newest case
+    is still in the inbox, another's is not, and a running callback clock is listed."""
+    from mediation.web import queries
+
+    from ..conftest import make_engine
+    from ..helpers import CLERK, MEDIATOR, at, intake, to_state
+
+    monkeypatch.setattr(queries, "PER_STATE", 2)
+    engine = make_engine("memory")
+    others = []
+    for day in range(3):
+        case = to_state(engine, intake(engine, when=at("2026-03-01", 6 + day)).id, "accepted")
+        engine.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 12))
+        others.append(
+            engine.fire(
+                case.id,
+                "start_mediation",
+                actor=MEDIATOR,
+                at=at("2026-03-03", 9),
+                mediators=["med-2"],
+            ).id
+        )
+    newest = intake(engine, when=at("2026-03-02", 9))
+    mine = to_state(engine, newest.id, "mediating")  # the helper assigns MEDIATOR
+    called = to_state(engine, intake(engine, when=at("2026-03-01", 5)).id, "callback")
+    board = queries.dashboard(engine, MEDIATOR, at("2026-03-31", 9))
+    inbox = {c.id for c in board.inbox}
+    assert mine.id in inbox
+    assert called.id in inbox  # handled by MEDIATOR, still open
+    assert not inbox & set(others)
+    assert [c.id for c, _ in board.callbacks] == [called.id]
+    assert board.callbacks[0][1] == next(
+        d.due for d in called.open_deadlines if d.period == queries.CALLBACK_PERIOD
+    )

@@ -35,13 +35,17 @@ __all__ = [
 ]
 
 PER_STATE = 200
-"""Open cases read per state for the dashboard."""
+"""Open cases read per state for the dashboard's queue (the oldest waiting first)."""
+INBOX_SCAN = 5000
+"""At most this many of the user's own cases are read for the inbox (a page at a time)."""
 NAME_SCAN = 5000
 """At most this many cases are read to search parties by name (no name index yet)."""
 ASSIGN_FIELDS = frozenset({"mediators", "assignees", "handlers"})
 """Inputs that name who handles a case (承办人): a queue offers them inline."""
 CALLBACK_PERIOD = CALLBACK.id
 """The clock of a callback visit (the dispute rules' period)."""
+CALLBACK_HORIZON = dt.timedelta(days=366)
+"""待回访 lists the callback clocks due within this (a callback period is weeks long)."""
 
 
 @attrs.frozen(slots=True)
@@ -102,15 +106,43 @@ def _assigning(definition: WorkflowDefinition, triggers: Iterable[str]) -> tuple
     return None
 
 
+def _inbox(engine: Engine, actor: Actor, within: str | None) -> list[Case]:
+    """The open cases ``actor`` handles, read by the store's assignee filter a page at a
+    time: however many cases the unit has, none of the user's own is left out."""
+    definitions: dict[tuple[str, int], WorkflowDefinition] = {}
+    mine: list[Case] = []
+    cursor: tuple[dt.datetime, str] | None = None
+    for _ in range(INBOX_SCAN // 500):
+        found = engine.find(assignee=actor.id, within=within, limit=500, after=cursor, actor=actor)
+        for case in found:
+            key = (case.workflow, case.workflow_version)
+            definition = definitions.get(key) or engine.definition(*key)
+            definitions[key] = definition
+            if not definition.is_closed(case.state):
+                mine.append(case)
+        if len(found) < 500:
+            break
+        cursor = (found[-1].received_at, found[-1].id)
+    return mine
+
+
 def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
     """The user's inbox, queue, callbacks and clocks."""
     within = actor.unit
-    inbox: list[Case] = []
+    inbox = _inbox(engine, actor, within)
     queue: list[QueueItem] = []
-    callbacks: list[tuple[Case, dt.date]] = []
+    # Running callback clocks of the scope, earliest first (the index reads only them).
+    horizon = now + CALLBACK_HORIZON
+    callbacks = [
+        (engine.get(item.case_id, actor=actor), item.deadline.due)
+        for item in engine.due(
+            at=horizon, periods=[CALLBACK_PERIOD], within=within, limit=PER_STATE, actor=actor
+        )
+    ]
     for definition in _latest(engine):
         for state in definition.states:
-            if definition.is_closed(state.value):
+            acts = _acts(definition, state.value, actor.roles)
+            if definition.is_closed(state.value) or not acts:
                 continue
             cases = engine.find(
                 workflow=definition.name,
@@ -119,12 +151,9 @@ def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
                 limit=PER_STATE,
                 actor=actor,
             )
-            acts = _acts(definition, state.value, actor.roles)
             assign = _assigning(definition, acts)
             for case in cases:
-                if actor.id in case.assignees:
-                    inbox.append(case)
-                elif not case.assignees and acts:
+                if not case.assignees:
                     queue.append(
                         QueueItem(
                             case,
@@ -133,9 +162,6 @@ def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
                             assign[1] if assign else None,
                         )
                     )
-                for d in case.open_deadlines:
-                    if d.period == CALLBACK_PERIOD:
-                        callbacks.append((case, d.due))
     due = engine.due(at=now, warnings=True, within=within, limit=100, actor=actor)
     clocks = [(item, engine.get(item.case_id, actor=actor)) for item in due]
     today = now.astimezone(engine.policy.tz).date()
