@@ -37,7 +37,7 @@ __all__ = [
 PER_STATE = 200
 """Open cases read per state for the dashboard's queue (the oldest waiting first)."""
 INBOX_SCAN = 5000
-"""At most this many of the user's own cases are read for the inbox (a page at a time)."""
+"""At most this many of the user's own open cases are shown in the inbox."""
 NAME_SCAN = 5000
 """At most this many cases are read to search parties by name (no name index yet)."""
 ASSIGN_FIELDS = frozenset({"mediators", "assignees", "handlers"})
@@ -107,23 +107,40 @@ def _assigning(definition: WorkflowDefinition, triggers: Iterable[str]) -> tuple
 
 
 def _inbox(engine: Engine, actor: Actor, within: str | None) -> list[Case]:
-    """The open cases ``actor`` handles, read by the store's assignee filter a page at a
-    time: however many cases the unit has, none of the user's own is left out."""
-    definitions: dict[tuple[str, int], WorkflowDefinition] = {}
+    """The open cases ``actor`` handles: each open state read through the store's assignee
+    filter, a page at a time, so that neither the unit's other cases nor the user's own
+    closed ones crowd any out (at most :data:`INBOX_SCAN`)."""
+    definitions = {(d.name, d.version): d for d in engine.workflows()}
+    states = sorted(
+        {
+            (d.name, s.value)
+            for d in definitions.values()
+            for s in d.states
+            if not d.is_closed(s.value)
+        }
+    )
     mine: list[Case] = []
-    cursor: tuple[dt.datetime, str] | None = None
-    for _ in range(INBOX_SCAN // 500):
-        found = engine.find(assignee=actor.id, within=within, limit=500, after=cursor, actor=actor)
-        for case in found:
-            key = (case.workflow, case.workflow_version)
-            definition = definitions.get(key) or engine.definition(*key)
-            definitions[key] = definition
-            if not definition.is_closed(case.state):
-                mine.append(case)
-        if len(found) < 500:
-            break
-        cursor = (found[-1].received_at, found[-1].id)
-    return mine
+    for workflow, state in states:
+        cursor: tuple[dt.datetime, str] | None = None
+        while len(mine) < INBOX_SCAN:
+            found = engine.find(
+                assignee=actor.id,
+                workflow=workflow,
+                state=state,
+                within=within,
+                limit=500,
+                after=cursor,
+                actor=actor,
+            )
+            mine += [
+                c
+                for c in found
+                if not definitions[(c.workflow, c.workflow_version)].is_closed(c.state)
+            ]
+            if len(found) < 500:
+                break
+            cursor = (found[-1].received_at, found[-1].id)
+    return mine[:INBOX_SCAN]
 
 
 def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
