@@ -7,7 +7,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "mediation"
 DISPUTE_FILES = re.compile(
-    r"workflows/dispute\.py|workflows/__init__\.py|rules/dispute(_v1)?\.py|rules/agreement\.py"
+    r"workflows/dispute\.py|workflows/__init__\.py|rules/dispute(_v1)?(/\w+)?\.py|rules/agreement\.py"
     r"|documents/_kinds_\w+\.py|_demo\.py|_legacy\.py|migrations/"
     # the parts that bridge petitions and disputes (访调对接) name the dispute workflow
     r"|(rules|workflows)/(fangtiao|petition)\w*\.py"

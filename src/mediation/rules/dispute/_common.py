@@ -1,0 +1,178 @@
+"""The clocks the dispute rules open, the tracks each kind of unit runs, and the policies
+that configure the rules (registration, agreements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from mediation.rules.clockbook import FixedClock
+from mediation.rules.counting import PeriodUnit
+from mediation.rules.org import UnitKind
+from mediation.rules.periods import ClockHolder, PeriodRule, period
+
+ACCEPTANCE = period("dispute_acceptance")
+SUSPENSION = period("suspension_review")
+CALLBACK = period("callback_visit")
+CONFIRMATION = period("judicial_confirmation_apply")
+COURT_ACCEPT = period("judicial_confirmation_accept")
+COURT_EXAMINE = period("judicial_confirmation_examine")
+COURT_STATUTORY = period("judicial_confirmation_statutory")
+MEDICAL_ADMIN_ACCEPT = period("medical_admin_accept")
+TRAFFIC_APPLY = period("traffic_police_apply")
+TRAFFIC_SWITCH = period("traffic_switch_to_police")
+PS_FIRST = period("public_security_first_session")
+PS_SECOND = period("public_security_second_session")
+PS_HANDLING = period("public_security_handling")
+
+_PEOPLE = period("people_mediation")
+_LABOUR = period("labour_mediation")
+_MEDICAL_PEOPLE = period("medical_people_mediation")
+_MEDICAL_ADMIN = period("medical_admin_mediation")
+_TRAFFIC_POLICE = period("traffic_police_mediation")
+_ADMINISTRATIVE = period("administrative_mediation")
+_COURT_DELEGATED = period("court_delegated")
+_COURT_ENTRUSTED = period("court_entrusted_ordinary")
+_COURT_ENTRUSTED_SIMPLE = period("court_entrusted_simplified")
+
+MEDIATION_CLOCKS: tuple[PeriodRule, ...] = (
+    _PEOPLE,
+    _LABOUR,
+    _MEDICAL_PEOPLE,
+    _MEDICAL_ADMIN,
+    _TRAFFIC_POLICE,
+    _ADMINISTRATIVE,
+    _COURT_DELEGATED,
+    _COURT_ENTRUSTED,
+    _COURT_ENTRUSTED_SIMPLE,
+    PS_FIRST,
+    PS_SECOND,
+)
+"""The clocks a mediation runs on, by track and category."""
+
+ESCALATION_REPORT = PeriodRule(
+    id="escalation_report",
+    name_zh="激化风险报告",
+    length=1,
+    unit=PeriodUnit.days,
+    starts_on="发现纠纷有可能引起治安案件、刑事案件之日",
+    basis="《人民调解法》第二十五条（及时报告）",
+    status="PRACTICE",
+    note="法律只要求“及时”报告当地公安机关或者其他有关部门；一日为实践做法，可配置。",
+)
+"""The owed report of a dispute that may lead to a public-order or criminal case."""
+
+SIGNING = PeriodRule(
+    id="agreement_signing",
+    name_zh="调解协议签名盖章",
+    length=3,
+    unit=PeriodUnit.days,
+    starts_on="达成调解协议之日",
+    basis="《人民调解法》第二十九条第二款（各方签名、调解员签名并加盖人民调解委员会印章之日起生效）",
+    status="PRACTICE",
+    soft=True,
+    note="法律未规定签署期限：提醒在协议达成后及时完成签名、盖章，使协议生效。",
+)
+"""A reached written agreement waits for its signatures and seal (a target, not a limit)."""
+
+CLOSING = PeriodRule(
+    id="dispute_closing",
+    name_zh="结案",
+    length=15,
+    unit=PeriodUnit.days,
+    starts_on="调解终结或者回访完成之日",
+    basis="《人民调解法》第二十七条（立卷归档）",
+    status="PRACTICE",
+    soft=True,
+    note="法律未规定结案期限：提醒及时结案、立卷归档，可按地方规定配置。",
+)
+"""A case whose work is done waits to be closed (a target, not a limit)."""
+
+FEEDBACK_DEFAULT = PeriodRule(
+    id="assignment_feedback_default",
+    name_zh="交办事项反馈（默认期限）",
+    length=15,
+    unit=PeriodUnit.days,
+    starts_on="交办之日",
+    basis="《信访工作条例》第二十二条第一款第三项（交办并规定办结报告期限）；《民法典》第二百零三条",
+    status="PRACTICE",
+    soft=True,
+    note="交办未定反馈期限时的默认（15日，参照第二十二条）；届满日为法定休假日的，以休假日结束的"
+    "次日为届满日；可按地方规定以 Policy(periods=…) 配置。",
+)
+"""The report-back period of a 交办 that names no date: only its end date is used (the
+clock itself is :data:`FEEDBACK`, fixed on that date)."""
+
+FEEDBACK = FixedClock(
+    "assignment_feedback",
+    "交办事项反馈",
+    "《信访工作条例》第二十二条第一款第三项（交办并规定办结报告期限）；分流交办、办结反馈 (PRACTICE)",
+    holder=ClockHolder.unit,
+)
+"""The date by which a unit a case was assigned to (交办) reports back (反馈)."""
+
+_ORGAN_TRACKS: Mapping[str, frozenset[str]] = {
+    "people": frozenset(
+        {
+            UnitKind.committee.value,
+            UnitKind.industry_committee.value,
+            UnitKind.centre.value,
+            UnitKind.justice_office.value,
+            UnitKind.grid.value,
+        }
+    ),
+    "administrative": frozenset(
+        {
+            UnitKind.police.value,
+            UnitKind.department.value,
+            UnitKind.government.value,
+            UnitKind.justice_office.value,
+        }
+    ),
+    "judicial": frozenset(
+        {
+            UnitKind.court.value,
+            UnitKind.committee.value,
+            UnitKind.industry_committee.value,
+            UnitKind.centre.value,
+        }
+    ),
+}
+"""Which kinds of unit run which track (三调联动: 《信访工作条例》第三十七条)."""
+
+
+# -- policy -----------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class RegistrationPolicy:
+    """What a registration must hold before triage (PRACTICE: the 受理登记表).
+
+    Attributes:
+        party_contact: Every party (not an agent) gives a phone, an address or an ID.
+        place: The place of the dispute is recorded (2002 规定 第二十一条 decides the
+            competent committee by where the parties are or the dispute arose).
+    """
+
+    party_contact: bool = True
+    place: bool = True
+
+
+@attrs.frozen(slots=True)
+class AgreementPolicy:
+    """When an agreement must be in writing (2002 规定 第三十四条).
+
+    The rule: in writing where the dispute involves civil rights and
+    obligations, or a party asks. How much "involves" means is local: an oral
+    agreement is refused when the amount in dispute is above ``oral_limit``
+    (default 0: any amount in dispute needs writing) or a party asks for
+    writing.
+
+    Attributes:
+        oral_limit: The largest amount in dispute an oral agreement may settle.
+    """
+
+    oral_limit: Decimal = Decimal(0)

@@ -1,0 +1,275 @@
+"""Acceptance (受理) or not: 《人民调解法》第十七条; 2002 规定 第二十二、二十四条; the track's
+own acceptance rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation._errors import ValidationError
+from mediation.model import Case, LabeledEnum, Risk, evolve
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.categories import ancestors
+from mediation.rules.dispute._common import (
+    _ADMINISTRATIVE,
+    _COURT_DELEGATED,
+    _COURT_ENTRUSTED,
+    _COURT_ENTRUSTED_SIMPLE,
+    _LABOUR,
+    _MEDICAL_ADMIN,
+    _MEDICAL_PEOPLE,
+    _ORGAN_TRACKS,
+    _PEOPLE,
+    _TRAFFIC_POLICE,
+    ACCEPTANCE,
+    MEDICAL_ADMIN_ACCEPT,
+    PS_FIRST,
+)
+from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
+from mediation.rules.dispute.intake import _public_order, _traffic_police
+from mediation.rules.periods import PeriodRule
+from mediation.rules.referral import ReferralPolicy
+from mediation.rules.resolution import record_resolution
+
+# -- acceptance -------------------------------------------------------------------------
+
+
+class PublicOrderAct(LabeledEnum):
+    """Acts 治安调解 may cover, arising from civil disputes, minor (程序规定 第一百七十八条)."""
+
+    assault = "assault", "殴打他人"
+    injury = "injury", "故意伤害"
+    insult = "insult", "侮辱"
+    defamation = "defamation", "诽谤"
+    false_accusation = "false_accusation", "诬告陷害"
+    property_damage = "property_damage", "故意损毁财物"
+    disturbance = "disturbance", "干扰他人正常生活"
+    privacy = "privacy", "侵犯隐私"
+    trespass = "trespass", "非法侵入住宅"
+
+
+class PublicOrderExclusion(LabeledEnum):
+    """Cases 治安调解 may not cover (程序规定 第一百七十九条)."""
+
+    hired = "hired", "雇凶伤害他人"
+    gang = "gang", "结伙斗殴或者其他寻衅滋事"
+    repeat = "repeat", "多次实施违反治安管理行为"
+    unwilling = "unwilling", "当事人明确表示不愿意调解处理"
+    new_violation = "new_violation", "在调解过程中又针对对方实施违反治安管理行为"
+    fled = "fled", "调解过程中，违法嫌疑人逃跑"
+    other = "other", "其他不宜调解处理的"
+
+
+@attrs.frozen(slots=True)
+class AcceptInputs:
+    """受理: what may bar acceptance, and the facts a track's clock needs.
+
+    Attributes:
+        refused_by: A party (id) who clearly refuses mediation (第十七条).
+        handled_by: The organ that already accepted or resolved it (2002 规定 第二十二条).
+        other_side_consents: Medical people's mediation: the other side applied or consents
+            (《医疗纠纷预防和处理条例》第三十一条).
+        act: 治安调解: the act (程序规定 第一百七十八条).
+        excluded_by: 治安调解: a ground that excludes mediation (第一百七十九条).
+        appraisal_issued_on: 治安调解: when the appraisal was issued (the first session counts
+            from it).
+        mediation_start_on: Traffic: the start of mediation the rule names.
+        materials_signed_on: Court delegation: when the mediator signed for the materials.
+        simplified: Court-entrusted mediation in simplified procedure.
+        measures: For a case that may escalate and is not accepted: the easing measures taken
+            first (2002 规定 第二十四条).
+    """
+
+    refused_by: str | None = field("明确拒绝调解的当事人", default=None)
+    handled_by: str | None = field("已受理或者处理的机关", default=None)
+    other_side_consents: bool = field("对方当事人同意调解", default=False)
+    act: PublicOrderAct | None = field("违反治安管理行为", default=None)
+    excluded_by: PublicOrderExclusion | None = field("不适用调解的情形", default=None)
+    appraisal_issued_on: dt.date | None = field("鉴定意见出具日期", default=None)
+    mediation_start_on: dt.date | None = field("调解开始日期", default=None)
+    materials_signed_on: dt.date | None = field("签收委派材料日期", default=None)
+    simplified: bool = field("简易程序", default=False)
+    measures: str = field("已采取的疏导措施", default="")
+    note: str = field("备注", default="")
+
+
+def _bar(case: Case, ctx: Context[AcceptInputs]) -> tuple[str, str] | None:
+    """Why the case may not be accepted, ``(reason, basis)``, if anything bars it."""
+    given = ctx.inputs
+    track = details(case).track
+    if given.refused_by:
+        name = _party_name(case, given.refused_by)
+        return f"当事人{name}明确拒绝调解，不得调解", "《人民调解法》第十七条"
+    if given.handled_by:
+        return (
+            f"纠纷已由{given.handled_by}受理或者解决，不予受理",
+            "《人民调解工作若干规定》第二十二条第二项",
+        )
+    if _public_order(case, track, ctx) and given.excluded_by is not None:
+        return (
+            f"{given.excluded_by.label}，不适用治安调解，依法处罚",
+            "《公安机关办理行政案件程序规定》第一百七十九条",
+        )
+    return None
+
+
+def _party_name(case: Case, party_id: str) -> str:
+    try:
+        return case.party(party_id).name
+    except ValidationError:
+        return party_id
+
+
+def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """Accept only what the law lets this body mediate, on the right track.
+
+    - Nothing bars it (:func:`not_accepted_guard` takes the other branch).
+    - The case was triaged to a track this unit runs (三调联动: a committee
+      does not run the police's mediation; it hands the case off).
+    - Medical people's mediation: both sides applied, or the other consents
+      (《医疗纠纷预防和处理条例》第三十一条).
+    - 治安调解: an act the rule lists (程序规定 第一百七十八条).
+    - The amount in dispute within the level's limit (local PRACTICE): else refer up.
+    """
+    given = ctx.inputs
+    if _bar(case, ctx) is not None:
+        # The other branch decides; when it refuses too (第二十四条: easing measures first),
+        # say why here, since the first refusal is the one reported.
+        other = not_accepted_guard(case, ctx)
+        return other if not other.allowed else refuse("accept", "not this branch")
+    track = details(case).track
+    if track is None:
+        return refuse("accept", "未分流：须先确定调解途径", "受理登记 → 分流")
+    kind = _unit_kind(case, ctx)
+    if kind is not None and kind not in _ORGAN_TRACKS.get(track, frozenset({kind})):
+        label = ctx.policy.tracks[track].label
+        return refuse(
+            "accept",
+            f"本单位不办理{label}：请移交相应机关（三调联动）",
+            "《信访工作条例》第三十七条",
+        )
+    cats = ancestors(case.category, ctx.policy.categories)
+    if "medical" in cats and track == "people" and not given.other_side_consents:
+        return refuse_input(
+            "accept",
+            "other_side_consents",
+            False,
+            "医疗纠纷人民调解须双方共同申请，或一方申请、另一方同意",
+            "《医疗纠纷预防和处理条例》第三十一条",
+        )
+    if _public_order(case, track, ctx) and given.act is None:
+        return refuse_input(
+            "accept",
+            "act",
+            None,
+            "治安调解须为因民间纠纷引起、情节较轻的法定行为",
+            "《公安机关办理行政案件程序规定》第一百七十八条",
+        )
+    level = _level(case, ctx)
+    limits = ctx.policy.part(ReferralPolicy).amount_limits
+    if (
+        level is not None
+        and case.amount is not None
+        and level in limits
+        and case.amount > limits[level]
+    ):
+        return refuse(
+            "accept",
+            f"争议金额超过本级受理标准（{limits[level]}元），应当上报",
+            "地方调解层级规定 (PRACTICE)；《人民调解工作若干规定》第二十一条",
+        )
+    return ALLOW
+
+
+def not_accepted_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """The other branch of acceptance: something bars it; high risk needs easing first.
+
+    2002 规定 第二十四条: a dispute that may escalate at any time is first eased
+    and guided, then handed promptly to the relevant organ.
+    """
+    if _bar(case, ctx) is None:
+        return refuse("accept", "not this branch")
+    if case.risk is Risk.high and not ctx.inputs.measures.strip():
+        return refuse_input(
+            "accept",
+            "measures",
+            "",
+            "纠纷有激化可能，须先采取疏导措施再移交",
+            "《人民调解工作若干规定》第二十四条",
+        )
+    return ALLOW
+
+
+def on_not_accepted(case: Case, ctx: Context[AcceptInputs]) -> Case:
+    """Record why it was not accepted (a party's refusal as a refusal), end every clock."""
+    reason, basis = _bar(case, ctx) or ("不予受理", "")
+    given = ctx.inputs
+    if given.refused_by:
+        refusal = Refusal(given.refused_by, ctx.at, "acceptance", given.note)
+        case = _with(case, refusals=(*details(case).refusals, refusal))
+    case = deadlines.cancel_all(case, ctx)
+    case = evolve(case, outcome=f"{reason}（{basis}）")
+    return record_resolution(case, ctx, "not_accepted", details(case).track)
+
+
+def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
+    """Meet the acceptance clock; open the track's mediation clock from the moment its rule names."""
+    given = ctx.inputs
+    found = details(case)
+    facts = found.facts
+    facts = evolve(
+        facts,
+        mediation_start_on=given.mediation_start_on or facts.mediation_start_on,
+        materials_signed_on=given.materials_signed_on or facts.materials_signed_on,
+        appraisal_issued_on=given.appraisal_issued_on or facts.appraisal_issued_on,
+        simplified=given.simplified or facts.simplified,
+    )
+    case = _with(case, facts=facts)
+    case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))
+    rule, start = mediation_clock(case, ctx)
+    return deadlines.open_clock(case, ctx, rule, start)
+
+
+def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]:
+    """The period a mediation runs on, and the day it counts from (the day itself excluded).
+
+    - Court delegation before filing (委派): 30 days from the mediator's signing
+      for the materials (特邀调解规定 第二十七条); entrusted after filing (委托):
+      15 days, 7 in simplified procedure.
+    - Labour: 15 days from the day this body received the application
+      (《劳动争议调解仲裁法》第十四条第三款) — not from acceptance.
+    - Medical: 30 working days from acceptance, by a committee (第三十八条) or
+      the health department (第四十条).
+    - Traffic, by the police: 10 working days from the start of mediation the
+      rule names, or acceptance if later (程序规定 第九十条).
+    - 治安调解: the first session within 3 working days of acceptance or of the
+      appraisal (程序规定 第一百八十三条; 工作规范 第九条).
+    - Other administrative mediation: the local rule's period.
+    - People's mediation: "一般在一个月内调结" from acceptance (2002 规定 第三十三条).
+    """
+    found = details(case)
+    facts = found.facts
+    track = found.track or "people"
+    today = ctx.day
+    cats = ancestors(case.category, ctx.policy.categories)
+    if case.channel == "court_referral":
+        return _COURT_DELEGATED, facts.materials_signed_on or today
+    if track == "judicial":
+        rule = _COURT_ENTRUSTED_SIMPLE if facts.simplified else _COURT_ENTRUSTED
+        return rule, facts.materials_signed_on or today
+    if "labour" in cats:
+        return _LABOUR, facts.received_on or today
+    if "medical" in cats:
+        return (_MEDICAL_ADMIN if track == "administrative" else _MEDICAL_PEOPLE), today
+    if _traffic_police(case, track, ctx):
+        start = facts.mediation_start_on
+        return _TRAFFIC_POLICE, max(start, today) if start is not None else today
+    if _public_order(case, track, ctx):
+        return PS_FIRST, facts.appraisal_issued_on or today
+    if track == "administrative":
+        return _ADMINISTRATIVE, today
+    return _PEOPLE, today

@@ -1,0 +1,230 @@
+"""The mediation agreement (《人民调解法》第二十八、二十九条; 2002 规定 第三十四至三十七条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation.model import Agreement, AgreementForm, Case, evolve
+from mediation.rules import agreement as agreement_rules
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.dispute._common import (
+    CALLBACK,
+    CONFIRMATION,
+    MEDIATION_CLOCKS,
+    SIGNING,
+    AgreementPolicy,
+)
+from mediation.rules.dispute.details import _with, details
+
+# -- agreement --------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class AgreeInputs:
+    """达成协议: the agreement's items, when it was reached, and who asked for writing."""
+
+    agreement: agreement_rules.AgreementInput = field("调解协议")
+    reached_at: dt.datetime | None = field("达成时间", default=None)
+    writing_requested_by: tuple[str, ...] = field("要求书面协议的当事人", default=())
+
+
+def _reached(ctx: Context[AgreeInputs]) -> dt.datetime:
+    return ctx.inputs.reached_at or ctx.at
+
+
+def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
+    """An agreement in the form the law requires, with every item, and dates that hold.
+
+    - 2002 规定 第三十四条: in writing when civil rights and obligations are
+      involved (an amount above the policy's oral limit) or a party asks.
+    - 《人民调解法》第二十九条; 2002 规定 第三十五条: the items of a written agreement.
+    - Reached no later than now, and not before mediation began.
+    - Every signature dated between the agreement and now; a performance date
+      not before the agreement takes effect (both named ``agreement.<field>``).
+    """
+    given = ctx.inputs.agreement
+    reached = _reached(ctx)
+    if reached > ctx.at:
+        return refuse_input(
+            "agree",
+            "agreement.reached_at",
+            reached.isoformat(),
+            "an agreement is not reached later",
+        )
+    started = details(case).started_at
+    if started is not None and reached < started:
+        return refuse_input(
+            "agree",
+            "agreement.reached_at",
+            reached.isoformat(),
+            f"an agreement cannot be reached before mediation began ({started.isoformat()})",
+        )
+    if given.form is AgreementForm.oral:
+        limit = ctx.policy.part(AgreementPolicy).oral_limit
+        asked = [p for p in ctx.inputs.writing_requested_by if p]
+        if asked or (case.amount is not None and case.amount > limit):
+            why = (
+                "当事人要求书面协议" if asked else f"纠纷涉及民事权利义务（争议金额超过{limit}元）"
+            )
+            return refuse_input(
+                "agree",
+                "agreement.form",
+                given.form.value,
+                f"{why}，应当制作书面调解协议",
+                "《人民调解工作若干规定》第三十四条",
+            )
+    for i, sig in enumerate(given.signatures):
+        problem = agreement_rules.signature_problem(sig, case, f"agreement.signatures[{i}].party")
+        if not problem.allowed:
+            return problem
+        problem = _signature_date(
+            sig.signed_at, reached, ctx, f"agreement.signatures[{i}].signed_at"
+        )
+        if not problem.allowed:
+            return problem
+    agreement = agreement_rules.build_agreement(given, case, reached)
+    missing = agreement_rules.missing_items(agreement, agreement_rules.principals(case.parties))
+    if missing:
+        names = "、".join(i.label for i in missing)
+        return refuse("agree", f"调解协议缺少：{names}", missing[0].basis)
+    return _deadline_problem(agreement, case, ctx)
+
+
+def _signature_date(
+    signed_at: dt.datetime, reached: dt.datetime, ctx: Context[Any], name: str
+) -> Decision:
+    if signed_at < reached:
+        return refuse_input(
+            "sign",
+            name,
+            signed_at.isoformat(),
+            f"a signature cannot precede the agreement (reached {reached.isoformat()})",
+            "《人民调解法》第二十九条第二款",
+        )
+    if signed_at > ctx.at:
+        return refuse_input(
+            "sign", name, signed_at.isoformat(), "a signature cannot be dated in the future"
+        )
+    return ALLOW
+
+
+def _deadline_problem(agreement: Agreement, case: Case, ctx: Context[Any]) -> Decision:
+    """The performance date is not before the agreement takes effect (nor already past)."""
+    deadline = agreement.performance_deadline
+    if deadline is None:
+        return ALLOW
+    effective = agreement_rules.effective_at(agreement, case.parties)
+    start = (effective or agreement.reached_at).astimezone(ctx.policy.tz).date()
+    if deadline < start:
+        return refuse_input(
+            "agree",
+            "agreement.performance_deadline",
+            deadline.isoformat(),
+            f"the performance date is before the agreement takes effect ({start.isoformat()})",
+            "《人民调解法》第二十九条第二款、第三十一条",
+        )
+    if deadline < ctx.day:
+        return refuse_input(
+            "agree",
+            "agreement.performance_deadline",
+            deadline.isoformat(),
+            "the agreed performance date is already past",
+        )
+    return ALLOW
+
+
+def on_agree(case: Case, ctx: Context[AgreeInputs]) -> Case:
+    """Record the agreement (an earlier one is superseded), meet the mediation clock, and
+    open the performance and confirmation clocks once it takes effect."""
+    agreement = agreement_rules.build_agreement(ctx.inputs.agreement, case, _reached(ctx))
+    case = deadlines.close(case, ctx, MEDIATION_CLOCKS)
+    found = details(case)
+    superseded = (
+        found.superseded if found.agreement is None else (*found.superseded, found.agreement)
+    )
+    case = _with(case, agreement=agreement, superseded=superseded, confirmation=None)
+    if effective(case) is None:
+        case = deadlines.open_clock(case, ctx, SIGNING)
+    return _on_effective(case, ctx)
+
+
+def effective(case: Case) -> dt.datetime | None:
+    """When the case's agreement took effect (``None``: not yet, or none)."""
+    agreement = details(case).agreement
+    if agreement is None:
+        return None
+    return agreement_rules.effective_at(agreement, case.parties)
+
+
+def _on_effective(case: Case, ctx: Context[Any]) -> Case:
+    """Once the agreement takes effect: the performance clock on the agreed date, and the
+    parties' 30-day window to apply for judicial confirmation (《人民调解法》第三十三条;
+    《民事诉讼法》第二百零五条), counted from the effective day."""
+    agreement = details(case).agreement
+    when = effective(case)
+    if agreement is None or when is None:
+        return case
+    case = deadlines.close(case, ctx, (SIGNING,))
+    open_periods = {d.period for d in case.deadlines if d.is_open}
+    if agreement.performance_deadline is not None:
+        if agreement_rules.PERFORMANCE.id not in open_periods:
+            case = deadlines.open_fixed(
+                case, ctx, agreement_rules.PERFORMANCE, agreement.performance_deadline
+            )
+    elif CALLBACK.id not in open_periods:
+        case = deadlines.open_clock(case, ctx, CALLBACK)
+    if agreement.form is AgreementForm.written and CONFIRMATION.id not in open_periods:
+        start = when.astimezone(ctx.policy.tz).date()
+        case = deadlines.open_clock(case, ctx, CONFIRMATION, start)
+    return case
+
+
+def sign_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Decision:
+    """A signature on a written agreement by one of its signers, dated between the agreement
+    and now; the signature that makes it effective must not make the performance date early.
+
+    《人民调解法》第二十九条第二款.
+    """
+    agreement = details(case).agreement
+    if agreement is None or agreement.form is not AgreementForm.written:
+        return refuse("sign", "只有书面调解协议需要签名、盖章", "《人民调解法》第二十九条第二款")
+    problem = agreement_rules.signature_problem(ctx.inputs, case, "agreement.signatures.party")
+    if not problem.allowed:
+        return problem
+    problem = _signature_date(
+        ctx.inputs.signed_at, agreement.reached_at, ctx, "agreement.signatures.signed_at"
+    )
+    if not problem.allowed:
+        return problem
+    sig = agreement_rules.signature(ctx.inputs, case)
+    signed = evolve(agreement, signatures=(*agreement.signatures, sig))
+    return _deadline_problem(signed, case, ctx)
+
+
+def on_sign(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Case:
+    """Add a signature; when the agreement takes effect, its clocks open."""
+    agreement = details(case).agreement
+    assert agreement is not None
+    sig = agreement_rules.signature(ctx.inputs, case)
+    signed = evolve(agreement, signatures=(*agreement.signatures, sig))
+    return _on_effective(_with(case, agreement=signed), ctx)
+
+
+def performance_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Performance begins only once the agreement has taken effect (《人民调解法》第二十九、三十条)."""
+    agreement = details(case).agreement
+    if agreement is None or effective(case) is None:
+        missing = "、".join(
+            {"mediator": "调解员签名", "committee": "调解委员会盖章"}.get(x, f"{x}签名")
+            for x in (agreement_rules.unsigned(agreement, case.parties) if agreement else ())
+        )
+        return refuse(
+            "begin_performance",
+            f"调解协议尚未生效（尚缺：{missing}），不能进入履行",
+            "《人民调解法》第二十九条第二款",
+        )
+    return ALLOW

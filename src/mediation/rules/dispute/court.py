@@ -1,0 +1,203 @@
+"""Judicial confirmation (司法确认) as a stage: 《民事诉讼法》第二百零五、二百零六条;
+民诉法解释 第三百五十五、三百五十八条.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mediation.model import AgreementForm, Case, LabeledEnum, evolve
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.dispute._common import (
+    CONFIRMATION,
+    COURT_ACCEPT,
+    COURT_EXAMINE,
+    COURT_STATUTORY,
+)
+from mediation.rules.dispute.agreement import effective
+from mediation.rules.dispute.details import Confirmation, _with, details
+
+# -- judicial confirmation --------------------------------------------------------------
+
+
+class ConfirmationExclusion(LabeledEnum):
+    """Applications a court does not accept (民诉法解释 第三百五十五条)."""
+
+    outside_remit = "outside_remit", "不属于人民法院受理范围"
+    jurisdiction = "jurisdiction", "不属于收到申请的人民法院管辖"
+    status = "status", "确认身份关系（婚姻、亲子、收养）"
+    special_procedure = "special_procedure", "涉及适用其他特别程序、公示催告程序、破产程序"
+    property_title = "property_title", "调解协议内容涉及物权、知识产权确权"
+
+
+class RejectionGround(LabeledEnum):
+    """Grounds on which a court rejects an application (民诉法解释 第三百五十八条)."""
+
+    mandatory_law = "mandatory_law", "违反法律强制性规定"
+    public_interest = "public_interest", "损害国家利益、社会公共利益、他人合法权益"
+    good_morals = "good_morals", "违背公序良俗"
+    not_voluntary = "not_voluntary", "违反自愿原则"
+    unclear = "unclear", "内容不明确"
+    other = "other", "其他不能进行司法确认的情形"
+
+
+@attrs.frozen(slots=True)
+class ApplyConfirmationInputs:
+    """申请司法确认: the court, that both parties apply, and the matters the agreement covers."""
+
+    court: str = field("受理法院", validator=_nonblank)
+    joint: bool = field("双方当事人共同申请", default=False)
+    matters: tuple[ConfirmationExclusion, ...] = field("涉及事项", default=())
+
+
+def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
+    """A written, effective agreement; both parties; within 30 days; not an excluded matter.
+
+    《人民调解法》第三十三条; 《民事诉讼法》第二百零五条 (jointly, within 30 days of
+    the effective date: a late application is not accepted, RULES.md §3);
+    民诉法解释 第三百五十五条 (matters the court does not accept).
+    """
+    found = details(case)
+    agreement = found.agreement
+    if agreement is None or agreement.form is not AgreementForm.written or effective(case) is None:
+        return refuse(
+            "apply_confirmation",
+            "只有已生效的书面调解协议可以申请司法确认",
+            "《人民调解法》第三十三条",
+        )
+    if found.confirmation is not None and found.confirmation.ruling is None:
+        return refuse("apply_confirmation", "司法确认申请正在审查中", "《民事诉讼法》第二百零五条")
+    if not ctx.inputs.joint:
+        return refuse_input(
+            "apply_confirmation",
+            "joint",
+            False,
+            "双方当事人应当共同向人民法院申请司法确认",
+            "《民事诉讼法》第二百零五条",
+        )
+    window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
+    if not window or not window[-1].is_open or ctx.at > window[-1].due_at:
+        due = window[-1].due.isoformat() if window else "—"
+        return refuse(
+            "apply_confirmation",
+            f"申请司法确认的期间已届满（自协议生效之日起三十日，至{due}）",
+            "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
+        )
+    if ctx.inputs.matters:
+        labels = "、".join(m.label for m in ctx.inputs.matters)
+        return refuse_input(
+            "apply_confirmation",
+            "matters",
+            [m.value for m in ctx.inputs.matters],
+            f"人民法院裁定不予受理的事项：{labels}",
+            "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十五条",
+        )
+    return ALLOW
+
+
+def on_apply_confirmation(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Case:
+    """The window is met; the court's 3 days to decide on acceptance start (法释〔2011〕5号 第四条)."""
+    case = deadlines.close(case, ctx, (CONFIRMATION,))
+    confirmation = Confirmation(ctx.inputs.court.strip(), ctx.at)
+    case = _with(case, confirmation=confirmation)
+    return deadlines.open_clock(case, ctx, COURT_ACCEPT)
+
+
+def court_accepts_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """The court accepts an application it has received (法释〔2011〕5号 第四条)."""
+    confirmation = details(case).confirmation
+    if confirmation is None or confirmation.ruling is not None:
+        return refuse("court_accepts", "没有待法院处理的司法确认申请", "《民事诉讼法》第二百零五条")
+    if confirmation.accepted_at is not None:
+        return refuse("court_accepts", "法院已受理该申请", "法释〔2011〕5号 第四条")
+    return ALLOW
+
+
+def on_court_accepts(case: Case, ctx: Context[Any]) -> Case:
+    """Accepted: 15 days to decide (+10 with the president's approval, 第五条), within the
+    statute's 30 days from filing (《民事诉讼法》第一百八十七条)."""
+    found = details(case)
+    assert found.confirmation is not None
+    case = deadlines.close(case, ctx, (COURT_ACCEPT,))
+    case = _with(case, confirmation=evolve(found.confirmation, accepted_at=ctx.at))
+    case = deadlines.open_clock(case, ctx, COURT_EXAMINE)
+    return deadlines.open_clock(case, ctx, COURT_STATUTORY)
+
+
+class Ruling(LabeledEnum):
+    """What the court decided on an application for confirmation."""
+
+    valid = "valid", "裁定调解协议有效"
+    rejected = "rejected", "裁定驳回申请"
+    not_accepted = "not_accepted", "裁定不予受理"
+    withdrawn = "withdrawn", "按撤回申请处理"
+
+
+@attrs.frozen(slots=True)
+class CourtRulesInputs:
+    """法院裁定: the ruling and, for a rejection or non-acceptance, its ground."""
+
+    ruling: Ruling = field("裁定结果")
+    rejection: RejectionGround | None = field("驳回理由", default=None)
+    exclusion: ConfirmationExclusion | None = field("不予受理理由", default=None)
+
+
+def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
+    """A ruling on an application (《民事诉讼法》第二百零六条): valid or rejected after
+    acceptance, not accepted before it; a rejection names its ground (民诉法解释
+    第三百五十八条), a non-acceptance its ground (第三百五十五条)."""
+    given = ctx.inputs
+    confirmation = details(case).confirmation
+    if confirmation is None or confirmation.ruling is not None:
+        return refuse("court_rules", "没有待法院处理的司法确认申请", "《民事诉讼法》第二百零五条")
+    accepted = confirmation.accepted_at is not None
+    if given.ruling in (Ruling.valid, Ruling.rejected) and not accepted:
+        return refuse("court_rules", "法院尚未受理该申请", "法释〔2011〕5号 第五条")
+    if given.ruling is Ruling.not_accepted and accepted:
+        return refuse(
+            "court_rules",
+            "受理后发现不应受理的，裁定驳回申请",
+            "民诉法解释 第三百五十五条第二款",
+        )
+    if given.ruling is Ruling.rejected and given.rejection is None:
+        return refuse_input(
+            "court_rules",
+            "rejection",
+            None,
+            "state the ground of the rejection",
+            "民诉法解释 第三百五十八条",
+        )
+    if given.ruling is Ruling.not_accepted and given.exclusion is None:
+        return refuse_input(
+            "court_rules",
+            "exclusion",
+            None,
+            "state the ground of the non-acceptance",
+            "民诉法解释 第三百五十五条",
+        )
+    return ALLOW
+
+
+def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
+    """Record the ruling; the court's clocks are met.
+
+    Valid: a party that does not perform may be compelled (the other may
+    apply for enforcement, 《民事诉讼法》第二百零六条、第二百五十条). Rejected: the
+    parties may change the agreement or reach a new one by mediation, or sue.
+    """
+    given = ctx.inputs
+    found = details(case)
+    assert found.confirmation is not None
+    ground = given.rejection or given.exclusion
+    ruled = evolve(
+        found.confirmation,
+        ruling=given.ruling.value,
+        ruled_at=ctx.at,
+        grounds="" if ground is None else ground.label,
+    )
+    case = deadlines.close(case, ctx, (COURT_ACCEPT, COURT_EXAMINE, COURT_STATUTORY))
+    return _with(case, confirmation=ruled)

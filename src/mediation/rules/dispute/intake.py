@@ -1,0 +1,303 @@
+"""Intake (受理登记), a registration complete before triage (补正), and triage (分流)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation.model import Case, Link, LinkKind, PartyRole, Risk, evolve
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.categories import ancestors
+from mediation.rules.dispute._common import (
+    ACCEPTANCE,
+    ESCALATION_REPORT,
+    MEDICAL_ADMIN_ACCEPT,
+    TRAFFIC_APPLY,
+    RegistrationPolicy,
+)
+from mediation.rules.dispute.details import (
+    DisputeDetails,
+    TrackFacts,
+    _level,
+    _matter,
+    _unit_kind,
+    details,
+)
+from mediation.rules.org import UnitKind
+
+# -- intake -----------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class DisputeIntake:
+    """What a dispute's registration may carry beyond the generic fields.
+
+    Attributes:
+        track: The track, when known at registration (a case handed off from another).
+        received_on: The day the application reached this body (default: the registration day).
+        certificate_received_on: Traffic: when the accident report was received.
+        mediation_start_on: Traffic: the start of mediation the rule names.
+        materials_signed_on: Court delegation: when the mediator signed for the materials.
+        joint_application: Traffic police mediation: all parties applied jointly in
+            writing (程序规定 第八十六条).
+        duplicate_decision: The clerk's decision when an open case on the same
+            matter exists: ``new_case`` (register anyway; give the reason).
+        duplicate_reason: Why a second case is opened.
+        handed_from: The track this case was handed off from.
+    """
+
+    track: str | None = field("调解途径", default=None)
+    received_on: dt.date | None = field("收到申请日期", default=None)
+    certificate_received_on: dt.date | None = field("收到事故认定书日期", default=None)
+    mediation_start_on: dt.date | None = field("调解开始日期", default=None)
+    materials_signed_on: dt.date | None = field("签收委派材料日期", default=None)
+    joint_application: bool = field("各方当事人共同书面申请", default=False)
+    duplicate_decision: str | None = field("重复登记处理", default=None)
+    duplicate_reason: str = field("另行立案理由", default="")
+    handed_from: str | None = field("移交自", default=None)
+
+
+def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
+    """A second case on an open matter needs the clerk's reason; traffic police mediation
+    needs a joint application in time.
+
+    - Duplicates (issue 10; 《信访工作条例》第十九条第三款 by analogy): the clerk
+      is shown the open case with the same parties and category and links to
+      it (records the contact there) instead of opening another, unless the
+      decision ``new_case`` is recorded with a reason.
+    - 《道路交通事故处理程序规定》第八十六条: all parties apply jointly, in
+      writing, within 10 working days of receiving the accident report.
+    """
+    given = ctx.inputs
+    matter = _matter(case)
+    open_same = [r for r in ctx.related if matter in r.matched and not r.closed]
+    if open_same and given.duplicate_decision != "new_case":
+        codes = "、".join(r.code for r in open_same)
+        return refuse(
+            "intake",
+            f"相同当事人的同类纠纷正在办理（{codes}）：请在原案件登记，或注明另行立案的理由",
+            "受理登记防重复 (PRACTICE)；《信访工作条例》第十九条第三款",
+        )
+    if given.duplicate_decision == "new_case" and not given.duplicate_reason.strip():
+        return refuse_input(
+            "intake",
+            "duplicate_reason",
+            given.duplicate_reason,
+            "state why a second case is opened",
+        )
+    if given.duplicate_decision not in (None, "new_case"):
+        return refuse_input(
+            "intake", "duplicate_decision", given.duplicate_decision, "new_case or nothing"
+        )
+    if given.track is not None and given.track not in ctx.policy.tracks:
+        return refuse_input(
+            "intake", "track", given.track, f"unknown track; one of {', '.join(ctx.policy.tracks)}"
+        )
+    if _traffic_police(case, given.track, ctx):
+        if not given.joint_application:
+            return refuse(
+                "intake",
+                "交警调解须由各方当事人共同书面申请",
+                "《道路交通事故处理程序规定》第八十六条",
+            )
+        if given.certificate_received_on is not None:
+            due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, given.certificate_received_on)
+            if ctx.day > due.due:
+                return refuse_input(
+                    "intake",
+                    "certificate_received_on",
+                    given.certificate_received_on.isoformat(),
+                    f"the joint application was due by {due.due.isoformat()} "
+                    "(10 working days from the accident report)",
+                    "《道路交通事故处理程序规定》第八十六条、第一百一十二条",
+                )
+    return ALLOW
+
+
+def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
+    """Register: level from the unit, facts, links to related cases, the acceptance clock.
+
+    The health department decides on acceptance in 5 working days from
+    receipt (《医疗纠纷预防和处理条例》第四十条); other bodies decide promptly
+    (2002 规定 第二十三、二十四条; the practice clock ``dispute_acceptance``).
+    """
+    given = ctx.inputs
+    received = given.received_on or ctx.day
+    facts = TrackFacts(
+        received_on=received,
+        certificate_received_on=given.certificate_received_on,
+        mediation_start_on=given.mediation_start_on,
+        materials_signed_on=given.materials_signed_on,
+    )
+    links = list(case.links)
+    matter = _matter(case)
+    for r in ctx.related:
+        if any(link.case_id == r.id for link in links):
+            continue
+        kind = LinkKind.repeat_of if matter in r.matched else LinkKind.related
+        links.append(Link(kind, r.id, r.code))
+    case = evolve(
+        case,
+        level=_level(case, ctx),
+        links=tuple(links),
+        details=DisputeDetails(track=given.track, facts=facts, handed_from=given.handed_from),
+    )
+    case = _open_acceptance(case, ctx, given.track, received)
+    if case.risk is Risk.high:
+        case = deadlines.open_clock(case, ctx, ESCALATION_REPORT)
+    return case
+
+
+def _open_acceptance(case: Case, ctx: Context[Any], track: str | None, received: dt.date) -> Case:
+    if track == "administrative" and "medical" in ancestors(case.category, ctx.policy.categories):
+        return deadlines.open_clock(case, ctx, MEDICAL_ADMIN_ACCEPT, received)
+    return deadlines.open_clock(case, ctx, ACCEPTANCE)
+
+
+def _traffic_police(case: Case, track: str | None, ctx: Context[Any]) -> bool:
+    return (
+        track == "administrative"
+        and "traffic" in ancestors(case.category, ctx.policy.categories)
+        and _unit_kind(case, ctx) in (None, UnitKind.police.value)
+    )
+
+
+def _public_order(case: Case, track: str | None, ctx: Context[Any]) -> bool:
+    return (
+        track == "administrative"
+        and "public_order" in ancestors(case.category, ctx.policy.categories)
+        and _unit_kind(case, ctx) in (None, UnitKind.police.value)
+    )
+
+
+# -- registration: complete before triage -----------------------------------------------
+
+
+def registration_problems(case: Case, policy: RegistrationPolicy) -> tuple[tuple[str, str], ...]:
+    """``(field, what is missing)`` for every required registration field not filled in."""
+    problems: list[tuple[str, str]] = []
+    if policy.party_contact:
+        for i, p in enumerate(case.parties):
+            if p.role is PartyRole.agent:
+                continue
+            if not (p.phone or p.address or p.identifier):
+                problems.append(
+                    (f"parties[{i}]", f"当事人{p.name}缺少联系方式（电话、住址或证件号）")
+                )
+    if policy.place and not case.location:
+        problems.append(("location", "缺少纠纷发生地"))
+    return tuple(problems)
+
+
+# -- triage -----------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class TriageInputs:
+    """分流: the track; the category if the clerk corrects it; the level if stated (it must
+    be the unit's); the risk."""
+
+    track: str = field("调解途径")
+    category: str | None = field("纠纷类别", default=None)
+    level: str | None = field("层级", default=None)
+    risk: Risk | None = field("激化风险", default=None)
+    note: str = field("备注", default="")
+
+
+def triage_guard(case: Case, ctx: Context[TriageInputs]) -> Decision:
+    """Triage needs a complete registration, a known track, and the unit's own level.
+
+    2002 规定 第二十一条 (the competent committee by where the parties are or the
+    dispute arose; village → township for difficult, cross-area disputes);
+    《信访工作条例》第三十七条 (三调联动 tracks). A matter reserved to another organ
+    (a criminal matter) is not triaged: it is transferred out (2002 规定 第二十二条).
+    """
+    given = ctx.inputs
+    policy = ctx.policy
+    if given.category is not None and given.category not in policy.categories:
+        return refuse_input(
+            "triage",
+            "category",
+            given.category,
+            f"unknown category; one of {', '.join(policy.categories)}",
+        )
+    if given.category is not None:
+        case = evolve(case, intake=evolve(case.intake, category=given.category))
+    missing = registration_problems(case, policy.part(RegistrationPolicy))
+    if missing:
+        fld, what = missing[0]
+        return refuse_input(
+            "triage", fld, None, f"登记信息不完整，请先补正：{what}", "受理登记表 (PRACTICE)"
+        )
+    category = policy.categories.get(case.category)
+    if category is not None and category.reserved_to:
+        return refuse(
+            "triage",
+            f"{category.label}依法由{category.reserved_to}处理，人民调解委员会不得受理，应当移送",
+            "《人民调解工作若干规定》第二十二条第一项",
+        )
+    if given.track not in policy.tracks:
+        return refuse_input(
+            "triage",
+            "track",
+            given.track,
+            f"unknown track; one of {', '.join(policy.tracks)}",
+            "《信访工作条例》第三十七条",
+        )
+    level = _level(case, ctx)
+    if given.level is not None and level is not None and given.level != level:
+        return refuse_input(
+            "triage",
+            "level",
+            given.level,
+            f"the level is the owning unit's ({level}); refer the case to move it",
+            "《人民调解工作若干规定》第二十一条",
+        )
+    if given.level is not None and given.level not in policy.ladder:
+        return refuse_input(
+            "triage",
+            "level",
+            given.level,
+            f"unknown level; one of {', '.join(lv.name for lv in policy.ladder.levels)}",
+        )
+    return ALLOW
+
+
+def on_triage(case: Case, ctx: Context[TriageInputs]) -> Case:
+    """Set the track, the level (the unit's) and the risk; the acceptance clock follows the track.
+
+    Triage to the health department's mediation replaces the practice
+    acceptance clock by its statutory 5 working days from receipt
+    (《医疗纠纷预防和处理条例》第四十条).
+    """
+    given = ctx.inputs
+    found = details(case)
+    risk = case.risk if given.risk is None else given.risk
+    if given.category is not None and given.category != case.category:
+        case = evolve(case, intake=evolve(case.intake, category=given.category))
+    case = evolve(
+        case,
+        level=_level(case, ctx) or given.level,
+        risk=risk,
+        details=evolve(found, track=given.track),
+    )
+    if given.track != found.track and (
+        given.track == "administrative"
+        and "medical" in ancestors(case.category, ctx.policy.categories)
+    ):
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == ACCEPTANCE.id)
+        received = found.facts.received_on or case.received_at.astimezone(ctx.policy.tz).date()
+        case = deadlines.open_clock(case, ctx, MEDICAL_ADMIN_ACCEPT, received)
+    return _risk_clock(case, ctx, risk)
+
+
+def _risk_clock(case: Case, ctx: Context[Any], risk: Risk) -> Case:
+    """A high risk owes a report (第二十五条): open the clock once, until reported."""
+    owed = any(d.period == ESCALATION_REPORT.id and d.is_open for d in case.deadlines)
+    reported = any(r.reported_to for r in details(case).risk_reports)
+    if risk is Risk.high and not owed and not reported:
+        return deadlines.open_clock(case, ctx, ESCALATION_REPORT)
+    return case

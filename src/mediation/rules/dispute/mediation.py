@@ -1,0 +1,362 @@
+"""Mediation: rights and duties told first (2002 规定 第三十条), sessions, suspension, a
+party's refusal and failure (《人民调解法》第十七、二十三、二十六条), escalation risk (第二十五条).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mediation.model import Case, Risk, evolve
+from mediation.rules import agreement as agreement_rules
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.base import nonblank_items as _ids
+from mediation.rules.dispute._common import (
+    CALLBACK,
+    CLOSING,
+    ESCALATION_REPORT,
+    FEEDBACK,
+    PS_FIRST,
+    PS_HANDLING,
+    PS_SECOND,
+    SUSPENSION,
+)
+from mediation.rules.dispute.acceptance import _party_name
+from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
+from mediation.rules.dispute.intake import _public_order, _risk_clock
+from mediation.rules.periods import PauseReason
+from mediation.rules.resolution import record_resolution
+
+# -- rights and duties, mediation -------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class InformInputs:
+    """告知权利义务: how the parties were told (2002 规定 第三十条: orally or in writing)."""
+
+    written: bool = field("书面告知", default=True)
+    note: str = field("备注", default="")
+
+
+def on_informed(case: Case, ctx: Context[InformInputs]) -> Case:
+    """Record that the parties were told the nature, principles and effect of mediation and
+    their rights and duties (2002 规定 第三十条; 《人民调解法》第二十三条)."""
+    return _with(case, rights_informed_at=ctx.at)
+
+
+@attrs.frozen(slots=True)
+class MediatorsInputs:
+    """开始调解: the mediators (人民调解法 第十九条: designated or chosen)."""
+
+    mediators: tuple[str, ...] = field("调解员", default=(), validator=_ids)
+    note: str = field("备注", default="")
+
+
+def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
+    """People's mediation starts only after the parties were told their rights and duties.
+
+    2002 规定 第三十条 (before mediating, tell the parties orally or in writing
+    the nature, principles and effect of people's mediation and their rights
+    and duties: the 权利义务告知书).
+
+    A party who refused is never mediated on this case again on the people's track
+    (《人民调解法》第十七条: a party who clearly refuses is not mediated; 第二十三条: the
+    right to refuse or end mediation) — also not after a referral brings the case back
+    to accepted; another track may still take it by hand-off.
+    """
+    found = details(case)
+    people = (found.track or "people") == "people"
+    if people and found.refusals:
+        refusal = found.refusals[-1]
+        return refuse(
+            "start_mediation",
+            f"当事人{_party_name(case, refusal.party)}已拒绝调解，不得进行人民调解",
+            "《人民调解法》第十七条、第二十三条",
+        )
+    if people and found.rights_informed_at is None:
+        return refuse(
+            "start_mediation",
+            "调解前须告知当事人权利义务（人民调解当事人权利义务告知书）",
+            "《人民调解工作若干规定》第三十条",
+        )
+    return ALLOW
+
+
+def on_start(case: Case, ctx: Context[MediatorsInputs]) -> Case:
+    """Assign the mediators, count the attempt at this level; 治安调解: the first session.
+
+    治安调解 (《公安机关办理行政案件程序规定》第一百八十三条): the first session meets
+    its clock, and the window for the one further session the rule allows — 7
+    working days after the first — runs while the police decide (an agreement or
+    a termination ends it).
+    """
+    found = details(case)
+    attempts = (*found.attempts, _level(case, ctx) or "")
+    case = _with(case, attempts=attempts, started_at=ctx.at)
+    if ctx.inputs.mediators:
+        case = evolve(case, assignees=ctx.inputs.mediators)
+    if _public_order(case, found.track, ctx):
+        case = deadlines.close(case, ctx, (PS_FIRST,))
+        case = _with(case, sessions=(ctx.at,))
+        case = deadlines.open_clock(case, ctx, PS_SECOND, ctx.day)
+    return case
+
+
+def second_session_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """治安调解 is one session, with one more if needed, within 7 working days after the first.
+
+    《公安机关办理行政案件程序规定》第一百八十三条 (调解一般为一次; 必要时可以增加一次,
+    在第一次调解后七个工作日内完成): at most two sessions, the second in time.
+    """
+    found = details(case)
+    if not _public_order(case, found.track, ctx):
+        return refuse("second_session", "只有治安调解可以再次调解", "程序规定 第一百八十三条")
+    if len(found.sessions) != 1:
+        return refuse(
+            "second_session",
+            "治安调解一般为一次，必要时可以增加一次",
+            "《公安机关办理行政案件程序规定》第一百八十三条",
+        )
+    first = found.sessions[0].astimezone(ctx.policy.tz).date()
+    due, _ = ctx.clocks.due(PS_SECOND.id, first)
+    if ctx.day > due.due:
+        return refuse(
+            "second_session",
+            f"再次调解应当在第一次调解后七个工作日内完成（至{due.due.isoformat()}）",
+            "《公安机关办理行政案件程序规定》第一百八十三条",
+        )
+    return ALLOW
+
+
+def on_second_session(case: Case, ctx: Context[Any]) -> Case:
+    """Record the second session, held within 7 working days after the first (第一百八十三条).
+
+    The window opened at the first session keeps running until the mediation
+    ends (agreement or termination); a case recorded before the window was
+    opened at the first session gets it now.
+    """
+    first = details(case).sessions[0].astimezone(ctx.policy.tz).date()
+    case = _with(case, sessions=(*details(case).sessions, ctx.at))
+    if any(d.period == PS_SECOND.id and d.is_open for d in case.deadlines):
+        return case
+    return deadlines.open_clock(case, ctx, PS_SECOND, first)
+
+
+@attrs.frozen(slots=True)
+class SuspendInputs:
+    """中止调解: why (only a reason a clock's rule names stops that clock)."""
+
+    reason: PauseReason = field("中止原因")
+    note: str = field("备注", default="")
+
+
+def on_suspend(case: Case, ctx: Context[SuspendInputs]) -> Case:
+    """Pause the clocks the reason may stop, and open the resume-or-terminate watch.
+
+    Appraisal time is excluded from medical mediation (《医疗纠纷预防和处理条例》
+    第三十八、四十条) and online court mediation (在线调解规则 第二十六条).
+    """
+    case = deadlines.pause(case, ctx, ctx.inputs.reason)
+    return deadlines.open_clock(case, ctx, SUSPENSION)
+
+
+def on_resume(case: Case, ctx: Context[Any]) -> Case:
+    """Meet the watch clock and resume paused clocks (paused time not counted)."""
+    case = deadlines.close(case, ctx, (SUSPENSION,))
+    return deadlines.resume(case, ctx)
+
+
+# -- refusal and failure ----------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class PartyRefusesInputs:
+    """当事人拒绝调解: who, what they said, and that they were told their remedies."""
+
+    party: str = field("拒绝调解的当事人", validator=_nonblank)
+    statement: str = field("当事人陈述", default="")
+    remedies_informed: bool = field("已告知其他救济途径", default=False)
+
+
+def party_refuses_guard(case: Case, ctx: Context[PartyRefusesInputs]) -> Decision:
+    """A party may refuse or demand termination at any time (《人民调解法》第十七条、第二十三条).
+
+    The party must be one of the case's; once mediation has begun, ending it
+    requires telling the parties their other remedies (第二十六条).
+    """
+    given = ctx.inputs
+    principals = {p.id for p in agreement_rules.principals(case.parties)}
+    if given.party not in principals:
+        return refuse_input(
+            "party_refuses",
+            "party",
+            given.party,
+            f"a party of the case ({', '.join(sorted(principals))})",
+            "《人民调解法》第二十三条",
+        )
+    mediating = case.state not in ("received", "triaged")
+    if mediating and not given.remedies_informed:
+        return refuse(
+            "party_refuses",
+            "终止调解须告知当事人可以依法通过仲裁、行政、司法等途径维护权利",
+            "《人民调解法》第二十六条",
+        )
+    return ALLOW
+
+
+def on_party_refuses(case: Case, ctx: Context[PartyRefusesInputs]) -> Case:
+    """Record the refusal; before acceptance it ends the case, after it ends mediation.
+
+    《人民调解法》第十七条 (one party clearly refuses: no mediation),
+    第二十三条 (the right to demand termination), 第二十六条 (termination with remedies).
+    """
+    given = ctx.inputs
+    stage = "acceptance" if case.state in ("received", "triaged") else "mediation"
+    refusal = Refusal(given.party, ctx.at, stage, given.statement)
+    case = _with(case, refusals=(*details(case).refusals, refusal))
+    name = _party_name(case, given.party)
+    if stage == "acceptance":
+        case = deadlines.cancel_all(case, ctx)
+        case = evolve(case, outcome=f"当事人{name}明确拒绝调解，不予调解（《人民调解法》第十七条）")
+        return record_resolution(case, ctx, "not_accepted", details(case).track)
+    case = _close_work(case, ctx)
+    case = evolve(case, outcome=f"当事人{name}拒绝继续调解，终止调解（《人民调解法》第二十三条）")
+    return _after_failure(case, ctx)
+
+
+@attrs.frozen(slots=True)
+class TerminateInputs:
+    """终止调解: why, and that the parties were told their other remedies."""
+
+    reason: str = field("终止理由", validator=_nonblank)
+    remedies_informed: bool = field("已告知其他救济途径", default=False)
+
+
+def terminate_guard(case: Case, ctx: Context[TerminateInputs]) -> Decision:
+    """Terminating a failed mediation requires telling the parties their other remedies.
+
+    《人民调解法》第二十六条: the mediator terminates and informs the parties
+    that they may seek arbitration, administrative or judicial remedies.
+    """
+    if not ctx.inputs.remedies_informed:
+        return refuse(
+            "terminate",
+            "终止调解须告知当事人可以依法通过仲裁、行政、司法等途径维护权利",
+            "《人民调解法》第二十六条",
+        )
+    return ALLOW
+
+
+def on_terminate(case: Case, ctx: Context[TerminateInputs]) -> Case:
+    """Close mediation clocks, record why; after failure the policy's callbacks, or the
+    police penalty procedure for 治安调解 (程序规定 第一百八十五条)."""
+    case = _close_work(case, ctx)
+    case = evolve(case, outcome=ctx.inputs.reason)
+    return _after_failure(case, ctx)
+
+
+_OWED = frozenset({FEEDBACK.id, ESCALATION_REPORT.id})
+
+
+def _close_work(case: Case, ctx: Context[Any]) -> Case:
+    """Close the clocks of the round of mediation that ends, not the actions still owed.
+
+    A report back on an assignment (交办: 《信访工作条例》第二十二条第一款第三项) and
+    the report of an escalation risk (《人民调解法》第二十五条) are met only by making
+    them: ending or reopening mediation neither makes them nor excuses them.
+    """
+    return deadlines.close(case, ctx, where=lambda d: d.period not in _OWED)
+
+
+def _after_failure(case: Case, ctx: Context[Any]) -> Case:
+    """治安调解 failed: the case-handling clock restarts from today (第一百八十五条);
+    else the callback watch if the policy asks for visits after a failure. The
+    day mediation ended is recorded (程序规定 第八十五条 counts from it)."""
+    case = _with(case, ended_at=ctx.at)
+    if _public_order(case, details(case).track, ctx):
+        return deadlines.open_clock(case, ctx, PS_HANDLING)
+    if ctx.policy.callbacks.after_failure:
+        return deadlines.open_clock(case, ctx, CALLBACK)
+    return deadlines.open_clock(case, ctx, CLOSING)
+
+
+def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Only a failed 治安调解 goes back to the police penalty procedure (程序规定 第一百八十五条)."""
+    found = details(case)
+    if not _public_order(case, found.track, ctx) or found.penalty_decided_at is not None:
+        return refuse(
+            "decide_penalty",
+            "只有调解不成的治安调解案件依法作出处罚决定",
+            "程序规定 第一百八十五条",
+        )
+    return ALLOW
+
+
+def on_penalty(case: Case, ctx: Context[Any]) -> Case:
+    """Record the penalty decision: the case-handling clock is met (程序规定 第一百六十五、一百八十五条)."""
+    case = deadlines.close(case, ctx, (PS_HANDLING,))
+    case = _with(case, penalty_decided_at=ctx.at)
+    return deadlines.open_clock(case, ctx, CLOSING)
+
+
+# -- escalation risk --------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class RiskInputs:
+    """风险研判: the finding, the level, the measures, and whom it was reported to."""
+
+    level: Risk = field("风险等级")
+    finding: str = field("研判情况", validator=_nonblank)
+    measures: str = field("已采取的预防措施", default="")
+    reported_to: str = field("已报告的机关", default="")
+
+
+def risk_guard(case: Case, ctx: Context[RiskInputs]) -> Decision:
+    """A high risk is met with targeted measures (《人民调解法》第二十五条)."""
+    given = ctx.inputs
+    if given.level is Risk.high and not given.measures.strip():
+        return refuse_input(
+            "assess_risk",
+            "measures",
+            "",
+            "发现纠纷有可能激化的，应当采取有针对性的预防措施",
+            "《人民调解法》第二十五条",
+        )
+    return ALLOW
+
+
+def on_risk(case: Case, ctx: Context[RiskInputs]) -> Case:
+    """Record the finding; a high risk owes a report to the police or a department, due
+    at once (the clock shows in ``due`` as the action owed) until it is made."""
+    given = ctx.inputs
+    report = RiskReport(ctx.at, given.level, given.finding, given.measures, given.reported_to)
+    case = _with(case, risk_reports=(*details(case).risk_reports, report))
+    case = evolve(case, risk=given.level)
+    if given.reported_to.strip():
+        return deadlines.close(case, ctx, (ESCALATION_REPORT,))
+    return _risk_clock(case, ctx, given.level)
+
+
+def report_owed_check(before: Case, after: Case, ctx: Context[Any]) -> Decision:
+    """A case that owes the report of an escalation risk is not closed before it is made.
+
+    《人民调解法》第二十五条: a dispute that may lead to a public-order or criminal
+    case is reported to the local police or another department 及时 (promptly).
+    Ending the case — an agreement, a failure, a withdrawal, not accepting it —
+    neither makes the report nor excuses it, and closing would end its clock as if
+    it had been made. Record it first (``assess_risk`` naming ``reported_to``). (The
+    workflow does not ask it of a transfer or hand-off, which puts the matter before
+    another organ.)
+    """
+    if not any(d.period == ESCALATION_REPORT.id and d.is_open for d in before.deadlines):
+        return ALLOW
+    return refuse(
+        "escalation_report",
+        "本案有激化风险，须先向当地公安机关或者其他有关部门报告并登记"
+        "（风险研判：填写“已报告的机关”），方可结案",
+        "《人民调解法》第二十五条",
+    )

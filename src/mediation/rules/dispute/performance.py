@@ -1,0 +1,233 @@
+"""Performance of the agreement, callback visits (回访) and closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mediation.model import Case, Risk, Visit, evolve
+from mediation.rules import agreement as agreement_rules
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.dispute._common import CALLBACK, CLOSING, FEEDBACK
+from mediation.rules.dispute.acceptance import mediation_clock
+from mediation.rules.dispute.details import Satisfaction, _level, _with, details
+from mediation.rules.dispute.intake import _public_order
+from mediation.rules.dispute.mediation import _close_work
+from mediation.rules.resolution import record_resolution
+
+# -- performance and callbacks ----------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class NoteInputs:
+    """A step with an optional note."""
+
+    note: str = field("备注", default="")
+
+
+@attrs.frozen(slots=True)
+class PerformedInputs:
+    """确认履行: a note and the evidence of performance (履行凭证)."""
+
+    note: str = field("备注", default="")
+    evidence: str = field("履行凭证", default="")
+
+
+def on_performed(case: Case, ctx: Context[Any]) -> Case:
+    """Meet the performance clock; schedule the callback visit (RULES.md §7.5).
+
+    Non-performance closes the performance clock the same way; the callback
+    then urges performance or tells the parties they may sue (《人民调解法》第三十二条;
+    2002 规定 第三十七条).
+    """
+    case = deadlines.close(case, ctx, (agreement_rules.PERFORMANCE,))
+    if any(d.period == CALLBACK.id and d.is_open for d in case.deadlines):
+        return case
+    return deadlines.open_clock(case, ctx, CALLBACK)
+
+
+@attrs.frozen(slots=True)
+class CallbackInputs:
+    """记录回访: who visited whom, performance, satisfaction (structured), recurrence."""
+
+    visitor: str = field("回访人", validator=_nonblank)
+    party: str = field("被回访人", default="")
+    performance: str = field("履行情况", default="")
+    satisfaction: Satisfaction = field("满意程度", default=Satisfaction.unknown)
+    recurrence: str = field("有无反复", default="")
+
+
+def on_callback(case: Case, ctx: Context[CallbackInputs]) -> Case:
+    """Record a visit; the callback clock is met by the visit itself, not by closing.
+
+    《人民调解法》第三十一条第二款; 2002 规定 第三十六条.
+    """
+    given = ctx.inputs
+    visit = Visit(
+        at=ctx.at,
+        visitor=given.visitor.strip(),
+        party=given.party,
+        performance=given.performance,
+        satisfaction=given.satisfaction.value,
+        recurrence=given.recurrence,
+    )
+    case = _with(case, visits=(*details(case).visits, visit))
+    case = deadlines.close(case, ctx, (CALLBACK,))
+    if not any(d.period == CLOSING.id and d.is_open for d in case.deadlines):
+        case = deadlines.open_clock(case, ctx, CLOSING)
+    return case
+
+
+@attrs.frozen(slots=True)
+class ReasonInputs:
+    """A step that must state why (重新调解, 重新启动)."""
+
+    reason: str = field("理由", validator=_nonblank)
+
+
+def remediate_guard(case: Case, ctx: Context[ReasonInputs]) -> Decision:
+    """Re-mediation (2002 规定 第三十七条第二项) reopens the agreement; after a rejected
+    confirmation the parties may change it by mediation (《民事诉讼法》第二百零六条)."""
+    confirmation = details(case).confirmation
+    if case.state in ("agreed", "performing") and (
+        confirmation is None or confirmation.ruling != "rejected"
+    ):
+        return refuse(
+            "remediate",
+            "协议履行中只有司法确认被驳回后才能重新调解变更协议",
+            "《民事诉讼法》第二百零六条",
+        )
+    return ALLOW
+
+
+def on_reopen(case: Case, ctx: Context[Any]) -> Case:
+    """Reopen mediation: the old agreement's periods (its confirmation window, its
+    performance date) are cancelled — not breached, not lapsed; the unit's open clocks
+    close; a new mediation clock opens.
+
+    A reopened mediation is a new attempt at this level: a ladder such as 江阴's
+    "331" counts it (issue 10 §4; RULES.md §7.4, PRACTICE; 2002 规定 第三十七条
+    for re-mediation of an agreement)."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: not d.kind.is_own)
+    case = _close_work(case, ctx)
+    attempts = (*details(case).attempts, _level(case, ctx) or "")
+    case = _with(case, started_at=ctx.at, attempts=attempts)
+    rule, start = mediation_clock(case, ctx)
+    return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
+
+
+@attrs.frozen(slots=True)
+class CloseInputs:
+    """结案: a note; without the visits the policy requires, the reason they were not made."""
+
+    note: str = field("备注", default="")
+    no_visit_reason: str = field("未回访原因", default="")
+
+
+def _visits_needed(case: Case, ctx: Context[Any]) -> int:
+    found = details(case)
+    return (
+        ctx.policy.callbacks.after_agreement
+        if found.agreement is not None
+        else ctx.policy.callbacks.after_failure
+    )
+
+
+def close_guard(case: Case, ctx: Context[CloseInputs]) -> Decision:
+    """Closure needs the callback visits the policy asks for, or the reason they were not made;
+    a 交办 case needs its report back; a failed 治安调解 its penalty decision.
+
+    《人民调解法》第三十一条第二款; 2002 规定 第三十六条; 程序规定 第一百八十五条.
+    """
+    found = details(case)
+    needed = _visits_needed(case, ctx)
+    if len(found.visits) < needed and not ctx.inputs.no_visit_reason.strip():
+        return refuse(
+            "close",
+            f"结案前须回访{needed}次，已回访{len(found.visits)}次；未能回访的须写明原因",
+            "《人民调解法》第三十一条第二款；《人民调解工作若干规定》第三十六条",
+        )
+    pending = [d for d in case.deadlines if d.period == FEEDBACK.id and d.is_open]
+    if pending:
+        return refuse(
+            "close", "交办案件须先向交办单位反馈办理结果", "《信访工作条例》第二十二条第一款第三项"
+        )
+    if (
+        _public_order(case, found.track, ctx)
+        and case.state == "failed"
+        and found.penalty_decided_at is None
+    ):
+        return refuse("close", "治安调解不成的，须依法作出处罚决定", "程序规定 第一百八十五条")
+    return ALLOW
+
+
+def on_close(case: Case, ctx: Context[CloseInputs]) -> Case:
+    """End every clock: the unit's met or breached; the parties' cancelled; a callback clock
+    with no visit made is not counted as met (cancelled, or breached if already late)."""
+    found = details(case)
+    reason = ctx.inputs.no_visit_reason.strip()
+    late = [
+        d for d in case.deadlines if d.period == CALLBACK.id and d.is_open and ctx.at > d.due_at
+    ]
+    case = deadlines.cancel_all(
+        case, ctx, where=lambda d: not d.kind.is_own or (d.period == CALLBACK.id and d not in late)
+    )
+    case = deadlines.close(case, ctx)
+    if reason:
+        case = _with(case, closed_without_visit=reason)
+    how = "agreement" if found.agreement is not None else "failed"
+    return record_resolution(case, ctx, how, found.track)
+
+
+@attrs.frozen(slots=True)
+class ArchiveInputs:
+    """立卷归档: the dossier number."""
+
+    dossier_no: str = field("卷宗号", default="")
+
+
+@attrs.frozen(slots=True)
+class WithdrawInputs:
+    """撤回: why, and who withdrew."""
+
+    reason: str = field("撤回理由", validator=_nonblank)
+    by: str = field("撤回人", default="")
+
+
+@attrs.frozen(slots=True)
+class TransferInputs:
+    """移送: why, to which organ, and (for a dispute that may escalate) the easing measures."""
+
+    reason: str = field("移送理由", validator=_nonblank)
+    to: str = field("移送机关", validator=_nonblank)
+    measures: str = field("已采取的疏导措施", default="")
+
+
+def transfer_guard(case: Case, ctx: Context[TransferInputs]) -> Decision:
+    """A dispute that may escalate is first eased, then handed over (2002 规定 第二十四条)."""
+    if case.risk is Risk.high and not ctx.inputs.measures.strip():
+        return refuse_input(
+            "transfer_out",
+            "measures",
+            "",
+            "纠纷有激化可能，须先采取疏导措施再移送",
+            "《人民调解工作若干规定》第二十四条",
+        )
+    return ALLOW
+
+
+def on_transfer(case: Case, ctx: Context[TransferInputs]) -> Case:
+    """Transferred to the competent organ: every clock cancelled, the organ recorded."""
+    case = deadlines.cancel_all(case, ctx)
+    case = evolve(case, outcome=f"移送{ctx.inputs.to.strip()}：{ctx.inputs.reason.strip()}")
+    return record_resolution(case, ctx, "transferred_out", details(case).track)
+
+
+def on_withdraw(case: Case, ctx: Context[WithdrawInputs]) -> Case:
+    """Withdrawn by the applicant (《人民调解法》第二十三条): every clock cancelled."""
+    case = deadlines.cancel_all(case, ctx)
+    case = evolve(case, outcome=ctx.inputs.reason)
+    return record_resolution(case, ctx, "withdrawn", details(case).track)

@@ -1,0 +1,299 @@
+"""Referral up, down and across (:mod:`mediation.rules.referral`) and hand-offs between
+tracks (三调联动) that open a linked case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation.model import Case, evolve
+from mediation.rules import deadlines
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.categories import ancestors
+from mediation.rules.dispute._common import (
+    _ORGAN_TRACKS,
+    ACCEPTANCE,
+    FEEDBACK,
+    FEEDBACK_DEFAULT,
+    TRAFFIC_SWITCH,
+)
+from mediation.rules.dispute.acceptance import mediation_clock
+from mediation.rules.dispute.details import Feedback, Referral, _with, details
+from mediation.rules.referral import Direction, ReferralPolicy, direction, referral_problem
+from mediation.rules.resolution import record_resolution
+
+# -- referral ---------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class ReferInputs:
+    """上报 / 交办 / 转办: to which unit, for which reason; an assignment's report-back date."""
+
+    to: str = field("接收单位", validator=_nonblank)
+    reason: str = field("理由", validator=_nonblank)
+    note: str = field("说明", default="")
+    feedback_by: dt.date | None = field("反馈期限", default=None)
+
+
+def refer_guard(case: Case, ctx: Context[ReferInputs]) -> Decision:
+    """The referral policy allows the move (:func:`mediation.rules.referral.referral_problem`)."""
+    org = ctx.policy.org
+    if org is None:
+        return refuse("refer", "未配置组织机构，无法分流", "《人民调解工作若干规定》第二十一条")
+    if case.unit not in org:
+        return refuse_input("refer", "to", ctx.inputs.to, "the owning unit is not in the org tree")
+    attempts: dict[str, int] = {}
+    for level in details(case).attempts:
+        attempts[level] = attempts.get(level, 0) + 1
+    problem = referral_problem(
+        case, org, ctx.inputs.to, ctx.inputs.reason, ctx.policy.part(ReferralPolicy), attempts
+    )
+    if not problem.allowed:
+        return problem
+    given = ctx.inputs
+    if given.feedback_by is not None and given.feedback_by <= ctx.day:
+        return refuse_input(
+            "refer", "feedback_by", given.feedback_by.isoformat(), "a report-back date is later"
+        )
+    return ALLOW
+
+
+def on_refer(case: Case, ctx: Context[ReferInputs]) -> Case:
+    """Send the case: it is the receiver's now (exactly one owner), awaiting its decision.
+
+    The sender's clocks close (it acted by referring); the receiver has the
+    acceptance-decision clock. A 交办 (down) carries a report-back date (the
+    policy's default if none is given).
+    """
+    org = ctx.policy.org
+    assert org is not None
+    given = ctx.inputs
+    way = direction(org, case.unit, given.to)
+    feedback_by = given.feedback_by
+    if way is Direction.down and feedback_by is None:
+        # The default period rolls past a rest day like any period (民法典 第二百零三条);
+        # its length is policy data (Policy(periods=...)), recorded for replay.
+        feedback_by = ctx.clocks.due(FEEDBACK_DEFAULT.id, ctx.day)[0].due
+    referral = Referral(
+        way, case.unit, given.to, given.reason, ctx.at, case.state, given.note, feedback_by
+    )
+    case = deadlines.close(case, ctx, where=lambda d: d.kind.is_own)
+    case = evolve(case, unit=given.to, level=org.level_of(given.to))
+    case = _with(case, referrals=(*details(case).referrals, referral))
+    return deadlines.open_clock(case, ctx, ACCEPTANCE)
+
+
+def _last_referral(case: Case) -> Referral | None:
+    found = details(case).referrals
+    return found[-1] if found and found[-1].outcome == "pending" else None
+
+
+def referral_from(*states: str) -> Any:
+    """A guard: the pending referral left one of ``states`` (a take or return restores them)."""
+
+    def guard(case: Case, ctx: Context[Any]) -> Decision:
+        pending = _last_referral(case)
+        if pending is None or pending.from_state not in states:
+            return refuse("referral", "not this branch")
+        return ALLOW
+
+    guard.__name__ = f"referral_from_{'_'.join(states)}"
+    return guard
+
+
+@attrs.frozen(slots=True)
+class TakeReferralInputs:
+    """接收: an optional note."""
+
+    note: str = field("备注", default="")
+
+
+def on_take(case: Case, ctx: Context[Any]) -> Case:
+    """The receiver takes the case. Referred before acceptance, it is triaged here and the
+    acceptance decision runs on; referred after, it is accepted here (the decision met)
+    and its mediation clock opens at this level. An assignment (交办) owes its report
+    back by the date set."""
+    pending = _last_referral(case)
+    assert pending is not None
+    taken = evolve(pending, outcome="taken", decided_at=ctx.at)
+    found = details(case)
+    case = _with(case, referrals=(*found.referrals[:-1], taken))
+    if "labour" in ancestors(case.category, ctx.policy.categories):
+        case = _with(case, facts=evolve(details(case).facts, received_on=ctx.day))
+    if pending.feedback_by is not None:
+        case = deadlines.open_fixed(case, ctx, FEEDBACK, pending.feedback_by)
+    if pending.from_state in ("received", "triaged"):
+        return case  # the acceptance decision is still to take, here
+    case = deadlines.close(case, ctx, (ACCEPTANCE,))
+    rule, start = mediation_clock(case, ctx)
+    return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
+
+
+@attrs.frozen(slots=True)
+class ReturnReferralInputs:
+    """退回: why the receiver returns the case."""
+
+    reason: str = field("退回理由", validator=_nonblank)
+
+
+def on_return(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
+    """The receiver returns the case to the sender, with its reasons; the sender resumes."""
+    pending = _last_referral(case)
+    assert pending is not None
+    returned = evolve(
+        pending, outcome="returned", decided_at=ctx.at, return_reason=ctx.inputs.reason
+    )
+    found = details(case)
+    case = _with(case, referrals=(*found.referrals[:-1], returned))
+    case = deadlines.close(case, ctx, (ACCEPTANCE,))
+    org = ctx.policy.org
+    level = org.level_of(pending.from_unit) if org is not None else case.level
+    case = evolve(case, unit=pending.from_unit, level=level)
+    if pending.from_state in ("received", "triaged"):
+        return deadlines.open_clock(case, ctx, ACCEPTANCE)
+    rule, start = mediation_clock(case, ctx)
+    return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
+
+
+@attrs.frozen(slots=True)
+class FeedbackInputs:
+    """反馈: the report to the unit that assigned the case."""
+
+    report: str = field("反馈报告", validator=_nonblank)
+
+
+def feedback_guard(case: Case, ctx: Context[FeedbackInputs]) -> Decision:
+    """A report back is owed only on an assigned case (交办, 《信访工作条例》第二十二条)."""
+    if not any(d.period == FEEDBACK.id and d.is_open for d in case.deadlines):
+        return refuse("report_feedback", "本案无待反馈的交办事项", "《信访工作条例》第二十二条")
+    return ALLOW
+
+
+def on_feedback(case: Case, ctx: Context[FeedbackInputs]) -> Case:
+    """Record the report and meet the report-back clock."""
+    taken = [r for r in details(case).referrals if r.outcome == "taken" and r.feedback_by]
+    to_unit = taken[-1].from_unit if taken else ""
+    report = Feedback(ctx.at, case.unit, to_unit, ctx.inputs.report.strip())
+    case = _with(case, feedback=(*details(case).feedback, report))
+    return deadlines.close(case, ctx, (FEEDBACK,))
+
+
+# -- hand-off between tracks (三调联动) ----------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class HandOffInputs:
+    """移交: to which track and organ, why, and the facts the receiving track's clock needs.
+
+    Attributes:
+        track: The receiving track.
+        unit: The receiving organ (a unit of the org tree).
+        reason: Why.
+        consent: The parties agreed to the hand-off (jointly, in writing, where
+            the receiving procedure requires it: traffic police mediation).
+        certificate_received_on: Traffic: when the accident report was received.
+        mediation_start_on: Traffic: the start of mediation the rule names.
+    """
+
+    track: str = field("移交调解途径")
+    unit: str = field("接收机关")
+    reason: str = field("移交理由", validator=_nonblank)
+    consent: bool = field("当事人同意", default=False)
+    certificate_received_on: dt.date | None = field("收到事故认定书日期", default=None)
+    mediation_start_on: dt.date | None = field("调解开始日期", default=None)
+
+
+def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
+    """Another track's organ of the right kind; the parties' consent; a switch from failed
+    people's mediation to police traffic mediation within 3 working days (程序规定 第八十五条).
+
+    《信访工作条例》第三十七条 (三调联动); 《人民调解法》第十八条 (courts and police
+    refer parties to committees); 《道路交通事故处理程序规定》第八十五、八十六条.
+    """
+    given = ctx.inputs
+    policy = ctx.policy
+    if given.track not in policy.tracks:
+        return refuse_input("hand_off", "track", given.track, f"one of {', '.join(policy.tracks)}")
+    org = policy.org
+    if org is None or given.unit not in org:
+        return refuse_input("hand_off", "unit", given.unit, "unknown unit (not in the org tree)")
+    target = org.get(given.unit)
+    if not target.active:
+        return refuse_input("hand_off", "unit", given.unit, f"merged into {target.successor}")
+    if target.kind not in _ORGAN_TRACKS[given.track]:
+        return refuse_input(
+            "hand_off",
+            "unit",
+            given.unit,
+            f"{target.name} does not run {policy.tracks[given.track].label}",
+            "《信访工作条例》第三十七条",
+        )
+    if given.unit == case.unit and given.track == details(case).track:
+        return refuse_input("hand_off", "unit", given.unit, "the case is already there")
+    if not given.consent:
+        return refuse_input(
+            "hand_off",
+            "consent",
+            False,
+            "调解以当事人自愿为原则，移交须经当事人同意",
+            "《人民调解法》第三条、第十七条",
+        )
+    traffic = given.track == "administrative" and "traffic" in ancestors(
+        case.category, policy.categories
+    )
+    if traffic and case.state == "failed":
+        # 第八十五条 counts from the day the committee ended mediation, not from the
+        # case's last change (a later note must not reopen the window).
+        ended = details(case).ended_at or case.updated_at or ctx.at
+        due, _ = ctx.clocks.due(TRAFFIC_SWITCH.id, ended.astimezone(policy.tz).date())
+        if ctx.day > due.due:
+            return refuse(
+                "hand_off",
+                f"人民调解终止后申请交警调解的期间已届满（{due.due.isoformat()}）",
+                "《道路交通事故处理程序规定》第八十五条",
+            )
+    return ALLOW
+
+
+def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
+    """Open the receiving track's case at its organ (parties, claims and overlays carried;
+    both linked); this case ends as handed on, its clocks cancelled — not breached."""
+    given = ctx.inputs
+    found = details(case)
+    ctx.open_case(
+        workflow="dispute",
+        unit=given.unit,
+        channel=case.channel,
+        category=case.category,
+        parties=case.parties,
+        summary=case.summary,
+        claims=case.claims,
+        amount=case.amount,
+        location=case.location,
+        details={
+            "track": given.track,
+            "handed_from": found.track or "people",
+            "joint_application": given.consent,
+            "duplicate_decision": "new_case",
+            "duplicate_reason": f"由{case.code}移交",
+            **(
+                {"certificate_received_on": given.certificate_received_on.isoformat()}
+                if given.certificate_received_on
+                else {}
+            ),
+            **(
+                {"mediation_start_on": given.mediation_start_on.isoformat()}
+                if given.mediation_start_on
+                else {}
+            ),
+        },
+        note=given.reason,
+        overlays=dict(case.overlays),
+    )
+    case = deadlines.cancel_all(case, ctx)
+    case = evolve(case, outcome=f"移交{ctx.policy.tracks[given.track].label}：{given.reason}")
+    return record_resolution(case, ctx, "handed_off", found.track)
