@@ -180,3 +180,19 @@ def test_a_bad_petition_key_is_named(change: dict[str, Any], field: str) -> None
     with pytest.raises(ValidationError) as err:
         parse_scenario(merge(repeats(), change))
     assert err.value.field == field
+
+
+def test_an_extension_drawn_too_late_is_not_attempted_once_the_period_has_run() -> None:
+    """An organ that would extend its handling period (第三十四条) but only gets to it after
+    the 60 days have run does not: an extension is granted within the period. The case
+    chooses again when the step comes due, and is answered; no step is refused."""
+    late = merge(
+        PETITION,
+        {"accepted": {"extend": {"p": 1, "delay": {"value": 75, "unit": "d"}}}},
+    )
+    data = merge(repeats(), {"behaviour": {"petition": late}, "scenario": {"days": 200}})
+    rep = simulate(parse_scenario(data))
+    assert rep.errors == {}
+    assert rep.problems == ()
+    assert rep.kpis["petitions"] == 6
+    assert rep.kpis["matters.open"] == 0

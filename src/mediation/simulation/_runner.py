@@ -428,6 +428,13 @@ class Runner:
                 yield env.timeout(t - now)
                 now = t
             trigger = choice.trigger
+            if choice.when is not None:
+                ctx.at = instant(now)
+                if not choice.when(ctx):
+                    # What it was drawn for no longer holds after the delay (the clock it
+                    # would extend ran out meanwhile): the case chooses again, now.
+                    entered = False
+                    continue
             if held is None and enters_busy.get((workflow, case.state, trigger), False):
                 held = yield from self.slots.acquire(case.unit)
                 now = int(env.now)
