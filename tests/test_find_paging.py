@@ -189,7 +189,8 @@ def test_find_by_assignee_gives_exactly_the_cases_an_actor_handles_on_every_back
 ) -> None:
     """``assignee`` filters in the store (memory, SQLite's JSON, PostgreSQL's JSONB): the
     cases whose handlers include the actor, among many others, in list order and by cursor;
-    an actor handling nothing gets nothing; a blank assignee is refused by name."""
+    an actor handling nothing gets nothing; a blank assignee is refused by name.
+    ``unassigned`` gives exactly the cases nobody handles, likewise."""
     mine: list[str] = []
     for i in range(9):
         case = intake(engine, when=TIMES[i % len(TIMES)], actor=ADMIN)
@@ -225,3 +226,10 @@ def test_find_by_assignee_gives_exactly_the_cases_an_actor_handles_on_every_back
     with pytest.raises(ValidationError) as err:
         engine.find(assignee="", actor=ADMIN)
     assert err.value.field == "assignee"
+    waiting = [c.id for c in everything if not c.assignees]
+    assert len(waiting) == 3
+    assert [c.id for c in engine.find(unassigned=True, actor=ADMIN)] == waiting
+    assert _walk_forward(engine, 2, unassigned=True, actor=ADMIN) == waiting
+    with pytest.raises(ValidationError) as err:
+        engine.find(unassigned=True, assignee=MEDIATOR.id, actor=ADMIN)
+    assert err.value.field == "unassigned"

@@ -1490,6 +1490,7 @@ class Engine:
         after: tuple[dt.datetime, str] | None = None,
         before: tuple[dt.datetime, str] | None = None,
         assignee: str | None = None,
+        unassigned: bool = False,
         actor: Actor | None = None,
     ) -> list[Case]:
         """Cases ``actor`` may see, by state, level, unit (or org subtree ``within``), category,
@@ -1518,6 +1519,8 @@ class Engine:
                 ``limit`` nearest to it. Not together with ``after``.
             assignee: Only cases this actor id handles (承办人, :attr:`Case.assignees`):
                 a mediator's own cases, however many others the unit has.
+            unassigned: Only cases nobody handles yet (a queue to assign from). Not
+                together with ``assignee``.
 
         Raises:
             ValidationError: a filter of the wrong type, a negative page, or a
@@ -1541,6 +1544,10 @@ class Engine:
         _page(limit, offset)
         if after is not None and before is not None:
             raise ValidationError("before", before, "not together with after")
+        if type(unassigned) is not bool:
+            raise ValidationError("unassigned", unassigned, "True or False")
+        if unassigned and assignee is not None:
+            raise ValidationError("unassigned", unassigned, "not together with assignee")
         query = CaseQuery(
             after=None if after is None else _cursor("after", after),
             before=None if before is None else _cursor("before", before),
@@ -1555,6 +1562,7 @@ class Engine:
             limit=limit,
             offset=offset,
             assignee=assignee,
+            unassigned=unassigned,
         )
         found = self._store.find(query)
         if callable(getattr(self._authorize, "units", None)):

@@ -39,7 +39,8 @@ class CaseQuery:
     ``(received_at, id)`` of the last case already seen) starts the page just
     after that position; ``before`` ends it just before, still in ascending
     order (the page preceding it). ``offset`` then skips that many matches.
-    ``assignee``: only cases this actor id handles (one of :attr:`Case.assignees`).
+    ``assignee``: only cases this actor id handles (one of :attr:`Case.assignees`);
+    ``unassigned``: only cases nobody handles yet.
     """
 
     state: str | None = None
@@ -55,6 +56,7 @@ class CaseQuery:
     after: tuple[dt.datetime, str] | None = None
     before: tuple[dt.datetime, str] | None = None
     assignee: str | None = None
+    unassigned: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -216,6 +218,7 @@ def _matches(c: Case, query: CaseQuery) -> bool:
         and (query.workflow is None or c.workflow == query.workflow)
         and (query.party_id is None or any(p.identifier == query.party_id for p in c.parties))
         and (query.assignee is None or query.assignee in c.assignees)
+        and not (query.unassigned and c.assignees)
     )
 
 

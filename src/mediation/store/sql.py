@@ -896,6 +896,8 @@ class SqlStore:
             )
         if query.assignee is not None:
             stmt = stmt.where(self._handled_by(query.assignee))
+        if query.unassigned:
+            stmt = stmt.where(self._unhandled())
         if query.after is not None:
             stmt = stmt.where(_keyset(query.after, later=True))
         if query.before is not None:
@@ -918,6 +920,15 @@ class SqlStore:
             )
         given = sa.cast(sa.literal(json.dumps([actor_id]), sa.Text), JSONB)
         return sa.cast(body, JSONB)["assignees"].contains(given)
+
+    def _unhandled(self) -> sa.ColumnElement[bool]:
+        """The case's ``assignees`` (in its JSON body) are empty."""
+        body = schema.cases.c.body
+        if self._sqlite:
+            count = sa.func.json_array_length(body, "$.assignees")
+        else:
+            count = sa.func.jsonb_array_length(sa.cast(body, JSONB)["assignees"])
+        return sa.func.coalesce(count, 0) == 0
 
     def due(self, query: DueQuery) -> list[tuple[str, Deadline]]:
         d, c = schema.deadlines, schema.cases
