@@ -256,9 +256,10 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path: Path) -> None
 def test_the_dashboard_shows_every_own_case_and_callback_however_busy_the_unit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """我的案件 comes from the store's assignee filter, not from the first cases of each
-    state: with more older cases in the state than the queue reads, a mediator's newest case
-    is still in the inbox, another's is not, and a running callback clock is listed."""
+    """我的案件 and 待分派 come from the store's handler filters, not from the first cases of
+    each state: with more older cases in the state than the queue reads, a mediator's newest
+    case is still in the inbox, another's is not, the newest case nobody handles is in the
+    queue, and a running callback clock is listed."""
     from mediation.web import queries
 
     from ..conftest import make_engine
@@ -281,12 +282,19 @@ def test_the_dashboard_shows_every_own_case_and_callback_however_busy_the_unit(
         )
     newest = intake(engine, when=at("2026-03-02", 9))
     mine = to_state(engine, newest.id, "mediating")  # the helper assigns MEDIATOR
+    waiting = to_state(engine, intake(engine, when=at("2026-03-02", 9, 30)).id, "accepted")
+    engine.fire(waiting.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 12))
+    waiting = engine.fire(waiting.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9))
     called = to_state(engine, intake(engine, when=at("2026-03-01", 5)).id, "callback")
     board = queries.dashboard(engine, MEDIATOR, at("2026-03-31", 9))
     inbox = {c.id for c in board.inbox}
     assert mine.id in inbox
     assert called.id in inbox  # handled by MEDIATOR, still open
     assert not inbox & set(others)
+    assert waiting.state == mine.state
+    assert not waiting.assignees
+    assert waiting.id not in inbox
+    assert [q.case.id for q in board.queue if q.case.state == waiting.state] == [waiting.id]
     assert [c.id for c, _ in board.callbacks] == [called.id]
     assert board.callbacks[0][1] == next(
         d.due for d in called.open_deadlines if d.period == queries.CALLBACK_PERIOD

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 PER_STATE = 200
-"""Open cases read per state for the dashboard's queue (the oldest waiting first)."""
+"""Unassigned cases shown per state in the dashboard's queue (the oldest waiting first)."""
 INBOX_SCAN = 5000
 """At most this many of the user's own open cases are shown in the inbox."""
 NAME_SCAN = 5000
@@ -165,20 +165,20 @@ def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
                 workflow=definition.name,
                 state=state.value,
                 within=within,
+                unassigned=True,
                 limit=PER_STATE,
                 actor=actor,
             )
             assign = _assigning(definition, acts)
             for case in cases:
-                if not case.assignees:
-                    queue.append(
-                        QueueItem(
-                            case,
-                            tuple(definition.label_of(a) for a in acts),
-                            assign[0] if assign else None,
-                            assign[1] if assign else None,
-                        )
+                queue.append(
+                    QueueItem(
+                        case,
+                        tuple(definition.label_of(a) for a in acts),
+                        assign[0] if assign else None,
+                        assign[1] if assign else None,
                     )
+                )
     due = engine.due(at=now, warnings=True, within=within, limit=100, actor=actor)
     clocks = [(item, engine.get(item.case_id, actor=actor)) for item in due]
     today = now.astimezone(engine.policy.tz).date()
