@@ -283,6 +283,38 @@ def test_a_hook_selects_by_site() -> None:
         Hook("not a name")
 
 
+def test_a_hook_runs_only_on_the_cases_its_test_admits(tmp_path: Path) -> None:
+    """``only_if`` on the decided case: a hook selected on every step runs its check and
+    effect where the test holds (a case under a leader) and is skipped elsewhere, in fire,
+    in available_triggers and in replay alike; a test that is not callable is refused."""
+    seen: list[str] = []
+
+    def refuse_unsigned(before: Case, after: Case, ctx: Context[Any]) -> Decision:
+        seen.append(after.id)
+        return signed_off(before, after, ctx)
+
+    def led(case: Case) -> bool:
+        return "leader" in case.overlays
+
+    hook = Hook("led_only", when=closing, checks=refuse_unsigned, only_if=led)
+    engine = make_engine("memory")
+    for item in (SENDING, UNDER_LEADER, SIGN_OFF, hook):
+        engine.register(item)
+    plain, under = _register(engine), _register(engine)
+    engine.fire(under.id, "put_under_leader", actor=DIRECTOR, at=at("2026-03-03"), leader="县长")
+    engine.fire(plain.id, "close", actor=DIRECTOR, at=at("2026-03-04"))
+    assert seen == []
+    with pytest.raises(RuleRejectedError, match="签字销号"):
+        engine.fire(under.id, "close", actor=DIRECTOR, at=at("2026-03-04"))
+    assert seen == [under.id]
+    engine.fire(under.id, "sign_off", actor=DIRECTOR, at=at("2026-03-05"))
+    engine.fire(under.id, "close", actor=DIRECTOR, at=at("2026-03-06"))
+    assert engine.verify(plain.id).ok
+    assert engine.verify(under.id).ok
+    with pytest.raises(Exception, match="callable"):
+        Hook("bad_test", only_if="leader")  # type: ignore[arg-type]
+
+
 def test_a_step_opens_a_linked_case_and_the_result_flows_back(engine: Engine) -> None:
     """访调对接 in miniature: the hand-off opens a case at the receiving unit, linked
     both ways, in one transaction; finishing it takes the result step on the first."""

@@ -283,7 +283,14 @@ class Journal:
     def _hooked(
         hooks: Sequence[Hook], before: Case, case: Case, dest: str, ctx: Context[Any]
     ) -> Case:
-        """Run the hooks' checks on the decided step (in its new state), then their effects."""
+        """Run the hooks' checks on the decided step (in its new state), then their effects.
+
+        A hook whose :attr:`~Hook.only_if` does not hold for the decided case is skipped;
+        when none is left, the case is not copied into its new state here at all.
+        """
+        hooks = [h for h in hooks if h.only_if is None or h.only_if(case)]
+        if not hooks:
+            return case
         moved = case if case.state == dest else evolve(case, state=dest)
         after = moved
         for hook in hooks:
