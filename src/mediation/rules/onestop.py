@@ -44,6 +44,7 @@ __all__ = [
     "carry",
     "check_send",
     "check_step",
+    "concerns",
     "on_permit",
     "on_step",
     "permit_guard",
@@ -265,6 +266,13 @@ def _run(before_unit: str | None, after: Case, ctx: Context[Any]) -> OneStop | D
         state = found
     # A hand-off by a linked case does not move this case: it stays where it is.
     return evolve(state, current=after.unit)
+
+
+def concerns(case: Case) -> bool:
+    """Whether a step on ``case`` (as decided, before its new state) may concern 最多跑一地:
+    it is a one-stop case, or this is its first step after intake, where a case received
+    at a centre becomes one (:func:`_run`). Every other case skips the hook."""
+    return OVERLAY in case.overlays or case.version == 1
 
 
 def check_step(before: Case, after: Case, ctx: Context[Any]) -> Decision:

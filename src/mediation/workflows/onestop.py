@@ -38,5 +38,6 @@ ONESTOP_HOOK = Hook(
     checks=o.check_step,
     effects=o.on_step,
     overlays={o.OVERLAY: o.OneStop},  # type: ignore[arg-type]  # core: converter=dict
+    only_if=o.concerns,
 )
 """Refuse a second place without a permit; record every place."""
