@@ -50,6 +50,7 @@ __all__ = [
     "MovedInputs",
     "ResultInputs",
     "hand_guard",
+    "handed_from_petition",
     "moved_guard",
     "on_hand",
     "on_moved",
@@ -299,6 +300,12 @@ def on_result(case: Case, ctx: Context[ResultInputs]) -> Case:
         return case  # 已调解待办结: concluded (and reported) after the sign-off
     case = report_back(case, ctx, outcome)
     return deadlines.close(case, ctx)
+
+
+def handed_from_petition(case: Case) -> bool:
+    """Whether ``case`` was handed from a petition (访调对接): the only cases
+    :func:`report_result` has anything to report on."""
+    return OVERLAY in case.overlays
 
 
 def report_result(case: Case, ctx: Context[Any]) -> Case:

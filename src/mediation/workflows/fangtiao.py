@@ -32,5 +32,6 @@ FANGTIAO_HOOK = Hook(
     when=reports,
     effects=ft.report_result,
     overlays={ft.OVERLAY: ft.Fangtiao},  # type: ignore[arg-type]  # core: converter=dict
+    only_if=ft.handed_from_petition,
 )
 """Report a mediation's result to the petition it was handed from."""
