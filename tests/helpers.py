@@ -93,6 +93,16 @@ def to_state(engine: Engine, case_id: str, target: str) -> Case:
     return case
 
 
+def mediating(engine: Engine, case_id: str, mediators: list[str]) -> Case:
+    """Drive a case along the happy path into mediation with these handlers (承办人; none:
+    a case nobody handles yet)."""
+    to_state(engine, case_id, "accepted")
+    engine.fire(case_id, "inform_rights", actor=CLERK, at=at("2026-03-02", 11, 30))
+    return engine.fire(
+        case_id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9), mediators=mediators
+    )
+
+
 def hard_limits(policy: Any = None) -> Any:
     """A policy (the demo's by default) of a locality that makes the practice targets hard.
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mediation import Case, Engine, ValidationError
 
-from .helpers import ADMIN, CLERK, MEDIATOR, at, intake, to_state
+from .helpers import ADMIN, MEDIATOR, at, intake, mediating, to_state
 
 TIMES = [at("2026-03-01", 8), at("2026-03-01", 8, 30), at("2026-03-01", 9), at("2026-03-02", 9)]
 """Few distinct receiving times, so many cases tie on received_at and the id breaks the tie."""
@@ -194,27 +194,11 @@ def test_find_by_assignee_gives_exactly_the_cases_an_actor_handles_on_every_back
     mine: list[str] = []
     for i in range(9):
         case = intake(engine, when=TIMES[i % len(TIMES)], actor=ADMIN)
-        if i % 3 != 1:
-            case = to_state(engine, case.id, "accepted")
-            case = engine.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 12))
         if i % 3 == 0:
             handlers = [MEDIATOR.id] if i % 2 == 0 else ["med-2", MEDIATOR.id]
-            case = engine.fire(
-                case.id,
-                "start_mediation",
-                actor=MEDIATOR,
-                at=at("2026-03-03", 9),
-                mediators=handlers,
-            )
-            mine.append(case.id)
+            mine.append(mediating(engine, case.id, handlers).id)
         elif i % 3 == 2:
-            engine.fire(
-                case.id,
-                "start_mediation",
-                actor=MEDIATOR,
-                at=at("2026-03-03", 9),
-                mediators=["med-2"],
-            )
+            mediating(engine, case.id, ["med-2"])
     everything = engine.find(limit=1000, actor=ADMIN)
     expected = [c.id for c in everything if MEDIATOR.id in c.assignees]
     assert sorted(expected) == sorted(mine)

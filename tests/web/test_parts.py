@@ -263,28 +263,17 @@ def test_the_dashboard_shows_every_own_case_and_callback_however_busy_the_unit(
     from mediation.web import queries
 
     from ..conftest import make_engine
-    from ..helpers import CLERK, MEDIATOR, at, intake, to_state
+    from ..helpers import MEDIATOR, at, intake, mediating, to_state
 
     monkeypatch.setattr(queries, "PER_STATE", 2)
     engine = make_engine("memory")
-    others = []
-    for day in range(3):
-        case = to_state(engine, intake(engine, when=at("2026-03-01", 6 + day)).id, "accepted")
-        engine.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 12))
-        others.append(
-            engine.fire(
-                case.id,
-                "start_mediation",
-                actor=MEDIATOR,
-                at=at("2026-03-03", 9),
-                mediators=["med-2"],
-            ).id
-        )
+    others = [
+        mediating(engine, intake(engine, when=at("2026-03-01", 6 + day)).id, ["med-2"]).id
+        for day in range(3)
+    ]
     newest = intake(engine, when=at("2026-03-02", 9))
     mine = to_state(engine, newest.id, "mediating")  # the helper assigns MEDIATOR
-    waiting = to_state(engine, intake(engine, when=at("2026-03-02", 9, 30)).id, "accepted")
-    engine.fire(waiting.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 12))
-    waiting = engine.fire(waiting.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9))
+    waiting = mediating(engine, intake(engine, when=at("2026-03-02", 9, 30)).id, [])
     called = to_state(engine, intake(engine, when=at("2026-03-01", 5)).id, "callback")
     board = queries.dashboard(engine, MEDIATOR, at("2026-03-31", 9))
     inbox = {c.id for c in board.inbox}
