@@ -11,6 +11,7 @@ import attrs
 
 from mediation.rules.clockbook import FixedClock
 from mediation.rules.counting import PeriodUnit
+from mediation.rules.linkage import MEDIATION_PERIODS
 from mediation.rules.org import UnitKind
 from mediation.rules.periods import ClockHolder, PeriodRule, period
 
@@ -39,19 +40,14 @@ _COURT_ENTRUSTED = period("court_entrusted_ordinary")
 _COURT_ENTRUSTED_SIMPLE = period("court_entrusted_simplified")
 
 MEDIATION_CLOCKS: tuple[PeriodRule, ...] = (
-    _PEOPLE,
-    _LABOUR,
-    _MEDICAL_PEOPLE,
-    _MEDICAL_ADMIN,
-    _TRAFFIC_POLICE,
-    _ADMINISTRATIVE,
-    _COURT_DELEGATED,
-    _COURT_ENTRUSTED,
+    *MEDIATION_PERIODS,
     _COURT_ENTRUSTED_SIMPLE,
     PS_FIRST,
     PS_SECOND,
 )
-"""The clocks a mediation runs on, by track and category."""
+"""The clocks a mediation runs on, by track and category: version 1's
+(:data:`~mediation.rules.linkage.MEDIATION_PERIODS`), the simplified procedure's
+entrusted mediation and 治安调解's two sessions."""
 
 ESCALATION_REPORT = PeriodRule(
     id="escalation_report",
