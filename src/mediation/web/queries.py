@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from mediation import Actor, Case, DueItem, Engine, Role, WorkflowDefinition
+from mediation.model import LAST_YEAR
 from mediation.rules.dispute import CALLBACK
 from mediation.rules.warnings import WarningLevel
 from mediation.web.forms import resolved_fields
@@ -44,8 +45,6 @@ ASSIGN_FIELDS = frozenset({"mediators", "assignees", "handlers"})
 """Inputs that name who handles a case (承办人): a queue offers them inline."""
 CALLBACK_PERIOD = CALLBACK.id
 """The clock of a callback visit (the dispute rules' period)."""
-CALLBACK_HORIZON = dt.timedelta(days=366)
-"""待回访 lists the callback clocks due within this (a callback period is weeks long)."""
 
 
 @attrs.frozen(slots=True)
@@ -148,8 +147,8 @@ def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
     within = actor.unit
     inbox = _inbox(engine, actor, within)
     queue: list[QueueItem] = []
-    # Running callback clocks of the scope, earliest first (the index reads only them).
-    horizon = now + CALLBACK_HORIZON
+    # Every running callback clock of the scope, earliest first (the index reads only them).
+    horizon = dt.datetime(LAST_YEAR, 12, 31, tzinfo=engine.policy.tz)
     callbacks = [
         (engine.get(item.case_id, actor=actor), item.deadline.due)
         for item in engine.due(
