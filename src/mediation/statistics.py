@@ -62,6 +62,7 @@ from typing import Any
 
 import attrs
 
+from mediation._codec import dumps
 from mediation._errors import ValidationError
 from mediation.model import Case, CaseKind, ClockKind, DeadlineStatus, LinkKind
 from mediation.rules import baoan, onestop
@@ -70,11 +71,13 @@ from mediation.rules.resolution import resolution_of
 
 __all__ = [
     "CLOSED_HOW",
+    "CaseFacts",
     "Durations",
     "Statistics",
     "StatsQuery",
     "Tally",
     "build",
+    "case_facts",
     "epoch",
     "tally_cases",
 ]
@@ -318,20 +321,102 @@ class Statistics:
 # -- the memory store's tally (Python) -------------------------------------------------
 
 
-def _ended(case: Case, closed: frozenset[str]) -> tuple[str, dt.datetime, str | None] | None:
-    """How, when and at which level a case ended (``None``: still open)."""
+@attrs.frozen(slots=True)
+class CaseFacts:
+    """What the statistics read of one case, whatever its window: the one definition of it.
+
+    The memory store tallies these (:func:`tally_cases`); the SQL store keeps them in
+    columns of the case's row (:meth:`row`), written with every step, and tallies them
+    in the database. Instants are whole epoch seconds (:func:`epoch`).
+
+    Attributes:
+        channel: The intake channel.
+        rec_s: When it was received.
+        how: How it ended, from its recorded resolution (``None``: none recorded).
+        end_s: When it ended, from its recorded resolution.
+        level: The level that held it when it ended.
+        last_s: Its latest step (a case in a closed state with no resolution ended then).
+        refs: Moves between units, not returned.
+        hands: Hand-offs to another track or organ (``handed_off_to`` links).
+        repeat: A petition repeating an earlier one (a ``repeat_of`` link).
+        baoan_s: When it was put under 领导包案 (``None``: never, or handed on with the matter).
+        places: Places its party went to, for a one-stop (最多跑一地) case (``None``: not one).
+        visits: Callback visits: ``(instant, satisfaction)``.
+    """
+
+    channel: str
+    rec_s: int
+    how: str | None
+    end_s: int | None
+    level: str | None
+    last_s: int | None
+    refs: int = 0
+    hands: int = 0
+    repeat: bool = False
+    baoan_s: int | None = None
+    places: int | None = None
+    visits: tuple[tuple[int, str], ...] = ()
+
+    def ended(self, closed: bool) -> tuple[str, int, str | None] | None:
+        """How, when and at which level it ended (``closed``: its state is a closed one)."""
+        if self.how is not None and self.end_s is not None:
+            return self.how, self.end_s, self.level
+        if closed and self.last_s is not None:
+            return CLOSED_HOW, self.last_s, None
+        return None
+
+    def row(self) -> dict[str, Any]:
+        """The SQL store's columns of these facts (``visits``: JSON text, ``None`` if none)."""
+        return {
+            "channel": self.channel,
+            "rec_s": self.rec_s,
+            "end_how": self.how,
+            "end_s": self.end_s,
+            "end_level": self.level,
+            "last_s": self.last_s,
+            "refs": self.refs,
+            "hands": self.hands,
+            "repeats": int(self.repeat),
+            "baoan_s": self.baoan_s,
+            "places": self.places,
+            "visits": dumps([list(v) for v in self.visits]) if self.visits else None,
+        }
+
+
+def case_facts(case: Case) -> CaseFacts:
+    """Read :class:`CaseFacts` off ``case``."""
     found = resolution_of(case)
-    if found is not None:
-        return found.how, found.at, found.level
-    if f"{case.workflow} {case.state}" in closed and case.updated_at is not None:
-        return CLOSED_HOW, case.updated_at, None
-    return None
+    lead = case.overlays.get(baoan.OVERLAY)
+    stop = case.overlays.get(onestop.OVERLAY)
+    links = case.links
+    return CaseFacts(
+        channel=case.channel,
+        rec_s=epoch(case.received_at),
+        how=None if found is None else found.how,
+        end_s=None if found is None else epoch(found.at),
+        level=None if found is None else found.level,
+        last_s=None if case.updated_at is None else epoch(case.updated_at),
+        refs=sum(
+            1
+            for r in getattr(case.details, "referrals", ())
+            if getattr(r, "outcome", "") != "returned"
+        ),
+        hands=sum(1 for link in links if link.kind is LinkKind.handed_off_to),
+        repeat=case.kind == CaseKind.petition.value
+        and any(link.kind is LinkKind.repeat_of for link in links),
+        baoan_s=None if lead is None or lead.handed_to else epoch(lead.assigned_at),
+        places=None if stop is None else len({p.place for p in stop.places}),
+        visits=tuple(
+            (epoch(v.at), str(v.satisfaction)) for v in getattr(case.details, "visits", ())
+        ),
+    )
 
 
 def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:
     """Tally ``cases`` in Python (the memory store; any store that holds case values).
 
-    Mirrors the SQL of :mod:`mediation.store._stats_sql` exactly.
+    Mirrors the SQL of :mod:`mediation.store._stats_sql` exactly: both count
+    :class:`CaseFacts`.
     """
     counts: Counter[tuple[str, str]] = Counter()
     sums: Counter[tuple[str, str]] = Counter()
@@ -350,51 +435,40 @@ def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:
         for d in case.deadlines:
             if d.kind is ClockKind.duty and start <= d.due_at < end:
                 clocks[(d.period, d.status.value, d.due_at < as_of)] += 1
-        received = case.received_at
-        if received >= end:
+        if case.received_at >= end:
             continue
-        rec_s = epoch(received)
-        ended = _ended(case, query.closed)
-        end_at_s = None if ended is None else epoch(ended[1])
-        if received >= start:
-            add(CHANNEL, case.channel)
+        f = case_facts(case)
+        rec_s = f.rec_s
+        ended = f.ended(f"{case.workflow} {case.state}" in query.closed)
+        end_at_s = None if ended is None else ended[1]
+        if rec_s >= start_s:
+            add(CHANNEL, f.channel)
             add(CATEGORY, case.category)
-            how = (
-                ended[0] if ended is not None and end_at_s is not None and end_at_s < end_s else ""
-            )
+            how = ended[0] if ended is not None and ended[1] < end_s else ""
             add(COHORT, how)
             add(OPENED_DAY, str((rec_s - start_s) // _DAY_S))
-            moves = getattr(case.details, "referrals", ())
-            add(MOVES, REFERRALS, sum(1 for r in moves if getattr(r, "outcome", "") != "returned"))
-            add(
-                MOVES,
-                HANDOFFS,
-                sum(1 for link in case.links if link.kind is LinkKind.handed_off_to),
-            )
+            add(MOVES, REFERRALS, f.refs)
+            add(MOVES, HANDOFFS, f.hands)
             if case.kind == CaseKind.petition.value:
-                repeat = any(link.kind is LinkKind.repeat_of for link in case.links)
-                add(PETITIONS, "", int(repeat))
+                add(PETITIONS, "", int(f.repeat))
         elif end_at_s is None or end_at_s >= start_s:
             add(OPEN_AT_START, "")
-        if ended is not None and end_at_s is not None and start_s <= end_at_s < end_s:
-            how, _, level = ended
-            add(ENDED, how, end_at_s - rec_s)
-            durations.append(end_at_s - rec_s)
-            add(CLOSED_DAY, str((end_at_s - start_s) // _DAY_S))
+        if ended is not None and start_s <= ended[1] < end_s:
+            how, at_s, level = ended
+            add(ENDED, how, at_s - rec_s)
+            durations.append(at_s - rec_s)
+            add(CLOSED_DAY, str((at_s - start_s) // _DAY_S))
             if how == AGREEMENT:
                 add(LEVEL, level or "")
-            stop = case.overlays.get(onestop.OVERLAY)
-            if stop is not None:
-                places = {p.place for p in stop.places}
-                add(ONESTOP, ONE_PLACE if len(places) <= 1 else MORE_PLACES)
-        if received < start and end_at_s is not None and end_at_s < start_s:
+            if f.places is not None:
+                add(ONESTOP, ONE_PLACE if f.places <= 1 else MORE_PLACES)
+        if rec_s < start_s and end_at_s is not None and end_at_s < start_s:
             continue  # ended before the window: nothing of it is counted
-        lead = case.overlays.get(baoan.OVERLAY)
-        if lead is not None and not lead.handed_to and start <= lead.assigned_at < end:
+        if f.baoan_s is not None and start_s <= f.baoan_s < end_s:
             add(BAOAN, "")  # once per matter: an assignment handed on counts where it went
-        for visit in getattr(case.details, "visits", ()):
-            if start <= visit.at < end:
-                add(SATISFACTION, visit.satisfaction)
+        for at_s, satisfaction in f.visits:
+            if start_s <= at_s < end_s:
+                add(SATISFACTION, satisfaction)
     durations.sort()
     quantiles: dict[str, int] = {}
     if durations:

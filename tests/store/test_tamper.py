@@ -122,6 +122,12 @@ COLUMN_EDITS: dict[str, Tamper] = {
     "cases.category": lambda p, c: _sql(
         p, ("UPDATE cases SET category = 'debt' WHERE id = ?", (c,))
     ),
+    "cases.end_s": lambda p, c: _sql(
+        p, ("UPDATE cases SET end_s = end_s - 86400 WHERE id = ?", (c,))
+    ),
+    "cases.visits": lambda p, c: _sql(
+        p, ("UPDATE cases SET visits = replace(visits, 'satisfied', 'fair') WHERE id = ?", (c,))
+    ),
     "deadlines.status": lambda p, c: _sql(
         p, ("UPDATE deadlines SET status = 'running' WHERE case_id = ? AND ord = 0", (c,))
     ),
@@ -146,7 +152,8 @@ COLUMN_EDITS: dict[str, Tamper] = {
 
 @pytest.mark.parametrize("column", sorted(COLUMN_EDITS))
 def test_an_edited_column_is_detected(tmp_path: Path, column: str) -> None:
-    """What queries read (state, unit, level, category, clock rows, party rows) must agree with the log."""
+    """What queries read (state, unit, level, category, what the statistics count, clock rows,
+    party rows) must agree with the log."""
     path = tmp_path / "t.db"
     case_id, _ = _demo(path)
     COLUMN_EDITS[column](path, case_id)

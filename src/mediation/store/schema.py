@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "STATS_COLUMNS",
     "case_keys",
     "cases",
     "counters",
@@ -34,6 +35,22 @@ __all__ = [
 ]
 
 metadata = MetaData()
+
+STATS_COLUMNS = (
+    Column("channel", String(40)),
+    Column("rec_s", BigInteger),
+    Column("end_how", String(40)),
+    Column("end_s", BigInteger),
+    Column("end_level", String(40)),
+    Column("last_s", BigInteger),
+    Column("refs", Integer),
+    Column("hands", Integer),
+    Column("repeats", Integer),
+    Column("baoan_s", BigInteger),
+    Column("places", Integer),
+    Column("visits", Text),
+)
+"""The columns of :meth:`mediation.statistics.CaseFacts.row` on ``cases`` (revision 0007)."""
 
 cases = Table(
     "cases",
@@ -51,6 +68,10 @@ cases = Table(
     Column("version", Integer, nullable=False),
     Column("info", Text, nullable=False),
     Column("body", Text, nullable=False),
+    # What the statistics count, kept with the case (0007; :meth:`CaseFacts.row
+    # <mediation.statistics.CaseFacts.row>`): instants as epoch seconds, the callback
+    # visits as JSON. A statistic reads these, never the body.
+    *STATS_COLUMNS,
     # Every transition changes ``state``: each index holding it moves per step, so keep them
     # two: (state, unit) for one unit's cases in a state; (state, received_at, id) for a
     # state in list order, as find pages it (keyset) and the dashboard reads it (0006).
