@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -120,3 +121,56 @@ def test_supervision_notice_names_the_escalated_clock() -> None:
     assert "受理审查" in text
     assert "2026年3月5日" in text
     assert "3日" in text  # reply days from the policy
+
+
+def test_a_new_agreement_after_a_refused_confirmation_prints_its_own_window() -> None:
+    """人民调解法 第三十三条: 30 days from the day *the* agreement takes effect. After the court
+    refuses confirmation and the parties agree anew (民事诉讼法 第二百零六条), the documents
+    print and check the new agreement's window, as the engine enforces it."""
+    from mediation._demo import agreement, policy
+
+    engine = Engine.in_memory(policy=policy())
+    case = run(engine, stop_before="begin_performance")
+    engine.fire(
+        case.id,
+        "apply_confirmation",
+        actor=MEDIATOR,
+        at=at("2026-03-10"),
+        court="青田县人民法院",
+        joint=True,
+    )
+    engine.fire(case.id, "court_accepts", actor=MEDIATOR, at=at("2026-03-11"))
+    engine.fire(
+        case.id,
+        "court_rules",
+        actor=MEDIATOR,
+        at=at("2026-03-20"),
+        ruling="rejected",
+        rejection="unclear",
+    )
+    case = engine.fire(
+        case.id, "remediate", actor=MEDIATOR, at=at("2026-04-20"), reason="驳回后重新调解"
+    )
+    signed = at("2026-04-22", 10)
+    terms = agreement("2026-05-30")
+    terms["signatures"] = [
+        {"party": p.id, "capacity": "party", "signed_at": signed} for p in case.principals
+    ] + [
+        {"capacity": "mediator", "signer": "陈调解", "signed_at": signed},
+        {"capacity": "committee", "signer": "东门村人民调解委员会", "signed_at": signed},
+    ]
+    case = engine.fire(case.id, "agree", actor=MEDIATOR, at=signed, agreement=terms)
+    windows = [d for d in case.deadlines if d.period == "judicial_confirmation_apply"]
+    assert [d.due for d in windows] == [dt.date(2026, 4, 7), dt.date(2026, 5, 22)]
+    today = dt.date(2026, 4, 23)
+    application = str(
+        engine.render(
+            case.id, "judicial_confirmation_application", format="text", today=today, actor=MEDIATOR
+        )
+    )
+    assert "至2026年5月22日" in application
+    text = str(
+        engine.render(case.id, "mediation_agreement", format="text", today=today, actor=MEDIATOR)
+    )
+    assert "申请期限至2026年5月22日" in text
+    assert "2026年4月7日" not in text

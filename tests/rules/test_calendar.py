@@ -14,6 +14,7 @@ from mediation.rules.calendar import (
     OfficialCalendar,
     is_rest_day,
     is_working_day,
+    statutory_holidays,
 )
 from mediation.rules.counting import (
     PeriodUnit,
@@ -153,6 +154,24 @@ def test_a_year_without_a_notice_is_provisional_by_rule() -> None:
         DayKind.rest,
         DayKind.work,
     ]
+
+
+def test_a_statutory_day_shared_by_two_holidays_is_still_a_holiday() -> None:
+    """Protects: 国庆 is 10-01 to 10-03 (国务院令第795号) whatever day 中秋 falls on; in 2028
+    中秋 is 10-03 and the two are one day, which is a rest day and ends no period."""
+    cal = OfficialCalendar()
+    assert cal.day_kind(date(2028, 10, 3)) is DayKind.rest
+    assert cal.holiday_name(date(2028, 10, 3)) == "中秋节、国庆节"
+    assert [d for d in statutory_holidays(2028) if d.month == 10] == [
+        date(2028, 10, 1),
+        date(2028, 10, 2),
+        date(2028, 10, 3),
+    ]
+    assert cal.day_kind(date(2031, 10, 1)) is DayKind.rest  # 中秋 on 国庆's first day
+    # 15 days from 2028-09-18 end on Tue 10-03: rolled to Wed 10-04.
+    assert compute_due(date(2028, 9, 18), 15, PeriodUnit.days, calendar=cal).due == date(
+        2028, 10, 4
+    )
 
 
 def test_years_before_the_current_holiday_law_are_never_guessed() -> None:

@@ -31,6 +31,7 @@ from mediation.model import (
     Case,
     CaseKind,
     Channel,
+    Deadline,
     Intake,
     Party,
     PartyKind,
@@ -107,19 +108,25 @@ def check_oral(src: Source) -> None:
 def confirmation_deadline(src: Source, effective: dt.datetime) -> tuple[dt.date, bool]:
     """Last day to apply for judicial confirmation, and whether it came from the case's clock.
 
-    The engine's ``judicial_confirmation_apply`` clock is used when present;
-    otherwise the period of the table is computed on the national calendar
-    (民法典 第二百零一至二百零三条), as the engine would.
+    The engine's latest ``judicial_confirmation_apply`` clock is used when present (a
+    new agreement after a refused confirmation has its own window, 人民调解法 第三十三条;
+    民事诉讼法 第二百零六条); otherwise the period of the table is computed on the national
+    calendar (民法典 第二百零一至二百零三条), as the engine would.
     """
-    for d in src.case.deadlines:
-        if d.period == "judicial_confirmation_apply":
-            return d.due, True
+    clock = _window(src)
+    if clock is not None:
+        return clock.due, True
     return _CONFIRMATION.due(local_date(effective), _NATIONAL).due, False
+
+
+def _window(src: Source) -> Deadline | None:
+    """The case's latest confirmation window: the current agreement's."""
+    return next((d for d in reversed(src.case.deadlines) if d.period == _CONFIRMATION.id), None)
 
 
 def _printed(src: Source, deadline: dt.date) -> str:
     """The confirmation deadline as printed, flagged if the clock rests on estimated data."""
-    clock = next((d for d in src.case.deadlines if d.period == _CONFIRMATION.id), None)
+    clock = _window(src)
     return due_text(clock) if clock is not None else cn_date(deadline)
 
 

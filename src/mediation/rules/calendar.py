@@ -164,11 +164,14 @@ def statutory_holidays(year: int) -> dict[date, str]:
         [(datetime.date(2027, 1, 1), '元旦'), (datetime.date(2027, 2, 5), '春节')]
     """
     found = _holidays.country_holidays("CN", years=year, observed=False, language="en_US")
-    return {
-        day: _STATUTORY[name]
-        for day, name in found.items()
-        if day.year == year and name in _STATUTORY
-    }
+    out: dict[date, str] = {}
+    for day, names in found.items():
+        # Two holidays on one day (中秋 within 国庆, as in 2028) come as "A; B": the day is
+        # a statutory holiday either way.
+        ours = [_STATUTORY[n] for n in str(names).split("; ") if n in _STATUTORY]
+        if day.year == year and ours:
+            out[day] = "、".join(dict.fromkeys(ours))
+    return out
 
 
 class OfficialCalendar:
