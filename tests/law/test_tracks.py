@@ -10,6 +10,8 @@ copied from the engine. The 2026 notice (RULES.md §8.3): 中秋 9-25 (Fri)–9-
 
 from __future__ import annotations
 
+from typing import Any
+
 from mediation import Role
 from mediation.model import ClockKind, DeadlineStatus, LinkKind
 
@@ -348,6 +350,119 @@ def test_public_order_failure_returns_to_the_penalty_procedure() -> None:
     assert clock(case, "public_security_handling").status is DeadlineStatus.met
     case = e.fire(case.id, "close", actor=POLICE, at=at("2026-10-21"))
     assert case.state == "closed"
+
+
+def _public_order_agreed(e: Any) -> Any:
+    """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
+    performance by Tue 10-20, performance begun Mon 10-12."""
+    from mediation._demo import agreement
+
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    signed = at("2026-10-09", 11)
+    terms = agreement("2026-10-20")
+    terms["signatures"] = [
+        {"party": p.id, "capacity": "party", "signed_at": signed} for p in e.get(case.id).principals
+    ] + [
+        {"capacity": "mediator", "signer": "民警甲", "signed_at": signed},
+        {"capacity": "committee", "signer": "东门派出所", "signed_at": signed},
+    ]
+    e.fire(case.id, "agree", actor=POLICE, at=signed, agreement=terms)
+    return e.fire(case.id, "begin_performance", actor=POLICE, at=at("2026-10-12"))
+
+
+def test_public_order_agreement_not_performed_returns_to_the_penalty_procedure() -> None:
+    """Not performed, reported Wed 2026-10-21: the police shall penalise, and the 30-day
+    case-handling period runs from that day (第一百八十五条): day 30 is Fri 11-20. No
+    new mediation; the case closes only after the penalty decision."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = _public_order_agreed(e)
+    case = e.fire(case.id, "report_not_performed", actor=POLICE, at=at("2026-10-21"))
+    handling = clock(case, "public_security_handling")
+    assert (handling.start, handling.due) == (day("2026-10-21"), day("2026-11-20"))
+    assert handling.status is DeadlineStatus.running
+    with pytest.raises(RuleRejectedError, match="第一百八十五条"):
+        e.fire(case.id, "remediate", actor=POLICE, at=at("2026-10-22"), reason="再调")
+    e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-22"))
+    with pytest.raises(RuleRejectedError, match="处罚决定"):
+        e.fire(case.id, "close", actor=POLICE, at=at("2026-10-23"), no_visit_reason="未回访")
+    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-23"), visitor="民警甲")
+    case = e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-26"))
+    assert clock(case, "public_security_handling").status is DeadlineStatus.met
+    with pytest.raises(RuleRejectedError, match="第一百八十五条"):
+        e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-27"))
+    assert e.fire(case.id, "close", actor=POLICE, at=at("2026-10-27")).state == "closed"
+
+
+def test_public_order_not_performed_penalty_then_close() -> None:
+    e = engine()
+    case = _public_order_agreed(e)
+    case = e.fire(case.id, "report_not_performed", actor=POLICE, at=at("2026-10-21"))
+    allowed = {t.trigger: t.allowed for t in e.available_triggers(case.id, POLICE)}
+    assert allowed["decide_penalty"] is True
+    case = e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-26"))
+    assert clock(case, "public_security_handling").status is DeadlineStatus.met
+    e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-27"))
+    case = e.fire(case.id, "close", actor=POLICE, at=at("2026-10-28"), no_visit_reason="已处罚")
+    assert case.state == "closed"
+
+
+def test_police_mediation_is_not_begun_again_after_it_failed() -> None:
+    """治安调解: at most two sessions, then the penalty (第一百八十三、一百八十五条); 交警调解:
+    one period ending in a 调解书 or 调解终结书 (第九十条), then the courts (道交法 第七十四条)."""
+    import pytest
+
+    from mediation import RuleRejectedError
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    e.fire(case.id, "second_session", actor=POLICE, at=at("2026-10-12", 9))
+    e.fire(
+        case.id,
+        "terminate",
+        actor=POLICE,
+        at=at("2026-10-12", 11),
+        reason="未达成协议",
+        remedies_informed=True,
+    )
+    e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-13"))
+    with pytest.raises(RuleRejectedError, match="不再调解"):
+        e.fire(case.id, "reopen", actor=POLICE, at=at("2026-10-14"), reason="当事人要求再调")
+    assert clock(e.get(case.id), "public_security_handling").status is DeadlineStatus.running
+
+    t = register(
+        e,
+        "qt-jj",
+        at("2026-09-21"),
+        category="traffic",
+        details={
+            "track": "administrative",
+            "joint_application": True,
+            "certificate_received_on": "2026-09-18",
+        },
+    )
+    e.fire(t.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
+    e.fire(t.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
+    e.fire(t.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-22"), mediators=["m"])
+    e.fire(
+        t.id,
+        "terminate",
+        actor=TRAFFIC,
+        at=at("2026-09-30"),
+        reason="调解终结",
+        remedies_informed=True,
+    )
+    e.fire(t.id, "start_callback", actor=TRAFFIC, at=at("2026-10-09"))
+    with pytest.raises(RuleRejectedError, match="一个调解期间"):
+        e.fire(t.id, "reopen", actor=TRAFFIC, at=at("2026-10-12"), reason="再次调解")
+    assert len(clocks(e.get(t.id), "traffic_police_mediation")) == 1
 
 
 # -- court delegation and entrustment (特邀调解规定 第二十七条; rows 18, 18b) -----------------

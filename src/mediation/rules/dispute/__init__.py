@@ -135,10 +135,12 @@ from mediation.rules.dispute.performance import WithdrawInputs as WithdrawInputs
 from mediation.rules.dispute.performance import close_guard as close_guard
 from mediation.rules.dispute.performance import on_callback as on_callback
 from mediation.rules.dispute.performance import on_close as on_close
+from mediation.rules.dispute.performance import on_not_performed as on_not_performed
 from mediation.rules.dispute.performance import on_performed as on_performed
 from mediation.rules.dispute.performance import on_reopen as on_reopen
 from mediation.rules.dispute.performance import on_transfer as on_transfer
 from mediation.rules.dispute.performance import on_withdraw as on_withdraw
+from mediation.rules.dispute.performance import police_mediation_once as police_mediation_once
 from mediation.rules.dispute.performance import remediate_guard as remediate_guard
 from mediation.rules.dispute.performance import transfer_guard as transfer_guard
 from mediation.rules.dispute.referral import FeedbackInputs as FeedbackInputs

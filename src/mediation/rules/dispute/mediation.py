@@ -284,12 +284,14 @@ def _after_failure(case: Case, ctx: Context[Any]) -> Case:
 
 
 def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
-    """Only a failed 治安调解 goes back to the police penalty procedure (程序规定 第一百八十五条)."""
+    """Only a 治安调解 that failed, or whose agreement was not performed, goes back to the
+    police penalty procedure (程序规定 第一百八十五条)."""
     found = details(case)
-    if not _public_order(case, found.track, ctx) or found.penalty_decided_at is not None:
+    owed = any(d.period == PS_HANDLING.id and d.is_open for d in case.deadlines)
+    if not _public_order(case, found.track, ctx) or not owed or found.penalty_decided_at:
         return refuse(
             "decide_penalty",
-            "只有调解不成的治安调解案件依法作出处罚决定",
+            "只有调解不成或者协议未履行的治安调解案件依法作出处罚决定",
             "程序规定 第一百八十五条",
         )
     return ALLOW

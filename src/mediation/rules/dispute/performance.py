@@ -11,10 +11,10 @@ from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
-from mediation.rules.dispute._common import CALLBACK, CLOSING, FEEDBACK
+from mediation.rules.dispute._common import CALLBACK, CLOSING, FEEDBACK, PS_HANDLING
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
-from mediation.rules.dispute.intake import _public_order
+from mediation.rules.dispute.intake import _public_order, _traffic_police
 from mediation.rules.dispute.mediation import _close_work
 from mediation.rules.resolution import record_resolution
 
@@ -47,6 +47,44 @@ def on_performed(case: Case, ctx: Context[Any]) -> Case:
     if any(d.period == CALLBACK.id and d.is_open for d in case.deadlines):
         return case
     return deadlines.open_clock(case, ctx, CALLBACK)
+
+
+def on_not_performed(case: Case, ctx: Context[Any]) -> Case:
+    """报告未履行: the performance clock closes and the callback follows, as on performance.
+
+    A 治安调解 agreement not performed goes back to the penalty procedure: the police
+    shall penalise, and the case-handling period starts again from the day of
+    non-performance (《公安机关办理行政案件程序规定》第一百八十五条; 《治安管理处罚法》第九条).
+    """
+    case = on_performed(case, ctx)
+    if _public_order(case, details(case).track, ctx):
+        return deadlines.open_clock(case, ctx, PS_HANDLING)
+    return case
+
+
+def police_mediation_once(case: Case, ctx: Context[Any]) -> Decision:
+    """Police mediation is not begun again on the same case.
+
+    - 治安调解: at most two sessions (程序规定 第一百八十三条); no agreement, or an
+      agreement not performed, and the police shall penalise (第一百八十五条), not mediate.
+    - 交警调解: one mediation period, ending with a 调解书 or a 调解终结书 (程序规定
+      第九十条; 实施条例 第九十五条); after that the parties may sue (《道路交通安全法》
+      第七十四条).
+    """
+    found = details(case)
+    if _public_order(case, found.track, ctx):
+        return refuse(
+            "police_mediation_once",
+            "治安调解未达成协议或者达成协议后不履行的，公安机关依法处罚，不再调解",
+            "《公安机关办理行政案件程序规定》第一百八十三条、第一百八十五条",
+        )
+    if _traffic_police(case, found.track, ctx):
+        return refuse(
+            "police_mediation_once",
+            "交警调解只有一个调解期间；调解不成或者不履行的，当事人可以向人民法院提起民事诉讼",
+            "《道路交通事故处理程序规定》第九十条；《道路交通安全法》第七十四条",
+        )
+    return ALLOW
 
 
 @attrs.frozen(slots=True)
@@ -138,7 +176,8 @@ def _visits_needed(case: Case, ctx: Context[Any]) -> int:
 
 def close_guard(case: Case, ctx: Context[CloseInputs]) -> Decision:
     """Closure needs the callback visits the policy asks for, or the reason they were not made;
-    a 交办 case needs its report back; a failed 治安调解 its penalty decision.
+    a 交办 case needs its report back; a 治安调解 that failed or was not performed its
+    penalty decision.
 
     《人民调解法》第三十一条第二款; 2002 规定 第三十六条; 程序规定 第一百八十五条.
     """
@@ -155,12 +194,13 @@ def close_guard(case: Case, ctx: Context[CloseInputs]) -> Decision:
         return refuse(
             "close", "交办案件须先向交办单位反馈办理结果", "《信访工作条例》第二十二条第一款第三项"
         )
-    if (
-        _public_order(case, found.track, ctx)
-        and case.state == "failed"
-        and found.penalty_decided_at is None
-    ):
-        return refuse("close", "治安调解不成的，须依法作出处罚决定", "程序规定 第一百八十五条")
+    owed = any(d.period == PS_HANDLING.id and d.is_open for d in case.deadlines)
+    if _public_order(case, found.track, ctx) and owed and found.penalty_decided_at is None:
+        return refuse(
+            "close",
+            "治安调解不成或者协议未履行的，须依法作出处罚决定",
+            "程序规定 第一百八十五条",
+        )
     return ALLOW
 
 
