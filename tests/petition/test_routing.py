@@ -39,9 +39,10 @@ def test_the_office_routes_within_15_days_and_the_receiver_gets_its_own_periods(
     assert "repeat" not in town.flags
     assert details(town).root == case.id
     town = e.fire(town.id, "accept", actor=TOWN, at=at("2025-10-09"))
+    # Accepting is not objecting: the window to object is a right not used (第二十三条第三款).
     assert {d.period: d.status.value for d in town.deadlines if not d.is_open} == {
         "petition_transfer_notice": "met",
-        "petition_objection": "met",
+        "petition_objection": "cancelled",
     }
     assert e.verify(case.id).ok
     assert e.verify(town.id).ok
@@ -151,6 +152,23 @@ def test_an_objection_after_5_working_days_is_refused() -> None:
         e.fire(town_id, "object", actor=WX, at=at("2026-05-12", 9), reason="不属本镇")
     assert "第二十三条第三款" in err.value.basis
     assert "5个工作日" in err.value.reason
+
+
+def test_not_objecting_is_no_breach_the_receiver_has_its_15_days() -> None:
+    """第二十三条第三款: an organ that does not object in 5 working days (Mon 2026-03-02 →
+    Mon 03-09) is not late; it has 15 日 to tell the petitioner (→ Tue 03-17). A scan on
+    03-11 supervises nothing, and accepting on 03-12 meets the notice and leaves the
+    objection window cancelled, not breached."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 10), to="qt-dm")
+    town_id = case.links[0].case_id
+    assert due(e.get(town_id), "petition_objection") == "2026-03-09"
+    assert e.supervise(at=at("2026-03-11", 9)) == []
+    town = e.fire(town_id, "accept", actor=TOWN, at=at("2026-03-12"))
+    status = {d.period: d.status.value for d in town.deadlines}
+    assert status["petition_transfer_notice"] == "met"
+    assert status["petition_objection"] == "cancelled"
 
 
 def test_a_rejected_objection_leaves_the_matter_with_the_receiver() -> None:

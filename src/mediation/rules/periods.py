@@ -432,6 +432,12 @@ _RULES = (
         starts_on="收到转送、交办的信访事项之日",
         basis=f"{_PETITION} 第二十三条第三款",
         status=_PRIMARY,
+        soft=True,
+        note=(
+            "The organ's right to object, not a duty: an organ that accepts the matter "
+            "has its 15 日 (petition_transfer_notice); the window is not supervised, and "
+            "it is cancelled, not breached, when the organ accepts or decides otherwise."
+        ),
     ),
     PeriodRule(
         id="petition_handling",

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, evolve
+from mediation.model import Case, ClockKind, Deadline, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -173,10 +173,17 @@ class ReportInputs:
 # -- helpers ------------------------------------------------------------------------
 
 
+def _unused(d: Deadline) -> bool:
+    """A period nobody had to act in: the petitioner's requests; the organ's window to
+    object, a right (第二十三条第三款), unless its workflow version kept it a duty."""
+    return d.period in PARTY_CLOCKS or (d.period == OBJECTION.id and d.kind is not ClockKind.duty)
+
+
 def close_clocks(case: Case, ctx: Context[Any], *, keep: frozenset[str] = frozenset()) -> Case:
-    """Close the case's open clocks but ``keep``: the petitioner's own are cancelled
-    (nobody met them), the organ's met or breached."""
-    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in PARTY_CLOCKS)
+    """Close the case's open clocks but ``keep``: the petitioner's own and the organ's
+    window to object are cancelled (a right not used is not late), the organ's duties met
+    or breached."""
+    case = deadlines.cancel_all(case, ctx, where=_unused)
     return deadlines.close(case, ctx, where=lambda d: d.period not in keep)
 
 

@@ -7,7 +7,7 @@ from mediation.workflows.definition import Hook, Numbering, Step, Transition, Wo
 from mediation.workflows.dispute import AMEND, DISPUTE, DISPUTE_HOOKS, DISPUTE_STEPS, DISPUTE_V1
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
-from mediation.workflows.petition import PETITION
+from mediation.workflows.petition import PETITION, PETITION_V1
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
 
@@ -24,7 +24,7 @@ __all__ = [
     "builtin_registry",
 ]
 
-BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE_V1, DISPUTE, PETITION)
+BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE_V1, DISPUTE, PETITION_V1, PETITION)
 """The workflows every engine knows."""
 
 BUILTIN_STEPS: tuple[Step, ...] = (AMEND, *DISPUTE_STEPS, *BAOAN_STEPS, ONESTOP_PERMIT)

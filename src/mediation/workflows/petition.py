@@ -15,7 +15,9 @@ One case is one organ's handling; hand-offs open a linked case at the next organ
 
 from __future__ import annotations
 
-from mediation.model import CaseKind, LabeledEnum, Role
+import attrs
+
+from mediation.model import CaseKind, ClockKind, LabeledEnum, Role
 from mediation.rules import fangtiao as ft
 from mediation.rules import petition as r
 from mediation.rules import petition_flow as f
@@ -81,7 +83,7 @@ _HANDLING, _REVIEW, _REREVIEW = PetitionStage.handling, PetitionStage.review, Pe
 
 PETITION = WorkflowDefinition(
     name="petition",
-    version=1,
+    version=2,
     kind=CaseKind.petition,
     label="信访事项办理",
     states=PetitionState,
@@ -369,4 +371,10 @@ PETITION = WorkflowDefinition(
         ),
     ),
 )
-"""The petition workflow, version 1."""
+"""The petition workflow, version 2: the receiving organ's 5 working days to object
+(《信访工作条例》第二十三条第三款) are its right, not a duty — not supervised, and
+cancelled, not breached, when it accepts instead."""
+
+PETITION_V1 = attrs.evolve(PETITION, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
+"""Version 1, kept for the cases begun under it: their window to object opened as a duty
+clock (supervised; met or breached when the organ accepted), and replays so."""
