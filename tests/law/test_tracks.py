@@ -172,6 +172,29 @@ def test_switch_to_traffic_police_within_three_working_days_of_termination() -> 
     assert handed.state == "handed_off"
 
 
+def test_the_switch_is_not_refused_by_the_accident_report_window() -> None:
+    """The accident report came on Tue 2026-08-25: its 10 working days (第八十六条) ended
+    long before people's mediation did (Wed 09-30). A switch on Thu 10-08, inside the 3
+    working days after the termination (第八十五条), is in time, and the report's date
+    is kept on the police case."""
+    e = engine()
+    case = _failed_people_traffic(e)
+    handed = e.fire(
+        case.id,
+        "hand_off",
+        actor=VILLAGE,
+        at=at("2026-10-08", 10),
+        track="administrative",
+        unit="qt-jj",
+        reason="人民调解不成，双方共同申请交警调解",
+        consent=True,
+        certificate_received_on="2026-08-25",
+    )
+    assert handed.state == "handed_off"
+    police = e.get(next(lk.case_id for lk in handed.links if lk.kind is LinkKind.handed_off_to))
+    assert police.details.facts.certificate_received_on == day("2026-08-25")
+
+
 # -- medical: 5 working days to accept, 30 working days, appraisal excluded (第四十条; row 15a) --
 
 

@@ -187,13 +187,14 @@ def test_pauses_and_extensions_match_rules_5_6() -> None:
         assert PERIODS[rid].extension is None
 
 
-def test_only_people_mediation_is_a_soft_target() -> None:
+def test_only_people_mediation_and_the_objection_right_are_soft() -> None:
     """Protects: "一般在一个月内" is flagged soft; statutory limits are hard.
 
     Practice defaults that stand in where the law sets no number are soft too.
     """
     statutory = [k for k, r in PERIODS.items() if r.soft and r.status != "PRACTICE"]
-    assert statutory == ["people_mediation"]
+    # 信访工作条例 第二十三条第三款: the window to object is the organ's right, not its duty.
+    assert sorted(statutory) == ["people_mediation", "petition_objection"]
     assert {k for k, r in PERIODS.items() if r.soft and r.status == "PRACTICE"} == {
         "dispute_acceptance",
         "suspension_review",

@@ -69,7 +69,9 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
       it (records the contact there) instead of opening another, unless the
       decision ``new_case`` is recorded with a reason.
     - 《道路交通事故处理程序规定》第八十六条: all parties apply jointly, in
-      writing, within 10 working days of receiving the accident report.
+      writing, within 10 working days of receiving the accident report; after failed
+      people's mediation, within 3 working days of its end instead (第八十五条; the
+      hand-off checks that window).
     """
     given = ctx.inputs
     matter = _matter(case)
@@ -103,7 +105,9 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
                 "交警调解须由各方当事人共同书面申请",
                 "《道路交通事故处理程序规定》第八十六条",
             )
-        if given.certificate_received_on is not None:
+        # A switch after failed people's mediation has its own 3 working days from the
+        # termination (第八十五条), checked by the hand-off, not the report's 10 (第八十六条).
+        if given.certificate_received_on is not None and given.handed_from is None:
             due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, given.certificate_received_on)
             if ctx.day > due.due:
                 return refuse_input(
