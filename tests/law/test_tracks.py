@@ -235,6 +235,74 @@ def test_medical_mediation_thirty_working_days_with_appraisal_excluded() -> None
     assert clock(case, "medical_admin_mediation").due == day("2026-11-26")
 
 
+def test_medical_people_mediation_past_its_period_is_deemed_failed() -> None:
+    """《医疗纠纷预防和处理条例》第三十八条: 30 working days from acceptance (Mon 2026-03-02
+    → Tue 04-14, 清明 04-04–06 skipped); unless every side agrees to extend, an agreement
+    after that is refused (视为调解不成) and the mediation is terminated. Extended by the
+    parties' consent, the same agreement is taken."""
+    import pytest
+
+    from mediation import RuleRejectedError
+    from mediation._demo import agreement
+
+    hospital_town = actor("qt-yt")
+
+    def mediating() -> Any:
+        case = register(e, "qt-yt", at("2026-03-02"), category="medical")
+        e.fire(case.id, "triage", actor=hospital_town, at=at("2026-03-02", 10), track="people")
+        e.fire(
+            case.id,
+            "accept",
+            actor=hospital_town,
+            at=at("2026-03-02", 11),
+            other_side_consents=True,
+        )
+        e.fire(case.id, "inform_rights", actor=hospital_town, at=at("2026-03-02", 12))
+        return e.fire(
+            case.id, "start_mediation", actor=hospital_town, at=at("2026-03-03"), mediators=["m"]
+        )
+
+    e = engine()
+    late = mediating()
+    assert clock(late, "medical_people_mediation").due == day("2026-04-14")
+    with pytest.raises(RuleRejectedError, match="视为调解不成"):
+        e.fire(
+            late.id,
+            "agree",
+            actor=hospital_town,
+            at=at("2026-05-06", 10),
+            agreement=agreement("2026-05-30"),
+        )
+    ended = e.fire(
+        late.id,
+        "terminate",
+        actor=hospital_town,
+        at=at("2026-05-06", 11),
+        reason="期限届满未达成协议",
+        remedies_informed=True,
+    )
+    assert ended.state == "failed"
+
+    extended = mediating()
+    e.extend_deadline(
+        extended.id,
+        clock(extended, "medical_people_mediation").id,
+        length=20,
+        approver="parties_consent",
+        reason="双方同意延长",
+        actor=hospital_town,
+        at=at("2026-04-10"),
+    )
+    agreed = e.fire(
+        extended.id,
+        "agree",
+        actor=hospital_town,
+        at=at("2026-05-06", 10),
+        agreement=agreement("2026-05-30"),
+    )
+    assert agreed.state == "agreed"
+
+
 def test_medical_people_mediation_needs_the_other_sides_consent() -> None:
     """《医疗纠纷预防和处理条例》第三十一条: both apply, or one applies and the other consents."""
     import pytest

@@ -7,11 +7,12 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Agreement, AgreementForm, Case, evolve
+from mediation.model import Agreement, AgreementForm, Case, DeadlineStatus, evolve
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.dispute._common import (
+    _MEDICAL_PEOPLE,
     CALLBACK,
     CONFIRMATION,
     MEDIATION_CLOCKS,
@@ -55,6 +56,14 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
             reached.isoformat(),
             "an agreement is not reached later",
         )
+    lapsed = _medical_period_over(case, reached)
+    if lapsed is not None:
+        return refuse(
+            "agree",
+            f"医疗纠纷人民调解期限已于{lapsed.isoformat()}届满且未经各方同意延长，"
+            "视为调解不成；应当终止调解",
+            "《医疗纠纷预防和处理条例》第三十八条",
+        )
     started = details(case).started_at
     if started is not None and reached < started:
         return refuse_input(
@@ -92,6 +101,16 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
         names = "、".join(i.label for i in missing)
         return refuse("agree", f"调解协议缺少：{names}", missing[0].basis)
     return _deadline_problem(agreement, case, ctx)
+
+
+def _medical_period_over(case: Case, reached: dt.datetime) -> dt.date | None:
+    """The last day of a medical people's mediation whose 30 working days (appraisal
+    excluded, extended only by agreement) ended before ``reached`` (第三十八条)."""
+    for d in case.deadlines:
+        running = d.status is DeadlineStatus.running
+        if d.period == _MEDICAL_PEOPLE.id and running and reached > d.due_at:
+            return d.due
+    return None
 
 
 def _signature_date(
