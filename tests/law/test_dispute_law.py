@@ -268,6 +268,28 @@ def test_a_refusal_after_acceptance_ends_mediation_with_the_remedies_told() -> N
     assert any("人民政府" in r for r in told)
 
 
+def test_a_party_who_refused_is_not_mediated_again_by_reopening() -> None:
+    """第十七条: a party who clearly refuses is not mediated; ending the case in a callback
+    and reopening it does not get round that, nor does re-mediation (第二十三条)."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "mediating")
+    e.fire(
+        case.id,
+        "party_refuses",
+        actor=MEDIATOR,
+        at=at("2026-03-04"),
+        party="p2",
+        remedies_informed=True,
+        statement="不愿调解",
+    )
+    e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-05"))
+    with pytest.raises(RuleRejectedError, match="第十七条"):
+        e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-06"), reason="重新调解")
+    assert e.get(case.id).state == "callback"
+    allowed = {t.trigger: t.allowed for t in e.available_triggers(case.id, MEDIATOR)}
+    assert allowed["reopen"] is False
+
+
 def test_the_notices_name_arbitration_where_the_law_gives_it() -> None:
     """第二十六条 "仲裁、行政、司法": a labour matter names arbitration (劳动争议调解仲裁法
     第十四条); every matter names the administrative and judicial routes."""
@@ -435,6 +457,70 @@ def test_a_late_application_for_confirmation_is_refused() -> None:
             "apply_confirmation",
             actor=MEDIATOR,
             at=at("2026-04-08"),
+            court="青田县人民法院",
+            joint=True,
+        )
+
+
+@pytest.mark.parametrize("ruling", ["not_accepted", "withdrawn"])
+def test_an_application_not_accepted_or_withdrawn_may_be_made_again_within_the_window(
+    ruling: str,
+) -> None:
+    """The agreement took effect Fri 2026-03-06; 30 days end Tue 04-07 (清明 04-04–06). An
+    application to a court without jurisdiction, not accepted (民诉法解释 第三百五十五条),
+    or withdrawn, decides nothing on the agreement: the parties apply again to the
+    competent court on 03-12 (第三十三条; 民事诉讼法 第二百零五条), not after 04-07."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    e.fire(
+        case.id,
+        "apply_confirmation",
+        actor=MEDIATOR,
+        at=at("2026-03-10"),
+        court="外县人民法院",
+        joint=True,
+    )
+    extra = {"exclusion": "jurisdiction"} if ruling == "not_accepted" else {}
+    ruled = e.fire(
+        case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-11"), ruling=ruling, **extra
+    )
+    window = clocks(ruled, "judicial_confirmation_apply")
+    assert [(d.due, d.is_open) for d in window] == [
+        (day("2026-04-07"), False),
+        (day("2026-04-07"), True),
+    ]
+    again = e.fire(
+        case.id,
+        "apply_confirmation",
+        actor=MEDIATOR,
+        at=at("2026-03-12"),
+        court="青田县人民法院",
+        joint=True,
+    )
+    assert again.details.confirmation.court == "青田县人民法院"
+    assert not any(d.is_open for d in clocks(again, "judicial_confirmation_apply"))
+
+
+def test_after_a_ruling_on_the_agreement_the_window_stays_closed() -> None:
+    """A ruling that the agreement is valid decides it: no second application (第二百零六条)."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    e.fire(
+        case.id,
+        "apply_confirmation",
+        actor=MEDIATOR,
+        at=at("2026-03-10"),
+        court="青田县人民法院",
+        joint=True,
+    )
+    e.fire(case.id, "court_accepts", actor=MEDIATOR, at=at("2026-03-11"))
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-20"), ruling="valid")
+    with pytest.raises(RuleRejectedError):
+        e.fire(
+            case.id,
+            "apply_confirmation",
+            actor=MEDIATOR,
+            at=at("2026-03-23"),
             court="青田县人民法院",
             joint=True,
         )

@@ -204,6 +204,42 @@ def test_a_case_under_baoan_closes_only_after_the_leaders_own_sign_off() -> None
     assert e.verify(cid).ok
 
 
+def test_the_sign_off_does_not_hold_up_what_the_law_or_the_petitioner_ends() -> None:
+    """签字销号 is practice (RULES.md §7.1): it waits before the organ concludes a matter, not
+    before the petitioner withdraws, nor before 诉访分离 (《信访工作条例》第二十八条第二款);
+    a locality may turn it off."""
+    e = engine()
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    e.fire(cid, "accept", actor=TOWN, at=at("2026-03-10", 11))
+    assert e.fire(cid, "withdraw", actor=TOWN, at=at("2026-03-12"), reason="信访人撤回").state == (
+        "withdrawn"
+    )
+    e = engine()
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    e.fire(cid, "accept", actor=TOWN, at=at("2026-03-10", 11))
+    diverted = e.fire(
+        cid,
+        "divert",
+        actor=TOWN,
+        at=at("2026-03-12"),
+        route="litigation",
+        where="青田县人民法院",
+        told=True,
+    )
+    assert diverted.state == "diverted"
+    assert e.verify(cid).ok
+
+    e = engine(BaoanPolicy(roster=LEADERS, sign_off_required=False))
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    e.fire(cid, "accept", actor=TOWN, at=at("2026-03-10", 11))
+    e.fire(cid, "opine", actor=TOWN, at=at("2026-03-20"), **OPINION_DATA)
+    case = e.fire(cid, "conclude", actor=TOWN, at=at("2026-03-21"), satisfied=True)
+    assert case.state == "concluded"
+
+
 def test_the_assignment_survives_transfer_and_review_and_is_signed_where_it_ends() -> None:
     """The 包案 overlay goes with the case through 转送 and 复查; the office's and the first
     organ's cases close (handed on), the reviewing organ's needs the sign-off."""

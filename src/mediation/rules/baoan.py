@@ -164,6 +164,12 @@ class BaoanPolicy:
             (the first working day on or after ``reception_day``).
         reception_quarterly: Levels whose leaders receive about one day a quarter.
         reception_day: The day of the month reception days are counted from.
+        sign_off_required: Whether a case under 包案 waits for the leader's sign-off
+            (签字销号) to close at all; off, the leader is reminded, not waited for.
+        sign_off_exempt: States a case under 包案 may close into without the sign-off:
+            the petitioner's withdrawal, and the ends the law itself prescribes — 诉访分离
+            and 不予受理 (《信访工作条例》第二十八条第二款、第三十一条), the 复核 opinion
+            that ends the matter (第三十六条). A practice gate does not hold them up.
     """
 
     select: frozenset[BaoanReason] = frozenset(BaoanReason)
@@ -184,6 +190,8 @@ class BaoanPolicy:
     reception_monthly: frozenset[str] = frozenset({"county"})
     reception_quarterly: frozenset[str] = frozenset({"city"})
     reception_day: int = 15
+    sign_off_required: bool = True
+    sign_off_exempt: frozenset[str] = frozenset({"withdrawn", "diverted", "not_accepted", "final"})
 
     def leader(self, leader_id: str) -> Leader | None:
         """The roster entry of ``leader_id``."""
@@ -577,7 +585,8 @@ def reclaimed(case: Case) -> Case:
 
 
 def sign_off_check(before: Case, after: Case, ctx: Context[Any]) -> Decision:
-    """A case under 包案 closes only after the leader's sign-off.
+    """A case under 包案 closes only after the leader's sign-off (where the policy asks
+    for it, and not into a state it exempts: :attr:`BaoanPolicy.sign_off_exempt`).
 
     A closing that hands the case on (a linked case opened carrying the 包案
     overlay: 转送, 复查, 访调对接) is not the resolution: the assignment goes on
@@ -585,6 +594,9 @@ def sign_off_check(before: Case, after: Case, ctx: Context[Any]) -> Decision:
     """
     found = _found(after)
     if found is None or found.signed_off is not None or found.handed_to:
+        return ALLOW
+    policy = ctx.policy.part(BaoanPolicy)
+    if not policy.sign_off_required or after.state in policy.sign_off_exempt:
         return ALLOW
     for f in ctx.follow_ups:
         if isinstance(f, OpenCase) and isinstance(f.overlays.get(OVERLAY), Baoan):

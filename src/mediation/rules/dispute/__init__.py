@@ -119,6 +119,7 @@ from mediation.rules.dispute.mediation import on_suspend as on_suspend
 from mediation.rules.dispute.mediation import on_terminate as on_terminate
 from mediation.rules.dispute.mediation import party_refuses_guard as party_refuses_guard
 from mediation.rules.dispute.mediation import penalty_guard as penalty_guard
+from mediation.rules.dispute.mediation import refusal_guard as refusal_guard
 from mediation.rules.dispute.mediation import report_owed_check as report_owed_check
 from mediation.rules.dispute.mediation import risk_guard as risk_guard
 from mediation.rules.dispute.mediation import second_session_guard as second_session_guard

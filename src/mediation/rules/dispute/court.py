@@ -188,6 +188,10 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
     Valid: a party that does not perform may be compelled (the other may
     apply for enforcement, 《民事诉讼法》第二百零六条、第二百五十条). Rejected: the
     parties may change the agreement or reach a new one by mediation, or sue.
+    Not accepted (a court without jurisdiction, 民诉法解释 第三百五十五条) or withdrawn:
+    nothing was decided on the agreement, and the parties may apply again, to the
+    competent court, within what is left of the 30 days from its effect (《人民调解法》
+    第三十三条; 《民事诉讼法》第二百零五条): the window opens again with its own last day.
     """
     given = ctx.inputs
     found = details(case)
@@ -200,4 +204,8 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
         grounds="" if ground is None else ground.label,
     )
     case = deadlines.close(case, ctx, (COURT_ACCEPT, COURT_EXAMINE, COURT_STATUTORY))
-    return _with(case, confirmation=ruled)
+    case = _with(case, confirmation=ruled)
+    window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
+    if given.ruling in (Ruling.not_accepted, Ruling.withdrawn) and window:
+        case = deadlines.open_clock(case, ctx, CONFIRMATION, window[-1].start)
+    return case

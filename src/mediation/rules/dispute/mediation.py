@@ -69,13 +69,9 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
     """
     found = details(case)
     people = (found.track or "people") == "people"
-    if people and found.refusals:
-        refusal = found.refusals[-1]
-        return refuse(
-            "start_mediation",
-            f"当事人{_party_name(case, refusal.party)}已拒绝调解，不得进行人民调解",
-            "《人民调解法》第十七条、第二十三条",
-        )
+    refused = _refused(case, "start_mediation")
+    if not refused.allowed:
+        return refused
     if people and found.rights_informed_at is None:
         return refuse(
             "start_mediation",
@@ -83,6 +79,26 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
             "《人民调解工作若干规定》第三十条",
         )
     return ALLOW
+
+
+def _refused(case: Case, rule: str) -> Decision:
+    """Refused if a party of this people's mediation clearly refused it (第十七条、第二十三条)."""
+    found = details(case)
+    if (found.track or "people") == "people" and found.refusals:
+        refusal = found.refusals[-1]
+        return refuse(
+            rule,
+            f"当事人{_party_name(case, refusal.party)}已拒绝调解，不得进行人民调解",
+            "《人民调解法》第十七条、第二十三条",
+        )
+    return ALLOW
+
+
+def refusal_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Mediation is not begun again (``reopen``, ``remediate``) over a party's clear refusal:
+    《人民调解法》第十七条 (a party who clearly refuses is not mediated), 第二十三条 (the right
+    to refuse or to end mediation), as :func:`start_guard` holds for a first start."""
+    return _refused(case, "refusal")
 
 
 def on_start(case: Case, ctx: Context[MediatorsInputs]) -> Case:
