@@ -268,6 +268,40 @@ def test_close_requires_the_callback_visit(engine: Engine) -> None:
         engine.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-30"))
 
 
+def test_a_signature_given_again_does_not_move_the_effective_day(engine: Engine) -> None:
+    """人民调解法 第二十九条第二款: effective from the day the set of signatures is complete.
+    A party signing again on 03-20 leaves it at 03-06, as the confirmation window has it."""
+    from mediation.rules.dispute import effective
+
+    case = to_state(engine, intake(engine).id, "agreed")
+    signers = [{"party": p.id, "capacity": "party"} for p in case.principals]
+    for given in (
+        *signers,
+        {"signer": "陈", "capacity": "mediator"},
+        {"signer": "村调委会", "capacity": "committee"},
+    ):
+        case = engine.fire(
+            case.id,
+            "sign",
+            actor=MEDIATOR,
+            at=at("2026-03-06", 10),
+            signed_at=at("2026-03-06", 10),
+            **given,
+        )
+    assert effective(case) == at("2026-03-06", 10)
+    again = engine.fire(
+        case.id,
+        "sign",
+        actor=MEDIATOR,
+        at=at("2026-03-20"),
+        signed_at=at("2026-03-20"),
+        **signers[0],
+    )
+    assert effective(again) == at("2026-03-06", 10)
+    window = next(d for d in again.deadlines if d.period == "judicial_confirmation_apply")
+    assert window.start.isoformat() == "2026-03-06"
+
+
 def test_signatures_make_the_agreement_effective(engine: Engine) -> None:
     """The confirmation clock starts on the day the last signature/seal is added (第三十三条)."""
     case = to_state(engine, intake(engine).id, "agreed")

@@ -226,14 +226,21 @@ def unsigned(agreement: Agreement, parties: Sequence[Party]) -> tuple[str, ...]:
 def effective_at(agreement: Agreement, parties: Sequence[Party]) -> dt.datetime | None:
     """When the agreement took effect, ``None`` if it has not.
 
-    Written: the latest of every party's signature, the mediator's signature
-    and the committee seal (人民调解法 第二十九条第二款). Oral: when reached (第三十条).
+    Written: the day the set is complete — every party has signed, the mediator has
+    signed and the committee has sealed (人民调解法 第二十九条第二款): the latest of each
+    signer's first signature, so a signature given again later does not move it. Oral:
+    when reached (第三十条).
     """
     if agreement.form is AgreementForm.oral:
         return agreement.reached_at
     if unsigned(agreement, parties):
         return None
-    return max(s.signed_at for s in agreement.signatures)
+    first: dict[tuple[SignerCapacity, str | None], dt.datetime] = {}
+    for s in agreement.signatures:
+        who = (s.capacity, s.party if s.capacity is SignerCapacity.party else None)
+        if who not in first or s.signed_at < first[who]:
+            first[who] = s.signed_at
+    return max(first.values())
 
 
 def copies(case: Case) -> int:
