@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from mediation import Actor, Case, Engine, Place, Role
@@ -15,10 +16,12 @@ __all__ = [
     "MEDIATOR",
     "SIGNATURES",
     "agreement",
+    "alembic",
     "at",
     "hard_limits",
     "intake",
     "parties",
+    "signed_by_all",
     "to_state",
 ]
 
@@ -119,3 +122,37 @@ def hard_limits(policy: Any = None) -> Any:
     for pid in ("dispute_acceptance", "people_mediation"):
         table[pid] = attrs.evolve(table[pid], soft=False)
     return attrs.evolve(policy or demo_policy(), periods=table)
+
+
+def signed_by_all(
+    case: Case, when: dt.datetime, mediator: str, committee: str
+) -> list[dict[str, Any]]:
+    """The signatures of a written agreement signed at ``when`` by every principal party,
+    the mediator and the committee (or the organ): it takes effect then (第二十九条)."""
+    return [{"party": p.id, "capacity": "party", "signed_at": when} for p in case.principals] + [
+        {"capacity": "mediator", "signer": mediator, "signed_at": when},
+        {"capacity": "committee", "signer": committee, "signed_at": when},
+    ]
+
+
+def alembic(path: Path, action: str, target: str) -> None:
+    """Run Alembic ``upgrade``/``downgrade`` to ``target`` on the SQLite file ``path``, with
+    the store's migrations, as the store runs them."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    import mediation.store
+
+    cfg = Config()
+    cfg.set_main_option(
+        "script_location", str(Path(mediation.store.__file__).with_name("migrations"))
+    )
+    eng = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with eng.connect() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, action)(cfg, target)
+            conn.commit()
+    finally:
+        eng.dispose()

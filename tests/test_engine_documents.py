@@ -12,7 +12,7 @@ from mediation import Actor, AuthorizationError, Engine, ValidationError
 from mediation._demo import run
 
 from .conftest import make_engine
-from .helpers import CLERK, MEDIATOR, at, hard_limits, intake, to_state
+from .helpers import CLERK, MEDIATOR, at, hard_limits, intake, signed_by_all, to_state
 
 
 def test_numbers_are_issued_once_per_kind_and_run_without_gaps(engine: Engine) -> None:
@@ -153,12 +153,7 @@ def test_a_new_agreement_after_a_refused_confirmation_prints_its_own_window() ->
     )
     signed = at("2026-04-22", 10)
     terms = agreement("2026-05-30")
-    terms["signatures"] = [
-        {"party": p.id, "capacity": "party", "signed_at": signed} for p in case.principals
-    ] + [
-        {"capacity": "mediator", "signer": "陈调解", "signed_at": signed},
-        {"capacity": "committee", "signer": "东门村人民调解委员会", "signed_at": signed},
-    ]
+    terms["signatures"] = signed_by_all(case, signed, "陈调解", "东门村人民调解委员会")
     case = engine.fire(case.id, "agree", actor=MEDIATOR, at=signed, agreement=terms)
     windows = [d for d in case.deadlines if d.period == "judicial_confirmation_apply"]
     assert [d.due for d in windows] == [dt.date(2026, 4, 7), dt.date(2026, 5, 22)]

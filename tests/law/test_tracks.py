@@ -15,6 +15,7 @@ from typing import Any
 from mediation import Role
 from mediation.model import ClockKind, DeadlineStatus, LinkKind
 
+from ..helpers import signed_by_all
 from ._support import actor, at, clock, clocks, day, engine, register
 
 POLICE = actor("qt-pcs")
@@ -453,12 +454,7 @@ def _public_order_agreed(e: Any) -> Any:
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     signed = at("2026-10-09", 11)
     terms = agreement("2026-10-20")
-    terms["signatures"] = [
-        {"party": p.id, "capacity": "party", "signed_at": signed} for p in e.get(case.id).principals
-    ] + [
-        {"capacity": "mediator", "signer": "民警甲", "signed_at": signed},
-        {"capacity": "committee", "signer": "东门派出所", "signed_at": signed},
-    ]
+    terms["signatures"] = signed_by_all(e.get(case.id), signed, "民警甲", "东门派出所")
     e.fire(case.id, "agree", actor=POLICE, at=signed, agreement=terms)
     return e.fire(case.id, "begin_performance", actor=POLICE, at=at("2026-10-12"))
 

@@ -7,33 +7,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from mediation import Actor, Engine
 from mediation._demo import policy
 
+from ..helpers import alembic
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
 INDEX = "ix_cases_state_received"
-
-
-def _alembic(path: Path, action: str, target: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    import mediation.store
-
-    cfg = Config()
-    cfg.set_main_option(
-        "script_location", str(Path(mediation.store.__file__).with_name("migrations"))
-    )
-    eng = sa.create_engine(f"sqlite:///{path}")
-    try:
-        with eng.connect() as conn:
-            cfg.attributes["connection"] = conn
-            getattr(command, action)(cfg, target)
-            conn.commit()
-    finally:
-        eng.dispose()
 
 
 def _indexes(path: Path) -> set[str]:
@@ -60,7 +40,7 @@ def test_0006_goes_down_and_up_on_a_release_0_1_file(tmp_path: Path) -> None:
     assert INDEX not in _indexes(path)
     before = _cases(path)  # opening migrates to head
     assert INDEX in _indexes(path)
-    _alembic(path, "downgrade", "0005")
+    alembic(path, "downgrade", "0005")
     assert _revision(path) == "0005"
     assert INDEX not in _indexes(path)
     assert _cases(path) == before  # the engine brings it back up

@@ -19,35 +19,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from mediation import Actor, Engine
 from mediation.statistics import case_facts
 from mediation.store.schema import STATS_COLUMNS
 
+from ..helpers import alembic
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE = FIXTURES / "schema-0006.db"
 FIGURES = json.loads((FIXTURES / "schema-0006.figures.json").read_text(encoding="utf-8"))
-
-
-def _alembic(path: Path, action: str, target: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    import mediation.store
-
-    cfg = Config()
-    cfg.set_main_option(
-        "script_location", str(Path(mediation.store.__file__).with_name("migrations"))
-    )
-    eng = sa.create_engine(f"sqlite:///{path}")
-    try:
-        with eng.connect() as conn:
-            cfg.attributes["connection"] = conn
-            getattr(command, action)(cfg, target)
-            conn.commit()
-    finally:
-        eng.dispose()
 
 
 def _columns(path: Path) -> list[str]:
@@ -115,7 +96,7 @@ def test_0007_goes_down_and_up_again_to_the_same_rows(old_file: Path) -> None:
     with Engine.sqlite(str(old_file), reader=Actor.system()):
         pass
     filled = _rows(old_file)
-    _alembic(old_file, "downgrade", "0006")
+    alembic(old_file, "downgrade", "0006")
     assert not {c.name for c in STATS_COLUMNS} & set(_columns(old_file))
     with Engine.sqlite(str(old_file), reader=Actor.system()) as engine:
         assert _rows(old_file) == filled

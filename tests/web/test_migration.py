@@ -24,6 +24,7 @@ from mediation._demo import policy
 from mediation.web import WebStore
 from mediation.web import schema as web_schema
 
+from ..helpers import alembic
 from .conftest import Server, Session, prepare, text_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
@@ -38,27 +39,6 @@ def _tables(path: Path) -> set[str]:
 def _revision(path: Path) -> str:
     with sqlite3.connect(path) as conn:
         return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
-
-
-def _alembic(path: Path, action: str, target: str) -> None:
-    """Run Alembic ``upgrade``/``downgrade`` to ``target`` on ``path`` as the store does."""
-    from alembic import command
-    from alembic.config import Config
-
-    import mediation.store
-
-    cfg = Config()
-    cfg.set_main_option(
-        "script_location", str(Path(mediation.store.__file__).with_name("migrations"))
-    )
-    eng = sa.create_engine(f"sqlite:///{path}")
-    try:
-        with eng.connect() as conn:
-            cfg.attributes["connection"] = conn
-            getattr(command, action)(cfg, target)
-            conn.commit()
-    finally:
-        eng.dispose()
 
 
 def _head() -> str:
@@ -145,7 +125,7 @@ def test_a_0004_file_is_refused_by_the_store_and_0005_goes_down_and_up(old_file:
     the app's tables, and the engine brings them back on the next open."""
     with Engine.sqlite(str(old_file), policy=policy(), reader=Actor.system()) as engine:
         before = sorted(c.id for c in engine.find(limit=100))
-    _alembic(old_file, "downgrade", "0004")
+    alembic(old_file, "downgrade", "0004")
     assert _revision(old_file) == "0004"
     assert not _tables(old_file) & WEB_TABLES
     with pytest.raises(PersistenceError, match="open it once with the engine"):

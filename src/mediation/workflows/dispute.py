@@ -649,32 +649,19 @@ DISPUTE = WorkflowDefinition(
             roles=_MEDIATORS,
             inputs=d.TerminateInputs,
         ),
-        Transition(
-            T2.decide_penalty,
-            S2.failed,
-            S2.failed,
-            guards=d.penalty_guard,
-            effects=d.on_penalty,
-            roles=_ANYONE,
-            inputs=d.NoteInputs,
-        ),
-        Transition(
-            T2.decide_penalty,
-            S2.callback,
-            S2.callback,
-            guards=d.penalty_guard,
-            effects=d.on_penalty,
-            roles=_ANYONE,
-            inputs=d.NoteInputs,
-        ),
-        Transition(
-            T2.decide_penalty,
-            S2.not_performed,
-            S2.not_performed,
-            guards=d.penalty_guard,
-            effects=d.on_penalty,
-            roles=_ANYONE,
-            inputs=d.NoteInputs,
+        # 程序规定 第一百八十五条: a 治安调解 that failed or was not performed goes to the penalty,
+        # in whichever of these states the case waits (the state does not change).
+        *(
+            Transition(
+                T2.decide_penalty,
+                state,
+                state,
+                guards=d.penalty_guard,
+                effects=d.on_penalty,
+                roles=_ANYONE,
+                inputs=d.NoteInputs,
+            )
+            for state in (S2.failed, S2.not_performed, S2.callback)
         ),
         Transition(
             T2.start_callback,
