@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Actor, Engine, RuleRejectedError, ValidationError
+from mediation import Actor, AuthorizationError, Engine, RuleRejectedError, ValidationError
 from mediation.rules.petition import details
 
 from .conftest import BUREAU, OPINION_DATA, TOWN, WX, at, due, engine, letter, petitioners
@@ -140,6 +140,22 @@ def test_an_objection_within_5_working_days_returns_the_matter_after_the_office_
     assert office.state == "transferred"
     for cid in (office.id, town.id, office.links[-1].case_id):
         assert e.verify(cid).ok
+
+
+def test_the_receiver_does_not_return_the_materials_before_the_office_agrees() -> None:
+    """第二十三条第三款: the materials go back after the routing office verifies and agrees;
+    the receiving organ that objected cannot hand the matter back on its own."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    town_id = case.links[0].case_id
+    e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04"), reason="不属于本机关职权")
+    with pytest.raises(AuthorizationError):
+        e.fire(town_id, "return_materials", actor=TOWN, at=at("2026-03-04", 11))
+    assert e.get(town_id).state == "objected"
+    assert e.get(case.id).state == "objection_review"
+    e.fire(case.id, "agree_objection", actor=BUREAU, at=at("2026-03-05"), note="核实同意")
+    assert e.get(town_id).state == "returned"
 
 
 def test_an_objection_after_5_working_days_is_refused() -> None:

@@ -221,12 +221,15 @@ PETITION = WorkflowDefinition(
             roles=_HEADS,
             inputs=f.ReasonInputs,
         ),
+        # 第二十三条第三款: the materials go back once the routing office has verified and
+        # agreed — its agree_objection takes this step (as the system); not the receiving
+        # organ's clerks on their own. An administrator records an agreement made outside.
         Transition(
             T.return_materials,
             S.objected,
             S.returned,
             effects=f.on_returned,
-            roles=_CLERKS,
+            roles={Role.admin},
             inputs=f.NoteInputs,
         ),
         Transition(
