@@ -213,13 +213,13 @@ def test_workflow_migration_is_explicit_and_audited(engine: Engine) -> None:
     from mediation.workflows.dispute import DISPUTE
 
     case = to_state(engine, intake(engine).id, "accepted")
-    engine.register(attrs.evolve(DISPUTE, version=3))
-    assert engine.get(case.id).workflow_version == 2
-    assert intake(engine).workflow_version == 3
+    engine.register(attrs.evolve(DISPUTE, version=4))
+    assert engine.get(case.id).workflow_version == 3
+    assert intake(engine).workflow_version == 4
     with pytest.raises(AuthorizationError):
-        engine.migrate_case(case.id, to_version=3, actor=CLERK, at=at("2026-03-03"))
-    moved = engine.migrate_case(case.id, to_version=3, actor=ADMIN, at=at("2026-03-03"))
-    assert moved.workflow_version == 3
+        engine.migrate_case(case.id, to_version=4, actor=CLERK, at=at("2026-03-03"))
+    moved = engine.migrate_case(case.id, to_version=4, actor=ADMIN, at=at("2026-03-03"))
+    assert moved.workflow_version == 4
     assert moved.state == "accepted"
     assert engine.history(case.id)[-1].trigger == "migrate_workflow"
     assert engine.verify(case.id).ok

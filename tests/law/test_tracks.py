@@ -118,6 +118,46 @@ def test_traffic_joint_written_application_is_required() -> None:
         _traffic(e, at("2026-09-21"), joint_application=False)
 
 
+def test_triage_into_traffic_police_mediation_checks_the_application_too() -> None:
+    """Registered at the traffic police without a track, then triaged into its mediation
+    (workflow version 3): the joint written application (第八十六条) is needed here too,
+    and an application on Mon 2026-09-21 for a report received Mon 08-03 is out of its 10
+    working days (→ Mon 08-17)."""
+    import pytest
+
+    from mediation import ValidationError
+
+    e = engine()
+    case = register(e, "qt-jj", at("2026-09-21"), category="traffic")
+    assert case.workflow_version == 3
+    with pytest.raises(ValidationError, match="共同书面申请") as err:
+        e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
+    assert err.value.field == "joint_application"
+    with pytest.raises(ValidationError, match="2026-08-17"):
+        e.fire(
+            case.id,
+            "triage",
+            actor=TRAFFIC,
+            at=at("2026-09-21", 10),
+            track="administrative",
+            joint_application=True,
+            certificate_received_on="2026-08-03",
+        )
+    triaged = e.fire(
+        case.id,
+        "triage",
+        actor=TRAFFIC,
+        at=at("2026-09-21", 10),
+        track="administrative",
+        joint_application=True,
+        certificate_received_on="2026-09-14",
+    )
+    assert triaged.details.facts.certificate_received_on == day("2026-09-14")
+    # People's mediation of the same matter needs none of it.
+    other = register(e, "qt-dm-dmc", at("2026-09-21"), category="traffic")
+    e.fire(other.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
+
+
 def _failed_people_traffic(e):  # type: ignore[no-untyped-def]
     case = register(e, "qt-dm-dmc", at("2026-09-21"), category="traffic")
     e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")

@@ -84,8 +84,10 @@ def test_a_submitted_form_reads_back_into_the_shape_fire_takes() -> None:
     }
     engine = Engine.in_memory(reader=Actor.system())
     assert engine.definition("dispute").inputs_of("agree") is AgreeInputs
+    # An unticked checkbox is absent from the form: the flag reads back false.
     assert parse_form(TriageInputs, Form({"track": ["people"], "risk": [""]})) == {
-        "track": "people"
+        "track": "people",
+        "joint_application": False,
     }
 
 

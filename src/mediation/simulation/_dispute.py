@@ -351,7 +351,9 @@ def _version_1() -> WorkflowBehaviour:
 
 def _triage_v2(ctx: StepContext) -> Mapping[str, Any]:
     ctx.memo[_TARGET] = ctx.routing.triage(ctx.matter, ctx.floor)
-    return {"track": ctx.matter.track}
+    # A matter brought to traffic police mediation comes with the parties' joint written
+    # application (程序规定 第八十六条; version 3 checks it at triage).
+    return {"track": ctx.matter.track, "joint_application": True}
 
 
 def _elsewhere(ctx: StepContext) -> bool:
@@ -504,7 +506,8 @@ def _version_2() -> WorkflowBehaviour:
     )
 
 
-_VERSIONS = {1: _version_1, 2: _version_2}
+_VERSIONS = {1: _version_1, 2: _version_2, 3: _version_2}
+"""Version 3 has version 2's graph: the same table."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from mediation.workflows.baoan import BAOAN_HOOKS, BAOAN_STEPS
 from mediation.workflows.definition import Hook, Numbering, Step, Transition, WorkflowDefinition
-from mediation.workflows.dispute import AMEND, DISPUTE, DISPUTE_HOOKS, DISPUTE_STEPS, DISPUTE_V1
+from mediation.workflows.dispute import (
+    AMEND,
+    DISPUTE,
+    DISPUTE_HOOKS,
+    DISPUTE_STEPS,
+    DISPUTE_V1,
+    DISPUTE_V2,
+)
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
 from mediation.workflows.petition import PETITION, PETITION_V1
@@ -24,7 +31,13 @@ __all__ = [
     "builtin_registry",
 ]
 
-BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (DISPUTE_V1, DISPUTE, PETITION_V1, PETITION)
+BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
+    DISPUTE_V1,
+    DISPUTE_V2,
+    DISPUTE,
+    PETITION_V1,
+    PETITION,
+)
 """The workflows every engine knows."""
 
 BUILTIN_STEPS: tuple[Step, ...] = (AMEND, *DISPUTE_STEPS, *BAOAN_STEPS, ONESTOP_PERMIT)

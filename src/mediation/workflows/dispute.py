@@ -21,6 +21,8 @@ for the cases recorded under it.
 
 from __future__ import annotations
 
+import attrs
+
 from mediation.model import CaseKind, ClockKind, LabeledEnum, Role
 from mediation.rules import dispute as d
 from mediation.rules import dispute_v1 as r
@@ -36,6 +38,7 @@ __all__ = [
     "DISPUTE_HOOKS",
     "DISPUTE_STEPS",
     "DISPUTE_V1",
+    "DISPUTE_V2",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -404,7 +407,7 @@ def _returns() -> tuple[Transition, ...]:
     )
 
 
-DISPUTE = WorkflowDefinition(
+DISPUTE_V2 = WorkflowDefinition(
     name="dispute",
     version=2,
     kind=CaseKind.dispute,
@@ -707,7 +710,22 @@ DISPUTE = WorkflowDefinition(
         ),
     ),
 )
-"""The dispute workflow, version 2: new cases run on it."""
+"""The dispute workflow, version 2, kept for the cases recorded under it."""
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V2,
+    version=3,
+    transitions=tuple(
+        attrs.evolve(t, guards=(*t.guards, d.traffic_application_guard))
+        if t.trigger is T2.triage
+        else t
+        for t in DISPUTE_V2.transitions
+    ),
+)
+"""The dispute workflow, version 3: new cases run on it. Version 2's graph and rules, and
+triage into traffic police mediation checks the joint written application and its 10
+working days (《道路交通事故处理程序规定》第八十六条) as the intake does when it names the
+track. A stricter rule than version 2's, so that version stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 
@@ -767,7 +785,7 @@ def _closing_v2(site: Site) -> bool:
     """A step that closes a case of version 2 without passing the matter to another organ
     (version 1 replays 0.1's rules unchanged)."""
     d = site.definition
-    if not (site.closing and d.name == DISPUTE.name and d.version >= DISPUTE.version):
+    if not (site.closing and d.name == DISPUTE.name and d.version >= DISPUTE_V2.version):
         return False
     return site.dest not in _PASSED_ON
 

@@ -101,6 +101,7 @@ from mediation.rules.dispute.intake import intake_guard as intake_guard
 from mediation.rules.dispute.intake import on_intake as on_intake
 from mediation.rules.dispute.intake import on_triage as on_triage
 from mediation.rules.dispute.intake import registration_problems as registration_problems
+from mediation.rules.dispute.intake import traffic_application_guard as traffic_application_guard
 from mediation.rules.dispute.intake import triage_guard as triage_guard
 from mediation.rules.dispute.mediation import InformInputs as InformInputs
 from mediation.rules.dispute.mediation import MediatorsInputs as MediatorsInputs

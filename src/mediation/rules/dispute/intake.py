@@ -202,13 +202,17 @@ def registration_problems(case: Case, policy: RegistrationPolicy) -> tuple[tuple
 @attrs.frozen(slots=True)
 class TriageInputs:
     """分流: the track; the category if the clerk corrects it; the level if stated (it must
-    be the unit's); the risk."""
+    be the unit's); the risk. Into traffic police mediation, unless the registration chose
+    it: whether every party applied jointly in writing, and the day they received the
+    accident report (程序规定 第八十六条; version 3 checks them)."""
 
     track: str = field("调解途径")
     category: str | None = field("纠纷类别", default=None)
     level: str | None = field("层级", default=None)
     risk: Risk | None = field("激化风险", default=None)
     note: str = field("备注", default="")
+    joint_application: bool = field("各方当事人共同书面申请", default=False)
+    certificate_received_on: dt.date | None = field("收到事故认定书之日", default=None)
 
 
 def triage_guard(case: Case, ctx: Context[TriageInputs]) -> Decision:
@@ -270,6 +274,42 @@ def triage_guard(case: Case, ctx: Context[TriageInputs]) -> Decision:
     return ALLOW
 
 
+def traffic_application_guard(case: Case, ctx: Context[TriageInputs]) -> Decision:
+    """Triage into traffic police mediation needs what the intake checks when it names the
+    track (《道路交通事故处理程序规定》第八十六条): all parties applied jointly, in writing,
+    within 10 working days of receiving the accident report (the application is the
+    registration; the report's day given here or at intake)."""
+    given = ctx.inputs
+    found = details(case)
+    if given.category is not None:
+        case = evolve(case, intake=evolve(case.intake, category=given.category))
+    if found.track == given.track or not _traffic_police(case, given.track, ctx):
+        return ALLOW
+    if not given.joint_application:
+        return refuse_input(
+            "triage",
+            "joint_application",
+            False,
+            "交警调解须由各方当事人共同书面申请",
+            "《道路交通事故处理程序规定》第八十六条",
+        )
+    report_on = given.certificate_received_on or found.facts.certificate_received_on
+    if report_on is None:
+        return ALLOW
+    applied_on = found.facts.received_on or case.received_at.astimezone(ctx.policy.tz).date()
+    due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, report_on)
+    if applied_on > due.due:
+        return refuse_input(
+            "triage",
+            "certificate_received_on",
+            report_on.isoformat(),
+            f"the joint application was due by {due.due.isoformat()} "
+            "(10 working days from the accident report)",
+            "《道路交通事故处理程序规定》第八十六条、第一百一十二条",
+        )
+    return ALLOW
+
+
 def on_triage(case: Case, ctx: Context[TriageInputs]) -> Case:
     """Set the track, the level (the unit's) and the risk; the acceptance clock follows the track.
 
@@ -282,6 +322,14 @@ def on_triage(case: Case, ctx: Context[TriageInputs]) -> Case:
     risk = case.risk if given.risk is None else given.risk
     if given.category is not None and given.category != case.category:
         case = evolve(case, intake=evolve(case.intake, category=given.category))
+    found = (
+        found
+        if given.certificate_received_on is None
+        else evolve(
+            found,
+            facts=evolve(found.facts, certificate_received_on=given.certificate_received_on),
+        )
+    )
     case = evolve(
         case,
         level=_level(case, ctx) or given.level,
