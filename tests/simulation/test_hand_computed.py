@@ -248,3 +248,36 @@ def test_supervision_escalates_each_breached_hard_limit_once() -> None:
     assert rep.kpis["arrivals.category.labour"] == 3
     assert rep.kpis["supervised"] == rep.kpis["breaches.duty"]
     assert rep.kpis["supervised"] >= 3
+
+
+def test_a_medical_mediation_past_its_period_ends_failed_without_a_refused_step() -> None:
+    """A medical dispute mediated by the village committee on Mon 2 March 2026: its 30
+    working days (医疗纠纷预防和处理条例 第三十八条) end on Tue 14 April. The parties would
+    agree after 45 working days, but by then the mediation is deemed failed: the case does
+    not try the agreement the rules refuse (no problem is reported); it is terminated."""
+    scenario = tiny(
+        arrivals={
+            "neighbor": {"at": []},
+            "medical": {
+                "process": "scripted",
+                "at": ["2026-03-02T09:00"],
+                "channels": {"walk_in": 1.0},
+            },
+        },
+        behaviour={
+            "dispute": {
+                "mediating": {
+                    "agree": {"p": 1, "delay": {"value": 45, "unit": "wd"}},
+                    "terminate": {"delay": {"value": 46, "unit": "wd"}},
+                }
+            }
+        },
+        scenario={"drain_days": 120},
+    )
+    rep = simulate(parse_scenario(scenario))
+    assert rep.errors == {}
+    assert rep.problems == ()
+    k = rep.kpis
+    assert (k["arrivals.category.medical"], k["funnel.village.mediated"]) == (1, 1)
+    assert k["funnel.village.failed"] == 1
+    assert k["clocks.duty.breached"] == 1  # the 30 working days ran out unextended

@@ -147,6 +147,9 @@ class Choice:
             ``refer_up``) whatever their trigger is called.
         actor: Who takes it, when only one person may (default: a member of
             the case's unit in ``role``).
+        counted: Count ``p`` in the check that a state's probabilities add up to at most 1
+            even though the row has a condition: for a condition that holds for nearly
+            every case (the law refusing the step late), not one that picks among rows.
     """
 
     trigger: str
@@ -159,6 +162,7 @@ class Choice:
     role: str | None = None
     name: str = ""
     actor: ActorBuilder | None = None
+    counted: bool = False
 
     @property
     def key(self) -> str:
@@ -327,7 +331,7 @@ class WorkflowBehaviour:
             ValidationError: naming ``behaviour.<workflow>.<state>``.
         """
         for state, rows in self.states.items():
-            fixed = [c for c in rows.choices if c.p is not None and c.when is None]
+            fixed = [c for c in rows.choices if c.p is not None and (c.when is None or c.counted)]
             for level, track, category in space.combinations():
                 total = sum(c.p.get(level, track, category) or 0.0 for c in fixed if c.p)
                 if total > 1.0 + 1e-9:

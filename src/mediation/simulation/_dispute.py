@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mediation import DefinitionError, Link, LinkKind, WorkflowDefinition
+from mediation.rules.dispute import details, medical_period_over, police_mediation
 from mediation.rules.petition import PetitionPolicy
 from mediation.simulation._behaviour import (
     Choice,
@@ -161,10 +162,27 @@ def _repeat(ctx: StepContext) -> SpawnPlan | None:
     return SpawnPlan(unit, None, "walk_in", f"repeat_of:{ctx.case.id}", PETITION_WORKFLOW, (link,))
 
 
+def _in_time(ctx: StepContext) -> bool:
+    """No agreement once a medical people's mediation is deemed failed (第三十八条)."""
+    return medical_period_over(ctx.case, ctx.at) is None
+
+
+def _again(ctx: StepContext) -> bool:
+    """Mediation may begin again: not police mediation (程序规定 第九十条、第一百八十五条),
+    and no party refused it (人民调解法 第十七条)."""
+    return not police_mediation(ctx.case, ctx.policy) and not details(ctx.case).refusals
+
+
 def _tail(
-    agree: Any, refuse_mediating: Choice | None, satisfied: str, failed: StateBehaviour
+    agree: Any,
+    refuse_mediating: Choice | None,
+    satisfied: str,
+    failed: StateBehaviour,
+    *,
+    lawful: bool = False,
 ) -> dict[str, StateBehaviour]:
-    """The states from mediation on (shared by both versions)."""
+    """The states from mediation on (shared by every version; ``lawful``: the rows keep to
+    the rules version 2 added, so a case does not try a step they refuse)."""
     rest = None
     mediating = [
         Choice(
@@ -172,6 +190,8 @@ def _tail(
             _p(village=0.75, town=0.68, county=0.6, default=0.6),
             _each(village=_gamma(5), town=_gamma(8), county=_gamma(12), default=_gamma(8)),
             agree,
+            when=_in_time if lawful else None,
+            counted=True,
             params={
                 "written": Param(
                     _p(village=0.4, town=0.8, county=1.0, default=1.0), doc="书面协议比例"
@@ -230,7 +250,12 @@ def _tail(
         "not_performed": StateBehaviour(
             (
                 Choice(
-                    "remediate", Keyed.of(0.3), _fixed(3), _const(reason="协议未履行，重新调解")
+                    "remediate",
+                    Keyed.of(0.3),
+                    _fixed(3),
+                    _const(reason="协议未履行，重新调解"),
+                    when=_again if lawful else None,
+                    counted=True,
                 ),
                 Choice("start_callback", rest, _fixed(5)),
             )
@@ -242,7 +267,12 @@ def _tail(
         "callback": StateBehaviour(
             (
                 Choice(
-                    "reopen", Keyed.of(0.0), _fixed(2), _const(reason="回访发现矛盾反复，重新调解")
+                    "reopen",
+                    Keyed.of(0.0),
+                    _fixed(2),
+                    _const(reason="回访发现矛盾反复，重新调解"),
+                    when=_again if lawful else None,
+                    counted=True,
                 ),
                 Choice("record_callback", rest, _fixed(1), _callback(satisfied), _must_visit),
                 Choice("close", rest, _fixed(1), when=_may_close, doc="结案"),
@@ -484,6 +514,7 @@ def _version_2() -> WorkflowBehaviour:
             ),
             "satisfied",
             failed,
+            lawful=True,
         ),
     }
     return WorkflowBehaviour(

@@ -71,6 +71,7 @@ from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepte
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
 from mediation.rules.dispute.agreement import effective as effective
+from mediation.rules.dispute.agreement import medical_period_over as medical_period_over
 from mediation.rules.dispute.agreement import on_agree as on_agree
 from mediation.rules.dispute.agreement import on_sign as on_sign
 from mediation.rules.dispute.agreement import performance_guard as performance_guard
@@ -100,6 +101,7 @@ from mediation.rules.dispute.intake import TriageInputs as TriageInputs
 from mediation.rules.dispute.intake import intake_guard as intake_guard
 from mediation.rules.dispute.intake import on_intake as on_intake
 from mediation.rules.dispute.intake import on_triage as on_triage
+from mediation.rules.dispute.intake import police_mediation as police_mediation
 from mediation.rules.dispute.intake import registration_problems as registration_problems
 from mediation.rules.dispute.intake import traffic_application_guard as traffic_application_guard
 from mediation.rules.dispute.intake import triage_guard as triage_guard
@@ -184,6 +186,8 @@ __all__ = [
     "details",
     "dispute_facts",
     "dispute_keys",
+    "medical_period_over",
+    "police_mediation",
     "registration_problems",
     "remedies",
 ]

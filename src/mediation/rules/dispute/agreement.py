@@ -56,7 +56,7 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
             reached.isoformat(),
             "an agreement is not reached later",
         )
-    lapsed = _medical_period_over(case, reached)
+    lapsed = medical_period_over(case, reached)
     if lapsed is not None:
         return refuse(
             "agree",
@@ -103,9 +103,10 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     return _deadline_problem(agreement, case, ctx)
 
 
-def _medical_period_over(case: Case, reached: dt.datetime) -> dt.date | None:
+def medical_period_over(case: Case, reached: dt.datetime) -> dt.date | None:
     """The last day of a medical people's mediation whose 30 working days (appraisal
-    excluded, extended only by agreement) ended before ``reached`` (第三十八条)."""
+    excluded, extended only by agreement) ended before ``reached``: it is then deemed
+    failed (《医疗纠纷预防和处理条例》第三十八条); ``None`` while it runs."""
     for d in case.deadlines:
         running = d.status is DeadlineStatus.running
         if d.period == _MEDICAL_PEOPLE.id and running and reached > d.due_at:

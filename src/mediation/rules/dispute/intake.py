@@ -23,10 +23,10 @@ from mediation.rules.dispute.details import (
     TrackFacts,
     _level,
     _matter,
-    _unit_kind,
     details,
 )
 from mediation.rules.org import UnitKind
+from mediation.rules.policy import Policy
 
 # -- intake -----------------------------------------------------------------------------
 
@@ -161,20 +161,30 @@ def _open_acceptance(case: Case, ctx: Context[Any], track: str | None, received:
     return deadlines.open_clock(case, ctx, ACCEPTANCE)
 
 
+def _police_kind(case: Case, track: str | None, policy: Policy) -> str | None:
+    """``"traffic"`` (交警调解) or ``"public_order"`` (治安调解) when the administrative track
+    of ``case`` is the police's mediation; else ``None``."""
+    if track != "administrative":
+        return None
+    org = policy.org
+    if org is not None and case.unit in org and org.get(case.unit).kind != UnitKind.police.value:
+        return None
+    found = ancestors(case.category, policy.categories)
+    return next((k for k in ("traffic", "public_order") if k in found), None)
+
+
+def police_mediation(case: Case, policy: Policy) -> bool:
+    """Whether ``case`` is in police mediation (治安调解 or 交警调解), which is not begun
+    again once it ended (程序规定 第九十条、第一百八十三条、第一百八十五条)."""
+    return _police_kind(case, details(case).track, policy) is not None
+
+
 def _traffic_police(case: Case, track: str | None, ctx: Context[Any]) -> bool:
-    return (
-        track == "administrative"
-        and "traffic" in ancestors(case.category, ctx.policy.categories)
-        and _unit_kind(case, ctx) in (None, UnitKind.police.value)
-    )
+    return _police_kind(case, track, ctx.policy) == "traffic"
 
 
 def _public_order(case: Case, track: str | None, ctx: Context[Any]) -> bool:
-    return (
-        track == "administrative"
-        and "public_order" in ancestors(case.category, ctx.policy.categories)
-        and _unit_kind(case, ctx) in (None, UnitKind.police.value)
-    )
+    return _police_kind(case, track, ctx.policy) == "public_order"
 
 
 # -- registration: complete before triage -----------------------------------------------
