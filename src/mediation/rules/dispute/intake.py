@@ -108,17 +108,26 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
         # A switch after failed people's mediation has its own 3 working days from the
         # termination (第八十五条), checked by the hand-off, not the report's 10 (第八十六条).
         if given.certificate_received_on is not None and given.handed_from is None:
-            due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, given.certificate_received_on)
-            if ctx.day > due.due:
-                return refuse_input(
-                    "intake",
-                    "certificate_received_on",
-                    given.certificate_received_on.isoformat(),
-                    f"the joint application was due by {due.due.isoformat()} "
-                    "(10 working days from the accident report)",
-                    "《道路交通事故处理程序规定》第八十六条、第一百一十二条",
-                )
+            return _applied_in_time("intake", ctx, given.certificate_received_on, ctx.day)
     return ALLOW
+
+
+def _applied_in_time(
+    rule: str, ctx: Context[Any], report_on: dt.date, applied_on: dt.date
+) -> Decision:
+    """The joint application for traffic police mediation, made on ``applied_on``, within
+    10 working days of receiving the accident report on ``report_on`` (程序规定 第八十六条)."""
+    due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, report_on)
+    if applied_on <= due.due:
+        return ALLOW
+    return refuse_input(
+        rule,
+        "certificate_received_on",
+        report_on.isoformat(),
+        f"the joint application was due by {due.due.isoformat()} "
+        "(10 working days from the accident report)",
+        "《道路交通事故处理程序规定》第八十六条、第一百一十二条",
+    )
 
 
 def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
@@ -307,17 +316,7 @@ def traffic_application_guard(case: Case, ctx: Context[TriageInputs]) -> Decisio
     if report_on is None:
         return ALLOW
     applied_on = found.facts.received_on or case.received_at.astimezone(ctx.policy.tz).date()
-    due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, report_on)
-    if applied_on > due.due:
-        return refuse_input(
-            "triage",
-            "certificate_received_on",
-            report_on.isoformat(),
-            f"the joint application was due by {due.due.isoformat()} "
-            "(10 working days from the accident report)",
-            "《道路交通事故处理程序规定》第八十六条、第一百一十二条",
-        )
-    return ALLOW
+    return _applied_in_time("triage", ctx, report_on, applied_on)
 
 
 def on_triage(case: Case, ctx: Context[TriageInputs]) -> Case:

@@ -299,12 +299,18 @@ def _after_failure(case: Case, ctx: Context[Any]) -> Case:
     return deadlines.open_clock(case, ctx, CLOSING)
 
 
+def penalty_owed(case: Case, ctx: Context[Any]) -> bool:
+    """A 治安调解 that failed or was not performed, whose penalty decision is still to be made:
+    its case-handling clock runs again (程序规定 第一百八十五条)."""
+    found = details(case)
+    running = any(d.period == PS_HANDLING.id and d.is_open for d in case.deadlines)
+    return running and found.penalty_decided_at is None and _public_order(case, found.track, ctx)
+
+
 def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
     """Only a 治安调解 that failed, or whose agreement was not performed, goes back to the
     police penalty procedure (程序规定 第一百八十五条)."""
-    found = details(case)
-    owed = any(d.period == PS_HANDLING.id and d.is_open for d in case.deadlines)
-    if not _public_order(case, found.track, ctx) or not owed or found.penalty_decided_at:
+    if not penalty_owed(case, ctx):
         return refuse(
             "decide_penalty",
             "只有调解不成或者协议未履行的治安调解案件依法作出处罚决定",

@@ -15,7 +15,7 @@ from mediation.rules.dispute._common import CALLBACK, CLOSING, FEEDBACK, PS_HAND
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
-from mediation.rules.dispute.mediation import _close_work
+from mediation.rules.dispute.mediation import _close_work, penalty_owed
 from mediation.rules.resolution import record_resolution
 
 # -- performance and callbacks ----------------------------------------------------------
@@ -194,8 +194,7 @@ def close_guard(case: Case, ctx: Context[CloseInputs]) -> Decision:
         return refuse(
             "close", "交办案件须先向交办单位反馈办理结果", "《信访工作条例》第二十二条第一款第三项"
         )
-    owed = any(d.period == PS_HANDLING.id and d.is_open for d in case.deadlines)
-    if _public_order(case, found.track, ctx) and owed and found.penalty_decided_at is None:
+    if penalty_owed(case, ctx):
         return refuse(
             "close",
             "治安调解不成或者协议未履行的，须依法作出处罚决定",
