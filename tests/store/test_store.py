@@ -97,6 +97,44 @@ def test_cases_and_undelivered_events_survive_a_restart(sql_backend: str) -> Non
         assert again == []  # delivered ones are not redelivered
 
 
+def test_a_case_row_keeps_what_differs_from_the_defaults_and_reads_back_whole(
+    sql_backend: str,
+) -> None:
+    """The row written with each step leaves out what is still at its default (empty
+    lists, unset dates); a fresh engine reads every stage of the case back equal."""
+    with make_engine(sql_backend) as engine:
+        stages = ("received", "accepted", "mediating", "performing", "callback", "archived")
+        seen = [to_state(engine, intake(engine).id, target) for target in stages]
+    with make_engine(sql_backend) as fresh:
+        assert [fresh.get(case.id) for case in seen] == seen
+    rows: list[str] = []
+    _select(sql_backend, f"SELECT body FROM cases WHERE id = '{seen[-1].id}'", rows)
+    body = json.loads(rows[0])
+    assert body["details"]["agreement"]["terms"]  # what was given is kept
+    assert body["details"]["visits"]
+    assert "refusals" not in body["details"]  # an empty list is left out
+    assert "risk_reports" not in body["details"]
+    assert "documents" not in body
+    assert "outcome" not in body
+    assert seen[-1].details.refusals == ()
+    assert seen[-1].documents == ()
+
+
+def _select(spec: str, sql: str, out: list[str]) -> None:
+    """Read one column of raw SQL rows into ``out``, bypassing the library."""
+    if spec.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(spec.removeprefix("sqlite:///"))
+        out.extend(str(r[0]) for r in conn.execute(sql))
+        conn.close()
+        return
+    import psycopg
+
+    with psycopg.connect(spec.replace("postgresql+psycopg", "postgresql")) as c:
+        out.extend(str(r[0]) for r in c.execute(sql))  # type: ignore[arg-type]
+
+
 def test_stale_writer_gets_a_conflict_and_writes_nothing(backend: str) -> None:
     """A commit based on an old version raises ConcurrentUpdateError; the winner's write stands."""
     with make_engine(backend) as engine:

@@ -212,7 +212,8 @@ ROW_EDITS: dict[str, tuple[Tamper, str]] = {
         lambda p, c: _sql(
             p,
             (
-                'UPDATE cases SET body = replace(body, \'"outcome":null\', \'"outcome":"x"\') WHERE id = ?',
+                'UPDATE cases SET body = replace(body, \'"head":\', \'"outcome":"x","head":\') '
+                "WHERE id = ?",
                 (c,),
             ),
         ),

@@ -561,7 +561,7 @@ class SqlStore:
             "category": case.category,
             "workflow_version": case.workflow_version,
             "version": case.version,
-            "body": _codec.dumps(self._codec.case_rest(case)),
+            "body": _codec.dumps(self._codec.case_body(case)),
             **case_facts(case).row(),
         }
 
