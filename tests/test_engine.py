@@ -20,12 +20,15 @@ from .helpers import ADMIN, CLERK, DIRECTOR, MEDIATOR, agreement, at, intake, to
 
 
 def test_demo_case_runs_to_closure_and_verifies(engine: Engine) -> None:
-    """The three-party demo closes, every clock is closed, the chain and replay verify."""
+    """The three-party demo closes, every clock of the committee's is closed, the chain and
+    replay verify. The parties' 30 days to apply for 司法确认 run on after the closing
+    (《人民调解法》第三十三条): theirs, not the committee's."""
     case = run(engine)
     assert case.state == "closed"
     assert case.code == "（2026）东调字第0001号"
     assert case.version == len(engine.history(case.id)) == 16
-    assert not case.open_deadlines
+    assert [d.period for d in case.open_deadlines] == ["judicial_confirmation_apply"]
+    assert not [d for d in case.deadlines if d.kind.is_own and d.is_open]
     assert {d.period for d in case.deadlines} >= {
         "dispute_acceptance",
         "people_mediation",
@@ -213,13 +216,14 @@ def test_workflow_migration_is_explicit_and_audited(engine: Engine) -> None:
     from mediation.workflows.dispute import DISPUTE
 
     case = to_state(engine, intake(engine).id, "accepted")
-    engine.register(attrs.evolve(DISPUTE, version=4))
-    assert engine.get(case.id).workflow_version == 3
-    assert intake(engine).workflow_version == 4
+    later = DISPUTE.version + 1
+    engine.register(attrs.evolve(DISPUTE, version=later))
+    assert engine.get(case.id).workflow_version == DISPUTE.version
+    assert intake(engine).workflow_version == later
     with pytest.raises(AuthorizationError):
-        engine.migrate_case(case.id, to_version=4, actor=CLERK, at=at("2026-03-03"))
-    moved = engine.migrate_case(case.id, to_version=4, actor=ADMIN, at=at("2026-03-03"))
-    assert moved.workflow_version == 4
+        engine.migrate_case(case.id, to_version=later, actor=CLERK, at=at("2026-03-03"))
+    moved = engine.migrate_case(case.id, to_version=later, actor=ADMIN, at=at("2026-03-03"))
+    assert moved.workflow_version == later
     assert moved.state == "accepted"
     assert engine.history(case.id)[-1].trigger == "migrate_workflow"
     assert engine.verify(case.id).ok

@@ -199,6 +199,7 @@ def test_only_people_mediation_and_the_objection_right_are_soft() -> None:
         "dispute_acceptance",
         "suspension_review",
         "callback_visit",
+        "administrative_mediation",
     }
 
 

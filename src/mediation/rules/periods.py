@@ -780,6 +780,7 @@ _RULES = (
         starts_on="受理之日",
         basis="各地行政调解办法（无全国性法律，RULES.md §6.7）; 《信访工作条例》第三十七条（三调联动）",
         status="PRACTICE",
+        soft=True,
         extension=Extension("organ_head", 10),
         note="示例取自一地规定：20个工作日，经机关负责人批准可延长10个工作日；按地方规定配置。",
     ),

@@ -37,7 +37,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from mediation import DefinitionError, Link, LinkKind, WorkflowDefinition
-from mediation.rules.dispute import details, medical_period_over, police_mediation
+from mediation.rules.categories import ancestors
+from mediation.rules.dispute import details, medical_period_over, police_mediation, visits_owed
 from mediation.rules.petition import PetitionPolicy
 from mediation.simulation._behaviour import (
     Choice,
@@ -101,6 +102,15 @@ def _must_visit(ctx: StepContext) -> bool:
     return not _may_close(ctx)
 
 
+def _may_close_current(ctx: StepContext) -> bool:
+    """Version 4 counts the visits since the current round of mediation: the rule's count."""
+    return visits_owed(ctx.case, ctx.policy) == 0
+
+
+def _must_visit_current(ctx: StepContext) -> bool:
+    return not _may_close_current(ctx)
+
+
 def _agreement(ctx: StepContext, written: bool) -> Mapping[str, Any]:
     terms = ["双方就争议事项达成一致，按约定履行。"]
     if not written:
@@ -136,6 +146,14 @@ def _agree_v2(ctx: StepContext) -> Mapping[str, Any]:
     amount = ctx.matter.amount
     drawn = ctx.rng.random() < ctx.param("written")
     return _agreement(ctx, drawn or (amount is not None and amount > 0))
+
+
+def _agree_v4(ctx: StepContext) -> Mapping[str, Any]:
+    """As version 2; a labour dispute's agreement is always written (第十四条)."""
+    if "labour" in ancestors(ctx.matter.category, ctx.policy.categories):
+        ctx.rng.random()  # the draw version 2 makes, so the streams stay aligned
+        return _agreement(ctx, True)
+    return _agree_v2(ctx)
 
 
 def _suspend(ctx: StepContext) -> Mapping[str, Any]:
@@ -180,9 +198,12 @@ def _tail(
     failed: StateBehaviour,
     *,
     lawful: bool = False,
+    closing: tuple[Any, Any] = (_may_close, _must_visit),
 ) -> dict[str, StateBehaviour]:
     """The states from mediation on (shared by every version; ``lawful``: the rows keep to
-    the rules version 2 added, so a case does not try a step they refuse)."""
+    the rules version 2 added, so a case does not try a step they refuse; ``closing``: when
+    a case may close, and when it must be visited first)."""
+    may_close, must_visit = closing
     rest = None
     mediating = [
         Choice(
@@ -274,8 +295,8 @@ def _tail(
                     when=_again if lawful else None,
                     counted=True,
                 ),
-                Choice("record_callback", rest, _fixed(1), _callback(satisfied), _must_visit),
-                Choice("close", rest, _fixed(1), when=_may_close, doc="结案"),
+                Choice("record_callback", rest, _fixed(1), _callback(satisfied), must_visit),
+                Choice("close", rest, _fixed(1), when=may_close, doc="结案"),
             )
         ),
         "closed": StateBehaviour(
@@ -438,8 +459,13 @@ def _not_informed(ctx: StepContext) -> bool:
     return not _informed(ctx)
 
 
-def _version_2() -> WorkflowBehaviour:
+def _version_2(*, current: bool = False) -> WorkflowBehaviour:
+    """Versions 2 and 3; with ``current``, version 4 (labour agreements written; a closing
+    counts the visits of the current round of mediation)."""
     rest = None
+    may_close, must_visit = (
+        (_may_close_current, _must_visit_current) if current else (_may_close, _must_visit)
+    )
     refuses = _const(party="p2", statement="不同意调解")
     failed = StateBehaviour(
         (
@@ -452,8 +478,8 @@ def _version_2() -> WorkflowBehaviour:
                 name="refer_up",
                 doc="报请上一级调解",
             ),
-            Choice("close", rest, _fixed(1), when=_may_close, doc="结案"),
-            Choice("start_callback", rest, _fixed(5), when=_must_visit),
+            Choice("close", rest, _fixed(1), when=may_close, doc="结案"),
+            Choice("start_callback", rest, _fixed(5), when=must_visit),
         )
     )
     states = {
@@ -504,7 +530,7 @@ def _version_2() -> WorkflowBehaviour:
             )
         ),
         **_tail(
-            _agree_v2,
+            _agree_v4 if current else _agree_v2,
             Choice(
                 "party_refuses",
                 Keyed.of(0.0),
@@ -515,6 +541,7 @@ def _version_2() -> WorkflowBehaviour:
             "satisfied",
             failed,
             lawful=True,
+            closing=(may_close, must_visit),
         ),
     }
     return WorkflowBehaviour(
@@ -537,8 +564,12 @@ def _version_2() -> WorkflowBehaviour:
     )
 
 
-_VERSIONS = {1: _version_1, 2: _version_2, 3: _version_2}
-"""Version 3 has version 2's graph: the same table."""
+def _version_4() -> WorkflowBehaviour:
+    return _version_2(current=True)
+
+
+_VERSIONS = {1: _version_1, 2: _version_2, 3: _version_2, 4: _version_4}
+"""Versions 3 and 4 have version 2's graph: the same table, with version 4's rules."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

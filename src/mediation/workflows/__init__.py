@@ -11,6 +11,7 @@ from mediation.workflows.dispute import (
     DISPUTE_STEPS,
     DISPUTE_V1,
     DISPUTE_V2,
+    DISPUTE_V3,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -34,6 +35,7 @@ __all__ = [
 BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V1,
     DISPUTE_V2,
+    DISPUTE_V3,
     DISPUTE,
     PETITION_V1,
     PETITION,

@@ -39,6 +39,7 @@ __all__ = [
     "DISPUTE_STEPS",
     "DISPUTE_V1",
     "DISPUTE_V2",
+    "DISPUTE_V3",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -436,6 +437,9 @@ DISPUTE_V2 = WorkflowDefinition(
     keys=d.dispute_keys,
     overlays={RESOLUTION: Resolution},
     clocks=_CLOCKS_V2,
+    # The practice default for administrative mediation is a target from version 4 on
+    # (RULES.md §6.7: no national period); versions 2 and 3 opened it as a duty.
+    clock_kinds={d.ADMINISTRATIVE.id: ClockKind.duty},
     documents=(
         "application",
         "registration",
@@ -712,7 +716,7 @@ DISPUTE_V2 = WorkflowDefinition(
 )
 """The dispute workflow, version 2, kept for the cases recorded under it."""
 
-DISPUTE = attrs.evolve(
+DISPUTE_V3 = attrs.evolve(
     DISPUTE_V2,
     version=3,
     transitions=tuple(
@@ -722,10 +726,39 @@ DISPUTE = attrs.evolve(
         for t in DISPUTE_V2.transitions
     ),
 )
-"""The dispute workflow, version 3: new cases run on it. Version 2's graph and rules, and
-triage into traffic police mediation checks the joint written application and its 10
-working days (《道路交通事故处理程序规定》第八十六条) as the intake does when it names the
-track. A stricter rule than version 2's, so that version stays for its recorded cases."""
+"""The dispute workflow, version 3, kept for the cases recorded under it. Version 2's graph
+and rules, and triage into traffic police mediation checks the joint written application
+and its 10 working days (《道路交通事故处理程序规定》第八十六条) as the intake does when it
+names the track."""
+
+
+def _v4(t: Transition) -> Transition:
+    if t.trigger is T2.close:
+        return attrs.evolve(
+            t,
+            guards=tuple(d.close_guard_current if g is d.close_guard else g for g in t.guards),
+            effects=tuple(
+                d.on_close_keeping_confirmation if e is d.on_close else e for e in t.effects
+            ),
+        )
+    if t.trigger is T2.agree:
+        return attrs.evolve(t, guards=(*t.guards, d.labour_writing_guard))
+    return t
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V3, version=4, clock_kinds={}, transitions=tuple(_v4(t) for t in DISPUTE_V3.transitions)
+)
+"""The dispute workflow, version 4: new cases run on it. Version 3's graph and rules, and:
+
+- closing leaves the parties' 30 days to apply for 司法确认 running to their end
+  (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条);
+- closing counts only the callback visits made since the current round of mediation
+  began (《人民调解法》第三十一条第二款; 2002 规定 第三十六条);
+- a labour dispute's agreement is written (《劳动争议调解仲裁法》第十四条);
+- the practice default for administrative mediation is a target, not a duty (RULES.md §6.7).
+
+Stricter or different from version 3, so versions 2 and 3 stay for their recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

@@ -44,6 +44,7 @@ cited where they apply):
 
 from __future__ import annotations
 
+from mediation.rules.dispute._common import _ADMINISTRATIVE as ADMINISTRATIVE
 from mediation.rules.dispute._common import ACCEPTANCE as ACCEPTANCE
 from mediation.rules.dispute._common import CALLBACK as CALLBACK
 from mediation.rules.dispute._common import CLOSING as CLOSING
@@ -71,6 +72,7 @@ from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepte
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
 from mediation.rules.dispute.agreement import effective as effective
+from mediation.rules.dispute.agreement import labour_writing_guard as labour_writing_guard
 from mediation.rules.dispute.agreement import medical_period_over as medical_period_over
 from mediation.rules.dispute.agreement import on_agree as on_agree
 from mediation.rules.dispute.agreement import on_sign as on_sign
@@ -137,8 +139,12 @@ from mediation.rules.dispute.performance import ReasonInputs as ReasonInputs
 from mediation.rules.dispute.performance import TransferInputs as TransferInputs
 from mediation.rules.dispute.performance import WithdrawInputs as WithdrawInputs
 from mediation.rules.dispute.performance import close_guard as close_guard
+from mediation.rules.dispute.performance import close_guard_current as close_guard_current
 from mediation.rules.dispute.performance import on_callback as on_callback
 from mediation.rules.dispute.performance import on_close as on_close
+from mediation.rules.dispute.performance import (
+    on_close_keeping_confirmation as on_close_keeping_confirmation,
+)
 from mediation.rules.dispute.performance import on_not_performed as on_not_performed
 from mediation.rules.dispute.performance import on_performed as on_performed
 from mediation.rules.dispute.performance import on_reopen as on_reopen
@@ -147,6 +153,7 @@ from mediation.rules.dispute.performance import on_withdraw as on_withdraw
 from mediation.rules.dispute.performance import police_mediation_once as police_mediation_once
 from mediation.rules.dispute.performance import remediate_guard as remediate_guard
 from mediation.rules.dispute.performance import transfer_guard as transfer_guard
+from mediation.rules.dispute.performance import visits_owed as visits_owed
 from mediation.rules.dispute.referral import FeedbackInputs as FeedbackInputs
 from mediation.rules.dispute.referral import HandOffInputs as HandOffInputs
 from mediation.rules.dispute.referral import ReferInputs as ReferInputs
@@ -164,6 +171,7 @@ from mediation.rules.dispute.referral import referral_from as referral_from
 
 __all__ = [
     "ACCEPTANCE",
+    "ADMINISTRATIVE",
     "CALLBACK",
     "CLOSING",
     "CONFIRMATION",
@@ -190,4 +198,5 @@ __all__ = [
     "police_mediation",
     "registration_problems",
     "remedies",
+    "visits_owed",
 ]

@@ -11,6 +11,7 @@ from mediation.model import Agreement, AgreementForm, Case, DeadlineStatus, evol
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.categories import ancestors
 from mediation.rules.dispute._common import (
     _MEDICAL_PEOPLE,
     CALLBACK,
@@ -101,6 +102,24 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
         names = "、".join(i.label for i in missing)
         return refuse("agree", f"调解协议缺少：{names}", missing[0].basis)
     return _deadline_problem(agreement, case, ctx)
+
+
+def labour_writing_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
+    """A labour dispute's agreement is a written 调解协议书, signed or sealed by both
+    parties, signed by the mediator and sealed by the organisation: no oral agreement
+    (《劳动争议调解仲裁法》第十四条第一、二款). Workflow version 4 on."""
+    given = ctx.inputs.agreement
+    if given.form is AgreementForm.oral and "labour" in ancestors(
+        case.category, ctx.policy.categories
+    ):
+        return refuse_input(
+            "agree",
+            "agreement.form",
+            given.form.value,
+            "劳动争议经调解达成协议的，应当制作调解协议书",
+            "《劳动争议调解仲裁法》第十四条第一款",
+        )
+    return ALLOW
 
 
 def medical_period_over(case: Case, reached: dt.datetime) -> dt.date | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import AgreementForm, Case, LabeledEnum, evolve
+from mediation.model import AgreementForm, Case, Deadline, DeadlineStatus, LabeledEnum, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -20,6 +20,7 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
+from mediation.rules.resolution import resolution_of
 
 # -- judicial confirmation --------------------------------------------------------------
 
@@ -54,6 +55,20 @@ class ApplyConfirmationInputs:
     matters: tuple[ConfirmationExclusion, ...] = field("涉及事项", default=())
 
 
+def _runs(case: Case, window: Deadline) -> bool:
+    """Whether the parties' 30 days still run: open, or cancelled only because the unit
+    closed its file (workflow versions 2 and 3 did so on closing). The period is the
+    parties' and does not end with the committee's file (《人民调解法》第三十三条)."""
+    if window.is_open:
+        return True
+    ended = resolution_of(case)
+    return (
+        window.status is DeadlineStatus.cancelled
+        and ended is not None
+        and window.closed_at == ended.at
+    )
+
+
 def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
     """A written, effective agreement; both parties; within 30 days; not an excluded matter.
 
@@ -80,7 +95,7 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "《民事诉讼法》第二百零五条",
         )
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
-    if not window or not window[-1].is_open or ctx.at > window[-1].due_at:
+    if not window or not _runs(case, window[-1]) or ctx.at > window[-1].due_at:
         due = window[-1].due.isoformat() if window else "—"
         return refuse(
             "apply_confirmation",

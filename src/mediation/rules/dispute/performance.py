@@ -11,11 +11,12 @@ from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
-from mediation.rules.dispute._common import CALLBACK, CLOSING, FEEDBACK, PS_HANDLING
+from mediation.rules.dispute._common import CALLBACK, CLOSING, CONFIRMATION, FEEDBACK, PS_HANDLING
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
 from mediation.rules.dispute.mediation import _close_work, penalty_owed
+from mediation.rules.policy import Policy
 from mediation.rules.resolution import record_resolution
 
 # -- performance and callbacks ----------------------------------------------------------
@@ -166,27 +167,54 @@ class CloseInputs:
 
 
 def _visits_needed(case: Case, ctx: Context[Any]) -> int:
+    return _needed(case, ctx.policy)
+
+
+def _needed(case: Case, policy: Policy) -> int:
+    callbacks = policy.callbacks
+    agreed = details(case).agreement is not None
+    return callbacks.after_agreement if agreed else callbacks.after_failure
+
+
+def _current_visits(case: Case) -> int:
     found = details(case)
-    return (
-        ctx.policy.callbacks.after_agreement
-        if found.agreement is not None
-        else ctx.policy.callbacks.after_failure
-    )
+    since = found.started_at
+    if since is None:
+        return len(found.visits)
+    return sum(1 for v in found.visits if v.at >= since)
+
+
+def visits_owed(case: Case, policy: Policy) -> int:
+    """The callback visits a closing under workflow version 4 still needs (0: none), as
+    :func:`close_guard_current` counts them (《人民调解法》第三十一条第二款; 2002 规定
+    第三十六条)."""
+    return max(0, _needed(case, policy) - _current_visits(case))
 
 
 def close_guard(case: Case, ctx: Context[CloseInputs]) -> Decision:
     """Closure needs the callback visits the policy asks for, or the reason they were not made;
     a 交办 case needs its report back; a 治安调解 that failed or was not performed its
-    penalty decision.
+    penalty decision (workflow versions 2 and 3: every visit on the case counts).
 
     《人民调解法》第三十一条第二款; 2002 规定 第三十六条; 程序规定 第一百八十五条.
     """
-    found = details(case)
+    return _close_problem(case, ctx, len(details(case).visits))
+
+
+def close_guard_current(case: Case, ctx: Context[CloseInputs]) -> Decision:
+    """:func:`close_guard`, counting only the visits made since the current round of
+    mediation began: a visit on an agreement that re-mediation replaced says nothing of
+    the performance of the new one (《人民调解法》第三十一条第二款; 2002 规定 第三十六条;
+    RULES.md §7.5)."""
+    return _close_problem(case, ctx, _current_visits(case))
+
+
+def _close_problem(case: Case, ctx: Context[CloseInputs], visited: int) -> Decision:
     needed = _visits_needed(case, ctx)
-    if len(found.visits) < needed and not ctx.inputs.no_visit_reason.strip():
+    if visited < needed and not ctx.inputs.no_visit_reason.strip():
         return refuse(
             "close",
-            f"结案前须回访{needed}次，已回访{len(found.visits)}次；未能回访的须写明原因",
+            f"结案前须回访{needed}次，已回访{visited}次；未能回访的须写明原因",
             "《人民调解法》第三十一条第二款；《人民调解工作若干规定》第三十六条",
         )
     pending = [d for d in case.deadlines if d.period == FEEDBACK.id and d.is_open]
@@ -205,16 +233,34 @@ def close_guard(case: Case, ctx: Context[CloseInputs]) -> Decision:
 
 def on_close(case: Case, ctx: Context[CloseInputs]) -> Case:
     """End every clock: the unit's met or breached; the parties' cancelled; a callback clock
-    with no visit made is not counted as met (cancelled, or breached if already late)."""
+    with no visit made is not counted as met (cancelled, or breached if already late).
+
+    Workflow versions 2 and 3; version 4 runs :func:`on_close_keeping_confirmation`."""
+    return _close(case, ctx, keep=frozenset())
+
+
+def on_close_keeping_confirmation(case: Case, ctx: Context[CloseInputs]) -> Case:
+    """:func:`on_close`, but the parties' 30 days to apply for 司法确认 run on to their end:
+    the period is theirs, counted from the agreement's effect, and the committee's closing
+    its file does not shorten it (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条)."""
+    return _close(case, ctx, keep=frozenset({CONFIRMATION.id}))
+
+
+def _close(case: Case, ctx: Context[CloseInputs], keep: frozenset[str]) -> Case:
     found = details(case)
     reason = ctx.inputs.no_visit_reason.strip()
     late = [
         d for d in case.deadlines if d.period == CALLBACK.id and d.is_open and ctx.at > d.due_at
     ]
     case = deadlines.cancel_all(
-        case, ctx, where=lambda d: not d.kind.is_own or (d.period == CALLBACK.id and d not in late)
+        case,
+        ctx,
+        where=lambda d: (
+            (not d.kind.is_own and d.period not in keep)
+            or (d.period == CALLBACK.id and d not in late)
+        ),
     )
-    case = deadlines.close(case, ctx)
+    case = deadlines.close(case, ctx, where=lambda d: d.period not in keep)
     if reason:
         case = _with(case, closed_without_visit=reason)
     how = "agreement" if found.agreement is not None else "failed"

@@ -1,0 +1,131 @@
+"""Closing a dispute (dispute workflow version 4): what it ends and what it does not.
+
+- The parties' 30 days to apply for 司法确认 are theirs (《人民调解法》第三十三条;
+  《民事诉讼法》第二百零五条): the committee closing its file does not end them.
+- The callback visits a closing counts are those on the current round of mediation
+  (《人民调解法》第三十一条第二款; 2002 规定 第三十六条).
+- A labour dispute's agreement is written (《劳动争议调解仲裁法》第十四条第一款).
+- The practice default for administrative mediation is a target (RULES.md §6.7).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation import Actor, Engine, RuleRejectedError, ValidationError
+from mediation._demo import DIRECTOR, MEDIATOR, agreement, run
+from mediation.model import ClockKind, DeadlineStatus
+from mediation.rules.policy import Policy
+from mediation.workflows.dispute import DISPUTE
+
+from ..conftest import make_engine
+from ..helpers import ADMIN, intake, signed_by_all, to_state
+from ._support import ORG, actor, at, clock, engine, register
+
+
+def _demo() -> Engine:
+    from mediation._demo import ORG as DEMO_ORG
+
+    return Engine.in_memory(policy=Policy(org=DEMO_ORG), reader=Actor.system())
+
+
+def _apply(e: Engine, case_id: str, when: str) -> object:
+    return e.fire(
+        case_id,
+        "apply_confirmation",
+        actor=MEDIATOR,
+        at=at(when, 10),
+        court="青田县人民法院",
+        joint=True,
+    )
+
+
+def test_the_parties_may_apply_for_confirmation_after_the_committee_closes() -> None:
+    """The demo agreement took effect on Fri 2026-03-06: the 30 days end on Sun 04-05, in
+    清明 (04-04..04-06), so on Tue 04-07. The committee closes on 03-31; the parties apply
+    on 04-01, in time. Closing met the committee's clocks and left theirs running."""
+    e = _demo()
+    case = run(e)
+    assert (case.state, case.workflow_version) == ("closed", DISPUTE.version)
+    window = clock(case, "judicial_confirmation_apply")
+    assert (window.status, window.due.isoformat()) == (DeadlineStatus.running, "2026-04-07")
+    assert not [d for d in case.deadlines if d.kind.is_own and d.is_open]
+    applied = _apply(e, case.id, "2026-04-01")
+    assert clock(applied, "judicial_confirmation_apply").status is DeadlineStatus.met  # type: ignore[arg-type]
+
+
+def test_after_the_thirty_days_a_closed_case_cannot_apply() -> None:
+    """04-08 is a day past the window: refused, naming its last day."""
+    e = _demo()
+    case = run(e)
+    with pytest.raises(RuleRejectedError, match="2026-04-07"):
+        _apply(e, case.id, "2026-04-08")
+
+
+def test_a_version_3_case_closed_inside_the_window_may_still_apply() -> None:
+    """Versions 2 and 3 cancelled the window on closing; the application is still taken
+    within the 30 days (the guard reads the dates), and the recorded case replays."""
+    with make_engine("memory") as e:
+        first = intake(e)
+        e.migrate_case(first.id, to_version=3, actor=ADMIN, at=at("2026-03-02", 9, 30))
+        case = to_state(e, first.id, "closed")
+        assert case.workflow_version == 3
+        assert clock(case, "judicial_confirmation_apply").status is DeadlineStatus.cancelled
+        _apply(e, case.id, "2026-04-01")
+        assert e.verify(case.id).ok
+
+
+def test_a_visit_on_a_replaced_agreement_does_not_close_the_new_one() -> None:
+    """Visited on 03-30, then re-mediated: a new agreement on 04-08, performed 04-20. The
+    close on 04-21 needs a visit on the new agreement, or the reason none was made."""
+    e = _demo()
+    case = run(e, stop_before="close")
+    assert len(case.details.visits) == 1
+    e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-31"), reason="回访发现矛盾反复")
+    new = agreement()
+    new["performance_deadline"] = "2026-04-20"
+    e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-04-08"), agreement=new)
+    for s in signed_by_all(e.get(case.id), at("2026-04-08", 11), "陈调解", "东门村人民调解委员会"):
+        e.fire(case.id, "sign", actor=MEDIATOR, at=at("2026-04-08", 11), **s)
+    e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-04-09"))
+    e.fire(case.id, "confirm_performed", actor=MEDIATOR, at=at("2026-04-20"))
+    e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-04-21"))
+    with pytest.raises(RuleRejectedError, match="已回访0次"):
+        e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-21", 10))
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-22"), visitor="陈调解")
+    closed = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-22", 10))
+    assert closed.state == "closed"
+    assert clock(closed, "callback_visit").status is DeadlineStatus.met
+
+
+def test_a_labour_dispute_is_not_settled_orally() -> None:
+    """A labour dispute at the village committee: an oral agreement is refused, naming the
+    form and 第十四条; the written one is taken."""
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-09-14"), category="labour")
+    who = actor("qt-dm-dmc")
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="people", level="village")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+    e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-14", 12))
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-15"), mediators=[who.id])
+    oral = agreement("2026-10-20")
+    oral["form"] = "oral"
+    with pytest.raises(ValidationError, match="第十四条") as err:
+        e.fire(case.id, "agree", actor=who, at=at("2026-09-16"), agreement=oral)
+    assert err.value.field == "agreement.form"
+    done = e.fire(
+        case.id, "agree", actor=who, at=at("2026-09-16"), agreement=agreement("2026-10-20")
+    )
+    assert done.state == "agreed"
+
+
+def test_administrative_mediation_by_default_is_a_target_not_a_duty() -> None:
+    """The 20 working days are a locality's practice (RULES.md §6.7, PRACTICE): a target,
+    reminded and never supervised as a breach. Version 3 opened it as a duty."""
+    e = engine()
+    case = register(e, "qt-dmz", at("2026-09-01"), category="neighbor")
+    who = actor("qt-dmz")
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-01", 10), track="administrative")
+    accepted = e.fire(case.id, "accept", actor=who, at=at("2026-09-01", 11))
+    assert clock(accepted, "administrative_mediation").kind is ClockKind.target
+    assert ORG.get("qt-dmz").kind == "government"
