@@ -85,8 +85,10 @@ DEFAULT_LADDER = LevelLadder(
         Level("city", "市"),
     )
 )
-"""网格 → 村（社区）→ 乡镇（街道）→ 县（市、区）→ 市: the ladder of 2002 规定 第二十一条,
-with the grid below the village (网格化管理)."""
+"""网格 → 村（社区）→ 乡镇（街道）→ 县（市、区）→ 市. 2002 规定 第二十一条 names the
+village (residents') committee and township (street) rungs; the grid below the village
+(网格化管理) and the county and city above are practice (RULES.md §7.4), so a locality
+may give its own ladder."""
 
 
 class UnitKind(LabeledEnum):

@@ -19,7 +19,6 @@ county, then the court) is :attr:`ReferralPolicy.ladder`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -306,8 +305,3 @@ def _threshold_problem(
     if reason == "high_risk" and case.risk is not Risk.high:
         return refuse("refer", "未评定为高风险，不得以激化风险为由上报", found.basis)
     return ALLOW
-
-
-def feedback_due(at: dt.datetime, days: int, tz: dt.tzinfo) -> dt.date:
-    """The default last day of a 交办's feedback report (``days`` calendar days after)."""
-    return at.astimezone(tz).date() + dt.timedelta(days=days)
