@@ -119,6 +119,65 @@ def test_a_labour_dispute_is_not_settled_orally() -> None:
     assert done.state == "agreed"
 
 
+def test_a_land_contract_dispute_is_not_settled_orally_either() -> None:
+    """The township government mediating a land-contract dispute writes its agreement
+    (《农村土地承包经营纠纷调解仲裁法》第十条)."""
+    e = engine()
+    case = register(e, "qt-dmz", at("2026-09-14"), category="land_contract")
+    who = actor("qt-dmz")
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="administrative")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-15"), mediators=[who.id])
+    oral = agreement("2026-10-20")
+    oral["form"] = "oral"
+    with pytest.raises(ValidationError, match="第十条"):
+        e.fire(case.id, "agree", actor=who, at=at("2026-09-16"), agreement=oral)
+
+
+@pytest.mark.parametrize(
+    ("unit", "track", "category", "article"),
+    [
+        ("qt-pcs", "administrative", "labour", "第十条"),  # a police station
+        ("qt-wjj", "administrative", "labour", "第十条"),  # the health department
+        ("qt-yt", "people", "labour", "第十条"),  # the medical 医调委: not its field
+        ("qt-pcs", "administrative", "land_contract", "第七条"),
+        ("qt-wjj", "administrative", "land_contract", "第七条"),
+    ],
+)
+def test_only_the_organisations_the_statute_names_accept_labour_and_land_disputes(
+    unit: str, track: str, category: str, article: str
+) -> None:
+    """劳动争议调解仲裁法 第十条: an enterprise's committee, a basic-level people's mediation
+    organisation, a township (street) body; 农村土地承包经营纠纷调解仲裁法 第七条: the
+    villagers' committee or the township government. Others refuse, naming the article."""
+    e = engine()
+    case = register(e, unit, at("2026-09-14"), category=category)
+    who = actor(unit)
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track=track)
+    with pytest.raises(RuleRejectedError, match=article) as err:
+        e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11), other_side_consents=True)
+    assert "不能受理" in err.value.reason
+
+
+@pytest.mark.parametrize(
+    ("unit", "track", "category"),
+    [
+        ("qt-dm-dmc", "people", "labour"),
+        ("qt-dmz", "administrative", "labour"),
+        ("qt-dm-dmc", "people", "land_contract"),
+        ("qt-dmz", "administrative", "land_contract"),
+    ],
+)
+def test_the_named_organisations_accept_them(unit: str, track: str, category: str) -> None:
+    """The village committee and the township government take both."""
+    e = engine()
+    case = register(e, unit, at("2026-09-14"), category=category)
+    who = actor(unit)
+    level = {"track": track, "level": "village"} if track == "people" else {"track": track}
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), **level)
+    assert e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11)).state == "accepted"
+
+
 def test_administrative_mediation_by_default_is_a_target_not_a_duty() -> None:
     """The 20 working days are a locality's practice (RULES.md §6.7, PRACTICE): a target,
     reminded and never supervised as a breach. Version 3 opened it as a duty."""

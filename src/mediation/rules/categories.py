@@ -33,6 +33,12 @@ class Category:
         reserved_to: The organ that alone may handle it (a criminal matter: the
             public-security organ); people's mediation may not accept it
             (2002 规定 第二十二条第一项) and transfers it there.
+        mediators: The unit kinds a special statute lets mediate it (empty: any unit
+            that runs the track); an industry committee among them only for the
+            categories it declares.
+        mediators_basis: The article naming them.
+        written: The article that requires a written agreement, if one does (no oral
+            agreement then, whatever the amount).
     """
 
     code: str
@@ -41,6 +47,17 @@ class Category:
     parent: str | None = None
     track: str = "people"
     reserved_to: str = ""
+    mediators: frozenset[str] = frozenset()
+    mediators_basis: str = ""
+    written: str = ""
+
+
+_GRASSROOTS = frozenset(
+    {"committee", "industry_committee", "government", "justice_office", "centre", "grid"}
+)
+"""The basic-level mediation organisations and the township (street) bodies: who the labour
+and land-contract statutes name (劳动争议调解仲裁法 第十条; 农村土地承包经营纠纷调解仲裁法
+第七条), as unit kinds of :class:`mediation.rules.org.UnitKind`."""
 
 
 CATEGORIES: Mapping[str, Category] = MappingProxyType(
@@ -50,11 +67,25 @@ CATEGORIES: Mapping[str, Category] = MappingProxyType(
             Category("neighbor", "邻里纠纷"),
             Category("family", "婚姻家庭纠纷"),
             Category("homestead", "房屋宅基地纠纷"),
-            Category("land_contract", "土地承包经营纠纷", "《农村土地承包经营纠纷调解仲裁法》"),
+            Category(
+                "land_contract",
+                "土地承包经营纠纷",
+                "《农村土地承包经营纠纷调解仲裁法》",
+                mediators=_GRASSROOTS,
+                mediators_basis="《农村土地承包经营纠纷调解仲裁法》第七条",
+                written="《农村土地承包经营纠纷调解仲裁法》第十条",
+            ),
             Category("contract", "合同纠纷"),
             Category("debt", "债务纠纷"),
             Category("damage", "损害赔偿纠纷"),
-            Category("labour", "劳动争议", "《劳动争议调解仲裁法》"),
+            Category(
+                "labour",
+                "劳动争议",
+                "《劳动争议调解仲裁法》",
+                mediators=_GRASSROOTS,
+                mediators_basis="《劳动争议调解仲裁法》第十条",
+                written="《劳动争议调解仲裁法》第十四条第一款",
+            ),
             Category("medical", "医疗纠纷", "《医疗纠纷预防和处理条例》"),
             Category("traffic", "道路交通事故纠纷", "《道路交通安全法》第七十四条"),
             Category("property_management", "物业纠纷"),

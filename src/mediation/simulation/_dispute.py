@@ -149,8 +149,10 @@ def _agree_v2(ctx: StepContext) -> Mapping[str, Any]:
 
 
 def _agree_v4(ctx: StepContext) -> Mapping[str, Any]:
-    """As version 2; a labour dispute's agreement is always written (第十四条)."""
-    if "labour" in ancestors(ctx.matter.category, ctx.policy.categories):
+    """As version 2; where the category's statute requires writing (labour, land contract:
+    the category table's ``written``), always written."""
+    table = ctx.policy.categories
+    if any(table[c].written for c in ancestors(ctx.matter.category, table)):
         ctx.rng.random()  # the draw version 2 makes, so the streams stay aligned
         return _agreement(ctx, True)
     return _agree_v2(ctx)
@@ -460,7 +462,7 @@ def _not_informed(ctx: StepContext) -> bool:
 
 
 def _version_2(*, current: bool = False) -> WorkflowBehaviour:
-    """Versions 2 and 3; with ``current``, version 4 (labour agreements written; a closing
+    """Versions 2 and 3; with ``current``, version 4 (agreements written where the category's statute says; a closing
     counts the visits of the current round of mediation)."""
     rest = None
     may_close, must_visit = (

@@ -742,7 +742,9 @@ def _v4(t: Transition) -> Transition:
             ),
         )
     if t.trigger is T2.agree:
-        return attrs.evolve(t, guards=(*t.guards, d.labour_writing_guard))
+        return attrs.evolve(t, guards=(*t.guards, d.written_only_guard))
+    if t.trigger is T2.accept and t.dest is S2.accepted:
+        return attrs.evolve(t, guards=(*t.guards, d.competence_guard))
     return t
 
 
@@ -755,7 +757,9 @@ DISPUTE = attrs.evolve(
   (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条);
 - closing counts only the callback visits made since the current round of mediation
   began (《人民调解法》第三十一条第二款; 2002 规定 第三十六条);
-- a labour dispute's agreement is written (《劳动争议调解仲裁法》第十四条);
+- a labour or land-contract dispute is accepted only by the organisations its statute names,
+  and its agreement is written (《劳动争议调解仲裁法》第十条、第十四条;
+  《农村土地承包经营纠纷调解仲裁法》第七条、第十条);
 - the practice default for administrative mediation is a target, not a duty (RULES.md §6.7).
 
 Stricter or different from version 3, so versions 2 and 3 stay for their recorded cases."""

@@ -31,6 +31,7 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
+from mediation.rules.org import UnitKind
 from mediation.rules.periods import PeriodRule
 from mediation.rules.referral import ReferralPolicy
 from mediation.rules.resolution import record_resolution
@@ -181,6 +182,35 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
             "accept",
             f"争议金额超过本级受理标准（{limits[level]}元），应当上报",
             "地方调解层级规定 (PRACTICE)；《人民调解工作若干规定》第二十一条",
+        )
+    return ALLOW
+
+
+def competence_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """A unit accepts a category only if the category's statute lets it mediate it: a labour
+    dispute at a basic-level mediation organisation, a township (street) body or an
+    enterprise's committee (《劳动争议调解仲裁法》第十条), a land-contract dispute at the
+    villagers' committee or the township government (《农村土地承包经营纠纷调解仲裁法》
+    第七条) — not a police station, a department or a court. An industry committee takes
+    only the categories it declares. The category table says which
+    (:attr:`~mediation.rules.categories.Category.mediators`). Workflow version 4 on."""
+    org = ctx.policy.org
+    if org is None or case.unit not in org:
+        return ALLOW
+    unit = org.get(case.unit)
+    table = ctx.policy.categories
+    cats = ancestors(case.category, table)
+    for code in cats:
+        found = table[code]
+        if not found.mediators:
+            continue
+        industry = unit.kind == UnitKind.industry_committee.value
+        if unit.kind in found.mediators and not (industry and not set(cats) & unit.categories):
+            continue
+        return refuse(
+            "accept",
+            f"{unit.name}不是{found.label}的调解组织，不能受理：请移交有权调解的组织",
+            found.mediators_basis,
         )
     return ALLOW
 

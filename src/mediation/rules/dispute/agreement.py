@@ -104,21 +104,25 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     return _deadline_problem(agreement, case, ctx)
 
 
-def labour_writing_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
-    """A labour dispute's agreement is a written 调解协议书, signed or sealed by both
-    parties, signed by the mediator and sealed by the organisation: no oral agreement
-    (《劳动争议调解仲裁法》第十四条第一、二款). Workflow version 4 on."""
+def written_only_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
+    """No oral agreement where the category's statute requires a written 调解协议书: a labour
+    dispute (《劳动争议调解仲裁法》第十四条第一款), a land-contract dispute
+    (《农村土地承包经营纠纷调解仲裁法》第十条); the category table says which
+    (:attr:`~mediation.rules.categories.Category.written`). Workflow version 4 on."""
     given = ctx.inputs.agreement
-    if given.form is AgreementForm.oral and "labour" in ancestors(
-        case.category, ctx.policy.categories
-    ):
-        return refuse_input(
-            "agree",
-            "agreement.form",
-            given.form.value,
-            "劳动争议经调解达成协议的，应当制作调解协议书",
-            "《劳动争议调解仲裁法》第十四条第一款",
-        )
+    if given.form is not AgreementForm.oral:
+        return ALLOW
+    table = ctx.policy.categories
+    for code in ancestors(case.category, table):
+        found = table[code]
+        if found.written:
+            return refuse_input(
+                "agree",
+                "agreement.form",
+                given.form.value,
+                f"{found.label}经调解达成协议的，应当制作调解协议书",
+                found.written,
+            )
     return ALLOW
 
 
