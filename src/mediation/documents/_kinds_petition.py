@@ -8,13 +8,15 @@ Sources: 《信访工作条例》(2022) 第二十二条 (转送、交办), 第�
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from mediation._errors import ValidationError
+from mediation._errors import DefinitionError, ValidationError
 from mediation.documents._facts import cn_date, cn_datetime, display_name, due_text
 from mediation.documents._registry import Source, document
 from mediation.model import Deadline
 from mediation.rules import baoan
+from mediation.rules.periods import Approver, PeriodRule
 from mediation.rules.petition import Opinion, PetitionStage, details
 
 __all__: list[str] = []
@@ -43,6 +45,47 @@ def _superior_name(src: Source) -> str:
 def _clock(src: Source, *periods: str) -> Deadline | None:
     found = [d for d in src.case.deadlines if d.period in periods]
     return found[-1] if found else None
+
+
+def _period(src: Source, period_id: str) -> PeriodRule:
+    """The rule of a petition period as the engine's policy configures it (a locality's
+    own table wins over the national one: ``Source.clock_rule``).
+
+    Raises:
+        DefinitionError: the policy gives that clock no counted period.
+    """
+    rule = src.clock_rule(period_id)
+    if not isinstance(rule, PeriodRule):
+        raise DefinitionError(f"clock {period_id!r} is not a counted period: {rule!r}")
+    return rule
+
+
+_YEAR = re.compile(r"\s*\(\d{4}\)")
+
+
+def _cite(basis: str) -> str:
+    """A rule's basis as a document cites it: ``《信访工作条例》(2022) 第三十四条`` →
+    ``《信访工作条例》第三十四条`` (the edition year and spacing are for the table)."""
+    return re.sub(r"》\s+", "》", _YEAR.sub("", basis)).strip()
+
+
+def _period_facts(rule: PeriodRule) -> dict[str, Any]:
+    """A period as a document prints it: its length (``60日``), the extension cap and
+    who approves it (none when the rule has no extension clause), and its source."""
+    ext = rule.extension
+    approver = ""
+    if ext is not None:
+        approver = "本机关负责人" if ext.approver is Approver.organ_head else ext.approver.label
+    return {
+        "length": rule.label,
+        "extendable": ext is not None,
+        "extension": ""
+        if ext is None or ext.max_length is None
+        else f"{ext.max_length}{rule.unit.label}",
+        "approver": approver,
+        "tell_reason": ext is not None and ext.notify_petitioner,
+        "basis": _cite(rule.basis),
+    }
 
 
 def _opinion(found: Opinion | None) -> dict[str, Any]:
@@ -94,11 +137,13 @@ def petition_acceptance_notice(src: Source) -> dict[str, Any]:
     """Context of 受理告知书: received, accepted, by whom, and the handling period."""
     found = details(src.case)
     clock = _clock(src, "petition_handling", "petition_simple_handle")
-    period = "10个工作日（简易办理）" if found.simple else "60日"
+    rule = _period(src, "petition_simple_handle" if found.simple else "petition_handling")
+    handling = _period_facts(rule)
     return {
         "received": cn_date(src.case.received_at),
         "accepted": cn_date(found.accepted_at),
-        "period": period,
+        "period": handling["length"] + ("（简易办理）" if found.simple else ""),
+        "handling": handling,
         "due": due_text(clock) if clock is not None else "",
         "origin_code": found.origin_code,
         "origin_unit": _unit_name(src, found.origin_unit),
@@ -173,6 +218,8 @@ def petition_transfer_letter(src: Source) -> dict[str, Any]:
         "routed": cn_date(route.at),
         "report_due": cn_date(route.report_due),
         "received": cn_date(src.case.received_at),
+        "notice": _period_facts(_period(src, "petition_transfer_notice")),
+        "objection": _period_facts(_period(src, "petition_objection")),
     }
 
 
@@ -191,9 +238,19 @@ def _check_opinion(stage: PetitionStage) -> Any:
     return check
 
 
+_NEXT_REQUEST = {
+    PetitionStage.handling: "petition_review_request",
+    PetitionStage.review: "petition_rereview_request",
+}
+"""The parties' period to ask for the next stage after an opinion (第三十五条 复查,
+第三十六条第一款 复核); a 复核 opinion is final (第三十六条第三款)."""
+
+
 def _opinion_context(src: Source) -> dict[str, Any]:
     found = details(src.case)
+    following = _NEXT_REQUEST.get(found.stage)
     return {
+        "request_period": _period_facts(_period(src, following)) if following else None,
         "opinion": _opinion(found.opinion),
         "prior": _opinion(found.prior),
         "origin_code": found.origin_code,
