@@ -356,10 +356,14 @@ def test_dossier_lists_the_non_acceptance_notice_of_version_2(
 def test_notices_list_every_remedy(
     kind: str, scenario: str, cases: dict[str, Scenario], renderer: DocumentRenderer
 ) -> None:
-    """Both notices name the three channels of 第二十六条 and list every remedy the case has."""
+    """The termination notice names the three channels of 第二十六条, the not-accepted notice
+    where to go (2002 规定 第二十四条); both list every remedy the case has."""
     s = cases[scenario]
     text = s.render(renderer, kind)
-    assert "依法通过仲裁、行政、司法等途径维护自己的权利" in text
+    if kind == "termination_notice":
+        assert "依法通过仲裁、行政、司法等途径维护自己的权利" in text
+    else:
+        assert "向有权处理的机关或者人民法院依法提出（《人民调解工作若干规定》第二十四条）" in text
     for remedy in remedies(s.case, s.kwargs["policy"]):
         assert remedy in text
 

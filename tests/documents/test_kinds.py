@@ -130,15 +130,18 @@ def test_termination_notice_lists_the_other_remedies(
     scenarios: dict[str, Scenario], renderer: DocumentRenderer
 ) -> None:
     """人民调解法 第二十六条: the three channels are named, and every remedy the case has
-    (rules.dispute.remedies: the basic-level government, the court) is listed."""
+    (rules.dispute.remedies: the basic-level government, the court) is listed; with no
+    agreement, nothing cites the agreement's articles (2002 规定 第三十七条, 第三十二条)."""
     s = scenarios["terminated"]
     text = s.render(renderer, "termination_notice")
     assert "第二十六条" in text
     assert "依法通过仲裁、行政、司法等途径维护自己的权利" in text
     for remedy in remedies(s.case, s.kwargs["policy"]):
         assert remedy in text
-    assert "请求基层人民政府处理" in text
+    assert "请求基层人民政府或者有关行政机关处理" in text
     assert "依法向人民法院提起诉讼" in text
+    assert "第三十七条" not in text
+    assert "第三十二条" not in text
     assert "双方对赔偿数额分歧较大" in text
 
 

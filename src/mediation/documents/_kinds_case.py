@@ -4,22 +4,27 @@ Sources: 《人民调解法》第十七条 (application; a party's refusal), 第
 (termination and the other remedies), 第二十七条 (records), 第三十一条第二款
 (supervising performance: callback visits); 《人民调解工作若干规定》(2002)
 第二十二至二十四条 (acceptance and refusal), 第三十条 (rights notice),
-第三十六条 (callback).
+第三十六条 (callback). A mediation by the traffic police, the health department or
+another administrative organ ends under its own rule (:data:`ENDINGS`; RULES.md §6.3,
+§6.4, §6.5, §6.7).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from mediation._errors import ValidationError
 from mediation.documents._facts import cn_date, cn_datetime, display_name, satisfaction_label
 from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
-from mediation.rules.dispute import details, remedies
+from mediation.rules.dispute import details
+from mediation.rules.dispute.documents import Procedure, procedure, remedy_routes
 from mediation.workflows.dispute import DisputeState
 
-__all__ = ["REMEDIES", "remedy_facts"]
+__all__ = ["ENDINGS", "REMEDIES", "Ending", "ending", "remedy_facts"]
 
 _REFERRALS = {Channel.court_referral, Channel.police_referral, Channel.petition_referral}
 
@@ -48,23 +53,88 @@ REMEDIES = (
 remedies, :func:`remedy_facts`, under this statutory sentence)."""
 
 
-def _channel(remedy: str) -> str:
-    """Which channel of 第二十六条 a remedy of :func:`mediation.rules.dispute.remedies` is."""
-    if "仲裁" in remedy:
-        return "仲裁"
-    if "人民法院" in remedy:
-        return "司法"
-    return "行政"
-
-
 def remedy_facts(src: Source) -> list[dict[str, str]]:
     """Every remedy the parties still have, as the 不予受理 and 终止 notices print them.
 
-    《人民调解法》第二十六条 (arbitration, administrative and judicial channels, as
-    the law provides), 第三十二条; 2002 规定 第三十七条; the special statutes of the
-    case's category (RULES.md §6): :func:`mediation.rules.dispute.remedies`.
+    The routes follow the procedure that ended, the case's category and whether
+    an agreement exists (:func:`mediation.rules.dispute.documents.remedy_routes`).
     """
-    return [{"channel": _channel(r), "text": r} for r in remedies(src.case, src.policy)]
+    return [{"channel": r.channel, "text": r.text} for r in remedy_routes(src.case, src.policy)]
+
+
+@attrs.frozen(slots=True)
+class Ending:
+    """How a notice ending a mediation reads for one procedure.
+
+    Attributes:
+        title: The termination notice's title.
+        organ: How the organ names itself (本委员会, 本机关).
+        grounds: The clause giving the legal basis of the ending.
+        decision: What the organ decides.
+        basis: The legal source of the notice (``doc.basis``).
+        lead: The sentence that introduces the remedies on the termination notice.
+    """
+
+    title: str
+    organ: str
+    grounds: str
+    decision: str
+    basis: str
+    lead: str
+
+
+_ANY_ROUTE = "你们可以依法通过下列途径维护自己的权利"
+
+ENDINGS: dict[Procedure, Ending] = {
+    Procedure.people: Ending(
+        "终止人民调解告知书",
+        "本委员会",
+        "根据《中华人民共和国人民调解法》第二十六条的规定",
+        "决定终止调解",
+        "《人民调解法》第二十六条",
+        "你们可以依法通过仲裁、行政、司法等途径维护自己的权利",
+    ),
+    Procedure.traffic_police: Ending(
+        "道路交通事故损害赔偿调解终结书",
+        "本机关",
+        "根据《道路交通事故处理程序规定》第九十条的规定",
+        "终结调解",
+        "《道路交通事故处理程序规定》第九十条；《道路交通安全法》第七十四条",
+        _ANY_ROUTE,
+    ),
+    Procedure.medical_admin: Ending(
+        "终止医疗纠纷行政调解告知书",
+        "本机关",
+        "根据《医疗纠纷预防和处理条例》第四十条的规定",
+        "决定终止调解",
+        "《医疗纠纷预防和处理条例》第四十条",
+        _ANY_ROUTE,
+    ),
+    Procedure.public_order: Ending(
+        "终止治安调解告知书",
+        "本机关",
+        "根据《中华人民共和国治安管理处罚法》第九条、《公安机关办理行政案件程序规定》"
+        "第一百八十五条的规定",
+        "决定终止调解",
+        "《治安管理处罚法》第九条；《公安机关办理行政案件程序规定》第一百八十五条",
+        _ANY_ROUTE,
+    ),
+    Procedure.administrative: Ending(
+        "终止行政调解告知书",
+        "本机关",
+        "依照行政调解的有关规定",
+        "决定终止调解",
+        "各地行政调解办法（无全国性法律）",
+        _ANY_ROUTE,
+    ),
+}
+"""The termination notice by procedure (RULES.md §1 第二十六条, §6.3, §6.4, §6.5, §6.7):
+a mediation by the traffic police or the health department is not a people's mediation."""
+
+
+def ending(src: Source) -> Ending:
+    """How the notice ending this case's mediation reads (its track, organ and category)."""
+    return ENDINGS[procedure(src.case, src.policy)]
 
 
 def _text(event: Event | None, key: str) -> str:
@@ -141,22 +211,54 @@ def non_acceptance_notice(src: Source) -> dict[str, Any]:
 
     The ground is the rule that barred acceptance: 《人民调解法》第十七条 (a party
     clearly refuses), 2002 规定 第二十二条 (reserved to another organ, or already
-    accepted or resolved by one); the remedies those of 《人民调解法》第二十六条
-    as the case's category allows (:func:`remedy_facts`).
+    accepted or resolved by one). Where to go instead is 2002 规定 第二十四条 (tell
+    the party to take it to the competent organ or the court): the remedies the
+    case's category and procedure leave (:func:`remedy_facts`). An administrative
+    organ (the traffic police, the health department) speaks as 本机关 and cites
+    its own rule, not the people's-mediation rules.
     """
     refuse = _not_accepted_event(src)
     reason, ground = _text(refuse, "reason"), _text(refuse, "ground")
+    proc = procedure(src.case, src.policy)
     if refuse is not None and not reason:
-        reason, ground = _bar_of(src, refuse)
+        reason, ground = _bar_of(src, refuse, proc)
+    people = proc is Procedure.people
     return {
         "reason": reason or src.case.outcome or "",
-        "ground": ground,
+        "ground": ground or _NOT_ACCEPTED_GROUNDS[proc],
+        "organ": ENDINGS[proc].organ,
+        "lead": (
+            "你（们）可以通过下列途径，向有权处理的机关或者人民法院依法提出"
+            "（《人民调解工作若干规定》第二十四条）"
+            if people
+            else "你（们）可以依法通过下列途径维护自己的权利"
+        ),
         "refused_at": cn_date(refuse.at) if refuse is not None else "",
         "remedies": remedy_facts(src),
     }
 
 
-def _bar_of(src: Source, event: Event) -> tuple[str, str]:
+_NOT_ACCEPTED_GROUNDS: dict[Procedure, str] = {
+    Procedure.people: "《人民调解工作若干规定》第二十二条、第二十四条",
+    Procedure.medical_admin: "《医疗纠纷预防和处理条例》第四十条",
+    Procedure.traffic_police: "",
+    Procedure.public_order: "",
+    Procedure.administrative: "",
+}
+"""The ground printed when the refusal names none: an administrative organ has no
+people's-mediation ground (RULES.md §6.3: 条例 第四十条; §6.4, §6.5, §6.7: none national)."""
+
+_HANDLED_GROUNDS: dict[Procedure, str] = {
+    Procedure.people: "《人民调解工作若干规定》第二十二条第二项",
+    Procedure.medical_admin: "《医疗纠纷预防和处理条例》第四十条",
+    Procedure.traffic_police: "《道路交通安全法实施条例》第九十六条",
+    Procedure.public_order: "",
+    Procedure.administrative: "",
+}
+"""The ground of "already accepted or resolved by another organ", by procedure."""
+
+
+def _bar_of(src: Source, event: Event, proc: Procedure) -> tuple[str, str]:
     """The reason and the article of a version-2 non-acceptance, from its event."""
     handled = _text(event, "handled_by")
     refused = _text(event, "refused_by") or (
@@ -166,10 +268,7 @@ def _bar_of(src: Source, event: Event) -> tuple[str, str]:
         name = next((p.name for p in src.case.parties if p.id == refused), refused)
         return f"当事人{name}明确拒绝调解", "《人民调解法》第十七条"
     if handled:
-        return (
-            f"该纠纷已由{handled}受理或者解决",
-            "《人民调解工作若干规定》第二十二条第二项",
-        )
+        return f"该纠纷已由{handled}受理或者解决", _HANDLED_GROUNDS[proc]
     return src.case.outcome or "", ""
 
 
@@ -262,10 +361,14 @@ def _termination_canary() -> Canary:
     canary=_termination_canary,
 )
 def termination_notice(src: Source) -> dict[str, Any]:
-    """Context of 终止调解告知书: the reason and every remedy left (《人民调解法》第二十六条).
+    """Context of 终止调解告知书: the reason and every remedy left.
 
-    The remedies are the case's own (:func:`remedy_facts`: arbitration,
-    administrative and judicial channels as its category allows); a party's
+    The notice follows the procedure that ended (:data:`ENDINGS`): a people's
+    mediation under 《人民调解法》第二十六条; the traffic police's 调解终结书
+    (《道路交通事故处理程序规定》第九十条); the health department's 行政调解
+    (《医疗纠纷预防和处理条例》第四十条); 治安调解 (《治安管理处罚法》第九条);
+    another organ's 行政调解 (local rules). The remedies are the case's own
+    (:func:`remedy_facts`), never the procedure that just ended; a party's
     refusal after acceptance (第二十三条) ends mediation the same way.
     """
     event = _ending(src)
@@ -274,12 +377,32 @@ def termination_notice(src: Source) -> dict[str, Any]:
     if event is not None and event.trigger == "party_refuses":
         party = _text(event, "party")
         name = next((p.name for p in src.case.parties if p.id == party), party)
-        reason = f"当事人{name}要求终止调解（《人民调解法》第二十三条）"
+        reason = f"当事人{name}要求终止调解"
+        if procedure(src.case, src.policy) is Procedure.people:
+            reason += "（《人民调解法》第二十三条）"
+    how = ending(src)
     return {
+        "doc": _doc(src, how.title, how.basis),
+        "organ": how.organ,
+        "grounds": how.grounds,
+        "decision": how.decision,
+        "lead": how.lead,
         "reason": reason or (src.case.outcome or ""),
         "terminated_at": cn_date(event.at) if event is not None else "",
         "accepted_at": cn_date(accept.at) if accept is not None else "",
         "remedies": remedy_facts(src),
+    }
+
+
+def _doc(src: Source, title: str, basis: str) -> dict[str, Any]:
+    """The ``doc`` facts of the termination notice, with the title its procedure gives it."""
+    return {
+        "kind": "termination_notice",
+        "title": title,
+        "basis": basis,
+        "number": src.number or "",
+        "date": cn_date(src.today),
+        "date_iso": src.today.isoformat(),
     }
 
 

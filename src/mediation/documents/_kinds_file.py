@@ -17,6 +17,7 @@ from mediation.documents._facts import (
     due_text,
     satisfaction_label,
 )
+from mediation.documents._kinds_case import ending
 from mediation.documents._kinds_dispute import SLIP_TITLES, unit_name
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
@@ -155,7 +156,7 @@ def _attached(src: Source) -> list[dict[str, Any]]:
         e.trigger == "party_refuses" and e.dest == DisputeState.failed.value for e in src.history
     )
     if ended:
-        out.append(_entry("附", "终止人民调解告知书", False, _issued(src, "termination_notice")))
+        out.append(_entry("附", ending(src).title, False, _issued(src, "termination_notice")))
     return out
 
 

@@ -195,7 +195,7 @@ class DocumentRenderer:
         if format == "html":
             return html
         if format == "docx":
-            return html_to_docx(html, spec.info.title)
+            return html_to_docx(html, str(context["doc"]["title"]))
         return html_to_pdf(html)
 
     # -- internals ------------------------------------------------------------------

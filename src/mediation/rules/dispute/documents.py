@@ -2,42 +2,242 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-from mediation.model import AgreementForm, Case, SignerCapacity
+import attrs
+
+from mediation.model import AgreementForm, Case, DeadlineStatus, SignerCapacity
 from mediation.rules import agreement as agreement_rules
 from mediation.rules.categories import ancestors
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import details
+from mediation.rules.dispute.intake import _police_kind
+from mediation.rules.periods import period
 
-# -- documents --------------------------------------------------------------------------
+__all__ = ["Procedure", "Remedy", "dispute_facts", "procedure", "remedies", "remedy_routes"]
+
+_LABOUR = period("labour_mediation")
+
+# -- the procedure that ended -----------------------------------------------------------
+
+
+class Procedure(StrEnum):
+    """Which mediation procedure a case was in (its track, organ and category).
+
+    The notices that end it follow the procedure: a people's mediation ends
+    under 《人民调解法》第二十六条; the traffic police's under 《道路交通事故处理程序规定》
+    第九十条 (调解终结书); the health department's under 《医疗纠纷预防和处理条例》
+    第四十条; 治安调解 under 《治安管理处罚法》第九条; any other administrative
+    mediation under the local rule (RULES.md §6.7).
+    """
+
+    people = "people"
+    traffic_police = "traffic_police"
+    medical_admin = "medical_admin"
+    public_order = "public_order"
+    administrative = "administrative"
+
+
+def procedure(case: Case, policy: Any) -> Procedure:
+    """The procedure of ``case``: its track (from its details), organ and category.
+
+    The judicial track (a committee mediating on a court's delegation) is a
+    people's mediation for the notices.
+    """
+    track = details(case).track
+    if track != "administrative":
+        return Procedure.people
+    police = _police_kind(case, track, policy)
+    if police == "traffic":
+        return Procedure.traffic_police
+    if police == "public_order":
+        return Procedure.public_order
+    if "medical" in ancestors(case.category, policy.categories):
+        return Procedure.medical_admin
+    return Procedure.administrative
+
+
+# -- remedies ---------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Remedy:
+    """A route the parties may still take.
+
+    Attributes:
+        channel: ``仲裁``, ``行政``, ``司法`` (the channels 《人民调解法》第二十六条
+            names) or ``调解`` (another mediation procedure).
+        text: The route and its legal source, as printed.
+    """
+
+    channel: str
+    text: str
+
+
+_LAW = "《人民调解法》"
+_RULE_2002 = "《人民调解工作若干规定》"
+_LABOUR_LAW = "《劳动争议调解仲裁法》"
+_MEDICAL = "《医疗纠纷预防和处理条例》"
+_TRAFFIC = "《道路交通事故处理程序规定》"
+_PUBLIC_ORDER = "《治安管理处罚法》"
+
+
+def _labour_lapsed(case: Case) -> bool:
+    """Whether the 15 days of 《劳动争议调解仲裁法》第十四条第三款 ran out without agreement
+    before mediation ended (or before the clock was closed otherwise)."""
+    ended = details(case).ended_at
+    for d in case.deadlines:
+        if d.period != _LABOUR.id:
+            continue
+        if d.status in (DeadlineStatus.breached, DeadlineStatus.lapsed):
+            return True
+        end = ended or d.closed_at
+        if end is not None and end > d.due_at:
+            return True
+    return False
+
+
+def _labour(case: Case, policy: Any, agreed: bool) -> list[Remedy]:
+    """RULES.md §6.1: arbitration, never a suit on the agreement under 人民调解法 第三十二条."""
+    if agreed:
+        return [
+            Remedy(
+                "仲裁",
+                f"调解协议不履行的，可以向劳动人事争议仲裁委员会申请仲裁（{_LABOUR_LAW}第十五条）",
+            ),
+            Remedy(
+                "司法",
+                "就支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，"
+                "用人单位在协议约定期限内不履行的，劳动者可以持调解协议书依法向人民法院申请支付令"
+                f"（{_LABOUR_LAW}第十六条）",
+            ),
+        ]
+    if _labour_lapsed(case):
+        rule = policy.periods.get(_LABOUR.id, _LABOUR)
+        arbitration = (
+            f"自调解组织收到调解申请之日起{rule.label}内未达成调解协议，可以向劳动人事争议仲裁委员会"
+            f"申请仲裁（{_LABOUR_LAW}第十四条第三款）"
+        )
+    else:
+        arbitration = f"向劳动人事争议仲裁委员会申请仲裁（{_LABOUR_LAW}）"
+    return [
+        Remedy("仲裁", arbitration),
+        Remedy("司法", f"对仲裁裁决不服的，可以依法向人民法院提起诉讼（{_LABOUR_LAW}）"),
+    ]
+
+
+_ORDER = {"仲裁": 0, "调解": 1, "行政": 2, "司法": 3}
+"""The order the notices list the channels in (《人民调解法》第二十六条: 仲裁、行政、司法)."""
+
+
+def remedy_routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
+    """Every route the parties may still take, in channel order (:func:`_routes`)."""
+    return tuple(sorted(_routes(case, policy), key=lambda r: _ORDER.get(r.channel, len(_ORDER))))
+
+
+def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
+    """Every route the parties may still take, for the 不予受理 and 终止 notices.
+
+    The routes follow the procedure that ended (:func:`procedure`, never that
+    same procedure again), the case's category (RULES.md §6) and whether an
+    agreement exists:
+
+    - People's mediation terminated: 《人民调解法》第二十六条 (arbitration,
+      administrative or judicial channels as the law provides); not accepted:
+      the same channels, under 2002 规定 第二十四条 (the notice cites it). Only
+      where an agreement exists
+      (so it was not performed or is disputed, and re-mediation failed):
+      2002 规定 第三十七条 (the basic-level government) and 《人民调解法》
+      第三十二条 (suit on the agreement).
+    - Labour (《劳动争议调解仲裁法》): arbitration, as 第十四条第三款 once the
+      15 days lapsed without agreement; after an agreement, arbitration
+      (第十五条) and the 支付令 for the kinds of agreement of 第十六条.
+    - Traffic police mediation ended: civil suit (《道路交通安全法》第七十四条).
+    - Health-department mediation ended: people's mediation (条例 第三十一条)
+      or suit; a people's mediation ended: the health department (第四十条).
+    - 治安调解 ended: the police decide the violation; the civil claim goes to
+      court (《治安管理处罚法》第九条).
+    - Other administrative mediation (RULES.md §6.7): people's mediation
+      (《人民调解法》第十七条) or suit.
+    """
+    found = details(case)
+    cats = ancestors(case.category, policy.categories)
+    proc = procedure(case, policy)
+    refused = case.state == "not_accepted"
+    agreed = not refused and (found.agreement is not None or bool(found.superseded))
+    labour = "labour" in cats
+    if proc is Procedure.traffic_police:
+        return (Remedy("司法", "向人民法院提起民事诉讼（《道路交通安全法》第七十四条）"),)
+    if proc is Procedure.public_order:
+        return (
+            Remedy(
+                "行政",
+                "由公安机关依法对违反治安管理行为作出处理"
+                f"（{_PUBLIC_ORDER}第九条；《公安机关办理行政案件程序规定》第一百八十五条）",
+            ),
+            Remedy("司法", f"就民事争议依法向人民法院提起民事诉讼（{_PUBLIC_ORDER}第九条）"),
+        )
+    out: list[Remedy] = []
+    if labour:
+        out.extend(_labour(case, policy, agreed))
+    if "land_contract" in cats:
+        out.append(
+            Remedy(
+                "仲裁",
+                "向农村土地承包仲裁委员会申请仲裁（《农村土地承包经营纠纷调解仲裁法》第四条）",
+            )
+        )
+    if "medical" in cats:
+        if proc is Procedure.medical_admin:
+            out.append(Remedy("调解", f"向医疗纠纷人民调解委员会申请调解（{_MEDICAL}第三十一条）"))
+        else:
+            out.append(
+                Remedy("行政", f"向县级卫生主管部门申请医疗纠纷行政调解（{_MEDICAL}第四十条）")
+            )
+    if "traffic" in cats:
+        article = "第八十五条" if proc is Procedure.people and not refused else "第八十六条"
+        out.append(
+            Remedy(
+                "行政",
+                f"共同书面申请公安机关交通管理部门调解损害赔偿（{_TRAFFIC}{article}）",
+            )
+        )
+    if "public_order" in cats:
+        out.append(Remedy("行政", f"由公安机关依法处理（{_PUBLIC_ORDER}第九条）"))
+    if proc is Procedure.people:
+        if agreed and not labour:
+            out.append(
+                Remedy(
+                    "行政",
+                    f"调解协议经督促仍不履行的，请求基层人民政府处理（{_RULE_2002}第三十七条）",
+                )
+            )
+            out.append(
+                Remedy(
+                    "司法",
+                    f"就调解协议的履行或者内容发生争议的，向人民法院提起诉讼（{_LAW}第三十二条）",
+                )
+            )
+        else:
+            # Not accepted: the notice cites 2002 规定 第二十四条 for where to go; a
+            # terminated mediation tells the channels of 《人民调解法》第二十六条.
+            cite = "" if refused else f"（{_LAW}第二十六条）"
+            out.append(Remedy("行政", f"依法请求基层人民政府或者有关行政机关处理{cite}"))
+            if not labour:
+                out.append(Remedy("司法", f"依法向人民法院提起诉讼{cite}"))
+        return tuple(out)
+    if proc is Procedure.administrative and "medical" not in cats:
+        out.append(Remedy("调解", f"向人民调解委员会申请调解（{_LAW}第十七条）"))
+    if not labour:
+        out.append(Remedy("司法", "依法向人民法院提起诉讼"))
+    return tuple(out)
 
 
 def remedies(case: Case, policy: Any) -> tuple[str, ...]:
-    """Every remedy the parties may still pursue, for the 不予受理 and 终止 notices.
-
-    《人民调解法》第二十六条 (arbitration, administrative or judicial channels as
-    the law provides); 第三十二条 (suit on the agreement); 2002 规定 第三十七条
-    (the basic-level government); the special statutes of RULES.md §6 by category.
-    """
-    cats = ancestors(case.category, policy.categories)
-    out: list[str] = []
-    if "labour" in cats:
-        out.append("向劳动人事争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第十四条第三款）")
-    if "land_contract" in cats:
-        out.append("向农村土地承包仲裁委员会申请仲裁（《农村土地承包经营纠纷调解仲裁法》第四条）")
-    if "medical" in cats:
-        out.append("向县级卫生主管部门申请医疗纠纷行政调解（《医疗纠纷预防和处理条例》第四十条）")
-    if "traffic" in cats:
-        out.append(
-            "共同书面申请公安机关交通管理部门调解损害赔偿（《道路交通事故处理程序规定》第八十五条）"
-        )
-    if "public_order" in cats:
-        out.append("由公安机关依法处理（《治安管理处罚法》第九条）")
-    out.append("请求基层人民政府处理（《人民调解工作若干规定》第三十七条）")
-    out.append("依法向人民法院提起诉讼（《人民调解法》第二十六条、第三十二条）")
-    return tuple(out)
+    """Every remedy the parties may still pursue, as printed (:func:`remedy_routes`)."""
+    return tuple(r.text for r in remedy_routes(case, policy))
 
 
 def dispute_facts(case: Case, policy: Any) -> dict[str, Any]:
