@@ -188,3 +188,54 @@ def test_administrative_mediation_by_default_is_a_target_not_a_duty() -> None:
     accepted = e.fire(case.id, "accept", actor=who, at=at("2026-09-01", 11))
     assert clock(accepted, "administrative_mediation").kind is ClockKind.target
     assert ORG.get("qt-dmz").kind == "government"
+
+
+def test_a_court_delegated_mediation_is_reported_to_the_court_before_closing() -> None:
+    """委派 before filing (特邀调解规定 第二十六条): mediation ends without agreement; the
+    mediator reports in writing and returns the file before the case closes. The report is
+    taken once per round, only after the round ended, and only on a court's mediation."""
+    e = engine()
+    who = actor("qt-dm")
+    case = register(
+        e,
+        "qt-dm",
+        at("2026-09-07"),
+        channel="court_referral",
+        details={"materials_signed_on": "2026-09-07"},
+    )
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11))
+    e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-07", 12))
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-08"), mediators=[who.id])
+    with pytest.raises(RuleRejectedError, match="调解尚未结束"):
+        e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-09"), text="调解中")
+    e.fire(
+        case.id,
+        "terminate",
+        actor=who,
+        at=at("2026-09-10"),
+        reason="双方分歧较大",
+        remedies_informed=True,
+    )
+    with pytest.raises(RuleRejectedError, match="第二十六条") as err:
+        e.fire(case.id, "close", actor=who, at=at("2026-09-11"))
+    assert "书面报告人民法院" in err.value.reason
+    reported = e.fire(
+        case.id, "report_to_court", actor=who, at=at("2026-09-11"), text="调解不成，退回材料"
+    )
+    report = reported.overlays.get("court_report")
+    assert (report.agreed, report.materials_returned) == (False, True)
+    with pytest.raises(RuleRejectedError, match="已经书面报告"):
+        e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-11", 10), text="再报")
+    assert e.fire(case.id, "close", actor=who, at=at("2026-09-11", 11)).state == "closed"
+    assert e.verify(case.id).ok
+
+
+def test_only_a_court_s_mediation_is_reported_to_it() -> None:
+    """A walk-in people's mediation owes the court nothing: the step is refused."""
+    e = engine()
+    who = actor("qt-dm-dmc")
+    case = register(e, "qt-dm-dmc", at("2026-09-07"))
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people", level="village")
+    with pytest.raises(RuleRejectedError, match="委派、委托"):
+        e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-08"), text="无")

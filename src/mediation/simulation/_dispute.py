@@ -38,7 +38,13 @@ from typing import Any
 
 from mediation import DefinitionError, Link, LinkKind, WorkflowDefinition
 from mediation.rules.categories import ancestors
-from mediation.rules.dispute import details, medical_period_over, police_mediation, visits_owed
+from mediation.rules.dispute import (
+    court_report_owed,
+    details,
+    medical_period_over,
+    police_mediation,
+    visits_owed,
+)
 from mediation.rules.petition import PetitionPolicy
 from mediation.simulation._behaviour import (
     Choice,
@@ -103,12 +109,29 @@ def _must_visit(ctx: StepContext) -> bool:
 
 
 def _may_close_current(ctx: StepContext) -> bool:
-    """Version 4 counts the visits since the current round of mediation: the rule's count."""
-    return visits_owed(ctx.case, ctx.policy) == 0
+    """Version 4 counts the visits since the current round of mediation (the rule's count),
+    and a court's mediation is reported to it first."""
+    return visits_owed(ctx.case, ctx.policy) == 0 and not court_report_owed(ctx.case)
+
+
+def _report_current(ctx: StepContext) -> bool:
+    """Visited as the policy asks, and the court's mediation not yet reported to it."""
+    return visits_owed(ctx.case, ctx.policy) == 0 and court_report_owed(ctx.case)
+
+
+_REPORT = Choice(
+    "report_to_court",
+    None,
+    _fixed(1),
+    _const(text="（模拟）调解情况及结果。"),
+    when=_report_current,
+    doc="书面报告人民法院并移交材料（特邀调解规定 第二十六条）",
+)
+"""Version 4: the written report on a mediation a court delegated or entrusted."""
 
 
 def _must_visit_current(ctx: StepContext) -> bool:
-    return not _may_close_current(ctx)
+    return visits_owed(ctx.case, ctx.policy) > 0
 
 
 def _agreement(ctx: StepContext, written: bool) -> Mapping[str, Any]:
@@ -201,10 +224,12 @@ def _tail(
     *,
     lawful: bool = False,
     closing: tuple[Any, Any] = (_may_close, _must_visit),
+    report: Choice | None = None,
 ) -> dict[str, StateBehaviour]:
     """The states from mediation on (shared by every version; ``lawful``: the rows keep to
     the rules version 2 added, so a case does not try a step they refuse; ``closing``: when
-    a case may close, and when it must be visited first)."""
+    a case may close, and when it must be visited first; ``report``: a row to take before
+    closing, where the version asks for one)."""
     may_close, must_visit = closing
     rest = None
     mediating = [
@@ -299,6 +324,7 @@ def _tail(
                 ),
                 Choice("record_callback", rest, _fixed(1), _callback(satisfied), must_visit),
                 Choice("close", rest, _fixed(1), when=may_close, doc="结案"),
+                *((report,) if report is not None else ()),
             )
         ),
         "closed": StateBehaviour(
@@ -482,6 +508,7 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
             ),
             Choice("close", rest, _fixed(1), when=may_close, doc="结案"),
             Choice("start_callback", rest, _fixed(5), when=must_visit),
+            *((_REPORT,) if current else ()),
         )
     )
     states = {
@@ -544,6 +571,7 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
             failed,
             lawful=True,
             closing=(may_close, must_visit),
+            report=_REPORT if current else None,
         ),
     }
     return WorkflowBehaviour(
@@ -563,6 +591,7 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
         moves={"refer": "to"},
         returns=frozenset({"return_referral"}),
         escalations=frozenset({"failed"}),
+        steps=frozenset({"report_to_court"}) if current else frozenset(),
     )
 
 

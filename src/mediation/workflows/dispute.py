@@ -101,6 +101,7 @@ class DisputeStep(LabeledEnum):
     court_accepts = "court_accepts", "法院受理司法确认申请"
     court_rules = "court_rules", "法院作出司法确认裁定"
     report_feedback = "report_feedback", "反馈办理结果"
+    report_to_court = "report_to_court", "书面报告人民法院"
 
 
 S, T = DisputeStateV1, DisputeTriggerV1
@@ -756,7 +757,9 @@ DISPUTE = attrs.evolve(
 - closing leaves the parties' 30 days to apply for 司法确认 running to their end
   (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条);
 - closing counts only the callback visits made since the current round of mediation
-  began (《人民调解法》第三十一条第二款; 2002 规定 第三十六条);
+  began (《人民调解法》第三十一条第二款; 2002 规定 第三十六条), and waits for the written
+  report to the court of a mediation it delegated or entrusted (特邀调解规定 第二十六条;
+  the ``report_to_court`` step);
 - a labour or land-contract dispute is accepted only by the organisations its statute names,
   and its agreement is written (《劳动争议调解仲裁法》第十条、第十四条;
   《农村土地承包经营纠纷调解仲裁法》第七条、第十条);
@@ -801,6 +804,15 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         effects=d.on_court_rules,
         workflows=_DISPUTES,
         open_only=False,
+    ),
+    Step(
+        DisputeStep.report_to_court,
+        inputs=d.CourtReportInputs,
+        roles=_ANYONE,
+        guards=d.court_report_guard,
+        effects=d.on_court_report,
+        workflows=_DISPUTES,
+        overlays={d.COURT_REPORT: d.CourtReport},  # type: ignore[arg-type]  # core: converter=dict
     ),
     Step(
         DisputeStep.report_feedback,

@@ -79,13 +79,20 @@ from mediation.rules.dispute.agreement import on_sign as on_sign
 from mediation.rules.dispute.agreement import performance_guard as performance_guard
 from mediation.rules.dispute.agreement import sign_guard as sign_guard
 from mediation.rules.dispute.agreement import written_only_guard as written_only_guard
+from mediation.rules.dispute.court import COURT_REPORT as COURT_REPORT
 from mediation.rules.dispute.court import ApplyConfirmationInputs as ApplyConfirmationInputs
+from mediation.rules.dispute.court import CourtReport as CourtReport
+from mediation.rules.dispute.court import CourtReportInputs as CourtReportInputs
 from mediation.rules.dispute.court import CourtRulesInputs as CourtRulesInputs
 from mediation.rules.dispute.court import apply_confirmation_guard as apply_confirmation_guard
 from mediation.rules.dispute.court import court_accepts_guard as court_accepts_guard
+from mediation.rules.dispute.court import court_mediation as court_mediation
+from mediation.rules.dispute.court import court_report_guard as court_report_guard
+from mediation.rules.dispute.court import court_report_owed as court_report_owed
 from mediation.rules.dispute.court import court_rules_guard as court_rules_guard
 from mediation.rules.dispute.court import on_apply_confirmation as on_apply_confirmation
 from mediation.rules.dispute.court import on_court_accepts as on_court_accepts
+from mediation.rules.dispute.court import on_court_report as on_court_report
 from mediation.rules.dispute.court import on_court_rules as on_court_rules
 from mediation.rules.dispute.details import Confirmation as Confirmation
 from mediation.rules.dispute.details import DisputeDetails as DisputeDetails
@@ -176,6 +183,7 @@ __all__ = [
     "CALLBACK",
     "CLOSING",
     "CONFIRMATION",
+    "COURT_REPORT",
     "ESCALATION_REPORT",
     "FEEDBACK",
     "FEEDBACK_DEFAULT",
@@ -183,6 +191,7 @@ __all__ = [
     "SIGNING",
     "AgreementPolicy",
     "Confirmation",
+    "CourtReport",
     "DisputeDetails",
     "DisputeIntake",
     "Feedback",
@@ -192,6 +201,8 @@ __all__ = [
     "RiskReport",
     "Satisfaction",
     "TrackFacts",
+    "court_mediation",
+    "court_report_owed",
     "details",
     "dispute_facts",
     "dispute_keys",

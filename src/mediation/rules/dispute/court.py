@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -224,3 +225,92 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
     if given.ruling in (Ruling.not_accepted, Ruling.withdrawn) and window:
         case = deadlines.open_clock(case, ctx, CONFIRMATION, window[-1].start)
     return case
+
+
+# -- report to the court that delegated or entrusted the mediation ---------------------
+
+REPORT_BASIS = "《最高人民法院关于人民法院特邀调解的规定》第二十六条"
+COURT_REPORT = "court_report"
+"""The overlay of the written report to the court (:class:`CourtReport`)."""
+
+
+@attrs.frozen(slots=True)
+class CourtReport:
+    """The written report to the court on a mediation it delegated (委派) or entrusted (委托),
+    with the return of the file (特邀调解规定 第二十六条).
+
+    Attributes:
+        at: When it was made.
+        agreed: Whether the round it reports ended in an agreement.
+        text: What it says (the outcome, and why mediation ended).
+        materials_returned: Whether the file went back with it.
+    """
+
+    at: dt.datetime
+    agreed: bool
+    text: str
+    materials_returned: bool = True
+
+
+@attrs.frozen(slots=True)
+class CourtReportInputs:
+    """书面报告人民法院: what the report says; the file goes back with it."""
+
+    text: str = field("报告内容", validator=_nonblank)
+    materials_returned: bool = field("已移交案件材料", default=True)
+
+
+def court_mediation(case: Case) -> bool:
+    """Whether a court delegated (委派, before filing: the case came by court referral) or
+    entrusted (委托, after filing: the judicial track) the mediation (RULES.md §6.6)."""
+    return case.channel == "court_referral" or details(case).track == "judicial"
+
+
+def _round_ended(case: Case) -> dt.datetime | None:
+    """When the current round of mediation ended: its agreement, or its end without one."""
+    found = details(case)
+    ends = [t for t in (found.ended_at,) if t is not None]
+    if found.agreement is not None:
+        ends.append(found.agreement.reached_at)
+    started = found.started_at
+    ends = [t for t in ends if started is None or t >= started]
+    return max(ends) if ends else None
+
+
+def court_report_owed(case: Case) -> bool:
+    """A court's mediation whose current round ended, with no report on it yet
+    (特邀调解规定 第二十六条: the mediator reports in writing and returns the file)."""
+    if not court_mediation(case):
+        return False
+    ended = _round_ended(case)
+    if ended is None:
+        return False
+    report = case.overlays.get(COURT_REPORT)
+    return not isinstance(report, CourtReport) or report.at < ended
+
+
+def court_report_guard(case: Case, ctx: Context[CourtReportInputs]) -> Decision:
+    """Only a mediation a court delegated or entrusted, once its round has ended, and once
+    per round (特邀调解规定 第二十六条)."""
+    if not court_mediation(case):
+        return refuse(
+            "report_to_court", "只有人民法院委派、委托的调解须书面报告人民法院", REPORT_BASIS
+        )
+    if _round_ended(case) is None:
+        return refuse(
+            "report_to_court", "调解尚未结束：达成协议或者终止调解后书面报告", REPORT_BASIS
+        )
+    if not court_report_owed(case):
+        return refuse("report_to_court", "本轮调解已经书面报告人民法院", REPORT_BASIS)
+    return ALLOW
+
+
+def on_court_report(case: Case, ctx: Context[CourtReportInputs]) -> Case:
+    """Record the report (and the return of the file) on the case."""
+    report = CourtReport(
+        ctx.at,
+        details(case).agreement is not None,
+        ctx.inputs.text.strip(),
+        ctx.inputs.materials_returned,
+    )
+    return evolve(case, overlays=case.overlays.set(COURT_REPORT, report))

@@ -13,6 +13,7 @@ from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.dispute._common import CALLBACK, CLOSING, CONFIRMATION, FEEDBACK, PS_HANDLING
 from mediation.rules.dispute.acceptance import mediation_clock
+from mediation.rules.dispute.court import REPORT_BASIS, court_report_owed
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
 from mediation.rules.dispute.mediation import _close_work, penalty_owed
@@ -205,8 +206,17 @@ def close_guard_current(case: Case, ctx: Context[CloseInputs]) -> Decision:
     """:func:`close_guard`, counting only the visits made since the current round of
     mediation began: a visit on an agreement that re-mediation replaced says nothing of
     the performance of the new one (《人民调解法》第三十一条第二款; 2002 规定 第三十六条;
-    RULES.md §7.5)."""
-    return _close_problem(case, ctx, _current_visits(case))
+    RULES.md §7.5). A mediation a court delegated or entrusted is first reported to the
+    court in writing, with its file (特邀调解规定 第二十六条: ``report_to_court``).
+    Workflow version 4 on."""
+    problem = _close_problem(case, ctx, _current_visits(case))
+    if problem.allowed and court_report_owed(case):
+        return refuse(
+            "close",
+            "人民法院委派、委托的调解结束后，须先书面报告人民法院并移交案件材料（report_to_court）",
+            REPORT_BASIS,
+        )
+    return problem
 
 
 def _close_problem(case: Case, ctx: Context[CloseInputs], visited: int) -> Decision:
