@@ -37,13 +37,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from mediation import DefinitionError, Link, LinkKind, WorkflowDefinition
-from mediation.rules.categories import ancestors
 from mediation.rules.dispute import (
     court_report_owed,
     details,
     medical_period_over,
     police_mediation,
     visits_owed,
+    written_required,
 )
 from mediation.rules.petition import PetitionPolicy
 from mediation.simulation._behaviour import (
@@ -174,8 +174,7 @@ def _agree_v2(ctx: StepContext) -> Mapping[str, Any]:
 def _agree_v4(ctx: StepContext) -> Mapping[str, Any]:
     """As version 2; where the category's statute requires writing (labour, land contract:
     the category table's ``written``), always written."""
-    table = ctx.policy.categories
-    if any(table[c].written for c in ancestors(ctx.matter.category, table)):
+    if written_required(ctx.matter.category, ctx.policy) is not None:
         ctx.rng.random()  # the draw version 2 makes, so the streams stay aligned
         return _agreement(ctx, True)
     return _agree_v2(ctx)

@@ -79,6 +79,7 @@ from mediation.rules.dispute.agreement import on_sign as on_sign
 from mediation.rules.dispute.agreement import performance_guard as performance_guard
 from mediation.rules.dispute.agreement import sign_guard as sign_guard
 from mediation.rules.dispute.agreement import written_only_guard as written_only_guard
+from mediation.rules.dispute.agreement import written_required as written_required
 from mediation.rules.dispute.court import COURT_REPORT as COURT_REPORT
 from mediation.rules.dispute.court import ApplyConfirmationInputs as ApplyConfirmationInputs
 from mediation.rules.dispute.court import CourtReport as CourtReport
@@ -211,4 +212,5 @@ __all__ = [
     "registration_problems",
     "remedies",
     "visits_owed",
+    "written_required",
 ]

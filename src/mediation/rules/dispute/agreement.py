@@ -11,7 +11,7 @@ from mediation.model import Agreement, AgreementForm, Case, DeadlineStatus, evol
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
-from mediation.rules.categories import ancestors
+from mediation.rules.categories import Category, ancestors
 from mediation.rules.dispute._common import (
     _MEDICAL_PEOPLE,
     CALLBACK,
@@ -104,25 +104,27 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     return _deadline_problem(agreement, case, ctx)
 
 
+def written_required(category: str, policy: Any) -> Category | None:
+    """The category (or broader one) whose statute requires a written 调解协议书, if any
+    (:attr:`~mediation.rules.categories.Category.written`: labour, 《劳动争议调解仲裁法》
+    第十四条第一款; land contract, 《农村土地承包经营纠纷调解仲裁法》第十条)."""
+    table = policy.categories
+    return next((table[c] for c in ancestors(category, table) if table[c].written), None)
+
+
 def written_only_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
-    """No oral agreement where the category's statute requires a written 调解协议书: a labour
-    dispute (《劳动争议调解仲裁法》第十四条第一款), a land-contract dispute
-    (《农村土地承包经营纠纷调解仲裁法》第十条); the category table says which
-    (:attr:`~mediation.rules.categories.Category.written`). Workflow version 4 on."""
+    """No oral agreement where the category's statute requires a written 调解协议书
+    (:func:`written_required`). Workflow version 4 on."""
     given = ctx.inputs.agreement
-    if given.form is not AgreementForm.oral:
-        return ALLOW
-    table = ctx.policy.categories
-    for code in ancestors(case.category, table):
-        found = table[code]
-        if found.written:
-            return refuse_input(
-                "agree",
-                "agreement.form",
-                given.form.value,
-                f"{found.label}经调解达成协议的，应当制作调解协议书",
-                found.written,
-            )
+    found = written_required(case.category, ctx.policy)
+    if given.form is AgreementForm.oral and found is not None:
+        return refuse_input(
+            "agree",
+            "agreement.form",
+            given.form.value,
+            f"{found.label}经调解达成协议的，应当制作调解协议书",
+            found.written,
+        )
     return ALLOW
 
 

@@ -269,12 +269,12 @@ def court_mediation(case: Case) -> bool:
 def _round_ended(case: Case) -> dt.datetime | None:
     """When the current round of mediation ended: its agreement, or its end without one."""
     found = details(case)
-    ends = [t for t in (found.ended_at,) if t is not None]
-    if found.agreement is not None:
-        ends.append(found.agreement.reached_at)
+    agreed = found.agreement.reached_at if found.agreement is not None else None
     started = found.started_at
-    ends = [t for t in ends if started is None or t >= started]
-    return max(ends) if ends else None
+    ends = [
+        t for t in (found.ended_at, agreed) if t is not None and (started is None or t >= started)
+    ]
+    return max(ends, default=None)
 
 
 def court_report_owed(case: Case) -> bool:

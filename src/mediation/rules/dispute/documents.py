@@ -10,15 +10,13 @@ import attrs
 from mediation.model import AgreementForm, Case, DeadlineStatus, SignerCapacity
 from mediation.rules import agreement as agreement_rules
 from mediation.rules.categories import ancestors
+from mediation.rules.dispute._common import _LABOUR
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import details
 from mediation.rules.dispute.intake import _police_kind
-from mediation.rules.periods import period
 
 __all__ = ["Procedure", "Remedy", "dispute_facts", "procedure", "remedies", "remedy_routes"]
-
-_LABOUR = period("labour_mediation")
 
 # -- the procedure that ended -----------------------------------------------------------
 

@@ -167,10 +167,6 @@ class CloseInputs:
     no_visit_reason: str = field("未回访原因", default="")
 
 
-def _visits_needed(case: Case, ctx: Context[Any]) -> int:
-    return _needed(case, ctx.policy)
-
-
 def _needed(case: Case, policy: Policy) -> int:
     callbacks = policy.callbacks
     agreed = details(case).agreement is not None
@@ -220,7 +216,7 @@ def close_guard_current(case: Case, ctx: Context[CloseInputs]) -> Decision:
 
 
 def _close_problem(case: Case, ctx: Context[CloseInputs], visited: int) -> Decision:
-    needed = _visits_needed(case, ctx)
+    needed = _needed(case, ctx.policy)
     if visited < needed and not ctx.inputs.no_visit_reason.strip():
         return refuse(
             "close",
