@@ -239,3 +239,75 @@ def test_only_a_court_s_mediation_is_reported_to_it() -> None:
     e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people", level="village")
     with pytest.raises(RuleRejectedError, match="委派、委托"):
         e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-08"), text="无")
+
+
+def _delegated_agreement(e: Engine, **accept: object) -> str:
+    """A mediation the county court delegated (委派) before filing, its agreement signed by
+    everyone on Wed 2026-09-09: the 30 days for 司法确认 run."""
+    who = actor("qt-dm")
+    details = {"materials_signed_on": "2026-09-07"}
+    if not accept:
+        details["court"] = "青田县人民法院"
+    case = register(e, "qt-dm", at("2026-09-07"), channel="court_referral", details=details)
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11), **accept)
+    e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-07", 12))
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-08"), mediators=[who.id])
+    e.fire(case.id, "agree", actor=who, at=at("2026-09-09"), agreement=agreement("2026-10-20"))
+    for s in signed_by_all(e.get(case.id), at("2026-09-09", 11), who.id, "调解组织"):
+        e.fire(case.id, "sign", actor=who, at=at("2026-09-09", 11), **s)
+    return case.id
+
+
+@pytest.mark.parametrize("given_at", ["intake", "accept"])
+def test_a_court_delegated_agreement_is_confirmed_by_the_inviting_court(given_at: str) -> None:
+    """《民事诉讼法》第二百零五条第一项: when a court invited the mediation, the parties apply
+    for 司法确认 to that court, not to one where a party lives. The court's name is recorded
+    at registration or at acceptance; another court is refused, naming the field, the
+    inviting court and the article, and the case is left as it was."""
+    e = engine()
+    accept = {} if given_at == "intake" else {"court": "青田县人民法院"}
+    case_id = _delegated_agreement(e, **accept)
+    who = actor("qt-dm")
+    before = e.get(case_id)
+    assert clock(before, "judicial_confirmation_apply").is_open
+    with pytest.raises(ValidationError, match="第二百零五条第一项") as err:
+        e.fire(
+            case_id,
+            "apply_confirmation",
+            actor=who,
+            at=at("2026-09-10"),
+            court="丽水市莲都区人民法院",
+            joint=True,
+        )
+    assert err.value.field == "court"
+    assert "青田县人民法院" in str(err.value)
+    assert e.get(case_id) == before
+    applied = e.fire(
+        case_id,
+        "apply_confirmation",
+        actor=who,
+        at=at("2026-09-10"),
+        court=" 青田县人民法院 ",
+        joint=True,
+    )
+    assert applied.details.confirmation.court == "青田县人民法院"
+    assert e.verify(case_id).ok
+
+
+def test_a_committee_s_own_agreement_may_go_to_any_competent_court() -> None:
+    """第二百零五条第二项: mediation the committee began itself goes to a basic-level court
+    where a party lives, the subject matter lies or the committee sits: no inviting court is
+    recorded, and the parties' choice is taken."""
+    e = _demo()
+    case = run(e, stop_before="close")
+    assert case.details.facts.court is None
+    applied = e.fire(
+        case.id,
+        "apply_confirmation",
+        actor=MEDIATOR,
+        at=at("2026-03-31", 10),
+        court="丽水市莲都区人民法院",
+        joint=True,
+    )
+    assert applied.details.confirmation.court == "丽水市莲都区人民法院"

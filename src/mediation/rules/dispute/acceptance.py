@@ -12,7 +12,7 @@ import attrs
 from mediation._errors import ValidationError
 from mediation.model import Case, LabeledEnum, Risk, evolve
 from mediation.rules import deadlines
-from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.categories import ancestors
 from mediation.rules.dispute._common import (
     _ADMINISTRATIVE,
@@ -80,6 +80,8 @@ class AcceptInputs:
             from it).
         mediation_start_on: Traffic: the start of mediation the rule names.
         materials_signed_on: Court delegation: when the mediator signed for the materials.
+        court: Court delegation or entrustment: the people's court that invited the
+            mediation, if not given at registration (《民事诉讼法》第二百零五条第一项).
         simplified: Court-entrusted mediation in simplified procedure.
         measures: For a case that may escalate and is not accepted: the easing measures taken
             first (2002 规定 第二十四条).
@@ -93,6 +95,9 @@ class AcceptInputs:
     appraisal_issued_on: dt.date | None = field("鉴定意见出具日期", default=None)
     mediation_start_on: dt.date | None = field("调解开始日期", default=None)
     materials_signed_on: dt.date | None = field("签收委派材料日期", default=None)
+    court: str | None = field(
+        "委派、委托调解的人民法院", default=None, validator=attrs.validators.optional(nonblank)
+    )
     simplified: bool = field("简易程序", default=False)
     measures: str = field("已采取的疏导措施", default="")
     note: str = field("备注", default="")
@@ -257,6 +262,7 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
         materials_signed_on=given.materials_signed_on or facts.materials_signed_on,
         appraisal_issued_on=given.appraisal_issued_on or facts.appraisal_issued_on,
         simplified=given.simplified or facts.simplified,
+        court=given.court.strip() if given.court else facts.court,
     )
     case = _with(case, facts=facts)
     case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))

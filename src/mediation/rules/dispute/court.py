@@ -71,10 +71,12 @@ def _runs(case: Case, window: Deadline) -> bool:
 
 
 def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
-    """A written, effective agreement; both parties; within 30 days; not an excluded matter.
+    """A written, effective agreement; both parties; the right court; within 30 days; not an
+    excluded matter.
 
     《人民调解法》第三十三条; 《民事诉讼法》第二百零五条 (jointly, within 30 days of
-    the effective date: a late application is not accepted, RULES.md §3);
+    the effective date: a late application is not accepted, RULES.md §3; a mediation the
+    court invited — 委派 or 委托, its name recorded — to the inviting court, 第一项);
     民诉法解释 第三百五十五条 (matters the court does not accept).
     """
     found = details(case)
@@ -94,6 +96,15 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             False,
             "双方当事人应当共同向人民法院申请司法确认",
             "《民事诉讼法》第二百零五条",
+        )
+    inviting = found.facts.court
+    if inviting is not None and court_mediation(case) and ctx.inputs.court.strip() != inviting:
+        return refuse_input(
+            "apply_confirmation",
+            "court",
+            ctx.inputs.court,
+            f"人民法院邀请调解组织开展先行调解的，向作出邀请的人民法院（{inviting}）申请司法确认",
+            "《民事诉讼法》第二百零五条第一项",
         )
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
     if not window or not _runs(case, window[-1]) or ctx.at > window[-1].due_at:

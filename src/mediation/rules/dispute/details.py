@@ -45,6 +45,9 @@ class TrackFacts:
         appraisal_issued_on: 治安调解: the day the injury or value appraisal was
             issued (程序规定 第一百八十三条; 工作规范 第九条).
         simplified: Court-entrusted mediation of a case in simplified procedure (7 日).
+        court: The people's court that delegated (委派) or entrusted (委托) the mediation:
+            judicial confirmation of its agreement is applied for there (《民事诉讼法》
+            第二百零五条第一项).
     """
 
     received_on: dt.date | None = None
@@ -53,6 +56,7 @@ class TrackFacts:
     materials_signed_on: dt.date | None = None
     appraisal_issued_on: dt.date | None = None
     simplified: bool = False
+    court: str | None = None
 
 
 @attrs.frozen(slots=True)

@@ -9,7 +9,7 @@ import attrs
 
 from mediation.model import Case, Link, LinkKind, PartyRole, Risk, evolve
 from mediation.rules import deadlines
-from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.categories import ancestors
 from mediation.rules.dispute._common import (
     ACCEPTANCE,
@@ -41,6 +41,8 @@ class DisputeIntake:
         certificate_received_on: Traffic: when the accident report was received.
         mediation_start_on: Traffic: the start of mediation the rule names.
         materials_signed_on: Court delegation: when the mediator signed for the materials.
+        court: Court delegation: the people's court that invited the mediation (its
+            agreement is confirmed there: 《民事诉讼法》第二百零五条第一项).
         joint_application: Traffic police mediation: all parties applied jointly in
             writing (程序规定 第八十六条).
         duplicate_decision: The clerk's decision when an open case on the same
@@ -54,6 +56,9 @@ class DisputeIntake:
     certificate_received_on: dt.date | None = field("收到事故认定书日期", default=None)
     mediation_start_on: dt.date | None = field("调解开始日期", default=None)
     materials_signed_on: dt.date | None = field("签收委派材料日期", default=None)
+    court: str | None = field(
+        "委派调解的人民法院", default=None, validator=attrs.validators.optional(nonblank)
+    )
     joint_application: bool = field("各方当事人共同书面申请", default=False)
     duplicate_decision: str | None = field("重复登记处理", default=None)
     duplicate_reason: str = field("另行立案理由", default="")
@@ -144,6 +149,7 @@ def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
         certificate_received_on=given.certificate_received_on,
         mediation_start_on=given.mediation_start_on,
         materials_signed_on=given.materials_signed_on,
+        court=given.court.strip() if given.court else None,
     )
     links = list(case.links)
     matter = _matter(case)
