@@ -226,11 +226,27 @@ def test_the_health_department_does_not_accept_as_an_organ() -> None:
         e, "qt-wjj", at("2026-09-01"), category="medical", details={"track": "administrative"}
     )
     e.fire(case.id, "triage", actor=who, at=at("2026-09-01", 10), track="administrative")
-    e.fire(case.id, "accept", actor=who, at=at("2026-09-02"), handled_by="青田县人民法院")
+    done = e.fire(case.id, "accept", actor=who, at=at("2026-09-02"), handled_by="青田县人民法院")
+    assert done.outcome == (
+        "纠纷已由青田县人民法院受理或者解决，不予受理（《医疗纠纷预防和处理条例》第四十条）"
+    )
     for out in _render(e, case.id, "non_acceptance_notice"):
         assert "根据《医疗纠纷预防和处理条例》第四十条的规定，本机关决定不予受理" in out
         for wrong in ("本委员会", "人民调解工作若干规定", "人民调解法", "申请医疗纠纷行政调解"):
             assert wrong not in out
+
+
+def test_a_police_station_records_no_people_s_mediation_ground() -> None:
+    """治安调解 has no national rule for a matter another organ already handles (RULES.md
+    §6.5): the outcome names no article rather than the committees' 2002 规定 第二十二条;
+    the case's replay reproduces it."""
+    e = engine()
+    who = actor("qt-pcs")
+    case = register(e, "qt-pcs", at("2026-09-01"), category="public_order")
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-01", 10), track="administrative")
+    done = e.fire(case.id, "accept", actor=who, at=at("2026-09-02"), handled_by="青田县人民法院")
+    assert done.outcome == "纠纷已由青田县人民法院受理或者解决，不予受理"
+    assert e.verify(case.id).ok
 
 
 # -- finding 6: labour ------------------------------------------------------------------------

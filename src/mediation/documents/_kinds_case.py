@@ -21,7 +21,8 @@ from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
 from mediation.rules.dispute import details
-from mediation.rules.dispute.documents import Procedure, procedure, remedy_routes
+from mediation.rules.dispute.documents import remedy_routes
+from mediation.rules.dispute.procedure import HANDLED_GROUNDS, Procedure, procedure
 from mediation.workflows.dispute import DisputeState
 
 __all__ = ["ENDINGS", "REMEDIES", "Ending", "ending", "remedy_facts"]
@@ -248,15 +249,6 @@ _NOT_ACCEPTED_GROUNDS: dict[Procedure, str] = {
 """The ground printed when the refusal names none: an administrative organ has no
 people's-mediation ground (RULES.md §6.3: 条例 第四十条; §6.4, §6.5, §6.7: none national)."""
 
-_HANDLED_GROUNDS: dict[Procedure, str] = {
-    Procedure.people: "《人民调解工作若干规定》第二十二条第二项",
-    Procedure.medical_admin: "《医疗纠纷预防和处理条例》第四十条",
-    Procedure.traffic_police: "《道路交通安全法实施条例》第九十六条",
-    Procedure.public_order: "",
-    Procedure.administrative: "",
-}
-"""The ground of "already accepted or resolved by another organ", by procedure."""
-
 
 def _bar_of(src: Source, event: Event, proc: Procedure) -> tuple[str, str]:
     """The reason and the article of a version-2 non-acceptance, from its event."""
@@ -268,7 +260,7 @@ def _bar_of(src: Source, event: Event, proc: Procedure) -> tuple[str, str]:
         name = next((p.name for p in src.case.parties if p.id == refused), refused)
         return f"当事人{name}明确拒绝调解", "《人民调解法》第十七条"
     if handled:
-        return f"该纠纷已由{handled}受理或者解决", _HANDLED_GROUNDS[proc]
+        return f"该纠纷已由{handled}受理或者解决", HANDLED_GROUNDS[proc]
     return src.case.outcome or "", ""
 
 

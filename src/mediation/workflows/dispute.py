@@ -746,6 +746,13 @@ def _v4(t: Transition) -> Transition:
         return attrs.evolve(t, guards=(*t.guards, d.written_only_guard))
     if t.trigger is T2.accept and t.dest is S2.accepted:
         return attrs.evolve(t, guards=(*t.guards, d.competence_guard))
+    if d.on_not_accepted in t.effects:
+        return attrs.evolve(
+            t,
+            effects=tuple(
+                d.on_not_accepted_current if e is d.on_not_accepted else e for e in t.effects
+            ),
+        )
     return t
 
 
@@ -763,7 +770,9 @@ DISPUTE = attrs.evolve(
 - a labour or land-contract dispute is accepted only by the organisations its statute names,
   and its agreement is written (《劳动争议调解仲裁法》第十条、第十四条;
   《农村土地承包经营纠纷调解仲裁法》第七条、第十条);
-- the practice default for administrative mediation is a target, not a duty (RULES.md §6.7).
+- the practice default for administrative mediation is a target, not a duty (RULES.md §6.7);
+- a matter another organ handles is recorded as not accepted on the ground of the case's own
+  procedure, not always the people's-mediation rule.
 
 Stricter or different from version 3, so versions 2 and 3 stay for their recorded cases."""
 

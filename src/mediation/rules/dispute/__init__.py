@@ -70,6 +70,9 @@ from mediation.rules.dispute.acceptance import competence_guard as competence_gu
 from mediation.rules.dispute.acceptance import not_accepted_guard as not_accepted_guard
 from mediation.rules.dispute.acceptance import on_accept as on_accept
 from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepted
+from mediation.rules.dispute.acceptance import (
+    on_not_accepted_current as on_not_accepted_current,
+)
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
 from mediation.rules.dispute.agreement import effective as effective

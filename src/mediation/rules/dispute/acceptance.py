@@ -31,6 +31,7 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
+from mediation.rules.dispute.procedure import HANDLED_GROUNDS, Procedure, procedure
 from mediation.rules.org import UnitKind
 from mediation.rules.periods import PeriodRule
 from mediation.rules.referral import ReferralPolicy
@@ -103,18 +104,23 @@ class AcceptInputs:
     note: str = field("备注", default="")
 
 
-def _bar(case: Case, ctx: Context[AcceptInputs]) -> tuple[str, str] | None:
-    """Why the case may not be accepted, ``(reason, basis)``, if anything bars it."""
+def _bar(
+    case: Case, ctx: Context[AcceptInputs], proc: Procedure = Procedure.people
+) -> tuple[str, str] | None:
+    """Why the case may not be accepted, ``(reason, basis)``, if anything bars it.
+
+    A party's clear refusal (《人民调解法》第十七条); the matter already accepted or resolved
+    by another organ (the ground of ``proc``: :data:`~.procedure.HANDLED_GROUNDS`);
+    治安调解 excluded (程序规定 第一百七十九条). The basis may be empty where no national
+    rule applies (an administrative organ's own mediation, RULES.md §6.7).
+    """
     given = ctx.inputs
     track = details(case).track
     if given.refused_by:
         name = _party_name(case, given.refused_by)
         return f"当事人{name}明确拒绝调解，不得调解", "《人民调解法》第十七条"
     if given.handled_by:
-        return (
-            f"纠纷已由{given.handled_by}受理或者解决，不予受理",
-            "《人民调解工作若干规定》第二十二条第二项",
-        )
+        return f"纠纷已由{given.handled_by}受理或者解决，不予受理", HANDLED_GROUNDS[proc]
     if _public_order(case, track, ctx) and given.excluded_by is not None:
         return (
             f"{given.excluded_by.label}，不适用治安调解，依法处罚",
@@ -240,14 +246,31 @@ def not_accepted_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
 
 
 def on_not_accepted(case: Case, ctx: Context[AcceptInputs]) -> Case:
-    """Record why it was not accepted (a party's refusal as a refusal), end every clock."""
-    reason, basis = _bar(case, ctx) or ("不予受理", "")
+    """Record why it was not accepted (a party's refusal as a refusal), end every clock.
+
+    Versions 2 and 3: a matter another organ handles is recorded on the ground of people's
+    mediation (2002 规定 第二十二条第二项) whatever the organ; kept for their recorded cases.
+    """
+    return _not_accepted(case, ctx, Procedure.people)
+
+
+def on_not_accepted_current(case: Case, ctx: Context[AcceptInputs]) -> Case:
+    """Version 4 on: as :func:`on_not_accepted`, the ground being the case's own procedure's
+    — an administrative organ does not cite the rules for people's mediation organisations
+    (the health department 《医疗纠纷预防和处理条例》第四十条; the traffic police
+    《道路交通安全法实施条例》第九十六条; none national for 治安调解 and other administrative
+    mediation, RULES.md §6.5, §6.7)."""
+    return _not_accepted(case, ctx, procedure(case, ctx.policy))
+
+
+def _not_accepted(case: Case, ctx: Context[AcceptInputs], proc: Procedure) -> Case:
+    reason, basis = _bar(case, ctx, proc) or ("不予受理", "")
     given = ctx.inputs
     if given.refused_by:
         refusal = Refusal(given.refused_by, ctx.at, "acceptance", given.note)
         case = _with(case, refusals=(*details(case).refusals, refusal))
     case = deadlines.cancel_all(case, ctx)
-    case = evolve(case, outcome=f"{reason}（{basis}）")
+    case = evolve(case, outcome=f"{reason}（{basis}）" if basis else reason)
     return record_resolution(case, ctx, "not_accepted", details(case).track)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -14,48 +13,9 @@ from mediation.rules.dispute._common import _LABOUR
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import details
-from mediation.rules.dispute.intake import _police_kind
+from mediation.rules.dispute.procedure import Procedure, procedure
 
 __all__ = ["Procedure", "Remedy", "dispute_facts", "procedure", "remedies", "remedy_routes"]
-
-# -- the procedure that ended -----------------------------------------------------------
-
-
-class Procedure(StrEnum):
-    """Which mediation procedure a case was in (its track, organ and category).
-
-    The notices that end it follow the procedure: a people's mediation ends
-    under 《人民调解法》第二十六条; the traffic police's under 《道路交通事故处理程序规定》
-    第九十条 (调解终结书); the health department's under 《医疗纠纷预防和处理条例》
-    第四十条; 治安调解 under 《治安管理处罚法》第九条; any other administrative
-    mediation under the local rule (RULES.md §6.7).
-    """
-
-    people = "people"
-    traffic_police = "traffic_police"
-    medical_admin = "medical_admin"
-    public_order = "public_order"
-    administrative = "administrative"
-
-
-def procedure(case: Case, policy: Any) -> Procedure:
-    """The procedure of ``case``: its track (from its details), organ and category.
-
-    The judicial track (a committee mediating on a court's delegation) is a
-    people's mediation for the notices.
-    """
-    track = details(case).track
-    if track != "administrative":
-        return Procedure.people
-    police = _police_kind(case, track, policy)
-    if police == "traffic":
-        return Procedure.traffic_police
-    if police == "public_order":
-        return Procedure.public_order
-    if "medical" in ancestors(case.category, policy.categories):
-        return Procedure.medical_admin
-    return Procedure.administrative
-
 
 # -- remedies ---------------------------------------------------------------------------
 

@@ -1,0 +1,65 @@
+"""Which mediation procedure a dispute is in, and the grounds each procedure cites."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from mediation.model import Case
+from mediation.rules.categories import ancestors
+from mediation.rules.dispute.details import details
+from mediation.rules.dispute.intake import _police_kind
+
+__all__ = ["HANDLED_GROUNDS", "Procedure", "procedure"]
+
+# -- the procedure that ended -----------------------------------------------------------
+
+
+class Procedure(StrEnum):
+    """Which mediation procedure a case was in (its track, organ and category).
+
+    The notices that end it follow the procedure: a people's mediation ends
+    under 《人民调解法》第二十六条; the traffic police's under 《道路交通事故处理程序规定》
+    第九十条 (调解终结书); the health department's under 《医疗纠纷预防和处理条例》
+    第四十条; 治安调解 under 《治安管理处罚法》第九条; any other administrative
+    mediation under the local rule (RULES.md §6.7).
+    """
+
+    people = "people"
+    traffic_police = "traffic_police"
+    medical_admin = "medical_admin"
+    public_order = "public_order"
+    administrative = "administrative"
+
+
+def procedure(case: Case, policy: Any) -> Procedure:
+    """The procedure of ``case``: its track (from its details), organ and category.
+
+    The judicial track (a committee mediating on a court's delegation) is a
+    people's mediation for the notices.
+    """
+    track = details(case).track
+    if track != "administrative":
+        return Procedure.people
+    police = _police_kind(case, track, policy)
+    if police == "traffic":
+        return Procedure.traffic_police
+    if police == "public_order":
+        return Procedure.public_order
+    if "medical" in ancestors(case.category, policy.categories):
+        return Procedure.medical_admin
+    return Procedure.administrative
+
+
+HANDLED_GROUNDS: dict[Procedure, str] = {
+    Procedure.people: "《人民调解工作若干规定》第二十二条第二项",
+    Procedure.medical_admin: "《医疗纠纷预防和处理条例》第四十条",
+    Procedure.traffic_police: "《道路交通安全法实施条例》第九十六条",
+    Procedure.public_order: "",
+    Procedure.administrative: "",
+}
+"""The ground for not accepting a matter another organ already accepted or resolved, by
+procedure: a people's mediation organisation cites 2002 规定 第二十二条第二项; the health
+department 条例 第四十条 (mutually exclusive with court and people's mediation); the traffic
+police 实施条例 第九十六条 (no mediation once a suit is filed); 治安调解 and other
+administrative mediation have no national ground (RULES.md §6.5, §6.7)."""
