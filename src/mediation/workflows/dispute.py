@@ -746,6 +746,11 @@ def _v4(t: Transition) -> Transition:
         return attrs.evolve(t, guards=(*t.guards, d.written_only_guard))
     if t.trigger is T2.accept and t.dest is S2.accepted:
         return attrs.evolve(t, guards=(*t.guards, d.competence_guard))
+    if t.trigger is T2.confirm_performed:
+        return attrs.evolve(
+            t,
+            effects=tuple(d.on_performed_current if e is d.on_performed else e for e in t.effects),
+        )
     if d.on_not_accepted in t.effects:
         return attrs.evolve(
             t,
@@ -772,7 +777,10 @@ DISPUTE = attrs.evolve(
   《农村土地承包经营纠纷调解仲裁法》第七条、第十条);
 - the practice default for administrative mediation is a target, not a duty (RULES.md §6.7);
 - a matter another organ handles is recorded as not accepted on the ground of the case's own
-  procedure, not always the people's-mediation rule.
+  procedure, not always the people's-mediation rule;
+- a court's ruling on 司法确认 starts the parties' 15 days to object and, when the agreement
+  is valid, their 2 years to apply for enforcement (民诉法解释 第三百七十二条; 《民事诉讼法》
+  第二百五十条); the committee's closing leaves them running.
 
 Stricter or different from version 3, so versions 2 and 3 stay for their recorded cases."""
 
@@ -811,6 +819,7 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         roles={Role.court_liaison, Role.director, Role.mediator},
         guards=d.court_rules_guard,
         effects=d.on_court_rules,
+        clocks=(d.OBJECTION, d.ENFORCEMENT),
         workflows=_DISPUTES,
         open_only=False,
     ),

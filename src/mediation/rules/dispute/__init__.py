@@ -52,11 +52,13 @@ from mediation.rules.dispute._common import CONFIRMATION as CONFIRMATION
 from mediation.rules.dispute._common import COURT_ACCEPT as COURT_ACCEPT
 from mediation.rules.dispute._common import COURT_EXAMINE as COURT_EXAMINE
 from mediation.rules.dispute._common import COURT_STATUTORY as COURT_STATUTORY
+from mediation.rules.dispute._common import ENFORCEMENT as ENFORCEMENT
 from mediation.rules.dispute._common import ESCALATION_REPORT as ESCALATION_REPORT
 from mediation.rules.dispute._common import FEEDBACK as FEEDBACK
 from mediation.rules.dispute._common import FEEDBACK_DEFAULT as FEEDBACK_DEFAULT
 from mediation.rules.dispute._common import MEDIATION_CLOCKS as MEDIATION_CLOCKS
 from mediation.rules.dispute._common import MEDICAL_ADMIN_ACCEPT as MEDICAL_ADMIN_ACCEPT
+from mediation.rules.dispute._common import OBJECTION as OBJECTION
 from mediation.rules.dispute._common import PS_HANDLING as PS_HANDLING
 from mediation.rules.dispute._common import SIGNING as SIGNING
 from mediation.rules.dispute._common import SUSPENSION as SUSPENSION
@@ -159,6 +161,9 @@ from mediation.rules.dispute.performance import (
 )
 from mediation.rules.dispute.performance import on_not_performed as on_not_performed
 from mediation.rules.dispute.performance import on_performed as on_performed
+from mediation.rules.dispute.performance import (
+    on_performed_current as on_performed_current,
+)
 from mediation.rules.dispute.performance import on_reopen as on_reopen
 from mediation.rules.dispute.performance import on_transfer as on_transfer
 from mediation.rules.dispute.performance import on_withdraw as on_withdraw

@@ -18,6 +18,8 @@ from mediation.rules.dispute._common import (
     COURT_ACCEPT,
     COURT_EXAMINE,
     COURT_STATUTORY,
+    ENFORCEMENT,
+    OBJECTION,
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
@@ -166,11 +168,18 @@ class Ruling(LabeledEnum):
 
 @attrs.frozen(slots=True)
 class CourtRulesInputs:
-    """法院裁定: the ruling and, for a rejection or non-acceptance, its ground."""
+    """法院裁定: the ruling and, for a rejection or non-acceptance, its ground.
+
+    Attributes:
+        served_on: The day the parties received the ruling (default: the day of the
+            step); their 15 days to object count from it (民诉法解释 第三百七十二条), and a
+            ruling that the agreement is valid takes effect on it.
+    """
 
     ruling: Ruling = field("裁定结果")
     rejection: RejectionGround | None = field("驳回理由", default=None)
     exclusion: ConfirmationExclusion | None = field("不予受理理由", default=None)
+    served_on: dt.date | None = field("裁定送达日期", default=None)
 
 
 def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
@@ -206,6 +215,20 @@ def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
             "state the ground of the non-acceptance",
             "民诉法解释 第三百五十五条",
         )
+    if given.served_on is not None and not (confirmation.applied_at.date() <= given.served_on):
+        return refuse_input(
+            "court_rules",
+            "served_on",
+            given.served_on.isoformat(),
+            "a ruling is served after the application was made",
+        )
+    if given.served_on is not None and given.served_on > ctx.day:
+        return refuse_input(
+            "court_rules",
+            "served_on",
+            given.served_on.isoformat(),
+            f"a service not yet made (the step is dated {ctx.day.isoformat()})",
+        )
     return ALLOW
 
 
@@ -235,6 +258,41 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
     if given.ruling in (Ruling.not_accepted, Ruling.withdrawn) and window:
         case = deadlines.open_clock(case, ctx, CONFIRMATION, window[-1].start)
+    if case.workflow_version >= _PARTIES_AFTER_RULING:
+        case = _after_ruling(case, ctx)
+    return case
+
+
+_PARTIES_AFTER_RULING = 4
+"""The dispute workflow version from which a ruling opens the parties' periods that follow
+it (cases of earlier versions replay as they were recorded)."""
+
+
+def _after_ruling(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
+    """The parties' periods a ruling starts (RULES.md §0 rows 5 and 6).
+
+    - On a ruling that the agreement is valid or a rejection: 15 days from receiving it to
+      object to the court that made it (民诉法解释 第三百七十二条).
+    - On a ruling that it is valid: 2 years to apply for enforcement if a party does not
+      perform (《民事诉讼法》第二百零六条、第二百五十条), counted from the last day of the
+      performance period the agreement sets, or, if it sets none, from the ruling's
+      effect (its service); none once performance of the agreement was confirmed, and
+      performance confirmed afterwards ends it (:func:`~.performance.on_performed_current`).
+    """
+    given = ctx.inputs
+    served = given.served_on or ctx.day
+    if given.ruling in (Ruling.valid, Ruling.rejected):
+        case = deadlines.open_clock(case, ctx, OBJECTION, served)
+    found = details(case)
+    agreement = found.agreement
+    done = (
+        agreement is not None
+        and found.performed_at is not None
+        and found.performed_at >= agreement.reached_at
+    )
+    if given.ruling is Ruling.valid and agreement is not None and not done:
+        start = agreement.performance_deadline or served
+        case = deadlines.open_clock(case, ctx, ENFORCEMENT, start)
     return case
 
 

@@ -181,6 +181,8 @@ class DisputeDetails:
         ended_at: When the last round of mediation ended without agreement
             (terminated, or a party refused to go on): the day the 3 working days
             to switch to traffic police mediation count from (程序规定 第八十五条).
+        performed_at: When performance of an agreement was last confirmed (workflow
+            version 4 on; the agreement performed is the one reached before it).
     """
 
     track: str | None = None
@@ -201,6 +203,7 @@ class DisputeDetails:
     closed_without_visit: str = ""
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    performed_at: dt.datetime | None = None
 
 
 def details(case: Case) -> DisputeDetails:

@@ -11,7 +11,15 @@ from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
-from mediation.rules.dispute._common import CALLBACK, CLOSING, CONFIRMATION, FEEDBACK, PS_HANDLING
+from mediation.rules.dispute._common import (
+    CALLBACK,
+    CLOSING,
+    CONFIRMATION,
+    ENFORCEMENT,
+    FEEDBACK,
+    OBJECTION,
+    PS_HANDLING,
+)
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.court import REPORT_BASIS, court_report_owed
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
@@ -39,12 +47,20 @@ class PerformedInputs:
 
 
 def on_performed(case: Case, ctx: Context[Any]) -> Case:
-    """Meet the performance clock; schedule the callback visit (RULES.md §7.5).
+    """Meet the performance clock; schedule the callback visit (RULES.md §7.5)."""
+    return _performance_over(case, ctx)
 
-    Non-performance closes the performance clock the same way; the callback
-    then urges performance or tells the parties they may sue (《人民调解法》第三十二条;
-    2002 规定 第三十七条).
-    """
+
+def on_performed_current(case: Case, ctx: Context[Any]) -> Case:
+    """Version 4 on: :func:`on_performed`, and the performance is recorded; nothing is left
+    to enforce, so the parties' 2 years to apply for enforcement of a confirmed agreement
+    end, and a ruling made later opens none (《民事诉讼法》第二百五十条)."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == ENFORCEMENT.id)
+    case = _with(case, performed_at=ctx.at)
+    return _performance_over(case, ctx)
+
+
+def _performance_over(case: Case, ctx: Context[Any]) -> Case:
     case = deadlines.close(case, ctx, (agreement_rules.PERFORMANCE,))
     if any(d.period == CALLBACK.id and d.is_open for d in case.deadlines):
         return case
@@ -52,13 +68,15 @@ def on_performed(case: Case, ctx: Context[Any]) -> Case:
 
 
 def on_not_performed(case: Case, ctx: Context[Any]) -> Case:
-    """报告未履行: the performance clock closes and the callback follows, as on performance.
+    """报告未履行: the performance clock closes and the callback follows, as on performance;
+    the callback then urges performance or tells the parties they may sue (《人民调解法》
+    第三十二条; 2002 规定 第三十七条), or, on a confirmed agreement, apply for enforcement.
 
     A 治安调解 agreement not performed goes back to the penalty procedure: the police
     shall penalise, and the case-handling period starts again from the day of
     non-performance (《公安机关办理行政案件程序规定》第一百八十五条; 《治安管理处罚法》第九条).
     """
-    case = on_performed(case, ctx)
+    case = _performance_over(case, ctx)
     if _public_order(case, details(case).track, ctx):
         return deadlines.open_clock(case, ctx, PS_HANDLING)
     return case
@@ -248,8 +266,15 @@ def on_close(case: Case, ctx: Context[CloseInputs]) -> Case:
 def on_close_keeping_confirmation(case: Case, ctx: Context[CloseInputs]) -> Case:
     """:func:`on_close`, but the parties' 30 days to apply for 司法确认 run on to their end:
     the period is theirs, counted from the agreement's effect, and the committee's closing
-    its file does not shorten it (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条)."""
-    return _close(case, ctx, keep=frozenset({CONFIRMATION.id}))
+    its file does not shorten it (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条); so do
+    the periods a court's ruling started (:data:`_PARTIES_KEEP`)."""
+    return _close(case, ctx, keep=_PARTIES_KEEP)
+
+
+_PARTIES_KEEP = frozenset({CONFIRMATION.id, OBJECTION.id, ENFORCEMENT.id})
+"""The parties' periods a closing leaves running: 司法确认's 30 days, the 15 days to object
+to its ruling and the 2 years to apply for enforcement (民诉法解释 第三百七十二条;
+《民事诉讼法》第二百五十条) are theirs, not the committee's."""
 
 
 def _close(case: Case, ctx: Context[CloseInputs], keep: frozenset[str]) -> Case:

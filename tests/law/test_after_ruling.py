@@ -1,0 +1,99 @@
+"""The parties' periods a 司法确认 ruling starts (RULES.md §0 rows 5 and 6; dispute v4).
+
+- 15 days from receiving the ruling to object to the court that made it (民诉法解释
+  第三百七十二条), after a ruling that the agreement is valid or a rejection.
+- 2 years to apply for enforcement of a confirmed agreement a party does not perform
+  (《民事诉讼法》第二百零六条、第二百五十条), from the last day of the performance period
+  the agreement sets (none set: from the ruling's effect); none once performance was
+  confirmed.
+Both are the parties' periods: they lapse rather than breach, and the committee's closing
+its file leaves them running.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation import Actor, Engine, ValidationError
+from mediation._demo import MEDIATOR, run
+from mediation.model import ClockKind, DeadlineStatus
+from mediation.rules.policy import Policy
+
+from ._support import at, clock
+
+
+def _demo() -> Engine:
+    from mediation._demo import ORG as DEMO_ORG
+
+    return Engine.in_memory(policy=Policy(org=DEMO_ORG), reader=Actor.system())
+
+
+def _to_court(e: Engine, case_id: str, applied: str, accepted: str) -> None:
+    e.fire(case_id, "apply_confirmation", actor=MEDIATOR, at=at(applied, 10),
+           court="青田县人民法院", joint=True)  # fmt: skip
+    e.fire(case_id, "court_accepts", actor=MEDIATOR, at=at(accepted, 10))
+
+
+def test_a_valid_ruling_before_performance_opens_objection_and_enforcement() -> None:
+    """Agreement effective Fri 2026-03-06, performance due Fri 03-20. Applied 03-09,
+    accepted 03-10, ruled valid 03-16, served on the parties 03-17: the objection runs 15
+    days from 03-17 to Thu 04-01; enforcement 2 years from 03-20, to Mon 2028-03-20 (no 2028
+    holiday notice yet: estimated). Confirming performance on 03-18 ends enforcement."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    ruled = e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-17", 9),
+                   ruling="valid", served_on="2026-03-17")  # fmt: skip
+    objection = clock(ruled, "confirmation_objection_party")
+    assert (objection.kind, objection.status) == (ClockKind.party, DeadlineStatus.running)
+    assert (objection.start.isoformat(), objection.due.isoformat()) == ("2026-03-17", "2026-04-01")
+    enforcement = clock(ruled, "enforcement_apply")
+    assert enforcement.start.isoformat() == "2026-03-20"
+    assert (enforcement.due.isoformat(), enforcement.estimated) == ("2028-03-20", True)
+    e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-17", 10))
+    done = e.fire(case.id, "confirm_performed", actor=MEDIATOR, at=at("2026-03-18", 15))
+    assert clock(done, "enforcement_apply").status is DeadlineStatus.cancelled
+    assert clock(done, "confirmation_objection_party").status is DeadlineStatus.running
+    assert e.verify(case.id).ok
+
+
+def test_after_performance_and_closing_a_ruling_opens_only_the_objection() -> None:
+    """The demo case performed on 03-18 and closed on 03-31; the parties apply on 04-01 and
+    the court rules the agreement valid on 04-10 (served that day): 15 days end on Sat
+    04-25, a rest day, so on Mon 04-27 — and no enforcement window, nothing being left to
+    enforce. The objection window stays open on the closed case."""
+    e = _demo()
+    case = run(e)
+    assert case.state == "closed"
+    _to_court(e, case.id, "2026-04-01", "2026-04-02")
+    ruled = e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-04-10", 9), ruling="valid")
+    assert ruled.state == "closed"
+    assert clock(ruled, "confirmation_objection_party").due.isoformat() == "2026-04-27"
+    assert not [d for d in ruled.deadlines if d.period == "enforcement_apply"]
+
+
+def test_a_rejection_opens_only_the_objection() -> None:
+    """A rejection (民诉法解释 第三百五十八条) can be objected to within 15 days; there is
+    nothing to enforce."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    ruled = e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9),
+                   ruling="rejected", rejection="unclear")  # fmt: skip
+    assert clock(ruled, "confirmation_objection_party").due.isoformat() == "2026-03-31"
+    assert not [d for d in ruled.deadlines if d.period == "enforcement_apply"]
+
+
+@pytest.mark.parametrize("served", ["2026-03-08", "2026-03-20"])
+def test_a_service_date_before_the_application_or_after_the_step_is_refused(served: str) -> None:
+    """The parties receive the ruling after they applied and not after the step recording
+    it; either way the refusal names ``served_on`` and leaves the case as it was."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9),
+               ruling="valid", served_on=served)  # fmt: skip
+    assert err.value.field == "served_on"
+    assert e.get(case.id) == before
