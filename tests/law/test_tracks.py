@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mediation import Role
+import pytest
+
+from mediation import Role, ValidationError
 from mediation.model import ClockKind, DeadlineStatus, LinkKind
 
 from ..helpers import signed_by_all
@@ -704,3 +706,41 @@ def test_a_committee_does_not_run_the_police_track() -> None:
 
 
 _ = Role
+
+
+@pytest.mark.parametrize("stage", ["triaged", "accepted", "mediating"])
+def test_a_hand_off_to_traffic_police_is_an_application_within_ten_working_days(
+    stage: str,
+) -> None:
+    """A committee hands a traffic accident's damages to the traffic police before its own
+    mediation failed: that is the parties' joint application of 第八十六条, due within 10
+    working days of the accident report. Report received Mon 2026-08-03: the 10 working
+    days end Mon 08-17; a hand-off on 09-22 is refused naming the report's date, and the
+    case stays where it was. One on 08-17 goes through (dispute v4)."""
+    for day0, refused in (("2026-09-22", True), ("2026-08-17", False)):
+        e = engine()
+        case = register(
+            e,
+            "qt-dm-dmc",
+            at(day0, 8),
+            category="traffic",
+            details={"certificate_received_on": "2026-08-03"},
+        )
+        e.fire(case.id, "triage", actor=VILLAGE, at=at(day0, 9), track="people")
+        if stage != "triaged":
+            e.fire(case.id, "accept", actor=VILLAGE, at=at(day0, 10))
+        if stage == "mediating":
+            e.fire(case.id, "inform_rights", actor=VILLAGE, at=at(day0, 11))
+            e.fire(case.id, "start_mediation", actor=VILLAGE, at=at(day0, 12),
+                   mediators=[VILLAGE.id])  # fmt: skip
+        before = e.get(case.id)
+        kw = {"track": "administrative", "unit": "qt-jj", "reason": "申请交警调解", "consent": True}
+        if refused:
+            with pytest.raises(ValidationError, match="第八十六条") as err:
+                e.fire(case.id, "hand_off", actor=VILLAGE, at=at(day0, 15), **kw)  # type: ignore[arg-type]
+            assert err.value.field == "certificate_received_on"
+            assert "2026-08-17" in str(err.value)
+            assert e.get(case.id) == before
+        else:
+            done = e.fire(case.id, "hand_off", actor=VILLAGE, at=at(day0, 15), **kw)  # type: ignore[arg-type]
+            assert done.state == "handed_off"

@@ -178,6 +178,7 @@ from mediation.rules.dispute.referral import ReturnReferralInputs as ReturnRefer
 from mediation.rules.dispute.referral import TakeReferralInputs as TakeReferralInputs
 from mediation.rules.dispute.referral import feedback_guard as feedback_guard
 from mediation.rules.dispute.referral import hand_off_guard as hand_off_guard
+from mediation.rules.dispute.referral import hand_off_in_time_guard as hand_off_in_time_guard
 from mediation.rules.dispute.referral import on_feedback as on_feedback
 from mediation.rules.dispute.referral import on_hand_off as on_hand_off
 from mediation.rules.dispute.referral import on_refer as on_refer

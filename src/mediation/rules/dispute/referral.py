@@ -23,6 +23,8 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.details import Feedback, Referral, _with, details
+from mediation.rules.dispute.intake import _applied_in_time
+from mediation.rules.org import UnitKind
 from mediation.rules.referral import Direction, ReferralPolicy, direction, referral_problem
 from mediation.rules.resolution import record_resolution
 
@@ -257,6 +259,30 @@ def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
                 "《道路交通事故处理程序规定》第八十五条",
             )
     return ALLOW
+
+
+_POLICE = UnitKind.police.value
+
+
+def hand_off_in_time_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
+    """A hand-off to the traffic police's mediation other than the switch after a failed
+    people's mediation is the parties' joint application of 第八十六条: within 10 working
+    days of receiving the accident report, as when they apply to the police directly
+    (《道路交通事故处理程序规定》第八十六条、第一百一十二条). The receiving case is
+    registered as handed on, so the check is made here; the report's date is the one
+    given with the hand-off, else the one recorded on the case. Workflow version 4 on."""
+    given = ctx.inputs
+    org = ctx.policy.org
+    received = given.certificate_received_on or details(case).facts.certificate_received_on
+    if (
+        case.state == "failed"
+        or given.track != "administrative"
+        or received is None
+        or (org is not None and given.unit in org and org.get(given.unit).kind != _POLICE)
+        or "traffic" not in ancestors(case.category, ctx.policy.categories)
+    ):
+        return ALLOW
+    return _applied_in_time("hand_off", ctx, received, ctx.day)
 
 
 def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
