@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mediation import Role, ValidationError
+from mediation import Role, RuleRejectedError, ValidationError
 from mediation.model import ClockKind, DeadlineStatus, LinkKind
 
 from ..helpers import signed_by_all
@@ -418,6 +418,58 @@ def test_public_order_first_session_three_working_days_from_acceptance_or_apprai
     assert clock(other, "public_security_first_session").due == day("2026-10-13")
 
 
+def test_public_order_appraisal_issued_after_acceptance_restarts_the_first_session() -> None:
+    """The usual order: accepted Tue 09-29 (first session due Fri 10-09), the injury
+    appraisal issued Fri 10-09 and recorded that day: the 3 working days count again from it
+    → Tue 10-13 (10-10 a make-up Saturday); the clock counted from acceptance is cancelled,
+    not breached. Once the first session is held, an appraisal no longer moves it."""
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury")
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-10-08"),
+               issued_on="2026-10-09")  # fmt: skip
+    assert err.value.field == "issued_on"
+    moved = e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-10-09", 16),
+                   issued_on="2026-10-09")  # fmt: skip
+    firsts = clocks(moved, "public_security_first_session")
+    assert [(d.status, d.due) for d in firsts] == [
+        (DeadlineStatus.cancelled, day("2026-10-09")),
+        (DeadlineStatus.running, day("2026-10-13")),
+    ]
+    assert moved.state == "accepted"
+    e.fire(case.id, "inform_rights", actor=POLICE, at=at("2026-10-12"))
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-13"), mediators=[POLICE.id])
+    with pytest.raises(RuleRejectedError, match="第一百八十三条"):
+        e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-10-14"),
+               issued_on="2026-10-14")  # fmt: skip
+    assert e.verify(case.id).ok
+
+
+def test_public_order_appraisal_before_acceptance_counts_from_acceptance() -> None:
+    """An appraisal issued Mon 09-21, before the police accepted on Tue 09-29: the session
+    cannot come before acceptance, so the 3 working days run from acceptance → Fri 10-09."""
+    e = engine()
+    case = _public_order(e)
+    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury",
+                  appraisal_issued_on="2026-09-21")  # fmt: skip
+    assert clock(case, "public_security_first_session").due == day("2026-10-09")
+
+
+def test_only_public_order_mediation_waits_for_an_appraisal() -> None:
+    """A village committee's people's mediation has no appraisal-based first session."""
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-09-28"))
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-28", 10), track="people",
+           level="village")  # fmt: skip
+    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-28", 11))
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="治安调解"):
+        e.fire(case.id, "record_appraisal", actor=VILLAGE, at=at("2026-09-29"),
+               issued_on="2026-09-29")  # fmt: skip
+    assert e.get(case.id) == before
+
+
 def test_public_order_at_most_two_sessions_the_second_within_seven_working_days() -> None:
     """First session Fri 2026-10-09: Sat 10-10 (make-up, 1), 10-12 (2) … 10-16 (6),
     10-19 (7): a second session is allowed until Mon 2026-10-19 — held on 10-16 it is in
@@ -613,6 +665,38 @@ def test_court_delegated_mediation_thirty_days_from_signing_for_the_materials() 
     delegated = clock(case, "court_delegated")
     assert (delegated.start, delegated.due) == (day("2026-12-07"), day("2027-01-06"))
     assert delegated.estimated
+
+
+def test_online_pre_filing_mediation_excludes_appraisal_time() -> None:
+    """Row 18a (《人民法院在线调解规则》第二十四条、第二十六条): on the court's platform the 30
+    days count from the mediator's confirming there, Tue 2026-09-01 → Thu 10-01 (国庆) → Thu
+    10-08. Suspended for an appraisal from Mon 09-07 to Mon 09-14, the 7 days are not
+    counted: the period itself ends 7 days later, on Thu 10-08 — a working day, so it stays
+    (the roll is applied to the period's end, not added to). Suspended again Tue 10-06 to
+    Wed 10-07 (one day), it ends Fri 10-09. The offline 委派 clock has no such pause."""
+    e = engine()
+    case = register(
+        e,
+        "qt-dm",
+        at("2026-09-01"),
+        channel="court_referral",
+        details={"materials_signed_on": "2026-09-01", "online": True},
+    )
+    e.fire(case.id, "triage", actor=COURT_DM, at=at("2026-09-01", 10), track="people")
+    case = e.fire(case.id, "accept", actor=COURT_DM, at=at("2026-09-01", 11))
+    online = clock(case, "court_online_prefiling")
+    assert (online.start, online.due) == (day("2026-09-01"), day("2026-10-08"))
+    assert not clocks(case, "court_delegated")
+    e.fire(case.id, "inform_rights", actor=COURT_DM, at=at("2026-09-02"))
+    e.fire(case.id, "start_mediation", actor=COURT_DM, at=at("2026-09-03"),
+           mediators=[COURT_DM.id])  # fmt: skip
+    e.fire(case.id, "suspend", actor=COURT_DM, at=at("2026-09-07"), reason="appraisal")
+    resumed = e.fire(case.id, "resume", actor=COURT_DM, at=at("2026-09-14"))
+    paused = clock(resumed, "court_online_prefiling")
+    assert (paused.due, paused.pauses[0].counted) == (day("2026-10-08"), 7)
+    e.fire(case.id, "suspend", actor=COURT_DM, at=at("2026-10-06"), reason="appraisal")
+    again = e.fire(case.id, "resume", actor=COURT_DM, at=at("2026-10-07"))
+    assert clock(again, "court_online_prefiling").due == day("2026-10-09")
 
 
 def test_court_entrusted_mediation_fifteen_days_or_seven_in_simplified_procedure() -> None:

@@ -102,6 +102,7 @@ class DisputeStep(LabeledEnum):
     court_rules = "court_rules", "法院作出司法确认裁定"
     report_feedback = "report_feedback", "反馈办理结果"
     report_to_court = "report_to_court", "书面报告人民法院"
+    record_appraisal = "record_appraisal", "记录鉴定意见出具"
 
 
 S, T = DisputeStateV1, DisputeTriggerV1
@@ -792,6 +793,14 @@ Stricter or different from version 3, so versions 2 and 3 stay for their recorde
 _DISPUTES = frozenset({"dispute"})
 
 DISPUTE_STEPS: tuple[Step, ...] = (
+    Step(
+        DisputeStep.record_appraisal,
+        inputs=d.AppraisalInputs,
+        roles=_ANYONE,
+        guards=d.appraisal_guard,
+        effects=d.on_appraisal,
+        workflows=_DISPUTES,
+    ),
     Step(
         DisputeStep.assess_risk,
         inputs=d.RiskInputs,

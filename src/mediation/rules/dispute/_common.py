@@ -40,16 +40,18 @@ _ADMINISTRATIVE = period("administrative_mediation")
 _COURT_DELEGATED = period("court_delegated")
 _COURT_ENTRUSTED = period("court_entrusted_ordinary")
 _COURT_ENTRUSTED_SIMPLE = period("court_entrusted_simplified")
+_COURT_ONLINE = period("court_online_prefiling")
 
 MEDIATION_CLOCKS: tuple[PeriodRule, ...] = (
     *MEDIATION_PERIODS,
     _COURT_ENTRUSTED_SIMPLE,
+    _COURT_ONLINE,
     PS_FIRST,
     PS_SECOND,
 )
 """The clocks a mediation runs on, by track and category: version 1's
 (:data:`~mediation.rules.linkage.MEDIATION_PERIODS`), the simplified procedure's
-entrusted mediation and 治安调解's two sessions."""
+entrusted mediation, online pre-filing mediation and 治安调解's two sessions."""
 
 ESCALATION_REPORT = PeriodRule(
     id="escalation_report",

@@ -19,6 +19,7 @@ from mediation.rules.dispute._common import (
     _COURT_DELEGATED,
     _COURT_ENTRUSTED,
     _COURT_ENTRUSTED_SIMPLE,
+    _COURT_ONLINE,
     _LABOUR,
     _MEDICAL_ADMIN,
     _MEDICAL_PEOPLE,
@@ -84,6 +85,8 @@ class AcceptInputs:
         court: Court delegation or entrustment: the people's court that invited the
             mediation, if not given at registration (《民事诉讼法》第二百零五条第一项).
         simplified: Court-entrusted mediation in simplified procedure.
+        online: Court delegation on the court's online platform (《人民法院在线调解规则》
+            第二十四条): ``materials_signed_on`` is then the day the mediator confirmed there.
         measures: For a case that may escalate and is not accepted: the easing measures taken
             first (2002 规定 第二十四条).
     """
@@ -100,6 +103,7 @@ class AcceptInputs:
         "委派、委托调解的人民法院", default=None, validator=attrs.validators.optional(nonblank)
     )
     simplified: bool = field("简易程序", default=False)
+    online: bool = field("在线诉前调解", default=False)
     measures: str = field("已采取的疏导措施", default="")
     note: str = field("备注", default="")
 
@@ -286,6 +290,7 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
         appraisal_issued_on=given.appraisal_issued_on or facts.appraisal_issued_on,
         simplified=given.simplified or facts.simplified,
         court=given.court.strip() if given.court else facts.court,
+        online=given.online or facts.online,
     )
     case = _with(case, facts=facts)
     case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))
@@ -297,8 +302,10 @@ def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]
     """The period a mediation runs on, and the day it counts from (the day itself excluded).
 
     - Court delegation before filing (委派): 30 days from the mediator's signing
-      for the materials (特邀调解规定 第二十七条); entrusted after filing (委托):
-      15 days, 7 in simplified procedure.
+      for the materials (特邀调解规定 第二十七条) — on the court's online platform, from
+      the mediator's confirming there, appraisal time excluded (《人民法院在线调解规则》
+      第二十四条、第二十六条); entrusted after filing (委托): 15 days, 7 in simplified
+      procedure.
     - Labour: 15 days from the day this body received the application
       (《劳动争议调解仲裁法》第十四条第三款) — not from acceptance.
     - Medical: 30 working days from acceptance, by a committee (第三十八条) or
@@ -306,7 +313,8 @@ def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]
     - Traffic, by the police: 10 working days from the start of mediation the
       rule names, or acceptance if later (程序规定 第九十条).
     - 治安调解: the first session within 3 working days of acceptance or of the
-      appraisal (程序规定 第一百八十三条; 工作规范 第九条).
+      appraisal, whichever is later (程序规定 第一百八十三条; 工作规范 第九条; an appraisal
+      issued after acceptance is recorded with :func:`on_appraisal`).
     - Other administrative mediation: the local rule's period.
     - People's mediation: "一般在一个月内调结" from acceptance (2002 规定 第三十三条).
     """
@@ -316,7 +324,8 @@ def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]
     today = ctx.day
     cats = ancestors(case.category, ctx.policy.categories)
     if case.channel == "court_referral":
-        return _COURT_DELEGATED, facts.materials_signed_on or today
+        rule = _COURT_ONLINE if facts.online else _COURT_DELEGATED
+        return rule, facts.materials_signed_on or today
     if track == "judicial":
         rule = _COURT_ENTRUSTED_SIMPLE if facts.simplified else _COURT_ENTRUSTED
         return rule, facts.materials_signed_on or today
@@ -328,7 +337,60 @@ def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]
         start = facts.mediation_start_on
         return _TRAFFIC_POLICE, max(start, today) if start is not None else today
     if _public_order(case, track, ctx):
-        return PS_FIRST, facts.appraisal_issued_on or today
+        issued = facts.appraisal_issued_on
+        return PS_FIRST, max(issued, today) if issued is not None else today
     if track == "administrative":
         return _ADMINISTRATIVE, today
     return _PEOPLE, today
+
+
+# -- 治安调解: an appraisal issued after acceptance -----------------------------------------
+
+
+@attrs.frozen(slots=True)
+class AppraisalInputs:
+    """鉴定意见出具: the day the injury or value appraisal was issued."""
+
+    issued_on: dt.date = field("鉴定意见出具日期")
+    kind: str = field("鉴定种类", default="伤情鉴定", validator=nonblank)
+
+
+def appraisal_guard(case: Case, ctx: Context[AppraisalInputs]) -> Decision:
+    """Only 治安调解 waits for an appraisal before its first session (工作规范 第九条), and only
+    until the first session is held; an appraisal is issued by the day it is recorded."""
+    found = details(case)
+    if not _public_order(case, found.track, ctx) or case.state != "accepted":
+        return refuse(
+            "record_appraisal",
+            "只有已受理、尚未调解的治安调解案件，第一次调解自鉴定意见出具之日起计算",
+            PS_BASIS,
+        )
+    if found.sessions:
+        return refuse("record_appraisal", "第一次调解已经进行", PS_BASIS)
+    if ctx.inputs.issued_on > ctx.day:
+        return refuse_input(
+            "record_appraisal",
+            "issued_on",
+            ctx.inputs.issued_on.isoformat(),
+            f"an appraisal not yet issued (the step is dated {ctx.day.isoformat()})",
+        )
+    return ALLOW
+
+
+def on_appraisal(case: Case, ctx: Context[AppraisalInputs]) -> Case:
+    """The first session's 3 working days count again from the appraisal, or from acceptance
+    if that was later (程序规定 第一百八十三条; 工作规范 第九条): the clock counted from
+    acceptance is replaced (cancelled, not breached)."""
+    found = details(case)
+    case = _with(case, facts=evolve(found.facts, appraisal_issued_on=ctx.inputs.issued_on))
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_FIRST.id)
+    accepted = [
+        d.closed_at.astimezone(ctx.policy.tz).date()
+        for d in case.deadlines
+        if d.period in (ACCEPTANCE.id, MEDICAL_ADMIN_ACCEPT.id) and d.closed_at is not None
+    ]
+    start = max(ctx.inputs.issued_on, *accepted[-1:])
+    return deadlines.open_clock(case, ctx, PS_FIRST, start)
+
+
+PS_BASIS = "《公安机关办理行政案件程序规定》第一百八十三条；《公安机关治安调解工作规范》第九条"

@@ -48,6 +48,9 @@ class TrackFacts:
         court: The people's court that delegated (委派) or entrusted (委托) the mediation:
             judicial confirmation of its agreement is applied for there (《民事诉讼法》
             第二百零五条第一项).
+        online: Court delegation before filing on the court's online platform: 30 days
+            from the mediator's confirming on the platform, appraisal time excluded
+            (《人民法院在线调解规则》第二十四条、第二十六条).
     """
 
     received_on: dt.date | None = None
@@ -57,6 +60,7 @@ class TrackFacts:
     appraisal_issued_on: dt.date | None = None
     simplified: bool = False
     court: str | None = None
+    online: bool = False
 
 
 @attrs.frozen(slots=True)

@@ -43,6 +43,8 @@ class DisputeIntake:
         materials_signed_on: Court delegation: when the mediator signed for the materials.
         court: Court delegation: the people's court that invited the mediation (its
             agreement is confirmed there: 《民事诉讼法》第二百零五条第一项).
+        online: Court delegation on the court's online platform (《人民法院在线调解规则》
+            第二十四条): ``materials_signed_on`` is then the day the mediator confirmed there.
         joint_application: Traffic police mediation: all parties applied jointly in
             writing (程序规定 第八十六条).
         duplicate_decision: The clerk's decision when an open case on the same
@@ -59,6 +61,7 @@ class DisputeIntake:
     court: str | None = field(
         "委派调解的人民法院", default=None, validator=attrs.validators.optional(nonblank)
     )
+    online: bool = field("在线诉前调解", default=False)
     joint_application: bool = field("各方当事人共同书面申请", default=False)
     duplicate_decision: str | None = field("重复登记处理", default=None)
     duplicate_reason: str = field("另行立案理由", default="")
@@ -150,6 +153,7 @@ def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
         mediation_start_on=given.mediation_start_on,
         materials_signed_on=given.materials_signed_on,
         court=given.court.strip() if given.court else None,
+        online=given.online,
     )
     links = list(case.links)
     matter = _matter(case)
