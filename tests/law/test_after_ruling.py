@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Actor, Engine, ValidationError
+from mediation import Actor, Engine, RuleRejectedError, ValidationError
 from mediation._demo import MEDIATOR, run
 from mediation.model import ClockKind, DeadlineStatus
 from mediation.rules.policy import Policy
@@ -97,3 +97,35 @@ def test_a_service_date_before_the_application_or_after_the_step_is_refused(serv
                ruling="valid", served_on=served)  # fmt: skip
     assert err.value.field == "served_on"
     assert e.get(case.id) == before
+
+
+def test_an_agreement_ruled_valid_is_enforced_not_mediated_again() -> None:
+    """《人民调解法》第三十三条第二款: the court ruled the agreement valid; the other party
+    does not perform by 03-20; re-mediation is refused, naming the article — the remedy is
+    enforcement, whose 2 years run — and the case is left as it was. After a callback visit,
+    restarting mediation is refused the same way."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9), ruling="valid")
+    e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-16", 10))
+    failed = e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
+    assert clock(failed, "enforcement_apply").is_open
+    with pytest.raises(RuleRejectedError, match="第三十三条第二款") as err:
+        e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-24"), reason="再调")
+    assert "强制执行" in err.value.reason
+    assert e.get(case.id) == failed
+    e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-24", 10))
+    with pytest.raises(RuleRejectedError, match="第三十三条第二款"):
+        e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-25"), reason="再调")
+
+
+def test_an_agreement_rejected_by_the_court_may_be_changed_by_mediation() -> None:
+    """第三十三条第三款: after a rejection the parties may change the agreement by mediation."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9), ruling="rejected",
+           rejection="unclear")  # fmt: skip
+    again = e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-17"), reason="变更协议")
+    assert again.state == "mediating"

@@ -747,6 +747,8 @@ def _v4(t: Transition) -> Transition:
         return attrs.evolve(t, guards=(*t.guards, d.written_only_guard))
     if t.trigger is T2.accept and t.dest is S2.accepted:
         return attrs.evolve(t, guards=(*t.guards, d.competence_guard))
+    if t.trigger in (T2.remediate, T2.reopen):
+        return attrs.evolve(t, guards=(*t.guards, d.confirmed_agreement_guard))
     if t.trigger is T2.hand_off:
         return attrs.evolve(t, guards=(*t.guards, d.hand_off_in_time_guard))
     if t.trigger is T2.confirm_performed:
@@ -784,6 +786,8 @@ DISPUTE = attrs.evolve(
 - a hand-off to the traffic police's mediation, other than the switch after a failed people's
   mediation, is made within 10 working days of the accident report (程序规定 第八十六条), as
   an application made to the police directly;
+- an agreement a court ruled valid is enforced, not mediated again (《人民调解法》第三十三条
+  第二款);
 - a court's ruling on 司法确认 starts the parties' 15 days to object and, when the agreement
   is valid, their 2 years to apply for enforcement (民诉法解释 第三百七十二条; 《民事诉讼法》
   第二百五十条); the committee's closing leaves them running.

@@ -157,6 +157,9 @@ from mediation.rules.dispute.performance import TransferInputs as TransferInputs
 from mediation.rules.dispute.performance import WithdrawInputs as WithdrawInputs
 from mediation.rules.dispute.performance import close_guard as close_guard
 from mediation.rules.dispute.performance import close_guard_current as close_guard_current
+from mediation.rules.dispute.performance import (
+    confirmed_agreement_guard as confirmed_agreement_guard,
+)
 from mediation.rules.dispute.performance import on_callback as on_callback
 from mediation.rules.dispute.performance import on_close as on_close
 from mediation.rules.dispute.performance import (

@@ -161,6 +161,23 @@ def remediate_guard(case: Case, ctx: Context[ReasonInputs]) -> Decision:
     return ALLOW
 
 
+def confirmed_agreement_guard(case: Case, ctx: Context[ReasonInputs]) -> Decision:
+    """An agreement a court ruled valid is enforced, not mediated again: if a party refuses
+    or fails to perform it, the other applies to the court for enforcement (《人民调解法》
+    第三十三条第二款; 《民事诉讼法》第二百零六条). Only a ruling that rejects it sends the
+    parties back to mediation to change it or make a new one (第三十三条第三款). Workflow
+    version 4 on."""
+    confirmation = details(case).confirmation
+    if confirmation is not None and confirmation.ruling == "valid":
+        return refuse(
+            "remediate" if case.state != "callback" else "reopen",
+            "人民法院已裁定调解协议有效：一方拒绝履行或者未全部履行的，对方可以申请人民法院强制执行，"
+            "不再重新调解",
+            "《人民调解法》第三十三条第二款；《民事诉讼法》第二百零六条",
+        )
+    return ALLOW
+
+
 def on_reopen(case: Case, ctx: Context[Any]) -> Case:
     """Reopen mediation: the old agreement's periods (its confirmation window, its
     performance date) are cancelled — not breached, not lapsed; the unit's open clocks
