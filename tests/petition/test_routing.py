@@ -250,3 +250,19 @@ def test_routing_needs_the_organisation() -> None:
         e.fire(case.id, "request_review", actor=system, at=at("2026-03-25"), reason="不服")
     assert "第三十五条" in err.value.basis
     assert e.verify(case.id, actor=system).ok
+
+
+def test_a_matter_is_routed_to_this_level_or_below_never_up() -> None:
+    """第二十二条第一款第一、二项 (the office: organs of its level, or lower ones) and 第二十三条
+    第一款 (another organ: the lower organs of its system): a town that received a letter
+    directly does not 转送 it up to the county; the refusal names ``to`` and the articles,
+    and the case is left as it was. Routing down to a village committee goes through."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    before = e.get(case.id)
+    with pytest.raises(ValidationError, match="第二十三条第一款") as err:
+        e.fire(case.id, "route", actor=TOWN, at=at("2026-03-03"), to="qt-xfj")
+    assert err.value.field == "to"
+    assert e.get(case.id) == before
+    routed = e.fire(case.id, "route", actor=TOWN, at=at("2026-03-03"), to="qt-dm-01")
+    assert routed.state == "transferred"

@@ -279,7 +279,10 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
     """转送 or 交办 to a competent organ.
 
     - Not a matter a ground bars (:func:`~mediation.rules.petition.bar_guard`).
-    - The receiving organ exists and is another unit (第二十二条第一款).
+    - The receiving organ exists and is another unit at this level or below: a petition
+      office routes to the competent organs of its level or to lower ones (第二十二条第一款
+      第一、二项), another organ to the lower organs of its system (第二十三条第一款);
+      neither sends a matter up.
     - 交办 sets the date of the 办结报告, after today (第二十二条第一款第三项).
     - Several organs concerned: the receiver is one of them, and they agreed or
       their common superior decided (第二十四条); organs with no common superior
@@ -294,6 +297,16 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
         return known
     if given.to == case.unit:
         return refuse_input("route", "to", given.to, "转送、交办给其他机关")
+    org = ctx.policy.org
+    if org is not None and case.unit in org and org.rank(given.to) > org.rank(case.unit):
+        return refuse_input(
+            "route",
+            "to",
+            given.to,
+            f"转送、交办给本级或者下级有权处理的机关，不向上级机关转送"
+            f"（{org.get(given.to).name}在上一级）",
+            f"{ART}第二十二条第一款、第二十三条第一款",
+        )
     if given.mode is RouteMode.assign:
         if given.report_due is None or given.report_due <= ctx.day:
             return refuse_input(
