@@ -418,6 +418,32 @@ def test_public_order_first_session_three_working_days_from_acceptance_or_apprai
     assert clock(other, "public_security_first_session").due == day("2026-10-13")
 
 
+def test_a_party_refusing_public_order_mediation_cites_the_police_rules() -> None:
+    """治安调解 (dispute v4): a party clearly unwilling before acceptance — 程序规定
+    第一百七十九条, not the People's Mediation Law; a party leaving the session — mediation
+    failed, the penalty follows (第一百八十五条) and the handling clock runs again."""
+    e = engine()
+    before = _public_order(e)
+    refused = e.fire(before.id, "party_refuses", actor=POLICE, at=at("2026-09-29"),
+                     party=before.parties[0].id)  # fmt: skip
+    assert refused.state == "not_accepted"
+    assert refused.outcome is not None
+    assert refused.outcome.endswith(
+        "明确表示不愿意调解处理，不予调解（《公安机关办理行政案件程序规定》第一百七十九条）"
+    )
+    during = _public_order(e)
+    e.fire(during.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(during.id, "inform_rights", actor=POLICE, at=at("2026-09-29", 11))
+    e.fire(during.id, "start_mediation", actor=POLICE, at=at("2026-09-30"), mediators=[POLICE.id])
+    failed = e.fire(during.id, "party_refuses", actor=POLICE, at=at("2026-09-30", 11),
+                    party=during.parties[1].id, remedies_informed=True)  # fmt: skip
+    assert failed.state == "failed"
+    assert "第一百八十五条" in (failed.outcome or "")
+    assert "人民调解法" not in (failed.outcome or "")
+    assert clock(failed, "public_security_handling").is_open
+    assert e.verify(during.id).ok
+
+
 def test_public_order_appraisal_issued_after_acceptance_restarts_the_first_session() -> None:
     """The usual order: accepted Tue 09-29 (first session due Fri 10-09), the injury
     appraisal issued Fri 10-09 and recorded that day: the 3 working days count again from it

@@ -22,7 +22,12 @@ from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
 from mediation.rules.dispute import details
 from mediation.rules.dispute.documents import remedy_routes
-from mediation.rules.dispute.procedure import HANDLED_GROUNDS, Procedure, procedure
+from mediation.rules.dispute.procedure import (
+    HANDLED_GROUNDS,
+    REFUSAL_GROUNDS,
+    Procedure,
+    procedure,
+)
 from mediation.workflows.dispute import DisputeState
 
 __all__ = ["ENDINGS", "REMEDIES", "Ending", "ending", "remedy_facts"]
@@ -258,7 +263,7 @@ def _bar_of(src: Source, event: Event, proc: Procedure) -> tuple[str, str]:
     )
     if refused:
         name = next((p.name for p in src.case.parties if p.id == refused), refused)
-        return f"当事人{name}明确拒绝调解", "《人民调解法》第十七条"
+        return f"当事人{name}明确拒绝调解", REFUSAL_GROUNDS[proc]
     if handled:
         return f"该纠纷已由{handled}受理或者解决", HANDLED_GROUNDS[proc]
     return src.case.outcome or "", ""

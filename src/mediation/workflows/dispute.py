@@ -747,6 +747,13 @@ def _v4(t: Transition) -> Transition:
         return attrs.evolve(t, guards=(*t.guards, d.written_only_guard))
     if t.trigger is T2.accept and t.dest is S2.accepted:
         return attrs.evolve(t, guards=(*t.guards, d.competence_guard))
+    if t.trigger is T2.party_refuses:
+        return attrs.evolve(
+            t,
+            effects=tuple(
+                d.on_party_refuses_current if e is d.on_party_refuses else e for e in t.effects
+            ),
+        )
     if t.trigger in (T2.remediate, T2.reopen):
         return attrs.evolve(t, guards=(*t.guards, d.confirmed_agreement_guard))
     if t.trigger is T2.hand_off:
@@ -782,7 +789,8 @@ DISPUTE = attrs.evolve(
   《农村土地承包经营纠纷调解仲裁法》第七条、第十条);
 - the practice default for administrative mediation is a target, not a duty (RULES.md §6.7);
 - a matter another organ handles is recorded as not accepted on the ground of the case's own
-  procedure, not always the people's-mediation rule;
+  procedure, not always the people's-mediation rule, and so is a party's refusal of
+  mediation (治安调解: 程序规定 第一百七十九条、第一百八十五条; traffic police 第九十四条);
 - a hand-off to the traffic police's mediation, other than the switch after a failed people's
   mediation, is made within 10 working days of the accident report (程序规定 第八十六条), as
   an application made to the police directly;

@@ -132,6 +132,9 @@ from mediation.rules.dispute.mediation import SuspendInputs as SuspendInputs
 from mediation.rules.dispute.mediation import TerminateInputs as TerminateInputs
 from mediation.rules.dispute.mediation import on_informed as on_informed
 from mediation.rules.dispute.mediation import on_party_refuses as on_party_refuses
+from mediation.rules.dispute.mediation import (
+    on_party_refuses_current as on_party_refuses_current,
+)
 from mediation.rules.dispute.mediation import on_penalty as on_penalty
 from mediation.rules.dispute.mediation import on_resume as on_resume
 from mediation.rules.dispute.mediation import on_risk as on_risk

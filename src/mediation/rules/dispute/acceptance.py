@@ -32,7 +32,12 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
-from mediation.rules.dispute.procedure import HANDLED_GROUNDS, Procedure, procedure
+from mediation.rules.dispute.procedure import (
+    HANDLED_GROUNDS,
+    REFUSAL_GROUNDS,
+    Procedure,
+    procedure,
+)
 from mediation.rules.org import UnitKind
 from mediation.rules.periods import PeriodRule
 from mediation.rules.referral import ReferralPolicy
@@ -113,8 +118,9 @@ def _bar(
 ) -> tuple[str, str] | None:
     """Why the case may not be accepted, ``(reason, basis)``, if anything bars it.
 
-    A party's clear refusal (《人民调解法》第十七条); the matter already accepted or resolved
-    by another organ (the ground of ``proc``: :data:`~.procedure.HANDLED_GROUNDS`);
+    A party's clear refusal (《人民调解法》第十七条; the ground of ``proc``:
+    :data:`~.procedure.REFUSAL_GROUNDS`); the matter already accepted or resolved by another
+    organ (:data:`~.procedure.HANDLED_GROUNDS`);
     治安调解 excluded (程序规定 第一百七十九条). The basis may be empty where no national
     rule applies (an administrative organ's own mediation, RULES.md §6.7).
     """
@@ -122,7 +128,7 @@ def _bar(
     track = details(case).track
     if given.refused_by:
         name = _party_name(case, given.refused_by)
-        return f"当事人{name}明确拒绝调解，不得调解", "《人民调解法》第十七条"
+        return f"当事人{name}明确拒绝调解，不得调解", REFUSAL_GROUNDS[proc]
     if given.handled_by:
         return f"纠纷已由{given.handled_by}受理或者解决，不予受理", HANDLED_GROUNDS[proc]
     if _public_order(case, track, ctx) and given.excluded_by is not None:

@@ -27,6 +27,12 @@ from mediation.rules.dispute._common import (
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _risk_clock
+from mediation.rules.dispute.procedure import (
+    REFUSAL_GROUNDS,
+    WITHDRAWAL_GROUNDS,
+    Procedure,
+    procedure,
+)
 from mediation.rules.periods import PauseReason
 from mediation.rules.resolution import record_resolution
 
@@ -241,6 +247,34 @@ def on_party_refuses(case: Case, ctx: Context[PartyRefusesInputs]) -> Case:
     case = _close_work(case, ctx)
     case = evolve(case, outcome=f"当事人{name}拒绝继续调解，终止调解（《人民调解法》第二十三条）")
     return _after_failure(case, ctx)
+
+
+def on_party_refuses_current(case: Case, ctx: Context[PartyRefusesInputs]) -> Case:
+    """Version 4 on: :func:`on_party_refuses`, on the ground of the case's own procedure —
+    治安调解 cites 程序规定 第一百七十九条 before acceptance and 第一百八十五条 after it; the
+    traffic police 程序规定 第九十四条; the other administrative procedures no article of
+    the People's Mediation Law (:data:`~.procedure.REFUSAL_GROUNDS`,
+    :data:`~.procedure.WITHDRAWAL_GROUNDS`)."""
+    given = ctx.inputs
+    proc = procedure(case, ctx.policy)
+    stage = "acceptance" if case.state in ("received", "triaged") else "mediation"
+    refusal = Refusal(given.party, ctx.at, stage, given.statement)
+    case = _with(case, refusals=(*details(case).refusals, refusal))
+    name = _party_name(case, given.party)
+    if stage == "acceptance":
+        basis = REFUSAL_GROUNDS[proc]
+        what = "明确表示不愿意调解处理" if proc is Procedure.public_order else "明确拒绝调解"
+        case = deadlines.cancel_all(case, ctx)
+        case = evolve(case, outcome=_grounded(f"当事人{name}{what}，不予调解", basis))
+        return record_resolution(case, ctx, "not_accepted", details(case).track)
+    what, basis = WITHDRAWAL_GROUNDS[proc]
+    case = _close_work(case, ctx)
+    case = evolve(case, outcome=_grounded(f"当事人{name}{what}", basis))
+    return _after_failure(case, ctx)
+
+
+def _grounded(text: str, basis: str) -> str:
+    return f"{text}（{basis}）" if basis else text
 
 
 @attrs.frozen(slots=True)
