@@ -266,3 +266,18 @@ def test_a_matter_is_routed_to_this_level_or_below_never_up() -> None:
     assert e.get(case.id) == before
     routed = e.fire(case.id, "route", actor=TOWN, at=at("2026-03-03"), to="qt-dm-01")
     assert routed.state == "transferred"
+
+
+def test_the_petition_office_routes_rather_than_handles() -> None:
+    """第二十二条第一款: the county petition bureau registers a letter and routes it to the
+    competent organ; it does not accept it for handling itself. Refused naming the article,
+    the case unchanged; the receiving town accepts it."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="第二十二条第一款"):
+        e.fire(case.id, "accept", actor=BUREAU, at=at("2026-03-03"))
+    assert e.get(case.id) == before
+    routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    town = e.get(routed.links[0].case_id)
+    assert e.fire(town.id, "accept", actor=TOWN, at=at("2026-03-04")).state == "accepted"

@@ -19,7 +19,7 @@ from mediation.model import Case, ClockKind, Deadline, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
-from mediation.rules.org import OrgTree
+from mediation.rules.org import OrgTree, UnitKind
 from mediation.rules.petition import (
     ART,
     ASSIGNED_REPORT,
@@ -414,10 +414,23 @@ def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
 def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     """Accept a matter within the organ's competence for handling as a petition.
 
-    Refused where a ground bars it (:func:`~mediation.rules.petition.bar_guard`).
+    Refused where a ground bars it (:func:`~mediation.rules.petition.bar_guard`), and at
+    a petition office (信访部门), which registers a matter and routes it — 转送 or 交办 — to
+    the organ with the power to handle it within 15 days rather than handling it itself
+    (第二十二条第一款).
     Source: 第二十三条第二款、第三款; 第三十一条第六项.
     """
+    org = ctx.policy.org
+    if org is not None and case.unit in org and org.get(case.unit).kind == _PETITION_BUREAU:
+        return refuse(
+            "accept",
+            "信访部门对收到的信访事项登记后转送、交办有权处理的机关、单位，不自行受理办理",
+            f"{ART}第二十二条第一款",
+        )
     return bar_guard(case, ctx)
+
+
+_PETITION_BUREAU = UnitKind.petition_bureau.value
 
 
 def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
