@@ -90,7 +90,7 @@ _TRIGGERS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "begin_performance": st.just({}),
     "confirm_performed": st.just({}),
     "report_not_performed": st.just({}),
-    "remediate": st.just({"reason": "一方反悔"}),
+    "remediate": st.just({"reason": "一方反悔", "consent": True}),
     "terminate": st.fixed_dictionaries(
         {"reason": st.just("分歧过大"), "remedies_informed": st.booleans()}
     ),
@@ -101,7 +101,7 @@ _TRIGGERS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             {"visitor": "陈调解", "satisfaction": "满意"},
         ]
     ),
-    "reopen": st.just({"reason": "回访发现未履行"}),
+    "reopen": st.just({"reason": "回访发现未履行", "consent": True}),
     "close": st.just({}),
     "archive": st.just({}),
     "withdraw": st.just({"reason": "申请人撤回"}),

@@ -149,7 +149,12 @@ def test_a_new_agreement_after_a_refused_confirmation_prints_its_own_window() ->
         rejection="unclear",
     )
     case = engine.fire(
-        case.id, "remediate", actor=MEDIATOR, at=at("2026-04-20"), reason="驳回后重新调解"
+        case.id,
+        "remediate",
+        actor=MEDIATOR,
+        at=at("2026-04-20"),
+        reason="驳回后重新调解",
+        consent=True,
     )
     signed = at("2026-04-22", 10)
     terms = agreement("2026-05-30")

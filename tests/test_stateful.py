@@ -69,10 +69,10 @@ GOOD_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "sign": st.just(
         {"signer": "陈调解", "capacity": "mediator", "signed_at": "2026-09-01T10:00:00+08:00"}
     ),
-    "remediate": st.just({"reason": "一方反悔"}),
+    "remediate": st.just({"reason": "一方反悔", "consent": True}),
     "terminate": st.just({"reason": "分歧过大", "remedies_informed": True}),
     "record_callback": st.just({"visitor": "陈调解", "satisfaction": "satisfied"}),
-    "reopen": st.just({"reason": "回访发现未履行"}),
+    "reopen": st.just({"reason": "回访发现未履行", "consent": True}),
     "withdraw": st.just({"reason": "申请人撤回"}),
 }
 ACTOR = Actor(

@@ -183,7 +183,9 @@ def test_a_failed_re_mediation_of_an_agreement_not_performed_cites_37_and_32() -
     e = _people_engine()
     cid = run(e, stop_before="confirm_performed").id
     e.fire(cid, "report_not_performed", actor=MEDIATOR, at=at("2026-03-20"), note="未付维修费")
-    e.fire(cid, "remediate", actor=MEDIATOR, at=at("2026-03-21"), reason="督促后仍不履行")
+    e.fire(
+        cid, "remediate", actor=MEDIATOR, at=at("2026-03-21"), reason="督促后仍不履行", consent=True
+    )
     e.fire(
         cid,
         "terminate",
@@ -347,7 +349,7 @@ def test_a_labour_agreement_not_performed_goes_to_arbitration_and_the_payment_or
     e.fire(cid, "agree", actor=who, at=when, agreement=_signed_agreement(e, cid, when))
     e.fire(cid, "begin_performance", actor=who, at=at("2026-09-07"))
     e.fire(cid, "report_not_performed", actor=who, at=at("2026-09-22"), note="未支付")
-    e.fire(cid, "remediate", actor=who, at=at("2026-09-23"), reason="督促后仍不履行")
+    e.fire(cid, "remediate", actor=who, at=at("2026-09-23"), reason="督促后仍不履行", consent=True)
     e.fire(
         cid, "terminate", actor=who, at=at("2026-09-24"), reason="拒绝履行", remedies_informed=True
     )

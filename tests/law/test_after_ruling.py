@@ -112,20 +112,31 @@ def test_an_agreement_ruled_valid_is_enforced_not_mediated_again() -> None:
     failed = e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
     assert clock(failed, "enforcement_apply").is_open
     with pytest.raises(RuleRejectedError, match="第三十三条第二款") as err:
-        e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-24"), reason="再调")
+        e.fire(
+            case.id, "remediate", actor=MEDIATOR, at=at("2026-03-24"), reason="再调", consent=True
+        )
     assert "强制执行" in err.value.reason
     assert e.get(case.id) == failed
     e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-24", 10))
     with pytest.raises(RuleRejectedError, match="第三十三条第二款"):
-        e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-25"), reason="再调")
+        e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-25"), reason="再调", consent=True)
 
 
 def test_an_agreement_rejected_by_the_court_may_be_changed_by_mediation() -> None:
-    """第三十三条第三款: after a rejection the parties may change the agreement by mediation."""
+    """第三十三条第三款: after a rejection the parties may change the agreement by mediation —
+    with both parties' consent, recorded (2002 规定 第三十七条第二项; 《人民调解法》第三条):
+    without it the step is refused naming ``consent``, and the case is left as it was."""
     e = _demo()
     case = run(e, stop_before="begin_performance")
     _to_court(e, case.id, "2026-03-09", "2026-03-10")
     e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9), ruling="rejected",
            rejection="unclear")  # fmt: skip
-    again = e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-17"), reason="变更协议")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError, match="第三十七条") as err:
+        e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-17"), reason="变更协议")
+    assert err.value.field == "consent"
+    assert e.get(case.id) == before
+    again = e.fire(
+        case.id, "remediate", actor=MEDIATOR, at=at("2026-03-17"), reason="变更协议", consent=True
+    )
     assert again.state == "mediating"

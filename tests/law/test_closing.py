@@ -81,7 +81,14 @@ def test_a_visit_on_a_replaced_agreement_does_not_close_the_new_one() -> None:
     e = _demo()
     case = run(e, stop_before="close")
     assert len(case.details.visits) == 1
-    e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-31"), reason="回访发现矛盾反复")
+    e.fire(
+        case.id,
+        "reopen",
+        actor=MEDIATOR,
+        at=at("2026-03-31"),
+        reason="回访发现矛盾反复",
+        consent=True,
+    )
     new = agreement()
     new["performance_deadline"] = "2026-04-20"
     e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-04-08"), agreement=new)

@@ -77,7 +77,14 @@ def test_a_remediated_agreement_opens_its_own_confirmation_window() -> None:
     e = _engine()
     case = to_state(e, intake(e).id, "performing")
     e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
-    case = e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-24"), reason="变更履行方式")
+    case = e.fire(
+        case.id,
+        "remediate",
+        actor=MEDIATOR,
+        at=at("2026-03-24"),
+        reason="变更履行方式",
+        consent=True,
+    )
     old = clocks(case, "judicial_confirmation_apply")
     assert [d.status for d in old] == [DeadlineStatus.cancelled]
     e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-03-25"), agreement=agreement("2026-04-10"))
@@ -284,7 +291,9 @@ def test_a_party_who_refused_is_not_mediated_again_by_reopening() -> None:
     )
     e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-05"))
     with pytest.raises(RuleRejectedError, match="第十七条"):
-        e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-06"), reason="重新调解")
+        e.fire(
+            case.id, "reopen", actor=MEDIATOR, at=at("2026-03-06"), reason="重新调解", consent=True
+        )
     assert e.get(case.id).state == "callback"
     allowed = {t.trigger: t.allowed for t in e.available_triggers(case.id, MEDIATOR)}
     assert allowed["reopen"] is False
@@ -442,7 +451,12 @@ def test_judicial_confirmation_as_a_stage_with_the_courts_periods() -> None:
     )
     assert case.details.confirmation.ruling == "rejected"  # type: ignore[union-attr]
     again = e.fire(
-        case.id, "remediate", actor=MEDIATOR, at=at("2026-04-13"), reason="协议内容不明确，重新调解"
+        case.id,
+        "remediate",
+        actor=MEDIATOR,
+        at=at("2026-04-13"),
+        reason="协议内容不明确，重新调解",
+        consent=True,
     )
     assert again.state == "mediating"
 

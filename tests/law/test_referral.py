@@ -240,7 +240,7 @@ def _fail_round(e, case_id, who, when):  # type: ignore[no-untyped-def]
 
 def _again(e, case_id, who, when):  # type: ignore[no-untyped-def]
     e.fire(case_id, "start_callback", actor=who, at=at(when, 9))
-    e.fire(case_id, "reopen", actor=who, at=at(when, 10), reason="当事人同意再次调解")
+    e.fire(case_id, "reopen", actor=who, at=at(when, 10), reason="当事人同意再次调解", consent=True)
 
 
 def test_the_331_ladder_three_at_village_three_at_town_one_at_county_then_court() -> None:

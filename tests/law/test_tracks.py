@@ -594,7 +594,7 @@ def test_public_order_agreement_not_performed_returns_to_the_penalty_procedure()
     assert (handling.start, handling.due) == (day("2026-10-21"), day("2026-11-20"))
     assert handling.status is DeadlineStatus.running
     with pytest.raises(RuleRejectedError, match="第一百八十五条"):
-        e.fire(case.id, "remediate", actor=POLICE, at=at("2026-10-22"), reason="再调")
+        e.fire(case.id, "remediate", actor=POLICE, at=at("2026-10-22"), reason="再调", consent=True)
     e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-22"))
     with pytest.raises(RuleRejectedError, match="处罚决定"):
         e.fire(case.id, "close", actor=POLICE, at=at("2026-10-23"), no_visit_reason="未回访")
@@ -641,7 +641,14 @@ def test_police_mediation_is_not_begun_again_after_it_failed() -> None:
     )
     e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-13"))
     with pytest.raises(RuleRejectedError, match="不再调解"):
-        e.fire(case.id, "reopen", actor=POLICE, at=at("2026-10-14"), reason="当事人要求再调")
+        e.fire(
+            case.id,
+            "reopen",
+            actor=POLICE,
+            at=at("2026-10-14"),
+            reason="当事人要求再调",
+            consent=True,
+        )
     assert clock(e.get(case.id), "public_security_handling").status is DeadlineStatus.running
 
     t = register(
@@ -668,7 +675,7 @@ def test_police_mediation_is_not_begun_again_after_it_failed() -> None:
     )
     e.fire(t.id, "start_callback", actor=TRAFFIC, at=at("2026-10-09"))
     with pytest.raises(RuleRejectedError, match="一个调解期间"):
-        e.fire(t.id, "reopen", actor=TRAFFIC, at=at("2026-10-12"), reason="再次调解")
+        e.fire(t.id, "reopen", actor=TRAFFIC, at=at("2026-10-12"), reason="再次调解", consent=True)
     assert len(clocks(e.get(t.id), "traffic_police_mediation")) == 1
 
 

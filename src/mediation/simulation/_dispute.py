@@ -224,11 +224,14 @@ def _tail(
     lawful: bool = False,
     closing: tuple[Any, Any] = (_may_close, _must_visit),
     report: Choice | None = None,
+    consent: bool = False,
 ) -> dict[str, StateBehaviour]:
     """The states from mediation on (shared by every version; ``lawful``: the rows keep to
     the rules version 2 added, so a case does not try a step they refuse; ``closing``: when
     a case may close, and when it must be visited first; ``report``: a row to take before
-    closing, where the version asks for one)."""
+    closing, where the version asks for one; ``consent``: mediating again records both
+    parties' consent, as version 4 asks)."""
+    agreed = {"consent": True} if consent else {}
     may_close, must_visit = closing
     rest = None
     mediating = [
@@ -300,7 +303,7 @@ def _tail(
                     "remediate",
                     Keyed.of(0.3),
                     _fixed(3),
-                    _const(reason="协议未履行，重新调解"),
+                    _const(reason="协议未履行，重新调解", **agreed),
                     when=_again if lawful else None,
                     counted=True,
                 ),
@@ -317,7 +320,7 @@ def _tail(
                     "reopen",
                     Keyed.of(0.0),
                     _fixed(2),
-                    _const(reason="回访发现矛盾反复，重新调解"),
+                    _const(reason="回访发现矛盾反复，重新调解", **agreed),
                     when=_again if lawful else None,
                     counted=True,
                 ),
@@ -571,6 +574,7 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
             lawful=True,
             closing=(may_close, must_visit),
             report=_REPORT if current else None,
+            consent=current,
         ),
     }
     return WorkflowBehaviour(

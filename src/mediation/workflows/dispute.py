@@ -755,7 +755,11 @@ def _v4(t: Transition) -> Transition:
             ),
         )
     if t.trigger in (T2.remediate, T2.reopen):
-        return attrs.evolve(t, guards=(*t.guards, d.confirmed_agreement_guard))
+        return attrs.evolve(
+            t,
+            inputs=d.RemediateInputs,
+            guards=(*t.guards, d.confirmed_agreement_guard, d.consent_guard),
+        )
     if t.trigger is T2.hand_off:
         return attrs.evolve(t, guards=(*t.guards, d.hand_off_in_time_guard))
     if t.trigger is T2.confirm_performed:
@@ -795,7 +799,8 @@ DISPUTE = attrs.evolve(
   mediation, is made within 10 working days of the accident report (程序规定 第八十六条), as
   an application made to the police directly;
 - an agreement a court ruled valid is enforced, not mediated again (《人民调解法》第三十三条
-  第二款);
+  第二款); mediating again, to change an agreement or on a dispute that recurred, records both
+  parties' consent (2002 规定 第三十七条第二项; 《人民调解法》第三条);
 - a court's ruling on 司法确认 starts the parties' 15 days to object and, when the agreement
   is valid, their 2 years to apply for enforcement (民诉法解释 第三百七十二条; 《民事诉讼法》
   第二百五十条); the committee's closing leaves them running.

@@ -156,6 +156,7 @@ from mediation.rules.dispute.performance import CloseInputs as CloseInputs
 from mediation.rules.dispute.performance import NoteInputs as NoteInputs
 from mediation.rules.dispute.performance import PerformedInputs as PerformedInputs
 from mediation.rules.dispute.performance import ReasonInputs as ReasonInputs
+from mediation.rules.dispute.performance import RemediateInputs as RemediateInputs
 from mediation.rules.dispute.performance import TransferInputs as TransferInputs
 from mediation.rules.dispute.performance import WithdrawInputs as WithdrawInputs
 from mediation.rules.dispute.performance import close_guard as close_guard
@@ -163,6 +164,7 @@ from mediation.rules.dispute.performance import close_guard_current as close_gua
 from mediation.rules.dispute.performance import (
     confirmed_agreement_guard as confirmed_agreement_guard,
 )
+from mediation.rules.dispute.performance import consent_guard as consent_guard
 from mediation.rules.dispute.performance import on_callback as on_callback
 from mediation.rules.dispute.performance import on_close as on_close
 from mediation.rules.dispute.performance import (

@@ -146,6 +146,29 @@ class ReasonInputs:
     reason: str = field("理由", validator=_nonblank)
 
 
+@attrs.frozen(slots=True)
+class RemediateInputs:
+    """重新调解, 重新启动 (workflow version 4 on): why, and that both parties agreed."""
+
+    reason: str = field("理由", validator=_nonblank)
+    consent: bool = field("双方当事人同意重新调解", default=False)
+
+
+def consent_guard(case: Case, ctx: Context[RemediateInputs]) -> Decision:
+    """Mediating an agreement again, or a dispute that recurred, needs both parties' consent:
+    mediation is voluntary (《人民调解法》第三条、第十七条), and an agreement is changed by
+    re-mediation only with both parties' agreement (2002 规定 第三十七条第二项)."""
+    if ctx.inputs.consent:
+        return ALLOW
+    return refuse_input(
+        "remediate" if case.state != "callback" else "reopen",
+        "consent",
+        False,
+        "经双方当事人同意，才能再次调解（变更原协议或者达成新协议）",
+        "《人民调解工作若干规定》第三十七条；《人民调解法》第三条",
+    )
+
+
 def remediate_guard(case: Case, ctx: Context[ReasonInputs]) -> Decision:
     """Re-mediation (2002 规定 第三十七条第二项) reopens the agreement; after a rejected
     confirmation the parties may change it by mediation (《民事诉讼法》第二百零六条)."""
