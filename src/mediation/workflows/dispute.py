@@ -21,6 +21,9 @@ for the cases recorded under it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import attrs
 
 from mediation.model import CaseKind, ClockKind, LabeledEnum, Role
@@ -734,47 +737,36 @@ and its 10 working days (《道路交通事故处理程序规定》第八十六�
 names the track."""
 
 
+_V4_SWAPS: dict[Callable[..., Any], Callable[..., Any]] = {
+    d.close_guard: d.close_guard_current,
+    d.on_close: d.on_close_keeping_confirmation,
+    d.on_party_refuses: d.on_party_refuses_current,
+    d.on_performed: d.on_performed_current,
+    d.on_not_accepted: d.on_not_accepted_current,
+}
+"""Version 3's guards and effects that version 4 replaces, wherever they appear."""
+
+_AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
+_V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
+    T2.agree: (d.written_only_guard,),
+    T2.remediate: _AGAIN,
+    T2.reopen: _AGAIN,
+    T2.hand_off: (d.hand_off_in_time_guard,),
+}
+"""Guards version 4 adds to a trigger's transitions (acceptance: :func:`_v4`)."""
+
+
 def _v4(t: Transition) -> Transition:
-    if t.trigger is T2.close:
-        return attrs.evolve(
-            t,
-            guards=tuple(d.close_guard_current if g is d.close_guard else g for g in t.guards),
-            effects=tuple(
-                d.on_close_keeping_confirmation if e is d.on_close else e for e in t.effects
-            ),
-        )
-    if t.trigger is T2.agree:
-        return attrs.evolve(t, guards=(*t.guards, d.written_only_guard))
+    """Version 3's transition ``t`` as version 4 has it (see :data:`DISPUTE`)."""
+    extra = _V4_GUARDS.get(t.trigger, ())  # type: ignore[call-overload]
     if t.trigger is T2.accept and t.dest is S2.accepted:
-        return attrs.evolve(t, guards=(*t.guards, d.competence_guard))
-    if t.trigger is T2.party_refuses:
-        return attrs.evolve(
-            t,
-            effects=tuple(
-                d.on_party_refuses_current if e is d.on_party_refuses else e for e in t.effects
-            ),
-        )
-    if t.trigger in (T2.remediate, T2.reopen):
-        return attrs.evolve(
-            t,
-            inputs=d.RemediateInputs,
-            guards=(*t.guards, d.confirmed_agreement_guard, d.consent_guard),
-        )
-    if t.trigger is T2.hand_off:
-        return attrs.evolve(t, guards=(*t.guards, d.hand_off_in_time_guard))
-    if t.trigger is T2.confirm_performed:
-        return attrs.evolve(
-            t,
-            effects=tuple(d.on_performed_current if e is d.on_performed else e for e in t.effects),
-        )
-    if d.on_not_accepted in t.effects:
-        return attrs.evolve(
-            t,
-            effects=tuple(
-                d.on_not_accepted_current if e is d.on_not_accepted else e for e in t.effects
-            ),
-        )
-    return t
+        extra = (d.competence_guard,)
+    return attrs.evolve(
+        t,
+        guards=(*(_V4_SWAPS.get(g, g) for g in t.guards), *extra),
+        effects=tuple(_V4_SWAPS.get(e, e) for e in t.effects),
+        inputs=d.RemediateInputs if t.trigger in (T2.remediate, T2.reopen) else t.inputs,
+    )
 
 
 DISPUTE = attrs.evolve(
