@@ -302,6 +302,20 @@ def test_a_court_delegated_agreement_is_confirmed_by_the_inviting_court(given_at
     assert e.verify(case_id).ok
 
 
+def test_the_inviting_court_may_be_recorded_by_its_unit() -> None:
+    """The court recorded as its unit of the org tree (``qt-fy``, 青田县人民法院): an
+    application naming the court or its unit is taken; another court is refused by name."""
+    e = engine()
+    case_id = _delegated_agreement(e, court="qt-fy")
+    who = actor("qt-dm")
+    with pytest.raises(ValidationError, match="青田县人民法院"):
+        e.fire(case_id, "apply_confirmation", actor=who, at=at("2026-09-10"),
+               court="丽水市中级人民法院", joint=True)  # fmt: skip
+    applied = e.fire(case_id, "apply_confirmation", actor=who, at=at("2026-09-10"),
+                     court="青田县人民法院", joint=True)  # fmt: skip
+    assert applied.details.confirmation.court == "青田县人民法院"
+
+
 def test_a_committee_s_own_agreement_may_go_to_any_competent_court() -> None:
     """第二百零五条第二项: mediation the committee began itself goes to a basic-level court
     where a party lives, the subject matter lies or the committee sits: no inviting court is

@@ -100,14 +100,18 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "《民事诉讼法》第二百零五条",
         )
     inviting = found.facts.court
-    if inviting is not None and court_mediation(case) and ctx.inputs.court.strip() != inviting:
-        return refuse_input(
-            "apply_confirmation",
-            "court",
-            ctx.inputs.court,
-            f"人民法院邀请调解组织开展先行调解的，向作出邀请的人民法院（{inviting}）申请司法确认",
-            "《民事诉讼法》第二百零五条第一项",
-        )
+    if inviting is not None and court_mediation(case):
+        org = ctx.policy.org
+        # The inviting court may be recorded by its unit id or by its name.
+        name = org.get(inviting).name if org is not None and inviting in org else inviting
+        if ctx.inputs.court.strip() not in (inviting, name):
+            return refuse_input(
+                "apply_confirmation",
+                "court",
+                ctx.inputs.court,
+                f"人民法院邀请调解组织开展先行调解的，向作出邀请的人民法院（{name}）申请司法确认",
+                "《民事诉讼法》第二百零五条第一项",
+            )
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
     if not window or not _runs(case, window[-1]) or ctx.at > window[-1].due_at:
         due = window[-1].due.isoformat() if window else "—"
