@@ -36,6 +36,7 @@ from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
     REFUSAL_GROUNDS,
     Procedure,
+    grounded,
     procedure,
 )
 from mediation.rules.org import UnitKind
@@ -280,7 +281,7 @@ def _not_accepted(case: Case, ctx: Context[AcceptInputs], proc: Procedure) -> Ca
         refusal = Refusal(given.refused_by, ctx.at, "acceptance", given.note)
         case = _with(case, refusals=(*details(case).refusals, refusal))
     case = deadlines.cancel_all(case, ctx)
-    case = evolve(case, outcome=f"{reason}（{basis}）" if basis else reason)
+    case = evolve(case, outcome=grounded(reason, basis))
     return record_resolution(case, ctx, "not_accepted", details(case).track)
 
 

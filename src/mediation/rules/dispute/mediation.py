@@ -31,6 +31,7 @@ from mediation.rules.dispute.procedure import (
     REFUSAL_GROUNDS,
     WITHDRAWAL_GROUNDS,
     Procedure,
+    grounded,
     procedure,
 )
 from mediation.rules.periods import PauseReason
@@ -234,19 +235,9 @@ def on_party_refuses(case: Case, ctx: Context[PartyRefusesInputs]) -> Case:
 
     《人民调解法》第十七条 (one party clearly refuses: no mediation),
     第二十三条 (the right to demand termination), 第二十六条 (termination with remedies).
+    Versions 2 and 3 cite these whatever the organ.
     """
-    given = ctx.inputs
-    stage = "acceptance" if case.state in ("received", "triaged") else "mediation"
-    refusal = Refusal(given.party, ctx.at, stage, given.statement)
-    case = _with(case, refusals=(*details(case).refusals, refusal))
-    name = _party_name(case, given.party)
-    if stage == "acceptance":
-        case = deadlines.cancel_all(case, ctx)
-        case = evolve(case, outcome=f"当事人{name}明确拒绝调解，不予调解（《人民调解法》第十七条）")
-        return record_resolution(case, ctx, "not_accepted", details(case).track)
-    case = _close_work(case, ctx)
-    case = evolve(case, outcome=f"当事人{name}拒绝继续调解，终止调解（《人民调解法》第二十三条）")
-    return _after_failure(case, ctx)
+    return _party_refuses(case, ctx, Procedure.people)
 
 
 def on_party_refuses_current(case: Case, ctx: Context[PartyRefusesInputs]) -> Case:
@@ -255,8 +246,11 @@ def on_party_refuses_current(case: Case, ctx: Context[PartyRefusesInputs]) -> Ca
     traffic police 程序规定 第九十四条; the other administrative procedures no article of
     the People's Mediation Law (:data:`~.procedure.REFUSAL_GROUNDS`,
     :data:`~.procedure.WITHDRAWAL_GROUNDS`)."""
+    return _party_refuses(case, ctx, procedure(case, ctx.policy))
+
+
+def _party_refuses(case: Case, ctx: Context[PartyRefusesInputs], proc: Procedure) -> Case:
     given = ctx.inputs
-    proc = procedure(case, ctx.policy)
     stage = "acceptance" if case.state in ("received", "triaged") else "mediation"
     refusal = Refusal(given.party, ctx.at, stage, given.statement)
     case = _with(case, refusals=(*details(case).refusals, refusal))
@@ -265,16 +259,12 @@ def on_party_refuses_current(case: Case, ctx: Context[PartyRefusesInputs]) -> Ca
         basis = REFUSAL_GROUNDS[proc]
         what = "明确表示不愿意调解处理" if proc is Procedure.public_order else "明确拒绝调解"
         case = deadlines.cancel_all(case, ctx)
-        case = evolve(case, outcome=_grounded(f"当事人{name}{what}，不予调解", basis))
+        case = evolve(case, outcome=grounded(f"当事人{name}{what}，不予调解", basis))
         return record_resolution(case, ctx, "not_accepted", details(case).track)
     what, basis = WITHDRAWAL_GROUNDS[proc]
     case = _close_work(case, ctx)
-    case = evolve(case, outcome=_grounded(f"当事人{name}{what}", basis))
+    case = evolve(case, outcome=grounded(f"当事人{name}{what}", basis))
     return _after_failure(case, ctx)
-
-
-def _grounded(text: str, basis: str) -> str:
-    return f"{text}（{basis}）" if basis else text
 
 
 @attrs.frozen(slots=True)

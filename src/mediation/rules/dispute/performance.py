@@ -146,6 +146,11 @@ class ReasonInputs:
     reason: str = field("理由", validator=_nonblank)
 
 
+def _again(case: Case) -> str:
+    """The trigger that mediates again from the case's state (after a callback: ``reopen``)."""
+    return "reopen" if case.state == "callback" else "remediate"
+
+
 @attrs.frozen(slots=True)
 class RemediateInputs:
     """重新调解, 重新启动 (workflow version 4 on): why, and that both parties agreed."""
@@ -161,7 +166,7 @@ def consent_guard(case: Case, ctx: Context[RemediateInputs]) -> Decision:
     if ctx.inputs.consent:
         return ALLOW
     return refuse_input(
-        "remediate" if case.state != "callback" else "reopen",
+        _again(case),
         "consent",
         False,
         "经双方当事人同意，才能再次调解（变更原协议或者达成新协议）",
@@ -193,7 +198,7 @@ def confirmed_agreement_guard(case: Case, ctx: Context[ReasonInputs]) -> Decisio
     confirmation = details(case).confirmation
     if confirmation is not None and confirmation.ruling == "valid":
         return refuse(
-            "remediate" if case.state != "callback" else "reopen",
+            _again(case),
             "人民法院已裁定调解协议有效：一方拒绝履行或者未全部履行的，对方可以申请人民法院强制执行，"
             "不再重新调解",
             "《人民调解法》第三十三条第二款；《民事诉讼法》第二百零六条",

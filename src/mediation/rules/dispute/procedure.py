@@ -15,6 +15,7 @@ __all__ = [
     "REFUSAL_GROUNDS",
     "WITHDRAWAL_GROUNDS",
     "Procedure",
+    "grounded",
     "procedure",
 ]
 
@@ -96,3 +97,8 @@ WITHDRAWAL_GROUNDS: dict[Procedure, tuple[str, str]] = {
 """What a party's leaving a mediation under way means, and its ground, by procedure: the
 committees end it (人民调解法 第二十三条); 治安调解 failed goes to the penalty (程序规定
 第一百八十五条); the traffic police end theirs when a party withdraws (程序规定 第九十四条)."""
+
+
+def grounded(text: str, basis: str) -> str:
+    """An outcome as recorded: the text, then its legal ground in brackets if there is one."""
+    return f"{text}（{basis}）" if basis else text
