@@ -20,7 +20,7 @@ from mediation.documents._facts import cn_date, cn_datetime, display_name, satis
 from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
-from mediation.rules.dispute import details
+from mediation.rules.dispute import LIMITATION, details, limitation
 from mediation.rules.dispute.documents import remedy_routes
 from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
@@ -66,6 +66,32 @@ def remedy_facts(src: Source) -> list[dict[str, str]]:
     an agreement exists (:func:`mediation.rules.dispute.documents.remedy_routes`).
     """
     return [{"channel": r.channel, "text": r.text} for r in remedy_routes(src.case, src.policy)]
+
+
+def limitation_fact(src: Source) -> str:
+    """The claimant's limitation period, as the 不予受理 and 终止 notices state it, once its
+    start was recorded (:mod:`mediation.rules.dispute.limitation`); ``""`` otherwise.
+
+    Interrupted by the claim, it runs anew from the end of the procedure (《民法典》
+    第一百九十五条); one that ran out before the claim is stated as such, with the
+    obligor's defence (第一百九十二条).
+    """
+    record = limitation.recorded(src.case)
+    if record is None:
+        return ""
+    if not record.interrupted:
+        return (
+            f"据申请人陈述，其于{cn_date(record.known_on)}知道权利受到损害以及义务人，"
+            f"诉讼时效期间已于{cn_date(record.expires_on)}届满，义务人可以提出不履行义务的抗辩"
+            "（《民法典》第一百八十八条、第一百九十二条）"
+        )
+    running = [d for d in src.case.deadlines if d.period == LIMITATION.id and d.is_open]
+    if not running:
+        return ""
+    return (
+        f"申请人的诉讼时效期间因申请调解而中断，自{cn_date(running[-1].start)}起重新计算，"
+        f"至{cn_date(running[-1].due)}届满（{limitation.BASIS}）"
+    )
 
 
 @attrs.frozen(slots=True)
@@ -241,6 +267,7 @@ def non_acceptance_notice(src: Source) -> dict[str, Any]:
         ),
         "refused_at": cn_date(refuse.at) if refuse is not None else "",
         "remedies": remedy_facts(src),
+        "limitation": limitation_fact(src),
     }
 
 
@@ -388,6 +415,7 @@ def termination_notice(src: Source) -> dict[str, Any]:
         "terminated_at": cn_date(event.at) if event is not None else "",
         "accepted_at": cn_date(accept.at) if accept is not None else "",
         "remedies": remedy_facts(src),
+        "limitation": limitation_fact(src),
     }
 
 

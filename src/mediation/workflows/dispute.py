@@ -106,6 +106,7 @@ class DisputeStep(LabeledEnum):
     report_feedback = "report_feedback", "反馈办理结果"
     report_to_court = "report_to_court", "书面报告人民法院"
     record_appraisal = "record_appraisal", "记录鉴定意见出具"
+    record_limitation = "record_limitation", "登记诉讼时效起算日"
 
 
 S, T = DisputeStateV1, DisputeTriggerV1
@@ -856,6 +857,16 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         overlays={d.COURT_REPORT: d.CourtReport},  # type: ignore[arg-type]  # core: converter=dict
     ),
     Step(
+        DisputeStep.record_limitation,
+        inputs=d.LimitationInputs,
+        roles=_ANYONE,
+        guards=d.limitation_guard,
+        effects=d.on_limitation,
+        clocks=(d.LIMITATION,),
+        workflows=_DISPUTES,
+        overlays={d.LIMITATION_RECORD: d.Limitation},  # type: ignore[arg-type]  # core: converter=dict
+    ),
+    Step(
         DisputeStep.report_feedback,
         inputs=d.FeedbackInputs,
         roles=_ANYONE,
@@ -880,10 +891,30 @@ def _closing_v2(site: Site) -> bool:
     return site.dest not in _PASSED_ON
 
 
+def _procedure_ends(site: Site) -> bool:
+    """A step of a version-2-or-later dispute case that ends the procedure a claim started
+    (no agreement, not accepted, withdrawn, an agreement not performed)."""
+    wf = site.definition
+    return (
+        wf.name == DISPUTE.name
+        and wf.version >= DISPUTE_V2.version
+        and site.dest in d.PROCEDURE_ENDS
+        and site.source != site.dest
+    )
+
+
 DISPUTE_HOOKS: tuple[Hook, ...] = (
     Hook("escalation_report_owed", when=_closing_v2, checks=d.report_owed_check),
+    Hook(
+        "limitation_restarts",
+        when=_procedure_ends,
+        effects=d.on_procedure_end,
+        only_if=lambda case: d.LIMITATION_RECORD in case.overlays,
+    ),
 )
-"""A case owing the report of an escalation risk is not closed (人民调解法 第二十五条)."""
+"""A case owing the report of an escalation risk is not closed (人民调解法 第二十五条); the
+claimant's limitation period, once its start is recorded, runs again when the procedure
+ends (《民法典》第一百九十五条; :mod:`mediation.rules.dispute.limitation`)."""
 
 AMEND = Step(
     registration.RegistrationStep.amend_registration,

@@ -124,6 +124,14 @@ from mediation.rules.dispute.intake import police_mediation as police_mediation
 from mediation.rules.dispute.intake import registration_problems as registration_problems
 from mediation.rules.dispute.intake import traffic_application_guard as traffic_application_guard
 from mediation.rules.dispute.intake import triage_guard as triage_guard
+from mediation.rules.dispute.limitation import LIMITATION as LIMITATION
+from mediation.rules.dispute.limitation import LIMITATION_RECORD as LIMITATION_RECORD
+from mediation.rules.dispute.limitation import PROCEDURE_ENDS as PROCEDURE_ENDS
+from mediation.rules.dispute.limitation import Limitation as Limitation
+from mediation.rules.dispute.limitation import LimitationInputs as LimitationInputs
+from mediation.rules.dispute.limitation import limitation_guard as limitation_guard
+from mediation.rules.dispute.limitation import on_limitation as on_limitation
+from mediation.rules.dispute.limitation import on_procedure_end as on_procedure_end
 from mediation.rules.dispute.mediation import InformInputs as InformInputs
 from mediation.rules.dispute.mediation import MediatorsInputs as MediatorsInputs
 from mediation.rules.dispute.mediation import PartyRefusesInputs as PartyRefusesInputs
@@ -208,6 +216,7 @@ __all__ = [
     "ESCALATION_REPORT",
     "FEEDBACK",
     "FEEDBACK_DEFAULT",
+    "LIMITATION",
     "MEDIATION_CLOCKS",
     "SIGNING",
     "AgreementPolicy",
@@ -216,6 +225,7 @@ __all__ = [
     "DisputeDetails",
     "DisputeIntake",
     "Feedback",
+    "Limitation",
     "Referral",
     "Refusal",
     "RegistrationPolicy",

@@ -17,6 +17,7 @@ from mediation.rules.dispute._common import (
     CONFIRMATION,
     ENFORCEMENT,
     FEEDBACK,
+    LIMITATION,
     OBJECTION,
     PS_HANDLING,
 )
@@ -316,10 +317,11 @@ def on_close_keeping_confirmation(case: Case, ctx: Context[CloseInputs]) -> Case
     return _close(case, ctx, keep=_PARTIES_KEEP)
 
 
-_PARTIES_KEEP = frozenset({CONFIRMATION.id, OBJECTION.id, ENFORCEMENT.id})
+_PARTIES_KEEP = frozenset({CONFIRMATION.id, OBJECTION.id, ENFORCEMENT.id, LIMITATION.id})
 """The parties' periods a closing leaves running: 司法确认's 30 days, the 15 days to object
 to its ruling and the 2 years to apply for enforcement (民诉法解释 第三百七十二条;
-《民事诉讼法》第二百五十条) are theirs, not the committee's."""
+《民事诉讼法》第二百五十条) are theirs, not the committee's; so is the claimant's
+limitation period running again after the procedure ended (《民法典》第一百九十五条)."""
 
 
 def _close(case: Case, ctx: Context[CloseInputs], keep: frozenset[str]) -> Case:

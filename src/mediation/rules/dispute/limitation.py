@@ -1,0 +1,202 @@
+"""The claimant's limitation period (诉讼时效) across a mediation: RULES.md §0 row 20.
+
+The period is three years from the day the claimant knew or should have known of the
+damage and of the obligor (《民法典》第一百八十八条第一款). A claim made to a people's
+mediation committee, or to another body with power to resolve the dispute, interrupts it
+from the day the claim is made (最高法《关于审理民事案件适用诉讼时效制度若干问题的规定》
+第十二条), and a new full period runs from the day that procedure ends (《民法典》
+第一百九十五条: "从中断、有关程序终结时起，诉讼时效期间重新计算"):
+
+- mediation ends without agreement (terminated, a party refuses to go on), the claim is
+  not accepted, or the applicant withdraws it: from that day;
+- an agreement is not performed: from the day its performance period ran out (an
+  agreement is a contract, 《人民调解法》第三十一条; a suit on it, 第三十二条), or from
+  the day non-performance was reported if that came first;
+- mediation begins again (remediate, reopen): the new claim interrupts the period again,
+  and the running one is cancelled (the dispute workflow's reopening cancels the parties'
+  periods).
+
+A period that ran out before the claim was made is not revived: the claim does not
+interrupt it; the obligor may then refuse to perform (第一百九十二条), and neither a court
+(第一百九十三条) nor the committee applies it of its own motion — mediation goes on, and
+the record says so.
+
+The library cannot know when a party learned of the damage: the day is recorded with the
+``record_limitation`` step, and nothing is timed until it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation.model import Case, Deadline, evolve
+from mediation.rules import deadlines
+from mediation.rules.agreement import PERFORMANCE
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.dispute._common import LIMITATION
+from mediation.rules.dispute.details import details
+
+__all__ = [
+    "BASIS",
+    "LIMITATION",
+    "LIMITATION_RECORD",
+    "PROCEDURE_ENDS",
+    "Limitation",
+    "LimitationInputs",
+    "limitation_guard",
+    "on_limitation",
+    "on_procedure_end",
+    "recorded",
+]
+
+LIMITATION_RECORD = "limitation"
+"""The overlay that records when the claimant knew of the damage (:class:`Limitation`)."""
+
+BASIS = (
+    "《民法典》第一百八十八条、第一百九十五条；"
+    "最高法《关于审理民事案件适用诉讼时效制度若干问题的规定》第十二条"
+)
+
+PROCEDURE_ENDS = frozenset({"failed", "not_accepted", "withdrawn", "not_performed"})
+"""The dispute states in which the procedure the claim started has ended (and the period
+runs again): no agreement, not accepted, withdrawn, or an agreement not performed."""
+
+_RECORDABLE = frozenset(
+    {"received", "triaged", "referred", "accepted", "mediating", "suspended", "agreed"}
+    | {"performing", "failed", "not_performed"}
+)
+"""Where the day may be recorded: while the claim is pending, and where its procedure has
+just ended (the restart is then known from the case)."""
+
+
+@attrs.frozen(slots=True)
+class Limitation:
+    """The claimant's limitation period as the case knows it.
+
+    Attributes:
+        known_on: The day the claimant knew or should have known of the damage and of
+            the obligor (the period's start, 《民法典》第一百八十八条).
+        expires_on: The last day of the three years counted from ``known_on``, had
+            nothing interrupted them.
+        claimed_on: The day the claim was made to the unit (the case's registration).
+        recorded_at: When this was recorded.
+    """
+
+    known_on: dt.date
+    expires_on: dt.date
+    claimed_on: dt.date
+    recorded_at: dt.datetime
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the claim interrupted the period: it was made before the period ran out
+        (诉讼时效规定 第十二条); one that had run out is not revived."""
+        return self.claimed_on <= self.expires_on
+
+
+@attrs.frozen(slots=True)
+class LimitationInputs:
+    """登记诉讼时效起算日: when the claimant knew or should have known of the damage."""
+
+    known_on: dt.date = field("知道或者应当知道权利受到损害以及义务人之日")
+    note: str = field("备注", default="")
+
+
+def recorded(case: Case) -> Limitation | None:
+    """The limitation record on ``case``, if one was made."""
+    found = case.overlays.get(LIMITATION_RECORD)
+    return found if isinstance(found, Limitation) else None
+
+
+def limitation_guard(case: Case, ctx: Context[LimitationInputs]) -> Decision:
+    """The day lies on or before the claim; the case is one whose claim is pending or whose
+    procedure has just ended (《民法典》第一百八十八条; 诉讼时效规定 第十二条)."""
+    if case.workflow_version < 2:
+        return refuse(
+            "record_limitation",
+            "第一版调解流程的案件请先迁移到现行版本，再登记诉讼时效",
+            BASIS,
+        )
+    if case.state not in _RECORDABLE:
+        return refuse(
+            "record_limitation",
+            "诉讼时效起算日应在调解程序进行中、或者调解不成和协议未履行时登记",
+            BASIS,
+        )
+    claimed = _claimed_on(case, ctx)
+    if ctx.inputs.known_on > claimed:
+        return refuse_input(
+            "record_limitation",
+            "known_on",
+            ctx.inputs.known_on.isoformat(),
+            f"权利人提出调解请求（{claimed.isoformat()}）时应已知道权利受到损害以及义务人："
+            "起算日不能晚于请求之日",
+            BASIS,
+        )
+    return ALLOW
+
+
+def on_limitation(case: Case, ctx: Context[LimitationInputs]) -> Case:
+    """Record the day; if the procedure already ended, the new period runs from its end.
+
+    Recording again replaces the record (a running period it started is cancelled and
+    counted anew).
+    """
+    claimed = _claimed_on(case, ctx)
+    due, _ = ctx.clocks.due(LIMITATION.id, ctx.inputs.known_on)
+    record = Limitation(ctx.inputs.known_on, due.due, claimed, ctx.at)
+    case = evolve(case, overlays=case.overlays.set(LIMITATION_RECORD, record))
+    case = _cancel_running(case, ctx)
+    restart = _ended_on(case, ctx, today=False)
+    if not record.interrupted or restart is None:
+        return case
+    return deadlines.open_clock(case, ctx, LIMITATION, restart)
+
+
+def on_procedure_end(case: Case, ctx: Context[Any]) -> Case:
+    """The procedure the claim started ended (``case`` is in its new state): a new period
+    of three years runs from the day it ended (《民法典》第一百九十五条)."""
+    record = recorded(case)
+    if record is None or not record.interrupted:
+        return case
+    restart = _ended_on(case, ctx, today=True)
+    if restart is None:
+        return case
+    return deadlines.open_clock(case, ctx, LIMITATION, restart)
+
+
+def _claimed_on(case: Case, ctx: Context[Any]) -> dt.date:
+    return case.intake.received_at.astimezone(ctx.policy.tz).date()
+
+
+def _cancel_running(case: Case, ctx: Context[Any]) -> Case:
+    return deadlines.cancel_all(case, ctx, where=lambda d: d.period == LIMITATION.id)
+
+
+def _ended_on(case: Case, ctx: Context[Any], *, today: bool) -> dt.date | None:
+    """The day the period runs again from, for a case in ``case.state``; None while the
+    claim is pending. ``today``: the step at hand is the one that ended the procedure."""
+    if case.state not in PROCEDURE_ENDS:
+        return None
+    found = details(case)
+    if case.state == "not_performed":
+        reported = ctx.day if today else _reported_on(case, ctx)
+        agreed = found.agreement.performance_deadline if found.agreement is not None else None
+        return min(reported, agreed) if agreed is not None else reported
+    if today or found.ended_at is None:
+        return ctx.day
+    return found.ended_at.astimezone(ctx.policy.tz).date()
+
+
+def _reported_on(case: Case, ctx: Context[Any]) -> dt.date:
+    """The day non-performance was reported: its performance clock closed then."""
+    closed = [d.closed_at for d in case.deadlines if d.period == PERFORMANCE.id and _closed(d)]
+    last = max((c for c in closed if c is not None), default=None)
+    return ctx.day if last is None else last.astimezone(ctx.policy.tz).date()
+
+
+def _closed(d: Deadline) -> bool:
+    return not d.status.is_open and d.closed_at is not None
