@@ -282,7 +282,7 @@ def test_a_signature_given_again_does_not_move_the_effective_day(engine: Engine)
     for given in (
         *signers,
         {"signer": "陈", "capacity": "mediator"},
-        {"signer": "村调委会", "capacity": "committee"},
+        {"signer": "东门村人民调解委员会", "capacity": "committee"},
     ):
         case = engine.fire(
             case.id,
@@ -326,7 +326,7 @@ def test_signatures_make_the_agreement_effective(engine: Engine) -> None:
         "sign",
         actor=MEDIATOR,
         at=at("2026-03-07", 10),
-        signer="村调委会",
+        signer="东门村人民调解委员会",
         capacity="committee",
         signed_at=at("2026-03-07", 10),
     )

@@ -140,3 +140,51 @@ def test_an_agreement_rejected_by_the_court_may_be_changed_by_mediation() -> Non
         case.id, "remediate", actor=MEDIATOR, at=at("2026-03-17"), reason="变更协议", consent=True
     )
     assert again.state == "mediating"
+
+
+@pytest.mark.parametrize(
+    ("ruling", "extra", "says"),
+    [
+        ("valid", {}, "申请执行"),
+        ("rejected", {"rejection": "unclear"}, "提起诉讼"),
+    ],
+)
+def test_applying_again_after_a_ruling_is_refused_for_what_the_ruling_decided(
+    ruling: str, extra: dict[str, str], says: str
+) -> None:
+    """A ruling that decided the agreement leaves the parties enforcement (valid) or a new
+    agreement or a suit (rejected) — 《民事诉讼法》第二百零六条 — not a second application;
+    the refusal says so, not that the 30 days had run out (they had not)."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16"), ruling=ruling, **extra)
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError) as refused:
+        e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-21"),
+               court="青田县人民法院", joint=True)  # fmt: skip
+    assert "第二百零六条" in str(refused.value) and says in str(refused.value)
+    assert "届满" not in str(refused.value)
+    assert e.get(case.id) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"ruling": "valid", "rejection": "not_voluntary"}, "rejection"),
+        ({"ruling": "valid", "exclusion": "status"}, "exclusion"),
+    ],
+)
+def test_a_ground_that_does_not_go_with_the_ruling_is_refused(
+    data: dict[str, str], field: str
+) -> None:
+    """A valid ruling has no ground of rejection (民诉法解释 第三百五十八条) nor of
+    non-acceptance (第三百五十五条): the input is refused by name, nothing recorded."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as refused:
+        e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16"), **data)
+    assert refused.value.field == field
+    assert e.get(case.id) == before

@@ -261,7 +261,7 @@ def _delegated_agreement(e: Engine, **accept: object) -> str:
     e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-07", 12))
     e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-08"), mediators=[who.id])
     e.fire(case.id, "agree", actor=who, at=at("2026-09-09"), agreement=agreement("2026-10-20"))
-    for s in signed_by_all(e.get(case.id), at("2026-09-09", 11), who.id, "调解组织"):
+    for s in signed_by_all(e.get(case.id), at("2026-09-09", 11), who.id, "qt-dm"):
         e.fire(case.id, "sign", actor=who, at=at("2026-09-09", 11), **s)
     return case.id
 

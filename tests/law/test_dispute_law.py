@@ -361,6 +361,24 @@ def test_escalation_risk_is_a_recorded_step_with_a_report_owed_in_due() -> None:
     assert clock(case, "escalation_report").status is DeadlineStatus.met
 
 
+def test_a_new_high_risk_found_after_a_report_owes_its_own_report() -> None:
+    """第二十五条 asks that the risk found be reported: a report made on 03-03 covered that
+    finding, not a threat found on 03-05 (version 4). Until the new one is reported the
+    case does not close."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "mediating")
+    e.fire(case.id, "assess_risk", actor=MEDIATOR, at=at("2026-03-03"), level="high",
+           finding="扬言报复", measures="分开疏导", reported_to="东门派出所")  # fmt: skip
+    later = e.fire(case.id, "assess_risk", actor=MEDIATOR, at=at("2026-03-05"), level="high",
+                   finding="王五扬言持刀报复张三", measures="联系村干部陪同")  # fmt: skip
+    owed = [d for d in clocks(later, "escalation_report") if d.is_open]
+    assert [d.start for d in owed] == [day("2026-03-05")]
+    e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-03-06"), reason="调解不成",
+           remedies_informed=True)  # fmt: skip
+    with pytest.raises(RuleRejectedError, match="第二十五条"):
+        e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-09"), no_visit_reason="不回访")
+
+
 def test_a_dispute_that_may_escalate_is_eased_before_it_is_not_accepted_or_transferred() -> None:
     """2002 规定 第二十四条: easing measures first, then the hand-over."""
     e = _engine()

@@ -297,6 +297,28 @@ def test_litigation_arbitration_and_reconsideration_are_diverted(
     assert e.verify(case.id).ok
 
 
+@pytest.mark.parametrize("target", [{"where": "东门镇人民政府"}, {"where": "本镇", "to_unit": "qt-dm"}])
+def test_a_duty_of_the_organ_itself_is_performed_or_answered_not_diverted(
+    target: dict[str, str],
+) -> None:
+    """第三十一条第五项: a request that the organ investigate a violation or protect a
+    person's rights, where the duty is the organ's own, is performed or answered by it —
+    the petitioner is not told to take it to the organ that holds it. To the organ whose
+    duty it is, the diversion goes through."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN, summary="请求镇政府依法查处违法搭建")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route="protective_duty",
+               told=True, **target)  # fmt: skip
+    assert err.value.field == ("to_unit" if "to_unit" in target else "where")
+    assert "第三十一条第五项" in str(err.value)
+    assert e.get(case.id) == before
+    done = e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route="protective_duty",
+                  where="青田县自然资源和规划局", told=True)  # fmt: skip
+    assert done.state == "diverted"
+
+
 def test_a_matter_pending_below_is_not_accepted_above_and_the_lower_case_is_named() -> None:
     """第十九条第三款: accepted by the town, raised again with the county within the period →
     registered, linked, refused acceptance."""

@@ -456,6 +456,15 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
     basis = f"{ART}第三十一条{given.route.item}；第二十八条第二款"
     if not given.told:
         return refuse("divert", "须告知信访人依照法定途径向有关机关提出", basis)
+    if given.route is DivertRoute.protective_duty and _names_own_unit(case, ctx, given):
+        return refuse_input(
+            "divert",
+            "to_unit" if given.to_unit else "where",
+            given.to_unit or given.where,
+            "请求履行保护人身权、财产权等法定职责的事项属于本机关职责的，由本机关依法履行或者"
+            "答复，不是告知信访人另向本机关提出",
+            f"{ART}第三十一条第五项",
+        )
     if onestop.OVERLAY in case.overlays and not given.to_unit:
         return refuse_input(
             "divert", "to_unit", None, "矛调中心受理的案件须写明有关机关（最多跑一地）", basis
@@ -466,6 +475,15 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
             return known
         return onestop.check_send(case, ctx, given.to_unit, "to_unit")
     return ALLOW
+
+
+def _names_own_unit(case: Case, ctx: Context[Any], given: DivertInputs) -> bool:
+    """Whether a diversion sends the petitioner to the unit that holds the case."""
+    if given.to_unit is not None:
+        return given.to_unit == case.unit
+    org = ctx.policy.org
+    own = org.get(case.unit).name if org is not None and case.unit in org else case.unit
+    return given.where.strip() in (own, case.unit)
 
 
 def on_divert(case: Case, ctx: Context[DivertInputs]) -> Case:

@@ -749,7 +749,8 @@ _V4_SWAPS: dict[Callable[..., Any], Callable[..., Any]] = {
 
 _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
-    T2.agree: (d.written_only_guard,),
+    T2.agree: (d.written_only_guard, d.agreement_signers_guard),
+    T2.sign: (d.signer_guard,),
     T2.remediate: _AGAIN,
     T2.reopen: _AGAIN,
     T2.hand_off: (d.hand_off_in_time_guard,),
@@ -770,8 +771,45 @@ def _v4(t: Transition) -> Transition:
     )
 
 
+_V4_ADDED: tuple[Transition, ...] = (
+    # An agreement reached but not in effect binds no one (《人民调解法》第二十九条第二款):
+    # a party may still refuse (第二十三条), the mediator end it (第二十六条), the
+    # applicant withdraw.
+    Transition(
+        T2.party_refuses,
+        S2.agreed,
+        S2.failed,
+        guards=(d.unsigned_guard, d.party_refuses_guard),
+        effects=(d.on_unsigned_dropped, d.on_party_refuses_current),
+        roles=_ANYONE,
+        inputs=d.PartyRefusesInputs,
+    ),
+    Transition(
+        T2.terminate,
+        S2.agreed,
+        S2.failed,
+        guards=(d.unsigned_guard, d.terminate_guard),
+        effects=(d.on_unsigned_dropped, d.on_terminate),
+        roles=_MEDIATORS,
+        inputs=d.TerminateInputs,
+    ),
+    Transition(
+        T2.withdraw,
+        S2.agreed,
+        S2.withdrawn,
+        guards=d.unsigned_guard,
+        effects=d.on_withdraw,
+        roles=_ANYONE,
+        inputs=d.WithdrawInputs,
+    ),
+)
+"""Transitions version 4 adds to version 3's graph."""
+
 DISPUTE = attrs.evolve(
-    DISPUTE_V3, version=4, clock_kinds={}, transitions=tuple(_v4(t) for t in DISPUTE_V3.transitions)
+    DISPUTE_V3,
+    version=4,
+    clock_kinds={},
+    transitions=(*(_v4(t) for t in DISPUTE_V3.transitions), *_V4_ADDED),
 )
 """The dispute workflow, version 4: new cases run on it. Version 3's graph and rules, and:
 
@@ -791,6 +829,12 @@ DISPUTE = attrs.evolve(
 - a hand-off to the traffic police's mediation, other than the switch after a failed people's
   mediation, is made within 10 working days of the accident report (程序规定 第八十六条), as
   an application made to the police directly;
+- the mediator's signature is not a party's, and the seal is the presiding unit's
+  (《人民调解法》第二十九条第二款);
+- an agreement reached but not yet in effect (a party has not signed) does not hold the case:
+  a party may refuse to go on, the mediator may end the mediation, the applicant may
+  withdraw (《人民调解法》第二十三条、第二十六条、第二十九条第二款); once in effect it binds
+  (第三十一条);
 - an agreement a court ruled valid is enforced, not mediated again (《人民调解法》第三十三条
   第二款); mediating again, to change an agreement or on a dispute that recurred, records both
   parties' consent (2002 规定 第三十七条第二项; 《人民调解法》第三条);

@@ -80,12 +80,16 @@ from mediation.rules.dispute.acceptance import (
 )
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
+from mediation.rules.dispute.agreement import agreement_signers_guard as agreement_signers_guard
 from mediation.rules.dispute.agreement import effective as effective
 from mediation.rules.dispute.agreement import medical_period_over as medical_period_over
 from mediation.rules.dispute.agreement import on_agree as on_agree
 from mediation.rules.dispute.agreement import on_sign as on_sign
+from mediation.rules.dispute.agreement import on_unsigned_dropped as on_unsigned_dropped
 from mediation.rules.dispute.agreement import performance_guard as performance_guard
 from mediation.rules.dispute.agreement import sign_guard as sign_guard
+from mediation.rules.dispute.agreement import signer_guard as signer_guard
+from mediation.rules.dispute.agreement import unsigned_guard as unsigned_guard
 from mediation.rules.dispute.agreement import written_only_guard as written_only_guard
 from mediation.rules.dispute.agreement import written_required as written_required
 from mediation.rules.dispute.court import COURT_REPORT as COURT_REPORT

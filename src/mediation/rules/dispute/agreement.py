@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Agreement, AgreementForm, Case, DeadlineStatus, evolve
+from mediation.model import Agreement, AgreementForm, Case, DeadlineStatus, SignerCapacity, evolve
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
@@ -272,4 +272,73 @@ def performance_guard(case: Case, ctx: Context[Any]) -> Decision:
             f"调解协议尚未生效（尚缺：{missing}），不能进入履行",
             "《人民调解法》第二十九条第二款",
         )
+    return ALLOW
+
+
+def unsigned_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """An agreement reached but not yet in effect — a party has not signed — does not bind
+    (《人民调解法》第二十九条第二款): a party may still refuse to go on or demand that
+    mediation end (第二十三条), the mediator may end it (第二十六条), the applicant may
+    withdraw. Once in effect it binds the parties (第三十一条): what follows is its
+    performance, a dispute over it (第三十二条) or re-mediation with both parties' consent.
+    Workflow version 4 on."""
+    when = effective(case)
+    if when is None:
+        return ALLOW
+    return refuse(
+        "agreement_binds",
+        f"调解协议已于{when.astimezone(ctx.policy.tz).date().isoformat()}生效，对双方当事人具有"
+        "法律约束力：应当履行，不再终止调解",
+        "《人民调解法》第三十一条",
+    )
+
+
+def on_unsigned_dropped(case: Case, ctx: Context[Any]) -> Case:
+    """Mediation ends on an agreement that never took effect: its signing clock is
+    cancelled, not met (《人民调解法》第二十九条第二款). The proposal stays on the case,
+    marked 尚未生效 in its documents."""
+    return deadlines.cancel_all(case, ctx, where=lambda d: d.period == SIGNING.id)
+
+
+def signer_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Decision:
+    """The mediator's signature and the committee's seal are the case's own
+    (:func:`_signer_problem`). Workflow version 4 on."""
+    return _signer_problem(ctx.inputs, case, ctx, "signer")
+
+
+def agreement_signers_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
+    """:func:`signer_guard` for the signatures recorded with the agreement itself."""
+    for given in ctx.inputs.agreement.signatures:
+        problem = _signer_problem(given, case, ctx, "agreement.signatures.signer")
+        if not problem.allowed:
+            return problem
+    return ALLOW
+
+
+def _signer_problem(
+    given: agreement_rules.SignatureInput, case: Case, ctx: Context[Any], field_name: str
+) -> Decision:
+    """《人民调解法》第二十九条第二款: the agreement is signed by the mediator who presided and
+    sealed by the committee that presided — no party signs as the mediator, and the seal is
+    the owning unit's (by name or id) when the org tree knows it."""
+    name = (given.signer or "").strip()
+    if given.capacity is SignerCapacity.mediator and name in {p.name for p in case.parties}:
+        return refuse_input(
+            "sign",
+            field_name,
+            name,
+            "当事人不能以调解员身份签名：调解协议由主持调解的调解员签名",
+            "《人民调解法》第二十九条第二款",
+        )
+    org = ctx.policy.org
+    if given.capacity is SignerCapacity.committee and org is not None and case.unit in org:
+        unit = org.get(case.unit)
+        if name not in (unit.name, unit.id):
+            return refuse_input(
+                "sign",
+                field_name,
+                name,
+                f"加盖主持调解的组织（{unit.name}）的印章，不是其他组织的",
+                "《人民调解法》第二十九条第二款",
+            )
     return ALLOW

@@ -91,6 +91,9 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
         )
     if found.confirmation is not None and found.confirmation.ruling is None:
         return refuse("apply_confirmation", "司法确认申请正在审查中", "《民事诉讼法》第二百零五条")
+    ruled = found.confirmation.ruling if found.confirmation is not None else None
+    if ruled in _DECIDED:
+        return refuse("apply_confirmation", _DECIDED[ruled], "《民事诉讼法》第二百零六条")
     if not ctx.inputs.joint:
         return refuse_input(
             "apply_confirmation",
@@ -170,6 +173,16 @@ class Ruling(LabeledEnum):
     withdrawn = "withdrawn", "按撤回申请处理"
 
 
+_DECIDED: dict[str | None, str] = {
+    Ruling.valid.value: "人民法院已裁定调解协议有效：一方拒绝履行或者未全部履行的，对方当事人可以"
+    "向人民法院申请执行，不再申请司法确认",
+    Ruling.rejected.value: "人民法院已裁定驳回申请：当事人可以通过调解方式变更原调解协议或者达成新的"
+    "调解协议，也可以向人民法院提起诉讼",
+}
+"""Rulings that decided the agreement, and what the parties may do instead of applying again
+(《民事诉讼法》第二百零六条)."""
+
+
 @attrs.frozen(slots=True)
 class CourtRulesInputs:
     """法院裁定: the ruling and, for a rejection or non-acceptance, its ground.
@@ -203,6 +216,10 @@ def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
             "受理后发现不应受理的，裁定驳回申请",
             "民诉法解释 第三百五十五条第二款",
         )
+    if case.workflow_version >= 4:
+        mismatch = _mismatch(given)
+        if mismatch is not None:
+            return mismatch
     if given.ruling is Ruling.rejected and given.rejection is None:
         return refuse_input(
             "court_rules",
@@ -234,6 +251,29 @@ def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
             f"a service not yet made (the step is dated {ctx.day.isoformat()})",
         )
     return ALLOW
+
+
+def _mismatch(given: CourtRulesInputs) -> Decision | None:
+    """A ground that does not go with the ruling given (workflow version 4 on): a ground of
+    rejection (民诉法解释 第三百五十八条) only with a rejection; a ground of non-acceptance
+    (第三百五十五条) only with a non-acceptance or — found after acceptance — a rejection."""
+    if given.rejection is not None and given.ruling is not Ruling.rejected:
+        return refuse_input(
+            "court_rules",
+            "rejection",
+            given.rejection.value,
+            f"驳回理由只适用于驳回申请的裁定，不适用于“{given.ruling.label}”",
+            "民诉法解释 第三百五十八条",
+        )
+    if given.exclusion is not None and given.ruling not in (Ruling.not_accepted, Ruling.rejected):
+        return refuse_input(
+            "court_rules",
+            "exclusion",
+            given.exclusion.value,
+            f"不予受理的理由只适用于不予受理（受理后发现的，驳回申请），不适用于“{given.ruling.label}”",
+            "民诉法解释 第三百五十五条",
+        )
+    return None
 
 
 def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:

@@ -124,7 +124,12 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
     cats = ancestors(case.category, policy.categories)
     proc = procedure(case, policy)
     refused = case.state == "not_accepted"
-    agreed = not refused and (found.agreement is not None or bool(found.superseded))
+    # An agreement that never took effect (a party did not sign, 《人民调解法》第二十九条
+    # 第二款) binds no one: nothing to perform, nothing to sue on under 第三十二条.
+    agreed = not refused and any(
+        agreement_rules.effective_at(a, case.parties) is not None
+        for a in (*found.superseded, *((found.agreement,) if found.agreement else ()))
+    )
     labour = "labour" in cats
     if proc is Procedure.traffic_police:
         return (Remedy("司法", "向人民法院提起民事诉讼（《道路交通安全法》第七十四条）"),)

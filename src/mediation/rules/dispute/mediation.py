@@ -377,15 +377,26 @@ def risk_guard(case: Case, ctx: Context[RiskInputs]) -> Decision:
     return ALLOW
 
 
+_EACH_FINDING_REPORTED = 4
+"""From this version of the dispute workflow on, every high-risk finding owes its own report;
+versions 2 and 3 owed one report per case (their recorded cases replay so)."""
+
+
 def on_risk(case: Case, ctx: Context[RiskInputs]) -> Case:
     """Record the finding; a high risk owes a report to the police or a department, due
-    at once (the clock shows in ``due`` as the action owed) until it is made."""
+    at once (the clock shows in ``due`` as the action owed) until it is made — from
+    version 4 on, each high-risk finding, not only the first (《人民调解法》第二十五条)."""
     given = ctx.inputs
     report = RiskReport(ctx.at, given.level, given.finding, given.measures, given.reported_to)
     case = _with(case, risk_reports=(*details(case).risk_reports, report))
     case = evolve(case, risk=given.level)
     if given.reported_to.strip():
         return deadlines.close(case, ctx, (ESCALATION_REPORT,))
+    if case.workflow_version >= _EACH_FINDING_REPORTED and given.level is Risk.high:
+        # Each new finding that the dispute may turn into a public-order or criminal case
+        # is reported (第二十五条): an earlier report covered the risk then found.
+        owed = any(d.period == ESCALATION_REPORT.id and d.is_open for d in case.deadlines)
+        return case if owed else deadlines.open_clock(case, ctx, ESCALATION_REPORT)
     return _risk_clock(case, ctx, given.level)
 
 
