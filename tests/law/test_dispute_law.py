@@ -97,12 +97,15 @@ def test_a_remediated_agreement_opens_its_own_confirmation_window() -> None:
 
 
 def test_the_callback_clock_is_met_by_the_visit_not_by_closing() -> None:
-    """Performed Wed 2026-03-18: callback within 15 days → Thu 2026-04-02. The visit of 03-30
-    meets it then; closing on 03-31 does not touch it."""
+    """The agreement is to be performed by Fri 2026-03-20: the callback is scheduled from that
+    date when the agreement takes effect (人民调解法 第三十一条第二款, RULES.md §7.5; dispute
+    v4), 15 days → Sat 04-04, in the 清明 break to Mon 04-06 → Tue 04-07; performance
+    confirmed early (03-18) keeps it. The visit of 03-30 meets it then; closing on 03-31
+    does not touch it."""
     e = _engine()
     case = to_state(e, intake(e).id, "callback")
     callback = clock(case, "callback_visit")
-    assert (callback.start, callback.due) == (day("2026-03-18"), day("2026-04-02"))
+    assert (callback.start, callback.due) == (day("2026-03-20"), day("2026-04-07"))
     case = e.fire(
         case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 10), visitor="陈调解"
     )
@@ -111,6 +114,19 @@ def test_the_callback_clock_is_met_by_the_visit_not_by_closing() -> None:
     assert met.closed_at == at("2026-03-30", 10)
     case = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-31"))
     assert clock(case, "callback_visit").closed_at == at("2026-03-30", 10)
+
+
+def test_an_agreement_nobody_reports_on_comes_due_for_its_callback() -> None:
+    """人民调解法 第三十一条第二款: the committee supervises performance. Performance due
+    03-20 and nothing reported: the callback is owed from 03-20 and shows in ``due`` once
+    past its last day (04-07), on the case still 履行中."""
+    e = _engine()
+    case = to_state(e, intake(e).id, "performing")
+    assert case.state == "performing"
+    owed = clock(case, "callback_visit")
+    assert (owed.start, owed.due, owed.is_open) == (day("2026-03-20"), day("2026-04-07"), True)
+    assert not [i for i in e.due(at=at("2026-04-07")) if i.deadline.id == owed.id]
+    assert [i for i in e.due(at=at("2026-04-08")) if i.deadline.id == owed.id]
 
 
 def test_a_case_without_the_required_visit_closes_only_with_a_reason_and_not_as_met() -> None:
