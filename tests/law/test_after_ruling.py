@@ -163,7 +163,8 @@ def test_applying_again_after_a_ruling_is_refused_for_what_the_ruling_decided(
     with pytest.raises(RuleRejectedError) as refused:
         e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-21"),
                court="青田县人民法院", joint=True)  # fmt: skip
-    assert "第二百零六条" in str(refused.value) and says in str(refused.value)
+    assert "第二百零六条" in str(refused.value)
+    assert says in str(refused.value)
     assert "届满" not in str(refused.value)
     assert e.get(case.id) == before
 

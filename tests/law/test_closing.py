@@ -332,3 +332,22 @@ def test_a_committee_s_own_agreement_may_go_to_any_competent_court() -> None:
         joint=True,
     )
     assert applied.details.confirmation.court == "丽水市莲都区人民法院"
+
+
+def test_an_agreement_not_performed_closes_once_the_parties_were_told_their_remedies() -> None:
+    """人民调解法 第三十二条 (a suit on the agreement), 2002 规定 第三十七条: a case whose
+    agreement was not performed is not closed as if all were settled — the closing records
+    that the parties were told what they may do. A performed one closes without it."""
+    e = _demo()
+    case = run(e, stop_before="confirm_performed")
+    e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-25"))
+    e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-26"))
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-27"), visitor="陈调解",
+           party="张三", performance="未履行", satisfaction="unsatisfied")  # fmt: skip
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="第三十二条"):
+        e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-31"))
+    assert e.get(case.id) == before
+    closed = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-31"), remedies_informed=True)
+    assert closed.state == "closed"
+    assert run(e).state == "closed"  # performed: no such question

@@ -603,7 +603,8 @@ def test_public_order_agreement_not_performed_returns_to_the_penalty_procedure()
     assert clock(case, "public_security_handling").status is DeadlineStatus.met
     with pytest.raises(RuleRejectedError, match="第一百八十五条"):
         e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-27"))
-    assert e.fire(case.id, "close", actor=POLICE, at=at("2026-10-27")).state == "closed"
+    assert e.fire(case.id, "close", actor=POLICE, at=at("2026-10-27"),
+                  remedies_informed=True).state == "closed"  # fmt: skip
 
 
 def test_public_order_not_performed_penalty_then_close() -> None:
@@ -615,7 +616,8 @@ def test_public_order_not_performed_penalty_then_close() -> None:
     case = e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-26"))
     assert clock(case, "public_security_handling").status is DeadlineStatus.met
     e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-27"))
-    case = e.fire(case.id, "close", actor=POLICE, at=at("2026-10-28"), no_visit_reason="已处罚")
+    case = e.fire(case.id, "close", actor=POLICE, at=at("2026-10-28"), no_visit_reason="已处罚",
+                  remedies_informed=True)  # fmt: skip
     assert case.state == "closed"
 
 

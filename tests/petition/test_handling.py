@@ -297,7 +297,9 @@ def test_litigation_arbitration_and_reconsideration_are_diverted(
     assert e.verify(case.id).ok
 
 
-@pytest.mark.parametrize("target", [{"where": "东门镇人民政府"}, {"where": "本镇", "to_unit": "qt-dm"}])
+@pytest.mark.parametrize(
+    "target", [{"where": "东门镇人民政府"}, {"where": "本镇", "to_unit": "qt-dm"}]
+)
 def test_a_duty_of_the_organ_itself_is_performed_or_answered_not_diverted(
     target: dict[str, str],
 ) -> None:

@@ -42,6 +42,7 @@ from mediation.rules.dispute import (
     details,
     medical_period_over,
     police_mediation,
+    unperformed,
     visits_owed,
     written_required,
 )
@@ -182,6 +183,12 @@ def _agree_v4(ctx: StepContext) -> Mapping[str, Any]:
 
 def _suspend(ctx: StepContext) -> Mapping[str, Any]:
     return {"reason": "appraisal" if ctx.matter.category == "medical" else "party_wait"}
+
+
+def _closing(ctx: StepContext) -> Mapping[str, Any]:
+    """A closing on an agreement not performed records that the parties were told what they
+    may do (《人民调解法》第三十二条; version 4's closing asks it)."""
+    return {"remedies_informed": True} if unperformed(ctx.case) else {}
 
 
 def _callback(satisfied: str) -> Any:
@@ -325,7 +332,7 @@ def _tail(
                     counted=True,
                 ),
                 Choice("record_callback", rest, _fixed(1), _callback(satisfied), must_visit),
-                Choice("close", rest, _fixed(1), when=may_close, doc="结案"),
+                Choice("close", rest, _fixed(1), _closing, when=may_close, doc="结案"),
                 *((report,) if report is not None else ()),
             )
         ),

@@ -193,6 +193,7 @@ from mediation.rules.dispute.performance import on_withdraw as on_withdraw
 from mediation.rules.dispute.performance import police_mediation_once as police_mediation_once
 from mediation.rules.dispute.performance import remediate_guard as remediate_guard
 from mediation.rules.dispute.performance import transfer_guard as transfer_guard
+from mediation.rules.dispute.performance import unperformed as unperformed
 from mediation.rules.dispute.performance import visits_owed as visits_owed
 from mediation.rules.dispute.referral import FeedbackInputs as FeedbackInputs
 from mediation.rules.dispute.referral import HandOffInputs as HandOffInputs

@@ -22,10 +22,12 @@ from mediation.rules.dispute._common import (
     PS_HANDLING,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
+from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.court import REPORT_BASIS, court_report_owed
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
 from mediation.rules.dispute.mediation import _close_work, penalty_owed
+from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.policy import Policy
 from mediation.rules.resolution import record_resolution
 
@@ -229,6 +231,7 @@ class CloseInputs:
 
     note: str = field("备注", default="")
     no_visit_reason: str = field("未回访原因", default="")
+    remedies_informed: bool = field("已告知当事人其他救济途径", default=False)
 
 
 def _needed(case: Case, policy: Policy) -> int:
@@ -267,9 +270,21 @@ def close_guard_current(case: Case, ctx: Context[CloseInputs]) -> Decision:
     mediation began: a visit on an agreement that re-mediation replaced says nothing of
     the performance of the new one (《人民调解法》第三十一条第二款; 2002 规定 第三十六条;
     RULES.md §7.5). A mediation a court delegated or entrusted is first reported to the
-    court in writing, with its file (特邀调解规定 第二十六条: ``report_to_court``).
+    court in writing, with its file (特邀调解规定 第二十六条: ``report_to_court``). A case
+    whose agreement was not performed closes once the parties were told what they may do
+    (``remedies_informed``: a suit on the agreement, 《人民调解法》第三十二条; 2002 规定
+    第三十七条; enforcement of a confirmed one; arbitration for labour).
     Workflow version 4 on."""
     problem = _close_problem(case, ctx, _current_visits(case))
+    if problem.allowed and unperformed(case) and not ctx.inputs.remedies_informed:
+        return refuse(
+            "close",
+            "调解协议未履行的，结案前须告知当事人可以依法维护权利（向人民法院提起诉讼，"
+            "经司法确认的申请强制执行，劳动争议申请仲裁）：remedies_informed",
+            _UNPERFORMED_BASIS.get(
+                procedure(case, ctx.policy), _UNPERFORMED_BASIS[Procedure.people]
+            ),
+        )
     if problem.allowed and court_report_owed(case):
         return refuse(
             "close",
@@ -277,6 +292,27 @@ def close_guard_current(case: Case, ctx: Context[CloseInputs]) -> Decision:
             REPORT_BASIS,
         )
     return problem
+
+
+_UNPERFORMED_BASIS = {
+    Procedure.people: "《人民调解法》第三十二条；《人民调解工作若干规定》第三十七条",
+    Procedure.public_order: "《治安管理处罚法》第九条（告知当事人可以就民事争议依法向人民法院提起民事诉讼）",
+    Procedure.traffic_police: "《道路交通安全法》第七十四条",
+}
+"""Whose rule asks that the parties be told their remedies when an agreement is not performed."""
+
+
+def unperformed(case: Case) -> bool:
+    """Whether the agreement of the current round took effect and its performance was not
+    confirmed: the case closes on an agreement not performed (workflow version 4 records
+    performance, :func:`on_performed_current`)."""
+    found = details(case)
+    agreement = found.agreement
+    if agreement is None or effective(case) is None:
+        return False
+    if found.started_at is not None and agreement.reached_at < found.started_at:
+        return False  # mediation began again after it and ended without a new one
+    return found.performed_at is None or found.performed_at < agreement.reached_at
 
 
 def _close_problem(case: Case, ctx: Context[CloseInputs], visited: int) -> Decision:
