@@ -607,6 +607,45 @@ def test_public_order_agreement_not_performed_returns_to_the_penalty_procedure()
                   remedies_informed=True).state == "closed"  # fmt: skip
 
 
+def test_a_police_agreement_is_the_police_s_document_not_a_committee_s() -> None:
+    """治安调解 (程序规定 第一百八十四条): the agreement is made under the police's presiding —
+    titled 治安调解协议书, signed by the parties, kept by the police; non-performance leads
+    to the penalty and a civil suit (治安管理处罚法 第九条), and no 司法确认 paragraph or
+    people's-mediation effect clause (人民调解法 第二十九条) is printed."""
+    e = engine()
+    case = _public_order_agreed(e)
+    for fmt in ("text", "html"):
+        out = e.render(case.id, "mediation_agreement", format=fmt)
+        assert "治安调解协议书" in out
+        assert "第一百八十四条" in out
+        assert "《治安管理处罚法》第九条" in out
+        assert "公安机关留存一份" in out
+        assert "主持人" in out
+        assert "人民调解" not in out
+        assert "司法确认" not in out
+
+
+def test_a_traffic_police_agreement_is_a_damages_mediation_document() -> None:
+    """交警调解 (程序规定 第九十条; 道路交通安全法 第七十四条): 道路交通事故损害赔偿调解书,
+    non-performance → a civil suit; no 司法确认 paragraph."""
+    from mediation._demo import agreement
+
+    e = engine()
+    case = _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-22")
+    e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
+    e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
+    e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-23"), mediators=["m"])
+    signed = at("2026-09-24", 11)
+    terms = agreement("2026-10-20")
+    terms["signatures"] = signed_by_all(e.get(case.id), signed, "民警乙", "qt-jj")
+    e.fire(case.id, "agree", actor=TRAFFIC, at=signed, agreement=terms)
+    out = e.render(case.id, "mediation_agreement")
+    assert "道路交通事故损害赔偿调解书" in out
+    assert "《道路交通安全法》第七十四条" in out
+    assert "司法确认" not in out
+    assert "人民调解" not in out
+
+
 def test_public_order_not_performed_penalty_then_close() -> None:
     e = engine()
     case = _public_order_agreed(e)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
+
 from mediation._errors import ValidationError
 from mediation.documents._facts import (
     cn_date,
@@ -48,6 +50,7 @@ from mediation.rules.agreement import (
 )
 from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.dispute import DisputeDetails, details
+from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
 from mediation.rules.policy import Policy
 from mediation.workflows.dispute import DISPUTE
@@ -169,7 +172,91 @@ def _signature_status(agreement: Agreement, parties: list[Party]) -> dict[str, A
     }
 
 
+@attrs.frozen(slots=True)
+class WrittenForm:
+    """How the written agreement reads for one procedure.
+
+    Attributes:
+        title: The document's title.
+        effect: The clause on signing and effect, with its legal source.
+        after: What follows non-performance, when no 司法确认 paragraph is printed.
+        confirmation: Whether the 司法确认 paragraph is printed (《人民调解法》第三十三条).
+        kept_by: Who keeps the extra copy.
+        mediator: How the presiding mediator's signature line is labelled.
+        seal: How the seal line is labelled.
+    """
+
+    title: str
+    effect: str
+    after: str
+    confirmation: bool
+    kept_by: str
+    mediator: str
+    seal: str
+
+
 _PENDING = {"mediator": "调解员签名", "committee": "人民调解委员会盖章"}
+
+_PEOPLE_FORM = WrittenForm(
+    "人民调解协议书",
+    "本协议自各方当事人签名、盖章或者按指印，调解员签名并加盖人民调解委员会印章之日起生效"
+    "（《人民调解法》第二十九条第二款），具有法律约束力，当事人应当按照约定履行",
+    "",
+    True,
+    "人民调解委员会",
+    "调解员",
+    "人民调解委员会",
+)
+
+AGREEMENT_FORMS: dict[Procedure, WrittenForm] = {
+    Procedure.people: _PEOPLE_FORM,
+    Procedure.public_order: WrittenForm(
+        "治安调解协议书",
+        "本协议在公安机关主持下制作，双方当事人应当在本协议上签名，并履行本协议"
+        "（《公安机关办理行政案件程序规定》第一百八十四条）",
+        "当事人不履行本协议的，公安机关依法对违反治安管理行为人给予处罚，当事人可以就民事争议"
+        "依法向人民法院提起民事诉讼（《治安管理处罚法》第九条；《公安机关办理行政案件程序规定》"
+        "第一百八十五条）",
+        False,
+        "公安机关",
+        "主持人",
+        "公安机关",
+    ),
+    Procedure.traffic_police: WrittenForm(
+        "道路交通事故损害赔偿调解书",
+        "本调解书由公安机关交通管理部门主持调解制作，经各方当事人签字"
+        "（《道路交通事故处理程序规定》第九十条）",
+        "当事人不履行本调解书的，可以依法向人民法院提起民事诉讼（《道路交通安全法》第七十四条）",
+        False,
+        "公安机关交通管理部门",
+        "调解人员",
+        "公安机关交通管理部门",
+    ),
+    Procedure.medical_admin: WrittenForm(
+        "医疗纠纷行政调解协议书",
+        "本协议经卫生主管部门主持调解，由双方当事人签署（《医疗纠纷预防和处理条例》第四十条）",
+        "当事人不履行本协议的，可以依法向人民法院提起诉讼（《医疗纠纷预防和处理条例》第四十条、"
+        "第五十条）",
+        False,
+        "卫生主管部门",
+        "调解人员",
+        "卫生主管部门",
+    ),
+    Procedure.administrative: WrittenForm(
+        "行政调解协议书",
+        "本协议经行政机关主持调解，由各方当事人签署（各地行政调解办法；无全国性法律）",
+        "当事人不履行本协议的，可以依法通过诉讼等途径维护自己的权利",
+        False,
+        "行政机关",
+        "调解人员",
+        "行政机关",
+    ),
+}
+"""The written agreement by procedure (RULES.md §1 第二十九条; §6.3; §6.4; §6.5; §6.7): an
+agreement reached before the police, the traffic police, the health department or another
+administrative organ is that organ's document, not a people's mediation committee's — its
+title, its clause on signing, what follows non-performance, who keeps a copy. The 司法确认
+paragraph is printed for a people's mediation only."""
 
 
 @document(
@@ -185,7 +272,6 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     agreement = _agreement(src, AgreementForm.written)
     parties = list(principals(src.case.parties))
     effective = effective_at(agreement, parties)
-    pending = [_PENDING.get(w, f"{w}签名") for w in unsigned(agreement, parties)]
     confirmation: dict[str, Any] = {"days": _CONFIRMATION_DAYS, "basis": _BASIS_CONFIRM}
     if effective is not None:
         deadline, from_clock = confirmation_deadline(src, effective)
@@ -193,7 +279,29 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     else:
         confirmation |= {"deadline": "", "from_clock": False}
     n = copies(src.case)
+    form = AGREEMENT_FORMS[procedure(src.case, src.policy)]
+    labels = {"mediator": f"{form.mediator}签名", "committee": f"{form.seal}盖章"}
+    pending = [labels.get(w, f"{w}签名") for w in unsigned(agreement, parties)]
+    own: dict[str, Any] = {}
+    if form is not _PEOPLE_FORM:
+        own["doc"] = {
+            "kind": "mediation_agreement",
+            "title": form.title,
+            "basis": form.effect[form.effect.rindex("（") + 1 : -1],
+            "number": src.number or "",
+            "date": cn_date(src.today),
+            "date_iso": src.today.isoformat(),
+        }
     return {
+        **own,
+        "form": {
+            "effect": form.effect,
+            "after": form.after,
+            "confirmation": form.confirmation,
+            "kept_by": form.kept_by,
+            "mediator": form.mediator,
+            "seal": form.seal,
+        },
         "agreement": _agreement_facts(src, agreement, itself=True),
         "signatures": _signature_status(agreement, parties),
         "effect": {
