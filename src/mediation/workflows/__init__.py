@@ -15,7 +15,7 @@ from mediation.workflows.dispute import (
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
-from mediation.workflows.petition import PETITION, PETITION_V1
+from mediation.workflows.petition import PETITION, PETITION_HOOKS, PETITION_STEPS, PETITION_V1
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
 
@@ -42,10 +42,22 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
 )
 """The workflows every engine knows."""
 
-BUILTIN_STEPS: tuple[Step, ...] = (AMEND, *DISPUTE_STEPS, *BAOAN_STEPS, ONESTOP_PERMIT)
+BUILTIN_STEPS: tuple[Step, ...] = (
+    AMEND,
+    *DISPUTE_STEPS,
+    *PETITION_STEPS,
+    *BAOAN_STEPS,
+    ONESTOP_PERMIT,
+)
 """The library's steps outside any graph beside the engine's own (the parts add theirs)."""
 
-BUILTIN_HOOKS: tuple[Hook, ...] = (*BAOAN_HOOKS, *DISPUTE_HOOKS, ONESTOP_HOOK, FANGTIAO_HOOK)
+BUILTIN_HOOKS: tuple[Hook, ...] = (
+    *BAOAN_HOOKS,
+    *DISPUTE_HOOKS,
+    *PETITION_HOOKS,
+    ONESTOP_HOOK,
+    FANGTIAO_HOOK,
+)
 """The library's rules across workflows (the parts add theirs)."""
 
 

@@ -22,11 +22,19 @@ from mediation.rules import fangtiao as ft
 from mediation.rules import petition as r
 from mediation.rules import petition_flow as f
 from mediation.rules import petition_intake as pi
+from mediation.rules import petition_major as pm
 from mediation.rules import petition_review as rv
 from mediation.rules.petition import PetitionStage, RouteMode
-from mediation.workflows.definition import Transition, WorkflowDefinition
+from mediation.workflows.definition import Hook, Step, Transition, WorkflowDefinition, closing
 
-__all__ = ["PETITION", "PetitionState", "PetitionTrigger"]
+__all__ = [
+    "PETITION",
+    "PETITION_HOOKS",
+    "PETITION_STEPS",
+    "PetitionState",
+    "PetitionStep",
+    "PetitionTrigger",
+]
 
 
 class PetitionState(LabeledEnum):
@@ -381,3 +389,48 @@ cancelled, not breached, when it accepts instead."""
 PETITION_V1 = attrs.evolve(PETITION, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
 """Version 1, kept for the cases begun under it: their window to object opened as a duty
 clock (supervised; met or breached when the organ accepted), and replays so."""
+
+
+class PetitionStep(LabeledEnum):
+    """Steps of petition cases outside the state graph."""
+
+    flag_major = "flag_major", "认定重大、紧急信访事项"
+    report_major = "report_major", "报告重大、紧急信访事项"
+
+
+_PETITIONS = frozenset({PETITION.name})
+_MAJOR: dict[str, type] = {pm.OVERLAY: pm.Major}
+
+PETITION_STEPS: tuple[Step, ...] = (
+    Step(
+        PetitionStep.flag_major,
+        inputs=pm.FlagInputs,
+        roles=_CLERKS,
+        guards=pm.flag_guard,
+        effects=pm.on_flag,
+        clocks=(pm.MAJOR_REPORT,),
+        workflows=_PETITIONS,
+        overlays=_MAJOR,  # type: ignore[arg-type]  # core: converter=dict
+    ),
+    Step(
+        PetitionStep.report_major,
+        inputs=pm.ReportInputs,
+        roles=_CLERKS,
+        guards=pm.report_guard,
+        effects=pm.on_report,
+        workflows=_PETITIONS,
+        overlays=_MAJOR,  # type: ignore[arg-type]  # core: converter=dict
+        open_only=False,
+    ),
+)
+"""Major and urgent matters (《信访工作条例》第二十五条): the finding and the report."""
+
+PETITION_HOOKS: tuple[Hook, ...] = (
+    Hook(
+        "major_report_owed",
+        when=closing,
+        checks=pm.report_owed_check,
+        only_if=lambda case: pm.OVERLAY in case.overlays,
+    ),
+)
+"""A petition owing the report of a major or urgent matter is not closed (第二十五条)."""
