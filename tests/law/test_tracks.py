@@ -398,6 +398,68 @@ def test_public_order_mediation_only_for_an_eligible_act() -> None:
     assert "第一百七十九条" in (ended.outcome or "")
 
 
+def _resident_id(body: str) -> str:
+    """A resident ID with its GB 11643 check digit (invented persons)."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def _public_order_with(e, *others):  # type: ignore[no-untyped-def]
+    """治安调解 between 张三 and a respondent (and whoever else), accepted on 09-29."""
+    from mediation import Party
+
+    applicant = Party.person("张三", id_number="332522196503120014", phone="13800000001",
+                             address="青田县东门镇东门村12号")  # fmt: skip
+    case = register(e, "qt-pcs", at("2026-09-28"), category="public_order", channel="police_110",
+                    details={"track": "administrative"}, parties=[applicant, *others])  # fmt: skip
+    e.fire(case.id, "triage", actor=POLICE, at=at("2026-09-28", 10), track="administrative")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    return case
+
+
+def test_a_minor_is_mediated_with_a_guardian_and_the_violator_sends_no_agent() -> None:
+    """程序规定 第一百八十一条 (dispute v4): a 14-year-old respondent is mediated only with a
+    parent or guardian present; a minor of 16 living on their own income may agree to go
+    without; an adult violator may not send an agent. Each refusal leaves the case as it
+    was."""
+    import pytest
+
+    from mediation import Party, RuleRejectedError, ValidationError
+
+    e = engine()
+    minor = Party.person("王小五", id_number=_resident_id("33112120120315003"), role="respondent",
+                         phone="13800000005", address="青田县东门镇东门村14号")  # fmt: skip
+    case = _public_order_with(e, minor)
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="监护人"):
+        e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"])
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"],
+               guardian_not_notified=["p2"])  # fmt: skip
+    assert err.value.field == "guardian_not_notified"
+    assert e.get(case.id) == before
+    guardian = Party.person("王五", role="agent", agent_of="王小五", phone="13800000003")
+    guarded = _public_order_with(e, minor, guardian)
+    started = e.fire(guarded.id, "start_mediation", actor=POLICE, at=at("2026-10-09"),
+                     mediators=["m"])  # fmt: skip
+    assert started.state == "mediating"
+
+    working = Party.person("王小六", id_number=_resident_id("33112120100101003"),
+                           role="respondent", phone="13800000006", address="东门村15号")  # fmt: skip
+    alone = _public_order_with(e, working)  # 16 on 2026-10-09
+    e.fire(alone.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"],
+           guardian_not_notified=["p2"])  # fmt: skip
+
+    adult = Party.person("王五", id_number="332522195811040038", role="respondent",
+                         phone="13800000003", address="东门村14号")  # fmt: skip
+    lawyer = Party.person("钱律师", role="agent", agent_of="王五", phone="13800000009")
+    represented = _public_order_with(e, adult, lawyer)
+    with pytest.raises(RuleRejectedError, match="不得委托"):
+        e.fire(represented.id, "start_mediation", actor=POLICE, at=at("2026-10-09"),
+               mediators=["m"])  # fmt: skip
+
+
 def test_public_order_first_session_three_working_days_from_acceptance_or_appraisal() -> None:
     """Accepted Tue 2026-09-29: 09-30 (1), [国庆], 10-08 (2), 10-09 (3) → first session due
     Fri 2026-10-09. With the injury appraisal issued Fri 10-09: Sat 10-10 (make-up, 1),

@@ -28,7 +28,9 @@ def test_a_finding_owes_its_report_and_holds_the_case_open_until_it_is_made() ->
                       reported_to=_TOWN_LEVEL)  # fmt: skip
     clock = next(d for d in reported.deadlines if d.period == "petition_major_report")
     assert clock.status.value == "met"
-    done = e.fire(case.id, "not_accept", actor=TOWN, at=at("2026-03-04", 10), reason="不属本机关职权")
+    done = e.fire(
+        case.id, "not_accept", actor=TOWN, at=at("2026-03-04", 10), reason="不属本机关职权"
+    )
     assert done.state == "not_accepted"
     assert e.verify(case.id).ok
 

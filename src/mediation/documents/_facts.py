@@ -27,6 +27,7 @@ from mediation.model import (
 )
 from mediation.rules.clockbook import ClockBook
 from mediation.rules.dispute import Satisfaction
+from mediation.rules.intake import birth_date
 from mediation.rules.masking import MaskingPolicy, mask_id, mask_phone, mask_text
 from mediation.rules.policy import Policy
 
@@ -141,11 +142,8 @@ def mediator_names(src: Source, signers: Iterable[str] = ()) -> list[str]:
 
 
 def _birth_and_gender(id_number: str | None) -> tuple[dt.date | None, str]:
-    if not id_number or len(id_number) != 18:
-        return None, ""
-    try:
-        birth = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
+    birth = birth_date(id_number)
+    if birth is None or id_number is None:
         return None, ""
     return birth, ("男" if int(id_number[16]) % 2 else "女")
 

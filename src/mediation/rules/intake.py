@@ -8,6 +8,7 @@ organisations), 第二十三条 (every acceptance is registered); 《信访工�
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from mediation._errors import ValidationError
@@ -15,7 +16,7 @@ from mediation.model import CaseKind, Party, PartyRole, check_text, evolve
 from mediation.rules.categories import Category
 from mediation.rules.vocabulary import Vocabulary
 
-__all__ = ["assign_party_ids", "case_code", "check_intake"]
+__all__ = ["age_on", "assign_party_ids", "birth_date", "case_code", "check_intake"]
 
 
 def check_intake(
@@ -112,3 +113,21 @@ def case_code(prefix: str, year: int, number: int) -> str:
     (RULES.md §2.1); numbers run per unit and year without gaps.
     """
     return f"（{year}）{prefix}字第{number:04d}号"
+
+
+def birth_date(id_number: str | None) -> dt.date | None:
+    """The date of birth a resident ID states (GB 11643: digits 7–14), if it states one."""
+    if not id_number or len(id_number) != 18:
+        return None
+    try:
+        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def age_on(party: Party, day: dt.date) -> int | None:
+    """A person's age in full years on ``day``, from the resident ID (None if unknown)."""
+    birth = birth_date(party.id_number)
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

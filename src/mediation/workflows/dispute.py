@@ -751,6 +751,7 @@ _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.agree: (d.written_only_guard, d.agreement_signers_guard),
     T2.sign: (d.signer_guard,),
+    T2.start_mediation: (d.public_order_parties_guard,),
     T2.remediate: _AGAIN,
     T2.reopen: _AGAIN,
     T2.hand_off: (d.hand_off_in_time_guard,),
@@ -829,6 +830,8 @@ DISPUTE = attrs.evolve(
 - a hand-off to the traffic police's mediation, other than the switch after a failed people's
   mediation, is made within 10 working days of the accident report (程序规定 第八十六条), as
   an application made to the police directly;
+- 治安调解 has a minor party's guardian present and no agent for the violator (程序规定
+  第一百八十一条);
 - the mediator's signature is not a party's, and the seal is the presiding unit's
   (《人民调解法》第二十九条第二款);
 - an agreement reached but not yet in effect (a party has not signed) does not hold the case:

@@ -156,6 +156,9 @@ from mediation.rules.dispute.mediation import on_suspend as on_suspend
 from mediation.rules.dispute.mediation import on_terminate as on_terminate
 from mediation.rules.dispute.mediation import party_refuses_guard as party_refuses_guard
 from mediation.rules.dispute.mediation import penalty_guard as penalty_guard
+from mediation.rules.dispute.mediation import (
+    public_order_parties_guard as public_order_parties_guard,
+)
 from mediation.rules.dispute.mediation import refusal_guard as refusal_guard
 from mediation.rules.dispute.mediation import report_owed_check as report_owed_check
 from mediation.rules.dispute.mediation import risk_guard as risk_guard

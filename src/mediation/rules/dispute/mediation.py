@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, Risk, evolve
+from mediation.model import Case, PartyRole, Risk, evolve
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
@@ -34,6 +34,7 @@ from mediation.rules.dispute.procedure import (
     grounded,
     procedure,
 )
+from mediation.rules.intake import age_on
 from mediation.rules.periods import PauseReason
 from mediation.rules.resolution import record_resolution
 
@@ -60,6 +61,9 @@ class MediatorsInputs:
 
     mediators: tuple[str, ...] = field("调解员", default=(), validator=_ids)
     note: str = field("备注", default="")
+    guardian_not_notified: tuple[str, ...] = field(
+        "经本人同意不通知监护人的未成年当事人", default=()
+    )
 
 
 def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
@@ -85,6 +89,52 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
             "调解前须告知当事人权利义务（人民调解当事人权利义务告知书）",
             "《人民调解工作若干规定》第三十条",
         )
+    return ALLOW
+
+
+PS_PARTIES_BASIS = "《公安机关办理行政案件程序规定》第一百八十一条"
+
+
+def public_order_parties_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
+    """Who takes part in 治安调解 (程序规定 第一百八十一条; RULES.md §6.5).
+
+    - A party under 18 on the day has a parent or other guardian present (recorded as an
+      agent of that party); only a minor of 16 or 17 living on their own labour income
+      who agrees may be mediated without (``guardian_not_notified``).
+    - The person who violated public order (the respondent) may not be represented by an
+      agent; the injured party may. A minor respondent's agent is taken as the guardian.
+
+    Workflow version 4 on; other tracks are not concerned.
+    """
+    if not _public_order(case, details(case).track, ctx):
+        return ALLOW
+    waived = set(ctx.inputs.guardian_not_notified)
+    represented = {p.agent_of for p in case.parties if p.agent_of}
+    for party in agreement_rules.principals(case.parties):
+        age = age_on(party, ctx.day)
+        minor = age is not None and age < 18
+        if party.id in waived and not (minor and age is not None and age >= 16):
+            return refuse_input(
+                "start_mediation",
+                "guardian_not_notified",
+                sorted(waived),
+                f"只有年满十六周岁、以自己的劳动收入为主要生活来源的未成年当事人本人同意的，"
+                f"才可以不通知监护人（{party.name}不符合）",
+                PS_PARTIES_BASIS,
+            )
+        if minor and party.id not in represented and party.id not in waived:
+            return refuse(
+                "start_mediation",
+                f"当事人{party.name}是未成年人，调解时应当通知其父母或者其他监护人到场"
+                "（登记为其代理人）",
+                PS_PARTIES_BASIS,
+            )
+        if party.role is PartyRole.respondent and not minor and party.id in represented:
+            return refuse(
+                "start_mediation",
+                f"违反治安管理行为人（{party.name}）不得委托他人参加调解",
+                PS_PARTIES_BASIS,
+            )
     return ALLOW
 
 
