@@ -351,3 +351,20 @@ def test_an_agreement_not_performed_closes_once_the_parties_were_told_their_reme
     closed = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-31"), remedies_informed=True)
     assert closed.state == "closed"
     assert run(e).state == "closed"  # performed: no such question
+
+
+def test_a_high_court_does_not_confirm_a_committee_s_agreement() -> None:
+    """民诉法 第二百零五条第二项, 解释 第三百五十二条: a basic-level court (or the intermediate
+    court where the dispute is its): an application to a high court is refused naming
+    ``court``, the case left as it was; the county court takes it."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09"),
+               court="浙江省高级人民法院", joint=True)  # fmt: skip
+    assert err.value.field == "court"
+    assert "第三百五十二条" in str(err.value)
+    assert e.get(case.id) == before
+    e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09"),
+           court="青田县人民法院", joint=True)  # fmt: skip

@@ -115,6 +115,16 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
                 f"人民法院邀请调解组织开展先行调解的，向作出邀请的人民法院（{name}）申请司法确认",
                 "《民事诉讼法》第二百零五条第一项",
             )
+    court = ctx.inputs.court.strip()
+    if case.workflow_version >= 4 and any(level in court for level in _ABOVE_INTERMEDIATE):
+        return refuse_input(
+            "apply_confirmation",
+            "court",
+            court,
+            "申请确认调解协议，向当事人住所地、标的物所在地、调解组织所在地的基层人民法院提出；"
+            "属于中级人民法院管辖的，向相应的中级人民法院提出",
+            "《民事诉讼法》第二百零五条第二项；民诉法解释 第三百五十二条",
+        )
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
     if not window or not _runs(case, window[-1]) or ctx.at > window[-1].due_at:
         due = window[-1].due.isoformat() if window else "—"
@@ -133,6 +143,11 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十五条",
         )
     return ALLOW
+
+
+_ABOVE_INTERMEDIATE = ("高级人民法院", "最高人民法院")
+"""Courts that never take an application to confirm a mediation agreement (民诉法 第二百零五条:
+basic-level, or intermediate where the dispute is theirs)."""
 
 
 def on_apply_confirmation(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Case:
