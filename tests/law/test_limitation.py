@@ -206,3 +206,30 @@ def test_the_notices_tell_the_applicant_when_the_new_period_ends() -> None:
     plain = run(e, stop_before="agree")
     _terminate(e, plain.id, "2026-03-20")
     assert "诉讼时效" not in e.render(plain.id, "termination_notice")
+
+
+def test_a_hand_off_carries_the_claim_to_the_next_body() -> None:
+    """A traffic matter: people's mediation fails on Wed 2026-09-30 (three new years run), and
+    on 10-09 the parties take it to the traffic police (程序规定 第八十五条): a claim to
+    another body with power to resolve it interrupts again (诉讼时效规定 第十二条) — the
+    sender's period is cancelled, and the receiving case carries the record, so its own end
+    starts the three years anew."""
+    from .test_tracks import VILLAGE, _to_traffic_police, engine, register
+
+    e = engine()
+    case = register(e, "qt-dm-dmc", at("2026-09-21"), category="traffic")
+    e.fire(case.id, "record_limitation", actor=VILLAGE, at=at("2026-09-21", 10),
+           known_on="2026-09-01")  # fmt: skip
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
+    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-21", 11))
+    e.fire(case.id, "inform_rights", actor=VILLAGE, at=at("2026-09-21", 12))
+    e.fire(case.id, "start_mediation", actor=VILLAGE, at=at("2026-09-22"), mediators=["m"])
+    failed = e.fire(case.id, "terminate", actor=VILLAGE, at=at("2026-09-30", 16),
+                    reason="分歧过大", remedies_informed=True)  # fmt: skip
+    assert [d.status for d in clocks(failed, PERIOD)] == [DeadlineStatus.running]
+    handed = _to_traffic_police(e, failed, at("2026-10-09", 10))
+    assert [d.status for d in clocks(handed, PERIOD)] == [DeadlineStatus.cancelled]
+    police = e.get(handed.links[-1].case_id)
+    record = police.overlays[LIMITATION_RECORD]
+    assert isinstance(record, Limitation)
+    assert record.claimed_on.isoformat() == "2026-09-21"
