@@ -57,19 +57,38 @@ def test_a_valid_ruling_before_performance_opens_objection_and_enforcement() -> 
     assert e.verify(case.id).ok
 
 
-def test_after_performance_and_closing_a_ruling_opens_only_the_objection() -> None:
+def test_on_a_closed_file_the_court_s_stage_is_recorded_and_runs_no_clock() -> None:
     """The demo case performed on 03-18 and closed on 03-31; the parties apply on 04-01 and
-    the court rules the agreement valid on 04-10 (served that day): 15 days end on Sat
-    04-25, a rest day, so on Mon 04-27 — and no enforcement window, nothing being left to
-    enforce. The objection window stays open on the closed case."""
+    the court rules the agreement valid on 04-10. The ruling is recorded; a closed case runs
+    no clock (DESIGN.md), so neither the court's nor the parties' periods open on it."""
     e = _demo()
     case = run(e)
     assert case.state == "closed"
     _to_court(e, case.id, "2026-04-01", "2026-04-02")
     ruled = e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-04-10", 9), ruling="valid")
     assert ruled.state == "closed"
-    assert clock(ruled, "confirmation_objection_party").due.isoformat() == "2026-04-27"
-    assert not [d for d in ruled.deadlines if d.period == "enforcement_apply"]
+    assert ruled.details.confirmation.ruling == "valid"  # type: ignore[union-attr]
+    assert not ruled.open_deadlines
+    assert e.verify(case.id).ok
+
+
+def test_on_a_closed_file_an_application_not_accepted_may_be_made_again_in_time() -> None:
+    """Applied on 04-01 to a court without jurisdiction, not accepted on 04-02 (民诉法解释
+    第三百五十五条): nothing was decided on the agreement, and the rest of the 30 days (to
+    04-07) remain for the competent court — on a closed file too; after them, refused."""
+    e = _demo()
+    case = run(e)
+    e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-04-01", 10),
+           court="丽水市莲都区人民法院", joint=True)  # fmt: skip
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-04-02", 9), ruling="not_accepted",
+           exclusion="jurisdiction")  # fmt: skip
+    with pytest.raises(RuleRejectedError, match="2026-04-07"):
+        e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-04-08", 10),
+               court="青田县人民法院", joint=True)  # fmt: skip
+    again = e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-04-03", 10),
+                   court="青田县人民法院", joint=True)  # fmt: skip
+    assert again.details.confirmation.court == "青田县人民法院"  # type: ignore[union-attr]
+    assert not again.open_deadlines
 
 
 def test_a_rejection_opens_only_the_objection() -> None:

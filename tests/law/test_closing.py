@@ -43,15 +43,18 @@ def _apply(e: Engine, case_id: str, when: str) -> object:
 def test_the_parties_may_apply_for_confirmation_after_the_committee_closes() -> None:
     """The demo agreement took effect on Fri 2026-03-06: the 30 days end on Sun 04-05, in
     清明 (04-04..04-06), so on Tue 04-07. The committee closes on 03-31; the parties apply
-    on 04-01, in time. Closing met the committee's clocks and left theirs running."""
+    on 04-01, in time. A closed case runs no clock (DESIGN.md): closing met the committee's
+    clocks and cancelled the window's — the parties' right does not end with it (the guard
+    reads the dates), and the court's stage on the closed file opens no clock either."""
     e = _demo()
     case = run(e)
     assert (case.state, case.workflow_version) == ("closed", DISPUTE.version)
     window = clock(case, "judicial_confirmation_apply")
-    assert (window.status, window.due.isoformat()) == (DeadlineStatus.running, "2026-04-07")
-    assert not [d for d in case.deadlines if d.kind.is_own and d.is_open]
+    assert (window.status, window.due.isoformat()) == (DeadlineStatus.cancelled, "2026-04-07")
+    assert not case.open_deadlines
     applied = _apply(e, case.id, "2026-04-01")
-    assert clock(applied, "judicial_confirmation_apply").status is DeadlineStatus.met  # type: ignore[arg-type]
+    assert applied.details.confirmation.court == "青田县人民法院"  # type: ignore[union-attr]
+    assert not applied.open_deadlines  # type: ignore[attr-defined]
 
 
 def test_after_the_thirty_days_a_closed_case_cannot_apply() -> None:

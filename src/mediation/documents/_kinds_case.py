@@ -16,11 +16,17 @@ from typing import Any
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.documents._facts import cn_date, cn_datetime, display_name, satisfaction_label
+from mediation.documents._facts import (
+    ESTIMATED_NOTE,
+    cn_date,
+    cn_datetime,
+    display_name,
+    satisfaction_label,
+)
 from mediation.documents._kinds_agreement import agreement_canary
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
-from mediation.rules.dispute import LIMITATION, details, limitation
+from mediation.rules.dispute import details, limitation
 from mediation.rules.dispute.documents import remedy_routes
 from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
@@ -85,12 +91,12 @@ def limitation_fact(src: Source) -> str:
             f"诉讼时效期间已于{cn_date(record.expires_on)}届满，义务人可以提出不履行义务的抗辩"
             "（《民法典》第一百八十八条、第一百九十二条）"
         )
-    running = [d for d in src.case.deadlines if d.period == LIMITATION.id and d.is_open]
-    if not running:
+    if record.restarted_on is None or record.runs_to is None:
         return ""
+    runs_to = cn_date(record.runs_to) + (ESTIMATED_NOTE if record.estimated else "")
     return (
-        f"申请人的诉讼时效期间因申请调解而中断，自{cn_date(running[-1].start)}起重新计算，"
-        f"至{cn_date(running[-1].due)}届满（{limitation.BASIS}）"
+        f"申请人的诉讼时效期间因申请调解而中断，自{cn_date(record.restarted_on)}起重新计算，"
+        f"至{runs_to}届满（{limitation.BASIS}）"
     )
 
 

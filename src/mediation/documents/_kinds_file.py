@@ -20,7 +20,7 @@ from mediation.documents._facts import (
 from mediation.documents._kinds_case import ending
 from mediation.documents._kinds_dispute import SLIP_TITLES, unit_name
 from mediation.documents._registry import Source, document
-from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
+from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
 from mediation.workflows.dispute import DisputeState
 
@@ -50,6 +50,10 @@ def _check_closed(src: Source) -> None:
         )
 
 
+_PARTIES_AFTER_CLOSING = "当事人的期间，不因结案而终止"
+"""How the closing report shows a parties' period whose clock the closing ended."""
+
+
 @document(
     "closing_report",
     "人民调解结案报告表",
@@ -74,7 +78,12 @@ def closing_report(src: Source) -> dict[str, Any]:
     clocks = []
     for d in src.case.deadlines:
         name, basis = _rule(src, d.period)
-        clocks.append({"name": name, "basis": basis, "due": due_text(d), "status": d.status.label})
+        status = d.status.label
+        closed_by_closing = close is not None and d.closed_at == close.at
+        if closed_by_closing and d.kind is ClockKind.party and d.status is DeadlineStatus.cancelled:
+            # The committee's closing ends its clock, not the parties' period.
+            status = _PARTIES_AFTER_CLOSING
+        clocks.append({"name": name, "basis": basis, "due": due_text(d), "status": status})
     last_visit = visits[-1] if visits else None
     return {
         "accepted_at": cn_date(accept.at) if accept is not None else "",

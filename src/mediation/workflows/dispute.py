@@ -740,7 +740,6 @@ names the track."""
 
 _V4_SWAPS: dict[Callable[..., Any], Callable[..., Any]] = {
     d.close_guard: d.close_guard_current,
-    d.on_close: d.on_close_keeping_confirmation,
     d.on_party_refuses: d.on_party_refuses_current,
     d.on_performed: d.on_performed_current,
     d.on_not_accepted: d.on_not_accepted_current,
@@ -814,8 +813,6 @@ DISPUTE = attrs.evolve(
 )
 """The dispute workflow, version 4: new cases run on it. Version 3's graph and rules, and:
 
-- closing leaves the parties' 30 days to apply for 司法确认 running to their end
-  (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条);
 - closing counts only the callback visits made since the current round of mediation
   began (《人民调解法》第三十一条第二款; 2002 规定 第三十六条), and waits for the written
   report to the court of a mediation it delegated or entrusted (特邀调解规定 第二十六条;
@@ -843,7 +840,9 @@ DISPUTE = attrs.evolve(
   parties' consent (2002 规定 第三十七条第二项; 《人民调解法》第三条);
 - a court's ruling on 司法确认 starts the parties' 15 days to object and, when the agreement
   is valid, their 2 years to apply for enforcement (民诉法解释 第三百七十二条; 《民事诉讼法》
-  第二百五十条); the committee's closing leaves them running.
+  第二百五十条) — as clocks while the case is open; on a closed file (a closed case runs no
+  clock, DESIGN.md) the ruling and its dates are recorded, and the court's own clocks are
+  not opened either.
 
 Stricter or different from version 3, so versions 2 and 3 stay for their recorded cases."""
 
@@ -940,14 +939,20 @@ def _closing_v2(site: Site) -> bool:
 
 def _procedure_ends(site: Site) -> bool:
     """A step of a version-2-or-later dispute case that ends the procedure a claim started
-    (no agreement, not accepted, withdrawn, an agreement not performed)."""
+    (no agreement, not accepted, withdrawn, an agreement not performed) or puts the claim
+    before a body again (:data:`_CLAIM_MOVES`)."""
     wf = site.definition
     return (
         wf.name == DISPUTE.name
         and wf.version >= DISPUTE_V2.version
-        and site.dest in d.PROCEDURE_ENDS
+        and site.dest in _CLAIM_MOVES
         and site.source != site.dest
     )
+
+
+_CLAIM_MOVES = d.PROCEDURE_ENDS | {S2.mediating.value, S2.handed_off.value}
+"""Where the claim's procedure ends (the period runs anew), or the claim is pending again:
+mediated again, or before another body (a hand-off)."""
 
 
 DISPUTE_HOOKS: tuple[Hook, ...] = (

@@ -182,9 +182,6 @@ from mediation.rules.dispute.performance import (
 from mediation.rules.dispute.performance import consent_guard as consent_guard
 from mediation.rules.dispute.performance import on_callback as on_callback
 from mediation.rules.dispute.performance import on_close as on_close
-from mediation.rules.dispute.performance import (
-    on_close_keeping_confirmation as on_close_keeping_confirmation,
-)
 from mediation.rules.dispute.performance import on_not_performed as on_not_performed
 from mediation.rules.dispute.performance import on_performed as on_performed
 from mediation.rules.dispute.performance import (

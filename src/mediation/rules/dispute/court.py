@@ -60,15 +60,22 @@ class ApplyConfirmationInputs:
 
 def _runs(case: Case, window: Deadline) -> bool:
     """Whether the parties' 30 days still run: open, or cancelled only because the unit
-    closed its file (workflow versions 2 and 3 did so on closing). The period is the
-    parties' and does not end with the committee's file (《人民调解法》第三十三条)."""
+    closed its file, or met by an application the court did not accept or that was
+    withdrawn on a closed file. The period is the parties' and does not end with the
+    committee's file (《人民调解法》第三十三条)."""
     if window.is_open:
         return True
     ended = resolution_of(case)
+    if window.status is DeadlineStatus.cancelled and ended is not None:
+        return window.closed_at == ended.at
+    # On a closed file (version 4) a ruling that decided nothing does not reopen the window
+    # as a clock: the one its application met still counts.
+    applied = details(case).confirmation
     return (
-        window.status is DeadlineStatus.cancelled
-        and ended is not None
-        and window.closed_at == ended.at
+        on_closed_file(case)
+        and applied is not None
+        and applied.ruling in (Ruling.not_accepted.value, Ruling.withdrawn.value)
+        and window.closed_at == applied.applied_at
     )
 
 
@@ -155,6 +162,8 @@ def on_apply_confirmation(case: Case, ctx: Context[ApplyConfirmationInputs]) -> 
     case = deadlines.close(case, ctx, (CONFIRMATION,))
     confirmation = Confirmation(ctx.inputs.court.strip(), ctx.at)
     case = _with(case, confirmation=confirmation)
+    if on_closed_file(case):
+        return case
     return deadlines.open_clock(case, ctx, COURT_ACCEPT)
 
 
@@ -175,6 +184,8 @@ def on_court_accepts(case: Case, ctx: Context[Any]) -> Case:
     assert found.confirmation is not None
     case = deadlines.close(case, ctx, (COURT_ACCEPT,))
     case = _with(case, confirmation=evolve(found.confirmation, accepted_at=ctx.at))
+    if on_closed_file(case):
+        return case
     case = deadlines.open_clock(case, ctx, COURT_EXAMINE)
     return deadlines.open_clock(case, ctx, COURT_STATUTORY)
 
@@ -314,12 +325,26 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
     )
     case = deadlines.close(case, ctx, (COURT_ACCEPT, COURT_EXAMINE, COURT_STATUTORY))
     case = _with(case, confirmation=ruled)
+    if on_closed_file(case):
+        return case
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
     if given.ruling in (Ruling.not_accepted, Ruling.withdrawn) and window:
         case = deadlines.open_clock(case, ctx, CONFIRMATION, window[-1].start)
     if case.workflow_version >= _PARTIES_AFTER_RULING:
         case = _after_ruling(case, ctx)
     return case
+
+
+_CLOSED_FILE = frozenset({"closed", "archived"})
+_NO_CLOCK_ON_CLOSED = 4
+
+
+def on_closed_file(case: Case) -> bool:
+    """Whether the committee's file is closed (workflow version 4 on): the court's stage and
+    the parties' periods after it are recorded, but a closed case runs no clock (DESIGN.md);
+    the parties' rights do not depend on it (the guards count from the recorded dates).
+    Versions 2 and 3 opened the clocks on a closed file and replay so."""
+    return case.workflow_version >= _NO_CLOCK_ON_CLOSED and case.state in _CLOSED_FILE
 
 
 _PARTIES_AFTER_RULING = 4

@@ -25,6 +25,7 @@ from mediation.rules.dispute.details import (
     _matter,
     details,
 )
+from mediation.rules.dispute.limitation import pending_again
 from mediation.rules.org import UnitKind
 from mediation.rules.policy import Policy
 
@@ -144,7 +145,11 @@ def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
     The health department decides on acceptance in 5 working days from
     receipt (《医疗纠纷预防和处理条例》第四十条); other bodies decide promptly
     (2002 规定 第二十三、二十四条; the practice clock ``dispute_acceptance``).
+
+    A claimant's limitation record carried from another body's case (a hand-off) is a claim
+    pending again here (:func:`~.limitation.pending_again`).
     """
+    case = pending_again(case)
     given = ctx.inputs
     received = given.received_on or ctx.day
     facts = TrackFacts(

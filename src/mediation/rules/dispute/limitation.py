@@ -49,6 +49,7 @@ __all__ = [
     "limitation_guard",
     "on_limitation",
     "on_procedure_end",
+    "pending_again",
     "recorded",
 ]
 
@@ -63,6 +64,9 @@ BASIS = (
 PROCEDURE_ENDS = frozenset({"failed", "not_accepted", "withdrawn", "not_performed"})
 """The dispute states in which the procedure the claim started has ended (and the period
 runs again): no agreement, not accepted, withdrawn, or an agreement not performed."""
+
+_CLOSED_ENDS = frozenset({"not_accepted", "withdrawn"})
+"""Ends of the procedure that also close the case: the period is recorded, no clock runs."""
 
 _RECORDABLE = frozenset(
     {"received", "triaged", "referred", "accepted", "mediating", "suspended", "agreed"}
@@ -83,12 +87,20 @@ class Limitation:
             nothing interrupted them.
         claimed_on: The day the claim was made to the unit (the case's registration).
         recorded_at: When this was recorded.
+        restarted_on: The day the period last ran anew: the end of this case's procedure
+            (None while the claim is pending before this unit).
+        runs_to: The last day of the three years from ``restarted_on``.
+        estimated: ``runs_to`` was counted on provisional holiday data (a year without its
+            official notice): printed as provisional.
     """
 
     known_on: dt.date
     expires_on: dt.date
     claimed_on: dt.date
     recorded_at: dt.datetime
+    restarted_on: dt.date | None = None
+    runs_to: dt.date | None = None
+    estimated: bool = False
 
     @property
     def interrupted(self) -> bool:
@@ -148,24 +160,47 @@ def on_limitation(case: Case, ctx: Context[LimitationInputs]) -> Case:
     claimed = _claimed_on(case, ctx)
     due, _ = ctx.clocks.due(LIMITATION.id, ctx.inputs.known_on)
     record = Limitation(ctx.inputs.known_on, due.due, claimed, ctx.at)
-    case = evolve(case, overlays=case.overlays.set(LIMITATION_RECORD, record))
     case = _cancel_running(case, ctx)
-    restart = _ended_on(case, ctx, today=False)
-    if not record.interrupted or restart is None:
-        return case
-    return deadlines.open_clock(case, ctx, LIMITATION, restart)
+    return _restart(case, ctx, record, _ended_on(case, ctx, today=False))
 
 
 def on_procedure_end(case: Case, ctx: Context[Any]) -> Case:
     """The procedure the claim started ended (``case`` is in its new state): a new period
     of three years runs from the day it ended (《民法典》第一百九十五条)."""
     record = recorded(case)
-    if record is None or not record.interrupted:
+    if record is None:
         return case
-    restart = _ended_on(case, ctx, today=True)
-    if restart is None:
+    if case.state not in PROCEDURE_ENDS:
+        # Before another body (a hand-off) or mediated again: the claim is pending anew.
+        case = _cancel_running(case, ctx)
+        return _set(case, evolve(record, restarted_on=None, runs_to=None, estimated=False))
+    return _restart(case, ctx, record, _ended_on(case, ctx, today=True))
+
+
+def _restart(case: Case, ctx: Context[Any], record: Limitation, on: dt.date | None) -> Case:
+    """Record the period running anew from ``on`` (if the claim interrupted it); while the
+    case is open its clock runs too — a closed case runs none (DESIGN.md), the record keeps
+    the dates."""
+    if on is None or not record.interrupted:
+        return _set(case, evolve(record, restarted_on=None, runs_to=None, estimated=False))
+    due, _ = ctx.clocks.due(LIMITATION.id, on)
+    case = _set(case, evolve(record, restarted_on=on, runs_to=due.due, estimated=due.estimated))
+    if case.state in _CLOSED_ENDS:
         return case
-    return deadlines.open_clock(case, ctx, LIMITATION, restart)
+    return deadlines.open_clock(case, ctx, LIMITATION, on)
+
+
+def _set(case: Case, record: Limitation) -> Case:
+    return evolve(case, overlays=case.overlays.set(LIMITATION_RECORD, record))
+
+
+def pending_again(case: Case) -> Case:
+    """``case`` with its limitation record, if any, as a claim pending before this unit: a
+    record carried from another body's case no longer restarts from that case's end."""
+    record = recorded(case)
+    if record is None or record.restarted_on is None:
+        return case
+    return _set(case, evolve(record, restarted_on=None, runs_to=None, estimated=False))
 
 
 def _claimed_on(case: Case, ctx: Context[Any]) -> dt.date:

@@ -14,11 +14,8 @@ from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.dispute._common import (
     CALLBACK,
     CLOSING,
-    CONFIRMATION,
     ENFORCEMENT,
     FEEDBACK,
-    LIMITATION,
-    OBJECTION,
     PS_HANDLING,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
@@ -341,26 +338,15 @@ def on_close(case: Case, ctx: Context[CloseInputs]) -> Case:
     """End every clock: the unit's met or breached; the parties' cancelled; a callback clock
     with no visit made is not counted as met (cancelled, or breached if already late).
 
-    Workflow versions 2 and 3; version 4 runs :func:`on_close_keeping_confirmation`."""
-    return _close(case, ctx, keep=frozenset())
+    A closed case runs no clock (DESIGN.md). The parties' own periods do not end with the
+    committee's file for all that: within its 30 days an agreement may still go to the court
+    (《人民调解法》第三十三条: :func:`~.court.apply_confirmation_guard` counts a window the
+    closing cancelled), and the notices state the claimant's limitation period from the
+    record (:mod:`.limitation`)."""
+    return _close(case, ctx)
 
 
-def on_close_keeping_confirmation(case: Case, ctx: Context[CloseInputs]) -> Case:
-    """:func:`on_close`, but the parties' 30 days to apply for 司法确认 run on to their end:
-    the period is theirs, counted from the agreement's effect, and the committee's closing
-    its file does not shorten it (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条); so do
-    the periods a court's ruling started (:data:`_PARTIES_KEEP`)."""
-    return _close(case, ctx, keep=_PARTIES_KEEP)
-
-
-_PARTIES_KEEP = frozenset({CONFIRMATION.id, OBJECTION.id, ENFORCEMENT.id, LIMITATION.id})
-"""The parties' periods a closing leaves running: 司法确认's 30 days, the 15 days to object
-to its ruling and the 2 years to apply for enforcement (民诉法解释 第三百七十二条;
-《民事诉讼法》第二百五十条) are theirs, not the committee's; so is the claimant's
-limitation period running again after the procedure ended (《民法典》第一百九十五条)."""
-
-
-def _close(case: Case, ctx: Context[CloseInputs], keep: frozenset[str]) -> Case:
+def _close(case: Case, ctx: Context[CloseInputs]) -> Case:
     found = details(case)
     reason = ctx.inputs.no_visit_reason.strip()
     late = [
@@ -369,12 +355,9 @@ def _close(case: Case, ctx: Context[CloseInputs], keep: frozenset[str]) -> Case:
     case = deadlines.cancel_all(
         case,
         ctx,
-        where=lambda d: (
-            (not d.kind.is_own and d.period not in keep)
-            or (d.period == CALLBACK.id and d not in late)
-        ),
+        where=lambda d: not d.kind.is_own or (d.period == CALLBACK.id and d not in late),
     )
-    case = deadlines.close(case, ctx, where=lambda d: d.period not in keep)
+    case = deadlines.close(case, ctx)
     if reason:
         case = _with(case, closed_without_visit=reason)
     how = "agreement" if found.agreement is not None else "failed"
