@@ -179,3 +179,34 @@ def test_statistics_give_each_centre_its_share_of_cases_resolved_in_one_place() 
     assert row.share == 0.5
     assert onestop.places_visited(e.get(two.id)) == 2
     assert onestop.places_visited(e.get(open_case.id)) == 1
+
+
+def test_review_and_re_review_are_the_petitioner_s_right_not_a_second_place() -> None:
+    """A walk-in at the centre's petition bureau, routed with a permit to the town; the
+    town's opinion; the petitioner asks the county for 复查 and the city for 复核
+    (信访工作条例 第三十五条、第三十六条). 最多跑一地 is a practice rule: it neither refuses
+    these requests nor counts them against the cap of second places (one permit used)."""
+    from mediation import Actor, Role
+
+    from .conftest import CITY, COUNTY, OPINION_DATA, TOWN, visit
+
+    head = Actor("zx-head", {Role.clerk.value, Role.director.value}, "qt", "中心主任")
+    e = engine()
+    case = visit(e, "2026-03-02", "qt-xfj", BUREAU)
+    e.fire(case.id, "onestop_permit", actor=head, at=at("2026-03-03"), to="qt-dm",
+           reason="statutory_jurisdiction")  # fmt: skip
+    routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03", 10), to="qt-dm")
+    town = routed.links[0].case_id
+    e.fire(town, "accept", actor=TOWN, at=at("2026-03-04"))
+    e.fire(town, "opine", actor=TOWN, at=at("2026-03-20", 15), delivered_on="2026-03-20",
+           **OPINION_DATA)  # fmt: skip
+    asked = e.fire(town, "request_review", actor=COUNTY, at=at("2026-04-03", 10), reason="不服")
+    county = asked.links[-1].case_id
+    e.fire(county, "opine", actor=COUNTY, at=at("2026-04-20", 9), delivered_on="2026-04-20",
+           **OPINION_DATA)  # fmt: skip
+    again = e.fire(county, "request_review", actor=CITY, at=at("2026-05-06"), reason="不服复查意见")
+    city = e.get(again.links[-1].case_id)
+    record = city.overlays["onestop"]
+    assert len(record.breaches) == 1  # the permitted route to the town only
+    assert record.places_visited == 2  # the centre and the town
+    assert e.verify(city.id).ok

@@ -52,6 +52,7 @@ __all__ = [
     "record_send",
     "start",
     "stats",
+    "statutory_route",
 ]
 
 OVERLAY = "onestop"
@@ -157,13 +158,14 @@ class OneStop:
 
     @property
     def places_visited(self) -> int:
-        """How many places the party was asked to go (the centre counts once)."""
-        return len({p.place for p in self.places})
+        """How many places the party was asked to go (the centre counts once); the organs a
+        petitioner takes a 复查 or 复核 request to (their statutory right) are not counted."""
+        return len({p.place for p in self.places if p.reason != STATUTORY})
 
     @property
     def breaches(self) -> tuple[PlaceRecord, ...]:
-        """The second places (each with its permit's reason)."""
-        return tuple(p for p in self.places if not p.internal)
+        """The second places (each with its permit's reason); not the statutory review."""
+        return tuple(p for p in self.places if not p.internal and p.reason != STATUTORY)
 
 
 @attrs.frozen(slots=True)
@@ -213,6 +215,9 @@ def _visit(
     if centre is not None and centre.id == state.centre:
         record = PlaceRecord(unit, state.centre, ctx.at, via)
         return evolve(state, current=unit, places=(*state.places, record))
+    if any(p.unit == unit and p.reason == STATUTORY for p in state.places):
+        # The petitioner's own request for review there (:func:`statutory_route`).
+        return evolve(state, current=unit)
     permit = next((p for p in state.permits if p.unit == unit and not p.used), None)
     name = org.get(unit).name if unit in org else unit
     if permit is None:
@@ -225,6 +230,22 @@ def _visit(
     permits = tuple(evolve(p, used=True) if p is permit else p for p in state.permits)
     record = PlaceRecord(unit, unit, ctx.at, via, internal=False, reason=permit.reason)
     return evolve(state, current=unit, places=(*state.places, record), permits=permits)
+
+
+STATUTORY = "statutory_review"
+"""A place's reason when the petitioner took a 复查 or 复核 request there."""
+
+
+def statutory_route(case: Case, ctx: Context[Any], unit: str) -> Case:
+    """Record that a one-stop petitioner takes a request for 复查 or 复核 to ``unit``: their
+    statutory right (《信访工作条例》第三十五条、第三十六条), which a practice rule does not
+    refuse — no permit, not a breach, not a second place in the one-place rate."""
+    state = _found(case)
+    if state is None:
+        return case
+    record = PlaceRecord(unit, unit, ctx.at, "request_review", internal=False, reason=STATUTORY)
+    state = evolve(state, places=(*state.places, record))
+    return evolve(case, overlays=case.overlays.set(OVERLAY, state))
 
 
 def _moves(before_unit: str | None, after: Case, ctx: Context[Any]) -> list[tuple[str, str]]:

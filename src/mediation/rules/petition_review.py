@@ -15,7 +15,7 @@ import datetime as dt
 import attrs
 
 from mediation.model import Case, evolve
-from mediation.rules import deadlines
+from mediation.rules import deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.org import OrgTree
@@ -188,6 +188,11 @@ def review_guard(case: Case, ctx: Context[ReviewInputs]) -> Decision:
     return found_reviewer if isinstance(found_reviewer, Decision) else ALLOW
 
 
+_STATUTORY_ROUTE = 2
+"""From this petition workflow version on, a one-stop petitioner's request for 复查 / 复核
+needs no permit to a second place (version 1 replays as recorded)."""
+
+
 def on_review(case: Case, ctx: Context[ReviewInputs]) -> Case:
     """The petitioner's period is met; the superior organ's review (or re-review) case
     opens with its 30-day opinion period; the 包案 assignment goes with it."""
@@ -212,6 +217,8 @@ def on_review(case: Case, ctx: Context[ReviewInputs]) -> Case:
             prior_delivered_on=opinion.delivered_on.isoformat(),
         )
     case = deadlines.close(case, ctx, (REVIEW_REQUEST, REREVIEW_REQUEST))
+    if case.workflow_version >= _STATUTORY_ROUTE:
+        case = onestop.statutory_route(case, ctx, unit)
     case, _ = hand_on(case, ctx, unit, case.channel, data)
     return evolve(case, outcome=f"信访人请求{next_stage.label}")
 
