@@ -395,3 +395,16 @@ def test_a_matter_answered_is_reviewed_not_petitioned_again() -> None:
     assert details(again).bar_code == first.code
     with pytest.raises(RuleRejectedError, match="复查"):
         e.fire(again.id, "accept", actor=COUNTY, at=at("2026-03-20", 10))
+
+
+def test_a_withdrawal_after_the_notice_period_ran_out_leaves_it_breached() -> None:
+    """Registered at the town on Mon 2026-03-02: its written notice was due in 15 days
+    (第二十三条第二款, Tue 03-17). Withdrawn on 03-25 (version 2): the notice period was
+    already missed, and the withdrawal does not hide it — breached, not cancelled."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    owed = [d for d in case.deadlines if d.is_open and d.kind.value == "duty"]
+    assert owed
+    done = e.fire(case.id, "withdraw", actor=TOWN, at=at("2026-03-25"), reason="信访人撤回")
+    ended = {d.id: d.status.value for d in done.deadlines}
+    assert {ended[d.id] for d in owed} == {"breached"}

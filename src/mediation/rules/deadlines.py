@@ -139,22 +139,39 @@ def close(
 
 
 def cancel_all(
-    case: Case, ctx: Context[Any], *, where: Callable[[Deadline], bool] | None = None
+    case: Case,
+    ctx: Context[Any],
+    *,
+    where: Callable[[Deadline], bool] | None = None,
+    late: bool = False,
 ) -> Case:
     """Cancel every open clock (withdrawal, transfer, refusal: nothing left to time).
 
-    With ``where``, only the open clocks it selects.
+    With ``where``, only the open clocks it selects. With ``late``, a clock whose time had
+    already run out is closed as breached (the unit's own) or lapsed, not cancelled: the
+    step ends the matter, not the lateness (a workflow version that recorded cancellations
+    keeps the default, so its cases replay as written).
     """
     changed = {
-        d.id: evolve(d, status=DeadlineStatus.cancelled, closed_at=ctx.at, paused_since=None)
+        d.id: evolve(d, status=_ending(d, ctx, late), closed_at=ctx.at, paused_since=None)
         for d in case.deadlines
         if d.status.is_open and (where is None or where(d))
     }
     return _with(case, changed)
 
 
-def pause(case: Case, ctx: Context[Any], reason: PauseReason) -> Case:
+def _ending(d: Deadline, ctx: Context[Any], late: bool) -> DeadlineStatus:
+    if late and d.status is DeadlineStatus.running and ctx.at > d.due_at:
+        return DeadlineStatus.breached if d.kind.is_own else DeadlineStatus.lapsed
+    return DeadlineStatus.cancelled
+
+
+def pause(case: Case, ctx: Context[Any], reason: PauseReason, *, spent: bool = False) -> Case:
     """Pause every running clock whose rule lets ``reason`` stop it.
+
+    With ``spent``, a clock whose time has already run out is not paused: a pause does not
+    consume time, nor give back time already spent (RULES.md §5.6); it runs on and closes
+    late. (Workflow versions that recorded such pauses keep the default and replay so.)
 
     E.g. appraisal (鉴定) stops the medical-mediation clock (医疗纠纷预防和处理条例
     第三十八条); a hearing (听证) stops the 复核 clock (信访工作条例 第三十六条).
@@ -162,7 +179,7 @@ def pause(case: Case, ctx: Context[Any], reason: PauseReason) -> Case:
     """
     changed: dict[str, Deadline] = {}
     for d in case.deadlines:
-        if d.status is not DeadlineStatus.running:
+        if d.status is not DeadlineStatus.running or (spent and ctx.at > d.due_at):
             continue
         if reason in ctx.clocks.rule(d.period).pausable_by:
             changed[d.id] = evolve(d, status=DeadlineStatus.paused, paused_since=ctx.day)

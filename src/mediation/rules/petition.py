@@ -55,6 +55,7 @@ __all__ = [
     "CLOCKS",
     "FINAL",
     "HANDLING",
+    "LATE_CLOSING",
     "NOTICE",
     "OBJECTION",
     "OBJECTION_VERIFY",
@@ -84,6 +85,7 @@ __all__ = [
     "bar_guard",
     "check_unit",
     "details",
+    "late_closing",
     "with_details",
 ]
 
@@ -478,3 +480,14 @@ def check_unit(ctx: Context[Any], unit: str, what: str) -> Decision:
     if not org.get(unit).active:
         return refuse_input(what, what, unit, "the unit was merged into another")
     return ALLOW
+
+
+LATE_CLOSING = 2
+"""From this petition workflow version on, a withdrawal closes a clock whose time had run
+out as breached (or lapsed), not cancelled, and a pause (a hearing, a mediation) does not
+revive a clock already past due (RULES.md §5.6); version 1 replays as recorded."""
+
+
+def late_closing(case: Case) -> bool:
+    """Whether ``case``'s petition workflow version closes late clocks late."""
+    return case.workflow_version >= LATE_CLOSING

@@ -31,6 +31,7 @@ from mediation.rules.petition import (
     Outcome,
     PetitionStage,
     details,
+    late_closing,
     with_details,
 )
 from mediation.rules.petition_flow import close_clocks, hand_on, handoff_details, report_back
@@ -259,7 +260,7 @@ def hearing_guard(case: Case, ctx: Context[HearingInputs]) -> Decision:
 
 def on_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:
     """Pause the 复核 period while the hearing lasts."""
-    return deadlines.pause(case, ctx, PauseReason.hearing)
+    return deadlines.pause(case, ctx, PauseReason.hearing, spent=late_closing(case))
 
 
 def on_end_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:

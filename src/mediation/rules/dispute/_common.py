@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -177,3 +178,14 @@ class AgreementPolicy:
     """
 
     oral_limit: Decimal = Decimal(0)
+
+
+LATE_CLOSING = 4
+"""From this dispute workflow version on, a step that ends the matter closes a clock whose
+time had run out as breached (or lapsed), not cancelled, and a pause does not revive a clock
+already past due (RULES.md §5.6); versions 2 and 3 replay as recorded."""
+
+
+def late_closing(case: Any) -> bool:
+    """Whether ``case``'s dispute workflow version closes late clocks late (:data:`LATE_CLOSING`)."""
+    return bool(case.workflow_version >= LATE_CLOSING)

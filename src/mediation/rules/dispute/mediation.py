@@ -23,6 +23,7 @@ from mediation.rules.dispute._common import (
     PS_HANDLING,
     PS_SECOND,
     SUSPENSION,
+    late_closing,
 )
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
@@ -232,7 +233,7 @@ def on_suspend(case: Case, ctx: Context[SuspendInputs]) -> Case:
     Appraisal time is excluded from medical mediation (《医疗纠纷预防和处理条例》
     第三十八、四十条) and online court mediation (在线调解规则 第二十六条).
     """
-    case = deadlines.pause(case, ctx, ctx.inputs.reason)
+    case = deadlines.pause(case, ctx, ctx.inputs.reason, spent=late_closing(case))
     return deadlines.open_clock(case, ctx, SUSPENSION)
 
 
@@ -308,7 +309,7 @@ def _party_refuses(case: Case, ctx: Context[PartyRefusesInputs], proc: Procedure
     if stage == "acceptance":
         basis = REFUSAL_GROUNDS[proc]
         what = "明确表示不愿意调解处理" if proc is Procedure.public_order else "明确拒绝调解"
-        case = deadlines.cancel_all(case, ctx)
+        case = deadlines.cancel_all(case, ctx, late=late_closing(case))
         case = evolve(case, outcome=grounded(f"当事人{name}{what}，不予调解", basis))
         return record_resolution(case, ctx, "not_accepted", details(case).track)
     what, basis = WITHDRAWAL_GROUNDS[proc]

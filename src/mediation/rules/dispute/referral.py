@@ -20,6 +20,7 @@ from mediation.rules.dispute._common import (
     FEEDBACK,
     FEEDBACK_DEFAULT,
     TRAFFIC_SWITCH,
+    late_closing,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.details import Feedback, Referral, _with, details
@@ -320,6 +321,6 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
         note=given.reason,
         overlays=dict(case.overlays),
     )
-    case = deadlines.cancel_all(case, ctx)
+    case = deadlines.cancel_all(case, ctx, late=late_closing(case))
     case = evolve(case, outcome=f"移交{ctx.policy.tracks[given.track].label}：{given.reason}")
     return record_resolution(case, ctx, "handed_off", found.track)
