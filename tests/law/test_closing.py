@@ -371,3 +371,34 @@ def test_a_high_court_does_not_confirm_a_committee_s_agreement() -> None:
     assert e.get(case.id) == before
     e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09"),
            court="青田县人民法院", joint=True)  # fmt: skip
+
+
+def test_a_court_handing_a_matter_to_a_committee_delegates_it() -> None:
+    """诉调对接 (RULES.md §6.6, §7.7): the county court hands a matter to the village committee
+    before filing (委派). The committee's case comes by court referral, records the court,
+    runs the court-delegated 30 days from the materials' receipt (特邀调解规定 第二十七条:
+    signed for on Thu 03-05 → Sat 04-04, in 清明 to Mon 04-06 → Tue 04-07) and does not
+    close before its written report to the court (第二十六条)."""
+    court, village = actor("qt-fy"), actor("qt-dm-dmc")
+    e = engine()
+    case = register(e, "qt-fy", at("2026-03-02"))
+    e.fire(case.id, "triage", actor=court, at=at("2026-03-02", 10), track="judicial")
+    e.fire(case.id, "accept", actor=court, at=at("2026-03-02", 11))
+    handed = e.fire(case.id, "hand_off", actor=court, at=at("2026-03-04"), track="people",
+                    unit="qt-dm-dmc", reason="诉前委派调解", consent=True)  # fmt: skip
+    committee = e.get(handed.links[-1].case_id)
+    assert committee.channel == "court_referral"
+    assert committee.details.facts.court == "qt-fy"  # type: ignore[union-attr]
+    e.fire(committee.id, "triage", actor=village, at=at("2026-03-05", 9), track="people")
+    accepted = e.fire(committee.id, "accept", actor=village, at=at("2026-03-05", 10),
+                      materials_signed_on="2026-03-05")  # fmt: skip
+    delegated = clock(accepted, "court_delegated")
+    assert (delegated.start.isoformat(), delegated.due.isoformat()) == ("2026-03-05", "2026-04-07")
+    e.fire(committee.id, "inform_rights", actor=village, at=at("2026-03-06", 9), written=True)
+    e.fire(committee.id, "start_mediation", actor=village, at=at("2026-03-06", 10),
+           mediators=[village.id])  # fmt: skip
+    e.fire(committee.id, "terminate", actor=village, at=at("2026-03-09"), reason="分歧大",
+           remedies_informed=True)  # fmt: skip
+    with pytest.raises(RuleRejectedError, match="report_to_court"):
+        e.fire(committee.id, "close", actor=village, at=at("2026-03-10"),
+               no_visit_reason="调解不成")  # fmt: skip

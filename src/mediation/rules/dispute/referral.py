@@ -286,15 +286,38 @@ def hand_off_in_time_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
     return _applied_in_time("hand_off", ctx, received, ctx.day)
 
 
+_COURT_REFERRAL = "court_referral"
+
+
+def _court_delegates(case: Case, ctx: Context[HandOffInputs], given: HandOffInputs) -> bool:
+    """Whether the hand-off is a court delegating a matter to people's mediation (委派)."""
+    org = ctx.policy.org
+    return (
+        case.workflow_version >= 4
+        and given.track == "people"
+        and org is not None
+        and case.unit in org
+        and org.get(case.unit).kind == UnitKind.court.value
+    )
+
+
 def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
     """Open the receiving track's case at its organ (parties, claims and overlays carried;
-    both linked); this case ends as handed on, its clocks cancelled — not breached."""
+    both linked); this case ends as handed on, its clocks cancelled — the hand-off is not a
+    breach, though a clock already past its last day closes late (version 4 on).
+
+    A court that hands a matter to a mediation organisation before filing delegates it
+    (委派, 诉调对接; version 4 on): the receiving case comes by court referral and records
+    the court, so it runs on the court-delegated clock from the materials' receipt and
+    reports to the court when it ends (特邀调解规定 第二十六条、第二十七条; RULES.md §6.6).
+    """
     given = ctx.inputs
     found = details(case)
+    delegated = _court_delegates(case, ctx, given)
     ctx.open_case(
         workflow="dispute",
         unit=given.unit,
-        channel=case.channel,
+        channel=_COURT_REFERRAL if delegated else case.channel,
         category=case.category,
         parties=case.parties,
         summary=case.summary,
@@ -317,6 +340,7 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
                 if given.mediation_start_on
                 else {}
             ),
+            **({"court": case.unit} if delegated else {}),
         },
         note=given.reason,
         overlays=dict(case.overlays),
