@@ -405,7 +405,8 @@ def case_facts(case: Case) -> CaseFacts:
         repeat=case.kind == CaseKind.petition.value
         and any(link.kind is LinkKind.repeat_of for link in links),
         baoan_s=None if lead is None or lead.handed_to else epoch(lead.assigned_at),
-        places=None if stop is None else len({p.place for p in stop.places}),
+        # 复查 / 复核 requests are the petitioner's right, not second places.
+        places=None if stop is None else stop.places_visited,
         visits=tuple(
             (epoch(v.at), str(v.satisfaction)) for v in getattr(case.details, "visits", ())
         ),

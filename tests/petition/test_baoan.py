@@ -404,3 +404,36 @@ def test_the_roster_file_refers_to_the_example_county() -> None:
     roster = roster_from_file(root / "leaders.toml", org)
     assert {x.level for x in roster} >= {"county", "town"}
     assert all(x.unit in org for x in roster)
+
+
+def test_a_dispute_handed_to_another_track_takes_its_baoan_along() -> None:
+    """一抓到底 (RULES.md §7.1; DESIGN.md: the assignment survives transfers between tracks;
+    dispute v4): a dispute under 包案 handed to the court is handed on — its reminders
+    cancelled there, taken over by the court's case (a reminder is owed), counted once — and
+    a 移送 the law requires is not held up by the sign-off."""
+    e = engine()
+    case = dispute(e, risk=Risk.high)
+    e.fire(case.id, "baoan_assign", actor=COUNTY_LEADER, at=at("2026-03-02", 9, 30),
+           leader="ld-county", **PLAN)  # fmt: skip
+    mediate(e, case.id)
+    handed = e.fire(case.id, "hand_off", actor=MEDIATOR, at=at("2026-03-05"), track="judicial",
+                    unit="qt-fy", reason="移交法院", consent=True)  # fmt: skip
+    assert baoan(handed.overlays).handed_to
+    assert not [d for d in handed.deadlines if d.period.startswith("baoan") and d.is_open]
+    court = e.get(handed.links[-1].case_id)
+    assert not baoan(court.overlays).handed_to
+    assert {d.period for d in court.deadlines if d.is_open} >= {"baoan_reminder"}
+    figures = e.statistics(actor=Actor.system(), since=dt.date(2026, 3, 1),
+                           until=dt.date(2026, 3, 31))  # fmt: skip
+    assert figures.baoan == 1
+
+    other = dispute(e, risk=Risk.high, details={"duplicate_decision": "new_case",
+                                               "duplicate_reason": "另案"})  # fmt: skip
+    e.fire(other.id, "baoan_assign", actor=COUNTY_LEADER, at=at("2026-03-02", 9, 30),
+           leader="ld-county", **PLAN)  # fmt: skip
+    e.fire(other.id, "triage", actor=MEDIATOR, at=at("2026-03-02", 10), track="people")
+    e.fire(other.id, "assess_risk", actor=MEDIATOR, at=at("2026-03-02", 11), level="high",
+           finding="涉嫌故意伤害", measures="稳控", reported_to="东门派出所")  # fmt: skip
+    moved = e.fire(other.id, "transfer_out", actor=MEDIATOR, at=at("2026-03-02", 12),
+                   reason="涉嫌违法犯罪，移送公安", to="东门派出所", measures="已稳控")  # fmt: skip
+    assert moved.state == "transferred_out"

@@ -169,7 +169,9 @@ class BaoanPolicy:
         sign_off_exempt: States a case under 包案 may close into without the sign-off:
             the petitioner's withdrawal, and the ends the law itself prescribes — 诉访分离
             and 不予受理 (《信访工作条例》第二十八条第二款、第三十一条), the 复核 opinion
-            that ends the matter (第三十六条). A practice gate does not hold them up.
+            that ends the matter (第三十六条), a dispute's 移送 to the competent organ
+            (2002 规定 第二十二条、第二十四条: a crime to the police). A practice gate does
+            not hold them up.
     """
 
     select: frozenset[BaoanReason] = frozenset(BaoanReason)
@@ -191,7 +193,9 @@ class BaoanPolicy:
     reception_quarterly: frozenset[str] = frozenset({"city"})
     reception_day: int = 15
     sign_off_required: bool = True
-    sign_off_exempt: frozenset[str] = frozenset({"withdrawn", "diverted", "not_accepted", "final"})
+    sign_off_exempt: frozenset[str] = frozenset(
+        {"withdrawn", "diverted", "not_accepted", "final", "transferred_out"}
+    )
 
     def leader(self, leader_id: str) -> Leader | None:
         """The roster entry of ``leader_id``."""

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from mediation.model import Case, Link, LinkKind, PartyRole, Risk, evolve
-from mediation.rules import deadlines
+from mediation.rules import baoan, deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.categories import ancestors
 from mediation.rules.dispute._common import (
@@ -147,9 +147,13 @@ def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
     (2002 规定 第二十三、二十四条; the practice clock ``dispute_acceptance``).
 
     A claimant's limitation record carried from another body's case (a hand-off) is a claim
-    pending again here (:func:`~.limitation.pending_again`).
+    pending again here (:func:`~.limitation.pending_again`); a 包案 assignment carried with
+    it takes over its timetable and reminders (version 4 on; RULES.md §7.1).
     """
     case = pending_again(case)
+    if case.workflow_version >= 4:
+        # A 包案 assignment handed on with the matter: its clocks go on here (一抓到底).
+        case = baoan.take_over(case, ctx)
     given = ctx.inputs
     received = given.received_on or ctx.day
     facts = TrackFacts(

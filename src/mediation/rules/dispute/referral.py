@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from mediation.model import Case, evolve
-from mediation.rules import deadlines
+from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.categories import ancestors
@@ -314,7 +314,17 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
     given = ctx.inputs
     found = details(case)
     delegated = _court_delegates(case, ctx, given)
-    ctx.open_case(
+    current = case.workflow_version >= 4
+    overlays = dict(case.overlays)
+    if current:
+        # One matter, one record (RULES.md §7.1, §7.2): the 最多跑一地 record with this
+        # hand-off in it, and the 包案 assignment handed on with its clocks.
+        overlays = dict(onestop.carry(case, ctx, given.unit))
+        overlays.pop(baoan.OVERLAY, None)
+        assignment = baoan.carried(case)
+        if assignment is not None:
+            overlays[baoan.OVERLAY] = assignment
+    new_id = ctx.open_case(
         workflow="dispute",
         unit=given.unit,
         channel=_COURT_REFERRAL if delegated else case.channel,
@@ -343,8 +353,10 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
             **({"court": case.unit} if delegated else {}),
         },
         note=given.reason,
-        overlays=dict(case.overlays),
+        overlays=overlays,
     )
+    if current:
+        case = baoan.passed_on(case, ctx, new_id)
     case = deadlines.cancel_all(case, ctx, late=late_closing(case))
     case = evolve(case, outcome=f"移交{ctx.policy.tracks[given.track].label}：{given.reason}")
     return record_resolution(case, ctx, "handed_off", found.track)
