@@ -110,6 +110,17 @@ def test_an_agreement_concludes_the_petition_with_the_agreement_referenced() -> 
     assert e.verify(dispute_id).ok
 
 
+def test_a_pause_the_handling_period_does_not_name_is_refused_when_the_policy_is_built() -> None:
+    """A clock stops only for a reason its rule names (RULES.md §5.6): configuring a pause
+    for 访调对接 that the handling period does not name would pause nothing — refused at
+    once, naming the setting."""
+    from mediation import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        engine(PetitionPolicy(mediation_pause=PauseReason.party_wait))
+    assert err.value.field == "PetitionPolicy.mediation_pause"
+
+
 def test_a_failure_resumes_handling_on_the_petitions_own_clock_paused_by_policy() -> None:
     """With the policy pausing the handling clock during mediation (the period must name the
     reason: a locality's override of the table), the days of mediation are added back: handed

@@ -37,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from mediation._errors import ValidationError
 from mediation.model import (
     Case,
     LabeledEnum,
@@ -279,6 +280,25 @@ class PetitionPolicy:
         {UnitKind.committee.value, UnitKind.industry_committee.value}
     )
     mediation_excluded: frozenset[str] = frozenset()
+
+    def check_policy(self, policy: Any) -> None:
+        """Refuse a ``mediation_pause`` the handling period does not name (it would pause
+        nothing: RULES.md §5.6, a clock stops only for a reason its rule names).
+
+        Raises:
+            ValidationError: naming ``PetitionPolicy.mediation_pause``.
+        """
+        reason = self.mediation_pause
+        if reason is None:
+            return
+        rule = policy.periods.get(HANDLING.id, HANDLING)
+        if reason not in rule.pausable_by:
+            raise ValidationError(
+                "PetitionPolicy.mediation_pause",
+                reason.value,
+                f"the handling period {HANDLING.id!r} does not stop for {reason.value!r}: "
+                "name it in that period's pausable_by (Policy(periods=…)), or pause nothing",
+            )
 
 
 # -- details ------------------------------------------------------------------------

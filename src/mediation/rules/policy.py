@@ -99,6 +99,14 @@ class Policy:
     supervision: SupervisionPolicy = attrs.field(factory=SupervisionPolicy)
     parts: Mapping[type, Any] = attrs.field(factory=dict, converter=_parts)
 
+    def __attrs_post_init__(self) -> None:
+        # A part may check itself against the rest of the policy (``check_policy``): a
+        # setting that would silently do nothing is refused when the policy is built.
+        for found in self.parts.values():
+            check = getattr(found, "check_policy", None)
+            if callable(check):
+                check(self)
+
     def part(self, kind: type[_P]) -> _P:
         """The policy of type ``kind`` given in :attr:`parts`, else its defaults (``kind()``).
 
