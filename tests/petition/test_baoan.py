@@ -51,7 +51,14 @@ def baoan(case_overlays: Any) -> Baoan:
 def repeat_petition(e: Engine) -> str:
     """A repeat petition at the town (a 包案 candidate: town leader, reason repeat)."""
     first = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
-    e.fire(first.id, "not_accept", actor=TOWN, at=at("2026-03-02", 10), reason="材料不全")
+    e.fire(
+        first.id,
+        "not_accept",
+        actor=TOWN,
+        at=at("2026-03-02", 10),
+        reason="不属本镇职权",
+        guide_to="青田县人民政府",
+    )
     return letter(e, "2026-03-09", unit="qt-dm", actor=TOWN).id
 
 

@@ -58,6 +58,50 @@ def test_handling_period_runs_60_days_across_the_spring_festival() -> None:
     assert e.verify(case.id).ok
 
 
+def test_an_extension_after_the_period_ran_out_is_refused() -> None:
+    """第三十四条 extends a period that runs; the handling period accepted 2025-12-18 ended
+    Tue 2026-02-24. An extension approved on 03-02 would turn the breach into time kept
+    (第四十五条 holds the organ to the period): refused, naming the clock; nothing changes."""
+    e = engine()
+    case = accepted(e)
+    clock = next(d for d in case.deadlines if d.period == "petition_handling")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "extend_deadline", actor=TOWN, at=at("2026-03-02"), length=30,
+               deadline=clock.id, reason="情况复杂", approver="organ_head",
+               petitioner_notified=True)  # fmt: skip
+    assert err.value.field == "deadline"
+    assert "2026-02-24" in str(err.value)
+    assert e.get(case.id) == before
+
+
+def test_an_opinion_is_not_received_before_it_is_issued() -> None:
+    """The 30 days to ask for 复查 run from receipt of the written opinion (第三十五条): a
+    receipt dated before the opinion (issued 03-10) is refused, naming ``delivered_on``."""
+    e = engine()
+    case = accepted(e)
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "opine", actor=TOWN, at=at("2026-01-10", 10), delivered_on="2026-01-05",
+               outcome="not_support", **OPINION)  # fmt: skip
+    assert err.value.field == "delivered_on"
+    assert e.get(case.id) == before
+
+
+def test_outside_its_competence_the_organ_tells_the_petitioner_where_to_go() -> None:
+    """第二十三条第一款: an organ refusing a matter outside its competence tells the petitioner
+    which organ to take it to; without that, the refusal is refused, naming ``guide_to``."""
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "not_accept", actor=TOWN, at=at("2026-03-03"), reason="不属本镇职权")
+    assert err.value.field == "guide_to"
+    done = e.fire(case.id, "not_accept", actor=TOWN, at=at("2026-03-03"), reason="不属本镇职权",
+                  guide_to="青田县住房和城乡建设局")  # fmt: skip
+    assert done.state == "not_accepted"
+    assert "青田县住房和城乡建设局" in e.render(case.id, "petition_non_acceptance_notice")
+
+
 def test_extension_needs_the_heads_approval_at_most_30_days_and_telling_the_petitioner() -> None:
     """第三十四条: +≤30 日 with the organ head's approval, the petitioner told why. From
     2025-12-18, 90 days end Wed 2026-03-18."""

@@ -22,14 +22,26 @@ def test_a_finding_owes_its_report_and_holds_the_case_open_until_it_is_made() ->
     assert due(flagged, "petition_major_report") == "2026-03-04"
     before = e.get(case.id)
     with pytest.raises(RuleRejectedError, match="第二十五条"):
-        e.fire(case.id, "not_accept", actor=TOWN, at=at("2026-03-04"), reason="不属本机关职权")
+        e.fire(
+            case.id,
+            "not_accept",
+            actor=TOWN,
+            at=at("2026-03-04"),
+            reason="不属本机关职权",
+            guide_to="青田县人民政府",
+        )
     assert e.get(case.id) == before
     reported = e.fire(case.id, "report_major", actor=TOWN, at=at("2026-03-04"),
                       reported_to=_TOWN_LEVEL)  # fmt: skip
     clock = next(d for d in reported.deadlines if d.period == "petition_major_report")
     assert clock.status.value == "met"
     done = e.fire(
-        case.id, "not_accept", actor=TOWN, at=at("2026-03-04", 10), reason="不属本机关职权"
+        case.id,
+        "not_accept",
+        actor=TOWN,
+        at=at("2026-03-04", 10),
+        reason="不属本机关职权",
+        guide_to="青田县人民政府",
     )
     assert done.state == "not_accepted"
     assert e.verify(case.id).ok

@@ -147,7 +147,7 @@ def _inputs(to: str, assign: bool) -> dict[str, dict[str, Any]]:
         "request_review": {"reason": "不服"},
         "conclude": {"satisfied": True},
         "withdraw": {"reason": "撤回"},
-        "not_accept": {"reason": "不属本机关"},
+        "not_accept": {"reason": "不属本机关", "guide_to": "有权处理的机关"},
         "divert": {"route": "litigation", "where": "法院", "told": True},
         "object": {"reason": "不属本机关"},
         "agree_objection": {"note": "核实同意"},

@@ -144,7 +144,14 @@ def test_repeat_petitions_are_linked_and_counted_per_case_and_petitioner() -> No
     make a repeat petition, linked to the earlier one; the petitioner's petitions are counted."""
     e = engine()
     first = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
-    first = e.fire(first.id, "not_accept", actor=TOWN, at=at("2026-03-03"), reason="不属本镇")
+    first = e.fire(
+        first.id,
+        "not_accept",
+        actor=TOWN,
+        at=at("2026-03-03"),
+        reason="不属本镇",
+        guide_to="青田县人民政府",
+    )
     other = letter(e, "2026-03-04", unit="qt-dm", actor=TOWN, summary="另一事项：村道积水")
     assert details(other).repeats == ()
     assert details(other).petitioner_petitions == 1

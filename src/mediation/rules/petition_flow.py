@@ -514,6 +514,14 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
         return refuse_input(
             "not_accept", "reason", given.reason, "写明不予受理的理由", f"{ART}第二十三条第一款"
         )
+    if found.bar is None and not (given.guide_to.strip() or given.guide_unit):
+        return refuse_input(
+            "not_accept",
+            "guide_to",
+            given.guide_to,
+            "不属于本机关职权范围的，应当告知信访人向有权处理的机关、单位提出：写明引导其向何机关提出",
+            f"{ART}第二十三条第一款",
+        )
     if found.bar is Bar.skip_level:
         org = ctx.policy.org
         competent = found.competent

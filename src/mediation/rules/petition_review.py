@@ -95,18 +95,22 @@ class HearingInputs:
 
 def opine_guard(case: Case, ctx: Context[OpineInputs]) -> Decision:
     """A written opinion states the request, facts and reasons, the outcome and its legal
-    basis (第三十二条); the petitioner receives it on a day not before its case began nor
-    after today."""
+    basis (第三十二条); the petitioner receives it on the day it is issued (this step) — not
+    before: the 30 days to ask for 复查 / 复核 run from receipt (第三十五条、第三十六条), and a
+    receipt dated before the opinion would cut them short. (Petition version 1 took any day
+    from registration on and replays so.)"""
     delivered = ctx.inputs.delivered_on
     if delivered is not None:
         start = case.received_at.astimezone(ctx.policy.tz).date()
+        if case.workflow_version >= 2:
+            start = ctx.day
         if delivered > ctx.day or delivered < start:
             return refuse_input(
                 "opine",
                 "delivered_on",
                 delivered.isoformat(),
-                "送达日期不能晚于今日，也不能早于登记日",
-                f"{ART}第三十二条",
+                f"意见书的送达日期不能早于出具之日（{start.isoformat()}），也不能晚于今日",
+                f"{ART}第三十二条、第三十五条",
             )
     return ALLOW
 

@@ -117,7 +117,8 @@ def extend_guard(case: Case, ctx: Context[ExtendInputs]) -> Decision:
 
     信访工作条例 第三十四条: the handling period may be extended by at most 30 days
     with the organ head's approval, and the petitioner must be told why; other
-    rules name their own approver and cap (RULES.md §5.6).
+    rules name their own approver and cap (RULES.md §5.6). An extension is granted while
+    the period runs: one approved after its last day would turn a breach into time kept.
     """
     given = ctx.inputs
     d = next((x for x in case.deadlines if x.id == given.deadline), None)
@@ -126,6 +127,14 @@ def extend_guard(case: Case, ctx: Context[ExtendInputs]) -> Decision:
     if not d.status.is_open:
         return refuse_input("extend", "deadline", d.id, "only an open clock can be extended")
     rule = ctx.clocks.rule(d.period)
+    if d.status is DeadlineStatus.running and ctx.at > d.due_at:
+        return refuse_input(
+            "extend",
+            "deadline",
+            d.id,
+            f"期限已于{d.due.isoformat()}届满：延长须在期限内批准，届满后的延长不能消除超期",
+            rule.basis,
+        )
     if isinstance(rule, FixedClock):
         return refuse_input(
             "extend", "deadline", d.id, "an agreed date is changed by amending the agreement"
