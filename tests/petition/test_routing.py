@@ -281,3 +281,42 @@ def test_the_petition_office_routes_rather_than_handles() -> None:
     routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
     town = e.get(routed.links[0].case_id)
     assert e.fire(town.id, "accept", actor=TOWN, at=at("2026-03-04")).state == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("unit", "actor_unit", "to"),
+    [
+        ("qt-zjj", "qt-zjj", "qt-wx"),  # a county department to a town: not its system
+        ("qt-zjj", "qt-zjj", "qt-dm-01"),  # ... nor a village committee elsewhere in the tree
+        ("qt", "qt", "qt-fy"),  # the county government to the court: another system
+    ],
+)
+def test_another_organ_routes_only_to_the_lower_organs_of_its_system(
+    unit: str, actor_unit: str, to: str
+) -> None:
+    """第二十三条第一款: an organ other than the petition office transfers or assigns a matter
+    to the lower organs of its own system; outside it, it tells the petitioner where to go.
+    Refused naming ``to``; the case left as it was."""
+    from mediation import Actor, Role
+
+    staff = Actor(f"{actor_unit}-staff", {Role.clerk.value, Role.director.value}, actor_unit)
+    e = engine()
+    case = letter(e, "2026-03-02", unit=unit, actor=staff)
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "route", actor=staff, at=at("2026-03-03"), to=to)
+    assert err.value.field == "to"
+    assert "第二十三条第一款" in str(err.value)
+    assert e.get(case.id) == before
+
+
+def test_the_county_government_routes_down_to_a_town() -> None:
+    from mediation import Actor, Role
+
+    staff = Actor("qt-staff", {Role.clerk.value, Role.director.value}, "qt")
+    e = engine()
+    case = letter(e, "2026-03-02", unit="qt", actor=staff)
+    assert (
+        e.fire(case.id, "route", actor=staff, at=at("2026-03-03"), to="qt-dm").state
+        == "transferred"
+    )

@@ -308,6 +308,16 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
             f"（{org.get(given.to).name}在上一级）",
             f"{ART}第二十二条第一款、第二十三条第一款",
         )
+    organs = tuple(dict.fromkeys(given.organs))
+    if org is not None and len(organs) <= 1 and not _own_system(org, case, ctx, given.to):
+        return refuse_input(
+            "route",
+            "to",
+            given.to,
+            f"{org.get(given.to).name}不是本系统的下级机关：不属于本机关职权范围的，应当告知信访人"
+            "向有权处理的机关提出（not_accept 写明 guide_to），不转送",
+            f"{ART}第二十三条第一款",
+        )
     if given.mode is RouteMode.assign:
         if given.report_due is None or given.report_due <= ctx.day:
             return refuse_input(
@@ -347,6 +357,44 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
                     f"{ART}第二十四条",
                 )
     return ALLOW
+
+
+_ROUTABLE = frozenset(
+    {
+        UnitKind.government.value,
+        UnitKind.department.value,
+        UnitKind.justice_office.value,
+        UnitKind.police.value,
+        UnitKind.centre.value,
+        UnitKind.petition_bureau.value,
+        UnitKind.committee.value,
+        UnitKind.grid.value,
+    }
+)
+"""Units a matter can be transferred or assigned down to: administrative organs, and the
+village-level bodies under a township (小事不出村, 第十五条第三款) — not a court, an
+arbitration commission or an industry committee, which take matters by their own procedures
+(诉访分离, 第二十八条第二款)."""
+
+
+def _own_system(org: OrgTree, case: Case, ctx: Context[Any], to: str) -> bool:
+    """Whether ``to`` is an organ this one may transfer or assign to: a petition office, any
+    competent organ of its level or below (第二十二条第一款); another organ, the lower organs
+    of its own system — below it in the territory (块) or in its line (条) (第二十三条第一款)."""
+    if case.unit not in org or to not in org:
+        return True
+    if org.get(case.unit).kind in ctx.policy.part(PetitionPolicy).bureau_kinds:
+        return True
+    if org.get(to).kind not in _ROUTABLE:
+        return False
+    if org.within(to, case.unit):
+        return True
+    line = org.line_parent(to)
+    while line is not None:
+        if line.id == case.unit:
+            return True
+        line = org.line_parent(line.id)
+    return False
 
 
 def handoff_details(case: Case, **more: Any) -> dict[str, Any]:
