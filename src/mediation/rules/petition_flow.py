@@ -339,7 +339,9 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
             if unit not in org:
                 return refuse_input("route", f"organs[{i}]", unit, "unknown unit")
         if given.to not in organs:
-            return refuse_input("route", "to", given.to, "接收机关须为涉及的机关之一")
+            return refuse_input(
+                "route", "to", given.to, "接收机关须为涉及的机关之一", f"{ART}第二十四条"
+            )
         common = common_superior(org, organs)
         if not given.agreed:
             if common is None:
