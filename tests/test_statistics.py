@@ -146,7 +146,8 @@ def petitions(engine: Engine) -> None:
     """
     town, bureau = petition.TOWN, petition.BUREAU
     first = petition.letter(engine, "2026-03-02", unit="qt-dm", actor=town)
-    engine.fire(first.id, "not_accept", actor=town, at=at("2026-03-02", 10), reason="材料不全")
+    engine.fire(first.id, "not_accept", actor=town, at=at("2026-03-02", 10), reason="不属本镇职权",
+                guide_to="青田县住房和城乡建设局")  # fmt: skip
     second = petition.letter(engine, "2026-03-09", unit="qt-dm", actor=town)
     engine.fire(
         second.id,
@@ -157,7 +158,8 @@ def petitions(engine: Engine) -> None:
         **PLAN,
     )
     third = petition.visit(engine, "2026-03-03", "qt-xfj", bureau)
-    engine.fire(third.id, "not_accept", actor=bureau, at=at("2026-03-03", 11), reason="材料不全")
+    engine.fire(third.id, "not_accept", actor=bureau, at=at("2026-03-03", 11), reason="不属信访部门受理范围",
+                guide_to="青田县人民法院")  # fmt: skip
 
 
 def check_petitions(s: Statistics, *, late: bool) -> None:
