@@ -111,10 +111,7 @@ def _closed(
     changed = False
     for d in deadlines:
         if d.status.is_open and (ids is None or d.period in ids) and (where is None or where(d)):
-            late = d.status is DeadlineStatus.running and ctx.at > d.due_at
-            status = DeadlineStatus.met
-            if late:
-                status = DeadlineStatus.breached if d.kind.is_own else DeadlineStatus.lapsed
+            status = _late(d, ctx) or DeadlineStatus.met
             d = evolve(
                 d,
                 status=status,
@@ -161,9 +158,14 @@ def cancel_all(
 
 
 def _ending(d: Deadline, ctx: Context[Any], late: bool) -> DeadlineStatus:
-    if late and d.status is DeadlineStatus.running and ctx.at > d.due_at:
+    return (_late(d, ctx) if late else None) or DeadlineStatus.cancelled
+
+
+def _late(d: Deadline, ctx: Context[Any]) -> DeadlineStatus | None:
+    """How a running clock past its due instant ends: breached (the unit's own) or lapsed."""
+    if d.status is DeadlineStatus.running and ctx.at > d.due_at:
         return DeadlineStatus.breached if d.kind.is_own else DeadlineStatus.lapsed
-    return DeadlineStatus.cancelled
+    return None
 
 
 def pause(case: Case, ctx: Context[Any], reason: PauseReason, *, spent: bool = False) -> Case:

@@ -36,7 +36,7 @@ from mediation.rules.petition import (
     PetitionPolicy,
     check_unit,
     details,
-    late_closing,
+    v2,
     with_details,
 )
 from mediation.rules.petition_flow import report_back
@@ -209,7 +209,7 @@ def on_hand(case: Case, ctx: Context[HandInputs]) -> Case:
     )
     pause = ctx.policy.part(PetitionPolicy).mediation_pause
     if pause is not None:
-        case = deadlines.pause(case, ctx, pause, spent=late_closing(case))
+        case = deadlines.pause(case, ctx, pause, spent=v2(case))
     return with_details(case, mediation=Mediation(new_id, given.committee, ctx.at))
 
 

@@ -56,7 +56,6 @@ __all__ = [
     "CLOCKS",
     "FINAL",
     "HANDLING",
-    "LATE_CLOSING",
     "NOTICE",
     "OBJECTION",
     "OBJECTION_VERIFY",
@@ -70,6 +69,7 @@ __all__ = [
     "SIMPLE_HANDLE",
     "SIMPLE_TRANSFER",
     "TRANSFER_NOTICE",
+    "V2",
     "Bar",
     "Diversion",
     "DivertRoute",
@@ -86,7 +86,7 @@ __all__ = [
     "bar_guard",
     "check_unit",
     "details",
-    "late_closing",
+    "v2",
     "with_details",
 ]
 
@@ -502,12 +502,12 @@ def check_unit(ctx: Context[Any], unit: str, what: str) -> Decision:
     return ALLOW
 
 
-LATE_CLOSING = 2
-"""From this petition workflow version on, a withdrawal closes a clock whose time had run
-out as breached (or lapsed), not cancelled, and a pause (a hearing, a mediation) does not
-revive a clock already past due (RULES.md §5.6); version 1 replays as recorded."""
+V2 = 2
+"""Petition workflow version 2, the current one (not in any release yet). The rules that would
+change how a case recorded under version 1 replays apply from it on — each use says which;
+version 1 replays as recorded."""
 
 
-def late_closing(case: Case) -> bool:
-    """Whether ``case``'s petition workflow version closes late clocks late."""
-    return case.workflow_version >= LATE_CLOSING
+def v2(case: Case) -> bool:
+    """Whether ``case`` runs under the rules of petition workflow version 2 or later (:data:`V2`)."""
+    return case.workflow_version >= V2

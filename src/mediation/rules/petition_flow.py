@@ -42,7 +42,7 @@ from mediation.rules.petition import (
     bar_guard,
     check_unit,
     details,
-    late_closing,
+    v2,
     with_details,
 )
 
@@ -621,7 +621,7 @@ def on_not_accept(case: Case, ctx: Context[NotAcceptInputs]) -> Case:
 
 def on_withdraw(case: Case, ctx: Context[ReasonInputs]) -> Case:
     """撤回: cancel every clock (one already late closes late, version 2 on), record why."""
-    case = deadlines.cancel_all(case, ctx, late=late_closing(case))
+    case = deadlines.cancel_all(case, ctx, late=v2(case))
     outcome = f"信访人撤回：{ctx.inputs.reason.strip()}"
     case = report_back(case, ctx, outcome)
     return evolve(case, outcome=outcome)

@@ -116,7 +116,7 @@ class ReportInputs:
 def _recipients_problem(case: Case, ctx: Context[Any], to: tuple[str, ...], rule: str) -> Decision:
     """Whom the report goes to (第二十五条): at least this level's party committee and
     government; from a petition office also the office one level up and 国家信访局."""
-    names = tuple(dict.fromkeys(t.strip() for t in to if t.strip()))
+    names = _names(to)
     if not names:
         return refuse_input(
             rule,

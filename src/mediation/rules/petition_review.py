@@ -31,7 +31,7 @@ from mediation.rules.petition import (
     Outcome,
     PetitionStage,
     details,
-    late_closing,
+    v2,
     with_details,
 )
 from mediation.rules.petition_flow import close_clocks, hand_on, handoff_details, report_back
@@ -102,7 +102,7 @@ def opine_guard(case: Case, ctx: Context[OpineInputs]) -> Decision:
     delivered = ctx.inputs.delivered_on
     if delivered is not None:
         start = case.received_at.astimezone(ctx.policy.tz).date()
-        if case.workflow_version >= 2:
+        if v2(case):
             start = ctx.day
         if delivered > ctx.day or delivered < start:
             return refuse_input(
@@ -193,11 +193,6 @@ def review_guard(case: Case, ctx: Context[ReviewInputs]) -> Decision:
     return found_reviewer if isinstance(found_reviewer, Decision) else ALLOW
 
 
-_STATUTORY_ROUTE = 2
-"""From this petition workflow version on, a one-stop petitioner's request for 复查 / 复核
-needs no permit to a second place (version 1 replays as recorded)."""
-
-
 def on_review(case: Case, ctx: Context[ReviewInputs]) -> Case:
     """The petitioner's period is met; the superior organ's review (or re-review) case
     opens with its 30-day opinion period; the 包案 assignment goes with it."""
@@ -222,7 +217,7 @@ def on_review(case: Case, ctx: Context[ReviewInputs]) -> Case:
             prior_delivered_on=opinion.delivered_on.isoformat(),
         )
     case = deadlines.close(case, ctx, (REVIEW_REQUEST, REREVIEW_REQUEST))
-    if case.workflow_version >= _STATUTORY_ROUTE:
+    if v2(case):
         case = onestop.statutory_route(case, ctx, unit)
     case, _ = hand_on(case, ctx, unit, case.channel, data)
     return evolve(case, outcome=f"信访人请求{next_stage.label}")
@@ -264,7 +259,7 @@ def hearing_guard(case: Case, ctx: Context[HearingInputs]) -> Decision:
 
 def on_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:
     """Pause the 复核 period while the hearing lasts."""
-    return deadlines.pause(case, ctx, PauseReason.hearing, spent=late_closing(case))
+    return deadlines.pause(case, ctx, PauseReason.hearing, spent=v2(case))
 
 
 def on_end_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:

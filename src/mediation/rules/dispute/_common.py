@@ -180,12 +180,12 @@ class AgreementPolicy:
     oral_limit: Decimal = Decimal(0)
 
 
-LATE_CLOSING = 4
-"""From this dispute workflow version on, a step that ends the matter closes a clock whose
-time had run out as breached (or lapsed), not cancelled, and a pause does not revive a clock
-already past due (RULES.md §5.6); versions 2 and 3 replay as recorded."""
+V4 = 4
+"""Dispute workflow version 4, the current one (not in any release yet). The rules that would
+change how a case recorded under versions 2 and 3 replays apply from it on — each use says
+which; those versions replay as recorded."""
 
 
-def late_closing(case: Any) -> bool:
-    """Whether ``case``'s dispute workflow version closes late clocks late (:data:`LATE_CLOSING`)."""
-    return bool(case.workflow_version >= LATE_CLOSING)
+def v4(case: Any) -> bool:
+    """Whether ``case`` runs under the rules of dispute workflow version 4 or later (:data:`V4`)."""
+    return bool(case.workflow_version >= V4)

@@ -29,7 +29,7 @@ from mediation.rules.dispute._common import (
     ACCEPTANCE,
     MEDICAL_ADMIN_ACCEPT,
     PS_FIRST,
-    late_closing,
+    v4,
 )
 from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
@@ -281,7 +281,7 @@ def _not_accepted(case: Case, ctx: Context[AcceptInputs], proc: Procedure) -> Ca
     if given.refused_by:
         refusal = Refusal(given.refused_by, ctx.at, "acceptance", given.note)
         case = _with(case, refusals=(*details(case).refusals, refusal))
-    case = deadlines.cancel_all(case, ctx, late=late_closing(case))
+    case = deadlines.cancel_all(case, ctx, late=v4(case))
     case = evolve(case, outcome=grounded(reason, basis))
     return record_resolution(case, ctx, "not_accepted", details(case).track)
 

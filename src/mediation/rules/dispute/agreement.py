@@ -19,6 +19,7 @@ from mediation.rules.dispute._common import (
     MEDIATION_CLOCKS,
     SIGNING,
     AgreementPolicy,
+    v4,
 )
 from mediation.rules.dispute.details import _with, details
 
@@ -205,12 +206,6 @@ def effective(case: Case) -> dt.datetime | None:
     return agreement_rules.effective_at(agreement, case.parties)
 
 
-_WATCHED = 4
-"""From this version of the dispute workflow on, an agreement with a performance date opens
-the callback from that date when it takes effect; versions 2 and 3 opened it only when
-performance or non-performance was reported (their recorded cases replay so)."""
-
-
 def _on_effective(case: Case, ctx: Context[Any]) -> Case:
     """Once the agreement takes effect: the performance clock on the agreed date, and the
     parties' 30-day window to apply for judicial confirmation (《人民调解法》第三十三条;
@@ -226,7 +221,7 @@ def _on_effective(case: Case, ctx: Context[Any]) -> Case:
             case = deadlines.open_fixed(
                 case, ctx, agreement_rules.PERFORMANCE, agreement.performance_deadline
             )
-        if case.workflow_version >= _WATCHED and CALLBACK.id not in open_periods:
+        if v4(case) and CALLBACK.id not in open_periods:
             # The committee supervises performance (《人民调解法》第三十一条第二款): its
             # callback is scheduled from the agreed performance date (RULES.md §7.5), so
             # an agreement no one reports on still comes due.

@@ -20,6 +20,7 @@ from mediation.rules.dispute._common import (
     COURT_STATUTORY,
     ENFORCEMENT,
     OBJECTION,
+    v4,
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
@@ -123,7 +124,7 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
                 "《民事诉讼法》第二百零五条第一项",
             )
     court = ctx.inputs.court.strip()
-    if case.workflow_version >= 4 and any(level in court for level in _ABOVE_INTERMEDIATE):
+    if v4(case) and any(level in court for level in _ABOVE_INTERMEDIATE):
         return refuse_input(
             "apply_confirmation",
             "court",
@@ -242,7 +243,7 @@ def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
             "受理后发现不应受理的，裁定驳回申请",
             "民诉法解释 第三百五十五条第二款",
         )
-    if case.workflow_version >= 4:
+    if v4(case):
         mismatch = _mismatch(given)
         if mismatch is not None:
             return mismatch
@@ -330,13 +331,12 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
     if given.ruling in (Ruling.not_accepted, Ruling.withdrawn) and window:
         case = deadlines.open_clock(case, ctx, CONFIRMATION, window[-1].start)
-    if case.workflow_version >= _PARTIES_AFTER_RULING:
+    if v4(case):
         case = _after_ruling(case, ctx)
     return case
 
 
 _CLOSED_FILE = frozenset({"closed", "archived"})
-_NO_CLOCK_ON_CLOSED = 4
 
 
 def on_closed_file(case: Case) -> bool:
@@ -344,12 +344,7 @@ def on_closed_file(case: Case) -> bool:
     the parties' periods after it are recorded, but a closed case runs no clock (DESIGN.md);
     the parties' rights do not depend on it (the guards count from the recorded dates).
     Versions 2 and 3 opened the clocks on a closed file and replay so."""
-    return case.workflow_version >= _NO_CLOCK_ON_CLOSED and case.state in _CLOSED_FILE
-
-
-_PARTIES_AFTER_RULING = 4
-"""The dispute workflow version from which a ruling opens the parties' periods that follow
-it (cases of earlier versions replay as they were recorded)."""
+    return v4(case) and case.state in _CLOSED_FILE
 
 
 def _after_ruling(case: Case, ctx: Context[CourtRulesInputs]) -> Case:

@@ -17,6 +17,7 @@ from mediation.rules.dispute._common import (
     MEDICAL_ADMIN_ACCEPT,
     TRAFFIC_APPLY,
     RegistrationPolicy,
+    v4,
 )
 from mediation.rules.dispute.details import (
     DisputeDetails,
@@ -151,7 +152,7 @@ def on_intake(case: Case, ctx: Context[DisputeIntake]) -> Case:
     it takes over its timetable and reminders (version 4 on; RULES.md §7.1).
     """
     case = pending_again(case)
-    if case.workflow_version >= 4:
+    if v4(case):
         # A 包案 assignment handed on with the matter: its clocks go on here (一抓到底).
         case = baoan.take_over(case, ctx)
     given = ctx.inputs

@@ -173,7 +173,7 @@ def on_procedure_end(case: Case, ctx: Context[Any]) -> Case:
     if case.state not in PROCEDURE_ENDS:
         # Before another body (a hand-off) or mediated again: the claim is pending anew.
         case = _cancel_running(case, ctx)
-        return _set(case, evolve(record, restarted_on=None, runs_to=None, estimated=False))
+        return _set(case, _pending(record))
     return _restart(case, ctx, record, _ended_on(case, ctx, today=True))
 
 
@@ -182,12 +182,17 @@ def _restart(case: Case, ctx: Context[Any], record: Limitation, on: dt.date | No
     case is open its clock runs too — a closed case runs none (DESIGN.md), the record keeps
     the dates."""
     if on is None or not record.interrupted:
-        return _set(case, evolve(record, restarted_on=None, runs_to=None, estimated=False))
+        return _set(case, _pending(record))
     due, _ = ctx.clocks.due(LIMITATION.id, on)
     case = _set(case, evolve(record, restarted_on=on, runs_to=due.due, estimated=due.estimated))
     if case.state in _CLOSED_ENDS:
         return case
     return deadlines.open_clock(case, ctx, LIMITATION, on)
+
+
+def _pending(record: Limitation) -> Limitation:
+    """``record`` with the claim pending: no restart recorded."""
+    return evolve(record, restarted_on=None, runs_to=None, estimated=False)
 
 
 def _set(case: Case, record: Limitation) -> Case:
@@ -200,7 +205,7 @@ def pending_again(case: Case) -> Case:
     record = recorded(case)
     if record is None or record.restarted_on is None:
         return case
-    return _set(case, evolve(record, restarted_on=None, runs_to=None, estimated=False))
+    return _set(case, _pending(record))
 
 
 def _claimed_on(case: Case, ctx: Context[Any]) -> dt.date:

@@ -23,7 +23,7 @@ from mediation.rules.dispute._common import (
     PS_HANDLING,
     PS_SECOND,
     SUSPENSION,
-    late_closing,
+    v4,
 )
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
@@ -233,7 +233,7 @@ def on_suspend(case: Case, ctx: Context[SuspendInputs]) -> Case:
     Appraisal time is excluded from medical mediation (《医疗纠纷预防和处理条例》
     第三十八、四十条) and online court mediation (在线调解规则 第二十六条).
     """
-    case = deadlines.pause(case, ctx, ctx.inputs.reason, spent=late_closing(case))
+    case = deadlines.pause(case, ctx, ctx.inputs.reason, spent=v4(case))
     return deadlines.open_clock(case, ctx, SUSPENSION)
 
 
@@ -309,7 +309,7 @@ def _party_refuses(case: Case, ctx: Context[PartyRefusesInputs], proc: Procedure
     if stage == "acceptance":
         basis = REFUSAL_GROUNDS[proc]
         what = "明确表示不愿意调解处理" if proc is Procedure.public_order else "明确拒绝调解"
-        case = deadlines.cancel_all(case, ctx, late=late_closing(case))
+        case = deadlines.cancel_all(case, ctx, late=v4(case))
         case = evolve(case, outcome=grounded(f"当事人{name}{what}，不予调解", basis))
         return record_resolution(case, ctx, "not_accepted", details(case).track)
     what, basis = WITHDRAWAL_GROUNDS[proc]
@@ -428,11 +428,6 @@ def risk_guard(case: Case, ctx: Context[RiskInputs]) -> Decision:
     return ALLOW
 
 
-_EACH_FINDING_REPORTED = 4
-"""From this version of the dispute workflow on, every high-risk finding owes its own report;
-versions 2 and 3 owed one report per case (their recorded cases replay so)."""
-
-
 def on_risk(case: Case, ctx: Context[RiskInputs]) -> Case:
     """Record the finding; a high risk owes a report to the police or a department, due
     at once (the clock shows in ``due`` as the action owed) until it is made — from
@@ -443,7 +438,7 @@ def on_risk(case: Case, ctx: Context[RiskInputs]) -> Case:
     case = evolve(case, risk=given.level)
     if given.reported_to.strip():
         return deadlines.close(case, ctx, (ESCALATION_REPORT,))
-    if case.workflow_version >= _EACH_FINDING_REPORTED and given.level is Risk.high:
+    if v4(case) and given.level is Risk.high:
         # Each new finding that the dispute may turn into a public-order or criminal case
         # is reported (第二十五条): an earlier report covered the risk then found.
         owed = any(d.period == ESCALATION_REPORT.id and d.is_open for d in case.deadlines)

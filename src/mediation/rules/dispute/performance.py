@@ -17,7 +17,7 @@ from mediation.rules.dispute._common import (
     ENFORCEMENT,
     FEEDBACK,
     PS_HANDLING,
-    late_closing,
+    v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.agreement import effective
@@ -405,7 +405,7 @@ def transfer_guard(case: Case, ctx: Context[TransferInputs]) -> Decision:
 def on_transfer(case: Case, ctx: Context[TransferInputs]) -> Case:
     """Transferred to the competent organ: every clock cancelled (one already late closes
     late, version 4 on), the organ recorded."""
-    case = deadlines.cancel_all(case, ctx, late=late_closing(case))
+    case = deadlines.cancel_all(case, ctx, late=v4(case))
     case = evolve(case, outcome=f"移送{ctx.inputs.to.strip()}：{ctx.inputs.reason.strip()}")
     return record_resolution(case, ctx, "transferred_out", details(case).track)
 
@@ -413,6 +413,6 @@ def on_transfer(case: Case, ctx: Context[TransferInputs]) -> Case:
 def on_withdraw(case: Case, ctx: Context[WithdrawInputs]) -> Case:
     """Withdrawn by the applicant (《人民调解法》第二十三条): every clock cancelled (one
     already late closes late, version 4 on)."""
-    case = deadlines.cancel_all(case, ctx, late=late_closing(case))
+    case = deadlines.cancel_all(case, ctx, late=v4(case))
     case = evolve(case, outcome=ctx.inputs.reason)
     return record_resolution(case, ctx, "withdrawn", details(case).track)

@@ -20,7 +20,7 @@ from mediation.rules.dispute._common import (
     FEEDBACK,
     FEEDBACK_DEFAULT,
     TRAFFIC_SWITCH,
-    late_closing,
+    v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.details import Feedback, Referral, _with, details
@@ -293,7 +293,7 @@ def _court_delegates(case: Case, ctx: Context[HandOffInputs], given: HandOffInpu
     """Whether the hand-off is a court delegating a matter to people's mediation (委派)."""
     org = ctx.policy.org
     return (
-        case.workflow_version >= 4
+        v4(case)
         and given.track == "people"
         and org is not None
         and case.unit in org
@@ -314,7 +314,7 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
     given = ctx.inputs
     found = details(case)
     delegated = _court_delegates(case, ctx, given)
-    current = case.workflow_version >= 4
+    current = v4(case)
     overlays = dict(case.overlays)
     if current:
         # One matter, one record (RULES.md §7.1, §7.2): the 最多跑一地 record with this
@@ -357,6 +357,6 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
     )
     if current:
         case = baoan.passed_on(case, ctx, new_id)
-    case = deadlines.cancel_all(case, ctx, late=late_closing(case))
+    case = deadlines.cancel_all(case, ctx, late=v4(case))
     case = evolve(case, outcome=f"移交{ctx.policy.tracks[given.track].label}：{given.reason}")
     return record_resolution(case, ctx, "handed_off", found.track)
