@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
 
-from mediation import DefinitionError
-from mediation._machine import mermaid
+from mediation import DefinitionError, RuleRejectedError, TransitionNotAllowedError
+from mediation._machine import compile_workflow, mermaid
 from mediation.model import CaseKind, LabeledEnum
-from mediation.rules.base import ALLOW
+from mediation.rules.base import ALLOW, Decision
 from mediation.workflows.definition import Transition, WorkflowDefinition
 from mediation.workflows.dispute import DISPUTE, DisputeState, DisputeTrigger
 
@@ -235,3 +235,56 @@ def test_version_1_of_the_dispute_workflow_is_kept_for_its_cases() -> None:
     }
     assert ("triaged", "refuse", "not_accepted") in edges
     assert not any(trigger == "refer" for _, trigger, _ in edges)
+
+
+def _refuse(reason: str) -> Callable[[Any, Any], Decision]:
+    def guard(case: Any, ctx: Any) -> Decision:
+        return Decision(False, reason, f"第{reason}条", "rule_" + reason)
+
+    return guard
+
+
+@attrs.frozen
+class _Held:
+    state: str
+    marks: tuple[str, ...] = ()
+
+
+def _mark(name: str) -> Callable[[Any, Any], Any]:
+    def effect(case: _Held, ctx: Any) -> _Held:
+        return attrs.evolve(case, marks=(*case.marks, name))
+
+    return effect
+
+
+def test_fire_tries_the_candidates_in_order_and_raises_the_first_refusal() -> None:
+    """Protects: of guarded alternatives on one (trigger, source), the first allowed one
+    fires and only its effects run; when all refuse, the first refusal met is the error."""
+    allowed = compile_workflow(
+        build(
+            (
+                Transition(T.go, S.a, S.c, guards=_refuse("一"), effects=_mark("first")),
+                Transition(T.go, S.a, S.b, guards=_guard, effects=_mark("second")),
+                *GOOD[1:],
+            )
+        )
+    )
+    case, dest = allowed.fire(cast(Any, _Held("a")), "go", cast(Any, None))
+    assert (dest, case.marks) == ("b", ("second",))
+
+    refused = compile_workflow(
+        build(
+            (
+                Transition(T.go, S.a, S.c, guards=(_refuse("一"), _refuse("三"))),
+                Transition(T.go, S.a, S.b, guards=_refuse("二")),
+                *GOOD[1:],
+            )
+        )
+    )
+    with pytest.raises(RuleRejectedError) as caught:
+        refused.fire(cast(Any, _Held("a")), "go", cast(Any, None))
+    assert (caught.value.rule, caught.value.basis) == ("rule_一", "第一条")
+    with pytest.raises(TransitionNotAllowedError):
+        refused.fire(cast(Any, _Held("c")), "go", cast(Any, None))
+    with pytest.raises(TransitionNotAllowedError, match="unknown trigger"):
+        refused.fire(cast(Any, _Held("a")), "jump", cast(Any, None))
