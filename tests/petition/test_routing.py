@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Actor, AuthorizationError, Engine, RuleRejectedError, ValidationError
+from mediation import (
+    Actor,
+    AuthorizationError,
+    Engine,
+    Party,
+    RuleRejectedError,
+    ValidationError,
+)
 from mediation.rules.petition import details
 
 from .conftest import BUREAU, OPINION_DATA, TOWN, WX, at, due, engine, letter, petitioners
@@ -320,3 +327,23 @@ def test_the_county_government_routes_down_to_a_town() -> None:
         e.fire(case.id, "route", actor=staff, at=at("2026-03-03"), to="qt-dm").state
         == "transferred"
     )
+
+
+def test_an_anonymous_letter_transferred_owes_no_written_notice() -> None:
+    """第二十三条第二款、第三款: a letter whose writer's name and address are not clear is
+    routed like any other, but no notice can reach the writer: the receiving town keeps the
+    15-day decision target (soft) instead of a notice duty it cannot meet, and its 5 个工作日
+    to object run as for any transfer. Routed Fri 2025-09-26 → day 15 Sat 2025-10-11 (a
+    make-up working day, kept); objection → Fri 2025-10-10."""
+    e = engine()
+    case = letter(
+        e, "2025-09-20", parties=[Party.person("匿名")], details={"name_address_clear": False}
+    )
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2025-09-26", 9), to="qt-dm")
+    town = e.get(case.links[0].case_id)
+    assert not details(town).name_address_clear
+    assert {d.period: (d.kind.value, d.due.isoformat()) for d in town.open_deadlines} == {
+        "petition_acceptance_decision": ("target", "2025-10-11"),
+        "petition_objection": ("target", "2025-10-10"),
+    }
+    assert e.verify(town.id).ok

@@ -449,6 +449,9 @@ def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
         report_due=given.report_due.isoformat() if given.report_due else None,
         simple=found.simple and given.mode is RouteMode.transfer,
     )
+    if v2(case) and not found.name_address_clear:
+        # Nobody can be told in writing where the matter went (第二十三条第二款).
+        data["name_address_clear"] = False
     data["note"] = given.mode.label
     case, new_id = hand_on(case, ctx, given.to, "petition_referral", data)
     case = close_clocks(case, ctx)  # after hand_on: 包案's clocks went on with the matter

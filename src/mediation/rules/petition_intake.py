@@ -45,6 +45,7 @@ from mediation.rules.petition import (
     PetitionPolicy,
     PetitionStage,
     details,
+    v2,
 )
 
 __all__ = [
@@ -260,7 +261,13 @@ def _first_clocks(case: Case, ctx: Context[PetitionIntake]) -> Case:
     if given.stage is PetitionStage.rereview:
         return deadlines.open_clock(case, ctx, REREVIEW_OPINION)
     if given.origin:
-        case = deadlines.open_clock(case, ctx, SIMPLE_ACCEPT if given.simple else TRANSFER_NOTICE)
+        if given.simple:
+            first = SIMPLE_ACCEPT
+        elif not given.name_address_clear and v2(case):
+            first = ACCEPTANCE_DECISION  # no written notice can reach the petitioner
+        else:
+            first = TRANSFER_NOTICE
+        case = deadlines.open_clock(case, ctx, first)
         case = deadlines.open_clock(case, ctx, OBJECTION)
         if given.assigned and given.report_due is not None:
             case = deadlines.open_fixed(case, ctx, ASSIGNED_REPORT, given.report_due)
@@ -298,7 +305,8 @@ def on_intake(case: Case, ctx: Context[PetitionIntake]) -> Case:
       (第十九条第三款, 第二十条第一款, 第三十六条第三款).
     - The first clock: the petition office's routing (第二十二条: 15 日; 简易办理
       1 个工作日), a transferred matter's notice and objection periods (第二十三条
-      第三款: 15 日, 5 个工作日), the notice to a direct petitioner (第二十三条
+      第三款: 15 日, 5 个工作日; when the petitioner's name or address is not clear no
+      notice can be sent, and the decision clock of 第二十三条第二款 runs instead), the notice to a direct petitioner (第二十三条
       第二款: 15 日; 简易办理 3 个工作日), or a review's opinion (第三十五条、
       第三十六条: 30 日).
     - Flags for 包案 selection (``repeat``, ``collective``, ``assigned``) and the
