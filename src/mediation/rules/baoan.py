@@ -54,6 +54,7 @@ __all__ = [
     "SignOffInputs",
     "assign_guard",
     "assignment",
+    "awaiting_sign_off",
     "candidates",
     "carried",
     "duty_guard",
@@ -303,6 +304,13 @@ def assignment(case: Case) -> Baoan | None:
 
 
 _found = assignment
+
+
+def awaiting_sign_off(case: Case) -> bool:
+    """The case is under 包案 on its own (not handed on) and the leader has not signed off:
+    a resolution reached on it waits for the sign-off (签字销号) before the case concludes."""
+    found = _found(case)
+    return found is not None and found.signed_off is None and not found.handed_to
 
 
 def is_backlog(case: Case, at: dt.datetime) -> bool:

@@ -262,20 +262,21 @@ def result_failed(case: Case, ctx: Context[ResultInputs]) -> Decision:
     return refuse("mediation_result", "已达成调解协议", BASIS)
 
 
-def _unsigned(case: Case) -> bool:
-    found = case.overlays.get(baoan.OVERLAY)
-    return isinstance(found, baoan.Baoan) and found.signed_off is None and not found.handed_to
-
-
 def unsigned(case: Case, ctx: Context[Any]) -> Decision:
     """The petition is under 包案 not yet signed off: it waits for the sign-off."""
-    return ALLOW if _unsigned(case) else refuse("mediation_result", "无须包案领导签字", BASIS)
+    return (
+        ALLOW
+        if baoan.awaiting_sign_off(case)
+        else refuse("mediation_result", "无须包案领导签字", BASIS)
+    )
 
 
 def signed_or_free(case: Case, ctx: Context[Any]) -> Decision:
     """The petition is not under 包案, or the leader has signed off: it concludes now."""
     return (
-        refuse("mediation_result", "须包案领导签字销号", baoan.BASIS) if _unsigned(case) else ALLOW
+        refuse("mediation_result", "须包案领导签字销号", baoan.BASIS)
+        if baoan.awaiting_sign_off(case)
+        else ALLOW
     )
 
 
@@ -297,7 +298,7 @@ def on_result(case: Case, ctx: Context[ResultInputs]) -> Case:
         return case
     outcome = f"经人民调解达成调解协议（{given.dispute_code}），信访事项办结"
     case = evolve(case, outcome=outcome)
-    if _unsigned(case):
+    if baoan.awaiting_sign_off(case):
         return case  # 已调解待办结: concluded (and reported) after the sign-off
     case = report_back(case, ctx, outcome)
     return deadlines.close(case, ctx)
