@@ -148,6 +148,21 @@ def _handed(e: Engine) -> str:
     return cid
 
 
+def _settled(e: Engine) -> str:
+    cid = _accepted(e)
+    return e.fire(
+        cid,
+        "settle",
+        actor=TOWN,
+        at=at("2026-03-10"),
+        form="mediation",
+        terms="王五于2026年3月31日前拆除雨棚，赔偿张三墙体维修费2,000元。",
+        consents=["p1", "p2"],
+        within_discretion=True,
+        signed_by=["p1", "p2"],
+    ).id
+
+
 CASES: dict[str, Callable[[Engine], str]] = {
     "petition_acceptance_notice": _accepted,
     "petition_non_acceptance_notice": _refused,
@@ -158,6 +173,7 @@ CASES: dict[str, Callable[[Engine], str]] = {
     "baoan_plan": _baoan,
     "baoan_sign_off": _signed,
     "fangtiao_consent": _handed,
+    "petition_settlement": _settled,
 }
 """Which case each kind is rendered from."""
 
@@ -203,6 +219,7 @@ def test_every_petition_kind_has_a_golden_case_and_no_stray_files() -> None:
         ("baoan_sign_off", _baoan),
         ("fangtiao_consent", _accepted),
         ("petition_transfer_letter", _accepted),
+        ("petition_settlement", _accepted),
     ],
 )
 def test_a_document_the_case_does_not_support_is_refused(

@@ -17,7 +17,7 @@ from mediation.documents._registry import Source, document
 from mediation.model import Deadline
 from mediation.rules import baoan
 from mediation.rules.periods import Approver, PeriodRule
-from mediation.rules.petition import Opinion, PetitionStage, details
+from mediation.rules.petition import Opinion, PetitionStage, SettlementForm, details
 
 __all__: list[str] = []
 
@@ -398,4 +398,48 @@ def fangtiao_consent(src: Source) -> dict[str, Any]:
         "handed": cn_date(record.at),
         "result": record.result,
         "dispute_code": record.dispute_code,
+    }
+
+
+# -- 调解协议书 / 和解协议书 (第三十三条) --------------------------------------------------------
+
+
+def _check_settled(src: Source) -> None:
+    _petition(src)
+    if details(src.case).settlement is None:
+        raise ValidationError(
+            "case.settlement", None, "the matter was not mediated or settled by the organ"
+        )
+
+
+@document(
+    "petition_settlement",
+    "信访事项调解（和解）协议书",
+    order=300,
+    basis=f"{_ART}第三十三条",
+    check=_check_settled,
+)
+def petition_settlement(src: Source) -> dict[str, Any]:
+    """Context of the 调解协议书 or 和解协议书 the organ's mediation, or the parties'
+    settlement, ended in: its own title, the terms, who signed."""
+    found = details(src.case).settlement
+    assert found is not None
+    mediation = found.form is SettlementForm.mediation
+    signed = set(found.signed_by)
+    return {
+        "doc": {
+            "kind": "petition_settlement",
+            "title": f"信访事项{found.form.document}",
+            "basis": f"{_ART}第三十三条",
+            "number": src.number or "",
+            "date": cn_date(src.today),
+            "date_iso": src.today.isoformat(),
+        },
+        "settlement": {
+            "mediation": mediation,
+            "terms": found.terms,
+            "date": cn_date(found.at),
+        },
+        # by position in ``parties`` (the principals, in order): two parties may share a name
+        "signed": [p.id in signed for p in src.case.principals],
     }

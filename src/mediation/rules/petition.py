@@ -83,6 +83,8 @@ __all__ = [
     "Refusal",
     "Route",
     "RouteMode",
+    "Settlement",
+    "SettlementForm",
     "bar_guard",
     "check_unit",
     "details",
@@ -377,6 +379,37 @@ class Mediation:
     via: tuple[str, ...] = ()
 
 
+class SettlementForm(LabeledEnum):
+    """How a 申诉求决 matter was resolved between its two sides by the organ (第三十三条)."""
+
+    mediation = "mediation", "机关调解"
+    settlement = "settlement", "引导和解"
+
+    @property
+    def document(self) -> str:
+        """The agreement it ends in: 调解协议书 or 和解协议书."""
+        return "调解协议书" if self is SettlementForm.mediation else "和解协议书"
+
+
+@attrs.frozen(slots=True)
+class Settlement:
+    """The organ's mediation, or the parties' settlement, of the matter (第三十三条).
+
+    Attributes:
+        form: Mediated by the organ, or settled by the parties.
+        terms: The agreement's content.
+        signed_by: The parties (ids) who signed it.
+        consents: The parties (ids) who consented to the organ's mediating.
+        at: When it was recorded.
+    """
+
+    form: SettlementForm
+    terms: str
+    signed_by: tuple[str, ...]
+    consents: tuple[str, ...]
+    at: dt.datetime
+
+
 @attrs.frozen(slots=True)
 class PetitionDetails:
     """What a petition case records beyond the generic core.
@@ -407,6 +440,7 @@ class PetitionDetails:
         refusal: The 不予受理 decision.
         objection: The objection raised (第二十三条第三款).
         mediation: 访调对接.
+        settlement: The organ's own mediation, or the parties' settlement (第三十三条).
         opinion: This organ's written opinion.
         prior: The opinion under review (复查, 复核).
         hearings: 听证 held (复核).
@@ -437,6 +471,7 @@ class PetitionDetails:
     refusal: Refusal | None = None
     objection: str = ""
     mediation: Mediation | None = None
+    settlement: Settlement | None = None
     opinion: Opinion | None = None
     prior: Opinion | None = None
     hearings: int = 0

@@ -8,6 +8,8 @@ One case is one organ's handling; hand-offs open a linked case at the next organ
                ─not_accept─→ not_accepted
                ─object─→ objected ─return_materials─→ returned
     accepted ─hand_to_mediation─→ mediating ─mediation_result─→ concluded │ mediated │ accepted
+    accepted ─settle─→ concluded │ mediated (the organ's own mediation or the parties'
+             settlement, 第三十三条; mediated: waits for the 包案 sign-off)
     mediating ─mediation_moved─→ mediating (the committee handed the matter on, 三调联动)
     replied ─conclude─→ concluded;  registered (复查) ─opine─→ replied;
     registered (复核) ─opine─→ final (终结);  registered ⇄ hearing (复核听证)
@@ -24,6 +26,7 @@ from mediation.rules import petition_flow as f
 from mediation.rules import petition_intake as pi
 from mediation.rules import petition_major as pm
 from mediation.rules import petition_review as rv
+from mediation.rules import petition_settlement as ps
 from mediation.rules.petition import PetitionStage, RouteMode
 from mediation.workflows.definition import Hook, Step, Transition, WorkflowDefinition, closing
 
@@ -76,6 +79,7 @@ class PetitionTrigger(LabeledEnum):
     hand_to_mediation = "hand_to_mediation", "访调对接"
     mediation_result = "mediation_result", "调解结果反馈"
     mediation_moved = "mediation_moved", "调解案件移交"
+    settle = "settle", "调解、和解办结"
     opine = "opine", "出具意见"
     request_review = "request_review", "请求复查（复核）"
     conclude = "conclude", "办结"
@@ -137,6 +141,7 @@ PETITION = WorkflowDefinition(
         "baoan_plan",
         "baoan_sign_off",
         "fangtiao_consent",
+        "petition_settlement",
     ),
     transitions=(
         Transition(
@@ -292,6 +297,24 @@ PETITION = WorkflowDefinition(
             effects=ft.on_result,
             roles=_CLERKS,
             inputs=ft.ResultInputs,
+        ),
+        Transition(
+            T.settle,
+            S.accepted,
+            S.concluded,
+            guards=(ps.settle_guard, ps.signed_off_or_free),
+            effects=ps.on_settle,
+            roles=_CLERKS,
+            inputs=ps.SettleInputs,
+        ),
+        Transition(
+            T.settle,
+            S.accepted,
+            S.mediated,
+            guards=(ps.settle_guard, ps.sign_off_pending),
+            effects=ps.on_settle,
+            roles=_CLERKS,
+            inputs=ps.SettleInputs,
         ),
         Transition(
             T.mediation_moved,
