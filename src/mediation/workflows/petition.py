@@ -22,6 +22,7 @@ import attrs
 from mediation.model import CaseKind, ClockKind, LabeledEnum, Role
 from mediation.rules import fangtiao as ft
 from mediation.rules import petition as r
+from mediation.rules import petition_aftercare as pa
 from mediation.rules import petition_flow as f
 from mediation.rules import petition_intake as pi
 from mediation.rules import petition_major as pm
@@ -419,6 +420,7 @@ class PetitionStep(LabeledEnum):
 
     flag_major = "flag_major", "认定重大、紧急信访事项"
     report_major = "report_major", "报告重大、紧急信访事项"
+    record_aftercare = "record_aftercare", "记录终结后工作"
 
 
 _PETITIONS = frozenset({PETITION.name})
@@ -445,8 +447,19 @@ PETITION_STEPS: tuple[Step, ...] = (
         overlays=_MAJOR,  # type: ignore[arg-type]  # core: converter=dict
         open_only=False,
     ),
+    Step(
+        PetitionStep.record_aftercare,
+        inputs=pa.AftercareInputs,
+        roles=_CLERKS,
+        guards=pa.aftercare_guard,
+        effects=pa.on_aftercare,
+        workflows=_PETITIONS,
+        overlays={pa.OVERLAY: pa.Aftercare},  # type: ignore[arg-type]  # core: converter=dict
+        open_only=False,
+    ),
 )
-"""Major and urgent matters (《信访工作条例》第二十五条): the finding and the report."""
+"""Major and urgent matters (《信访工作条例》第二十五条): the finding and the report; the work
+after a matter is finally closed (第三十七条第三款: 教育疏导、矛盾化解、帮扶救助)."""
 
 PETITION_HOOKS: tuple[Hook, ...] = (
     Hook(
