@@ -26,6 +26,7 @@ from mediation.rules import petition_aftercare as pa
 from mediation.rules import petition_flow as f
 from mediation.rules import petition_intake as pi
 from mediation.rules import petition_major as pm
+from mediation.rules import petition_recusal as pr
 from mediation.rules import petition_review as rv
 from mediation.rules import petition_settlement as ps
 from mediation.rules.petition import PetitionStage, RouteMode
@@ -421,6 +422,7 @@ class PetitionStep(LabeledEnum):
     flag_major = "flag_major", "认定重大、紧急信访事项"
     report_major = "report_major", "报告重大、紧急信访事项"
     record_aftercare = "record_aftercare", "记录终结后工作"
+    recuse = "recuse", "回避"
 
 
 _PETITIONS = frozenset({PETITION.name})
@@ -457,9 +459,19 @@ PETITION_STEPS: tuple[Step, ...] = (
         overlays={pa.OVERLAY: pa.Aftercare},  # type: ignore[arg-type]  # core: converter=dict
         open_only=False,
     ),
+    Step(
+        PetitionStep.recuse,
+        inputs=pr.RecusalInputs,
+        roles=_CLERKS,
+        guards=pr.recuse_guard,
+        effects=pr.on_recuse,
+        workflows=_PETITIONS,
+        overlays={pr.OVERLAY: pr.Recusals},  # type: ignore[arg-type]  # core: converter=dict
+    ),
 )
 """Major and urgent matters (《信访工作条例》第二十五条): the finding and the report; the work
-after a matter is finally closed (第三十七条第三款: 教育疏导、矛盾化解、帮扶救助)."""
+after a matter is finally closed (第三十七条第三款: 教育疏导、矛盾化解、帮扶救助); recusal
+(第二十八条第三款)."""
 
 PETITION_HOOKS: tuple[Hook, ...] = (
     Hook(
@@ -468,5 +480,11 @@ PETITION_HOOKS: tuple[Hook, ...] = (
         checks=pm.report_owed_check,
         only_if=lambda case: pm.OVERLAY in case.overlays,
     ),
+    Hook(
+        "recused_staff",
+        checks=pr.check_not_recused,
+        only_if=lambda case: pr.OVERLAY in case.overlays,
+    ),
 )
-"""A petition owing the report of a major or urgent matter is not closed (第二十五条)."""
+"""A petition owing the report of a major or urgent matter is not closed (第二十五条); staff
+who withdrew from a case take no step on it (第二十八条第三款)."""
