@@ -271,7 +271,7 @@ def test_a_matter_is_routed_to_this_level_or_below_never_up() -> None:
         e.fire(case.id, "route", actor=TOWN, at=at("2026-03-03"), to="qt-xfj")
     assert err.value.field == "to"
     assert e.get(case.id) == before
-    routed = e.fire(case.id, "route", actor=TOWN, at=at("2026-03-03"), to="qt-dm-01")
+    routed = e.fire(case.id, "route", actor=TOWN, at=at("2026-03-03"), to="qt-dm-01", told=True)
     assert routed.state == "transferred"
 
 
@@ -317,15 +317,31 @@ def test_another_organ_routes_only_to_the_lower_organs_of_its_system(
     assert e.get(case.id) == before
 
 
-def test_the_county_government_routes_down_to_a_town() -> None:
+def test_the_county_government_routes_down_to_a_town_and_tells_the_petitioner() -> None:
+    """第二十三条第一款: an organ other than the petition office may transfer a matter to a
+    lower organ of its system, telling the petitioner where it went; without that, refused
+    naming ``told``. The petition office (第二十二条) and a petitioner whose name and address
+    are not clear (第二十三条第二款) are not told."""
     from mediation import Actor, Role
 
     staff = Actor("qt-staff", {Role.clerk.value, Role.director.value}, "qt")
     e = engine()
     case = letter(e, "2026-03-02", unit="qt", actor=staff)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "route", actor=staff, at=at("2026-03-03"), to="qt-dm")
+    assert (err.value.field, err.value.basis) == (
+        "told",
+        "《信访工作条例》第二十三条第一款、第二款",
+    )
+    assert e.get(case.id) == case
     assert (
-        e.fire(case.id, "route", actor=staff, at=at("2026-03-03"), to="qt-dm").state
+        e.fire(case.id, "route", actor=staff, at=at("2026-03-03"), to="qt-dm", told=True).state
         == "transferred"
+    )
+    unclear = letter(e, "2026-03-02", unit="qt", actor=staff, parties=[Party.person("匿名")],
+                     details={"name_address_clear": False})  # fmt: skip
+    assert e.fire(unclear.id, "route", actor=staff, at=at("2026-03-03"), to="qt-dm").state == (
+        "transferred"
     )
 
 

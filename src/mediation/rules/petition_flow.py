@@ -108,7 +108,9 @@ class ReasonInputs:
 @attrs.frozen(slots=True)
 class RouteInputs:
     """转送 / 交办 (第二十二条第一款): to whom; for 交办 the 办结报告 date; several organs
-    concerned (第二十四条): the organs, whether they agreed, or who decided."""
+    concerned (第二十四条): the organs, whether they agreed, or who decided; an organ other
+    than the petition office, that it told the petitioner where the matter went
+    (第二十三条第一款)."""
 
     to: str = field("接收机关")
     mode: RouteMode = field("方式", default=RouteMode.transfer)
@@ -116,6 +118,7 @@ class RouteInputs:
     organs: tuple[str, ...] = field("涉及的机关", default=())
     agreed: bool = field("有关机关协商一致", default=False)
     decided_by: str | None = field("决定受理机关的共同上一级机关", default=None)
+    told: bool = field("已告知信访人转送、交办去向", default=False)
     note: str = field("备注", default="")
 
 
@@ -285,6 +288,8 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
       第一、二项), another organ to the lower organs of its system (第二十三条第一款);
       neither sends a matter up.
     - 交办 sets the date of the 办结报告, after today (第二十二条第一款第三项).
+    - An organ other than the petition office tells the petitioner where the matter went
+      (第二十三条第一款; not where name and address are unclear, 第二款). Version 2 on.
     - Several organs concerned: the receiver is one of them, and they agreed or
       their common superior decided (第二十四条); organs with no common superior
       are coordinated by the joint meeting, recorded as agreed.
@@ -358,7 +363,27 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
                     f"有关机关协商不一致的，由其共同的上一级机关（{org.get(common).name}）决定",
                     f"{ART}第二十四条",
                 )
+    if v2(case) and not given.told and _tells_petitioner(case, ctx):
+        return refuse_input(
+            "route",
+            "told",
+            False,
+            "转送、交办本系统下级机关的，应当告知信访人转送、交办去向",
+            f"{ART}第二十三条第一款、第二款",
+        )
     return ALLOW
+
+
+def _tells_petitioner(case: Case, ctx: Context[Any]) -> bool:
+    """Whether routing the case owes the petitioner word of where it went: from an organ
+    other than the petition office (第二十三条第一款), to a petitioner whose name and address
+    are known (第二款)."""
+    if not details(case).name_address_clear:
+        return False
+    org = ctx.policy.org
+    if org is None or case.unit not in org:
+        return False
+    return org.get(case.unit).kind not in ctx.policy.part(PetitionPolicy).bureau_kinds
 
 
 _ROUTABLE = frozenset(
