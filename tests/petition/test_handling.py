@@ -341,27 +341,6 @@ def test_litigation_arbitration_and_reconsideration_are_diverted(
     assert e.verify(case.id).ok
 
 
-def test_an_accusation_against_an_official_goes_to_the_discipline_organs() -> None:
-    """第二十二条第二款: a 检举控告 against an official is not handled as a petition; the
-    organ tells the visitor to take it to the 纪检监察 organs. The refusal to divert
-    without telling, and the notice, cite that article, not 第三十一条."""
-    e = engine()
-    case = visit(e, "2026-03-02", "qt-dm", TOWN, summary="来访人检举某村干部收受好处费")
-    with pytest.raises(RuleRejectedError) as err:
-        e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route="accusation",
-               where="青田县纪委监委")  # fmt: skip
-    assert err.value.basis == "《信访工作条例》第二十二条第二款"
-    case = e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route="accusation",
-                  where="青田县纪委监委", told=True)  # fmt: skip
-    assert (case.state, case.outcome) == (
-        "diverted",
-        "依法分流（检举控告（纪检监察机关））：告知信访人向青田县纪委监委提出",
-    )
-    notice = e.render(case.id, "petition_non_acceptance_notice")
-    assert "根据《信访工作条例》第二十二条第二款的规定，本机关不予受理" in notice
-    assert "向青田县纪委监委提出" in notice
-
-
 @pytest.mark.parametrize(
     "target", [{"where": "东门镇人民政府"}, {"where": "本镇", "to_unit": "qt-dm"}]
 )

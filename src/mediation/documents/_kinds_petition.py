@@ -175,7 +175,7 @@ def petition_non_acceptance_notice(src: Source) -> dict[str, Any]:
     refusal, diversion = found.refusal, found.diversion
     if diversion is not None:
         reason = f"该事项属于{diversion.route.label}范围，应当依照法定途径提出"
-        basis = f"{_ART}{diversion.route.articles}"
+        basis = f"{_ART}第三十一条{diversion.route.item}、第二十八条第二款"
         guide = diversion.where
         when = diversion.at
     else:

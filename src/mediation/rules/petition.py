@@ -207,11 +207,10 @@ class DivertRoute(LabeledEnum):
     party_discipline = "party_discipline", "党员申诉、申请复审"
     administrative = "administrative", "行政复议、裁决、确认、许可、处罚等行政程序"
     protective_duty = "protective_duty", "查处违法行为、履行保护人身权或者财产权等合法权益职责"
-    accusation = "accusation", "检举控告（纪检监察机关）"
 
     @property
     def item(self) -> str:
-        """The item of 第三十一条 it falls under (empty: none; see :attr:`articles`)."""
+        """The item of 第三十一条 it falls under."""
         return {
             "litigation": "第一项",
             "procuratorate": "第一项",
@@ -220,17 +219,7 @@ class DivertRoute(LabeledEnum):
             "party_discipline": "第三项",
             "administrative": "第四项",
             "protective_duty": "第五项",
-            "accusation": "",
         }[self.value]
-
-    @property
-    def articles(self) -> str:
-        """The articles of the 条例 that send the matter out of petition handling: a 申诉求决
-        matter by 第三十一条 and 诉访分离 (第二十八条第二款); a 检举控告 matter to the 纪检监察
-        organs (第二十二条第二款)."""
-        if self is DivertRoute.accusation:
-            return "第二十二条第二款"
-        return f"第三十一条{self.item}、第二十八条第二款"
 
 
 class Outcome(LabeledEnum):

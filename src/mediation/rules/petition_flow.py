@@ -526,15 +526,13 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
 
 def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
     """A matter for litigation, arbitration, reconsideration… leaves petition handling, and
-    the petitioner is told where to go (第三十一条第一至五项; 第二十八条第二款 诉访分离);
-    so does an accusation or complaint against an official, told to go to the 纪检监察
-    organs (第二十二条第二款).
+    the petitioner is told where to go (第三十一条第一至五项; 第二十八条第二款 诉访分离).
 
     For a one-stop case the organ must be named: telling the party to go outside
     the centre needs a permit (最多跑一地).
     """
     given = ctx.inputs
-    basis = f"{ART}{given.route.articles}"
+    basis = f"{ART}第三十一条{given.route.item}；第二十八条第二款"
     if not given.told:
         return refuse("divert", "须告知信访人依照法定途径向有关机关提出", basis)
     if given.route is DivertRoute.protective_duty and _names_own_unit(case, ctx, given):
