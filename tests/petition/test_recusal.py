@@ -8,7 +8,7 @@ import pytest
 from mediation import Actor, Role, RuleRejectedError, ValidationError
 from mediation.rules.petition_recusal import Recusals
 
-from .conftest import OPINION_DATA, TOWN, at, engine, letter, petitioners
+from .conftest import BUREAU, OPINION_DATA, TOWN, at, engine, letter, petitioners
 
 OTHER = Actor("dm-staff2", {Role.clerk.value, Role.director.value}, "qt-dm", "东门镇信访办干部")
 
@@ -58,3 +58,19 @@ def test_a_recusal_names_a_party_and_is_recorded_once() -> None:
     with pytest.raises(ValidationError) as again:
         e.fire(case.id, "recuse", actor=OTHER, at=at("2026-03-04"), staff=TOWN.id, reason="亲属")
     assert again.value.field == "staff"
+
+
+def test_recusals_stay_with_the_organ_and_a_transferred_matter_is_routed_on_untold() -> None:
+    """A recusal is the organ's own record: a matter the town received by transfer and routes
+    on to a village committee does not take it along (nor does the town owe the petitioner
+    word of that second move under 第二十三条第一款, which is about matters received
+    directly; 第二十三条第三款 governs transferred ones)."""
+    e = engine()
+    office = letter(e, "2026-03-02")
+    office = e.fire(office.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    town = office.links[0].case_id
+    e.fire(town, "recuse", actor=OTHER, at=at("2026-03-04"), staff="x-staff", reason="亲属")
+    routed = e.fire(town, "route", actor=OTHER, at=at("2026-03-05"), to="qt-dm-01")
+    village = e.get(routed.links[-1].case_id)
+    assert "recusals" in routed.overlays
+    assert "recusals" not in village.overlays

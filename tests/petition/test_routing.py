@@ -363,3 +363,9 @@ def test_an_anonymous_letter_transferred_owes_no_written_notice() -> None:
         "petition_objection": ("target", "2025-10-10"),
     }
     assert e.verify(town.id).ok
+    letter_text = e.render(case.id, "petition_transfer_letter")
+    assert (
+        "信访人姓名（名称）、住址不清，无须书面告知（《信访工作条例》第二十三条第二款）"
+        in letter_text
+    )
+    assert "书面告知信访人是否受理" not in letter_text

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from mediation import Case, Engine, RuleRejectedError, TransitionNotAllowedError, ValidationError
+from mediation import (
+    Case,
+    Engine,
+    Party,
+    RuleRejectedError,
+    TransitionNotAllowedError,
+    ValidationError,
+)
 from mediation.rules.petition import SettlementForm, details
 
 from .conftest import (
@@ -31,7 +38,8 @@ TERMS = "王五于2026年3月31日前拆除雨棚，赔偿张三墙体维修费2
 
 def handling(e: Engine, day: str = "2026-03-10", **kw: Any) -> Case:
     """A neighbour petition with the other side (王五, p2) named, accepted by the town."""
-    case = letter(e, day, unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True), **kw)
+    kw.setdefault("parties", petitioners(respondent=True))
+    case = letter(e, day, unit="qt-dm", actor=TOWN, **kw)
     return e.fire(case.id, "accept", actor=TOWN, at=at(day, 10))
 
 
@@ -144,7 +152,24 @@ def test_under_baoan_the_settlement_waits_for_the_leaders_sign_off() -> None:
     e.fire(case.id, "baoan_sign_off", actor=COUNTY_LEADER, at=at("2026-03-21"), result="和解")
     case = e.fire(case.id, "conclude", actor=TOWN, at=at("2026-03-21", 10))
     assert case.state == "concluded"
+    # no opinion was given, so no period for 复查 ran out (petition v2)
+    assert case.outcome == "经争议双方当事人自愿和解达成和解协议书，信访事项办结"
     assert e.verify(case.id).ok
+
+
+def test_an_agent_signs_for_the_party_it_acts_for() -> None:
+    """王五 (p2) signs through his agent (p3): the agreement binds him; the document marks
+    王五 as signed."""
+    e = engine()
+    parties = [*petitioners(respondent=True), Party.person("刘律师", role="agent", agent_of="王五")]
+    case = handling(e, parties=parties)
+    with pytest.raises(ValidationError, match="王五未签字"):
+        e.fire(case.id, "settle", actor=TOWN, at=at("2026-03-20"), form="settlement",
+               terms=TERMS, signed_by=["p1"])  # fmt: skip
+    case = e.fire(case.id, "settle", actor=TOWN, at=at("2026-03-20"), form="settlement",
+                  terms=TERMS, signed_by=["p1", "p3"])  # fmt: skip
+    assert case.state == "concluded"
+    assert "被申请人：王五（已签名）" in e.render(case.id, "petition_settlement")
 
 
 def test_a_review_is_not_settled() -> None:

@@ -18,6 +18,7 @@ from mediation.model import Deadline
 from mediation.rules import baoan
 from mediation.rules.periods import Approver, PeriodRule
 from mediation.rules.petition import Opinion, PetitionStage, SettlementForm, details
+from mediation.rules.petition_settlement import represented
 
 __all__: list[str] = []
 
@@ -208,10 +209,14 @@ def _check_routed(src: Source) -> None:
     check=_check_routed,
 )
 def petition_transfer_letter(src: Source) -> dict[str, Any]:
-    """Context of 转送 / 交办函: to whom, the matter, for 交办 the 办结报告 date."""
-    route = details(src.case).route
+    """Context of 转送 / 交办函: to whom, the matter, for 交办 the 办结报告 date; whether the
+    receiver owes the petitioner a written notice (not where name and address are unclear,
+    第二十三条第二款)."""
+    found = details(src.case)
+    route = found.route
     assert route is not None
     return {
+        "notify": found.name_address_clear,
         "mode": route.mode.value,
         "mode_label": route.mode.label,
         "to_name": _unit_name(src, route.to),
@@ -425,7 +430,7 @@ def petition_settlement(src: Source) -> dict[str, Any]:
     found = details(src.case).settlement
     assert found is not None
     mediation = found.form is SettlementForm.mediation
-    signed = set(found.signed_by)
+    signed = represented(src.case, found.signed_by)
     return {
         "doc": {
             "kind": "petition_settlement",

@@ -105,8 +105,8 @@ def aftercare_guard(case: Case, ctx: Context[AftercareInputs]) -> Decision:
         )
     return refuse(
         "record_aftercare",
-        "只对经复核终结的信访事项和依法终结的涉法涉诉信访事项记录终结后工作；"
-        "办理中的事项依法继续办理",
+        "本案不是经复核终结的信访事项，也不是依法终结的涉法涉诉信访事项：终结后的教育疏导、"
+        "矛盾化解、帮扶救助记录在复核终结的案件上；未终结的事项依法继续办理",
         BASIS,
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from mediation.model import Case, ClockKind, Deadline, evolve
-from mediation.rules import baoan, deadlines, onestop
+from mediation.rules import baoan, deadlines, onestop, petition_aftercare, petition_recusal
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.org import OrgTree, UnitKind
@@ -375,10 +375,12 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
 
 
 def _tells_petitioner(case: Case, ctx: Context[Any]) -> bool:
-    """Whether routing the case owes the petitioner word of where it went: from an organ
+    """Whether routing the case owes the petitioner word of where it went: a matter the
+    organ received directly (not by transfer: 第二十三条第三款 governs those), from an organ
     other than the petition office (第二十三条第一款), to a petitioner whose name and address
     are known (第二款)."""
-    if not details(case).name_address_clear:
+    found = details(case)
+    if not found.name_address_clear or found.origin:
         return False
     org = ctx.policy.org
     if org is None or case.unit not in org:
@@ -435,12 +437,19 @@ def handoff_details(case: Case, **more: Any) -> dict[str, Any]:
     }
 
 
+_ORGAN_OWN = (petition_recusal.OVERLAY, petition_aftercare.OVERLAY)
+"""Overlays of one organ's handling that do not go on with the matter: its staff's
+recusals (第二十八条第三款) and its work after finality (第三十七条第三款)."""
+
+
 def hand_on(
     case: Case, ctx: Context[Any], unit: str, channel: str, data: dict[str, Any]
 ) -> tuple[Case, str]:
     """Open the petition's next case at ``unit``: the overlays go on, 包案 included."""
     note = str(data.pop("note", ""))
     overlays = dict(onestop.carry(case, ctx, unit))
+    for own in _ORGAN_OWN:  # the organ's own records stay with its case
+        overlays.pop(own, None)
     overlays.pop(baoan.OVERLAY, None)
     assignment = baoan.carried(case)
     if assignment is not None:

@@ -240,12 +240,19 @@ def conclude_guard(case: Case, ctx: Context[ConcludeInputs]) -> Decision:
 
 
 def on_conclude(case: Case, ctx: Context[ConcludeInputs]) -> Case:
-    """End the case: the petitioner's period lapses (or is cancelled if they accepted)."""
+    """End the case: the petitioner's period lapses (or is cancelled if they accepted).
+
+    A matter concluded by an agreement (第三十三条; after the 包案 sign-off) had no opinion
+    and no period to ask for 复查: from petition version 2 its outcome says nothing of one.
+    """
     if ctx.inputs.satisfied:
         case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in PARTY_CLOCKS)
     case = deadlines.close(case, ctx)
-    if details(case).opinion is None:  # concluded by a mediation agreement (第三十三条)
+    agreed = details(case).opinion is None  # concluded by an agreement (第三十三条)
+    if agreed:
         case = report_back(case, ctx, case.outcome or "经人民调解达成协议")
+        if v2(case):
+            return case
     note = "信访人表示服从处理意见" if ctx.inputs.satisfied else "复查（复核）请求期限届满"
     return evolve(case, outcome=f"{case.outcome or '办结'}；{note}")
 

@@ -37,6 +37,7 @@ __all__ = [
     "BASIS",
     "SettleInputs",
     "on_settle",
+    "represented",
     "settle_guard",
     "sign_off_pending",
     "signed_off_or_free",
@@ -52,9 +53,10 @@ class SettleInputs:
     Attributes:
         form: The organ mediated (调解协议书) or the parties settled (和解协议书).
         terms: The agreement's content.
-        signed_by: The parties (ids) who signed it: every party to the matter.
+        signed_by: The parties (ids) who signed it: every party to the matter, itself or by
+            its agent (an agent's id stands for the party it acts for).
         consents: For a mediation, the parties (ids) who consented to the organ's mediating:
-            every party (经争议双方当事人同意).
+            every party (经争议双方当事人同意), itself or by its agent.
         within_discretion: For a mediation, the organ records that it mediates within its
             discretion and breaks no mandatory rule of policy or law.
         note: A note.
@@ -93,8 +95,10 @@ def settle_guard(case: Case, ctx: Context[SettleInputs]) -> Decision:
         for i, pid in enumerate(chosen):
             if pid not in {p.id for p in case.parties}:
                 return refuse_input("settle", f"{name}[{i}]", pid, "not a party of this case")
+    consented = represented(case, given.consents)
+    signed = represented(case, given.signed_by)
     if given.form is SettlementForm.mediation:
-        missing = [pid for pid in ids if pid not in given.consents]
+        missing = [pid for pid in ids if pid not in consented]
         if missing:
             return refuse_input(
                 "settle",
@@ -111,7 +115,7 @@ def settle_guard(case: Case, ctx: Context[SettleInputs]) -> Decision:
                 "机关调解须在裁量权范围内进行，不得违反政策法规强制性规定",
                 BASIS,
             )
-    unsigned = [pid for pid in ids if pid not in given.signed_by]
+    unsigned = [pid for pid in ids if pid not in signed]
     if unsigned:
         return refuse_input(
             "settle",
@@ -121,6 +125,15 @@ def settle_guard(case: Case, ctx: Context[SettleInputs]) -> Decision:
             BASIS,
         )
     return ALLOW
+
+
+def represented(case: Case, ids: tuple[str, ...]) -> frozenset[str]:
+    """The parties ``ids`` stand for: a party itself, an agent the party it acts for."""
+    out = set()
+    for pid in ids:
+        party = case.party(pid)
+        out.add(party.agent_of if party.role is PartyRole.agent and party.agent_of else pid)
+    return frozenset(out)
 
 
 def _names(case: Case, ids: list[str]) -> str:
