@@ -238,6 +238,29 @@ def test_the_switch_is_not_refused_by_the_accident_report_window() -> None:
     assert police.details.facts.certificate_received_on == day("2026-08-25")
 
 
+def test_the_parties_may_apply_to_the_traffic_police_themselves_after_the_committee() -> None:
+    """程序规定 第八十五条: after the committee ended people's mediation on Wed 2026-09-30, the
+    parties themselves apply jointly to the traffic police (not through a hand-off) on Thu
+    10-08: in time (3 working days → Sat 10-10, a make-up working day), though the report's
+    10 working days (第八十六条, from 08-25) ran out long before. On Mon 10-12 it is late,
+    refused naming ``mediation_ended_on`` and 第八十五条. A clerk cannot set ``handed_from``
+    at registration to skip the window."""
+    e = engine()
+    _failed_people_traffic(e)
+    police = {"track": "administrative", "joint_application": True,
+              "certificate_received_on": "2026-08-25", "mediation_ended_on": "2026-09-30"}  # fmt: skip
+    with pytest.raises(ValidationError) as late:
+        register(e, "qt-jj", at("2026-10-12"), category="traffic", details=police)
+    assert late.value.field == "mediation_ended_on"
+    assert "第八十五条" in late.value.basis
+    with pytest.raises(ValidationError) as skipped:
+        register(e, "qt-jj", at("2026-10-12"), category="traffic",
+                 details={**police, "mediation_ended_on": None, "handed_from": "people"})  # fmt: skip
+    assert skipped.value.field == "handed_from"
+    case = register(e, "qt-jj", at("2026-10-08"), category="traffic", details=police)
+    assert case.details.track == "administrative"
+
+
 # -- medical: 5 working days to accept, 30 working days, appraisal excluded (第四十条; row 15a) --
 
 

@@ -16,6 +16,7 @@ from mediation.rules.dispute._common import (
     ESCALATION_REPORT,
     MEDICAL_ADMIN_ACCEPT,
     TRAFFIC_APPLY,
+    TRAFFIC_SWITCH,
     RegistrationPolicy,
     v4,
 )
@@ -52,7 +53,12 @@ class DisputeIntake:
         duplicate_decision: The clerk's decision when an open case on the same
             matter exists: ``new_case`` (register anyway; give the reason).
         duplicate_reason: Why a second case is opened.
-        handed_from: The track this case was handed off from.
+        handed_from: The track this case was handed off from (set by the hand-off that
+            opens the case, with its ``handed_off_from`` link).
+        mediation_ended_on: Traffic: the parties apply to the traffic police after a
+            people's mediation committee ended its mediation without agreement on this day
+            (程序规定 第八十五条: within 3 working days of it, instead of 第八十六条's 10 of
+            the report).
     """
 
     track: str | None = field("调解途径", default=None)
@@ -68,6 +74,7 @@ class DisputeIntake:
     duplicate_decision: str | None = field("重复登记处理", default=None)
     duplicate_reason: str = field("另行立案理由", default="")
     handed_from: str | None = field("移交自", default=None)
+    mediation_ended_on: dt.date | None = field("人民调解委员会终止调解之日", default=None)
 
 
 def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
@@ -81,9 +88,23 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
     - 《道路交通事故处理程序规定》第八十六条: all parties apply jointly, in
       writing, within 10 working days of receiving the accident report; after failed
       people's mediation, within 3 working days of its end instead (第八十五条; the
-      hand-off checks that window).
+      hand-off checks that window; applying directly, the parties give the day the
+      committee ended, ``mediation_ended_on``; version 4 on).
+    - ``handed_from`` is the hand-off's, with its ``handed_off_from`` link: a clerk cannot
+      set it to skip the application window (version 4 on).
     """
     given = ctx.inputs
+    if (
+        given.handed_from is not None
+        and v4(case)
+        and not any(link.kind is LinkKind.handed_off_from for link in case.links)
+    ):
+        return refuse_input(
+            "intake",
+            "handed_from",
+            given.handed_from,
+            "set by the hand-off that opens the case (a handed_off_from link), not at registration",
+        )
     matter = _matter(case)
     open_same = [r for r in ctx.related if matter in r.matched and not r.closed]
     if open_same and given.duplicate_decision != "new_case":
@@ -116,10 +137,32 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
                 "《道路交通事故处理程序规定》第八十六条",
             )
         # A switch after failed people's mediation has its own 3 working days from the
-        # termination (第八十五条), checked by the hand-off, not the report's 10 (第八十六条).
+        # termination (第八十五条), checked by the hand-off, not the report's 10 (第八十六条);
+        # the parties may also apply directly, giving the day the committee ended (v4).
+        if given.mediation_ended_on is not None and given.handed_from is None and v4(case):
+            return _switched_in_time(ctx, given.mediation_ended_on)
         if given.certificate_received_on is not None and given.handed_from is None:
             return _applied_in_time("intake", ctx, given.certificate_received_on, ctx.day)
     return ALLOW
+
+
+def _switched_in_time(ctx: Context[DisputeIntake], ended_on: dt.date) -> Decision:
+    """A joint application to the traffic police after the people's mediation committee
+    ended its mediation on ``ended_on``: within 3 working days of it (程序规定 第八十五条)."""
+    if ended_on > ctx.day:
+        return refuse_input(
+            "intake", "mediation_ended_on", ended_on.isoformat(), "a day after the application"
+        )
+    due, _ = ctx.clocks.due(TRAFFIC_SWITCH.id, ended_on)
+    if ctx.day <= due.due:
+        return ALLOW
+    return refuse_input(
+        "intake",
+        "mediation_ended_on",
+        ended_on.isoformat(),
+        f"人民调解终止后申请交警调解的期间已届满（{due.due.isoformat()}）",
+        "《道路交通事故处理程序规定》第八十五条、第一百一十二条",
+    )
 
 
 def _applied_in_time(
