@@ -281,6 +281,26 @@ def test_health_department_decides_on_acceptance_in_five_working_days() -> None:
     assert not clocks(case, "dispute_acceptance")
 
 
+def test_only_the_county_health_department_mediates_a_medical_dispute_administratively() -> None:
+    """《医疗纠纷预防和处理条例》第四十条: the application goes to the county-level health
+    department where the dispute arose. A town government registering it on the
+    administrative track cannot accept it (it hands it on); the county 卫健局 can."""
+    e = engine()
+    town = actor("qt-dmz")
+    case = register(e, "qt-dmz", at("2026-03-02"), category="medical",
+                    details={"track": "administrative"})  # fmt: skip
+    case = e.fire(case.id, "triage", actor=town, at=at("2026-03-02", 10), track="administrative")
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "accept", actor=town, at=at("2026-03-03"))
+    assert err.value.basis == "《医疗纠纷预防和处理条例》第四十条"
+    assert e.get(case.id) == case
+    health = register(e, "qt-wjj", at("2026-03-02"), category="medical",
+                      details={"track": "administrative", "duplicate_decision": "new_case",
+                               "duplicate_reason": "向县卫健局申请"})  # fmt: skip
+    e.fire(health.id, "triage", actor=HEALTH, at=at("2026-03-02", 10), track="administrative")
+    assert e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03")).state == "accepted"
+
+
 def test_medical_mediation_thirty_working_days_with_appraisal_excluded() -> None:
     """Accepted Fri 2026-10-09. Working days after it: Sat 10-10 (make-up, 1), 10-12–16 (2–6),
     10-19–23 (7–11), 10-26–30 (12–16), 11-02–06 (17–21), 11-09–13 (22–26), 11-16 (27),

@@ -209,6 +209,10 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     return ALLOW
 
 
+_COUNTY_LEVEL = "county"
+"""The level ladder's 县级 (:data:`~mediation.rules.org.DEFAULT_LADDER`)."""
+
+
 def competence_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     """A unit accepts a category only if the category's statute lets it mediate it: a labour
     dispute at a basic-level mediation organisation, a township (street) body or an
@@ -216,11 +220,22 @@ def competence_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     villagers' committee or the township government (《农村土地承包经营纠纷调解仲裁法》
     第七条) — not a police station, a department or a court. An industry committee takes
     only the categories it declares. The category table says which
-    (:attr:`~mediation.rules.categories.Category.mediators`). Workflow version 4 on."""
+    (:attr:`~mediation.rules.categories.Category.mediators`). The health department's
+    mediation of a medical dispute is the county-level department's
+    (《医疗纠纷预防和处理条例》第四十条). Workflow version 4 on."""
     org = ctx.policy.org
     if org is None or case.unit not in org:
         return ALLOW
     unit = org.get(case.unit)
+    if procedure(case, ctx.policy) is Procedure.medical_admin and not (
+        unit.kind == UnitKind.department.value and unit.level == _COUNTY_LEVEL
+    ):
+        return refuse(
+            "accept",
+            f"{unit.name}不是县级人民政府卫生主管部门：医疗纠纷行政调解向医疗纠纷发生地县级"
+            "人民政府卫生主管部门申请",
+            "《医疗纠纷预防和处理条例》第四十条",
+        )
     table = ctx.policy.categories
     cats = ancestors(case.category, table)
     for code in cats:
