@@ -730,6 +730,46 @@ def test_a_police_agreement_is_the_police_s_document_not_a_committee_s() -> None
         assert "司法确认" not in out
 
 
+def test_a_public_order_agreement_states_what_the_police_rules_require() -> None:
+    """程序规定 第一百八十四条: a 治安调解协议书 states the facts, the terms and the time limit
+    and manner of performance; one without a time limit is refused citing that article
+    (not the people's mediation rules), the case unchanged. The people's mediation items
+    it does not list — the place of performance, the disputed matters, each side's
+    responsibility (2002 规定 第三十五条) — are not asked of it."""
+    from mediation._demo import agreement
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9),
+                  mediators=["m"])  # fmt: skip
+    signed = at("2026-10-09", 11)
+    terms = agreement("2026-10-20")
+    terms["signatures"] = signed_by_all(case, signed, "民警甲", "东门派出所")
+    without = {k: v for k, v in terms.items() if k != "performance_deadline"}
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "agree", actor=POLICE, at=signed, agreement=without)
+    assert err.value.basis == "《公安机关办理行政案件程序规定》第一百八十四条"
+    assert "履行的期限" in err.value.reason
+    assert e.get(case.id) == case
+    lean = {k: v for k, v in terms.items()
+            if k not in ("performance_place", "disputed_matters", "responsibilities")}  # fmt: skip
+    assert e.fire(case.id, "agree", actor=POLICE, at=signed, agreement=lean).state == "agreed"
+
+
+def test_a_medical_committee_does_not_take_what_a_court_accepted() -> None:
+    """《医疗纠纷预防和处理条例》第三十一条: a medical dispute the court has accepted is not
+    accepted by the medical mediation committee; the outcome cites that article."""
+    yt = actor("qt-yt")
+    e = engine()
+    case = register(e, "qt-yt", at("2026-03-02"), category="medical")
+    e.fire(case.id, "triage", actor=yt, at=at("2026-03-02", 10), track="people")
+    ended = e.fire(case.id, "accept", actor=yt, at=at("2026-03-02", 11),
+                   handled_by="青田县人民法院")  # fmt: skip
+    assert ended.state == "not_accepted"
+    assert "《医疗纠纷预防和处理条例》第三十一条" in (ended.outcome or "")
+
+
 def test_a_traffic_police_agreement_is_a_damages_mediation_document() -> None:
     """交警调解 (程序规定 第九十条; 道路交通安全法 第七十四条): 道路交通事故损害赔偿调解书,
     non-performance → a civil suit; no 司法确认 paragraph."""

@@ -132,13 +132,25 @@ def _bar(
         name = _party_name(case, given.refused_by)
         return f"当事人{name}明确拒绝调解，不得调解", REFUSAL_GROUNDS[proc]
     if given.handled_by:
-        return f"纠纷已由{given.handled_by}受理或者解决，不予受理", HANDLED_GROUNDS[proc]
+        basis = HANDLED_GROUNDS[proc]
+        if (
+            proc is Procedure.people
+            and v4(case)
+            and "medical" in ancestors(case.category, ctx.policy.categories)
+        ):
+            basis = _MEDICAL_HANDLED
+        return f"纠纷已由{given.handled_by}受理或者解决，不予受理", basis
     if _public_order(case, track, ctx) and given.excluded_by is not None:
         return (
             f"{given.excluded_by.label}，不适用治安调解，依法处罚",
             "《公安机关办理行政案件程序规定》第一百七十九条",
         )
     return None
+
+
+_MEDICAL_HANDLED = "《医疗纠纷预防和处理条例》第三十一条；《人民调解工作若干规定》第二十二条第二项"
+"""A medical dispute a court or the health department already accepted: the committee does
+not accept it (医疗条例 第三十一条, besides the general rule). Version 4 on."""
 
 
 def _party_name(case: Case, party_id: str) -> str:

@@ -22,6 +22,7 @@ from mediation.rules.dispute._common import (
     v4,
 )
 from mediation.rules.dispute.details import _with, details
+from mediation.rules.dispute.procedure import Procedure, procedure
 
 # -- agreement --------------------------------------------------------------------------
 
@@ -44,7 +45,8 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
 
     - 2002 规定 第三十四条: in writing when civil rights and obligations are
       involved (an amount above the policy's oral limit) or a party asks.
-    - 《人民调解法》第二十九条; 2002 规定 第三十五条: the items of a written agreement.
+    - 《人民调解法》第二十九条; 2002 规定 第三十五条: the items of a written agreement; a
+      治安调解协议书's items are 程序规定 第一百八十四条's (version 4 on).
     - Reached no later than now, and not before mediation began.
     - Every signature dated between the agreement and now; a performance date
       not before the agreement takes effect (both named ``agreement.<field>``).
@@ -99,10 +101,25 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
             return problem
     agreement = agreement_rules.build_agreement(given, case, reached)
     missing = agreement_rules.missing_items(agreement, agreement_rules.principals(case.parties))
+    police = v4(case) and procedure(case, ctx.policy) is Procedure.public_order
+    if police:
+        missing = tuple(i for i in missing if i.field in _PUBLIC_ORDER_ITEMS)
     if missing:
         names = "、".join(i.label for i in missing)
-        return refuse("agree", f"调解协议缺少：{names}", missing[0].basis)
+        basis = _PUBLIC_ORDER_BASIS if police else missing[0].basis
+        return refuse("agree", f"调解协议缺少：{names}", basis)
     return _deadline_problem(agreement, case, ctx)
+
+
+_PUBLIC_ORDER_ITEMS = frozenset(
+    {"parties", "facts", "terms", "performance_manner", "performance_deadline"}
+)
+"""What a 治安调解协议书 states (程序规定 第一百八十四条: the parties and others present, the
+facts of the case, the terms, the time limit and manner of performance; the organ and the
+presiding officer are printed by the document) — not the people's mediation rules' place
+of performance, disputed matters or responsibilities (2002 规定 第三十五条)."""
+
+_PUBLIC_ORDER_BASIS = "《公安机关办理行政案件程序规定》第一百八十四条"
 
 
 def written_required(category: str, policy: Any) -> Category | None:
