@@ -39,7 +39,7 @@ from mediation.rules.petition import (
     v2,
     with_details,
 )
-from mediation.rules.petition_flow import report_back
+from mediation.rules.petition_flow import conclude_on_agreement
 
 __all__ = [
     "BASIS",
@@ -296,12 +296,9 @@ def on_result(case: Case, ctx: Context[ResultInputs]) -> Case:
     case = deadlines.resume(with_details(case, mediation=record), ctx)
     if given.result is MediationResult.failure:
         return case
-    outcome = f"经人民调解达成调解协议（{given.dispute_code}），信访事项办结"
-    case = evolve(case, outcome=outcome)
-    if baoan.awaiting_sign_off(case):
-        return case  # 已调解待办结: concluded (and reported) after the sign-off
-    case = report_back(case, ctx, outcome)
-    return deadlines.close(case, ctx)
+    return conclude_on_agreement(
+        case, ctx, f"经人民调解达成调解协议（{given.dispute_code}），信访事项办结"
+    )
 
 
 def handed_from_petition(case: Case) -> bool:

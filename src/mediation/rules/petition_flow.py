@@ -208,6 +208,17 @@ def report_back(case: Case, ctx: Context[Any], outcome: str) -> Case:
     return case
 
 
+def conclude_on_agreement(case: Case, ctx: Context[Any], outcome: str) -> Case:
+    """An agreement ends the handling (第三十三条): the outcome is recorded and the matter
+    concluded — its clocks met, an assigning office sent its 办结报告 — unless it is under
+    领导包案 not yet signed off, when it waits for the sign-off (已调解待办结)."""
+    case = evolve(case, outcome=outcome)
+    if baoan.awaiting_sign_off(case):
+        return case
+    case = report_back(case, ctx, outcome)
+    return deadlines.close(case, ctx)
+
+
 def stage(*stages: PetitionStage) -> Guard:
     """A guard: the case is at one of ``stages`` (复查 and 复核 cases have no acceptance step)."""
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, PartyRole, evolve
-from mediation.rules import baoan, deadlines
+from mediation.model import Case, PartyRole
+from mediation.rules import baoan
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.petition import (
     ART,
@@ -31,7 +31,7 @@ from mediation.rules.petition import (
     v2,
     with_details,
 )
-from mediation.rules.petition_flow import report_back
+from mediation.rules.petition_flow import conclude_on_agreement
 
 __all__ = [
     "BASIS",
@@ -167,9 +167,4 @@ def on_settle(case: Case, ctx: Context[SettleInputs]) -> Case:
     )
     case = with_details(case, settlement=settlement)
     how = "经本机关调解" if given.form is SettlementForm.mediation else "经争议双方当事人自愿和解"
-    outcome = f"{how}达成{given.form.document}，信访事项办结"
-    case = evolve(case, outcome=outcome)
-    if baoan.awaiting_sign_off(case):
-        return case  # 已调解待办结: concluded (and reported) after the sign-off
-    case = report_back(case, ctx, outcome)
-    return deadlines.close(case, ctx)
+    return conclude_on_agreement(case, ctx, f"{how}达成{given.form.document}，信访事项办结")
