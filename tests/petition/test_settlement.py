@@ -115,7 +115,7 @@ def test_there_must_be_two_sides_and_it_is_the_handling_organs_step() -> None:
                terms=TERMS, signed_by=["p1"])  # fmt: skip
     assert ("被申请人" in err.value.reason, err.value.basis) == (True, "《信访工作条例》第三十三条")
     fresh = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True))
-    with pytest.raises(TransitionNotAllowedError):
+    with pytest.raises(TransitionNotAllowedError, match="is not allowed in state"):
         e.fire(fresh.id, "settle", actor=TOWN, at=at("2026-03-10"), form="settlement",
                terms=TERMS, signed_by=["p1", "p2"])  # fmt: skip
 
@@ -179,6 +179,6 @@ def test_a_review_is_not_settled() -> None:
     case = e.fire(case.id, "opine", actor=TOWN, at=at("2026-03-20"), **OPINION_DATA)
     case = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-03-25"), reason="不服")
     review = case.links[-1].case_id
-    with pytest.raises(TransitionNotAllowedError):
+    with pytest.raises(TransitionNotAllowedError, match="is not allowed in state"):
         e.fire(review, "settle", actor=COUNTY, at=at("2026-03-26"), form="settlement",
                terms=TERMS, signed_by=["p1", "p2"])  # fmt: skip

@@ -86,8 +86,10 @@ __all__ = [
     "Settlement",
     "SettlementForm",
     "bar_guard",
+    "check_parties",
     "check_unit",
     "details",
+    "petition_office",
     "v2",
     "with_details",
 ]
@@ -523,6 +525,24 @@ def bar_guard(case: Case, ctx: Context[Any]) -> Decision:
     return refuse(
         "accept", f"{found.bar.label}{earlier}，不予受理：请出具不予受理告知书", found.bar.basis
     )
+
+
+def petition_office(case: Case, ctx: Context[Any]) -> bool:
+    """Whether the unit holding ``case`` is a petition office (信访部门: the policy's
+    :attr:`PetitionPolicy.bureau_kinds`), which registers and routes (第二十二条)."""
+    org = ctx.policy.org
+    if org is None or case.unit not in org:
+        return False
+    return org.get(case.unit).kind in ctx.policy.part(PetitionPolicy).bureau_kinds
+
+
+def check_parties(case: Case, rule: str, name: str, ids: tuple[str, ...]) -> Decision:
+    """Each of ``ids`` is a party of ``case``; else refused naming ``name[i]``."""
+    known = {p.id for p in case.parties}
+    for i, pid in enumerate(ids):
+        if pid not in known:
+            return refuse_input(rule, f"{name}[{i}]", pid, "not a party of this case")
+    return ALLOW
 
 
 def check_unit(ctx: Context[Any], unit: str, what: str) -> Decision:

@@ -19,7 +19,14 @@ import attrs
 
 from mediation.model import Case, LabeledEnum, evolve
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
-from mediation.rules.petition import ART, DivertRoute, PetitionStage, details, v2
+from mediation.rules.petition import (
+    ART,
+    DivertRoute,
+    PetitionStage,
+    check_parties,
+    details,
+    v2,
+)
 
 __all__ = [
     "BASIS",
@@ -84,11 +91,9 @@ def aftercare_guard(case: Case, ctx: Context[AftercareInputs]) -> Decision:
     if not v2(case):
         return refuse("record_aftercare", "本流程版本（信访 v1）没有终结后工作记录", BASIS)
     given = ctx.inputs
-    for i, pid in enumerate(given.parties):
-        if pid not in {p.id for p in case.parties}:
-            return refuse_input(
-                "record_aftercare", f"parties[{i}]", pid, "not a party of this case"
-            )
+    known = check_parties(case, "record_aftercare", "parties", given.parties)
+    if not known.allowed:
+        return known
     found = details(case)
     if found.stage is PetitionStage.rereview and found.opinion is not None:
         return ALLOW  # 复核终结 (第三十六条第三款)

@@ -34,7 +34,6 @@ from mediation.rules.petition import (
     Bar,
     Diversion,
     DivertRoute,
-    PetitionPolicy,
     PetitionStage,
     Refusal,
     Route,
@@ -42,6 +41,7 @@ from mediation.rules.petition import (
     bar_guard,
     check_unit,
     details,
+    petition_office,
     v2,
     with_details,
 )
@@ -394,9 +394,7 @@ def _tells_petitioner(case: Case, ctx: Context[Any]) -> bool:
     if not found.name_address_clear or found.origin:
         return False
     org = ctx.policy.org
-    if org is None or case.unit not in org:
-        return False
-    return org.get(case.unit).kind not in ctx.policy.part(PetitionPolicy).bureau_kinds
+    return org is not None and case.unit in org and not petition_office(case, ctx)
 
 
 _ROUTABLE = frozenset(
@@ -423,7 +421,7 @@ def _own_system(org: OrgTree, case: Case, ctx: Context[Any], to: str) -> bool:
     of its own system — below it in the territory (块) or in its line (条) (第二十三条第一款)."""
     if case.unit not in org or to not in org:
         return True
-    if org.get(case.unit).kind in ctx.policy.part(PetitionPolicy).bureau_kinds:
+    if petition_office(case, ctx):
         return True
     if org.get(to).kind not in _ROUTABLE:
         return False
@@ -735,13 +733,7 @@ def on_agree_objection(case: Case, ctx: Context[NoteInputs]) -> Case:
     case = close_clocks(case, ctx)
     ctx.notify(route.case_id, "return_materials", note=ctx.inputs.note)
     case = with_details(baoan.reclaimed(case), route=None)
-    org = ctx.policy.org
-    bureau = (
-        org is not None
-        and case.unit in org
-        and org.get(case.unit).kind in (ctx.policy.part(PetitionPolicy).bureau_kinds)
-    )
-    case = deadlines.open_clock(case, ctx, REGISTER if bureau else NOTICE)
+    case = deadlines.open_clock(case, ctx, REGISTER if petition_office(case, ctx) else NOTICE)
     return evolve(baoan.take_over(case, ctx), outcome=None)  # 包案's clocks come back too
 
 

@@ -25,7 +25,7 @@ from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.counting import PeriodUnit
 from mediation.rules.periods import PeriodRule
-from mediation.rules.petition import ART, PetitionPolicy
+from mediation.rules.petition import ART, petition_office
 
 __all__ = [
     "BASIS",
@@ -125,7 +125,7 @@ def _recipients_problem(case: Case, ctx: Context[Any], to: tuple[str, ...], rule
             "写明报告的机关：本级党委和政府",
             BASIS,
         )
-    if _petition_office(case, ctx) and (NATIONAL not in names or len(names) < 3):
+    if petition_office(case, ctx) and (NATIONAL not in names or len(names) < 3):
         return refuse_input(
             rule,
             "reported_to",
@@ -134,13 +134,6 @@ def _recipients_problem(case: Case, ctx: Context[Any], to: tuple[str, ...], rule
             BASIS,
         )
     return ALLOW
-
-
-def _petition_office(case: Case, ctx: Context[Any]) -> bool:
-    org = ctx.policy.org
-    if org is None or case.unit not in org:
-        return False
-    return org.get(case.unit).kind in ctx.policy.part(PetitionPolicy).bureau_kinds
 
 
 def found(case: Case) -> Major | None:

@@ -28,6 +28,7 @@ from mediation.rules.petition import (
     ART,
     Settlement,
     SettlementForm,
+    check_parties,
     v2,
     with_details,
 )
@@ -90,21 +91,18 @@ def settle_guard(case: Case, ctx: Context[SettleInputs]) -> Decision:
             BASIS,
         )
     given = ctx.inputs
-    ids = [p.id for p in case.parties if p.role is not PartyRole.agent]
     for name, chosen in (("signed_by", given.signed_by), ("consents", given.consents)):
-        for i, pid in enumerate(chosen):
-            if pid not in {p.id for p in case.parties}:
-                return refuse_input("settle", f"{name}[{i}]", pid, "not a party of this case")
-    consented = represented(case, given.consents)
-    signed = represented(case, given.signed_by)
+        known = check_parties(case, "settle", name, chosen)
+        if not known.allowed:
+            return known
     if given.form is SettlementForm.mediation:
-        missing = [pid for pid in ids if pid not in consented]
+        missing = _missing(case, given.consents)
         if missing:
             return refuse_input(
                 "settle",
                 "consents",
                 list(given.consents),
-                f"调解须经争议双方当事人同意：{_names(case, missing)}未同意",
+                f"调解须经争议双方当事人同意：{missing}未同意",
                 BASIS,
             )
         if not given.within_discretion:
@@ -115,13 +113,13 @@ def settle_guard(case: Case, ctx: Context[SettleInputs]) -> Decision:
                 "机关调解须在裁量权范围内进行，不得违反政策法规强制性规定",
                 BASIS,
             )
-    unsigned = [pid for pid in ids if pid not in signed]
+    unsigned = _missing(case, given.signed_by)
     if unsigned:
         return refuse_input(
             "settle",
             "signed_by",
             list(given.signed_by),
-            f"{given.form.label}须由各方当事人签字：{_names(case, unsigned)}未签字",
+            f"{given.form.label}须由各方当事人签字：{unsigned}未签字",
             BASIS,
         )
     return ALLOW
@@ -136,8 +134,10 @@ def represented(case: Case, ids: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _names(case: Case, ids: list[str]) -> str:
-    return "、".join(case.party(pid).name for pid in ids)
+def _missing(case: Case, ids: tuple[str, ...]) -> str:
+    """The names of the parties (agents aside) that ``ids`` do not stand for, joined."""
+    covered = represented(case, ids)
+    return "、".join(p.name for p in case.principals if p.id not in covered)
 
 
 def sign_off_pending(case: Case, ctx: Context[Any]) -> Decision:
