@@ -306,9 +306,9 @@ def on_intake(case: Case, ctx: Context[PetitionIntake]) -> Case:
     - The first clock: the petition office's routing (第二十二条: 15 日; 简易办理
       1 个工作日), a transferred matter's notice and objection periods (第二十三条
       第三款: 15 日, 5 个工作日; when the petitioner's name or address is not clear no
-      notice can be sent, and the decision clock of 第二十三条第二款 runs instead), the notice to a direct petitioner (第二十三条
-      第二款: 15 日; 简易办理 3 个工作日), or a review's opinion (第三十五条、
-      第三十六条: 30 日).
+      notice can be sent, and the decision clock of 第二十三条第二款 runs instead), the
+      notice to a direct petitioner (第二十三条第二款: 15 日; 简易办理 3 个工作日), or a
+      review's opinion (第三十五条、第三十六条: 30 日).
     - Flags for 包案 selection (``repeat``, ``collective``, ``assigned``) and the
       policy's candidate flag; a petition received at a one-stop centre gets
       the 最多跑一地 record.
