@@ -669,6 +669,36 @@ def test_public_order_failure_returns_to_the_penalty_procedure() -> None:
     assert case.state == "closed"
 
 
+def test_public_order_handling_period_runs_from_acceptance_and_restarts() -> None:
+    """程序规定 第一百六十五条: the police's 30 days run from acceptance — Tue 2026-09-29,
+    day 30 Thu 10-29. Mediation fails on Fri 10-09: the period counts afresh from that day
+    (第一百八十五条; RULES.md row 17, "restarts") → Mon 11-09; the first is replaced
+    (cancelled), not breached. An agreement in effect disposes of the case (治安管理处罚法
+    第九条): the period from acceptance is met and nothing is left running."""
+    e = engine()
+    case = _public_order(e)
+    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    handling = clock(case, "public_security_handling")
+    assert (handling.start, handling.due) == (day("2026-09-29"), day("2026-10-29"))
+    assert handling.status is DeadlineStatus.running
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    failed = e.fire(case.id, "terminate", actor=POLICE, at=at("2026-10-09", 11),
+                    reason="双方未达成协议", remedies_informed=True)  # fmt: skip
+    first, again = clocks(failed, "public_security_handling")
+    assert first.status is DeadlineStatus.cancelled
+    assert (again.start, again.due, again.status) == (
+        day("2026-10-09"),
+        day("2026-11-09"),
+        DeadlineStatus.running,
+    )
+
+    agreed = _public_order_agreed(e)
+    [handling] = clocks(agreed, "public_security_handling")
+    assert (handling.start, handling.status) == (day("2026-09-29"), DeadlineStatus.met)
+    assert handling.closed_at == at("2026-10-09", 11)
+    assert e.verify(agreed.id).ok
+
+
 def _public_order_agreed(e: Any) -> Any:
     """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
     performance by Tue 10-20, performance begun Mon 10-12."""

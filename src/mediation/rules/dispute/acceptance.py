@@ -29,6 +29,7 @@ from mediation.rules.dispute._common import (
     ACCEPTANCE,
     MEDICAL_ADMIN_ACCEPT,
     PS_FIRST,
+    PS_HANDLING,
     v4,
 )
 from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
@@ -314,7 +315,13 @@ def _not_accepted(case: Case, ctx: Context[AcceptInputs], proc: Procedure) -> Ca
 
 
 def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
-    """Meet the acceptance clock; open the track's mediation clock from the moment its rule names."""
+    """Meet the acceptance clock; open the track's mediation clock from the moment its rule names.
+
+    治安调解 (dispute v4 on): the police's 30-day case-handling period runs from acceptance
+    too (《公安机关办理行政案件程序规定》第一百六十五条); it is met when an agreement
+    takes effect (《治安管理处罚法》第九条: no penalty) and counts afresh from a failure or
+    a non-performance (第一百八十五条).
+    """
     given = ctx.inputs
     found = details(case)
     facts = found.facts
@@ -330,7 +337,10 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
     case = _with(case, facts=facts)
     case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))
     rule, start = mediation_clock(case, ctx)
-    return deadlines.open_clock(case, ctx, rule, start)
+    case = deadlines.open_clock(case, ctx, rule, start)
+    if v4(case) and _public_order(case, found.track, ctx):
+        case = deadlines.open_clock(case, ctx, PS_HANDLING)
+    return case
 
 
 def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]:

@@ -17,6 +17,7 @@ from mediation.rules.dispute._common import (
     CALLBACK,
     CONFIRMATION,
     MEDIATION_CLOCKS,
+    PS_HANDLING,
     SIGNING,
     AgreementPolicy,
     v4,
@@ -226,12 +227,19 @@ def effective(case: Case) -> dt.datetime | None:
 def _on_effective(case: Case, ctx: Context[Any]) -> Case:
     """Once the agreement takes effect: the performance clock on the agreed date, and the
     parties' 30-day window to apply for judicial confirmation (《人民调解法》第三十三条;
-    《民事诉讼法》第二百零五条), counted from the effective day."""
+    《民事诉讼法》第二百零五条), counted from the effective day.
+
+    A 治安调解 agreement in effect disposes of the police case — no penalty
+    (《治安管理处罚法》第九条) —, so its case-handling period from acceptance is met
+    (《公安机关办理行政案件程序规定》第一百六十五条); non-performance opens it afresh
+    (第一百八十五条)."""
     agreement = details(case).agreement
     when = effective(case)
     if agreement is None or when is None:
         return case
     case = deadlines.close(case, ctx, (SIGNING,))
+    if procedure(case, ctx.policy) is Procedure.public_order:
+        case = deadlines.close(case, ctx, (PS_HANDLING,))
     open_periods = {d.period for d in case.deadlines if d.is_open}
     if agreement.performance_deadline is not None:
         if agreement_rules.PERFORMANCE.id not in open_periods:

@@ -350,6 +350,7 @@ def on_terminate(case: Case, ctx: Context[TerminateInputs]) -> Case:
 
 
 _OWED = frozenset({FEEDBACK.id, ESCALATION_REPORT.id})
+_KEPT = _OWED | {PS_HANDLING.id}
 
 
 def _close_work(case: Case, ctx: Context[Any]) -> Case:
@@ -357,9 +358,11 @@ def _close_work(case: Case, ctx: Context[Any]) -> Case:
 
     A report back on an assignment (交办: 《信访工作条例》第二十二条第一款第三项) and
     the report of an escalation risk (《人民调解法》第二十五条) are met only by making
-    them: ending or reopening mediation neither makes them nor excuses them.
+    them: ending or reopening mediation neither makes them nor excuses them. Nor is the
+    police's case-handling period the round's: a failure restarts it
+    (:func:`restart_handling`).
     """
-    return deadlines.close(case, ctx, where=lambda d: d.period not in _OWED)
+    return deadlines.close(case, ctx, where=lambda d: d.period not in _KEPT)
 
 
 def _after_failure(case: Case, ctx: Context[Any]) -> Case:
@@ -368,10 +371,18 @@ def _after_failure(case: Case, ctx: Context[Any]) -> Case:
     day mediation ended is recorded (程序规定 第八十五条 counts from it)."""
     case = _with(case, ended_at=ctx.at)
     if _public_order(case, details(case).track, ctx):
-        return deadlines.open_clock(case, ctx, PS_HANDLING)
+        return restart_handling(case, ctx)
     if ctx.policy.callbacks.after_failure:
         return deadlines.open_clock(case, ctx, CALLBACK)
     return deadlines.open_clock(case, ctx, CLOSING)
+
+
+def restart_handling(case: Case, ctx: Context[Any]) -> Case:
+    """治安调解 failed, or its agreement was not performed: the case-handling period counts
+    afresh from today (《公安机关办理行政案件程序规定》第一百八十五条). The period counted
+    from acceptance (第一百六十五条) is replaced: cancelled, not breached."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_HANDLING.id)
+    return deadlines.open_clock(case, ctx, PS_HANDLING)
 
 
 def penalty_owed(case: Case, ctx: Context[Any]) -> bool:

@@ -16,7 +16,6 @@ from mediation.rules.dispute._common import (
     CLOSING,
     ENFORCEMENT,
     FEEDBACK,
-    PS_HANDLING,
     v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
@@ -24,7 +23,7 @@ from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.court import REPORT_BASIS, court_report_owed
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
-from mediation.rules.dispute.mediation import _close_work, penalty_owed
+from mediation.rules.dispute.mediation import _close_work, penalty_owed, restart_handling
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.policy import Policy
 from mediation.rules.resolution import record_resolution
@@ -79,7 +78,7 @@ def on_not_performed(case: Case, ctx: Context[Any]) -> Case:
     """
     case = _performance_over(case, ctx)
     if _public_order(case, details(case).track, ctx):
-        return deadlines.open_clock(case, ctx, PS_HANDLING)
+        return restart_handling(case, ctx)
     return case
 
 
