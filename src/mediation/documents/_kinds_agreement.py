@@ -133,10 +133,22 @@ def _printed(src: Source, deadline: dt.date) -> str:
     return due_text(clock) if clock is not None else cn_date(deadline)
 
 
+def agreement_number(src: Source, agreement: Agreement) -> str:
+    """The number the agreement is known by: its own, else the one its 人民调解协议书 was
+    issued under (§2.1 #8, #10, #11 refer to it) — unless an earlier agreement was
+    superseded, whose 协议书 that number may be."""
+    if agreement.number:
+        return agreement.number
+    if agreement.form is not AgreementForm.written or details(src.case).superseded:
+        return ""
+    return src.case.document_number("mediation_agreement") or ""
+
+
 def _agreement_facts(src: Source, agreement: Agreement, *, itself: bool) -> dict[str, Any]:
     """The agreement's items; ``itself``: the document is the agreement (its number is ours)."""
+    number = (agreement.number or src.number or "") if itself else agreement_number(src, agreement)
     return {
-        "number": agreement.number or (src.number if itself else None) or "",
+        "number": number,
         "form_label": agreement.form.label,
         "reached_at": cn_datetime(agreement.reached_at),
         "reached_date": cn_date(agreement.reached_at),
@@ -352,10 +364,14 @@ def _check_confirmation(src: Source) -> None:
             "调解协议尚未生效，不能申请司法确认（《人民调解法》第二十九条）",
         )
     deadline, _ = confirmation_deadline(src, effective)
-    if src.today > deadline:
+    # An application on record was filed on its own day: re-rendered later, for the dossier
+    # (§2.1 #11), it is judged by that day, not by the render's.
+    applied = details(src.case).confirmation
+    filed = src.today if applied is None else local_date(applied.applied_at)
+    if filed > deadline:
         raise ValidationError(
             "today",
-            src.today.isoformat(),
+            filed.isoformat(),
             f"已超过自调解协议生效之日起{_CONFIRMATION_DAYS}日的申请期限（{cn_date(deadline)}届满；{_BASIS_CONFIRM}）",
         )
 
@@ -368,12 +384,20 @@ def _check_confirmation(src: Source) -> None:
     check=_check_confirmation,
 )
 def judicial_confirmation_application(src: Source) -> dict[str, Any]:
-    """Context of the joint application for judicial confirmation (裁定确认调解协议有效)."""
+    """Context of the joint application for judicial confirmation (裁定确认调解协议有效),
+    addressed to the court given to the render, else to the court the parties applied to
+    (``apply_confirmation``; 《民事诉讼法》第二百零五条)."""
     agreement = _agreement(src, AgreementForm.written)
     effective = effective_at(agreement, principals(src.case.parties))
     assert effective is not None  # the check refused otherwise
     deadline, from_clock = confirmation_deadline(src, effective)
     court = src.extra.get("court")
+    applied = details(src.case).confirmation
+    if not (isinstance(court, str) and court.strip()) and applied is not None:
+        court = applied.court
+        org = src.policy.org
+        if org is not None and court in org:
+            court = org.get(court).name  # recorded as the court's unit id
     joint = [
         {**party_facts(p, src.today, src.case.parties_in(PartyRole.agent)), "role_label": "申请人"}
         for p in principals(src.case.parties)

@@ -23,7 +23,7 @@ from mediation.documents._facts import (
     display_name,
     satisfaction_label,
 )
-from mediation.documents._kinds_agreement import agreement_canary
+from mediation.documents._kinds_agreement import agreement_canary, agreement_number
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
 from mediation.rules.dispute import details, limitation
@@ -211,9 +211,9 @@ def registration(src: Source) -> dict[str, Any]:
         "sources": [
             {
                 "label": "当事人申请",
-                "checked": channel is not Channel.own_initiative and channel not in _REFERRALS,
+                "checked": channel != Channel.own_initiative and channel not in _REFERRALS,
             },
-            {"label": "人民调解委员会主动调解", "checked": channel is Channel.own_initiative},
+            {"label": "人民调解委员会主动调解", "checked": channel == Channel.own_initiative},
             {"label": "有关部门委派、移交", "checked": channel in _REFERRALS},
         ],
         "registered_at": cn_datetime(src.case.received_at),
@@ -473,6 +473,6 @@ def callback_record(src: Source) -> dict[str, Any]:
             "ordinal": (index % len(visits)) + 1,
             "count": len(visits),
         },
-        "agreement_number": (agreement.number or "") if agreement is not None else "",
+        "agreement_number": agreement_number(src, agreement) if agreement is not None else "",
         "agreement_form": agreement.form.label if agreement is not None else "未达成协议",
     }

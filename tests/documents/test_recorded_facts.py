@@ -1,0 +1,107 @@
+"""Documents print what the case recorded, however it was given and whenever rendered.
+
+- 受理登记表 (RULES.md §2.1 #1; 2002 规定 第二十三条): the source of the case, ② for a
+  committee's own initiative, with the channel given as text (as in the README) and read back
+  from SQLite.
+- 司法确认申请书 (§3; 《民事诉讼法》第二百零五条): addressed to the court the parties applied
+  to; a timely application renders for the dossier (§2.1 #11) after the window closed.
+- 回访记录 (§2.1 #10): the agreement's number, the one its 协议书 was issued under.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mediation import Actor, Engine, ValidationError
+from mediation._demo import CLERK, MEDIATOR, ORG, at, parties, run
+from mediation.rules.policy import Policy
+
+
+def _demo(path: Path | None = None) -> Engine:
+    if path is None:
+        return Engine.in_memory(policy=Policy(org=ORG), reader=Actor.system())
+    return Engine.sqlite(str(path), policy=Policy(org=ORG), reader=Actor.system())
+
+
+def _source_line(e: Engine, case_id: str) -> str:
+    text = e.render(case_id, "registration", format="text")
+    assert isinstance(text, str)
+    return next(line for line in text.splitlines() if "纠纷来源" in line)
+
+
+def test_an_own_initiative_case_ticks_the_committee_s_initiative(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    e = _demo(path)
+    case = e.intake(
+        kind="dispute",
+        channel="own_initiative",
+        category="neighbor",
+        parties=parties(),
+        summary="排查发现邻里排水纠纷，调解委员会主动调解。",
+        unit="qt-dm-dmc",
+        actor=CLERK,
+        at=at("2026-03-02", 9),
+    )
+    line = _source_line(e, case.id)
+    assert "当事人申请（　）" in line
+    assert "人民调解委员会主动调解（√）" in line
+    e.close()
+    with _demo(path) as again:  # read back from the file
+        assert _source_line(again, case.id) == line
+
+
+def _applied(e: Engine, court: str) -> str:
+    """The demo agreement (effective Fri 2026-03-06, window to Tue 04-07), applied for on
+    04-02 and ruled valid on 04-13."""
+    case = run(e, stop_before="begin_performance")
+    e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-04-02", 10),
+           court=court, joint=True)  # fmt: skip
+    e.fire(case.id, "court_accepts", actor=MEDIATOR, at=at("2026-04-03", 10))
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-04-13", 9),
+           ruling="valid", served_on="2026-04-13")  # fmt: skip
+    return case.id
+
+
+@pytest.mark.parametrize(
+    ("court", "printed"),
+    [("青田县人民法院", "青田县人民法院"), ("qt", "青田县矛盾纠纷调处化解中心")],
+)
+def test_the_application_is_addressed_to_the_court_applied_to(court: str, printed: str) -> None:
+    """Given as a name, or as a unit of the organisation (printed by its name)."""
+    e = _demo()
+    case_id = _applied(e, court)
+    text = e.render(case_id, "judicial_confirmation_application", today=at("2026-04-02").date())
+    assert isinstance(text, str)
+    assert f"此致\n{printed}\n" in text
+    assert "＿＿＿＿人民法院" not in text
+    named = e.render(
+        case_id, "judicial_confirmation_application", extra={"court": "丽水市中级人民法院"}
+    )
+    assert "此致\n丽水市中级人民法院\n" in str(named)
+
+
+def test_a_timely_application_renders_after_the_window_closed() -> None:
+    e = _demo()
+    case_id = _applied(e, "青田县人民法院")
+    text = e.render(case_id, "judicial_confirmation_application", today=at("2026-04-20").date())
+    assert "至2026年4月7日" in str(text)
+
+
+def test_without_an_application_a_late_render_is_refused() -> None:
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    with pytest.raises(ValidationError) as err:
+        e.render(case.id, "judicial_confirmation_application", today=at("2026-04-08").date())
+    assert "申请期限" in err.value.rule
+
+
+def test_the_callback_record_names_the_issued_agreement() -> None:
+    e = _demo()
+    case = run(e, stop_before="record_callback")
+    number = e.issue_document(case.id, "mediation_agreement", actor=MEDIATOR, at=at("2026-03-30", 10))
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 11),
+           visitor="陈调解", party="张三", performance="已履行完毕", satisfaction="satisfied")  # fmt: skip
+    text = e.render(case.id, "callback_record", format="text")
+    assert f"协议编号：{number}（书面协议）" in str(text)
