@@ -699,6 +699,42 @@ def test_public_order_handling_period_runs_from_acceptance_and_restarts() -> Non
     assert e.verify(agreed.id).ok
 
 
+def test_public_order_appraisal_time_is_left_out_of_the_handling_period() -> None:
+    """程序规定 第一百六十五条 (鉴定期间不计入办案期限; RULES.md §5.6): accepted Tue
+    2026-09-29, the handling period due Thu 10-29; the injury appraisal commissioned Wed 09-30
+    and issued Fri 11-06, recorded that day: the 37 days (09-30, 11-06] are left out → Sat
+    12-05, a rest day → Mon 12-07; the first session counts from the appraisal (Wed 11-11).
+    After a failure the restarted period leaves out a later appraisal's time too; an
+    appraisal is commissioned before it is issued."""
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury")
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-11-06"),
+               issued_on="2026-11-06", commissioned_on="2026-11-07")  # fmt: skip
+    assert err.value.field == "commissioned_on"
+    case = e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-11-06"),
+                  issued_on="2026-11-06", commissioned_on="2026-09-30")  # fmt: skip
+    handling = clock(case, "public_security_handling")
+    assert (handling.start, handling.due, handling.paused) == (
+        day("2026-09-29"),
+        day("2026-12-07"),
+        37,
+    )
+    assert clock(case, "public_security_first_session").due == day("2026-11-11")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-11-10"), mediators=["m"])
+    e.fire(case.id, "terminate", actor=POLICE, at=at("2026-11-10", 11),
+           reason="双方未达成协议", remedies_informed=True)  # fmt: skip
+    with pytest.raises(RuleRejectedError):  # nothing to do without the commission date
+        e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-11-20"),
+               issued_on="2026-11-20")  # fmt: skip
+    case = e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-11-20"),
+                  issued_on="2026-11-20", commissioned_on="2026-11-12", kind="价格认定")  # fmt: skip
+    again = clock(case, "public_security_handling")
+    assert (again.start, again.paused, again.due) == (day("2026-11-10"), 8, day("2026-12-18"))
+    assert e.verify(case.id).ok
+
+
 def _public_order_agreed(e: Any) -> Any:
     """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
     performance by Tue 10-20, performance begun Mon 10-12."""

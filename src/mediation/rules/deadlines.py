@@ -220,6 +220,39 @@ def resume(case: Case, ctx: Context[Any]) -> Case:
     return _with(case, changed)
 
 
+def exclude(
+    case: Case, ctx: Context[Any], period: ClockRef, since: dt.date, until: dt.date
+) -> Case:
+    """Leave the days in ``(since, until]`` out of the running clocks of ``period``, after
+    the fact: time the rule does not count (RULES.md §5.6; e.g. appraisal time in a police
+    case, 《公安机关办理行政案件程序规定》第一百六十五条) that was known only once it ended.
+
+    Only the part after the clock's start and after its last recorded pause is left out, so
+    no day is left out twice. Recorded as a :class:`~mediation.model.Pause`, as
+    :func:`resume` does, so that a recount on new calendar data is exact.
+    """
+    changed: dict[str, Deadline] = {}
+    for d in case.deadlines:
+        if d.status is not DeadlineStatus.running or d.period != _id(period):
+            continue
+        start = max(since, d.start, *(p.until for p in d.pauses))
+        if until <= start:
+            continue
+        rule = ctx.clocks.period(d.period)
+        added, provisional = ctx.clocks.paused_span(rule.unit, start, until)
+        paused = d.paused + added
+        due, due_at = ctx.clocks.due(d.period, d.start, paused=paused, extension=d.extension)
+        changed[d.id] = evolve(
+            d,
+            paused=paused,
+            pauses=(*d.pauses, Pause(start, until, added)),
+            due=due.due,
+            due_at=due_at,
+            estimated=due.estimated or provisional or _pauses_provisional(d, ctx),
+        )
+    return _with(case, changed)
+
+
 def _pauses_provisional(d: Deadline, ctx: Context[Any]) -> bool:
     """Whether an earlier pause of ``d`` was counted on provisional calendar data."""
     if not d.pauses:

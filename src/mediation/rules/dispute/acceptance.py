@@ -398,34 +398,71 @@ class AppraisalInputs:
 
     issued_on: dt.date = field("鉴定意见出具日期")
     kind: str = field("鉴定种类", default="伤情鉴定", validator=nonblank)
+    commissioned_on: dt.date | None = field("鉴定委托日期", default=None)
+
+
+def _first_session_pending(case: Case) -> bool:
+    return case.state == "accepted" and not details(case).sessions
+
+
+def _handling_runs(case: Case) -> bool:
+    return any(d.period == PS_HANDLING.id and d.status.is_open for d in case.deadlines)
 
 
 def appraisal_guard(case: Case, ctx: Context[AppraisalInputs]) -> Decision:
-    """Only 治安调解 waits for an appraisal before its first session (工作规范 第九条), and only
-    until the first session is held; an appraisal is issued by the day it is recorded."""
+    """治安调解 waits for an appraisal before its first session (工作规范 第九条), until the
+    first session is held. With the day it was commissioned, the appraisal's time is left out
+    of the case-handling period (程序规定 第一百六十五条) whenever that period runs —
+    before the first session, or in the penalty procedure after a failure. An appraisal is
+    issued by the day it is recorded, and commissioned before it is issued."""
     found = details(case)
-    if not _public_order(case, found.track, ctx) or case.state != "accepted":
+    given = ctx.inputs
+    if not _public_order(case, found.track, ctx):
         return refuse(
             "record_appraisal",
             "只有已受理、尚未调解的治安调解案件，第一次调解自鉴定意见出具之日起计算",
             PS_BASIS,
         )
-    if found.sessions:
-        return refuse("record_appraisal", "第一次调解已经进行", PS_BASIS)
-    if ctx.inputs.issued_on > ctx.day:
+    if not _first_session_pending(case) and not (
+        given.commissioned_on is not None and _handling_runs(case)
+    ):
+        if found.sessions:
+            return refuse("record_appraisal", "第一次调解已经进行", PS_BASIS)
+        return refuse(
+            "record_appraisal",
+            "只有已受理、尚未调解的治安调解案件，第一次调解自鉴定意见出具之日起计算",
+            PS_BASIS,
+        )
+    if given.issued_on > ctx.day:
         return refuse_input(
             "record_appraisal",
             "issued_on",
-            ctx.inputs.issued_on.isoformat(),
+            given.issued_on.isoformat(),
             f"an appraisal not yet issued (the step is dated {ctx.day.isoformat()})",
+        )
+    if given.commissioned_on is not None and given.commissioned_on > given.issued_on:
+        return refuse_input(
+            "record_appraisal",
+            "commissioned_on",
+            given.commissioned_on.isoformat(),
+            f"an appraisal commissioned by the day it was issued ({given.issued_on.isoformat()})",
         )
     return ALLOW
 
 
 def on_appraisal(case: Case, ctx: Context[AppraisalInputs]) -> Case:
-    """The first session's 3 working days count again from the appraisal, or from acceptance
-    if that was later (程序规定 第一百八十三条; 工作规范 第九条): the clock counted from
-    acceptance is replaced (cancelled, not breached)."""
+    """Before the first session: its 3 working days count again from the appraisal, or
+    from acceptance if that was later (程序规定 第一百八十三条; 工作规范 第九条); the clock
+    counted from acceptance is replaced (cancelled, not breached).
+
+    With ``commissioned_on``: the days from the commission to the issue are left out of the
+    running case-handling period (鉴定期间不计入办案期限, 程序规定 第一百六十五条;
+    RULES.md §5.6), whenever they were recorded."""
+    given = ctx.inputs
+    if given.commissioned_on is not None:
+        case = deadlines.exclude(case, ctx, PS_HANDLING, given.commissioned_on, given.issued_on)
+    if not _first_session_pending(case):
+        return case
     found = details(case)
     case = _with(case, facts=evolve(found.facts, appraisal_issued_on=ctx.inputs.issued_on))
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_FIRST.id)
