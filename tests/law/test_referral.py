@@ -65,6 +65,34 @@ def test_refer_up_one_level_with_a_reason_then_the_town_takes_it() -> None:
     assert clock(taken, "people_mediation").due == day("2026-04-07")
 
 
+def test_a_party_may_refuse_while_the_case_waits_to_be_taken() -> None:
+    """《人民调解法》第十七条、第二十三条 (dispute v4): referred before acceptance, a party's
+    clear refusal means the case is not accepted (no remedies to tell); referred while
+    mediating, it ends the mediation (the remedies told, 第二十六条). Either way the referral
+    ends there, neither taken nor returned."""
+    e = engine()
+    before = e.fire(_triaged(e).id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-dm",
+                    reason="complex")  # fmt: skip
+    refused = e.fire(before.id, "party_refuses", actor=TOWN, at=at("2026-03-04"),
+                     party=before.parties[1].id, statement="不愿调解")  # fmt: skip
+    assert refused.state == "not_accepted"
+    assert "第十七条" in (refused.outcome or "")
+    assert refused.details.referrals[-1].outcome == "refused"  # type: ignore[union-attr]
+    assert not any(d.is_open for d in refused.deadlines)
+
+    during = e.fire(_mediating(e).id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-dm",
+                    reason="complex")  # fmt: skip
+    with pytest.raises(RuleRejectedError, match="第二十六条"):
+        e.fire(during.id, "party_refuses", actor=TOWN, at=at("2026-03-04"),
+               party=during.parties[1].id)  # fmt: skip
+    failed = e.fire(during.id, "party_refuses", actor=TOWN, at=at("2026-03-04"),
+                    party=during.parties[1].id, remedies_informed=True)  # fmt: skip
+    assert failed.state == "failed"
+    assert failed.details.referrals[-1].outcome == "refused"  # type: ignore[union-attr]
+    for case_id in (before.id, during.id):
+        assert e.verify(case_id).ok
+
+
 def test_refer_up_never_skips_a_level_without_a_policy_reason() -> None:
     """Village → county skips the town: refused for 疑难复杂; allowed for 重大、紧急."""
     e = engine()

@@ -32,7 +32,12 @@ SLIP_TITLES = {
 }
 """The title a referral slip prints, by the way the case moved (rules.referral.Direction)."""
 
-_OUTCOMES = {"pending": "待接收", "taken": "已接收", "returned": "已退回"}
+_OUTCOMES = {
+    "pending": "待接收",
+    "taken": "已接收",
+    "returned": "已退回",
+    "refused": "当事人拒绝调解",
+}
 
 _ACCEPTED = frozenset(
     s.value

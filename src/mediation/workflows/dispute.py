@@ -802,6 +802,30 @@ _V4_ADDED: tuple[Transition, ...] = (
         roles=_ANYONE,
         inputs=d.WithdrawInputs,
     ),
+    # A party may refuse while the case waits to be taken (《人民调解法》第十七条、第二十三条):
+    # referred before acceptance, it is not accepted; after, mediation ends.
+    Transition(
+        T2.party_refuses,
+        S2.referred,
+        S2.not_accepted,
+        # The party's guard first: a refusal that lacks something says so on either branch.
+        guards=(d.party_refuses_guard, d.referral_from(S2.received.value, S2.triaged.value)),
+        effects=(d.on_refused_while_referred, d.on_party_refuses_current),
+        roles=_ANYONE,
+        inputs=d.PartyRefusesInputs,
+    ),
+    Transition(
+        T2.party_refuses,
+        S2.referred,
+        S2.failed,
+        guards=(
+            d.party_refuses_guard,
+            d.referral_from(S2.accepted.value, S2.mediating.value, S2.suspended.value),
+        ),
+        effects=(d.on_refused_while_referred, d.on_party_refuses_current),
+        roles=_ANYONE,
+        inputs=d.PartyRefusesInputs,
+    ),
 )
 """Transitions version 4 adds to version 3's graph."""
 

@@ -206,6 +206,7 @@ from mediation.rules.dispute.referral import hand_off_in_time_guard as hand_off_
 from mediation.rules.dispute.referral import on_feedback as on_feedback
 from mediation.rules.dispute.referral import on_hand_off as on_hand_off
 from mediation.rules.dispute.referral import on_refer as on_refer
+from mediation.rules.dispute.referral import on_refused_while_referred as on_refused_while_referred
 from mediation.rules.dispute.referral import on_return as on_return
 from mediation.rules.dispute.referral import on_take as on_take
 from mediation.rules.dispute.referral import refer_guard as refer_guard

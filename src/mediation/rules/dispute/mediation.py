@@ -255,6 +255,14 @@ class PartyRefusesInputs:
     remedies_informed: bool = field("已告知其他救济途径", default=False)
 
 
+def _before_acceptance(case: Case) -> bool:
+    """Not yet accepted: received or triaged, or referred from there and not yet taken."""
+    if case.state == "referred":
+        referrals = details(case).referrals
+        return bool(referrals) and referrals[-1].from_state in ("received", "triaged")
+    return case.state in ("received", "triaged")
+
+
 def party_refuses_guard(case: Case, ctx: Context[PartyRefusesInputs]) -> Decision:
     """A party may refuse or demand termination at any time (《人民调解法》第十七条、第二十三条).
 
@@ -271,7 +279,7 @@ def party_refuses_guard(case: Case, ctx: Context[PartyRefusesInputs]) -> Decisio
             f"a party of the case ({', '.join(sorted(principals))})",
             "《人民调解法》第二十三条",
         )
-    mediating = case.state not in ("received", "triaged")
+    mediating = not _before_acceptance(case)
     if mediating and not given.remedies_informed:
         return refuse(
             "party_refuses",
@@ -302,7 +310,7 @@ def on_party_refuses_current(case: Case, ctx: Context[PartyRefusesInputs]) -> Ca
 
 def _party_refuses(case: Case, ctx: Context[PartyRefusesInputs], proc: Procedure) -> Case:
     given = ctx.inputs
-    stage = "acceptance" if case.state in ("received", "triaged") else "mediation"
+    stage = "acceptance" if _before_acceptance(case) else "mediation"
     refusal = Refusal(given.party, ctx.at, stage, given.statement)
     case = _with(case, refusals=(*details(case).refusals, refusal))
     name = _party_name(case, given.party)

@@ -136,6 +136,15 @@ def on_take(case: Case, ctx: Context[Any]) -> Case:
     return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
 
 
+def on_refused_while_referred(case: Case, ctx: Context[Any]) -> Case:
+    """A party refused mediation while the case waited to be taken (《人民调解法》第十七条、
+    第二十三条): the referral ends there, neither taken nor returned. Dispute v4."""
+    pending = _last_referral(case)
+    assert pending is not None
+    ended = evolve(pending, outcome="refused", decided_at=ctx.at)
+    return _with(case, referrals=(*details(case).referrals[:-1], ended))
+
+
 @attrs.frozen(slots=True)
 class ReturnReferralInputs:
     """退回: why the receiver returns the case."""
