@@ -84,7 +84,8 @@ def test_a_visit_on_a_replaced_agreement_does_not_close_the_new_one() -> None:
     e = _demo()
     case = run(e, stop_before="close")
     assert len(case.details.visits) == 1
-    e.fire(
+    assert case.outcome == "达成调解协议，已履行完毕"  # what the 卷宗 says of it
+    reopened = e.fire(
         case.id,
         "reopen",
         actor=MEDIATOR,
@@ -92,6 +93,7 @@ def test_a_visit_on_a_replaced_agreement_does_not_close_the_new_one() -> None:
         reason="回访发现矛盾反复",
         consent=True,
     )
+    assert reopened.outcome is None  # mediating again: not ended
     new = agreement()
     new["performance_deadline"] = "2026-04-20"
     e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-04-08"), agreement=new)
@@ -105,6 +107,7 @@ def test_a_visit_on_a_replaced_agreement_does_not_close_the_new_one() -> None:
     e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-22"), visitor="陈调解")
     closed = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-22", 10))
     assert closed.state == "closed"
+    assert closed.outcome == "达成调解协议，已履行完毕"
     assert clock(closed, "callback_visit").status is DeadlineStatus.met
 
 

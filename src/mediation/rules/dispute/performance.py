@@ -51,12 +51,17 @@ def on_performed(case: Case, ctx: Context[Any]) -> Case:
     return _performance_over(case, ctx)
 
 
+PERFORMED = "达成调解协议，已履行完毕"
+"""The outcome of a case whose agreement was performed (dispute v4)."""
+
+
 def on_performed_current(case: Case, ctx: Context[Any]) -> Case:
     """Version 4 on: :func:`on_performed`, and the performance is recorded; nothing is left
     to enforce, so the parties' 2 years to apply for enforcement of a confirmed agreement
-    end, and a ruling made later opens none (《民事诉讼法》第二百五十条)."""
+    end, and a ruling made later opens none (《民事诉讼法》第二百五十条). The case's outcome
+    says so (the 卷宗情况说明 prints it; 2002 规定 第三十六条 asks the performance recorded)."""
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == ENFORCEMENT.id)
-    case = _with(case, performed_at=ctx.at)
+    case = evolve(_with(case, performed_at=ctx.at), outcome=PERFORMED)
     return _performance_over(case, ctx)
 
 
@@ -216,6 +221,8 @@ def on_reopen(case: Case, ctx: Context[Any]) -> Case:
     for re-mediation of an agreement)."""
     case = deadlines.cancel_all(case, ctx, where=lambda d: not d.kind.is_own)
     case = _close_work(case, ctx)
+    if case.outcome == PERFORMED:  # mediating again: it has not ended yet
+        case = evolve(case, outcome=None)
     attempts = (*details(case).attempts, _level(case, ctx) or "")
     case = _with(case, started_at=ctx.at, attempts=attempts)
     rule, start = mediation_clock(case, ctx)
