@@ -79,6 +79,44 @@ def _traffic(e, when, received="2026-09-08", **details):  # type: ignore[no-unty
     )
 
 
+def test_traffic_mediation_counts_from_a_start_recorded_after_acceptance() -> None:
+    """程序规定 第九十条 (RULES.md row 16b): injury — mediation starts when treatment ends.
+    Accepted Mon 2026-09-14 while the injured party is in treatment (``start_pending``): no
+    period runs. Treatment ends Tue 10-20, recorded that day: 10 working days → Tue 11-03.
+    Accepted without saying so, the period counted from acceptance (due 09-28) is replaced,
+    cancelled rather than breached. Only a traffic police case accepted and not yet mediated
+    takes the step, and only with a start that has happened."""
+    e = engine()
+    case = _traffic(e, at("2026-09-14", 9))
+    e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
+    case = e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11), start_pending=True)
+    assert clocks(case, "traffic_police_mediation") == []
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-19"),
+               start_on="2026-10-20", event="treatment_ended")  # fmt: skip
+    assert err.value.field == "start_on"
+    case = e.fire(case.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-20", 16),
+                  start_on="2026-10-20", event="treatment_ended")  # fmt: skip
+    period = clock(case, "traffic_police_mediation")
+    assert (period.start, period.due) == (day("2026-10-20"), day("2026-11-03"))
+    assert case.details.facts.mediation_start_on == day("2026-10-20")  # type: ignore[union-attr]
+
+    other = _traffic(e, at("2026-09-14", 9))
+    e.fire(other.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
+    other = e.fire(other.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11))
+    assert clock(other, "traffic_police_mediation").due == day("2026-09-28")
+    other = e.fire(other.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-20", 16),
+                   start_on="2026-10-20", event="treatment_ended")  # fmt: skip
+    first, again = clocks(other, "traffic_police_mediation")
+    assert first.status is DeadlineStatus.cancelled
+    assert (again.start, again.due) == (day("2026-10-20"), day("2026-11-03"))
+    e.fire(other.id, "start_mediation", actor=TRAFFIC, at=at("2026-10-21"), mediators=["m"])
+    with pytest.raises(RuleRejectedError, match="第九十条"):
+        e.fire(other.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-22"),
+               start_on="2026-10-22", event="loss_fixed")  # fmt: skip
+    assert e.verify(other.id).ok
+
+
 def test_traffic_application_within_ten_working_days_of_the_accident_report() -> None:
     """Report received Tue 2026-09-08. Working days after it: 09-09 (1), 10, 11, 14, 15, 16,
     17, 18 (8), Sun 09-20 (a make-up working day, 9), Mon 09-21 (10): the joint application is

@@ -106,6 +106,7 @@ class DisputeStep(LabeledEnum):
     report_feedback = "report_feedback", "反馈办理结果"
     report_to_court = "report_to_court", "书面报告人民法院"
     record_appraisal = "record_appraisal", "记录鉴定意见出具"
+    record_mediation_start = "record_mediation_start", "记录调解开始"
     record_limitation = "record_limitation", "登记诉讼时效起算日"
 
 
@@ -879,6 +880,14 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         roles=_ANYONE,
         guards=d.appraisal_guard,
         effects=d.on_appraisal,
+        workflows=_DISPUTES,
+    ),
+    Step(
+        DisputeStep.record_mediation_start,
+        inputs=d.MediationStartInputs,
+        roles=_ANYONE,
+        guards=d.mediation_start_guard,
+        effects=d.on_mediation_start,
         workflows=_DISPUTES,
     ),
     Step(

@@ -68,12 +68,16 @@ from mediation.rules.dispute._common import AgreementPolicy as AgreementPolicy
 from mediation.rules.dispute._common import RegistrationPolicy as RegistrationPolicy
 from mediation.rules.dispute.acceptance import AcceptInputs as AcceptInputs
 from mediation.rules.dispute.acceptance import AppraisalInputs as AppraisalInputs
+from mediation.rules.dispute.acceptance import MediationStartInputs as MediationStartInputs
+from mediation.rules.dispute.acceptance import StartEvent as StartEvent
 from mediation.rules.dispute.acceptance import accept_guard as accept_guard
 from mediation.rules.dispute.acceptance import appraisal_guard as appraisal_guard
 from mediation.rules.dispute.acceptance import competence_guard as competence_guard
+from mediation.rules.dispute.acceptance import mediation_start_guard as mediation_start_guard
 from mediation.rules.dispute.acceptance import not_accepted_guard as not_accepted_guard
 from mediation.rules.dispute.acceptance import on_accept as on_accept
 from mediation.rules.dispute.acceptance import on_appraisal as on_appraisal
+from mediation.rules.dispute.acceptance import on_mediation_start as on_mediation_start
 from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepted
 from mediation.rules.dispute.acceptance import (
     on_not_accepted_current as on_not_accepted_current,

@@ -89,6 +89,9 @@ class AcceptInputs:
         appraisal_issued_on: 治安调解: when the appraisal was issued (the first session counts
             from it).
         mediation_start_on: Traffic: the start of mediation the rule names.
+        start_pending: Traffic: that start has not come yet (treatment, the funeral, the
+            disability assessment or the fixing of the loss not over): no mediation period
+            runs until it is recorded (``record_mediation_start``).
         materials_signed_on: Court delegation: when the mediator signed for the materials.
         court: Court delegation or entrustment: the people's court that invited the
             mediation, if not given at registration (《民事诉讼法》第二百零五条第一项).
@@ -106,6 +109,7 @@ class AcceptInputs:
     excluded_by: PublicOrderExclusion | None = field("不适用调解的情形", default=None)
     appraisal_issued_on: dt.date | None = field("鉴定意见出具日期", default=None)
     mediation_start_on: dt.date | None = field("调解开始日期", default=None)
+    start_pending: bool = field("调解开始尚未到来", default=False)
     materials_signed_on: dt.date | None = field("签收委派材料日期", default=None)
     court: str | None = field(
         "委派、委托调解的人民法院", default=None, validator=attrs.validators.optional(nonblank)
@@ -336,11 +340,82 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
     )
     case = _with(case, facts=facts)
     case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))
+    if _start_pending(case, ctx, given):
+        return case  # the 10 working days wait for the start (record_mediation_start)
     rule, start = mediation_clock(case, ctx)
     case = deadlines.open_clock(case, ctx, rule, start)
     if v4(case) and _public_order(case, found.track, ctx):
         case = deadlines.open_clock(case, ctx, PS_HANDLING)
     return case
+
+
+def _start_pending(case: Case, ctx: Context[Any], given: AcceptInputs) -> bool:
+    """Traffic police mediation accepted before the start its rule names: the period waits."""
+    return (
+        given.start_pending
+        and given.mediation_start_on is None
+        and _traffic_police(case, details(case).track, ctx)
+    )
+
+
+# -- 交警调解: the start of mediation after acceptance ----------------------------------------
+
+
+class StartEvent(LabeledEnum):
+    """What starts traffic police mediation (《道路交通事故处理程序规定》第九十条)."""
+
+    funeral_ended = "funeral_ended", "丧葬事宜结束"
+    treatment_ended = "treatment_ended", "治疗终结"
+    disability_assessed = "disability_assessed", "定残"
+    loss_fixed = "loss_fixed", "损失确定"
+
+
+@attrs.frozen(slots=True)
+class MediationStartInputs:
+    """调解开始: the day the event the rule names happened."""
+
+    start_on: dt.date = field("调解开始日期")
+    event: StartEvent = field("调解开始事由")
+
+
+_TRAFFIC_BASIS = "《道路交通事故处理程序规定》第九十条"
+
+
+def mediation_start_guard(case: Case, ctx: Context[MediationStartInputs]) -> Decision:
+    """Traffic police mediation accepted, not yet begun: its start is recorded once it
+    happened (程序规定 第九十条: death — the funeral over; injury — treatment ended;
+    disability — assessed; property — the loss fixed)."""
+    found = details(case)
+    if not _traffic_police(case, found.track, ctx) or case.state != "accepted":
+        return refuse(
+            "record_mediation_start",
+            "只有已受理、尚未开始调解的交警调解案件记录调解开始",
+            _TRAFFIC_BASIS,
+        )
+    if ctx.inputs.start_on > ctx.day:
+        return refuse_input(
+            "record_mediation_start",
+            "start_on",
+            ctx.inputs.start_on.isoformat(),
+            f"a start that has happened (the step is dated {ctx.day.isoformat()})",
+        )
+    return ALLOW
+
+
+def on_mediation_start(case: Case, ctx: Context[MediationStartInputs]) -> Case:
+    """The 10 working days count from the start, or from acceptance if that was later
+    (程序规定 第九十条); a period counted from acceptance before it is replaced (cancelled,
+    not breached)."""
+    found = details(case)
+    start = ctx.inputs.start_on
+    case = _with(case, facts=evolve(found.facts, mediation_start_on=start))
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == _TRAFFIC_POLICE.id)
+    accepted = [
+        d.closed_at.astimezone(ctx.policy.tz).date()
+        for d in case.deadlines
+        if d.period == ACCEPTANCE.id and d.closed_at is not None
+    ]
+    return deadlines.open_clock(case, ctx, _TRAFFIC_POLICE, max(start, *accepted[-1:]))
 
 
 def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]:
