@@ -2,7 +2,7 @@
 
 - 受理登记表 (RULES.md §2.1 #1; 2002 规定 第二十三条): the source of the case, ② for a
   committee's own initiative, with the channel given as text (as in the README) and read back
-  from SQLite.
+  from SQLite; such a case has no 申请书.
 - 司法确认申请书 (§3; 《民事诉讼法》第二百零五条): addressed to the court the parties applied
   to; a timely application renders for the dossier (§2.1 #11) after the window closed.
 - 回访记录 (§2.1 #10): the agreement's number, the one its 协议书 was issued under.
@@ -47,6 +47,9 @@ def test_an_own_initiative_case_ticks_the_committee_s_initiative(tmp_path: Path)
     line = _source_line(e, case.id)
     assert "当事人申请（　）" in line
     assert "人民调解委员会主动调解（√）" in line
+    with pytest.raises(ValidationError) as err:  # nobody applied (§2.1 #1: 申请书 or 登记表)
+        e.render(case.id, "application")
+    assert err.value.field == "channel"
     e.close()
     with _demo(path) as again:  # read back from the file
         assert _source_line(again, case.id) == line

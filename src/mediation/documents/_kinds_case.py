@@ -182,7 +182,23 @@ def _text(event: Event | None, key: str) -> str:
     return str(value) if value not in (None, "") else ""
 
 
-@document("application", "人民调解申请书", order=10, basis="《人民调解法》第十七条")
+def _check_application(src: Source) -> None:
+    if src.case.channel == Channel.own_initiative:
+        raise ValidationError(
+            "channel",
+            src.case.channel,
+            "a case the committee took up on its own initiative has no application: its "
+            "source is recorded in the 人民调解受理登记表 (《人民调解工作若干规定》第二十三条)",
+        )
+
+
+@document(
+    "application",
+    "人民调解申请书",
+    order=10,
+    basis="《人民调解法》第十七条",
+    check=_check_application,
+)
 def application(src: Source) -> dict[str, Any]:
     """Context of 人民调解申请书: the applicants' request and the facts as they state them."""
     return {"applied_at": cn_date(src.case.received_at)}
