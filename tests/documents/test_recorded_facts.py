@@ -90,6 +90,8 @@ def test_a_timely_application_renders_after_the_window_closed() -> None:
     case_id = _applied(e, "青田县人民法院")
     text = e.render(case_id, "judicial_confirmation_application", today=at("2026-04-20").date())
     assert "至2026年4月7日" in str(text)
+    index = str(e.render(case_id, "dossier_index"))
+    assert "司法确认有关材料　按需　须附（2026年4月2日向青田县人民法院申请；裁定调解协议有效）" in index
 
 
 def test_without_an_application_a_late_render_is_refused() -> None:

@@ -133,6 +133,12 @@ def _printed(src: Source, deadline: dt.date) -> str:
     return due_text(clock) if clock is not None else cn_date(deadline)
 
 
+def court_name(src: Source, court: str) -> str:
+    """The court as printed: a unit of the organisation by its name, else as recorded."""
+    org = src.policy.org
+    return org.get(court).name if org is not None and court in org else court
+
+
 def agreement_number(src: Source, agreement: Agreement) -> str:
     """The number the agreement is known by: its own, else the one its 人民调解协议书 was
     issued under (§2.1 #8, #10, #11 refer to it) — unless an earlier agreement was
@@ -394,10 +400,7 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     court = src.extra.get("court")
     applied = details(src.case).confirmation
     if not (isinstance(court, str) and court.strip()) and applied is not None:
-        court = applied.court
-        org = src.policy.org
-        if org is not None and court in org:
-            court = org.get(court).name  # recorded as the court's unit id
+        court = court_name(src, applied.court)
     joint = [
         {**party_facts(p, src.today, src.case.parties_in(PartyRole.agent)), "role_label": "申请人"}
         for p in principals(src.case.parties)

@@ -17,11 +17,13 @@ from mediation.documents._facts import (
     due_text,
     satisfaction_label,
 )
+from mediation.documents._kinds_agreement import court_name
 from mediation.documents._kinds_case import ending
 from mediation.documents._kinds_dispute import SLIP_TITLES, unit_name
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
+from mediation.rules.dispute.court import Ruling
 from mediation.workflows.dispute import DisputeState
 
 __all__: list[str] = []
@@ -117,6 +119,17 @@ def _issued(src: Source, kind: str, default: str = "已生成") -> str:
     return f"已出具（{number}）" if number else default
 
 
+def _confirmation_status(src: Source) -> str:
+    """The 司法确认 papers (§2.1 #11): attached once the parties applied, with the ruling."""
+    applied = details(src.case).confirmation
+    if applied is None:
+        return "如已申请则附"
+    out = f"须附（{cn_date(applied.applied_at)}向{court_name(src, applied.court)}申请"
+    if applied.ruling is not None:
+        out += f"；{Ruling(applied.ruling).label}"
+    return out + "）"
+
+
 def _rights_status(src: Source, mediated: bool) -> str:
     """The rights notice (2002 规定 第三十条): issued, told (when, how), or still owed."""
     number = src.case.document_number("rights_notice")
@@ -207,7 +220,7 @@ def dossier_index(src: Source) -> dict[str, Any]:
             False,
             f"已生成（{len(found.visits)}次）" if found.visits else "本案无",
         ),
-        _entry("11", "司法确认有关材料", False, "如已申请则附"),
+        _entry("11", "司法确认有关材料", False, _confirmation_status(src)),
         _entry("12", "卷宗情况说明、封面、卷内目录、封底", True, "已生成（封面、卷内目录）"),
     ]
     others = _attached(src)
