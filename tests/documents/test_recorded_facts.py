@@ -91,7 +91,10 @@ def test_a_timely_application_renders_after_the_window_closed() -> None:
     text = e.render(case_id, "judicial_confirmation_application", today=at("2026-04-20").date())
     assert "至2026年4月7日" in str(text)
     index = str(e.render(case_id, "dossier_index"))
-    assert "司法确认有关材料　按需　须附（2026年4月2日向青田县人民法院申请；裁定调解协议有效）" in index
+    assert (
+        "司法确认有关材料　按需　须附（2026年4月2日向青田县人民法院申请；裁定调解协议有效）"
+        in index
+    )
 
 
 def test_without_an_application_a_late_render_is_refused() -> None:
@@ -105,7 +108,9 @@ def test_without_an_application_a_late_render_is_refused() -> None:
 def test_the_callback_record_names_the_issued_agreement() -> None:
     e = _demo()
     case = run(e, stop_before="record_callback")
-    number = e.issue_document(case.id, "mediation_agreement", actor=MEDIATOR, at=at("2026-03-30", 10))
+    number = e.issue_document(
+        case.id, "mediation_agreement", actor=MEDIATOR, at=at("2026-03-30", 10)
+    )
     e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 11),
            visitor="陈调解", party="张三", performance="已履行完毕", satisfaction="satisfied")  # fmt: skip
     text = e.render(case.id, "callback_record", format="text")
