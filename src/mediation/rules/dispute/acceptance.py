@@ -410,12 +410,9 @@ def on_mediation_start(case: Case, ctx: Context[MediationStartInputs]) -> Case:
     start = ctx.inputs.start_on
     case = _with(case, facts=evolve(found.facts, mediation_start_on=start))
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == _TRAFFIC_POLICE.id)
-    accepted = [
-        d.closed_at.astimezone(ctx.policy.tz).date()
-        for d in case.deadlines
-        if d.period == ACCEPTANCE.id and d.closed_at is not None
-    ]
-    return deadlines.open_clock(case, ctx, _TRAFFIC_POLICE, max(start, *accepted[-1:]))
+    return deadlines.open_clock(
+        case, ctx, _TRAFFIC_POLICE, _not_before_acceptance(case, ctx, start)
+    )
 
 
 def mediation_clock(case: Case, ctx: Context[Any]) -> tuple[PeriodRule, dt.date]:
@@ -541,13 +538,18 @@ def on_appraisal(case: Case, ctx: Context[AppraisalInputs]) -> Case:
     found = details(case)
     case = _with(case, facts=evolve(found.facts, appraisal_issued_on=ctx.inputs.issued_on))
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_FIRST.id)
+    start = _not_before_acceptance(case, ctx, ctx.inputs.issued_on)
+    return deadlines.open_clock(case, ctx, PS_FIRST, start)
+
+
+def _not_before_acceptance(case: Case, ctx: Context[Any], day: dt.date) -> dt.date:
+    """``day``, or the day the case was accepted (its acceptance clock met) if later."""
     accepted = [
         d.closed_at.astimezone(ctx.policy.tz).date()
         for d in case.deadlines
         if d.period in (ACCEPTANCE.id, MEDICAL_ADMIN_ACCEPT.id) and d.closed_at is not None
     ]
-    start = max(ctx.inputs.issued_on, *accepted[-1:])
-    return deadlines.open_clock(case, ctx, PS_FIRST, start)
+    return max(day, *accepted[-1:])
 
 
 PS_BASIS = "《公安机关办理行政案件程序规定》第一百八十三条；《公安机关治安调解工作规范》第九条"
