@@ -14,9 +14,9 @@ from .conftest import COUNTY, TOWN, WX, at, due, engine, letter, petitioners, vi
 SYSTEM = Actor.system()
 
 
-@pytest.mark.parametrize("channel", ["letter", "walk_in", "phone", "online"])
+@pytest.mark.parametrize("channel", ["letter", "walk_in", "phone", "online", "fax"])
 def test_every_channel_of_article_17_registers(channel: str) -> None:
-    """第十七条: letters, visits, calls and online petitions are all registered."""
+    """第十七条: letters, visits, calls, faxes and online petitions are all registered."""
     e = engine()
     extra = {"oral_record": "如实记录：" + channel} if channel in ("walk_in", "phone") else {}
     case = letter(e, "2026-03-02", channel=channel, details=extra)

@@ -20,6 +20,7 @@ CHANNELS = Vocabulary(
     "channel",
     {
         **Vocabulary.of(Channel, "channel").labels,
+        "fax": "传真",  # 《信访工作条例》第十七条: a written channel, as a letter
         "hotline": "12345热线",
         "qr_code": "扫码登记",
         "grid_report": "网格员排查",
