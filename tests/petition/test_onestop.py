@@ -116,6 +116,25 @@ def test_a_diversion_names_the_organ_and_outside_the_centre_needs_a_permit() -> 
     assert e.verify(case.id).ok
 
 
+def test_guidance_at_the_centre_names_the_organ_and_outside_needs_a_permit() -> None:
+    """最多跑一地 (RULES.md §7.2): an organ stationed at the centre (the county labour
+    arbitration committee) refusing a visit for want of competence names the organ in
+    ``guide_unit`` — free text would send the visitor to a second place unseen — and one
+    outside the centre needs a permit, as a diversion does."""
+    arbitration = Actor("ldzc-clerk", {Role.clerk.value, Role.director.value}, "qt-ldzc", "仲裁委")
+    e = engine()
+    case = visit(e, "2026-03-02", "qt-ldzc", arbitration)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "not_accept", actor=arbitration, at=at("2026-03-03"),
+               reason="属镇职权", guide_to="东门镇人民政府")  # fmt: skip
+    assert err.value.field == "guide_unit"
+    with pytest.raises(ValidationError, match="最多跑一地") as err:
+        e.fire(case.id, "not_accept", actor=arbitration, at=at("2026-03-03"),
+               reason="属镇职权", guide_unit="qt-dm")  # fmt: skip
+    assert err.value.field == "guide_unit"
+    assert e.get(case.id).state == "registered"
+
+
 def test_a_letter_sends_nobody_anywhere() -> None:
     """Only a party received in person is a one-stop party (policy channels)."""
     e = engine()
@@ -164,11 +183,13 @@ def test_statistics_give_each_centre_its_share_of_cases_resolved_in_one_place() 
     )
     two = e.fire(
         two.id,
-        "not_accept",
+        "divert",
         actor=BUREAU,
         at=at("2026-03-03", 10),
-        reason="属镇管辖",
-        guide_unit="qt-dm",
+        route="administrative",
+        where="东门镇人民政府（宅基地确权）",
+        told=True,
+        to_unit="qt-dm",
     )
     open_case = visit(e, "2026-03-04", "qt-xfj", BUREAU, summary="第三事项：噪声")
     cases = e.find(workflow="petition")

@@ -284,6 +284,11 @@ def test_the_petition_office_routes_rather_than_handles() -> None:
     before = e.get(case.id)
     with pytest.raises(RuleRejectedError, match="第二十二条第一款"):
         e.fire(case.id, "accept", actor=BUREAU, at=at("2026-03-03"))
+    # ... nor sends the petitioner away for want of competence: it transfers (第二十三条第一款
+    # is the other organs' rule).
+    with pytest.raises(RuleRejectedError, match="第二十二条第一款"):
+        e.fire(case.id, "not_accept", actor=BUREAU, at=at("2026-03-03"),
+               reason="该事项属东门镇职权", guide_to="东门镇人民政府")  # fmt: skip
     assert e.get(case.id) == before
     routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
     town = e.get(routed.links[0].case_id)

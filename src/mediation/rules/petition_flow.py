@@ -602,10 +602,25 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
 
     A skip-level visit is guided to the competent organ or the one above it
     (第二十条第一款): ``guide_unit``; telling a one-stop party to go outside the
-    centre needs a permit.
+    centre needs a permit, and names the unit (最多跑一地, RULES.md §7.2), as
+    :func:`divert_guard` does.
+
+    A petition office (信访部门) does not send a matter away for want of competence: it
+    registers it and transfers or assigns it to the organ with the power to handle it
+    (第二十二条第一款; ``route``), or points the petitioner to a legal procedure
+    (``divert``). Only a ground found at intake lets it refuse.
     """
     given = ctx.inputs
     found = details(case)
+    org = ctx.policy.org
+    at_office = org is not None and case.unit in org and org.get(case.unit).kind == _PETITION_BUREAU
+    if found.bar is None and at_office:
+        return refuse(
+            "not_accept",
+            "信访部门对收到的信访事项应当登记，并转送、交办有权处理的机关、单位（转送、交办），"
+            "或者告知信访人依照法定途径提出（依法分流），不以不属于本机关职权为由不予受理",
+            f"{ART}第二十二条第一款",
+        )
     if found.bar is None and not given.reason.strip():
         return refuse_input(
             "not_accept", "reason", given.reason, "写明不予受理的理由", f"{ART}第二十三条第一款"
@@ -633,6 +648,14 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
                 "越级走访的，引导信访人到有权处理的本级或者上一级机关提出",
                 Bar.skip_level.basis,
             )
+    if found.bar is None and onestop.OVERLAY in case.overlays and given.guide_unit is None:
+        return refuse_input(
+            "not_accept",
+            "guide_unit",
+            None,
+            "矛调中心受理的案件须写明有权处理的机关（最多跑一地）",
+            onestop.BASIS,
+        )
     if given.guide_unit is not None:
         known = check_unit(ctx, given.guide_unit, "guide_unit")
         if not known.allowed:
