@@ -12,7 +12,7 @@ import pytest
 from mediation import Case, Engine, RuleRejectedError, ValidationError
 from mediation.rules.petition import Bar, Outcome, details
 
-from .conftest import CITY, COUNTY, TOWN, at, due, engine, letter, visit
+from .conftest import BUREAU, CITY, COUNTY, TOWN, at, due, engine, letter, visit
 
 OPINION = {
     "request": "拆除雨棚并赔偿墙体维修费",
@@ -379,6 +379,33 @@ def test_a_matter_pending_below_is_not_accepted_above_and_the_lower_case_is_name
     assert "第十九条第三款" in err.value.basis
     assert lower.code in err.value.reason
     assert e.verify(upper.id).ok
+
+
+def test_a_matter_only_registered_elsewhere_does_not_bar_the_competent_organ() -> None:
+    """第十九条第三款 bars a matter "已经受理或者正在办理": the same letter sent to the county
+    government (registered 03-02, not yet decided) and to the competent town (03-03) — the
+    town accepts. So does it after a skip-level visit the city registered and cannot accept
+    itself. A matter the petition office transferred to the town is being handled there:
+    the same letter to the county is barred, the town's case named."""
+    e = engine()
+    letter(e, "2026-03-02", unit="qt", actor=COUNTY)
+    town = letter(e, "2026-03-03", unit="qt-dm", actor=TOWN)
+    assert details(town).bar is None
+    assert e.fire(town.id, "accept", actor=TOWN, at=at("2026-03-03", 10)).state == "accepted"
+
+    e = engine()
+    city = visit(e, "2026-03-02", "ls", CITY, details={"competent": "qt-dm"})
+    assert details(city).bar is Bar.skip_level
+    town = letter(e, "2026-03-03", unit="qt-dm", actor=TOWN)
+    assert details(town).bar is None
+
+    e = engine()
+    office = letter(e, "2026-03-02")
+    routed = e.fire(office.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
+    received = e.get(routed.links[0].case_id)
+    assert received.state == "registered"
+    upper = letter(e, "2026-03-05", unit="qt", actor=COUNTY)
+    assert (details(upper).bar, details(upper).bar_code) == (Bar.pending, received.code)
 
 
 def test_a_matter_left_unanswered_past_its_period_below_is_accepted_above() -> None:

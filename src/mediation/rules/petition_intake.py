@@ -128,6 +128,21 @@ def _rank(ctx: Context[Any], unit: str) -> int | None:
     return org.rank(unit)
 
 
+def _handled(r: RelatedCase) -> bool:
+    """The earlier case was accepted or is being handled (第十九条第三款: "已经受理或者正在
+    办理"): accepted, or transferred or assigned to its organ for handling — not one only
+    registered where it was filed, awaiting that organ's decision, nor one refused at
+    registration on a ground of its own. Petition workflow version 2 on."""
+    if NOT_ACCEPTABLE in r.flags:
+        return False
+    return r.state != _REGISTERED or _root_of(r) != r.id
+
+
+_REGISTERED = "registered"
+NOT_ACCEPTABLE = "not_acceptable"
+"""The flag of a petition registered with a ground that bars its acceptance."""
+
+
 def _in_period(r: RelatedCase, at: dt.datetime) -> bool:
     """The earlier case is still within its statutory periods at ``at``.
 
@@ -149,7 +164,14 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
     final = [r for r in same if FINAL in r.flags]
     if final:
         return Bar.final, final[-1]
-    pending = [r for r in same if not r.closed and REPLIED not in r.flags and _in_period(r, ctx.at)]
+    pending = [
+        r
+        for r in same
+        if not r.closed
+        and REPLIED not in r.flags
+        and _in_period(r, ctx.at)
+        and (not v2(case) or _handled(r))
+    ]
     if pending:
         return Bar.pending, pending[-1]
     answered = [r for r in same if REPLIED in r.flags]
@@ -330,7 +352,7 @@ def on_intake(case: Case, ctx: Context[PetitionIntake]) -> Case:
     if given.assigned:
         flags.add("assigned")
     if bar is not None:
-        flags.add("not_acceptable")
+        flags.add(NOT_ACCEPTABLE)
     if bar is Bar.skip_level:
         flags.add("skip_level")
     links = tuple(Link(LinkKind.repeat_of, r.id, "重复信访") for r in same)
