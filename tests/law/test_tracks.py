@@ -773,6 +773,34 @@ def test_public_order_appraisal_time_is_left_out_of_the_handling_period() -> Non
     assert e.verify(case.id).ok
 
 
+def test_police_mediation_ends_in_a_written_agreement() -> None:
+    """治安调解 makes a 治安调解协议书 (程序规定 第一百八十四条), unless mediated on the spot
+    and recorded on video (第一百七十八条); the traffic police a 调解书 (第九十条). An oral
+    agreement is refused, the case unchanged."""
+    from mediation._demo import agreement
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    oral = {**agreement("2026-10-09"), "form": "oral"}
+    before = e.get(case.id)
+    with pytest.raises(ValidationError, match="第一百八十四条") as err:
+        e.fire(case.id, "agree", actor=POLICE, at=at("2026-10-09", 10), agreement=oral)
+    assert err.value.field == "agreement.form"
+    assert e.get(case.id) == before
+    on_the_spot = e.fire(case.id, "agree", actor=POLICE, at=at("2026-10-09", 10),
+                         agreement=oral, on_the_spot_video=True)  # fmt: skip
+    assert on_the_spot.state == "agreed"
+
+    traffic = _traffic(e, at("2026-09-14", 9))
+    e.fire(traffic.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
+    e.fire(traffic.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11))
+    e.fire(traffic.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-15"), mediators=["m"])
+    with pytest.raises(ValidationError, match="第九十条"):
+        e.fire(traffic.id, "agree", actor=TRAFFIC, at=at("2026-09-16"), agreement=oral)
+
+
 def _public_order_agreed(e: Any) -> Any:
     """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
     performance by Tue 10-20, performance begun Mon 10-12."""

@@ -35,6 +35,7 @@ class AgreeInputs:
     agreement: agreement_rules.AgreementInput = field("调解协议")
     reached_at: dt.datetime | None = field("达成时间", default=None)
     writing_requested_by: tuple[str, ...] = field("要求书面协议的当事人", default=())
+    on_the_spot_video: bool = field("治安当场调解并全程录音录像", default=False)
 
 
 def _reached(ctx: Context[AgreeInputs]) -> dt.datetime:
@@ -132,17 +133,42 @@ def written_required(category: str, policy: Any) -> Category | None:
 
 
 def written_only_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
-    """No oral agreement where the category's statute requires a written 调解协议书
-    (:func:`written_required`). Workflow version 4 on."""
+    """No oral agreement where the law requires a written one (workflow version 4 on):
+
+    - the category's statute requires a 调解协议书 (:func:`written_required`);
+    - the traffic police end their mediation with a 调解书 (《道路交通事故处理程序规定》
+      第九十条);
+    - 治安调解 makes a 治安调解协议书 (《公安机关办理行政案件程序规定》第一百八十四条),
+      unless mediated on the spot with the whole of it recorded on video (第一百七十八条).
+    """
     given = ctx.inputs.agreement
+    if given.form is not AgreementForm.oral:
+        return ALLOW
     found = written_required(case.category, ctx.policy)
-    if given.form is AgreementForm.oral and found is not None:
+    if found is not None:
         return refuse_input(
             "agree",
             "agreement.form",
             given.form.value,
             f"{found.label}经调解达成协议的，应当制作调解协议书",
             found.written,
+        )
+    proc = procedure(case, ctx.policy)
+    if proc is Procedure.traffic_police:
+        return refuse_input(
+            "agree",
+            "agreement.form",
+            given.form.value,
+            "交通事故损害赔偿经公安机关交通管理部门调解达成协议的，制作调解书",
+            "《道路交通事故处理程序规定》第九十条",
+        )
+    if proc is Procedure.public_order and not ctx.inputs.on_the_spot_video:
+        return refuse_input(
+            "agree",
+            "agreement.form",
+            given.form.value,
+            "治安调解达成协议的，制作治安调解协议书；当场调解并全程录音录像的，可以不制作",
+            f"{_PUBLIC_ORDER_BASIS}、第一百七十八条",
         )
     return ALLOW
 
