@@ -801,6 +801,26 @@ def test_police_mediation_ends_in_a_written_agreement() -> None:
         e.fire(traffic.id, "agree", actor=TRAFFIC, at=at("2026-09-16"), agreement=oral)
 
 
+def test_a_failed_public_order_mediation_is_penalised_before_a_hand_off() -> None:
+    """程序规定 第一百八十五条: failed → the police penalise. Handing the case to a committee
+    first would end it with the penalty undecided: refused, the case unchanged. After the
+    decision the civil claim may go to the committee."""
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-09-30"), mediators=["m"])
+    e.fire(case.id, "terminate", actor=POLICE, at=at("2026-09-30", 11),
+           reason="未达成协议", remedies_informed=True)  # fmt: skip
+    before = e.get(case.id)
+    hand_off = {"track": "people", "unit": "qt-dm-dmc", "reason": "转人民调解", "consent": True}
+    with pytest.raises(RuleRejectedError, match="第一百八十五条"):
+        e.fire(case.id, "hand_off", actor=POLICE, at=at("2026-10-08"), **hand_off)
+    assert e.get(case.id) == before
+    e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-09"))
+    handed = e.fire(case.id, "hand_off", actor=POLICE, at=at("2026-10-12"), **hand_off)
+    assert handed.state == "handed_off"
+
+
 def _public_order_agreed(e: Any) -> Any:
     """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
     performance by Tue 10-20, performance begun Mon 10-12."""

@@ -754,7 +754,7 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.start_mediation: (d.public_order_parties_guard,),
     T2.remediate: _AGAIN,
     T2.reopen: _AGAIN,
-    T2.hand_off: (d.hand_off_in_time_guard,),
+    T2.hand_off: (d.hand_off_in_time_guard, d.penalty_first_guard),
 }
 """Guards version 4 adds to a trigger's transitions (acceptance: :func:`_v4`)."""
 

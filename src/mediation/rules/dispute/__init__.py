@@ -159,6 +159,7 @@ from mediation.rules.dispute.mediation import on_start as on_start
 from mediation.rules.dispute.mediation import on_suspend as on_suspend
 from mediation.rules.dispute.mediation import on_terminate as on_terminate
 from mediation.rules.dispute.mediation import party_refuses_guard as party_refuses_guard
+from mediation.rules.dispute.mediation import penalty_first_guard as penalty_first_guard
 from mediation.rules.dispute.mediation import penalty_guard as penalty_guard
 from mediation.rules.dispute.mediation import (
     public_order_parties_guard as public_order_parties_guard,

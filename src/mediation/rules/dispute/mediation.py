@@ -401,6 +401,20 @@ def penalty_owed(case: Case, ctx: Context[Any]) -> bool:
     return running and found.penalty_decided_at is None and _public_order(case, found.track, ctx)
 
 
+def penalty_first_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """A 治安调解 that failed, or whose agreement was not performed, is penalised before the
+    case leaves the police (程序规定 第一百八十五条): handing it to a committee would end
+    the case with its penalty undecided. After the decision the civil claim may go on.
+    Workflow version 4 on."""
+    if penalty_owed(case, ctx):
+        return refuse(
+            "hand_off",
+            "治安调解不成或者协议未履行的，公安机关应当先依法作出处罚决定，再移交其他组织调解民事争议",
+            "程序规定 第一百八十五条",
+        )
+    return ALLOW
+
+
 def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
     """Only a 治安调解 that failed, or whose agreement was not performed, goes back to the
     police penalty procedure (程序规定 第一百八十五条)."""
