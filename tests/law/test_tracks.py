@@ -85,12 +85,15 @@ def test_traffic_mediation_counts_from_a_start_recorded_after_acceptance() -> No
     period runs. Treatment ends Tue 10-20, recorded that day: 10 working days → Tue 11-03.
     Accepted without saying so, the period counted from acceptance (due 09-28) is replaced,
     cancelled rather than breached. Only a traffic police case accepted and not yet mediated
-    takes the step, and only with a start that has happened."""
+    takes the step, and only with a start that has happened. While the start is pending a
+    30-day reminder (PRACTICE target) runs: an open case keeps a running clock."""
     e = engine()
     case = _traffic(e, at("2026-09-14", 9))
     e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
     case = e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11), start_pending=True)
     assert clocks(case, "traffic_police_mediation") == []
+    reminder = clock(case, "traffic_start_review")  # the case is not left without a clock
+    assert (reminder.kind, reminder.due) == (ClockKind.target, day("2026-10-14"))
     with pytest.raises(ValidationError) as err:
         e.fire(case.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-19"),
                start_on="2026-10-20", event="treatment_ended")  # fmt: skip
@@ -99,6 +102,8 @@ def test_traffic_mediation_counts_from_a_start_recorded_after_acceptance() -> No
                   start_on="2026-10-20", event="treatment_ended")  # fmt: skip
     period = clock(case, "traffic_police_mediation")
     assert (period.start, period.due) == (day("2026-10-20"), day("2026-11-03"))
+    # the reminder (a target, not a duty: no supervision, no on-time figure) ends, late
+    assert clock(case, "traffic_start_review").status is DeadlineStatus.breached
     assert case.details.facts.mediation_start_on == day("2026-10-20")  # type: ignore[union-attr]
 
     other = _traffic(e, at("2026-09-14", 9))

@@ -91,6 +91,7 @@ VECTORS: list[tuple[str, str, str, str]] = [
     # Practice defaults (RULES.md §7), configurable.
     ("dispute_acceptance", "2026-09-30", "2026-10-10", "国庆 skipped; 10-08, 09, make-up Sat 10"),
     ("suspension_review", "2026-01-16", "2026-02-24", "+30 -> Sun 02-15 春节 to 02-23 -> Tue"),
+    ("traffic_start_review", "2026-09-14", "2026-10-14", "+30 -> Wed 10-14, a working day"),
     ("callback_visit", "2025-09-16", "2025-10-09", "+15 -> 10-01 国庆/中秋 to 10-08 -> Thu"),
     ("administrative_mediation", "2026-04-27", "2026-05-27", "20 wd, 劳动节 out, Sat 05-09 in"),
 ]
@@ -155,6 +156,7 @@ MASTER_NUMBERS: dict[str, tuple[int, PeriodUnit]] = {
     "limitation_period": (3, PeriodUnit.years),
     "dispute_acceptance": (3, PeriodUnit.working_days),
     "suspension_review": (30, PeriodUnit.days),
+    "traffic_start_review": (30, PeriodUnit.days),
     "callback_visit": (15, PeriodUnit.days),
     "administrative_mediation": (20, PeriodUnit.working_days),
 }
@@ -198,6 +200,7 @@ def test_only_people_mediation_and_the_objection_right_are_soft() -> None:
     assert {k for k, r in PERIODS.items() if r.soft and r.status == "PRACTICE"} == {
         "dispute_acceptance",
         "suspension_review",
+        "traffic_start_review",
         "callback_visit",
         "administrative_mediation",
     }

@@ -115,7 +115,8 @@ def test_a_case_row_keeps_what_differs_from_the_defaults_and_reads_back_whole(
     assert "refusals" not in body["details"]  # an empty list is left out
     assert "risk_reports" not in body["details"]
     assert "documents" not in body
-    assert "outcome" not in body
+    assert "penalty_decided_at" not in body["details"]  # an unset date is left out
+    assert body["outcome"] == "达成调解协议，已履行完毕"  # what was set is kept
     assert seen[-1].details.refusals == ()
     assert seen[-1].documents == ()
 

@@ -212,7 +212,7 @@ ROW_EDITS: dict[str, tuple[Tamper, str]] = {
         lambda p, c: _sql(
             p,
             (
-                'UPDATE cases SET body = replace(body, \'"head":\', \'"outcome":"x","head":\') '
+                'UPDATE cases SET body = replace(body, \'"outcome":"\', \'"outcome":"x\') '
                 "WHERE id = ?",
                 (c,),
             ),

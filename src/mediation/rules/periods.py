@@ -761,6 +761,18 @@ _RULES = (
         note="无法定期限：提醒调解员在期满前恢复调解或依第二十六条终止调解。",
     ),
     PeriodRule(
+        id="traffic_start_review",
+        name_zh="交警调解开始前跟踪",
+        length=30,
+        unit=_D,
+        starts_on="受理之日（调解开始尚未到来）",
+        basis="《道路交通事故处理程序规定》第九十条（调解期间自调解开始之日起计算）",
+        status="PRACTICE",
+        soft=True,
+        note="无法定期限：治疗终结、丧葬事宜结束、定残或者损失确定之前调解期间不起算；"
+        "提醒承办民警跟踪，调解开始后及时记录（record_mediation_start）。",
+    ),
+    PeriodRule(
         id="callback_visit",
         name_zh="回访",
         length=15,

@@ -834,6 +834,7 @@ DISPUTE = attrs.evolve(
     DISPUTE_V3,
     version=4,
     clock_kinds={},
+    clocks=(*DISPUTE_V3.clocks, d.TRAFFIC_START),
     transitions=(*(_v4(t) for t in DISPUTE_V3.transitions), *_V4_ADDED),
 )
 """The dispute workflow, version 4: new cases run on it. Version 3's graph and rules, and:

@@ -63,6 +63,7 @@ from mediation.rules.dispute._common import PS_HANDLING as PS_HANDLING
 from mediation.rules.dispute._common import SIGNING as SIGNING
 from mediation.rules.dispute._common import SUSPENSION as SUSPENSION
 from mediation.rules.dispute._common import TRAFFIC_APPLY as TRAFFIC_APPLY
+from mediation.rules.dispute._common import TRAFFIC_START as TRAFFIC_START
 from mediation.rules.dispute._common import TRAFFIC_SWITCH as TRAFFIC_SWITCH
 from mediation.rules.dispute._common import AgreementPolicy as AgreementPolicy
 from mediation.rules.dispute._common import RegistrationPolicy as RegistrationPolicy

@@ -18,6 +18,7 @@ from mediation.rules.periods import ClockHolder, PeriodRule, period
 
 ACCEPTANCE = period("dispute_acceptance")
 SUSPENSION = period("suspension_review")
+TRAFFIC_START = period("traffic_start_review")
 CALLBACK = period("callback_visit")
 CONFIRMATION = period("judicial_confirmation_apply")
 COURT_ACCEPT = period("judicial_confirmation_accept")

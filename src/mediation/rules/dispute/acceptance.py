@@ -30,6 +30,7 @@ from mediation.rules.dispute._common import (
     MEDICAL_ADMIN_ACCEPT,
     PS_FIRST,
     PS_HANDLING,
+    TRAFFIC_START,
     v4,
 )
 from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
@@ -341,7 +342,9 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
     case = _with(case, facts=facts)
     case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))
     if _start_pending(case, ctx, given):
-        return case  # the 10 working days wait for the start (record_mediation_start)
+        # The 10 working days wait for the start (record_mediation_start); meanwhile a
+        # reminder runs, so the case is not forgotten.
+        return deadlines.open_clock(case, ctx, TRAFFIC_START)
     rule, start = mediation_clock(case, ctx)
     case = deadlines.open_clock(case, ctx, rule, start)
     if v4(case) and _public_order(case, found.track, ctx):
@@ -409,6 +412,7 @@ def on_mediation_start(case: Case, ctx: Context[MediationStartInputs]) -> Case:
     found = details(case)
     start = ctx.inputs.start_on
     case = _with(case, facts=evolve(found.facts, mediation_start_on=start))
+    case = deadlines.close(case, ctx, (TRAFFIC_START,))
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == _TRAFFIC_POLICE.id)
     return deadlines.open_clock(
         case, ctx, _TRAFFIC_POLICE, _not_before_acceptance(case, ctx, start)
