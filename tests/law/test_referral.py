@@ -242,6 +242,25 @@ def test_the_receiver_returns_a_referral_with_reasons_and_the_sender_resumes() -
     assert any(d.is_open for d in back.deadlines)
 
 
+def test_a_returned_referral_runs_the_sender_s_period_on_from_its_start() -> None:
+    """A labour dispute the village received Mon 2026-03-02 has 15 days from that receipt
+    (《劳动争议调解仲裁法》第十四条第三款) → Tue 03-17. Referred up 03-05 and returned 03-09,
+    the village's mediation resumes on the same period, still due 03-17 — not 15 days from
+    the return (dispute v4)."""
+    e = engine()
+    case = _mediating(e, category="labour", details={"received_on": "2026-03-02"})
+    assert clock(case, "labour_mediation").due == day("2026-03-17")
+    e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-05"), to="qt-dm", reason="complex")
+    back = e.fire(case.id, "return_referral", actor=TOWN, at=at("2026-03-09"),
+                  reason="属本村调解范围")  # fmt: skip
+    resumed = clock(back, "labour_mediation")
+    assert (resumed.status, resumed.start, resumed.due) == (
+        DeadlineStatus.running,
+        day("2026-03-02"),
+        day("2026-03-17"),
+    )
+
+
 def test_an_assignment_returned_by_the_village_goes_back_to_the_town() -> None:
     """A 交办 the village cannot handle is returned (with reasons) to the town that assigned it:
     the village clerk may send it back up although the town is outside the village's scope."""

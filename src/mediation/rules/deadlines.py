@@ -75,6 +75,28 @@ def open_clock(
     return evolve(case, deadlines=(*case.deadlines, _new_clock(ctx, period, start)))
 
 
+def run_on(case: Case, ctx: Context[Any], closed: Deadline) -> Case:
+    """Open ``closed``'s period again as it stood: the same start, pauses and extension,
+    so the period runs on to the same last day rather than counting afresh (e.g. a
+    referral returned to the unit that sent it)."""
+    due, due_at = ctx.clocks.due(
+        closed.period, closed.start, paused=closed.paused, extension=closed.extension
+    )
+    again = Deadline(
+        id=f"{closed.period}-{ctx.seq}",
+        period=closed.period,
+        start=closed.start,
+        due=due.due,
+        due_at=due_at,
+        estimated=due.estimated or closed.estimated,
+        kind=ctx.clocks.kind(closed.period),
+        paused=closed.paused,
+        pauses=closed.pauses,
+        extension=closed.extension,
+    )
+    return evolve(case, deadlines=(*case.deadlines, again))
+
+
 def close_and_open(
     case: Case,
     ctx: Context[Any],

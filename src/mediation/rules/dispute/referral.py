@@ -19,6 +19,7 @@ from mediation.rules.dispute._common import (
     ACCEPTANCE,
     FEEDBACK,
     FEEDBACK_DEFAULT,
+    MEDIATION_CLOCKS,
     TRAFFIC_SWITCH,
     v4,
 )
@@ -167,6 +168,15 @@ def on_return(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
     case = evolve(case, unit=pending.from_unit, level=level)
     if pending.from_state in ("received", "triaged"):
         return deadlines.open_clock(case, ctx, ACCEPTANCE)
+    if v4(case):
+        # The sender resumes its own mediation: the period the referral closed runs on from
+        # its legal start (labour: the application's receipt, 《劳动争议调解仲裁法》第十四条;
+        # a court's delegation: the signing for the materials, 特邀调解规定 第二十七条), not
+        # afresh from the return.
+        ids = {rule.id for rule in MEDIATION_CLOCKS}
+        closed = [d for d in case.deadlines if d.period in ids and d.closed_at == pending.at]
+        if closed:
+            return deadlines.run_on(case, ctx, closed[-1])
     rule, start = mediation_clock(case, ctx)
     return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
 
