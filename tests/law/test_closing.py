@@ -244,6 +244,31 @@ def test_a_court_delegated_mediation_is_reported_to_the_court_before_closing() -
     assert e.verify(case.id).ok
 
 
+def test_a_court_s_mediation_refused_or_withdrawn_is_reported_on_its_closed_file() -> None:
+    """特邀调解规定 第二十六条 ends a delegated mediation on a party's refusal or a withdrawal
+    too, and the court is told in writing: the report is taken on the closed file, once."""
+    e = engine()
+    who = actor("qt-dm")
+    ended = []
+    for how in ("refused", "withdrawn"):
+        case = register(e, "qt-dm", at("2026-09-07"), channel="court_referral",
+                        details={"materials_signed_on": "2026-09-07"})  # fmt: skip
+        e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
+        if how == "refused":
+            done = e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11),
+                          refused_by=case.parties[1].id)  # fmt: skip
+        else:
+            done = e.fire(case.id, "withdraw", actor=who, at=at("2026-09-07", 11), reason="撤回")
+        assert e.definition("dispute").is_closed(done.state)
+        reported = e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-08"),
+                          text="当事人拒绝调解（撤回申请），退回材料")  # fmt: skip
+        assert reported.overlays.get("court_report").agreed is False
+        with pytest.raises(RuleRejectedError, match="已经书面报告"):
+            e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-09"), text="再报")
+        ended.append(reported.state)
+    assert ended == ["not_accepted", "withdrawn"]
+
+
 def test_only_a_court_s_mediation_is_reported_to_it() -> None:
     """A walk-in people's mediation owes the court nothing: the step is refused."""
     e = engine()

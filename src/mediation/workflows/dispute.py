@@ -934,6 +934,7 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         guards=d.court_report_guard,
         effects=d.on_court_report,
         workflows=_DISPUTES,
+        open_only=False,  # a mediation refused or withdrawn is reported on its closed file
         overlays={d.COURT_REPORT: d.CourtReport},  # type: ignore[arg-type]  # core: converter=dict
     ),
     Step(

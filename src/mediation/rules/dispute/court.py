@@ -415,14 +415,19 @@ def court_mediation(case: Case) -> bool:
 
 
 def _round_ended(case: Case) -> dt.datetime | None:
-    """When the current round of mediation ended: its agreement, or its end without one."""
+    """When the current round of mediation ended: its agreement, or its end without one —
+    including a case that ended before or without mediating, refused by a party or
+    withdrawn (特邀调解规定 第二十六条 lists these among the ends the court is told of)."""
     found = details(case)
     agreed = found.agreement.reached_at if found.agreement is not None else None
     started = found.started_at
     ends = [
         t for t in (found.ended_at, agreed) if t is not None and (started is None or t >= started)
     ]
-    return max(ends, default=None)
+    if not ends:
+        ended = resolution_of(case)
+        return ended.at if ended is not None else None
+    return max(ends)
 
 
 def court_report_owed(case: Case) -> bool:
