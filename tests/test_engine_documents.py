@@ -121,6 +121,8 @@ def test_supervision_notice_names_the_escalated_clock() -> None:
     assert "受理审查" in text
     assert "2026年3月5日" in text
     assert "3日" in text  # reply days from the policy
+    # signed by the unit the case was raised to (the village's parent, the town committee)
+    assert text.rstrip().splitlines()[-2] == "东门镇人民调解委员会"
 
 
 def test_a_new_agreement_after_a_refused_confirmation_prints_its_own_window() -> None:

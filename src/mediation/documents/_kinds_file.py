@@ -24,6 +24,7 @@ from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
 from mediation.rules.dispute.court import Ruling
+from mediation.rules.supervision import SUPERVISOR
 from mediation.workflows.dispute import DisputeState
 
 __all__: list[str] = []
@@ -263,6 +264,16 @@ def _overdue(src: Source) -> Deadline:
     return min(candidates, key=lambda d: (d.due, d.id))
 
 
+def _supervisor(src: Source) -> str:
+    """The unit the case was raised to when supervised (``supervisor:<unit>``), by name."""
+    org = src.policy.org
+    for flag in sorted(src.case.flags):
+        unit = flag.removeprefix(SUPERVISOR)
+        if unit != flag:
+            return org.get(unit).name if org is not None and unit in org else unit
+    return ""
+
+
 def _check_overdue(src: Source) -> None:
     _overdue(src)
     reply = src.extra.get("reply_days", src.policy.supervision.reply_days)
@@ -291,6 +302,6 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "days_overdue": (src.today - d.due).days,
             "status": d.status.label,
         },
-        "issuer": str(src.extra.get("issuer") or ""),
+        "issuer": str(src.extra.get("issuer") or _supervisor(src)),
         "reply_days": src.extra.get("reply_days", src.policy.supervision.reply_days),
     }
