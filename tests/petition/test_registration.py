@@ -24,6 +24,17 @@ def test_every_channel_of_article_17_registers(channel: str) -> None:
     assert e.verify(case.id).ok
 
 
+def test_a_matter_received_before_the_2022_regulations_is_refused() -> None:
+    """The 信访工作条例 governs from 2022-05-01 (RULES.md §4.3): a matter received on
+    2022-04-30 would follow the 2005 信访条例, which is not modelled — refused, naming the
+    date, rather than given the 2022 periods and citations; one received that day is taken."""
+    e = engine()
+    with pytest.raises(ValidationError) as err:
+        letter(e, "2022-04-30")
+    assert err.value.field == "at"
+    assert letter(e, "2022-05-01").state == "registered"
+
+
 def test_an_oral_petition_is_recorded_faithfully() -> None:
     """第十九条第一款: a visit or a call without its record is refused, naming the input."""
     e = engine()

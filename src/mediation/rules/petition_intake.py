@@ -193,6 +193,10 @@ def _collective(case: Case, ctx: Context[PetitionIntake]) -> bool:
     return given.collective or (visit and given.people > 5)
 
 
+IN_FORCE = dt.date(2022, 5, 1)
+"""The day the 信访工作条例 came into force (RULES.md §4, §4.3)."""
+
+
 def intake_guard(case: Case, ctx: Context[PetitionIntake]) -> Decision:
     """What a registration needs (第十九条, 第二十条第三款; 2016 简易办理办法).
 
@@ -206,6 +210,15 @@ def intake_guard(case: Case, ctx: Context[PetitionIntake]) -> Decision:
       facts and reasons are not registered (第三十六条第三款).
     """
     given = ctx.inputs
+    if v2(case) and ctx.day < IN_FORCE:
+        return refuse_input(
+            "intake",
+            "at",
+            ctx.day.isoformat(),
+            f"a matter received from {IN_FORCE.isoformat()}: the 信访工作条例 governs from then "
+            "(RULES.md §4.3); one received earlier follows the 2005 信访条例, not modelled here",
+            f"{ART}（2022年5月1日起施行）",
+        )
     policy = ctx.policy.part(PetitionPolicy)
     oral = case.channel in policy.oral_channels
     if oral and not given.origin and not given.oral_record.strip():
