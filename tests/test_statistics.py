@@ -141,8 +141,8 @@ def petitions(engine: Engine) -> None:
     - P2: a letter on the same matter on 9 Mar (a repeat), put under 包案 on 10 Mar; its
       notice clock (duty, due 25 Mar) still running.
     - P3: a visit at the county petition bureau (stationed at the one-stop centre) on
-      3 Mar 09:00, not accepted at 11:00 (ends, 2 h, one place); its registration clock
-      (duty, due 19 Mar) met.
+      3 Mar 09:00, diverted to litigation at the court stationed there at 11:00 (ends, 2 h,
+      one place); its registration clock (duty, due 19 Mar) met.
     """
     town, bureau = petition.TOWN, petition.BUREAU
     first = petition.letter(engine, "2026-03-02", unit="qt-dm", actor=town)
@@ -158,8 +158,8 @@ def petitions(engine: Engine) -> None:
         **PLAN,
     )
     third = petition.visit(engine, "2026-03-03", "qt-xfj", bureau)
-    engine.fire(third.id, "not_accept", actor=bureau, at=at("2026-03-03", 11), reason="不属信访部门受理范围",
-                guide_to="青田县人民法院")  # fmt: skip
+    engine.fire(third.id, "divert", actor=bureau, at=at("2026-03-03", 11), route="litigation",
+                where="青田县人民法院", told=True, to_unit="qt-fy")  # fmt: skip
 
 
 def check_petitions(s: Statistics, *, late: bool) -> None:
@@ -168,7 +168,7 @@ def check_petitions(s: Statistics, *, late: bool) -> None:
     assert (s.by_channel["letter"], s.by_channel["walk_in"]) == (2, 1)
     assert (s.petitions, s.repeat_petitions, s.baoan) == (3, 2, 1)  # P2 and P3 repeat P1
     assert (s.onestop_ended, s.one_place, s.one_place_rate) == (1, 1, 1.0)
-    # Petitions record no resolution: a closed state (不予受理) ends them, how "closed".
+    # Petitions record no resolution: a closed state (不予受理, 分流) ends them, how "closed".
     assert dict(s.closed_by) == {"closed": 2}
     assert (s.resolved, s.failed, s.transferred, s.other_ended, s.open) == (0, 0, 0, 2, 1)
     assert s.success_rate is None  # no agreement, no failure

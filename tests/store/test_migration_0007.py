@@ -89,7 +89,15 @@ def test_the_upgraded_file_gives_the_old_release_s_figures(old_file: Path, windo
             until=until,
             at=dt.datetime.fromisoformat(spec["as_of"]),
         )
-    assert [list(r) for r in figures.rows()] == spec["rows"]
+    rows = [list(r) for r in figures.rows()]
+    # A channel added to the vocabulary since (fax, 信访工作条例 第十七条) counts nothing here.
+    added = [r for r in rows if r[:2] in NEW_CHANNELS]
+    assert added == [[*key, 0] for key in NEW_CHANNELS]
+    assert [r for r in rows if r not in added] == spec["rows"]
+
+
+NEW_CHANNELS = [["received.channel", "fax"]]
+"""Channels the default vocabulary gained after the fixture's release."""
 
 
 def test_0007_goes_down_and_up_again_to_the_same_rows(old_file: Path) -> None:

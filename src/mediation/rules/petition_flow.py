@@ -608,13 +608,14 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
     A petition office (信访部门) does not send a matter away for want of competence: it
     registers it and transfers or assigns it to the organ with the power to handle it
     (第二十二条第一款; ``route``), or points the petitioner to a legal procedure
-    (``divert``). Only a ground found at intake lets it refuse.
+    (``divert``). Only a ground found at intake lets it refuse. (These two: petition
+    workflow version 2 on.)
     """
     given = ctx.inputs
     found = details(case)
     org = ctx.policy.org
     at_office = org is not None and case.unit in org and org.get(case.unit).kind == _PETITION_BUREAU
-    if found.bar is None and at_office:
+    if found.bar is None and at_office and v2(case):
         return refuse(
             "not_accept",
             "信访部门对收到的信访事项应当登记，并转送、交办有权处理的机关、单位（转送、交办），"
@@ -648,7 +649,8 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
                 "越级走访的，引导信访人到有权处理的本级或者上一级机关提出",
                 Bar.skip_level.basis,
             )
-    if found.bar is None and onestop.OVERLAY in case.overlays and given.guide_unit is None:
+    one_stop = onestop.OVERLAY in case.overlays
+    if found.bar is None and one_stop and given.guide_unit is None and v2(case):
         return refuse_input(
             "not_accept",
             "guide_unit",
