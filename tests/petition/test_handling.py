@@ -88,6 +88,31 @@ def test_an_opinion_is_not_received_before_it_is_issued() -> None:
     assert e.get(case.id) == before
 
 
+def test_a_receipt_after_the_issue_moves_the_petitioner_s_window() -> None:
+    """第三十五条: 30 日 from receiving the written reply. Issued (and posted) Mon
+    2026-03-02, received Fri 03-06: recorded that day, the window counts from it → Sun 04-05
+    in 清明 (04-04 to 04-06) → Tue 04-07, and a request on 04-03 is in time. A receipt before
+    the issue or after today is refused."""
+    e = engine()
+    case = accepted(e)
+    case = e.fire(case.id, "opine", actor=TOWN, at=at("2026-03-02", 10), outcome="not_support",
+                  **OPINION)  # fmt: skip
+    assert due(case, "petition_review_request") == "2026-04-01"
+    for wrong in ("2026-03-01", "2026-03-07"):
+        with pytest.raises(ValidationError) as err:
+            e.fire(case.id, "record_delivery", actor=TOWN, at=at("2026-03-06", 16),
+                   received_on=wrong)  # fmt: skip
+        assert err.value.field == "received_on"
+    case = e.fire(case.id, "record_delivery", actor=TOWN, at=at("2026-03-06", 16),
+                  received_on="2026-03-06")  # fmt: skip
+    assert due(case, "petition_review_request") == "2026-04-07"
+    assert details(case).opinion.delivered_on.isoformat() == "2026-03-06"  # type: ignore[union-attr]
+    asked = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-03", 9),
+                   reason="不服处理意见")  # fmt: skip
+    assert asked.state == "review_requested"
+    assert e.verify(case.id).ok
+
+
 def test_outside_its_competence_the_organ_tells_the_petitioner_where_to_go() -> None:
     """第二十三条第一款: an organ refusing a matter outside its competence tells the petitioner
     which organ to take it to; without that, the refusal is refused, naming ``guide_to``."""

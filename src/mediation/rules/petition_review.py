@@ -142,6 +142,61 @@ def on_opine(case: Case, ctx: Context[OpineInputs]) -> Case:
     return deadlines.open_clock(case, ctx, clock, delivered)
 
 
+# -- delivery later than the issue (第三十五条、第三十六条) ------------------------------------
+
+
+@attrs.frozen(slots=True)
+class DeliveryInputs:
+    """送达: the day the petitioner received the written opinion (e.g. by post)."""
+
+    received_on: dt.date = field("信访人收到书面答复之日")
+
+
+_WINDOWS = (REVIEW_REQUEST, REREVIEW_REQUEST)
+
+
+def delivery_guard(case: Case, ctx: Context[DeliveryInputs]) -> Decision:
+    """The petitioner's 30 days to ask for 复查 or 复核 run from the day the written reply was
+    received (第三十五条、第三十六条第一款), which may come after the opinion was issued:
+    recorded while that window is still open, between the issue and today. Petition
+    workflow version 2 on."""
+    found = details(case)
+    opinion = found.opinion
+    open_window = any(d.period in {w.id for w in _WINDOWS} and d.is_open for d in case.deadlines)
+    basis = f"{ART}第三十五条、第三十六条第一款"
+    if not v2(case) or opinion is None or not open_window:
+        return refuse(
+            "record_delivery",
+            "只有已出具书面答复、请求复查（复核）期间尚未届满的事项记录送达",
+            basis,
+        )
+    issued = opinion.issued_at.astimezone(ctx.policy.tz).date()
+    received = ctx.inputs.received_on
+    if received < issued or received > ctx.day:
+        return refuse_input(
+            "record_delivery",
+            "received_on",
+            received.isoformat(),
+            f"a day from the opinion's issue ({issued.isoformat()}) to today "
+            f"({ctx.day.isoformat()})",
+            basis,
+        )
+    return ALLOW
+
+
+def on_delivery(case: Case, ctx: Context[DeliveryInputs]) -> Case:
+    """The window counts from the receipt: the one counted from the day recorded before is
+    replaced (cancelled, a right not yet used)."""
+    found = details(case)
+    assert found.opinion is not None
+    received = ctx.inputs.received_on
+    case = with_details(case, opinion=attrs.evolve(found.opinion, delivered_on=received))
+    ids = {w.id for w in _WINDOWS}
+    window = next(d for d in reversed(case.deadlines) if d.period in ids and d.is_open)
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.id == window.id)
+    return deadlines.open_clock(case, ctx, window.period, received)
+
+
 # -- 复查, 复核 ---------------------------------------------------------------------------
 
 

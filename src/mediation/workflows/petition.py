@@ -423,12 +423,21 @@ class PetitionStep(LabeledEnum):
     report_major = "report_major", "报告重大、紧急信访事项"
     record_aftercare = "record_aftercare", "记录终结后工作"
     recuse = "recuse", "回避"
+    record_delivery = "record_delivery", "记录书面答复送达"
 
 
 _PETITIONS = frozenset({PETITION.name})
 _MAJOR: dict[str, type] = {pm.OVERLAY: pm.Major}
 
 PETITION_STEPS: tuple[Step, ...] = (
+    Step(
+        PetitionStep.record_delivery,
+        inputs=rv.DeliveryInputs,
+        roles=_CLERKS,
+        guards=rv.delivery_guard,
+        effects=rv.on_delivery,
+        workflows=_PETITIONS,
+    ),
     Step(
         PetitionStep.flag_major,
         inputs=pm.FlagInputs,
