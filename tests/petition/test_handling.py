@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from mediation import Case, Engine, RuleRejectedError, ValidationError
+from mediation.model import DeadlineStatus
 from mediation.rules.petition import Bar, Outcome, details
 
 from .conftest import BUREAU, CITY, COUNTY, TOWN, at, due, engine, letter, visit
@@ -110,6 +111,24 @@ def test_a_receipt_after_the_issue_moves_the_petitioner_s_window() -> None:
     asked = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-03", 9),
                    reason="不服处理意见")  # fmt: skip
     assert asked.state == "review_requested"
+    assert e.verify(case.id).ok
+
+
+def test_a_matter_being_handled_may_be_heard_and_its_period_runs_on() -> None:
+    """第三十一条第六项: a major, complex or difficult matter may be heard (听证) while it is
+    handled; unlike a 复核 hearing (第三十六条第二款) its time is not left out — the 60 days
+    from acceptance on 2025-12-18 still end Tue 2026-02-24."""
+    e = engine()
+    case = accepted(e)
+    heard = e.fire(case.id, "hold_hearing", actor=TOWN, at=at("2026-01-20", 9))
+    assert heard.state == "hearing"
+    handling = next(d for d in heard.deadlines if d.period == "petition_handling")
+    assert handling.status is DeadlineStatus.running
+    back = e.fire(case.id, "end_hearing", actor=TOWN, at=at("2026-01-22", 17))
+    assert (back.state, details(back).hearings) == ("accepted", 1)
+    assert due(back, "petition_handling") == "2026-02-24"
+    assert back.state == "accepted"
+    e.fire(case.id, "opine", actor=TOWN, at=at("2026-02-10", 10), outcome="support", **OPINION)
     assert e.verify(case.id).ok
 
 

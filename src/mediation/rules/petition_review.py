@@ -319,6 +319,19 @@ def hearing_guard(case: Case, ctx: Context[HearingInputs]) -> Decision:
     return ALLOW
 
 
+def handling_hearing_guard(case: Case, ctx: Context[HearingInputs]) -> Decision:
+    """A major, complex or difficult matter being handled under 第三十一条第六项 may be heard
+    (听证); its handling period runs on — only a 复核 hearing's time is left out (第三十六条
+    第二款). Petition workflow version 2 on."""
+    if not v2(case) or details(case).stage is not PetitionStage.handling:
+        return refuse(
+            "hold_hearing",
+            "办理中的听证适用于依照第三十一条第六项受理办理的信访事项",
+            f"{ART}第三十一条第六项",
+        )
+    return ALLOW
+
+
 def on_hearing(case: Case, ctx: Context[HearingInputs]) -> Case:
     """Pause the 复核 period while the hearing lasts."""
     return deadlines.pause(case, ctx, PauseReason.hearing, spent=v2(case))

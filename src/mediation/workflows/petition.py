@@ -389,6 +389,24 @@ PETITION = WorkflowDefinition(
             roles=_HEADS,
             inputs=rv.HearingInputs,
         ),
+        # 第三十一条第六项: a matter being handled may be heard too; its period runs on.
+        Transition(
+            T.hold_hearing,
+            S.accepted,
+            S.hearing,
+            guards=rv.handling_hearing_guard,
+            roles=_HEADS,
+            inputs=rv.HearingInputs,
+        ),
+        Transition(
+            T.end_hearing,
+            S.hearing,
+            S.accepted,
+            guards=rv.handling_hearing_guard,
+            effects=rv.on_end_hearing,
+            roles=_HEADS,
+            inputs=rv.HearingInputs,
+        ),
         Transition(
             T.end_hearing,
             S.hearing,
