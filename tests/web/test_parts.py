@@ -80,7 +80,8 @@ def test_a_submitted_form_reads_back_into_the_shape_fire_takes() -> None:
             "signatures": [
                 {"capacity": "party", "party": "p1", "signed_at": "2026-12-01T09:30:00+08:00"}
             ],
-        }
+        },
+        "on_the_spot_video": False,  # an unticked checkbox
     }
     engine = Engine.in_memory(reader=Actor.system())
     assert engine.definition("dispute").inputs_of("agree") is AgreeInputs
