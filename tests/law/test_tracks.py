@@ -826,6 +826,32 @@ def test_a_failed_public_order_mediation_is_penalised_before_a_hand_off() -> Non
     assert handed.state == "handed_off"
 
 
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_an_organ_s_rights_notice_is_its_own_not_a_committee_s(fmt: str) -> None:
+    """RULES.md §6.4, §6.5: police mediation is not people's mediation. The notice of rights
+    and duties of a 治安调解 names the police rules and what an agreement does there (no
+    penalty; 治安管理处罚法 第九条) — not 本委员会, not 司法确认, not the choice of a people's
+    mediator; the traffic police's names its 调解书 (程序规定 第九十条)."""
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "inform_rights", actor=POLICE, at=at("2026-09-29", 11))
+    text = str(e.render(case.id, "rights_notice", format=fmt))
+    assert "治安调解当事人权利义务告知书" in text
+    assert "已由本机关受理" in text
+    assert "第一百七十八条" in text and "不予处罚" in text
+    for wrong in ("人民调解委员会", "人民调解员", "人民调解的", "本委员会", "司法确认"):
+        assert wrong not in text, wrong
+    assert "参照《中华人民共和国人民调解法》第二十三条" in text  # the rights, by reference
+
+    traffic = _traffic(e, at("2026-09-14", 9))
+    e.fire(traffic.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
+    e.fire(traffic.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11))
+    text = str(e.render(traffic.id, "rights_notice", format=fmt))
+    assert "道路交通事故损害赔偿调解书" in text and "第九十条" in text
+    assert "司法确认" not in text
+
+
 def _public_order_agreed(e: Any) -> Any:
     """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
     performance by Tue 10-20, performance begun Mon 10-12."""

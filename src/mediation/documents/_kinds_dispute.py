@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from mediation._errors import ValidationError
 from mediation.documents._facts import cn_date, cn_datetime, display_name, local_date
 from mediation.documents._registry import Source, document
 from mediation.model import Event, LinkKind
 from mediation.rules.dispute import Feedback, Referral, details
+from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.referral import Direction, ReferralPolicy
 from mediation.workflows.dispute import DisputeState
 
@@ -120,6 +123,126 @@ _DUTIES = (
 """《人民调解法》第二十四条."""
 
 
+_ORGAN_RIGHTS = _RIGHTS[1:]
+"""An organ's mediation: the parties do not choose a people's mediator."""
+
+_ORGAN_DUTIES = ("如实陈述纠纷事实", "遵守调解现场秩序，尊重调解人员", "尊重对方当事人行使权利")
+
+
+@attrs.frozen(slots=True)
+class RightsText:
+    """How the notice of rights and duties reads for one procedure (RULES.md §6).
+
+    Attributes:
+        title: The notice's title.
+        source: The rules the notice is given under (printed "根据…的规定").
+        organ: How the organ names itself (本委员会, 本机关).
+        what: The mediation it is (人民调解, 治安调解...).
+        nature: Section one: what the mediation is, with its source.
+        effect_heading: Section three's heading.
+        effect: Section three: what an agreement does, and what follows its failure.
+        closing: The closing paragraph: refusal and remedies.
+        lists_basis: How the principles, rights and duties cite 《人民调解法》 (directly, or
+            "参照" for an organ's mediation, which no national statute governs as a whole).
+    """
+
+    title: str
+    source: str
+    organ: str
+    what: str
+    nature: str
+    effect_heading: str
+    effect: str
+    closing: str
+    lists_basis: str
+
+
+_POLICE = "《公安机关办理行政案件程序规定》"
+_TRAFFIC = "《道路交通事故处理程序规定》"
+_MEDICAL = "《医疗纠纷预防和处理条例》"
+
+RIGHTS_TEXTS: dict[Procedure, RightsText] = {
+    Procedure.people: RightsText(
+        "人民调解当事人权利义务告知书",
+        "《人民调解工作若干规定》第三十条",
+        "本委员会",
+        "人民调解",
+        "人民调解是人民调解委员会通过说服、疏导等方法，促使当事人在平等协商基础上自愿达成调解"
+        f"协议，解决民间纠纷的活动。人民调解委员会调解民间纠纷，不收取任何费用（{_LAW}第二条、"
+        "第四条）。",
+        "人民调解协议的效力",
+        f"经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行（{_LAW}"
+        "第三十一条）。经调解达成调解协议后，双方当事人认为有必要的，可以自调解协议生效之日起"
+        "三十日内共同向人民法院申请司法确认（同法第三十三条）。",
+        f"当事人一方明确拒绝调解的，不得调解（{_LAW}第十七条）。调解不成的，当事人可以依法通过"
+        "仲裁、行政、司法等途径维护自己的权利（同法第二十六条）。",
+        _LAW,
+    ),
+    Procedure.public_order: RightsText(
+        "治安调解当事人权利义务告知书",
+        f"{_POLICE}第一百七十八条至第一百八十六条",
+        "本机关",
+        "治安调解",
+        "治安调解是公安机关对因民间纠纷引起的殴打他人、故意伤害、侮辱、诽谤、诬告陷害、故意损毁"
+        "财物、干扰他人正常生活、侵犯隐私、非法侵入住宅等违反治安管理行为，情节较轻的，在当事人"
+        f"自愿的基础上主持调解的活动（{_POLICE}第一百七十八条）。",
+        "治安调解协议的效力",
+        "经公安机关调解，当事人达成协议的，不予处罚；未达成协议或者达成协议后不履行的，公安机关"
+        "依法予以处罚，并告知当事人可以就民事争议依法向人民法院提起民事诉讼（《中华人民共和国"
+        f"治安管理处罚法》第九条；{_POLICE}第一百八十五条）。",
+        f"当事人明确表示不愿意调解处理的，不适用调解处理（{_POLICE}第一百七十九条）。",
+        f"参照{_LAW}",
+    ),
+    Procedure.traffic_police: RightsText(
+        "道路交通事故损害赔偿调解当事人权利义务告知书",
+        f"{_TRAFFIC}第八十四条至第九十五条",
+        "本机关",
+        "道路交通事故损害赔偿调解",
+        "当事人共同申请的，公安机关交通管理部门对道路交通事故损害赔偿进行调解；当事人也可以申请"
+        f"人民调解委员会调解，或者直接向人民法院提起民事诉讼（{_TRAFFIC}第八十四条）。",
+        "调解的结果",
+        "经调解达成协议的，公安机关交通管理部门制作道路交通事故损害赔偿调解书；调解期满未达成"
+        f"协议的，制作道路交通事故损害赔偿调解终结书（{_TRAFFIC}第九十条）。调解未达成协议或者"
+        "调解书生效后不履行的，当事人可以向人民法院提起民事诉讼（《中华人民共和国道路交通安全法》"
+        "第七十四条）。",
+        "调解期间，当事人向人民法院提起民事诉讼、无正当理由不参加调解或者放弃调解的，调解终止"
+        f"（{_TRAFFIC}第九十四条）。",
+        f"参照{_LAW}",
+    ),
+    Procedure.medical_admin: RightsText(
+        "医疗纠纷行政调解当事人权利义务告知书",
+        f"{_MEDICAL}第四十条",
+        "本机关",
+        "医疗纠纷行政调解",
+        "医患双方申请医疗纠纷行政调解的，由医疗纠纷发生地县级人民政府卫生主管部门依法调解"
+        f"（{_MEDICAL}第四十条）。",
+        "调解的期限和结果",
+        "卫生主管部门自受理之日起30个工作日内完成调解，需要鉴定的，鉴定时间不计入调解期限；"
+        f"调解不成的，当事人可以依法向人民法院提起诉讼（{_MEDICAL}第四十条）。",
+        "已经向人民法院提起诉讼并且已被受理，或者已经申请人民调解委员会调解并且已被受理的，"
+        f"卫生主管部门不予受理；已经受理的，终止调解（{_MEDICAL}第四十条）。",
+        f"参照{_LAW}",
+    ),
+    Procedure.administrative: RightsText(
+        "行政调解当事人权利义务告知书",
+        "各地行政调解办法",
+        "本机关",
+        "行政调解",
+        "行政调解是行政机关对与其职权有关的民事纠纷，在当事人自愿的基础上，依照法律、法规和政策"
+        "主持调解的活动，不收取费用（各地行政调解办法；无全国性法律，RULES.md §6.7）。",
+        "调解协议",
+        "经调解达成的协议，当事人应当履行；调解不成或者一方不履行的，当事人可以依法申请仲裁、"
+        "提起诉讼（各地行政调解办法）。",
+        "当事人一方明确拒绝调解的，不予调解；纠纷已经进入人民调解、诉讼或者仲裁程序的，不适用"
+        "行政调解（各地行政调解办法）。",
+        f"参照{_LAW}",
+    ),
+}
+"""The notice of rights and duties by procedure: a mediation by the police, the traffic
+police, the health department or another organ is not a people's mediation (RULES.md §6.3–6.5,
+§6.7), and its notice neither says so nor promises 司法确认."""
+
+
 def _accepted(src: Source) -> bool:
     if details(src.case).rights_informed_at is not None:
         return True
@@ -138,11 +261,14 @@ def _check_rights(src: Source) -> None:
         )
 
 
+_RIGHTS_BASIS = "《人民调解法》第二十三条、第二十四条；《人民调解工作若干规定》第三十条"
+
+
 @document(
     "rights_notice",
     "人民调解当事人权利义务告知书",
     order=25,
-    basis="《人民调解法》第二十三条、第二十四条；《人民调解工作若干规定》第三十条",
+    basis=_RIGHTS_BASIS,
     check=_check_rights,
 )
 def rights_notice(src: Source) -> dict[str, Any]:
@@ -156,18 +282,22 @@ def rights_notice(src: Source) -> dict[str, Any]:
     found = details(src.case)
     event = src.last("inform_rights")
     written = event.data.get("written", True) if event is not None else True
+    how = RIGHTS_TEXTS[procedure(src.case, src.policy)]
+    people = how.lists_basis == _LAW
     return {
+        "doc": _doc(src, "rights_notice", how.title, _RIGHTS_BASIS if people else how.source),
+        "text": attrs.asdict(how),
         "informed": found.rights_informed_at is not None,
         "informed_at": cn_datetime(found.rights_informed_at),
         "informed_date": cn_date(found.rights_informed_at),
         "informed_by": display_name(src, event.actor) if event is not None else "",
         "manner": "书面告知" if written is not False else "口头告知",
         "principles": list(_PRINCIPLES),
-        "principles_basis": f"{_LAW}第三条",
-        "rights": list(_RIGHTS),
-        "rights_basis": f"{_LAW}第二十三条",
-        "duties": list(_DUTIES),
-        "duties_basis": f"{_LAW}第二十四条",
+        "principles_basis": f"{how.lists_basis}第三条",
+        "rights": list(_RIGHTS if people else _ORGAN_RIGHTS),
+        "rights_basis": f"{how.lists_basis}第二十三条",
+        "duties": list(_DUTIES if people else _ORGAN_DUTIES),
+        "duties_basis": f"{how.lists_basis}第二十四条",
     }
 
 
