@@ -191,6 +191,31 @@ def test_the_named_organisations_accept_them(unit: str, track: str, category: st
     assert e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11)).state == "accepted"
 
 
+def test_a_town_government_s_land_contract_agreement_follows_its_statute() -> None:
+    """《农村土地承包经营纠纷调解仲裁法》第十条 (RULES.md §6.2): the town government's
+    agreement on a land-contract dispute is signed, sealed or fingerprinted by the parties,
+    signed by the mediators and sealed by the body; not performed, the parties go to
+    arbitration or court (第四条). Not a 人民调解协议书, no 司法确认, not the local rules."""
+    from mediation._demo import agreement
+
+    e = engine()
+    town = actor("qt-dmz")
+    case = register(e, "qt-dmz", at("2026-03-02"), category="land_contract")
+    e.fire(case.id, "triage", actor=town, at=at("2026-03-02", 10), track="administrative")
+    e.fire(case.id, "accept", actor=town, at=at("2026-03-02", 11))
+    e.fire(case.id, "inform_rights", actor=town, at=at("2026-03-02", 12))
+    e.fire(case.id, "start_mediation", actor=town, at=at("2026-03-03"), mediators=["m"])
+    e.fire(case.id, "agree", actor=town, at=at("2026-03-05"), agreement=agreement("2026-03-20"))
+    text = str(e.render(case.id, "mediation_agreement"))
+    assert "农村土地承包经营纠纷调解协议书" in text
+    assert (
+        "经调解人员签名并加盖调解组织印章后生效（《农村土地承包经营纠纷调解仲裁法》第十条）" in text
+    )
+    assert "第四条" in text
+    for wrong in ("人民调解协议书", "司法确认", "各地行政调解办法"):
+        assert wrong not in text, wrong
+
+
 def test_administrative_mediation_by_default_is_a_target_not_a_duty() -> None:
     """The 20 working days are a locality's practice (RULES.md §6.7, PRACTICE): a target,
     reminded and never supervised as a breach. Version 3 opened it as a duty."""

@@ -50,6 +50,7 @@ from mediation.rules.agreement import (
 )
 from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.dispute import DisputeDetails, details
+from mediation.rules.dispute.agreement import written_required
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
 from mediation.rules.policy import Policy
@@ -277,6 +278,44 @@ title, its clause on signing, what follows non-performance, who keeps a copy. Th
 paragraph is printed for a people's mediation only."""
 
 
+STATUTE_FORMS: dict[str, WrittenForm] = {
+    "land_contract": WrittenForm(
+        "农村土地承包经营纠纷调解协议书",
+        "本协议由双方当事人签名、盖章或者按指印，经调解人员签名并加盖调解组织印章后生效"
+        "（《农村土地承包经营纠纷调解仲裁法》第十条）",
+        "当事人不履行本协议的，可以向农村土地承包仲裁委员会申请仲裁，也可以直接向人民法院起诉"
+        "（《农村土地承包经营纠纷调解仲裁法》第四条）",
+        False,
+        "乡（镇）人民政府",
+        "调解人员",
+        "调解组织",
+    ),
+    "labour": WrittenForm(
+        "劳动争议调解协议书",
+        "本协议由双方当事人签名或者盖章，经调解员签名并加盖调解组织印章后生效，对双方当事人具有"
+        "约束力，当事人应当履行（《劳动争议调解仲裁法》第十四条第一款、第二款）",
+        "达成调解协议后，一方当事人在协议约定期限内不履行调解协议的，另一方当事人可以依法申请"
+        "仲裁（《劳动争议调解仲裁法》第十五条）",
+        False,
+        "调解组织",
+        "调解员",
+        "调解组织",
+    ),
+}
+"""An organ's agreement on a category whose own statute governs it (RULES.md §6.1, §6.2):
+a town government mediating a labour or a land-contract dispute signs, seals and warns as
+that statute says, not as the local rules on administrative mediation do."""
+
+
+def _form(src: Source) -> WrittenForm:
+    proc = procedure(src.case, src.policy)
+    if proc is Procedure.administrative:
+        found = written_required(src.case.category, src.policy)
+        if found is not None and found.code in STATUTE_FORMS:
+            return STATUTE_FORMS[found.code]
+    return AGREEMENT_FORMS[proc]
+
+
 @document(
     "mediation_agreement",
     "人民调解协议书",
@@ -297,7 +336,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     else:
         confirmation |= {"deadline": "", "from_clock": False}
     n = copies(src.case)
-    form = AGREEMENT_FORMS[procedure(src.case, src.policy)]
+    form = _form(src)
     labels = {"mediator": f"{form.mediator}签名", "committee": f"{form.seal}盖章"}
     pending = [labels.get(w, f"{w}签名") for w in unsigned(agreement, parties)]
     own: dict[str, Any] = {}
