@@ -728,7 +728,7 @@ def test_public_order_handling_period_runs_from_acceptance_and_restarts() -> Non
     failed = e.fire(case.id, "terminate", actor=POLICE, at=at("2026-10-09", 11),
                     reason="双方未达成协议", remedies_informed=True)  # fmt: skip
     first, again = clocks(failed, "public_security_handling")
-    assert first.status is DeadlineStatus.cancelled
+    assert first.status is DeadlineStatus.cancelled  # replaced in time: no lateness
     assert (again.start, again.due, again.status) == (
         day("2026-10-09"),
         day("2026-11-09"),
@@ -824,6 +824,12 @@ def test_a_failed_public_order_mediation_is_penalised_before_a_hand_off() -> Non
     e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-09"))
     handed = e.fire(case.id, "hand_off", actor=POLICE, at=at("2026-10-12"), **hand_off)
     assert handed.state == "handed_off"
+    # Accepted and not yet mediated, nothing has failed: 警调对接 is open (第一百八十六条).
+    other = _public_order(e)
+    e.fire(other.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    assert e.fire(other.id, "hand_off", actor=POLICE, at=at("2026-09-30"), **hand_off).state == (
+        "handed_off"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "html"])

@@ -390,8 +390,9 @@ def _after_failure(case: Case, ctx: Context[Any]) -> Case:
 def restart_handling(case: Case, ctx: Context[Any]) -> Case:
     """治安调解 failed, or its agreement was not performed: the case-handling period counts
     afresh from today (《公安机关办理行政案件程序规定》第一百八十五条). The period counted
-    from acceptance (第一百六十五条) is replaced: cancelled, not breached."""
-    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_HANDLING.id)
+    from acceptance (第一百六十五条) is replaced: cancelled, or breached if it had already
+    run out (the restart does not undo a lateness)."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_HANDLING.id, late=True)
     return deadlines.open_clock(case, ctx, PS_HANDLING)
 
 
@@ -399,8 +400,15 @@ def penalty_owed(case: Case, ctx: Context[Any]) -> bool:
     """A 治安调解 that failed or was not performed, whose penalty decision is still to be made:
     its case-handling clock runs again (程序规定 第一百八十五条)."""
     found = details(case)
+    if case.state not in _PENALTY_STATES or found.penalty_decided_at is not None:
+        return False
     running = any(d.period == PS_HANDLING.id and d.is_open for d in case.deadlines)
-    return running and found.penalty_decided_at is None and _public_order(case, found.track, ctx)
+    return running and _public_order(case, found.track, ctx)
+
+
+_PENALTY_STATES = frozenset({"failed", "not_performed", "callback"})
+"""Where a 治安调解 waits after a failure or a non-performance (the period running from
+acceptance, dispute v4, is not yet the penalty procedure's)."""
 
 
 def penalty_first_guard(case: Case, ctx: Context[Any]) -> Decision:
