@@ -92,6 +92,8 @@ def test_traffic_mediation_counts_from_a_start_recorded_after_acceptance() -> No
     e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
     case = e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11), start_pending=True)
     assert clocks(case, "traffic_police_mediation") == []
+    with pytest.raises(RuleRejectedError, match="先记录调解开始"):  # its period would never run
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-15"), mediators=["m"])
     reminder = clock(case, "traffic_start_review")  # the case is not left without a clock
     assert (reminder.kind, reminder.due) == (ClockKind.target, day("2026-10-14"))
     with pytest.raises(ValidationError) as err:
@@ -115,6 +117,9 @@ def test_traffic_mediation_counts_from_a_start_recorded_after_acceptance() -> No
     first, again = clocks(other, "traffic_police_mediation")
     assert first.status is DeadlineStatus.cancelled
     assert (again.start, again.due) == (day("2026-10-20"), day("2026-11-03"))
+    with pytest.raises(RuleRejectedError, match="只有一个调解期间"):  # once
+        e.fire(other.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-21"),
+               start_on="2026-10-21", event="loss_fixed")  # fmt: skip
     e.fire(other.id, "start_mediation", actor=TRAFFIC, at=at("2026-10-21"), mediators=["m"])
     with pytest.raises(RuleRejectedError, match="第九十条"):
         e.fire(other.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-22"),

@@ -83,6 +83,7 @@ from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepte
 from mediation.rules.dispute.acceptance import (
     on_not_accepted_current as on_not_accepted_current,
 )
+from mediation.rules.dispute.acceptance import start_pending_guard as start_pending_guard
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
 from mediation.rules.dispute.agreement import agreement_signers_guard as agreement_signers_guard

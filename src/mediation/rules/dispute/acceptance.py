@@ -357,6 +357,7 @@ def _start_pending(case: Case, ctx: Context[Any], given: AcceptInputs) -> bool:
     return (
         given.start_pending
         and given.mediation_start_on is None
+        and v4(case)
         and _traffic_police(case, details(case).track, ctx)
     )
 
@@ -387,12 +388,21 @@ _TRAFFIC_BASIS = "《道路交通事故处理程序规定》第九十条"
 def mediation_start_guard(case: Case, ctx: Context[MediationStartInputs]) -> Decision:
     """Traffic police mediation accepted, not yet begun: its start is recorded once it
     happened (程序规定 第九十条: death — the funeral over; injury — treatment ended;
-    disability — assessed; property — the loss fixed)."""
+    disability — assessed; property — the loss fixed). Once: the rule gives one period.
+    Workflow version 4 on."""
     found = details(case)
-    if not _traffic_police(case, found.track, ctx) or case.state != "accepted":
+    traffic = v4(case) and _traffic_police(case, found.track, ctx)
+    if not traffic or case.state != "accepted":
         return refuse(
             "record_mediation_start",
             "只有已受理、尚未开始调解的交警调解案件记录调解开始",
+            _TRAFFIC_BASIS,
+        )
+    if found.facts.mediation_start_on is not None:
+        return refuse(
+            "record_mediation_start",
+            f"调解开始已经记录（{found.facts.mediation_start_on.isoformat()}）：交警调解只有一个"
+            "调解期间",
             _TRAFFIC_BASIS,
         )
     if ctx.inputs.start_on > ctx.day:
@@ -401,6 +411,19 @@ def mediation_start_guard(case: Case, ctx: Context[MediationStartInputs]) -> Dec
             "start_on",
             ctx.inputs.start_on.isoformat(),
             f"a start that has happened (the step is dated {ctx.day.isoformat()})",
+        )
+    return ALLOW
+
+
+def start_pending_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Traffic police mediation does not begin before the start its rule names has been
+    recorded, when acceptance said it was still to come (程序规定 第九十条): its one
+    period would never run. Workflow version 4 on."""
+    if any(d.period == TRAFFIC_START.id and d.is_open for d in case.deadlines):
+        return refuse(
+            "start_mediation",
+            "调解开始之日尚未记录（治疗终结、丧葬事宜结束、定残或者损失确定）：先记录调解开始",
+            _TRAFFIC_BASIS,
         )
     return ALLOW
 

@@ -23,7 +23,6 @@ from mediation.rules.dispute._common import (
     PS_HANDLING,
     PS_SECOND,
     SUSPENSION,
-    TRAFFIC_START,
     v4,
 )
 from mediation.rules.dispute.acceptance import _party_name
@@ -171,7 +170,6 @@ def on_start(case: Case, ctx: Context[MediatorsInputs]) -> Case:
     found = details(case)
     attempts = (*found.attempts, _level(case, ctx) or "")
     case = _with(case, attempts=attempts, started_at=ctx.at)
-    case = deadlines.close(case, ctx, (TRAFFIC_START,))  # the reminder, if it still ran
     if ctx.inputs.mediators:
         case = evolve(case, assignees=ctx.inputs.mediators)
     if _public_order(case, found.track, ctx):
