@@ -253,12 +253,43 @@ def test_a_returned_referral_runs_the_sender_s_period_on_from_its_start() -> Non
     e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-05"), to="qt-dm", reason="complex")
     back = e.fire(case.id, "return_referral", actor=TOWN, at=at("2026-03-09"),
                   reason="属本村调解范围")  # fmt: skip
-    resumed = clock(back, "labour_mediation")
+    [resumed] = clocks(back, "labour_mediation")  # the same clock, run on: counted once
     assert (resumed.status, resumed.start, resumed.due) == (
         DeadlineStatus.running,
         day("2026-03-02"),
         day("2026-03-17"),
     )
+
+
+def test_a_suspended_mediation_referred_and_returned_keeps_its_appraisal_time() -> None:
+    """医疗条例 第三十八条: 30 working days from acceptance (Mon 2026-03-02), appraisal time
+    excluded. Suspended for an appraisal on 03-04, referred up on 03-10 and returned on 03-12,
+    resumed on 04-20: due Mon 06-01, as without the referral — the time away is not counted,
+    and the returned clock is the same clock run on, not a second one."""
+
+    def medical(e):  # type: ignore[no-untyped-def]
+        case = register(e, "qt-dm-dmc", at("2026-03-02"), category="medical")
+        e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-03-02", 10), track="people")
+        e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-03-02", 11), other_side_consents=True)
+        e.fire(case.id, "inform_rights", actor=VILLAGE, at=at("2026-03-02", 12))
+        e.fire(case.id, "start_mediation", actor=VILLAGE, at=at("2026-03-03"), mediators=["m"])
+        e.fire(case.id, "suspend", actor=VILLAGE, at=at("2026-03-04"), reason="appraisal")
+        return case
+
+    control = engine()
+    plain = medical(control)
+    plain = control.fire(plain.id, "resume", actor=VILLAGE, at=at("2026-04-20"))
+    e = engine()
+    case = medical(e)
+    e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-10"), to="qt-dm", reason="complex")
+    back = e.fire(case.id, "return_referral", actor=TOWN, at=at("2026-03-12"), reason="退回")
+    assert back.state == "suspended"
+    [period] = clocks(back, "medical_people_mediation")
+    assert period.status is DeadlineStatus.paused
+    resumed = e.fire(case.id, "resume", actor=VILLAGE, at=at("2026-04-20"))
+    assert clock(resumed, "medical_people_mediation").due == day("2026-06-01")
+    assert clock(plain, "medical_people_mediation").due == day("2026-06-01")
+    assert e.verify(case.id).ok
 
 
 def test_an_assignment_returned_by_the_village_goes_back_to_the_town() -> None:

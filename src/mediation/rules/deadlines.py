@@ -76,25 +76,31 @@ def open_clock(
 
 
 def run_on(case: Case, ctx: Context[Any], closed: Deadline) -> Case:
-    """Open ``closed``'s period again as it stood: the same start, pauses and extension,
-    so the period runs on to the same last day rather than counting afresh (e.g. a
-    referral returned to the unit that sent it)."""
+    """Open ``closed`` again, in place: the same clock, with its start, pauses, extension and
+    supervision, runs on to the same last day rather than counting afresh (e.g. a referral
+    returned to the unit that sent it). Its closing is undone, so the period is counted
+    once, not met (or breached) and then kept again."""
     due, due_at = ctx.clocks.due(
         closed.period, closed.start, paused=closed.paused, extension=closed.extension
     )
-    again = Deadline(
-        id=f"{closed.period}-{ctx.seq}",
-        period=closed.period,
-        start=closed.start,
+    again = evolve(
+        closed,
+        status=DeadlineStatus.running,
+        closed_at=None,
         due=due.due,
         due_at=due_at,
         estimated=due.estimated or closed.estimated,
-        kind=ctx.clocks.kind(closed.period),
-        paused=closed.paused,
-        pauses=closed.pauses,
-        extension=closed.extension,
     )
-    return evolve(case, deadlines=(*case.deadlines, again))
+    return _with(case, {closed.id: again})
+
+
+def pause_from(case: Case, deadline_id: str, since: dt.date) -> Case:
+    """Pause the running clock ``deadline_id`` from ``since`` (a day already past: the
+    days after it do not count once the clock resumes, :func:`resume`)."""
+    d = case.deadline(deadline_id)
+    if d.status is not DeadlineStatus.running:
+        return case
+    return _with(case, {d.id: evolve(d, status=DeadlineStatus.paused, paused_since=since)})
 
 
 def close_and_open(
@@ -249,30 +255,54 @@ def exclude(
     the fact: time the rule does not count (RULES.md §5.6; e.g. appraisal time in a police
     case, 《公安机关办理行政案件程序规定》第一百六十五条) that was known only once it ended.
 
-    Only the part after the clock's start and after its last recorded pause is left out, so
-    no day is left out twice. Recorded as a :class:`~mediation.model.Pause`, as
-    :func:`resume` does, so that a recount on new calendar data is exact.
+    Only the days after the clock's start that no recorded pause already left out are left
+    out, so no day is left out twice. Each stretch is recorded as a
+    :class:`~mediation.model.Pause`, as :func:`resume` does, so that a recount on new
+    calendar data is exact.
     """
     changed: dict[str, Deadline] = {}
     for d in case.deadlines:
         if d.status is not DeadlineStatus.running or d.period != _id(period):
             continue
-        start = max(since, d.start, *(p.until for p in d.pauses))
-        if until <= start:
+        gaps = _uncovered(max(since, d.start), until, [(p.since, p.until) for p in d.pauses])
+        if not gaps:
             continue
         rule = ctx.clocks.period(d.period)
-        added, provisional = ctx.clocks.paused_span(rule.unit, start, until)
-        paused = d.paused + added
+        pauses, paused, provisional = list(d.pauses), d.paused, False
+        for a, b in gaps:
+            added, rough = ctx.clocks.paused_span(rule.unit, a, b)
+            pauses.append(Pause(a, b, added))
+            paused += added
+            provisional = provisional or rough
         due, due_at = ctx.clocks.due(d.period, d.start, paused=paused, extension=d.extension)
         changed[d.id] = evolve(
             d,
             paused=paused,
-            pauses=(*d.pauses, Pause(start, until, added)),
+            pauses=tuple(sorted(pauses, key=lambda p: p.since)),
             due=due.due,
             due_at=due_at,
             estimated=due.estimated or provisional or _pauses_provisional(d, ctx),
         )
     return _with(case, changed)
+
+
+def _uncovered(
+    since: dt.date, until: dt.date, covered: list[tuple[dt.date, dt.date]]
+) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of ``(since, until]`` that none of the ``covered`` ``(a, b]`` holds."""
+    gaps: list[tuple[dt.date, dt.date]] = []
+    at = since
+    for a, b in sorted(covered):
+        if b <= at:
+            continue
+        if a >= until:
+            break
+        if a > at:
+            gaps.append((at, a))
+        at = max(at, b)
+    if at < until:
+        gaps.append((at, until))
+    return gaps
 
 
 def _pauses_provisional(d: Deadline, ctx: Context[Any]) -> bool:

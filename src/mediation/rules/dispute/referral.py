@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, evolve
+from mediation.model import Case, Deadline, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -20,6 +20,8 @@ from mediation.rules.dispute._common import (
     FEEDBACK,
     FEEDBACK_DEFAULT,
     MEDIATION_CLOCKS,
+    PS_HANDLING,
+    SUSPENSION,
     TRAFFIC_SWITCH,
     v4,
 )
@@ -85,6 +87,10 @@ def on_refer(case: Case, ctx: Context[ReferInputs]) -> Case:
     referral = Referral(
         way, case.unit, given.to, given.reason, ctx.at, case.state, given.note, feedback_by
     )
+    if v4(case):
+        # A paused clock keeps the days it was paused for (a suspended mediation referred
+        # on): resumed to the referral, then closed; a return pauses it again.
+        case = deadlines.resume(case, ctx)
     case = deadlines.close(case, ctx, where=lambda d: d.kind.is_own)
     case = evolve(case, unit=given.to, level=org.level_of(given.to))
     case = _with(case, referrals=(*details(case).referrals, referral))
@@ -169,16 +175,41 @@ def on_return(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
     if pending.from_state in ("received", "triaged"):
         return deadlines.open_clock(case, ctx, ACCEPTANCE)
     if v4(case):
-        # The sender resumes its own mediation: the period the referral closed runs on from
-        # its legal start (labour: the application's receipt, 《劳动争议调解仲裁法》第十四条;
-        # a court's delegation: the signing for the materials, 特邀调解规定 第二十七条), not
-        # afresh from the return.
-        ids = {rule.id for rule in MEDIATION_CLOCKS}
-        closed = [d for d in case.deadlines if d.period in ids and d.closed_at == pending.at]
-        if closed:
-            return deadlines.run_on(case, ctx, closed[-1])
+        resumed = _run_on_returned(case, ctx, pending)
+        if resumed is not None:
+            return resumed
     rule, start = mediation_clock(case, ctx)
     return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
+
+
+_RUN_ON = frozenset({*(rule.id for rule in MEDIATION_CLOCKS), PS_HANDLING.id, SUSPENSION.id})
+"""The sender's periods a return runs on: its mediation's, the police's case-handling period,
+the suspension watch."""
+
+
+def _run_on_returned(case: Case, ctx: Context[Any], pending: Referral) -> Case | None:
+    """The sender resumes its own mediation (dispute v4): the periods the referral closed run
+    on from their legal start (labour: the application's receipt, 《劳动争议调解仲裁法》
+    第十四条; a court's delegation: the signing for the materials, 特邀调解规定 第二十七条;
+    治安: acceptance, 程序规定 第一百六十五条), not afresh from the return. Referred while
+    suspended, the clocks the referral resumed are paused again from the referral day: the
+    time away does not count either (e.g. appraisal, 医疗条例 第三十八条). ``None``: no
+    mediation period to run on."""
+    latest: dict[str, Deadline] = {}
+    for d in case.deadlines:
+        if d.period in _RUN_ON and d.closed_at == pending.at:
+            latest[d.period] = d
+    if not any(p in _MEDIATION_IDS for p in latest):
+        return None
+    referred_on = pending.at.astimezone(ctx.policy.tz).date()
+    for d in latest.values():
+        case = deadlines.run_on(case, ctx, d)
+        if pending.from_state == "suspended" and d.pauses and d.pauses[-1].until == referred_on:
+            case = deadlines.pause_from(case, d.id, referred_on)
+    return case
+
+
+_MEDIATION_IDS = frozenset(rule.id for rule in MEDIATION_CLOCKS)
 
 
 @attrs.frozen(slots=True)
