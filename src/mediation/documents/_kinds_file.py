@@ -24,7 +24,6 @@ from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
 from mediation.rules.dispute.court import Ruling
-from mediation.rules.supervision import SUPERVISOR
 from mediation.workflows.dispute import DisputeState
 
 __all__: list[str] = []
@@ -265,13 +264,13 @@ def _overdue(src: Source) -> Deadline:
 
 
 def _supervisor(src: Source) -> str:
-    """The unit the case was raised to when supervised (``supervisor:<unit>``), by name."""
+    """The unit that supervises the case's owner: its superior, when the policy raises a
+    supervised case to it (the ``supervisor:<unit>`` it records), by name."""
     org = src.policy.org
-    for flag in sorted(src.case.flags):
-        unit = flag.removeprefix(SUPERVISOR)
-        if unit != flag:
-            return org.get(unit).name if org is not None and unit in org else unit
-    return ""
+    if not src.policy.supervision.raise_to_superior or org is None or src.case.unit not in org:
+        return ""
+    parent = org.parent(src.case.unit)
+    return parent.name if parent is not None else ""
 
 
 def _check_overdue(src: Source) -> None:

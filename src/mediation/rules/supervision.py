@@ -29,8 +29,6 @@ __all__ = [
 
 SUPERVISED = "supervised"
 """Flag: the case has been supervised (督办) at least once."""
-SUPERVISOR = "supervisor:"
-"""The flag prefix naming the unit a supervised case was raised to (``supervisor:<unit>``)."""
 
 BAOAN_CANDIDATE = "baoan_candidate"
 """Flag: proposed for 领导包案 (RULES.md §7.1)."""
@@ -108,7 +106,7 @@ def escalate(case: Case, ctx: Context[SuperviseInputs]) -> Case:
     if policy.raise_to_superior and ctx.policy.org is not None and case.unit in ctx.policy.org:
         parent = ctx.policy.org.parent(case.unit)
         if parent is not None:
-            flags.add(f"{SUPERVISOR}{parent.id}")
+            flags.add(f"supervisor:{parent.id}")
     escalated = sum(1 for x in case.deadlines if x.escalated_at is not None)
     if policy.baoan_after is not None and escalated >= policy.baoan_after:
         flags.add(BAOAN_CANDIDATE)
