@@ -22,6 +22,7 @@ from mediation.documents._facts import cn_date, cn_datetime, display_name, local
 from mediation.documents._registry import Source, document
 from mediation.model import Event, LinkKind
 from mediation.rules.dispute import Feedback, Referral, details
+from mediation.rules.dispute.agreement import written_required
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.referral import Direction, ReferralPolicy
 from mediation.workflows.dispute import DisputeState
@@ -229,7 +230,7 @@ RIGHTS_TEXTS: dict[Procedure, RightsText] = {
         "本机关",
         "行政调解",
         "行政调解是行政机关对与其职权有关的民事纠纷，在当事人自愿的基础上，依照法律、法规和政策"
-        "主持调解的活动，不收取费用（各地行政调解办法；无全国性法律，RULES.md §6.7）。",
+        "主持调解的活动，不收取费用（各地行政调解办法）。",
         "调解协议",
         "经调解达成的协议，当事人应当履行；调解不成或者一方不履行的，当事人可以依法申请仲裁、"
         "提起诉讼（各地行政调解办法）。",
@@ -241,6 +242,54 @@ RIGHTS_TEXTS: dict[Procedure, RightsText] = {
 """The notice of rights and duties by procedure: a mediation by the police, the traffic
 police, the health department or another organ is not a people's mediation (RULES.md §6.3–6.5,
 §6.7), and its notice neither says so nor promises 司法确认."""
+
+
+_LAND = "《农村土地承包经营纠纷调解仲裁法》"
+_LABOUR = "《劳动争议调解仲裁法》"
+
+STATUTE_RIGHTS: dict[str, RightsText] = {
+    "land_contract": RightsText(
+        "农村土地承包经营纠纷调解当事人权利义务告知书",
+        f"{_LAND}第七条至第十条",
+        "本机关",
+        "农村土地承包经营纠纷调解",
+        "发生农村土地承包经营纠纷的，当事人可以请求村民委员会、乡（镇）人民政府等调解；调解可以"
+        f"书面申请，也可以口头申请（{_LAND}第七条、第八条）。",
+        "调解协议",
+        "经调解达成协议的，制作调解协议书；调解协议书由双方当事人签名、盖章或者按指印，经调解人员"
+        f"签名并加盖调解组织印章后生效（{_LAND}第十条）。",
+        "当事人和解、调解不成或者不愿和解、调解的，可以向农村土地承包仲裁委员会申请仲裁，也可以"
+        f"直接向人民法院起诉（{_LAND}第四条）。",
+        f"参照{_LAW}",
+    ),
+    "labour": RightsText(
+        "劳动争议调解当事人权利义务告知书",
+        f"{_LABOUR}第十条至第十六条",
+        "本机关",
+        "劳动争议调解",
+        "发生劳动争议，当事人可以到企业劳动争议调解委员会、依法设立的基层人民调解组织、在乡镇、"
+        f"街道设立的具有劳动争议调解职能的组织申请调解（{_LABOUR}第十条）。",
+        "调解协议",
+        "经调解达成协议的，制作调解协议书，由双方当事人签名或者盖章，经调解员签名并加盖调解组织"
+        f"印章后生效，对双方当事人具有约束力，当事人应当履行（{_LABOUR}第十四条第一款、第二款）。"
+        "自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁"
+        "（同条第三款）。",
+        "达成调解协议后，一方当事人在协议约定期限内不履行调解协议的，另一方当事人可以依法申请"
+        f"仲裁（{_LABOUR}第十五条）。",
+        f"参照{_LAW}",
+    ),
+}
+"""An organ's notice on a category whose own statute governs its mediation (RULES.md §6.1,
+§6.2), as :data:`~mediation.documents._kinds_agreement.STATUTE_FORMS` for its agreement."""
+
+
+def _rights_text(src: Source) -> RightsText:
+    proc = procedure(src.case, src.policy)
+    if proc is Procedure.administrative:
+        found = written_required(src.case.category, src.policy)
+        if found is not None and found.code in STATUTE_RIGHTS:
+            return STATUTE_RIGHTS[found.code]
+    return RIGHTS_TEXTS[proc]
 
 
 def _accepted(src: Source) -> bool:
@@ -282,7 +331,7 @@ def rights_notice(src: Source) -> dict[str, Any]:
     found = details(src.case)
     event = src.last("inform_rights")
     written = event.data.get("written", True) if event is not None else True
-    how = RIGHTS_TEXTS[procedure(src.case, src.policy)]
+    how = _rights_text(src)
     people = how.lists_basis == _LAW
     return {
         "doc": _doc(src, "rights_notice", how.title, _RIGHTS_BASIS if people else how.source),
