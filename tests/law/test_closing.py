@@ -216,7 +216,8 @@ def test_a_town_government_s_land_contract_agreement_follows_its_statute() -> No
         assert wrong not in text, wrong
     notice = str(e.render(case.id, "rights_notice"))  # told under the same statute
     assert "农村土地承包经营纠纷调解当事人权利义务告知书" in notice
-    assert "第七条" in notice and "第四条" in notice
+    assert "第七条" in notice
+    assert "第四条" in notice
     for wrong in ("司法确认", "各地行政调解办法", "RULES.md"):
         assert wrong not in notice, wrong
 

@@ -88,6 +88,7 @@ def test_a_party_may_refuse_while_the_case_waits_to_be_taken() -> None:
     failed = e.fire(during.id, "party_refuses", actor=TOWN, at=at("2026-03-04"),
                     party=during.parties[1].id, remedies_informed=True)  # fmt: skip
     assert failed.state == "failed"
+    assert (failed.unit, refused.unit) == ("qt-dm-dmc", "qt-dm-dmc")  # the sender closes it
     assert failed.details.referrals[-1].outcome == "refused"  # type: ignore[union-attr]
     for case_id in (before.id, during.id):
         assert e.verify(case_id).ok

@@ -850,7 +850,8 @@ def test_an_organ_s_rights_notice_is_its_own_not_a_committee_s(fmt: str) -> None
     text = str(e.render(case.id, "rights_notice", format=fmt))
     assert "治安调解当事人权利义务告知书" in text
     assert "已由本机关受理" in text
-    assert "第一百七十八条" in text and "不予处罚" in text
+    assert "第一百七十八条" in text
+    assert "不予处罚" in text
     for wrong in ("人民调解委员会", "人民调解员", "人民调解的", "本委员会", "司法确认"):
         assert wrong not in text, wrong
     assert "参照《中华人民共和国人民调解法》第二十三条" in text  # the rights, by reference
@@ -859,7 +860,8 @@ def test_an_organ_s_rights_notice_is_its_own_not_a_committee_s(fmt: str) -> None
     e.fire(traffic.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
     e.fire(traffic.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11))
     text = str(e.render(traffic.id, "rights_notice", format=fmt))
-    assert "道路交通事故损害赔偿调解书" in text and "第九十条" in text
+    assert "道路交通事故损害赔偿调解书" in text
+    assert "第九十条" in text
     assert "司法确认" not in text
 
 

@@ -145,11 +145,18 @@ def on_take(case: Case, ctx: Context[Any]) -> Case:
 
 def on_refused_while_referred(case: Case, ctx: Context[Any]) -> Case:
     """A party refused mediation while the case waited to be taken (《人民调解法》第十七条、
-    第二十三条): the referral ends there, neither taken nor returned. Dispute v4."""
+    第二十三条): the referral ends there, neither taken nor returned, and the case stays
+    with the unit that sent it — the receiver never took it; the sender closes it. Dispute
+    v4."""
     pending = _last_referral(case)
     assert pending is not None
     ended = evolve(pending, outcome="refused", decided_at=ctx.at)
-    return _with(case, referrals=(*details(case).referrals[:-1], ended))
+    case = _with(case, referrals=(*details(case).referrals[:-1], ended))
+    # The receiver's decision is no longer owed: cancelled, neither met nor late.
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == ACCEPTANCE.id)
+    org = ctx.policy.org
+    level = org.level_of(pending.from_unit) if org is not None else case.level
+    return evolve(case, unit=pending.from_unit, level=level)
 
 
 @attrs.frozen(slots=True)
