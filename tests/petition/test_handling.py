@@ -130,6 +130,13 @@ def test_a_matter_being_handled_may_be_heard_and_its_period_runs_on() -> None:
     assert back.state == "accepted"
     e.fire(case.id, "opine", actor=TOWN, at=at("2026-02-10", 10), outcome="support", **OPINION)
     assert e.verify(case.id).ok
+    # The petitioner may withdraw while a hearing is under way.
+    e2 = engine()
+    other = accepted(e2)
+    e2.fire(other.id, "hold_hearing", actor=TOWN, at=at("2026-01-20", 9))
+    gone = e2.fire(other.id, "withdraw", actor=TOWN, at=at("2026-01-21"), reason="已和解")
+    assert gone.state == "withdrawn"
+    assert not any(d.is_open for d in gone.deadlines)
 
 
 def test_outside_its_competence_the_organ_tells_the_petitioner_where_to_go() -> None:

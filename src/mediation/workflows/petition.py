@@ -417,7 +417,7 @@ PETITION = WorkflowDefinition(
         ),
         Transition(
             T.withdraw,
-            (S.registered, S.accepted, S.replied),
+            (S.registered, S.accepted, S.replied, S.hearing),
             S.withdrawn,
             effects=f.on_withdraw,
             roles=_CLERKS,
