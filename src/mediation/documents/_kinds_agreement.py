@@ -50,7 +50,7 @@ from mediation.rules.agreement import (
 )
 from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.dispute import DisputeDetails, details
-from mediation.rules.dispute.agreement import written_required
+from mediation.rules.dispute.agreement import organ_statute
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
 from mediation.rules.policy import Policy
@@ -308,12 +308,10 @@ that statute says, not as the local rules on administrative mediation do."""
 
 
 def _form(src: Source) -> WrittenForm:
-    proc = procedure(src.case, src.policy)
-    if proc is Procedure.administrative:
-        found = written_required(src.case.category, src.policy)
-        if found is not None and found.code in STATUTE_FORMS:
-            return STATUTE_FORMS[found.code]
-    return AGREEMENT_FORMS[proc]
+    code = organ_statute(src.case, src.policy)
+    if code in STATUTE_FORMS:
+        return STATUTE_FORMS[code]
+    return AGREEMENT_FORMS[procedure(src.case, src.policy)]
 
 
 @document(

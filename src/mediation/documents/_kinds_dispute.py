@@ -22,7 +22,7 @@ from mediation.documents._facts import cn_date, cn_datetime, display_name, local
 from mediation.documents._registry import Source, document
 from mediation.model import Event, LinkKind
 from mediation.rules.dispute import Feedback, Referral, details
-from mediation.rules.dispute.agreement import written_required
+from mediation.rules.dispute.agreement import organ_statute
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.referral import Direction, ReferralPolicy
 from mediation.workflows.dispute import DisputeState
@@ -284,12 +284,10 @@ STATUTE_RIGHTS: dict[str, RightsText] = {
 
 
 def _rights_text(src: Source) -> RightsText:
-    proc = procedure(src.case, src.policy)
-    if proc is Procedure.administrative:
-        found = written_required(src.case.category, src.policy)
-        if found is not None and found.code in STATUTE_RIGHTS:
-            return STATUTE_RIGHTS[found.code]
-    return RIGHTS_TEXTS[proc]
+    code = organ_statute(src.case, src.policy)
+    if code in STATUTE_RIGHTS:
+        return STATUTE_RIGHTS[code]
+    return RIGHTS_TEXTS[procedure(src.case, src.policy)]
 
 
 def _accepted(src: Source) -> bool:

@@ -132,6 +132,16 @@ def written_required(category: str, policy: Any) -> Category | None:
     return next((table[c] for c in ancestors(category, table) if table[c].written), None)
 
 
+def organ_statute(case: Case, policy: Any) -> str | None:
+    """The code of the category whose own statute governs an organ's (administrative)
+    mediation of ``case`` — labour, land contract (RULES.md §6.1, §6.2) — if any: its
+    documents follow that statute rather than the local rules on administrative mediation."""
+    if procedure(case, policy) is not Procedure.administrative:
+        return None
+    found = written_required(case.category, policy)
+    return found.code if found is not None else None
+
+
 def written_only_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     """No oral agreement where the law requires a written one (workflow version 4 on):
 
