@@ -865,6 +865,34 @@ def test_an_organ_s_rights_notice_is_its_own_not_a_committee_s(fmt: str) -> None
     assert "司法确认" not in text
 
 
+def test_a_police_case_s_forms_are_titled_as_its_own_mediation() -> None:
+    """RULES.md §6.5: the registration form, the mediation record, the callback record and
+    the closing report of a 治安调解 are the police's — titled 治安调解…, the record citing
+    no 人民调解 rule and the form offering no "人民调解委员会主动调解". A police agreement
+    opens no 30 days to apply for 司法确认 (《人民调解法》第三十三条 is for people's
+    mediation agreements)."""
+    e = engine()
+    case = _public_order_agreed(e)
+    e.fire(case.id, "confirm_performed", actor=POLICE, at=at("2026-10-13"))
+    e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-14"))
+    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-15"), visitor="民警甲")
+    e.fire(case.id, "close", actor=POLICE, at=at("2026-10-16"))
+    titles = {
+        "registration": "治安调解受理登记表",
+        "mediation_record": "治安调解记录（调解笔录）",
+        "callback_record": "治安调解回访记录",
+        "closing_report": "治安调解结案报告表",
+    }
+    for kind, title in titles.items():
+        text = str(e.render(case.id, kind))
+        assert title in text, kind
+        assert "人民调解委员会主动调解" not in text, kind
+        assert "《人民调解工作若干规定》第三十条" not in text, kind
+        assert "申请司法确认" not in text, kind  # no confirmation window for a police agreement
+    closed = e.get(case.id)
+    assert not clocks(closed, "judicial_confirmation_apply")
+
+
 def _public_order_agreed(e: Any) -> Any:
     """A 治安调解 accepted Tue 2026-09-29, agreed at the first session on Fri 10-09 with
     performance by Tue 10-20, performance begun Mon 10-12."""

@@ -24,6 +24,7 @@ from mediation.documents._facts import (
     satisfaction_label,
 )
 from mediation.documents._kinds_agreement import agreement_canary, agreement_number
+from mediation.documents._kinds_dispute import mediation_name, organ_form
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
 from mediation.rules.dispute import details, limitation
@@ -223,13 +224,16 @@ def registration(src: Source) -> dict[str, Any]:
         decision = "受理"
     else:
         decision = "待审查"
+    own = organ_form(src, "registration", "人民调解受理登记表")
+    initiative = "本机关主动调解" if own else "人民调解委员会主动调解"
     return {
+        **own,
         "sources": [
             {
                 "label": "当事人申请",
                 "checked": channel != Channel.own_initiative and channel not in _REFERRALS,
             },
-            {"label": "人民调解委员会主动调解", "checked": channel == Channel.own_initiative},
+            {"label": initiative, "checked": channel == Channel.own_initiative},
             {"label": "有关部门委派、移交", "checked": channel in _REFERRALS},
         ],
         "registered_at": cn_datetime(src.case.received_at),
@@ -355,7 +359,16 @@ def mediation_record(src: Source) -> dict[str, Any]:
     else:
         outcome, result = "ongoing", "调解尚在进行中。"
     extra = src.extra
+    own = organ_form(src, "mediation_record", "人民调解记录（调解笔录）")
     return {
+        **own,
+        "told": (
+            f"调解人员已告知当事人{mediation_name(src)}的性质、原则和效力，以及当事人在调解活动中"
+            "享有的权利和承担的义务"
+            if own
+            else "调解员已告知当事人人民调解的性质、原则和效力，以及当事人在调解活动中享有的权利"
+            "和承担的义务（《人民调解工作若干规定》第三十条）"
+        ),
         "started_at": cn_datetime(start.at) if start is not None else "",
         "place": str(extra.get("place") or ""),
         "recorder": str(extra.get("recorder") or ""),
@@ -478,6 +491,7 @@ def callback_record(src: Source) -> dict[str, Any]:
     visit = visits[index]
     agreement = found.agreement
     return {
+        **organ_form(src, "callback_record", "人民调解回访记录"),
         "visit": {
             "at": cn_datetime(visit.at),
             "date": cn_date(visit.at),

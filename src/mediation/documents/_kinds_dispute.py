@@ -290,6 +290,23 @@ def _rights_text(src: Source) -> RightsText:
     return RIGHTS_TEXTS[procedure(src.case, src.policy)]
 
 
+def organ_form(src: Source, kind: str, title: str) -> dict[str, Any]:
+    """The ``doc`` override of a people's-mediation form used by an organ (police, traffic
+    police, health department, another administrative organ): ``人民调解`` in its title
+    becomes the organ's own mediation (治安调解受理登记表...). Empty for a people's mediation:
+    the form's own title stands. (RULES.md §6.3–6.5, §6.7: an organ's mediation is not
+    people's mediation.)"""
+    how = _rights_text(src)
+    if how.lists_basis == _LAW:
+        return {}
+    return {"doc": _doc(src, kind, title.replace("人民调解", how.what, 1), how.source)}
+
+
+def mediation_name(src: Source) -> str:
+    """What the case's mediation is called (人民调解, 治安调解, 行政调解...)."""
+    return _rights_text(src).what
+
+
 def _accepted(src: Source) -> bool:
     if details(src.case).rights_informed_at is not None:
         return True

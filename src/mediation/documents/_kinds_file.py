@@ -19,7 +19,7 @@ from mediation.documents._facts import (
 )
 from mediation.documents._kinds_agreement import court_name
 from mediation.documents._kinds_case import ending
-from mediation.documents._kinds_dispute import SLIP_TITLES, unit_name
+from mediation.documents._kinds_dispute import SLIP_TITLES, organ_form, unit_name
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
@@ -88,6 +88,7 @@ def closing_report(src: Source) -> dict[str, Any]:
         clocks.append({"name": name, "basis": basis, "due": due_text(d), "status": status})
     last_visit = visits[-1] if visits else None
     return {
+        **organ_form(src, "closing_report", "人民调解结案报告表"),
         "accepted_at": cn_date(accept.at) if accept is not None else "",
         "result": _result(src),
         "performance": performance,

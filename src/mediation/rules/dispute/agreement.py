@@ -289,7 +289,10 @@ def _on_effective(case: Case, ctx: Context[Any]) -> Case:
             case = deadlines.open_clock(case, ctx, CALLBACK, agreement.performance_deadline)
     elif CALLBACK.id not in open_periods:
         case = deadlines.open_clock(case, ctx, CALLBACK)
-    if agreement.form is AgreementForm.written and CONFIRMATION.id not in open_periods:
+    people = not v4(case) or procedure(case, ctx.policy) is Procedure.people
+    if agreement.form is AgreementForm.written and people and CONFIRMATION.id not in open_periods:
+        # 司法确认 is for a people's mediation agreement (《人民调解法》第三十三条); an organ's
+        # agreement (police, traffic police, health department) has no such window (v4 on).
         start = when.astimezone(ctx.policy.tz).date()
         case = deadlines.open_clock(case, ctx, CONFIRMATION, start)
     return case
