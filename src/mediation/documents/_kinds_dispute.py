@@ -18,12 +18,14 @@ from typing import Any
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.documents._facts import cn_date, cn_datetime, display_name, local_date
+from mediation.documents._facts import cn_date, cn_datetime, cn_number, display_name, local_date
 from mediation.documents._registry import Source, document
 from mediation.model import Event, LinkKind
+from mediation.rules.counting import PeriodUnit
 from mediation.rules.dispute import Feedback, Referral, details
 from mediation.rules.dispute.agreement import organ_statute
 from mediation.rules.dispute.procedure import Procedure, procedure
+from mediation.rules.periods import PeriodRule, period
 from mediation.rules.referral import Direction, ReferralPolicy
 from mediation.workflows.dispute import DisputeState
 
@@ -158,6 +160,18 @@ class RightsText:
     lists_basis: str
 
 
+_CONFIRM = period("judicial_confirmation_apply")
+_MEDICAL_ADMIN = period("medical_admin_mediation")
+_LABOUR_PERIOD = period("labour_mediation")
+
+
+def _days(rule: PeriodRule) -> str:
+    """A period as the notices print it, from its rule: 三十日, 30个工作日."""
+    if rule.unit is PeriodUnit.working_days:
+        return f"{rule.length}个工作日"
+    return f"{cn_number(rule.length)}日"
+
+
 _POLICE = "《公安机关办理行政案件程序规定》"
 _TRAFFIC = "《道路交通事故处理程序规定》"
 _MEDICAL = "《医疗纠纷预防和处理条例》"
@@ -174,7 +188,7 @@ RIGHTS_TEXTS: dict[Procedure, RightsText] = {
         "人民调解协议的效力",
         f"经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行（{_LAW}"
         "第三十一条）。经调解达成调解协议后，双方当事人认为有必要的，可以自调解协议生效之日起"
-        "三十日内共同向人民法院申请司法确认（同法第三十三条）。",
+        f"{_days(_CONFIRM)}内共同向人民法院申请司法确认（同法第三十三条）。",
         f"当事人一方明确拒绝调解的，不得调解（{_LAW}第十七条）。调解不成的，当事人可以依法通过"
         "仲裁、行政、司法等途径维护自己的权利（同法第二十六条）。",
         _LAW,
@@ -218,7 +232,7 @@ RIGHTS_TEXTS: dict[Procedure, RightsText] = {
         "医患双方申请医疗纠纷行政调解的，由医疗纠纷发生地县级人民政府卫生主管部门依法调解"
         f"（{_MEDICAL}第四十条）。",
         "调解的期限和结果",
-        "卫生主管部门自受理之日起30个工作日内完成调解，需要鉴定的，鉴定时间不计入调解期限；"
+        f"卫生主管部门自受理之日起{_days(_MEDICAL_ADMIN)}内完成调解，需要鉴定的，鉴定时间不计入调解期限；"
         f"调解不成的，当事人可以依法向人民法院提起诉讼（{_MEDICAL}第四十条）。",
         "已经向人民法院提起诉讼并且已被受理，或者已经申请人民调解委员会调解并且已被受理的，"
         f"卫生主管部门不予受理；已经受理的，终止调解（{_MEDICAL}第四十条）。",
@@ -272,7 +286,7 @@ STATUTE_RIGHTS: dict[str, RightsText] = {
         "调解协议",
         "经调解达成协议的，制作调解协议书，由双方当事人签名或者盖章，经调解员签名并加盖调解组织"
         f"印章后生效，对双方当事人具有约束力，当事人应当履行（{_LABOUR}第十四条第一款、第二款）。"
-        "自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁"
+        f"自劳动争议调解组织收到调解申请之日起{_days(_LABOUR_PERIOD)}内未达成调解协议的，当事人可以依法申请仲裁"
         "（同条第三款）。",
         "达成调解协议后，一方当事人在协议约定期限内不履行调解协议的，另一方当事人可以依法申请"
         f"仲裁（{_LABOUR}第十五条）。",
