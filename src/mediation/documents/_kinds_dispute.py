@@ -311,7 +311,7 @@ def organ_form(src: Source, kind: str, title: str) -> dict[str, Any]:
     the form's own title stands. (RULES.md §6.3–6.5, §6.7: an organ's mediation is not
     people's mediation.)"""
     how = _rights_text(src)
-    if how.lists_basis == _LAW:
+    if how is RIGHTS_TEXTS[Procedure.people]:
         return {}
     return {"doc": _doc(src, kind, title.replace("人民调解", how.what, 1), how.source)}
 
@@ -361,7 +361,7 @@ def rights_notice(src: Source) -> dict[str, Any]:
     event = src.last("inform_rights")
     written = event.data.get("written", True) if event is not None else True
     how = _rights_text(src)
-    people = how.lists_basis == _LAW
+    people = how is RIGHTS_TEXTS[Procedure.people]
     return {
         "doc": _doc(src, "rights_notice", how.title, _RIGHTS_BASIS if people else how.source),
         "text": attrs.asdict(how),

@@ -152,7 +152,8 @@ class DeliveryInputs:
     received_on: dt.date = field("信访人收到书面答复之日")
 
 
-_WINDOWS = (REVIEW_REQUEST, REREVIEW_REQUEST)
+_WINDOWS = frozenset({REVIEW_REQUEST.id, REREVIEW_REQUEST.id})
+"""The petitioner's windows to ask for 复查 and 复核 (第三十五条、第三十六条第一款)."""
 
 
 def delivery_guard(case: Case, ctx: Context[DeliveryInputs]) -> Decision:
@@ -162,7 +163,7 @@ def delivery_guard(case: Case, ctx: Context[DeliveryInputs]) -> Decision:
     workflow version 2 on."""
     found = details(case)
     opinion = found.opinion
-    open_window = any(d.period in {w.id for w in _WINDOWS} and d.is_open for d in case.deadlines)
+    open_window = any(d.period in _WINDOWS and d.is_open for d in case.deadlines)
     basis = f"{ART}第三十五条、第三十六条第一款"
     if not v2(case) or opinion is None or not open_window:
         return refuse(
@@ -191,8 +192,7 @@ def on_delivery(case: Case, ctx: Context[DeliveryInputs]) -> Case:
     assert found.opinion is not None
     received = ctx.inputs.received_on
     case = with_details(case, opinion=attrs.evolve(found.opinion, delivered_on=received))
-    ids = {w.id for w in _WINDOWS}
-    window = next(d for d in reversed(case.deadlines) if d.period in ids and d.is_open)
+    window = next(d for d in reversed(case.deadlines) if d.period in _WINDOWS and d.is_open)
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.id == window.id)
     return deadlines.open_clock(case, ctx, window.period, received)
 

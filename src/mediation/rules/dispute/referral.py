@@ -154,6 +154,11 @@ def on_refused_while_referred(case: Case, ctx: Context[Any]) -> Case:
     case = _with(case, referrals=(*details(case).referrals[:-1], ended))
     # The receiver's decision is no longer owed: cancelled, neither met nor late.
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == ACCEPTANCE.id)
+    return _to_sender(case, ctx, pending)
+
+
+def _to_sender(case: Case, ctx: Context[Any], pending: Referral) -> Case:
+    """The case back with the unit that referred it, at that unit's level."""
     org = ctx.policy.org
     level = org.level_of(pending.from_unit) if org is not None else case.level
     return evolve(case, unit=pending.from_unit, level=level)
@@ -176,9 +181,7 @@ def on_return(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
     found = details(case)
     case = _with(case, referrals=(*found.referrals[:-1], returned))
     case = deadlines.close(case, ctx, (ACCEPTANCE,))
-    org = ctx.policy.org
-    level = org.level_of(pending.from_unit) if org is not None else case.level
-    case = evolve(case, unit=pending.from_unit, level=level)
+    case = _to_sender(case, ctx, pending)
     if pending.from_state in ("received", "triaged"):
         return deadlines.open_clock(case, ctx, ACCEPTANCE)
     if v4(case):
