@@ -20,7 +20,7 @@ from mediation.workflows.dispute import DISPUTE
 
 from ..conftest import make_engine
 from ..helpers import ADMIN, intake, signed_by_all, to_state
-from ._support import ORG, actor, at, clock, engine, register
+from ._support import ORG, actor, at, clock, clocks, day, engine, register
 
 
 def _demo() -> Engine:
@@ -461,3 +461,54 @@ def test_a_court_handing_a_matter_to_a_committee_delegates_it() -> None:
     with pytest.raises(RuleRejectedError, match="report_to_court"):
         e.fire(committee.id, "close", actor=village, at=at("2026-03-10"),
                no_visit_reason="调解不成")  # fmt: skip
+
+
+@pytest.mark.parametrize("channel", ["court_referral", "walk_in"])
+def test_a_court_delegated_agreement_takes_effect_on_the_parties_signatures(
+    channel: str,
+) -> None:
+    """特邀调解规定 第二十四条 (RULES.md §6.6): an agreement reached in mediation a court
+    delegated before filing (委派) takes effect on the parties' signatures; the mediator's
+    signature and the seal, given later, do not move it. A walk-in people's mediation's
+    agreement waits for them (《人民调解法》第二十九条第二款): performance is refused and
+    the case is left as it was."""
+    e = engine()
+    who = actor("qt-dm")
+    details = {"materials_signed_on": "2026-09-07", "court": "青田县人民法院"}
+    case = register(e, "qt-dm", at("2026-09-07"), channel=channel,
+                    **({"details": details} if channel == "court_referral" else {}))  # fmt: skip
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11))
+    e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-07", 12))
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-08"), mediators=[who.id])
+    e.fire(case.id, "agree", actor=who, at=at("2026-09-09"), agreement=agreement("2026-10-20"))
+    everyone = signed_by_all(e.get(case.id), at("2026-09-09", 11), who.id, "qt-dm")
+    for s in everyone[:-2]:  # the parties only
+        e.fire(case.id, "sign", actor=who, at=at("2026-09-09", 11), **s)
+    signed = e.get(case.id)
+    text = str(e.render(case.id, "mediation_agreement"))
+    if channel == "walk_in":
+        assert not clocks(signed, "judicial_confirmation_apply")
+        assert "待：调解员签名、人民调解委员会盖章" in text
+        with pytest.raises(RuleRejectedError, match="尚缺：调解员签名、调解委员会盖章"):
+            e.fire(case.id, "begin_performance", actor=who, at=at("2026-09-10"))
+        assert e.get(case.id) == signed
+        return
+    confirm = clock(signed, "judicial_confirmation_apply")
+    assert confirm.is_open
+    assert confirm.start == day("2026-09-09")
+    assert "特邀调解的规定》第二十四条" in text
+    assert "本协议已于2026年9月9日" in text
+    for s in everyone[-2:]:  # the mediator and the seal, a day later: the effect stays put
+        e.fire(
+            case.id,
+            "sign",
+            actor=who,
+            at=at("2026-09-10", 9),
+            **{**s, "signed_at": at("2026-09-10", 9)},
+        )
+    assert clock(e.get(case.id), "judicial_confirmation_apply").start == day("2026-09-09")
+    assert (
+        e.fire(case.id, "begin_performance", actor=who, at=at("2026-09-10")).state == "performing"
+    )
+    assert e.verify(case.id).ok

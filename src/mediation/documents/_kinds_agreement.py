@@ -50,7 +50,11 @@ from mediation.rules.agreement import (
 )
 from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.dispute import DisputeDetails, details
-from mediation.rules.dispute.agreement import organ_statute
+from mediation.rules.dispute.agreement import (
+    DELEGATED_EFFECT_BASIS,
+    organ_statute,
+    parties_sign_alone,
+)
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
 from mediation.rules.policy import Policy
@@ -314,6 +318,13 @@ def _form(src: Source) -> WrittenForm:
     return AGREEMENT_FORMS[procedure(src.case, src.policy)]
 
 
+_DELEGATED_EFFECT = (
+    "本协议系人民法院委派调解达成，自各方当事人签名、盖章或者按指印之日起生效"
+    f"（{DELEGATED_EFFECT_BASIS}），具有法律约束力，当事人应当按照约定履行"
+)
+"""The effect clause of an agreement reached in mediation a court delegated (委派)."""
+
+
 @document(
     "mediation_agreement",
     "人民调解协议书",
@@ -326,7 +337,8 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     """Context of 人民调解协议书: items, signature status, effect, copies, confirmation deadline."""
     agreement = _agreement(src, AgreementForm.written)
     parties = list(principals(src.case.parties))
-    effective = effective_at(agreement, parties)
+    alone = parties_sign_alone(src.case)
+    effective = effective_at(agreement, parties, parties_only=alone)
     confirmation: dict[str, Any] = {"days": _CONFIRMATION_DAYS, "basis": _BASIS_CONFIRM}
     if effective is not None:
         deadline, from_clock = confirmation_deadline(src, effective)
@@ -336,7 +348,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     n = copies(src.case)
     form = _form(src)
     labels = {"mediator": f"{form.mediator}签名", "committee": f"{form.seal}盖章"}
-    pending = [labels.get(w, f"{w}签名") for w in unsigned(agreement, parties)]
+    pending = [labels.get(w, f"{w}签名") for w in unsigned(agreement, parties, parties_only=alone)]
     own: dict[str, Any] = {}
     if form is not _PEOPLE_FORM:
         own["doc"] = {
@@ -350,7 +362,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     return {
         **own,
         "form": {
-            "effect": form.effect,
+            "effect": _DELEGATED_EFFECT if alone else form.effect,
             "after": form.after,
             "confirmation": form.confirmation,
             "kept_by": form.kept_by,
@@ -364,7 +376,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
             "at": cn_datetime(effective),
             "date": cn_date(effective),
             "pending": pending,
-            "basis": "《人民调解法》第二十九条第二款",
+            "basis": DELEGATED_EFFECT_BASIS if alone else "《人民调解法》第二十九条第二款",
         },
         "confirmation": confirmation,
         "copies": {"count": n, "count_cn": cn_number(n), "parties": n - 1},
@@ -398,9 +410,12 @@ def _check_confirmation(src: Source) -> None:
     check_written(src)
     agreement = _agreement(src, AgreementForm.written)
     parties = principals(src.case.parties)
-    effective = effective_at(agreement, parties)
+    alone = parties_sign_alone(src.case)
+    effective = effective_at(agreement, parties, parties_only=alone)
     if effective is None:
-        waiting = "、".join(_PENDING.get(w, w) for w in unsigned(agreement, parties))
+        waiting = "、".join(
+            _PENDING.get(w, w) for w in unsigned(agreement, parties, parties_only=alone)
+        )
         raise ValidationError(
             "agreement.signatures",
             waiting,
@@ -431,7 +446,9 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     addressed to the court given to the render, else to the court the parties applied to
     (``apply_confirmation``; 《民事诉讼法》第二百零五条)."""
     agreement = _agreement(src, AgreementForm.written)
-    effective = effective_at(agreement, principals(src.case.parties))
+    effective = effective_at(
+        agreement, principals(src.case.parties), parties_only=parties_sign_alone(src.case)
+    )
     assert effective is not None  # the check refused otherwise
     deadline, from_clock = confirmation_deadline(src, effective)
     court = src.extra.get("court")

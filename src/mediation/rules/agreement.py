@@ -208,14 +208,21 @@ def build_agreement(given: AgreementInput, case: Case, reached_at: dt.datetime) 
     )
 
 
-def unsigned(agreement: Agreement, parties: Sequence[Party]) -> tuple[str, ...]:
+def unsigned(
+    agreement: Agreement, parties: Sequence[Party], *, parties_only: bool = False
+) -> tuple[str, ...]:
     """Who still has to sign or seal a written agreement (第二十九条第二款).
 
     Returns the names of the parties who have not signed, then ``"mediator"``
-    and ``"committee"`` where missing.
+    and ``"committee"`` where missing. With ``parties_only`` (an agreement
+    reached in mediation a court delegated before filing, 委派: it takes effect
+    on the parties' signatures, 《最高人民法院关于人民法院特邀调解的规定》第二十四条;
+    RULES.md §6.6), only the parties who have not signed.
     """
     signed = {s.party for s in agreement.signatures if s.capacity is SignerCapacity.party}
     out = [p.name for p in principals(parties) if p.id not in signed]
+    if parties_only:
+        return tuple(out)
     capacities = {s.capacity for s in agreement.signatures}
     out += [
         c.value for c in (SignerCapacity.mediator, SignerCapacity.committee) if c not in capacities
@@ -223,20 +230,25 @@ def unsigned(agreement: Agreement, parties: Sequence[Party]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def effective_at(agreement: Agreement, parties: Sequence[Party]) -> dt.datetime | None:
+def effective_at(
+    agreement: Agreement, parties: Sequence[Party], *, parties_only: bool = False
+) -> dt.datetime | None:
     """When the agreement took effect, ``None`` if it has not.
 
     Written: the day the set is complete — every party has signed, the mediator has
     signed and the committee has sealed (人民调解法 第二十九条第二款): the latest of each
     signer's first signature, so a signature given again later does not move it. Oral:
-    when reached (第三十条).
+    when reached (第三十条). With ``parties_only`` (委派: 特邀调解规定 第二十四条), the
+    day the last party signed; the mediator's signature and the seal do not count.
     """
     if agreement.form is AgreementForm.oral:
         return agreement.reached_at
-    if unsigned(agreement, parties):
+    if unsigned(agreement, parties, parties_only=parties_only):
         return None
     first: dict[tuple[SignerCapacity, str | None], dt.datetime] = {}
     for s in agreement.signatures:
+        if parties_only and s.capacity is not SignerCapacity.party:
+            continue
         who = (s.capacity, s.party if s.capacity is SignerCapacity.party else None)
         if who not in first or s.signed_at < first[who]:
             first[who] = s.signed_at

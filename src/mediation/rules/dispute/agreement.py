@@ -252,12 +252,39 @@ def on_agree(case: Case, ctx: Context[AgreeInputs]) -> Case:
     return _on_effective(case, ctx)
 
 
+COURT_REFERRAL = "court_referral"
+"""The channel of a matter a people's court delegated before filing (委派)."""
+
+DELEGATED_EFFECT_BASIS = "《最高人民法院关于人民法院特邀调解的规定》第二十四条"
+
+
+def parties_sign_alone(case: Case) -> bool:
+    """Whether the case's written agreement takes effect on the parties' signatures alone:
+    mediation a people's court delegated before filing (委派 — the case came by court
+    referral; not the judicial track, a court's own entrusted mediation), 特邀调解规定
+    第二十四条 (RULES.md §6.6). Elsewhere the mediator signs and the committee seals too
+    (《人民调解法》第二十九条第二款). Workflow version 4 on."""
+    return v4(case) and case.channel == COURT_REFERRAL and details(case).track != "judicial"
+
+
+def unsigned(case: Case) -> tuple[str, ...]:
+    """Who still has to sign or seal the case's written agreement (see
+    :func:`parties_sign_alone`); empty when there is none."""
+    agreement = details(case).agreement
+    if agreement is None:
+        return ()
+    return agreement_rules.unsigned(agreement, case.parties, parties_only=parties_sign_alone(case))
+
+
 def effective(case: Case) -> dt.datetime | None:
-    """When the case's agreement took effect (``None``: not yet, or none)."""
+    """When the case's agreement took effect (``None``: not yet, or none); a 委派
+    agreement on the parties' signatures (:func:`parties_sign_alone`)."""
     agreement = details(case).agreement
     if agreement is None:
         return None
-    return agreement_rules.effective_at(agreement, case.parties)
+    return agreement_rules.effective_at(
+        agreement, case.parties, parties_only=parties_sign_alone(case)
+    )
 
 
 def _on_effective(case: Case, ctx: Context[Any]) -> Case:
@@ -335,12 +362,14 @@ def performance_guard(case: Case, ctx: Context[Any]) -> Decision:
     if agreement is None or effective(case) is None:
         missing = "、".join(
             {"mediator": "调解员签名", "committee": "调解委员会盖章"}.get(x, f"{x}签名")
-            for x in (agreement_rules.unsigned(agreement, case.parties) if agreement else ())
+            for x in unsigned(case)
         )
         return refuse(
             "begin_performance",
             f"调解协议尚未生效（尚缺：{missing}），不能进入履行",
-            "《人民调解法》第二十九条第二款",
+            DELEGATED_EFFECT_BASIS
+            if parties_sign_alone(case)
+            else "《人民调解法》第二十九条第二款",
         )
     return ALLOW
 

@@ -11,7 +11,7 @@ from mediation.rules import agreement as agreement_rules
 from mediation.rules.categories import ancestors
 from mediation.rules.dispute._common import _LABOUR
 from mediation.rules.dispute.acceptance import _party_name
-from mediation.rules.dispute.agreement import effective
+from mediation.rules.dispute.agreement import effective, parties_sign_alone, unsigned
 from mediation.rules.dispute.details import details
 from mediation.rules.dispute.procedure import Procedure, procedure
 
@@ -127,7 +127,8 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
     # An agreement that never took effect (a party did not sign, 《人民调解法》第二十九条
     # 第二款) binds no one: nothing to perform, nothing to sue on under 第三十二条.
     agreed = not refused and any(
-        agreement_rules.effective_at(a, case.parties) is not None
+        agreement_rules.effective_at(a, case.parties, parties_only=parties_sign_alone(case))
+        is not None
         for a in (*found.superseded, *((found.agreement,) if found.agreement else ()))
     )
     labour = "labour" in cats
@@ -210,10 +211,7 @@ def dispute_facts(case: Case, policy: Any) -> dict[str, Any]:
     agreement = found.agreement
     signatures = agreement.signatures if agreement is not None else ()
     when = effective(case)
-    pending = [
-        {"missing": m}
-        for m in (agreement_rules.unsigned(agreement, case.parties) if agreement else ())
-    ]
+    pending = [{"missing": m} for m in unsigned(case)]
     confirmation = found.confirmation
     return {
         "track": found.track or "",
