@@ -217,7 +217,9 @@ def _deadline_problem(agreement: Agreement, case: Case, ctx: Context[Any]) -> De
     deadline = agreement.performance_deadline
     if deadline is None:
         return ALLOW
-    effective = agreement_rules.effective_at(agreement, case.parties)
+    effective = agreement_rules.effective_at(
+        agreement, case.parties, parties_only=parties_sign_alone(case)
+    )
     start = (effective or agreement.reached_at).astimezone(ctx.policy.tz).date()
     if deadline < start:
         return refuse_input(
