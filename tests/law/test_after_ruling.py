@@ -208,3 +208,117 @@ def test_a_ground_that_does_not_go_with_the_ruling_is_refused(
         e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16"), **data)
     assert refused.value.field == field
     assert e.get(case.id) == before
+
+
+def _ruled_valid(e: Engine) -> str:
+    """The demo's agreement (effective 03-06, performance due 03-20) ruled valid and served
+    on the parties on 03-17: a party's 15 days run to Thu 04-01."""
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-17", 9),
+           ruling="valid", served_on="2026-03-17")  # fmt: skip
+    return case.id
+
+
+def test_a_party_objects_to_the_ruling_within_fifteen_days_of_receiving_it() -> None:
+    """民诉法解释 第三百七十二条: a party's objection is made within 15 days of receiving the
+    ruling (to Thu 04-01 here). On 04-02 it is refused, naming the field and the article,
+    and the case is left as it was; on 04-01 it is recorded and the party's clock is met —
+    even when recorded later. The same party does not object twice; a stranger is not a
+    party."""
+    e = _demo()
+    case_id = _ruled_valid(e)
+    party = e.get(case_id).principals[0].id
+    before = e.get(case_id)
+    with pytest.raises(ValidationError, match="第三百七十二条") as err:
+        e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-04-02", 10),
+               by="party", party=party)  # fmt: skip
+    assert err.value.field == "filed_on"
+    assert "2026-04-01" in str(err.value)
+    assert e.get(case_id) == before
+    with pytest.raises(ValidationError) as err:
+        e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-03-20", 10),
+               by="party", party="nobody")  # fmt: skip
+    assert err.value.field == "party"
+    done = e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-04-03", 10),
+                  by="party", party=party, filed_on="2026-04-01", reason="协议内容违背自愿原则")  # fmt: skip
+    assert clock(done, "confirmation_objection_party").status is DeadlineStatus.met
+    filed = done.overlays.get("after_ruling").objections  # type: ignore[union-attr]
+    assert [(o.by, o.who, o.filed_on.isoformat(), o.due.isoformat()) for o in filed] == [
+        ("party", party, "2026-04-01", "2026-04-01")
+    ]
+    with pytest.raises(RuleRejectedError, match="已经对该裁定提出异议"):
+        e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-04-03", 11),
+               by="party", party=party, filed_on="2026-04-01")  # fmt: skip
+    assert e.verify(case_id).ok
+
+
+def test_an_interested_person_objects_within_six_months_of_knowing() -> None:
+    """民诉法解释 第三百七十二条: an interested person (not a party) objects within 6 months of
+    the day they knew or should have known of the harm; the day is required, and cannot
+    precede the ruling. Knew on 2026-05-10: in time on 11-10 (a Tuesday), late on 11-11. A
+    rejection confirms nothing that could harm them: only a party objects to it."""
+    e = _demo()
+    case_id = _ruled_valid(e)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-06-01", 10),
+               by="interested", name="赵六")  # fmt: skip
+    assert err.value.field == "knew_on"
+    with pytest.raises(ValidationError) as err:
+        e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-06-01", 10),
+               by="interested", name="赵六", knew_on="2026-03-01")  # fmt: skip
+    assert err.value.field == "knew_on"
+    with pytest.raises(ValidationError, match="2026-11-10") as err:
+        e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-11-11", 10),
+               by="interested", name="赵六", knew_on="2026-05-10")  # fmt: skip
+    assert err.value.field == "filed_on"
+    done = e.fire(case_id, "file_objection", actor=MEDIATOR, at=at("2026-11-10", 10),
+                  by="interested", name="赵六", knew_on="2026-05-10")  # fmt: skip
+    # A third party's objection does not end the parties' own period.
+    assert clock(done, "confirmation_objection_party").status is not DeadlineStatus.met
+
+    rejected = run(e, stop_before="begin_performance")
+    _to_court(e, rejected.id, "2026-03-09", "2026-03-10")
+    e.fire(rejected.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9),
+           ruling="rejected", rejection="unclear")  # fmt: skip
+    with pytest.raises(RuleRejectedError, match="确认调解协议有效的裁定"):
+        e.fire(rejected.id, "file_objection", actor=MEDIATOR, at=at("2026-03-20", 10),
+               by="interested", name="赵六", knew_on="2026-03-18")  # fmt: skip
+
+
+def test_an_enforcement_application_is_recorded_late_as_lapsed_not_refused() -> None:
+    """《民事诉讼法》第二百五十条: 2 years from the performance deadline (03-20) to apply for
+    enforcement; a court still accepts a late application (民诉法解释 第四百八十一条: the
+    respondent objects), so it is recorded and the clock ends lapsed. Only a confirmed
+    agreement is enforced, once; none after performance was confirmed."""
+    e = _demo()
+    case_id = _ruled_valid(e)
+    early = e.fire(case_id, "apply_enforcement", actor=MEDIATOR, at=at("2026-04-10", 10))
+    assert clock(early, "enforcement_apply").status is DeadlineStatus.met
+    assert early.overlays.get("after_ruling").enforcement_in_time is True  # type: ignore[union-attr]
+    with pytest.raises(RuleRejectedError, match="已经申请执行"):
+        e.fire(case_id, "apply_enforcement", actor=MEDIATOR, at=at("2026-04-11", 10))
+
+    late_id = _ruled_valid(e)
+    due = clock(e.get(late_id), "enforcement_apply").due.isoformat()
+    assert due == "2028-03-20"
+    late = e.fire(late_id, "apply_enforcement", actor=MEDIATOR, at=at("2028-03-22", 10))
+    assert clock(late, "enforcement_apply").status is DeadlineStatus.lapsed
+    record = late.overlays.get("after_ruling")
+    assert (record.enforcement_applied_on.isoformat(), record.enforcement_in_time) == (  # type: ignore[union-attr]
+        "2028-03-22",
+        False,
+    )
+    assert e.verify(late_id).ok
+
+    performed = _ruled_valid(e)
+    e.fire(performed, "begin_performance", actor=MEDIATOR, at=at("2026-03-17", 10))
+    e.fire(performed, "confirm_performed", actor=MEDIATOR, at=at("2026-03-18", 15))
+    before = e.get(performed)
+    with pytest.raises(RuleRejectedError, match="已履行完毕"):
+        e.fire(performed, "apply_enforcement", actor=MEDIATOR, at=at("2026-04-10", 10))
+    assert e.get(performed) == before
+
+    unconfirmed = run(e, stop_before="begin_performance")
+    with pytest.raises(RuleRejectedError, match="裁定确认有效"):
+        e.fire(unconfirmed.id, "apply_enforcement", actor=MEDIATOR, at=at("2026-04-10", 10))

@@ -108,6 +108,8 @@ class DisputeStep(LabeledEnum):
     record_appraisal = "record_appraisal", "记录鉴定意见出具"
     record_mediation_start = "record_mediation_start", "记录调解开始"
     record_limitation = "record_limitation", "登记诉讼时效起算日"
+    file_objection = "file_objection", "对司法确认裁定提出异议"
+    apply_enforcement = "apply_enforcement", "申请执行"
 
 
 S, T = DisputeStateV1, DisputeTriggerV1
@@ -946,6 +948,26 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         clocks=(d.LIMITATION,),
         workflows=_DISPUTES,
         overlays={d.LIMITATION_RECORD: d.Limitation},  # type: ignore[arg-type]  # core: converter=dict
+    ),
+    Step(
+        DisputeStep.file_objection,
+        inputs=d.ObjectionInputs,
+        roles=_ANYONE,
+        guards=d.objection_guard,
+        effects=d.on_objection,
+        workflows=_DISPUTES,
+        open_only=False,  # the parties' rights outlast the committee's file
+        overlays={d.AFTER_RULING: d.AfterRuling},  # type: ignore[arg-type]  # core: converter=dict
+    ),
+    Step(
+        DisputeStep.apply_enforcement,
+        inputs=d.EnforcementInputs,
+        roles=_ANYONE,
+        guards=d.enforcement_guard,
+        effects=d.on_enforcement,
+        workflows=_DISPUTES,
+        open_only=False,
+        overlays={d.AFTER_RULING: d.AfterRuling},  # type: ignore[arg-type]  # core: converter=dict
     ),
     Step(
         DisputeStep.report_feedback,

@@ -84,6 +84,15 @@ from mediation.rules.dispute.acceptance import (
     on_not_accepted_current as on_not_accepted_current,
 )
 from mediation.rules.dispute.acceptance import start_pending_guard as start_pending_guard
+from mediation.rules.dispute.after_ruling import AFTER_RULING as AFTER_RULING
+from mediation.rules.dispute.after_ruling import AfterRuling as AfterRuling
+from mediation.rules.dispute.after_ruling import EnforcementInputs as EnforcementInputs
+from mediation.rules.dispute.after_ruling import ObjectionInputs as ObjectionInputs
+from mediation.rules.dispute.after_ruling import Objector as Objector
+from mediation.rules.dispute.after_ruling import enforcement_guard as enforcement_guard
+from mediation.rules.dispute.after_ruling import objection_guard as objection_guard
+from mediation.rules.dispute.after_ruling import on_enforcement as on_enforcement
+from mediation.rules.dispute.after_ruling import on_objection as on_objection
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
 from mediation.rules.dispute.agreement import agreement_signers_guard as agreement_signers_guard
@@ -222,6 +231,7 @@ from mediation.rules.dispute.referral import referral_from as referral_from
 __all__ = [
     "ACCEPTANCE",
     "ADMINISTRATIVE",
+    "AFTER_RULING",
     "CALLBACK",
     "CLOSING",
     "CONFIRMATION",
@@ -232,13 +242,17 @@ __all__ = [
     "LIMITATION",
     "MEDIATION_CLOCKS",
     "SIGNING",
+    "AfterRuling",
     "AgreementPolicy",
     "Confirmation",
     "CourtReport",
     "DisputeDetails",
     "DisputeIntake",
+    "EnforcementInputs",
     "Feedback",
     "Limitation",
+    "ObjectionInputs",
+    "Objector",
     "Referral",
     "Refusal",
     "RegistrationPolicy",
@@ -250,7 +264,11 @@ __all__ = [
     "details",
     "dispute_facts",
     "dispute_keys",
+    "enforcement_guard",
     "medical_period_over",
+    "objection_guard",
+    "on_enforcement",
+    "on_objection",
     "police_mediation",
     "registration_problems",
     "remedies",
