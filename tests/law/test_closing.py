@@ -499,6 +499,12 @@ def test_a_court_delegated_agreement_takes_effect_on_the_parties_signatures(
     assert confirm.start == day("2026-09-09")
     assert "特邀调解的规定》第二十四条" in text
     assert "本协议已于2026年9月9日" in text
+    application = str(e.render(case.id, "judicial_confirmation_application"))
+    assert (
+        "经各方当事人签名（《最高人民法院关于人民法院特邀调解的规定》第二十四条）后生效"
+        in application
+    )
+    assert "加盖人民调解委员会印章后生效" not in application
     for s in everyone[-2:]:  # the mediator and the seal, a day later: the effect stays put
         e.fire(
             case.id,

@@ -462,7 +462,15 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     return {
         "parties": joint,
         "agreement": _agreement_facts(src, agreement, itself=False),
-        "effect": {"at": cn_datetime(effective), "date": cn_date(effective)},
+        "effect": {
+            "at": cn_datetime(effective),
+            "date": cn_date(effective),
+            "how": (
+                f"经各方当事人签名（{DELEGATED_EFFECT_BASIS}）"
+                if parties_sign_alone(src.case)
+                else "经各方当事人签名、调解员签名并加盖人民调解委员会印章"
+            ),
+        },
         "confirmation": {
             "deadline": _printed(src, deadline),
             "from_clock": from_clock,
