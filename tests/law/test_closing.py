@@ -518,3 +518,39 @@ def test_a_court_delegated_agreement_takes_effect_on_the_parties_signatures(
         e.fire(case.id, "begin_performance", actor=who, at=at("2026-09-10")).state == "performing"
     )
     assert e.verify(case.id).ok
+
+
+def test_a_failed_re_mediation_leaves_the_agreement_and_its_confirmation_window() -> None:
+    """《人民调解法》第三十一条、第三十三条; 2002 规定 第三十七条第二项: an agreement in effect
+    binds until a new one changes it. The demo's agreement took effect Fri 03-06 (window to
+    Tue 04-07, past 清明); it is mediated again on 03-23 and that round fails on 03-24: the
+    window still runs and the parties apply on 03-25. A round that reaches a new agreement
+    supersedes it: the old window is cancelled and the new agreement's own opens."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
+    e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
+    e.fire(case.id, "remediate", actor=MEDIATOR, at=at("2026-03-23", 10),
+           reason="协商变更履行方式", consent=True)  # fmt: skip
+    failed = e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-03-24"),
+                    reason="变更协商未果", remedies_informed=True)  # fmt: skip
+    window = clock(failed, "judicial_confirmation_apply")
+    assert (window.status, window.due) == (DeadlineStatus.running, day("2026-04-07"))
+    applied = _apply(e, case.id, "2026-03-25")
+    assert applied.details.confirmation is not None  # type: ignore[attr-defined]
+
+    again = run(e, stop_before="begin_performance")
+    e.fire(again.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
+    e.fire(again.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
+    e.fire(again.id, "remediate", actor=MEDIATOR, at=at("2026-03-23", 10),
+           reason="双方要求变更", consent=True)  # fmt: skip
+    assert clock(e.get(again.id), "judicial_confirmation_apply").is_open
+    e.fire(
+        again.id, "agree", actor=MEDIATOR, at=at("2026-03-24"), agreement=agreement("2026-04-20")
+    )
+    for s in signed_by_all(e.get(again.id), at("2026-03-24", 10), MEDIATOR.id, "qt-dm-dmc"):
+        e.fire(again.id, "sign", actor=MEDIATOR, at=at("2026-03-24", 10), **s)
+    windows = clocks(e.get(again.id), "judicial_confirmation_apply")
+    assert [w.status for w in windows] == [DeadlineStatus.cancelled, DeadlineStatus.running]
+    assert windows[-1].start == day("2026-03-24")
+    assert e.verify(again.id).ok

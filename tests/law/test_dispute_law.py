@@ -71,9 +71,10 @@ def test_the_confirmation_window_is_the_parties_period_never_the_committees_brea
 
 
 def test_a_remediated_agreement_opens_its_own_confirmation_window() -> None:
-    """2002 规定 第三十七条: not performed → re-mediated on 03-24; the old window is cancelled
-    (not breached, not lapsed). The new agreement is signed Thu 03-26: 30 days → Sat 04-25 (a
-    rest day; no make-up that day) → Mon 2026-04-27."""
+    """2002 规定 第三十七条: not performed → re-mediated on 03-24; the old agreement binds
+    until a new one changes it, so its window runs on (《人民调解法》第三十一条、第三十三条),
+    and the new agreement cancels it (not breached, not lapsed). The new agreement is signed
+    Thu 03-26: 30 days → Sat 04-25 (a rest day; no make-up that day) → Mon 2026-04-27."""
     e = _engine()
     case = to_state(e, intake(e).id, "performing")
     e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23"))
@@ -86,11 +87,12 @@ def test_a_remediated_agreement_opens_its_own_confirmation_window() -> None:
         consent=True,
     )
     old = clocks(case, "judicial_confirmation_apply")
-    assert [d.status for d in old] == [DeadlineStatus.cancelled]
+    assert [d.status for d in old] == [DeadlineStatus.running]
     e.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-03-25"), agreement=agreement("2026-04-10"))
     case = _sign(e, case.id, at("2026-03-26"))
     windows = clocks(case, "judicial_confirmation_apply")
     assert len(windows) == 2
+    assert windows[0].status is DeadlineStatus.cancelled
     assert windows[-1].is_open
     assert (windows[-1].start, windows[-1].due) == (day("2026-03-26"), day("2026-04-27"))
     assert len(case.details.superseded) == 1  # type: ignore[union-attr]

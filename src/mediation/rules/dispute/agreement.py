@@ -248,6 +248,9 @@ def on_agree(case: Case, ctx: Context[AgreeInputs]) -> Case:
     superseded = (
         found.superseded if found.agreement is None else (*found.superseded, found.agreement)
     )
+    if v4(case) and found.agreement is not None:
+        # The earlier agreement is superseded: its parties' window for 司法确认 ends with it.
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == CONFIRMATION.id)
     case = _with(case, agreement=agreement, superseded=superseded, confirmation=None)
     if effective(case) is None:
         case = deadlines.open_clock(case, ctx, SIGNING)

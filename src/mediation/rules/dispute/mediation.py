@@ -17,6 +17,7 @@ from mediation.rules.base import nonblank_items as _ids
 from mediation.rules.dispute._common import (
     CALLBACK,
     CLOSING,
+    CONFIRMATION,
     ESCALATION_REPORT,
     FEEDBACK,
     PS_FIRST,
@@ -26,6 +27,7 @@ from mediation.rules.dispute._common import (
     v4,
 )
 from mediation.rules.dispute.acceptance import _party_name
+from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _risk_clock
 from mediation.rules.dispute.procedure import (
@@ -368,9 +370,14 @@ def _close_work(case: Case, ctx: Context[Any]) -> Case:
     the report of an escalation risk (《人民调解法》第二十五条) are met only by making
     them: ending or reopening mediation neither makes them nor excuses them. Nor is the
     police's case-handling period the round's: a failure restarts it
-    (:func:`restart_handling`).
+    (:func:`restart_handling`). Version 4 on, nor are the parties' 30 days to apply for
+    司法确认 of an agreement still in effect (《人民调解法》第三十一条、第三十三条): a
+    round of re-mediation that ends without a new agreement leaves it binding.
     """
-    return deadlines.close(case, ctx, where=lambda d: d.period not in _KEPT)
+    kept = _KEPT
+    if v4(case) and effective(case) is not None:
+        kept = _KEPT | {CONFIRMATION.id}
+    return deadlines.close(case, ctx, where=lambda d: d.period not in kept)
 
 
 def _after_failure(case: Case, ctx: Context[Any]) -> Case:

@@ -14,6 +14,7 @@ from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.dispute._common import (
     CALLBACK,
     CLOSING,
+    CONFIRMATION,
     ENFORCEMENT,
     FEEDBACK,
     v4,
@@ -218,8 +219,18 @@ def on_reopen(case: Case, ctx: Context[Any]) -> Case:
 
     A reopened mediation is a new attempt at this level: a ladder such as 江阴's
     "331" counts it (issue 10 §4; RULES.md §7.4, PRACTICE; 2002 规定 第三十七条
-    for re-mediation of an agreement)."""
-    case = deadlines.cancel_all(case, ctx, where=lambda d: not d.kind.is_own)
+    for re-mediation of an agreement).
+
+    Version 4 on, an agreement in effect keeps binding while it is mediated again: only a
+    new agreement changes it (《人民调解法》第三十一条; 2002 规定 第三十七条第二项), so the
+    parties' 30 days to apply for its 司法确认 run on (第三十三条) — a new agreement
+    supersedes it and them (:func:`~.agreement.on_agree`)."""
+    binding = v4(case) and effective(case) is not None
+    case = deadlines.cancel_all(
+        case,
+        ctx,
+        where=lambda d: not d.kind.is_own and not (binding and d.period == CONFIRMATION.id),
+    )
     case = _close_work(case, ctx)
     if case.outcome == PERFORMED:  # mediating again: it has not ended yet
         case = evolve(case, outcome=None)
