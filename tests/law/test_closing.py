@@ -554,3 +554,34 @@ def test_a_failed_re_mediation_leaves_the_agreement_and_its_confirmation_window(
     assert [w.status for w in windows] == [DeadlineStatus.cancelled, DeadlineStatus.running]
     assert windows[-1].start == day("2026-03-24")
     assert e.verify(again.id).ok
+
+
+def test_an_agreement_performed_on_the_spot_may_be_entered_after_the_holiday() -> None:
+    """《人民调解法》第二十九条第二款: a written agreement takes effect on the day the last
+    signature and the seal are given. Reached and signed by everyone on Thu 2026-04-30 at 16:00,
+    to be performed that day, it is entered after the 劳动节 break, on Wed 05-06, dated as it
+    happened: it is in effect from 04-30 and the parties' 30 days run to Sat 05-30 → Mon
+    06-01. Entering the signatures on 05-06 works the same way."""
+    e = engine()
+    who = actor("qt-dm-dmc")
+    ended = []
+    for with_signatures in (True, False):
+        case = register(e, "qt-dm-dmc", at("2026-04-27"))
+        e.fire(case.id, "triage", actor=who, at=at("2026-04-27", 10), track="people",
+               level="village")  # fmt: skip
+        e.fire(case.id, "accept", actor=who, at=at("2026-04-27", 11))
+        e.fire(case.id, "inform_rights", actor=who, at=at("2026-04-28"), written=True)
+        e.fire(case.id, "start_mediation", actor=who, at=at("2026-04-30", 14), mediators=[who.id])
+        given = agreement("2026-04-30")
+        signatures = signed_by_all(e.get(case.id), at("2026-04-30", 16), who.id, "qt-dm-dmc")
+        if with_signatures:
+            given["signatures"] = signatures
+            e.fire(case.id, "agree", actor=who, at=at("2026-05-06", 9),
+                   reached_at=at("2026-04-30", 15), agreement=given)  # fmt: skip
+        else:
+            e.fire(case.id, "agree", actor=who, at=at("2026-04-30", 15), agreement=given)
+            for s in signatures:
+                e.fire(case.id, "sign", actor=who, at=at("2026-05-06", 9), **s)
+        window = clock(e.get(case.id), "judicial_confirmation_apply")
+        ended.append((window.start, window.due))
+    assert ended == [(day("2026-04-30"), day("2026-06-01"))] * 2

@@ -213,7 +213,9 @@ def _signature_date(
 
 
 def _deadline_problem(agreement: Agreement, case: Case, ctx: Context[Any]) -> Decision:
-    """The performance date is not before the agreement takes effect (nor already past)."""
+    """The performance date is not before the agreement takes effect (《人民调解法》第二十九条
+    第二款): an agreement reached and signed on 04-30 to be performed that day may be
+    entered after the holiday, dated as it happened."""
     deadline = agreement.performance_deadline
     if deadline is None:
         return ALLOW
@@ -229,7 +231,9 @@ def _deadline_problem(agreement: Agreement, case: Case, ctx: Context[Any]) -> De
             f"the performance date is before the agreement takes effect ({start.isoformat()})",
             "《人民调解法》第二十九条第二款、第三十一条",
         )
-    if deadline < ctx.day:
+    if deadline < ctx.day and not v4(case):
+        # Versions 1-3 also judged it by the day of entry, which refused an agreement
+        # performed on the spot and entered later (version 4 judges it by its effect).
         return refuse_input(
             "agree",
             "agreement.performance_deadline",
