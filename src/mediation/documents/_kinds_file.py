@@ -87,8 +87,15 @@ def closing_report(src: Source) -> dict[str, Any]:
             status = _PARTIES_AFTER_CLOSING
         clocks.append({"name": name, "basis": basis, "due": due_text(d), "status": status})
     last_visit = visits[-1] if visits else None
+    # 结案时间 is when the matter was concluded — an agreement performed: its performance
+    # (RULES.md §2.1, local practice W7) —; the approval of the file is the closing step.
+    concluded = close.at if close is not None else None
+    agreement = found.agreement
+    if performed is not None and agreement is not None and performed.at >= agreement.reached_at:
+        concluded = performed.at
     return {
         **organ_form(src, "closing_report", "人民调解结案报告表"),
+        "concluded_at": cn_datetime(concluded) if concluded is not None else "",
         "accepted_at": cn_date(accept.at) if accept is not None else "",
         "result": _result(src),
         "performance": performance,
