@@ -21,7 +21,7 @@ from mediation.model import ClockKind, DeadlineStatus
 from mediation.rules.dispute.limitation import LIMITATION_RECORD, Limitation
 from mediation.rules.policy import Policy
 
-from ._support import at, clocks
+from ._support import actor, at, clock, clocks, day, engine, register
 
 PERIOD = "limitation_period"
 
@@ -243,3 +243,32 @@ def test_a_hand_off_carries_the_claim_to_the_next_body() -> None:
     record = police.overlays[LIMITATION_RECORD]
     assert isinstance(record, Limitation)
     assert record.claimed_on.isoformat() == "2026-09-21"
+
+
+def test_the_claim_is_made_the_day_the_application_reached_the_committee() -> None:
+    """诉讼时效规定 第十二条: the claim interrupts the period the day it is made to the
+    committee. The claimant knew of the damage on Thu 2023-03-02, so three years end Mon
+    2026-03-02; the application reached the town committee that day and was registered on
+    Tue 03-03. The claim interrupted the period; after the mediation fails on 03-10, three
+    years run anew from 03-10."""
+    from mediation.rules.dispute.limitation import recorded
+
+    e = engine()
+    who = actor("qt-dm")
+    case = register(e, "qt-dm", at("2026-03-03"), details={"received_on": "2026-03-02"})
+    e.fire(case.id, "triage", actor=who, at=at("2026-03-03", 10), track="people")
+    e.fire(case.id, "accept", actor=who, at=at("2026-03-03", 11))
+    noted = e.fire(case.id, "record_limitation", actor=who, at=at("2026-03-03", 12),
+                   known_on="2023-03-02")  # fmt: skip
+    record = recorded(noted)
+    assert record is not None
+    assert (record.claimed_on, record.expires_on, record.interrupted) == (
+        day("2026-03-02"),
+        day("2026-03-02"),
+        True,
+    )
+    e.fire(case.id, "inform_rights", actor=who, at=at("2026-03-04"))
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-03-05"), mediators=[who.id])
+    failed = e.fire(case.id, "terminate", actor=who, at=at("2026-03-10"), reason="分歧过大",
+                    remedies_informed=True)  # fmt: skip
+    assert clock(failed, "limitation_period").start == day("2026-03-10")

@@ -36,7 +36,7 @@ from mediation.model import Case, Deadline, evolve
 from mediation.rules import deadlines
 from mediation.rules.agreement import PERFORMANCE
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
-from mediation.rules.dispute._common import LIMITATION
+from mediation.rules.dispute._common import LIMITATION, v4
 from mediation.rules.dispute.details import details
 
 __all__ = [
@@ -209,7 +209,11 @@ def pending_again(case: Case) -> Case:
 
 
 def _claimed_on(case: Case, ctx: Context[Any]) -> dt.date:
-    return case.intake.received_at.astimezone(ctx.policy.tz).date()
+    """The day the claim was made: the application reached the committee (its recorded
+    ``received_on``, version 4 on — 诉讼时效规定 第十二条 counts from the claim, not from
+    its registration), else the registration day."""
+    received = details(case).facts.received_on if v4(case) else None
+    return received or case.intake.received_at.astimezone(ctx.policy.tz).date()
 
 
 def _cancel_running(case: Case, ctx: Context[Any]) -> Case:
