@@ -1271,3 +1271,34 @@ def test_a_hand_off_to_traffic_police_is_an_application_within_ten_working_days(
         else:
             done = e.fire(case.id, "hand_off", actor=VILLAGE, at=at(day0, 15), **kw)  # type: ignore[arg-type]
             assert done.state == "handed_off"
+
+
+@pytest.mark.parametrize("how", ["second_failed", "second_agreed", "one_failed", "one_agreed"])
+def test_the_optional_second_public_order_session_is_never_a_breach(how: str) -> None:
+    """程序规定 第一百八十三条: 治安调解 is normally one session; one more if needed, held
+    within 7 working days after the first. Accepted Tue 2026-09-29, first session Fri 10-09:
+    the window runs Sat 10-10 (a make-up working day) … Mon 10-19. A second session held on
+    10-16 meets it, also when the outcome is recorded on 10-20; a mediation that ends
+    without one owes none, and its window closes unused — never breached."""
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["民警甲"])
+    held = how.startswith("second")
+    if held:
+        e.fire(case.id, "second_session", actor=POLICE, at=at("2026-10-16", 9))
+    session = at("2026-10-16", 10) if held else at("2026-10-09", 10)
+    if how.endswith("failed"):
+        done = e.fire(case.id, "terminate", actor=POLICE, at=at("2026-10-20", 9),
+                      reason="未达成协议", remedies_informed=True)  # fmt: skip
+    else:
+        from mediation._demo import agreement
+
+        given = agreement("2026-11-30")
+        given["signatures"] = signed_by_all(e.get(case.id), session, "民警甲", "东门派出所")
+        done = e.fire(case.id, "agree", actor=POLICE, at=at("2026-10-20", 9),
+                      reached_at=session, agreement=given)  # fmt: skip
+    window = clock(done, "public_security_second_session")
+    assert window.due == day("2026-10-19")
+    assert window.status is (DeadlineStatus.met if held else DeadlineStatus.cancelled)
+    assert e.verify(case.id).ok

@@ -18,6 +18,7 @@ from mediation.rules.dispute._common import (
     CONFIRMATION,
     MEDIATION_CLOCKS,
     PS_HANDLING,
+    PS_SECOND,
     SIGNING,
     AgreementPolicy,
     v4,
@@ -247,6 +248,10 @@ def on_agree(case: Case, ctx: Context[AgreeInputs]) -> Case:
     """Record the agreement (an earlier one is superseded), meet the mediation clock, and
     open the performance and confirmation clocks once it takes effect."""
     agreement = agreement_rules.build_agreement(ctx.inputs.agreement, case, _reached(ctx))
+    if v4(case):
+        # No second 治安调解 session was needed (程序规定 第一百八十三条): its window closes
+        # unused, not breached; one held met it.
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_SECOND.id)
     case = deadlines.close(case, ctx, MEDIATION_CLOCKS)
     found = details(case)
     superseded = (

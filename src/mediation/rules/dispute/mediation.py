@@ -212,13 +212,16 @@ def on_second_session(case: Case, ctx: Context[Any]) -> Case:
 
     The window opened at the first session keeps running until the mediation
     ends (agreement or termination); a case recorded before the window was
-    opened at the first session gets it now.
+    opened at the first session gets it now. Version 4 on, the session held in it
+    meets it (the guard refused one after it).
     """
     first = details(case).sessions[0].astimezone(ctx.policy.tz).date()
     case = _with(case, sessions=(*details(case).sessions, ctx.at))
-    if any(d.period == PS_SECOND.id and d.is_open for d in case.deadlines):
-        return case
-    return deadlines.open_clock(case, ctx, PS_SECOND, first)
+    if not any(d.period == PS_SECOND.id and d.is_open for d in case.deadlines):
+        case = deadlines.open_clock(case, ctx, PS_SECOND, first)
+    if v4(case):
+        case = deadlines.close(case, ctx, (PS_SECOND,))
+    return case
 
 
 @attrs.frozen(slots=True)
@@ -375,8 +378,13 @@ def _close_work(case: Case, ctx: Context[Any]) -> Case:
     round of re-mediation that ends without a new agreement leaves it binding.
     """
     kept = _KEPT
-    if v4(case) and effective(case) is not None:
-        kept = _KEPT | {CONFIRMATION.id}
+    if v4(case):
+        # The second 治安调解 session is held only if needed (第一百八十三条: 必要时可以
+        # 增加一次): a mediation that ends without it owes none, and its window closes
+        # unused, not breached.
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_SECOND.id)
+        if effective(case) is not None:
+            kept = _KEPT | {CONFIRMATION.id}
     return deadlines.close(case, ctx, where=lambda d: d.period not in kept)
 
 
