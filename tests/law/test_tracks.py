@@ -909,18 +909,24 @@ def _public_order_agreed(e: Any) -> Any:
 
 
 def test_public_order_agreement_not_performed_returns_to_the_penalty_procedure() -> None:
-    """Not performed, reported Wed 2026-10-21: the police shall penalise, and the 30-day
-    case-handling period runs from that day (第一百八十五条): day 30 is Fri 11-20. No
-    new mediation; the case closes only after the penalty decision."""
+    """Performance was due Tue 2026-10-20; not performed, reported Wed 10-21 (or only on Mon
+    11-16): the police shall penalise, and the 30-day case-handling period runs from the
+    day the agreement was not performed, 10-20, not from the report (第一百八十五条: "从…
+    调解协议不履行之日起"): day 30 is Thu 11-19. No new mediation; the case closes only
+    after the penalty decision."""
     import pytest
 
     from mediation import RuleRejectedError
 
     e = engine()
     case = _public_order_agreed(e)
+    late = _public_order_agreed(e)
+    late = e.fire(late.id, "report_not_performed", actor=POLICE, at=at("2026-11-16"))
+    handling = clock(late, "public_security_handling")
+    assert (handling.start, handling.due) == (day("2026-10-20"), day("2026-11-19"))
     case = e.fire(case.id, "report_not_performed", actor=POLICE, at=at("2026-10-21"))
     handling = clock(case, "public_security_handling")
-    assert (handling.start, handling.due) == (day("2026-10-21"), day("2026-11-20"))
+    assert (handling.start, handling.due) == (day("2026-10-20"), day("2026-11-19"))
     assert handling.status is DeadlineStatus.running
     with pytest.raises(RuleRejectedError, match="第一百八十五条"):
         e.fire(case.id, "remediate", actor=POLICE, at=at("2026-10-22"), reason="再调", consent=True)

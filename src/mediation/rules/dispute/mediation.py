@@ -4,6 +4,7 @@ party's refusal and failure (《人民调解法》第十七、二十三、二十
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -400,13 +401,14 @@ def _after_failure(case: Case, ctx: Context[Any]) -> Case:
     return deadlines.open_clock(case, ctx, CLOSING)
 
 
-def restart_handling(case: Case, ctx: Context[Any]) -> Case:
+def restart_handling(case: Case, ctx: Context[Any], start: dt.date | None = None) -> Case:
     """治安调解 failed, or its agreement was not performed: the case-handling period counts
-    afresh from today (《公安机关办理行政案件程序规定》第一百八十五条). The period counted
-    from acceptance (第一百六十五条) is replaced: cancelled, or breached if it had already
-    run out (the restart does not undo a lateness)."""
+    afresh from that day (《公安机关办理行政案件程序规定》第一百八十五条: "从调解未达成协议
+    或者调解协议不履行之日起"), ``start`` (default: today). The period counted from
+    acceptance (第一百六十五条) is replaced: cancelled, or breached if it had already run
+    out (the restart does not undo a lateness)."""
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_HANDLING.id, late=True)
-    return deadlines.open_clock(case, ctx, PS_HANDLING)
+    return deadlines.open_clock(case, ctx, PS_HANDLING, start)
 
 
 def penalty_owed(case: Case, ctx: Context[Any]) -> bool:

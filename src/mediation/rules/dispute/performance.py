@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -84,8 +85,19 @@ def on_not_performed(case: Case, ctx: Context[Any]) -> Case:
     """
     case = _performance_over(case, ctx)
     if _public_order(case, details(case).track, ctx):
-        return restart_handling(case, ctx)
+        return restart_handling(case, ctx, _not_performed_on(case, ctx))
     return case
+
+
+def _not_performed_on(case: Case, ctx: Context[Any]) -> dt.date:
+    """The day the agreement was not performed: its performance date, once passed — the
+    police may record it later —, else the day it was reported (a party refused early).
+    Version 4 on; earlier versions counted from the report."""
+    agreement = details(case).agreement
+    deadline = agreement.performance_deadline if agreement is not None else None
+    if not v4(case) or deadline is None:
+        return ctx.day
+    return min(deadline, ctx.day)
 
 
 def police_mediation_once(case: Case, ctx: Context[Any]) -> Decision:
