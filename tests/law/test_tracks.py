@@ -263,6 +263,18 @@ def test_switch_to_traffic_police_within_three_working_days_of_termination() -> 
     assert handed.state == "handed_off"
 
 
+def test_the_three_working_days_bind_only_an_application_to_the_traffic_police() -> None:
+    """程序规定 第八十五条's window (to Sat 10-10 here) is for the parties' joint application
+    to the traffic police. Handing the failed traffic-damages dispute to the town
+    government's administrative mediation on Mon 10-12 is not such an application."""
+    e = engine()
+    case = _failed_people_traffic(e)
+    handed = e.fire(case.id, "hand_off", actor=VILLAGE, at=at("2026-10-12", 10),
+                    track="administrative", unit="qt-dmz", reason="请求镇政府行政调解",
+                    consent=True)  # fmt: skip
+    assert handed.state == "handed_off"
+
+
 def test_the_switch_is_not_refused_by_the_accident_report_window() -> None:
     """The accident report came on Tue 2026-08-25: its 10 working days (第八十六条) ended
     long before people's mediation did (Wed 09-30). A switch on Thu 10-08, inside the 3

@@ -305,8 +305,12 @@ def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
             "调解以当事人自愿为原则，移交须经当事人同意",
             "《人民调解法》第三条、第十七条",
         )
-    traffic = given.track == "administrative" and "traffic" in ancestors(
-        case.category, policy.categories
+    # 第八十五条's 3 working days bind the parties' application to the traffic police only:
+    # a hand-off to another organ's mediation is not one.
+    traffic = (
+        given.track == "administrative"
+        and target.kind == UnitKind.police.value
+        and "traffic" in ancestors(case.category, policy.categories)
     )
     if traffic and case.state == "failed":
         # 第八十五条 counts from the day the committee ended mediation, not from the
