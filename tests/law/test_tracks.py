@@ -1320,3 +1320,27 @@ def test_the_optional_second_public_order_session_is_never_a_breach(how: str) ->
     assert window.due == day("2026-10-19")
     assert window.status is (DeadlineStatus.met if held else DeadlineStatus.cancelled)
     assert e.verify(case.id).ok
+
+
+@pytest.mark.parametrize("switch", [False, True])
+def test_a_traffic_application_is_judged_by_the_day_it_reached_the_police(switch: bool) -> None:
+    """程序规定 第八十六条 (10 working days from the accident report, received Thu
+    2026-04-30: [劳动节 05-01–05] … Sat 05-09 a make-up day … due Mon 05-18) and 第八十五条
+    (3 working days after the committee ended mediation on Wed 09-30: due Sat 10-10): the
+    application that reached the traffic police on the last day and was registered on the
+    next working day was made in time. A day of receipt after the registration is refused."""
+    e = engine()
+    if switch:
+        facts = {"certificate_received_on": "2026-08-25", "mediation_ended_on": "2026-09-30",
+                 "received_on": "2026-10-10"}  # fmt: skip
+        registered = at("2026-10-12")
+    else:
+        facts = {"certificate_received_on": "2026-04-30", "received_on": "2026-05-18"}
+        registered = at("2026-05-19")
+    details = {"track": "administrative", "joint_application": True, **facts}
+    case = register(e, "qt-jj", registered, category="traffic", details=details)
+    assert case.state == "received"
+    with pytest.raises(ValidationError) as err:
+        register(e, "qt-jj", registered, category="traffic",
+                 details={**details, "received_on": "2026-12-01"})  # fmt: skip
+    assert err.value.field == "received_on"

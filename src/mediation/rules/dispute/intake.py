@@ -129,6 +129,13 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
         return refuse_input(
             "intake", "track", given.track, f"unknown track; one of {', '.join(ctx.policy.tracks)}"
         )
+    if given.received_on is not None and given.received_on > ctx.day and v4(case):
+        return refuse_input(
+            "intake",
+            "received_on",
+            given.received_on.isoformat(),
+            "an application cannot reach the body after it was registered",
+        )
     if _traffic_police(case, given.track, ctx):
         if not given.joint_application:
             return refuse(
@@ -139,22 +146,28 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
         # A switch after failed people's mediation has its own 3 working days from the
         # termination (第八十五条), checked by the hand-off, not the report's 10 (第八十六条);
         # the parties may also apply directly, giving the day the committee ended (v4).
+        # The application was made the day it reached the police (received_on, version 4
+        # on; as triage judges it), not the day it was registered.
+        applied = (given.received_on if v4(case) else None) or ctx.day
         if given.mediation_ended_on is not None and given.handed_from is None and v4(case):
-            return _switched_in_time(ctx, given.mediation_ended_on)
+            return _switched_in_time(ctx, given.mediation_ended_on, applied)
         if given.certificate_received_on is not None and given.handed_from is None:
-            return _applied_in_time("intake", ctx, given.certificate_received_on, ctx.day)
+            return _applied_in_time("intake", ctx, given.certificate_received_on, applied)
     return ALLOW
 
 
-def _switched_in_time(ctx: Context[DisputeIntake], ended_on: dt.date) -> Decision:
-    """A joint application to the traffic police after the people's mediation committee
-    ended its mediation on ``ended_on``: within 3 working days of it (程序规定 第八十五条)."""
-    if ended_on > ctx.day:
+def _switched_in_time(
+    ctx: Context[DisputeIntake], ended_on: dt.date, applied_on: dt.date
+) -> Decision:
+    """A joint application to the traffic police, made on ``applied_on``, after the people's
+    mediation committee ended its mediation on ``ended_on``: within 3 working days of it
+    (程序规定 第八十五条)."""
+    if ended_on > applied_on:
         return refuse_input(
             "intake", "mediation_ended_on", ended_on.isoformat(), "a day after the application"
         )
     due, _ = ctx.clocks.due(TRAFFIC_SWITCH.id, ended_on)
-    if ctx.day <= due.due:
+    if applied_on <= due.due:
         return ALLOW
     return refuse_input(
         "intake",
