@@ -276,6 +276,12 @@ def test_review_and_rereview_go_up_the_org_and_the_rereview_ends_the_matter() ->
     assert due(review, "petition_review_opinion") == "2026-05-06"
     with pytest.raises(RuleRejectedError, match="无须受理"):
         e.fire(review.id, "accept", actor=COUNTY, at=at("2026-04-10"))
+    # The reviewer answers itself: it does not send the request back down to the town.
+    before = e.get(review.id)
+    with pytest.raises(RuleRejectedError, match="第三十五条、第三十六条") as refused:
+        e.fire(review.id, "route", actor=COUNTY, at=at("2026-04-10"), to="qt-dm", told=True)
+    assert "不转送、交办" in refused.value.reason
+    assert e.get(review.id) == before
     review = e.fire(
         review.id,
         "opine",

@@ -298,6 +298,9 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
       office routes to the competent organs of its level or to lower ones (第二十二条第一款
       第一、二项), another organ to the lower organs of its system (第二十三条第一款);
       neither sends a matter up.
+    - Not a 复查 or 复核 request: the organ one level above the one whose opinion is
+      reviewed gives its own opinion in writing (第三十五条、第三十六条); it does not send
+      the request back down (version 2 on).
     - 交办 sets the date of the 办结报告, after today (第二十二条第一款第三项).
     - An organ other than the petition office tells the petitioner where the matter went
       (第二十三条第一款; not where name and address are unclear, 第二款). Version 2 on.
@@ -305,6 +308,14 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
       their common superior decided (第二十四条); organs with no common superior
       are coordinated by the joint meeting, recorded as agreed.
     """
+    found_stage = details(case).stage
+    if found_stage is not PetitionStage.handling and v2(case):
+        return refuse(
+            "route",
+            f"{found_stage.label}请求由原处理机关的上一级机关{found_stage.label}并书面答复，"
+            "不转送、交办",
+            f"{ART}第三十五条、第三十六条",
+        )
     barred = bar_guard(case, ctx)
     if not barred.allowed:
         return barred
