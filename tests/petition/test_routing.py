@@ -374,3 +374,20 @@ def test_an_anonymous_letter_transferred_owes_no_written_notice() -> None:
         in letter_text
     )
     assert "书面告知信访人是否受理" not in letter_text
+
+
+def test_the_transfer_letter_of_a_simple_matter_gives_the_receiver_three_working_days() -> None:
+    """简易办理办法 (RULES.md §0 row 13): the receiving organ decides on acceptance of a 简易办理
+    matter in 3 个工作日 — its clock: routed Wed 2026-04-29 → 04-30, [劳动节 05-01–05], 05-06,
+    05-07. The 转送函 says so, not the 15 日 of 第二十三条第三款."""
+    e = engine()
+    case = letter(e, "2026-04-28", details={"simple": True})
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-04-29", 10), to="qt-dm")
+    town = e.get(case.links[0].case_id)
+    assert due(town, "petition_simple_accept") == "2026-05-07"
+    text = e.render(case.id, "petition_transfer_letter")
+    assert (
+        "请你单位自收到之日起3个工作日内书面告知信访人是否受理（国家信访局《信访事项简易办理办法(试行)》）"
+        in text
+    )
+    assert "15日内书面告知" not in text

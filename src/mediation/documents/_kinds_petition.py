@@ -223,7 +223,11 @@ def petition_transfer_letter(src: Source) -> dict[str, Any]:
         "routed": cn_date(route.at),
         "report_due": cn_date(route.report_due),
         "received": cn_date(src.case.received_at),
-        "notice": _period_facts(_period(src, "petition_transfer_notice")),
+        # A 简易办理 matter: the receiver decides on acceptance in 3 working days, the clock
+        # its case runs (简易办理办法; RULES.md §0 row 13), not the 15 days of 第二十三条.
+        "notice": _period_facts(
+            _period(src, "petition_simple_accept" if found.simple else "petition_transfer_notice")
+        ),
         "objection": _period_facts(_period(src, "petition_objection")),
     }
 
