@@ -18,7 +18,8 @@ SYSTEM = Actor.system()
 def test_every_channel_of_article_17_registers(channel: str) -> None:
     """第十七条: letters, visits, calls, faxes and online petitions are all registered."""
     e = engine()
-    extra = {"oral_record": "如实记录：" + channel} if channel in ("walk_in", "phone") else {}
+    oral = ("walk_in", "phone", "hotline")
+    extra = {"oral_record": "如实记录：" + channel} if channel in oral else {}
     case = letter(e, "2026-03-02", channel=channel, details=extra)
     assert (case.workflow, case.kind, case.state) == ("petition", "petition", "registered")
     assert e.verify(case.id).ok
@@ -38,7 +39,7 @@ def test_a_matter_received_before_the_2022_regulations_is_refused() -> None:
 def test_an_oral_petition_is_recorded_faithfully() -> None:
     """第十九条第一款: a visit or a call without its record is refused, naming the input."""
     e = engine()
-    for channel in ("walk_in", "phone"):
+    for channel in ("walk_in", "phone", "hotline"):  # a 12345 call is oral too
         with pytest.raises(ValidationError) as err:
             letter(e, "2026-03-02", channel=channel)
         assert err.value.field == "oral_record"
@@ -286,3 +287,22 @@ def test_a_simple_matter_forwarded_keeps_its_short_periods_but_an_assigned_one_d
     assigned = e.get(other.links[0].case_id)
     assert due(assigned, "petition_transfer_notice") == "2026-02-27"
     assert not details(assigned).simple
+
+
+@pytest.mark.parametrize(
+    ("people", "registered", "collective"), [(5, 1, True), (0, 5, True), (4, 4, False)]
+)
+def test_five_at_a_visit_make_it_collective(people: int, registered: int, collective: bool) -> None:
+    """RULES.md §7.4: a matter raised by 5 or more people is collective (集体访; the threshold
+    is ``PetitionPolicy.collective_from``): counted as the people who came, or as the
+    representatives registered (第二十条第三款). A collective visit is a 包案 candidate and
+    not 简易办理; four are not collective."""
+    e = engine()
+    data = {"people": people} if people else {}
+    case = visit(e, "2026-03-02", "qt-dm", TOWN, parties=petitioners(registered), details=data)
+    assert ("collective" in case.flags) is collective
+    assert details(case).collective is collective
+    if collective:
+        with pytest.raises(ValidationError, match="集体访"):
+            visit(e, "2026-03-03", "qt-wx", WX, parties=petitioners(registered),
+                  summary="初次来访：村道破损", details={**data, "simple": True})  # fmt: skip

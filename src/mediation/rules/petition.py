@@ -258,10 +258,14 @@ class PetitionPolicy:
     """Petition practice a locality configures (PRACTICE where not national law).
 
     Attributes:
-        oral_channels: Channels whose petitions are oral (走访, 电话): the organ
+        oral_channels: Channels whose petitions are oral (走访, 电话, the 12345 hotline):
+            the organ
             records them faithfully (第十九条第一款).
         visit_channels: Channels that are visits (走访): the level rule of 第二十条
             applies to them.
+        collective_from: How many people at a visit make it collective (集体访): 5 or more
+            (RULES.md §7.4, practice; local rules differ). Version 2 on; version 1
+            counted more than five.
         refuse_final_at_intake: Refuse even to register a matter concluded by
             复核 (the default registers it and refuses acceptance, citing the
             earlier case: see the module docstring).
@@ -274,8 +278,9 @@ class PetitionPolicy:
         mediation_excluded: Categories never handed to people's mediation.
     """
 
-    oral_channels: frozenset[str] = frozenset({"walk_in", "phone"})
+    oral_channels: frozenset[str] = frozenset({"walk_in", "phone", "hotline"})
     visit_channels: frozenset[str] = frozenset({"walk_in"})
+    collective_from: int = 5
     refuse_final_at_intake: bool = False
     simple_handling: bool = True
     bureau_kinds: frozenset[str] = frozenset({UnitKind.petition_bureau.value})

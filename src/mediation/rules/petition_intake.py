@@ -186,11 +186,19 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
 
 
 def _collective(case: Case, ctx: Context[PetitionIntake]) -> bool:
-    """Several people raising a common matter (集体访): ticked, or more than five came to
-    a visit (第二十条第三款: their representatives are registered, the count is ``people``)."""
+    """Several people raising a common matter (集体访): ticked, or, at a visit, at least
+    ``collective_from`` people (5: RULES.md §7.4) came — counted as ``people``, or as the
+    petitioners registered if more (第二十条第三款: their representatives are
+    registered). Version 1 counted more than five ``people``."""
     given = ctx.inputs
-    visit = case.channel in ctx.policy.part(PetitionPolicy).visit_channels
-    return given.collective or (visit and given.people > 5)
+    policy = ctx.policy.part(PetitionPolicy)
+    if given.collective:
+        return True
+    if case.channel not in policy.visit_channels:
+        return False
+    if not v2(case):
+        return given.people > 5
+    return max(given.people, len(_petitioners(case))) >= policy.collective_from
 
 
 IN_FORCE = dt.date(2022, 5, 1)
