@@ -238,6 +238,7 @@ def test_review_outside_its_window_is_refused_citing_article_35() -> None:
         e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-08", 9), reason="不服")
     assert "第三十五条" in err.value.basis
     assert "2026-04-07" in err.value.reason
+    assert "late_reason" in err.value.reason  # the way to state a good reason
     assert e.get(case.id).state == "replied"
     # after the window the organ concludes; the petitioner's period lapsed, not breached
     case = e.fire(case.id, "conclude", actor=TOWN, at=at("2026-04-08", 10))
@@ -245,6 +246,23 @@ def test_review_outside_its_window_is_refused_citing_article_35() -> None:
     window = next(d for d in case.deadlines if d.period == "petition_review_request")
     assert window.status.value == "lapsed"
     assert e.verify(case.id).ok
+
+
+def test_a_late_review_request_with_a_good_reason_is_taken() -> None:
+    """国家信访局 2014 逐级走访办法 (RULES.md §4.1): a review request after the 30 days is not
+    accepted only if late "without good reason". The window ended 2026-04-07; on 04-14 the
+    petitioner, in hospital until 04-12, asks for 复查 stating why: the request goes to the
+    county, the reason on record; the petitioner's own period closes lapsed."""
+    e = engine()
+    case = replied(e)
+    requested = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-14", 9),
+                       reason="不服处理意见", late_reason="4月1日至12日住院治疗，附病历")  # fmt: skip
+    assert requested.state == "review_requested"
+    window = next(d for d in requested.deadlines if d.period == "petition_review_request")
+    assert window.status.value == "lapsed"
+    review = e.get(requested.links[-1].case_id)
+    assert details(review).stage.value == "review"
+    assert e.verify(review.id).ok
 
 
 def test_conclude_waits_for_the_review_window_unless_the_petitioner_accepts() -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 
 import attrs
 
-from mediation.model import Case, evolve
+from mediation.model import Case, DeadlineStatus, evolve
 from mediation.rules import deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -73,6 +73,7 @@ class ReviewInputs:
 
     reason: str = field("请求理由", validator=_nonblank)
     reviewer: str | None = field("复查（复核）机关", default=None)
+    late_reason: str = field("逾期提出的正当理由", default="")
 
 
 @attrs.frozen(slots=True)
@@ -225,7 +226,11 @@ def reviewer(case: Case, org: OrgTree, wanted: str | None) -> str | Decision:
 
 def review_guard(case: Case, ctx: Context[ReviewInputs]) -> Decision:
     """复查 within 30 days of receiving the written reply (第三十五条); 复核 within 30 days
-    of receiving the review opinion (第三十六条第一款); by the superior organ."""
+    of receiving the review opinion (第三十六条第一款); by the superior organ.
+
+    A request after the 30 days is refused unless the petitioner had a good reason, stated
+    as ``late_reason`` (国家信访局 2014 逐级走访办法: not accepted "逾期…且无正当理由";
+    RULES.md §4.1). Petition workflow version 2 on."""
     found = details(case)
     review = found.stage is PetitionStage.handling
     article = "第三十五条" if review else "第三十六条第一款"
@@ -233,12 +238,23 @@ def review_guard(case: Case, ctx: Context[ReviewInputs]) -> Decision:
     clock_id = REVIEW_REQUEST.id if review else REREVIEW_REQUEST.id
     clock = next((d for d in case.deadlines if d.period == clock_id and d.status.is_open), None)
     if clock is None or ctx.at > clock.due_at:
-        last = f"（至{clock.due.isoformat()}）" if clock is not None else ""
-        return refuse(
-            "request_review",
-            f"请求{what}应当自收到书面答复之日起30日内提出，已超过期限{last}",
-            f"{ART}{article}",
-        )
+        lapsed = [
+            d
+            for d in case.deadlines
+            if d.period == clock_id and d.status in (DeadlineStatus.running, DeadlineStatus.lapsed)
+        ]
+        excused = v2(case) and bool(ctx.inputs.late_reason.strip()) and bool(lapsed)
+        if not excused:
+            last = f"（至{clock.due.isoformat()}）" if clock is not None else ""
+            if clock is None and lapsed:
+                last = f"（至{lapsed[-1].due.isoformat()}）"
+            return refuse(
+                "request_review",
+                f"请求{what}应当自收到书面答复之日起30日内提出，已超过期限{last}；"
+                "有正当理由的，写明逾期的正当理由（late_reason）",
+                f"{ART}{article}；国家信访局《关于进一步规范信访事项受理办理程序引导来访人依法"
+                "逐级走访的办法》",
+            )
     org = ctx.policy.org
     if org is None:
         return refuse(
@@ -260,7 +276,10 @@ def on_review(case: Case, ctx: Context[ReviewInputs]) -> Case:
     next_stage = (
         PetitionStage.review if found.stage is PetitionStage.handling else PetitionStage.rereview
     )
-    data = handoff_details(case, stage=next_stage.value, note=ctx.inputs.reason.strip())
+    note = ctx.inputs.reason.strip()
+    if ctx.inputs.late_reason.strip():
+        note = f"{note}（逾期的正当理由：{ctx.inputs.late_reason.strip()}）"
+    data = handoff_details(case, stage=next_stage.value, note=note)
     if opinion is not None:
         data.update(
             prior_outcome=opinion.outcome.value,
