@@ -8,6 +8,7 @@ import pytest
 from mediation import Actor, Engine, Role, RuleRejectedError, ValidationError
 from mediation.rules import onestop
 from mediation.rules.onestop import OneStop, OneStopPolicy
+from mediation.rules.petition import details
 
 from .conftest import BUREAU, at, dispute, engine, letter, visit
 
@@ -231,3 +232,19 @@ def test_review_and_re_review_are_the_petitioner_s_right_not_a_second_place() ->
     assert len(record.breaches) == 1  # the permitted route to the town only
     assert record.places_visited == 2  # the centre and the town
     assert e.verify(city.id).ok
+
+
+@pytest.mark.parametrize("to", ["qt-xfj", "qt-fy", "qt-ldzc", "qt-tw"])
+def test_the_centre_routes_its_one_record_to_a_stationed_department(to: str) -> None:
+    """RULES.md §7.2 (最多跑一地): the party registers once at the county centre; the one
+    record (一案一码) goes to the department stationed there that handles it — the petition
+    bureau, the court, labour arbitration, the committee — not back to the party with a
+    pointer to register again. The receiving case carries the centre's code."""
+    e = engine()
+    centre = Actor("zx-staff", {"clerk", "director"}, "qt-zx", "县社会治理中心窗口")
+    case = visit(e, "2026-03-02", "qt-zx", centre)
+    routed = e.fire(case.id, "route", actor=centre, at=at("2026-03-03"), to=to, told=True)
+    assert routed.state == "transferred"
+    received = e.get(routed.links[-1].case_id)
+    assert received.unit == to
+    assert details(received).root == case.id

@@ -429,10 +429,15 @@ arbitration commission or an industry committee, which take matters by their own
 def _own_system(org: OrgTree, case: Case, ctx: Context[Any], to: str) -> bool:
     """Whether ``to`` is an organ this one may transfer or assign to: a petition office, any
     competent organ of its level or below (第二十二条第一款); another organ, the lower organs
-    of its own system — below it in the territory (块) or in its line (条) (第二十三条第一款)."""
+    of its own system — below it in the territory (块) or in its line (条) (第二十三条第一款).
+    A one-stop centre sends the one record it registered to the departments stationed at
+    it (最多跑一地, "一案一码" routed to stationed departments: RULES.md §7.2)."""
     if case.unit not in org or to not in org:
         return True
     if petition_office(case, ctx):
+        return True
+    here = org.get(case.unit)
+    if here.kind == UnitKind.centre.value and org.get(to).centre == here.id:
         return True
     if org.get(to).kind not in _ROUTABLE:
         return False
