@@ -55,6 +55,28 @@ def test_an_own_initiative_case_ticks_the_committee_s_initiative(tmp_path: Path)
         assert _source_line(again, case.id) == line
 
 
+@pytest.mark.parametrize(
+    ("channel", "ticked"),
+    [("grid_report", "人民调解委员会主动调解（√）"), ("police_110", "有关部门委派、移交（√）")],
+)
+def test_a_grid_finding_is_the_committee_s_own_and_a_110_call_is_handed_over(
+    channel: str, ticked: str
+) -> None:
+    """§2.1 #1: a grid worker's finding (网格员排查) is the committee's own screening, with no
+    申请书; a 110 non-police call the police hand over (警调对接, 人民调解法 第十八条) is a
+    matter handed over by another body — neither is a party's application."""
+    e = _demo()
+    case = e.intake(kind="dispute", channel=channel, category="neighbor", parties=parties(),
+                    summary="邻里排水纠纷。", unit="qt-dm-dmc", actor=CLERK,
+                    at=at("2026-03-02", 9))  # fmt: skip
+    line = _source_line(e, case.id)
+    assert ticked in line
+    assert "当事人申请（　）" in line
+    if channel == "grid_report":
+        with pytest.raises(ValidationError):
+            e.render(case.id, "application")
+
+
 def _applied(e: Engine, court: str) -> str:
     """The demo agreement (effective Fri 2026-03-06, window to Tue 04-07), applied for on
     04-02 and ruled valid on 04-13."""

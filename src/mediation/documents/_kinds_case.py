@@ -39,7 +39,17 @@ from mediation.workflows.dispute import DisputeState
 
 __all__ = ["ENDINGS", "REMEDIES", "Ending", "ending", "remedy_facts"]
 
-_REFERRALS = {Channel.court_referral, Channel.police_referral, Channel.petition_referral}
+_REFERRALS = {
+    Channel.court_referral.value,
+    Channel.police_referral.value,
+    Channel.petition_referral.value,
+    "police_110",  # 110 non-police calls handed over by the police (警调对接, 人民调解法 第十八条)
+}
+"""Channels of a matter another body delegated or handed over (委派、移交)."""
+
+_OWN_INITIATIVE = {Channel.own_initiative.value, "grid_report"}
+"""Channels of a matter the committee took up itself (主动调解; a grid worker's finding is
+the committee's own screening, 2002 规定 第二十三条)."""
 
 _MEDIATED = frozenset(
     s.value
@@ -184,7 +194,7 @@ def _text(event: Event | None, key: str) -> str:
 
 
 def _check_application(src: Source) -> None:
-    if src.case.channel == Channel.own_initiative:
+    if src.case.channel in _OWN_INITIATIVE:
         raise ValidationError(
             "channel",
             src.case.channel,
@@ -231,9 +241,9 @@ def registration(src: Source) -> dict[str, Any]:
         "sources": [
             {
                 "label": "当事人申请",
-                "checked": channel != Channel.own_initiative and channel not in _REFERRALS,
+                "checked": channel not in _OWN_INITIATIVE and channel not in _REFERRALS,
             },
-            {"label": initiative, "checked": channel == Channel.own_initiative},
+            {"label": initiative, "checked": channel in _OWN_INITIATIVE},
             {"label": "有关部门委派、移交", "checked": channel in _REFERRALS},
         ],
         "registered_at": cn_datetime(src.case.received_at),
