@@ -137,3 +137,19 @@ def test_the_callback_record_names_the_issued_agreement() -> None:
            visitor="陈调解", party="张三", performance="已履行完毕", satisfaction="satisfied")  # fmt: skip
     text = e.render(case.id, "callback_record", format="text")
     assert f"协议编号：{number}（书面协议）" in str(text)
+
+
+def test_a_supervision_notice_is_not_issued_for_the_parties_own_period() -> None:
+    """The demo's agreement took effect 03-06, performance due 03-20; performance began 03-09
+    and nothing is confirmed. On 04-06 the only overdue clock is the parties' performance
+    period (人民调解法 第三十一条: the committee supervises performance, it does not owe
+    it): a 督办通知 is refused. On 04-09 the callback visit (the unit's own, due 04-07) is
+    overdue too, and the notice is about it."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    e.fire(case.id, "begin_performance", actor=MEDIATOR, at=at("2026-03-09"))
+    with pytest.raises(ValidationError):
+        e.render(case.id, "supervision_notice", today=at("2026-04-06").date())
+    text = str(e.render(case.id, "supervision_notice", today=at("2026-04-09").date()))
+    assert "回访" in text
+    assert "履行期限" not in text

@@ -247,11 +247,16 @@ def dossier_index(src: Source) -> dict[str, Any]:
 
 
 def _overdue(src: Source) -> Deadline:
+    """The overdue clock the notice is about: one of the unit's own (a duty or a target) —
+    a party's period (the performance of the agreement, the 30 days for 司法确认) or a
+    court's is not the unit's to meet, and nobody supervises the unit for it."""
     wanted = src.extra.get("deadline")
     candidates = [
         d
         for d in src.case.deadlines
-        if (d.is_open or d.status is DeadlineStatus.breached) and d.due < src.today
+        if (d.is_open or d.status is DeadlineStatus.breached)
+        and d.due < src.today
+        and d.kind.is_own
     ]
     if wanted is not None:
         for d in src.case.deadlines:
