@@ -144,6 +144,24 @@ def test_only_mediation_errors_escape_the_public_api(engine: Engine) -> None:
         lambda: engine.migrate_case(case.id, to_version=99, actor=CLERK),
         lambda: engine.find(within="nowhere"),
         lambda: engine.definition("nonexistent"),
+        lambda: engine.definition(["dispute"]),  # type: ignore[arg-type]
+        lambda: engine.definition("dispute", version=[1]),  # type: ignore[arg-type]
+        lambda: engine.diagram({"a": 1}),  # type: ignore[arg-type]
+        lambda: engine.fire(
+            case.id,
+            "amend_registration",
+            actor=CLERK,
+            at=at("2026-03-04"),
+            reason="补正",
+            amount="NaN",
+        ),
+        lambda: engine.statistics(since=dt.date(2026, 3, 1), until=dt.date(9999, 12, 31)),
+        lambda: engine.statistics(since=dt.date(1, 1, 1), until=dt.date(2026, 3, 31)),
+        lambda: engine.find_related(kind="dispute", parties=None),  # type: ignore[arg-type]
+        lambda: engine.find_related(kind="dispute", parties=parties(), category=None),  # type: ignore[arg-type]
+        lambda: engine.find_related(kind="dispute", parties=parties(), category="a\ud800"),
+        lambda: engine.find_related(kind="dispute", parties=parties(), claims=5),  # type: ignore[arg-type]
+        lambda: engine.find_related(kind="dispute", parties=parties(), location=None),  # type: ignore[arg-type]
         lambda: Engine.from_url("sqlite:////nonexistent-dir/x/y.db"),
     ]
     for attempt in attempts:

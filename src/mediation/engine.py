@@ -563,6 +563,55 @@ class Engine:
             AuthorizationError: the actor may not register cases at that unit.
             CalendarError: the first clock would reach a year without holiday data.
         """
+        case = self._intake(
+            False,
+            workflow=workflow,
+            kind=kind,
+            channel=channel,
+            category=category,
+            parties=parties,
+            summary=summary,
+            unit=unit,
+            actor=actor,
+            at=at,
+            claims=claims,
+            amount=amount,
+            location=location,
+            risk=risk,
+            flags=flags,
+            details=details,
+            case_id=case_id,
+            links=links,
+            overlays=overlays,
+        )
+        assert case is not None
+        return case
+
+    def _intake(
+        self,
+        dry: bool,
+        *,
+        workflow: str | None = None,
+        kind: str | None = None,
+        channel: str,
+        category: str,
+        parties: Sequence[Party],
+        summary: str,
+        unit: str,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        claims: Sequence[str] = (),
+        amount: Decimal | str | int | None = None,
+        location: Sequence[Place] = (),
+        risk: Risk | str = Risk.low,
+        flags: Iterable[str] = (),
+        details: Mapping[str, Any] | None = None,
+        case_id: str | None = None,
+        links: Sequence[Link] = (),
+        overlays: Mapping[str, Any] | None = None,
+    ) -> Case | None:
+        """:meth:`intake`; with ``dry``, its checks, guards and first clocks only — nothing
+        numbered or written (:meth:`_dry_follow` tries a step's new case out)."""
         at = self._at(at)
         actor = self._actor(Actor.system() if actor is None else actor)
         if workflow is not None:
@@ -665,6 +714,9 @@ class Engine:
             initial = make(case_code(prefix, year, number))
             return self._journal.intake(definition, initial, inputs, actor.id, at, None, related)
 
+        if dry:
+            build(0)
+            return None
         case = self._store.create(unit, year, build)
         self._outbox.after_commit()
         return case
@@ -747,8 +799,18 @@ class Engine:
             raise ValidationError("workflow", None, "name the workflow or the kind of the case")
         if definition.keys is None:
             return []
-        if isinstance(parties, str) or not all(isinstance(p, Party) for p in parties):
+        if not isinstance(parties, list | tuple) or not all(isinstance(p, Party) for p in parties):
             raise ValidationError("parties", parties, "a list of Party values")
+        for name, text in (("summary", summary), ("category", category)):
+            if not isinstance(text, str):
+                raise ValidationError(name, text, "text")
+            check_text(name, text)
+        if not isinstance(claims, list | tuple) or not all(isinstance(c, str) for c in claims):
+            raise ValidationError("claims", claims, "a list of texts")
+        if not isinstance(location, list | tuple) or not all(
+            isinstance(p, Place) for p in location
+        ):
+            raise ValidationError("location", location, "a list of Place values")
         probe = Case(
             id="",
             code="",
@@ -884,7 +946,8 @@ class Engine:
         would take them: a refused one refuses the step in :meth:`available_triggers` too.
 
         Steps on the same case see each other's result. A new case (``OpenCase``) is
-        not tried out: its intake's checks run only when the step is fired.
+        tried out too: its intake's checks, guards and first clocks, nothing numbered or
+        written — so a step whose new case would be refused is refused here as well.
         """
         if not follow:
             return
@@ -896,6 +959,24 @@ class Engine:
         seen: dict[str, Case] = {}
         for item in follow:
             if isinstance(item, OpenCase):
+                self._intake(
+                    True,
+                    workflow=item.workflow,
+                    unit=item.unit,
+                    channel=item.channel,
+                    category=item.category,
+                    parties=list(item.parties),
+                    summary=item.summary,
+                    claims=list(item.claims),
+                    amount=item.amount,
+                    location=list(item.location),
+                    details=item.details,
+                    actor=on_behalf,
+                    at=at,
+                    case_id=item.case_id,
+                    links=[],
+                    overlays=item.overlays,
+                )
                 continue
             other = seen.get(item.case_id) or self._store.load(_case_id(item.case_id))
             new, _, more = self._decide(other, item.step, on_behalf, at, item.data, _unnumbered)

@@ -64,7 +64,15 @@ import attrs
 
 from mediation._codec import dumps
 from mediation._errors import ValidationError
-from mediation.model import Case, CaseKind, ClockKind, DeadlineStatus, LinkKind
+from mediation.model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Case,
+    CaseKind,
+    ClockKind,
+    DeadlineStatus,
+    LinkKind,
+)
 from mediation.rules import baoan, onestop
 from mediation.rules.dispute import Satisfaction
 from mediation.rules.resolution import resolution_of
@@ -628,11 +636,14 @@ def window(since: object, until: object, tz: dt.tzinfo) -> tuple[dt.datetime, dt
     """The instants of a window of days ``since`` … ``until`` (both included) in ``tz``.
 
     Raises:
-        ValidationError: not dates (``since``/``until`` named), or ``until`` before ``since``.
+        ValidationError: not dates between 1900 and 2199 (``since``/``until`` named), or
+            ``until`` before ``since``.
     """
     for name, value in (("since", since), ("until", until)):
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             raise ValidationError(name, value, "a date (datetime.date)")
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValidationError(name, value, f"a date between {FIRST_YEAR} and {LAST_YEAR}")
     assert isinstance(since, dt.date)
     assert isinstance(until, dt.date)
     if until < since:

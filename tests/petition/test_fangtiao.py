@@ -255,3 +255,26 @@ def test_a_dispute_handed_on_to_another_committee_reports_from_where_it_ends() -
     assert (record.result, record.dispute_code) == ("agreement", second.code)
     for c in (case.id, first, second.id):
         assert e.verify(c).ok
+
+
+def test_available_triggers_tries_out_the_case_a_hand_off_would_open() -> None:
+    """One evaluator (issue 7): the dispute case 访调对接 would open at the committee is
+    tried out by ``available_triggers`` as ``fire`` opens it. The same parties' neighbour
+    dispute is already being mediated at a committee of the town (the intake's duplicate
+    rule refuses a second one): both say refused, with the same reason, and the petition
+    is left as it was."""
+    from .conftest import dispute
+
+    e = engine()
+    dispute(e, unit="qt-dm-01", parties=petitioners(respondent=True))
+    case = handling(e)
+    options = e.available_triggers(
+        case.id, TOWN, at("2026-03-11"), inputs={"hand_to_mediation": HAND}
+    )
+    offered = next(o for o in options if o.trigger == "hand_to_mediation")
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError) as err:
+        e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    assert not offered.allowed
+    assert offered.reason == err.value.reason
+    assert e.get(case.id) == before

@@ -99,8 +99,10 @@ def amend_guard(case: Case, ctx: Context[AmendInputs]) -> Decision:
             assign_party_ids(given.parties)
     except ValidationError as exc:
         return refuse_input("amend_registration", exc.field, exc.value, exc.rule, exc.basis)
-    if given.amount is not None and given.amount < 0:
-        return refuse_input("amend_registration", "amount", given.amount, "an amount >= 0")
+    if given.amount is not None and (not given.amount.is_finite() or given.amount < 0):
+        return refuse_input(
+            "amend_registration", "amount", str(given.amount), "a finite amount in yuan, >= 0"
+        )
     return ALLOW
 
 

@@ -123,6 +123,10 @@ class Registry:
         Raises:
             ValidationError: no such workflow or version.
         """
+        if not isinstance(name, str):
+            raise ValidationError("workflow", name, "a workflow's name (text)")
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise ValidationError("version", version, "a version number (int)")
         found = self._latest.get(name) if version is None else self._workflows.get((name, version))
         if found is None:
             what = name if version is None else f"{name} v{version}"
