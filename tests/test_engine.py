@@ -385,4 +385,4 @@ def test_parties_are_identified_by_id_not_by_name(engine: Engine) -> None:
             capacity="party",
             signed_at=at("2026-03-06", 10),
         )
-    assert err.value.field == "agreement.signatures.party"
+    assert err.value.field == "party"  # the step's input

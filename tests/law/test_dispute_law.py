@@ -189,7 +189,7 @@ def test_a_written_agreement_is_performed_only_once_every_party_the_mediator_and
 
 def test_signatures_dated_before_the_agreement_or_in_the_future_are_refused() -> None:
     """Reached 2026-03-06 09:00: a signature of 03-05 or one dated after now is refused, named
-    ``agreement.signatures.signed_at``."""
+    ``signed_at`` (the step's input)."""
     e = _engine()
     case = to_state(e, intake(e).id, "agreed")
     _, who, _, data = SIGNATURES[0]
@@ -198,7 +198,7 @@ def test_signatures_dated_before_the_agreement_or_in_the_future_are_refused() ->
             e.fire(
                 case.id, "sign", actor=who, at=at("2026-03-06", 10), **{**data, "signed_at": signed}
             )
-        assert err.value.field == "agreement.signatures.signed_at"
+        assert err.value.field == "signed_at"
 
 
 def test_a_performance_date_before_the_agreement_takes_effect_is_refused() -> None:

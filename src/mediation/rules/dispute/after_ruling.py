@@ -123,14 +123,20 @@ def _version(rule: str, case: Case) -> Decision:
     )
 
 
-def _filed_on(rule: str, given: dt.date | None, ruled: dt.date, ctx: Context[Any]) -> Decision:
+def _filed_on(
+    rule: str,
+    given: dt.date | None,
+    ruled: dt.date,
+    ctx: Context[Any],
+    name: str = "filed_on",
+) -> Decision:
     if given is None:
         return ALLOW
     if given > ctx.day:
-        return refuse_input(rule, "filed_on", given.isoformat(), "不能记录将来的日期")
+        return refuse_input(rule, name, given.isoformat(), "不能记录将来的日期")
     if given < ruled:
         return refuse_input(
-            rule, "filed_on", given.isoformat(), f"早于人民法院作出裁定之日（{ruled.isoformat()}）"
+            rule, name, given.isoformat(), f"早于人民法院作出裁定之日（{ruled.isoformat()}）"
         )
     return ALLOW
 
@@ -331,7 +337,7 @@ def enforcement_guard(case: Case, ctx: Context[EnforcementInputs]) -> Decision:
         return refuse(rule, "调解协议已履行完毕，没有需要执行的内容", ENFORCEMENT_BASIS)
     if _record(case).enforcement_applied_on is not None:
         return refuse(rule, "已经申请执行", ENFORCEMENT_BASIS)
-    return _filed_on(rule, ctx.inputs.applied_on, ruled[1], ctx)
+    return _filed_on(rule, ctx.inputs.applied_on, ruled[1], ctx, "applied_on")
 
 
 def on_enforcement(case: Case, ctx: Context[EnforcementInputs]) -> Case:

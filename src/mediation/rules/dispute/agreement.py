@@ -50,7 +50,7 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
       involved (an amount above the policy's oral limit) or a party asks.
     - 《人民调解法》第二十九条; 2002 规定 第三十五条: the items of a written agreement; a
       治安调解协议书's items are 程序规定 第一百八十四条's (version 4 on).
-    - Reached no later than now, and not before mediation began.
+    - Reached no later than now, and not before mediation began (``reached_at``).
     - Every signature dated between the agreement and now; a performance date
       not before the agreement takes effect (both named ``agreement.<field>``).
     """
@@ -59,7 +59,7 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     if reached > ctx.at:
         return refuse_input(
             "agree",
-            "agreement.reached_at",
+            "reached_at",
             reached.isoformat(),
             "an agreement is not reached later",
         )
@@ -75,7 +75,7 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     if started is not None and reached < started:
         return refuse_input(
             "agree",
-            "agreement.reached_at",
+            "reached_at",
             reached.isoformat(),
             f"an agreement cannot be reached before mediation began ({started.isoformat()})",
         )
@@ -348,11 +348,11 @@ def sign_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Deci
     agreement = details(case).agreement
     if agreement is None or agreement.form is not AgreementForm.written:
         return refuse("sign", "只有书面调解协议需要签名、盖章", "《人民调解法》第二十九条第二款")
-    problem = agreement_rules.signature_problem(ctx.inputs, case, "agreement.signatures.party")
+    problem = agreement_rules.signature_problem(ctx.inputs, case, "party")
     if not problem.allowed:
         return problem
     problem = _signature_date(
-        ctx.inputs.signed_at, agreement.reached_at, ctx, "agreement.signatures.signed_at"
+        ctx.inputs.signed_at, agreement.reached_at, ctx, "signed_at"
     )
     if not problem.allowed:
         return problem
