@@ -1344,3 +1344,14 @@ def test_a_traffic_application_is_judged_by_the_day_it_reached_the_police(switch
         register(e, "qt-jj", registered, category="traffic",
                  details={**details, "received_on": "2026-12-01"})  # fmt: skip
     assert err.value.field == "received_on"
+
+
+def test_an_organ_s_agreement_has_no_judicial_confirmation_application() -> None:
+    """《人民调解法》第三十三条: 司法确认 is the parties' application on a people's mediation
+    agreement. A 治安调解协议书 (程序规定 第一百八十四条) is not one: rendering the
+    application for it is refused, naming the procedure."""
+    e = engine()
+    case = _public_order_agreed(e)
+    with pytest.raises(ValidationError, match="治安调解协议书") as err:
+        e.render(case.id, "judicial_confirmation_application")
+    assert err.value.field == "case.procedure"

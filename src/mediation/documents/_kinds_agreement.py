@@ -408,6 +408,16 @@ def oral_agreement_register(src: Source) -> dict[str, Any]:
 
 def _check_confirmation(src: Source) -> None:
     check_written(src)
+    form = _form(src)
+    if not form.confirmation:
+        # 《人民调解法》第三十三条 gives the parties' joint application to a people's
+        # mediation agreement; an organ's agreement (治安、交警、卫生主管部门、行政调解)
+        # is not one, and its own form prints what follows instead (RULES.md §6.3–§6.7).
+        raise ValidationError(
+            "case.procedure",
+            form.title,
+            f"{form.title}不是人民调解协议，不适用司法确认申请（{_BASIS_CONFIRM}）",
+        )
     agreement = _agreement(src, AgreementForm.written)
     parties = principals(src.case.parties)
     alone = parties_sign_alone(src.case)
