@@ -351,9 +351,7 @@ def sign_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Deci
     problem = agreement_rules.signature_problem(ctx.inputs, case, "party")
     if not problem.allowed:
         return problem
-    problem = _signature_date(
-        ctx.inputs.signed_at, agreement.reached_at, ctx, "signed_at"
-    )
+    problem = _signature_date(ctx.inputs.signed_at, agreement.reached_at, ctx, "signed_at")
     if not problem.allowed:
         return problem
     sig = agreement_rules.signature(ctx.inputs, case)
