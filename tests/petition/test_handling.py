@@ -59,6 +59,22 @@ def test_handling_period_runs_60_days_across_the_spring_festival() -> None:
     assert e.verify(case.id).ok
 
 
+def test_the_acceptance_notice_keeps_the_period_it_told_after_an_extension() -> None:
+    """第三十四条: the 受理告知书 of 2025-12-18 told 60 日, to Tue 2026-02-24. Extended by 30
+    日 on 2026-02-10 (to 03-18), the notice — re-rendered for the file — still reads as it
+    was issued: 60 日, to 2026-02-24; the extension is told separately, with its reason."""
+    e = engine()
+    case = accepted(e)
+    clock = next(d for d in case.deadlines if d.period == "petition_handling")
+    extended = e.fire(case.id, "extend_deadline", actor=TOWN, at=at("2026-02-10"), length=30,
+                      deadline=clock.id, reason="情况复杂", approver="organ_head",
+                      petitioner_notified=True)  # fmt: skip
+    assert due(extended, "petition_handling") == "2026-03-18"
+    text = e.render(case.id, "petition_acceptance_notice")
+    assert "自受理之日起60日内办结（至2026年2月24日）" in text
+    assert "2026年3月18日" not in text
+
+
 def test_an_extension_after_the_period_ran_out_is_refused() -> None:
     """第三十四条 extends a period that runs; the handling period accepted 2025-12-18 ended
     Tue 2026-02-24. An extension approved on 03-02 would turn the breach into time kept

@@ -12,7 +12,13 @@ import re
 from typing import Any
 
 from mediation._errors import DefinitionError, ValidationError
-from mediation.documents._facts import cn_date, cn_datetime, display_name, due_text
+from mediation.documents._facts import (
+    ESTIMATED_NOTE,
+    cn_date,
+    cn_datetime,
+    display_name,
+    due_text,
+)
 from mediation.documents._registry import Source, document
 from mediation.model import Deadline
 from mediation.rules import baoan
@@ -145,10 +151,21 @@ def petition_acceptance_notice(src: Source) -> dict[str, Any]:
         "accepted": cn_date(found.accepted_at),
         "period": handling["length"] + ("（简易办理）" if found.simple else ""),
         "handling": handling,
-        "due": due_text(clock) if clock is not None else "",
+        "due": _as_told(src, clock, rule) if clock is not None else "",
         "origin_code": found.origin_code,
         "origin_unit": _unit_name(src, found.origin_unit),
     }
+
+
+def _as_told(src: Source, clock: Deadline, rule: PeriodRule) -> str:
+    """The handling period's last day as the notice told it at acceptance (第三十四条): the
+    period from acceptance, before any extension granted later or any pause — the notice
+    does not change its date when the period is extended (the petitioner is told of the
+    extension and its reason separately)."""
+    if clock.extension == 0 and clock.paused == 0:
+        return due_text(clock)
+    first = rule.due(clock.start, src.policy.calendar, roll=src.policy.roll)
+    return cn_date(first.due) + (ESTIMATED_NOTE if first.estimated else "")
 
 
 # -- 不予受理告知书 (第十九、二十、二十三、三十一、三十六条) ---------------------------------------
