@@ -391,3 +391,18 @@ def test_the_transfer_letter_of_a_simple_matter_gives_the_receiver_three_working
         in text
     )
     assert "15日内书面告知" not in text
+
+
+def test_a_transferred_matter_s_notices_say_when_the_petitioner_raised_it() -> None:
+    """第二十二条、第二十三条: the letter reached the county bureau on 2026-03-02 and was
+    transferred to the town on 03-03. The town's 受理告知书 and the bureau's 转送函 say the
+    petitioner raised it on 2026年3月2日, not on the day the town received it."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03", 10), to="qt-dm")
+    town = e.get(case.links[0].case_id)
+    assert details(town).raised_on is not None
+    e.fire(town.id, "accept", actor=TOWN, at=at("2026-03-04", 10))
+    notice = e.render(town.id, "petition_acceptance_notice")
+    assert "你（们）于2026年3月2日提出的信访事项" in notice
+    assert "于2026年3月2日提出的信访事项" in e.render(case.id, "petition_transfer_letter")

@@ -147,7 +147,7 @@ def petition_acceptance_notice(src: Source) -> dict[str, Any]:
     rule = _period(src, "petition_simple_handle" if found.simple else "petition_handling")
     handling = _period_facts(rule)
     return {
-        "received": cn_date(src.case.received_at),
+        "received": _raised(src),
         "accepted": cn_date(found.accepted_at),
         "period": handling["length"] + ("（简易办理）" if found.simple else ""),
         "handling": handling,
@@ -155,6 +155,16 @@ def petition_acceptance_notice(src: Source) -> dict[str, Any]:
         "origin_code": found.origin_code,
         "origin_unit": _unit_name(src, found.origin_unit),
     }
+
+
+def _raised(src: Source) -> str:
+    """When the petitioner raised the matter: where it was first received — not when a
+    transfer or an assignment brought it here (第二十二条、第二十三条). A 复查 or 复核
+    request is raised the day it was made (this case's registration)."""
+    found = details(src.case)
+    if found.stage is PetitionStage.handling and found.raised_on is not None:
+        return cn_date(found.raised_on)
+    return cn_date(src.case.received_at)
 
 
 def _as_told(src: Source, clock: Deadline, rule: PeriodRule) -> str:
@@ -205,7 +215,7 @@ def petition_non_acceptance_notice(src: Source) -> dict[str, Any]:
         "guide_to": guide,
         "decided": cn_date(when),
         "earlier_code": found.bar_code,
-        "received": cn_date(src.case.received_at),
+        "received": _raised(src),
     }
 
 
@@ -239,7 +249,7 @@ def petition_transfer_letter(src: Source) -> dict[str, Any]:
         "to_name": _unit_name(src, route.to),
         "routed": cn_date(route.at),
         "report_due": cn_date(route.report_due),
-        "received": cn_date(src.case.received_at),
+        "received": _raised(src),
         # A 简易办理 matter: the receiver decides on acceptance in 3 working days, the clock
         # its case runs (简易办理办法; RULES.md §0 row 13), not the 15 days of 第二十三条.
         "notice": _period_facts(
@@ -282,7 +292,7 @@ def _opinion_context(src: Source) -> dict[str, Any]:
         "origin_code": found.origin_code,
         "origin_unit": _unit_name(src, found.origin_unit),
         "superior": _superior_name(src),
-        "received": cn_date(src.case.received_at),
+        "received": _raised(src),
         "hearings": found.hearings,
     }
 

@@ -416,6 +416,9 @@ class PetitionDetails:
         origin: The case this one was handed from (转送, 交办, 复查, 复核).
         origin_code: Its code.
         origin_unit: Its unit.
+        raised_on: The day the petitioner raised the matter where it was first received
+            (a case handed on keeps it: its documents say when the petitioner raised it,
+            not when this organ received it; ``None``: this case's registration day).
         assigned: Received by 交办 (a 办结报告 is due).
         reported: The 办结报告 went to the assigning office (it goes once).
         report_due: The date the 办结报告 is due.
@@ -447,6 +450,7 @@ class PetitionDetails:
     origin: str = ""
     origin_code: str = ""
     origin_unit: str = ""
+    raised_on: dt.date | None = None
     assigned: bool = False
     reported: bool = False
     report_due: dt.date | None = None
@@ -506,6 +510,7 @@ class PetitionIntake:
     origin: str = field("移交自", default="")
     origin_code: str = field("移交案件编号", default="")
     origin_unit: str = field("移交单位", default="")
+    raised_on: dt.date | None = field("信访人提出日期", default=None)
     assigned: bool = field("交办", default=False)
     report_due: dt.date | None = field("办结报告期限", default=None)
     prior_outcome: Outcome | None = field("原处理意见", default=None)

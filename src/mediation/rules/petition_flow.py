@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, ClockKind, Deadline, evolve
+from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, evolve
 from mediation.rules import baoan, deadlines, onestop, petition_aftercare, petition_recusal
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -452,14 +452,19 @@ def _own_system(org: OrgTree, case: Case, ctx: Context[Any], to: str) -> bool:
 
 
 def handoff_details(case: Case, **more: Any) -> dict[str, Any]:
+    """The intake details of the case a hand-off opens: the matter's first case, this one,
+    and the day the petitioner raised the matter (version 2 on)."""
     found = details(case)
-    return {
+    out: dict[str, Any] = {
         "root": found.root or case.id,
         "origin": case.id,
         "origin_code": case.code,
         "origin_unit": case.unit,
-        **more,
     }
+    if v2(case):
+        raised = found.raised_on or case.received_at.astimezone(CHINA_TZ).date()
+        out["raised_on"] = raised.isoformat()
+    return {**out, **more}
 
 
 _ORGAN_OWN = (petition_recusal.OVERLAY, petition_aftercare.OVERLAY)

@@ -383,6 +383,7 @@ def on_intake(case: Case, ctx: Context[PetitionIntake]) -> Case:
         origin=given.origin,
         origin_code=given.origin_code,
         origin_unit=given.origin_unit,
+        raised_on=given.raised_on,
         assigned=given.assigned,
         report_due=given.report_due,
         oral_record=given.oral_record.strip(),
