@@ -1355,3 +1355,18 @@ def test_an_organ_s_agreement_has_no_judicial_confirmation_application() -> None
     with pytest.raises(ValidationError, match="治安调解协议书") as err:
         e.render(case.id, "judicial_confirmation_application")
     assert err.value.field == "case.procedure"
+
+
+def test_an_organ_s_mediation_is_applied_for_to_the_organ() -> None:
+    """RULES.md §6.4, §6.5: a police or traffic-police mediation is not people's mediation.
+    Its application is the organ's own form, made to the organ — the traffic police's by
+    all parties jointly (《道路交通事故处理程序规定》第八十六条) — not to a committee."""
+    e = engine()
+    police = str(e.render(_public_order(e).id, "application"))
+    assert "治安调解申请书" in police
+    assert "现自愿申请东门派出所进行治安调解" in police
+    traffic = str(e.render(_traffic(e, at("2026-09-14", 9)).id, "application"))
+    assert "道路交通事故损害赔偿调解申请书" in traffic
+    assert "现共同申请" in traffic
+    for text in (police, traffic):
+        assert "人民调解委员会" not in text

@@ -24,7 +24,7 @@ from mediation.documents._facts import (
     satisfaction_label,
 )
 from mediation.documents._kinds_agreement import agreement_canary, agreement_number
-from mediation.documents._kinds_dispute import mediation_name, organ_form
+from mediation.documents._kinds_dispute import mediation_name, organ_form, unit_name
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
 from mediation.rules.dispute import details, limitation
@@ -211,8 +211,22 @@ def _check_application(src: Source) -> None:
     check=_check_application,
 )
 def application(src: Source) -> dict[str, Any]:
-    """Context of 人民调解申请书: the applicants' request and the facts as they state them."""
-    return {"applied_at": cn_date(src.case.received_at)}
+    """Context of 人民调解申请书: the applicants' request and the facts as they state them.
+
+    An organ's mediation is applied for to the organ, as its own (治安调解申请书…; the
+    traffic police's by all parties jointly, 《道路交通事故处理程序规定》第八十六条) —
+    not to a people's mediation committee (RULES.md §6.3–§6.5, §6.7)."""
+    own = organ_form(src, "application", "人民调解申请书")
+    what = mediation_name(src)
+    traffic = procedure(src.case, src.policy) is Procedure.traffic_police
+    return {
+        **own,
+        "applied_at": cn_date(src.case.received_at),
+        "what": what,
+        "request": "现自愿申请人民调解委员会进行调解"
+        if not own
+        else f"现{'共同' if traffic else '自愿'}申请{unit_name(src, src.case.unit)}进行{what}",
+    }
 
 
 @document(
