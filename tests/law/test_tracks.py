@@ -1370,3 +1370,22 @@ def test_an_organ_s_mediation_is_applied_for_to_the_organ() -> None:
     assert "现共同申请" in traffic
     for text in (police, traffic):
         assert "人民调解委员会" not in text
+
+
+def test_an_on_the_spot_police_agreement_is_registered_as_the_police_s() -> None:
+    """程序规定 第一百七十八条: an on-the-spot 治安调解 recorded on video needs no written
+    agreement; its oral agreement is registered on the police's own form, citing that
+    article — not as a 人民调解口头协议 under 《人民调解法》第三十条."""
+    from mediation._demo import agreement
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    oral = {**agreement("2026-10-09"), "form": "oral"}
+    e.fire(case.id, "agree", actor=POLICE, at=at("2026-10-09", 10), agreement=oral,
+           on_the_spot_video=True)  # fmt: skip
+    text = str(e.render(case.id, "oral_agreement_register"))
+    assert "治安调解口头协议登记表" in text
+    assert "第一百七十八条" in text
+    assert "人民调解法" not in text

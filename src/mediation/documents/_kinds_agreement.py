@@ -25,6 +25,7 @@ from mediation.documents._facts import (
     local_date,
     party_facts,
 )
+from mediation.documents._kinds_dispute import organ_form
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import (
     CHINA_TZ,
@@ -395,12 +396,21 @@ def oral_agreement_register(src: Source) -> dict[str, Any]:
     """Context of 口头协议登记表: the recorded content, effective when reached (第三十条)."""
     agreement = _agreement(src, AgreementForm.oral)
     agree = src.last("agree")
+    own = organ_form(src, "oral_agreement_register", "人民调解口头协议登记表")
+    proc = procedure(src.case, src.policy)
+    # 人民调解法 第三十条 is people's mediation's; 治安调解 on the spot, recorded on video,
+    # is 程序规定 第一百七十八条's; other organs' oral agreements have no national rule.
+    basis = {
+        Procedure.people: "《人民调解法》第三十条",
+        Procedure.public_order: "《公安机关办理行政案件程序规定》第一百七十八条",
+    }.get(proc, "")
     return {
+        **own,
         "agreement": _agreement_facts(src, agreement, itself=True),
         "effect": {
             "at": cn_datetime(agreement.reached_at),
             "date": cn_date(agreement.reached_at),
-            "basis": "《人民调解法》第三十条",
+            "basis": basis,
         },
         "recorded_by": display_name(src, agree.actor) if agree is not None else "",
     }
