@@ -1389,3 +1389,20 @@ def test_an_on_the_spot_police_agreement_is_registered_as_the_police_s() -> None
     assert "治安调解口头协议登记表" in text
     assert "第一百七十八条" in text
     assert "人民调解法" not in text
+
+
+def test_a_police_closing_report_cites_no_people_s_mediation_rule() -> None:
+    """RULES.md §6.5: 治安调解 is the police's, under 程序规定. Its closing report lists its
+    time limits with the police rules they come from; the workflow's practice clocks (受理审查,
+    履行期限, 回访, 结案) print no 人民调解法 or 2002 规定 basis."""
+    e = engine()
+    case = _public_order_agreed(e)
+    e.fire(case.id, "confirm_performed", actor=POLICE, at=at("2026-10-15"))
+    e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-16"))
+    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-17"), visitor="民警甲")
+    e.fire(case.id, "close", actor=POLICE, at=at("2026-10-18"))
+    text = str(e.render(case.id, "closing_report"))
+    assert "治安调解结案报告表" in text
+    assert "第一百六十五条" in text
+    assert "人民调解法" not in text
+    assert "人民调解工作若干规定" not in text

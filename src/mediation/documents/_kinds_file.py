@@ -78,8 +78,13 @@ def closing_report(src: Source) -> dict[str, Any]:
     else:
         performance = "不适用" if found.agreement is None else "—"
     clocks = []
+    people = not organ_form(src, "closing_report", "人民调解结案报告表")
     for d in src.case.deadlines:
         name, basis = _rule(src, d.period)
+        if not people and "人民调解" in basis:
+            # The workflow's practice clocks cite the people's-mediation rules; an organ's
+            # mediation is not under them (RULES.md §6.3–§6.5, §6.7): no basis is printed.
+            basis = ""
         status = d.status.label
         closed_by_closing = close is not None and d.closed_at == close.at
         if closed_by_closing and d.kind is ClockKind.party and d.status is DeadlineStatus.cancelled:
