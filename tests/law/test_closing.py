@@ -448,6 +448,10 @@ def test_a_court_handing_a_matter_to_a_committee_delegates_it() -> None:
     committee = e.get(handed.links[-1].case_id)
     assert committee.channel == "court_referral"
     assert committee.details.facts.court == "qt-fy"  # type: ignore[union-attr]
+    letter = str(e.render(case.id, "transfer_letter"))  # the court writes as a court
+    assert "本院登记了" in letter
+    assert "《中华人民共和国民事诉讼法》第一百二十五条" in letter
+    assert "本委员会" not in letter
     e.fire(committee.id, "triage", actor=village, at=at("2026-03-05", 9), track="people")
     accepted = e.fire(committee.id, "accept", actor=village, at=at("2026-03-05", 10),
                       materials_signed_on="2026-03-05")  # fmt: skip

@@ -1406,3 +1406,18 @@ def test_a_police_closing_report_cites_no_people_s_mediation_rule() -> None:
     assert "第一百六十五条" in text
     assert "人民调解法" not in text
     assert "人民调解工作若干规定" not in text
+
+
+def test_a_police_transfer_letter_is_the_police_s() -> None:
+    """RULES.md §6.5 (程序规定 第一百七十八条: not a public-order violation → tell the parties
+    where to go): the police station's 移送函 speaks as the organ (本机关) and cites no
+    committee's rule (2002 规定 第二十二、二十四条 are a committee's)."""
+    e = engine()
+    case = _public_order(e)
+    moved = e.fire(case.id, "transfer_out", actor=POLICE, at=at("2026-09-29"),
+                   to="青田县人民法院", reason="属于民事纠纷，不属于违反治安管理行为")  # fmt: skip
+    letter = str(e.render(moved.id, "transfer_letter"))
+    assert "本机关登记了" in letter
+    assert "不属于本机关治安调解的范围" in letter
+    for wrong in ("本委员会", "人民调解工作若干规定", "人民调解委员会调解的范围"):
+        assert wrong not in letter, wrong

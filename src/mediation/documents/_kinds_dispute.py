@@ -25,6 +25,7 @@ from mediation.rules.counting import PeriodUnit
 from mediation.rules.dispute import Feedback, Referral, details
 from mediation.rules.dispute.agreement import organ_statute
 from mediation.rules.dispute.procedure import Procedure, procedure
+from mediation.rules.org import UnitKind
 from mediation.rules.periods import PeriodRule, period
 from mediation.rules.referral import Direction, ReferralPolicy
 from mediation.workflows.dispute import DisputeState
@@ -544,10 +545,20 @@ def transfer_letter(src: Source) -> dict[str, Any]:
         reports = [r for r in found.risk_reports if r.measures.strip() and r.at <= event.at]
         measures = reports[-1].measures.strip() if reports else ""
     hand_off = event.trigger == "hand_off"
+    org = src.policy.org
+    kind = org.get(src.case.unit).kind if org is not None and src.case.unit in org else ""
+    court = kind == UnitKind.court.value
+    people = not court and _rights_text(src) is RIGHTS_TEXTS[Procedure.people]
+    # Who writes: a committee (本委员会), a court (本院) or another organ (本机关), under its
+    # own rules — 2002 规定 第二十二、二十四条 are a committee's (RULES.md §6.5–§6.7).
+    we = "本委员会" if people else ("本院" if court else "本机关")
     if hand_off:
         track = src.policy.tracks.get(_text(event, "track"))
         to = unit_name(src, _text(event, "unit"))
         basis = "《信访工作条例》第三十七条（人民调解、行政调解、司法调解联动）"
+        if court:
+            # A court delegating a matter to a mediation organisation before filing (委派).
+            basis = "《中华人民共和国民事诉讼法》第一百二十五条；《最高人民法院关于人民法院特邀调解的规定》"
         linked = next((k for k in src.case.links if k.kind is LinkKind.handed_off_to), None)
         code = src.extra.get("linked_code")
         if linked is not None and linked.case_id in src.linked:
@@ -556,15 +567,17 @@ def transfer_letter(src: Source) -> dict[str, Any]:
     else:
         track = None
         to = _text(event, "to")
-        basis = "《人民调解工作若干规定》第二十二条、第二十四条"
+        basis = "《人民调解工作若干规定》第二十二条、第二十四条" if people else ""
         linked, linked_code = None, ""
     return {
+        "we": we,
+        "outside": "人民调解委员会调解" if people else f"{we}{mediation_name(src)}",
         "hand_off": hand_off,
         "to": to,
         "track_label": track.label if track is not None else "",
         "reason": _text(event, "reason"),
         "measures": measures,
-        "measures_basis": "《人民调解工作若干规定》第二十四条",
+        "measures_basis": "《人民调解工作若干规定》第二十四条" if people else "",
         "consent": event.data.get("consent") is True,
         "basis": basis,
         "at": cn_datetime(event.at),
