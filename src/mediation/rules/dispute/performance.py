@@ -390,7 +390,11 @@ def _close(case: Case, ctx: Context[CloseInputs]) -> Case:
     case = deadlines.close(case, ctx)
     if reason:
         case = _with(case, closed_without_visit=reason)
-    how = "agreement" if found.agreement is not None else "failed"
+    # An agreement that never took effect (a party did not sign: 《人民调解法》第二十九条
+    # 第二款) resolved nothing: the mediation failed (version 4 on; earlier versions
+    # counted any agreement recorded, and replay so).
+    agreed = found.agreement is not None and (not v4(case) or effective(case) is not None)
+    how = "agreement" if agreed else "failed"
     return record_resolution(case, ctx, how, found.track)
 
 
