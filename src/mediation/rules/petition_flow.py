@@ -45,6 +45,7 @@ from mediation.rules.petition import (
     v2,
     with_details,
 )
+from mediation.rules.resolution import record_resolution, resolution_of
 
 __all__ = [
     "AcceptInputs",
@@ -822,3 +823,18 @@ def on_report(case: Case, ctx: Context[ReportInputs]) -> Case:
     return evolve(
         case, outcome=f"承办机关已报送办结报告（{ctx.inputs.code}）：{ctx.inputs.outcome}"
     )
+
+
+_ENDS = {"transferred": "transferred_out"}
+"""How a petition's end is recorded, by the closed state it reaches (default ``closed``):
+a transfer (转送) sends the matter on, as a dispute's ``transferred_out``."""
+
+
+def record_end(case: Case, ctx: Context[Any]) -> Case:
+    """Record where and when a petition ended (:func:`~mediation.rules.resolution.
+    record_resolution`), on the step that closes it — so a step taken later on the closed
+    file (aftercare, a document) does not move its end. Version 2 on; version 1 cases end
+    at their last step, as they replay."""
+    if not v2(case) or resolution_of(case) is not None:
+        return case
+    return record_resolution(case, ctx, _ENDS.get(case.state, "closed"), None)

@@ -30,7 +30,15 @@ from mediation.rules import petition_recusal as pr
 from mediation.rules import petition_review as rv
 from mediation.rules import petition_settlement as ps
 from mediation.rules.petition import PetitionStage, RouteMode
-from mediation.workflows.definition import Hook, Step, Transition, WorkflowDefinition, closing
+from mediation.rules.resolution import RESOLUTION, Resolution
+from mediation.workflows.definition import (
+    Hook,
+    Site,
+    Step,
+    Transition,
+    WorkflowDefinition,
+    closing,
+)
 
 __all__ = [
     "PETITION",
@@ -500,7 +508,19 @@ PETITION_STEPS: tuple[Step, ...] = (
 after a matter is finally closed (第三十七条第三款: 教育疏导、矛盾化解、帮扶救助); recusal
 (第二十八条第三款)."""
 
+
+def _petition_closing(site: Site) -> bool:
+    """Select the steps that close a petition (any petition workflow)."""
+    return site.definition.kind == CaseKind.petition and site.closing
+
+
 PETITION_HOOKS: tuple[Hook, ...] = (
+    Hook(
+        "petition_end",
+        when=_petition_closing,
+        effects=f.record_end,
+        overlays={RESOLUTION: Resolution},  # type: ignore[arg-type]  # core: converter=dict
+    ),
     Hook(
         "major_report_owed",
         when=closing,
