@@ -365,3 +365,86 @@ def test_baoan_counts_a_matter_once_when_the_assignment_goes_on_with_it(backend:
         assert (town.petitions, town.baoan) == (1, 1)
     finally:
         engine.close()
+
+
+def test_baoan_in_the_window_counts_when_the_matter_is_routed_after_it(backend: str) -> None:
+    """A letter put under 包案 on 03-03 and routed to the town on 04-02: March counts the
+    assignment once — on the routed case, received after March but carrying the
+    assignment's own time — and April none."""
+    engine = petition.engine(spec=backend)
+    try:
+        case = petition.letter(engine, "2026-03-03", risk="high")
+        engine.fire(case.id, "baoan_assign", actor=petition.COUNTY_LEADER,
+                    at=at("2026-03-03", 10), leader="ld-county", **PLAN)  # fmt: skip
+        engine.fire(case.id, "route", actor=petition.BUREAU, at=at("2026-04-02"), to="qt-dm")
+        assert engine.statistics(**MARCH, at=at("2026-04-01", 0)).baoan == 1
+        april = {"since": dt.date(2026, 4, 1), "until": dt.date(2026, 4, 30)}
+        assert engine.statistics(**april, at=at("2026-05-01", 0)).baoan == 0
+    finally:
+        engine.close()
+
+
+def test_a_petition_ends_when_it_closes_not_at_a_later_step(backend: str) -> None:
+    """A letter to the town on 03-04, diverted to litigation at 11:00 (第三十一条): it ended
+    then. Aftercare recorded on 04-20 (第三十七条第三款) does not move its end: March still
+    counts it closed, with nothing open. A transfer (转送) is a transfer."""
+    engine = petition.engine(spec=backend)
+    try:
+        case = petition.letter(engine, "2026-03-04", unit="qt-dm", actor=petition.TOWN)
+        engine.fire(case.id, "divert", actor=petition.TOWN, at=at("2026-03-04", 11),
+                    route="litigation", where="青田县人民法院", told=True)  # fmt: skip
+        before = engine.statistics(**MARCH, within="qt-dm", at=at("2026-04-01", 0))
+        engine.fire(case.id, "record_aftercare", actor=petition.TOWN, at=at("2026-04-20", 9),
+                    kind="guidance", measures="释法明理", procedure_concluded=True)  # fmt: skip
+        after = engine.statistics(**MARCH, within="qt-dm", at=at("2026-04-01", 0))
+        assert (after.open, after.backlog, dict(after.closed_by)) == (0, 0, {"closed": 1})
+        assert after.rows() == before.rows()
+        sent = petition.letter(engine, "2026-03-05")
+        engine.fire(sent.id, "route", actor=petition.BUREAU, at=at("2026-03-06"), to="qt-dm")
+        bureau = engine.statistics(**MARCH, within="qt-xfj", at=at("2026-04-01", 0))
+        assert (bureau.transferred, dict(bureau.closed_by)) == (1, {"transferred_out": 1})
+    finally:
+        engine.close()
+
+
+def test_an_agreement_that_never_took_effect_is_no_resolution(backend: str) -> None:
+    """《人民调解法》第二十九条第二款: an agreement nobody signed never took effect; the
+    mediator ended the mediation (调解不成) and the case closed. 化解率 counts it failed."""
+    from mediation._demo import agreement
+
+    engine = make_engine(backend)
+    try:
+        case = to_state(engine, intake(engine).id, "mediating")
+        engine.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-03-06", 9),
+                    agreement=agreement("2026-03-30"))  # fmt: skip
+        engine.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-03-06", 15),
+                    reason="一方拒绝签字", remedies_informed=True)  # fmt: skip
+        engine.fire(case.id, "close", actor=DIRECTOR, at=at("2026-03-09"),
+                    no_visit_reason="调解不成")  # fmt: skip
+        s = engine.statistics(**MARCH, at=at("2026-04-01", 0))
+        assert (s.resolved, s.failed, s.success_rate) == (0, 1, 0.0)
+    finally:
+        engine.close()
+
+
+def test_a_clock_due_on_the_window_s_last_day_is_due_in_the_window(backend: str) -> None:
+    """Two letters to the town on Mon 03-16: their notice periods (第二十三条第二款, 15 日)
+    end on Tue 03-31 — one met on 03-20, one still open. Both are due in March (their last
+    day is in it), none in April; the single day 03-31 has both, 04-01 none."""
+    engine = petition.engine(spec=backend)
+    try:
+        first = petition.letter(engine, "2026-03-16", unit="qt-dm", actor=petition.TOWN)
+        petition.letter(engine, "2026-03-16", unit="qt-dm", actor=petition.TOWN,
+                        parties=petition.petitioners(3)[2:])  # fmt: skip
+        engine.fire(first.id, "accept", actor=petition.TOWN, at=at("2026-03-20", 10))
+
+        def due(since: dt.date, until: dt.date) -> int:
+            s = engine.statistics(since=since, until=until, at=at("2026-04-02", 0))
+            return sum(s.duty_clocks.values())
+
+        assert due(dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == 2
+        assert due(dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == 0
+        assert due(dt.date(2026, 3, 31), dt.date(2026, 3, 31)) == 2
+        assert due(dt.date(2026, 4, 1), dt.date(2026, 4, 1)) == 0
+    finally:
+        engine.close()

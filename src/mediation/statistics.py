@@ -442,11 +442,17 @@ def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:
         if query.units is not None and case.unit not in query.units:
             continue
         for d in case.deadlines:
-            if d.kind is ClockKind.duty and start <= d.due_at < end:
+            # Due in W: its last day is in W — ``due_at`` is the end of that day (24:00),
+            # so the window's own end counts and its start does not.
+            if d.kind is ClockKind.duty and start < d.due_at <= end:
                 clocks[(d.period, d.status.value, d.due_at < as_of)] += 1
+        f = case_facts(case)
+        if f.baoan_s is not None and start_s <= f.baoan_s < end_s:
+            # Once per matter, on the case the assignment went to — which a transfer after
+            # the window may have opened later (it carries the assignment's own time).
+            add(BAOAN, "")
         if case.received_at >= end:
             continue
-        f = case_facts(case)
         rec_s = f.rec_s
         ended = f.ended(f"{case.workflow} {case.state}" in query.closed)
         end_at_s = None if ended is None else ended[1]
@@ -473,8 +479,6 @@ def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:
                 add(ONESTOP, ONE_PLACE if f.places <= 1 else MORE_PLACES)
         if rec_s < start_s and end_at_s is not None and end_at_s < start_s:
             continue  # ended before the window: nothing of it is counted
-        if f.baoan_s is not None and start_s <= f.baoan_s < end_s:
-            add(BAOAN, "")  # once per matter: an assignment handed on counts where it went
         for at_s, satisfaction in f.visits:
             if start_s <= at_s < end_s:
                 add(SATISFACTION, satisfaction)

@@ -113,7 +113,7 @@ def _facts(scoped: bool) -> str:
     """
 
 
-def _branches(q: _Dialect) -> str:
+def _branches(q: _Dialect, scoped: bool) -> str:
     """The grouped selects over ``f``: (dimension, key, rows, sum)."""
     ended = "f.end_s >= :start_s AND f.end_s < :end_s"
     live = "(f.fresh = 1 OR f.end_s IS NULL OR f.end_s >= :start_s)"
@@ -142,8 +142,10 @@ def _branches(q: _Dialect) -> str:
         f"SELECT '{ONESTOP}', g.k, COUNT(*), 0 FROM (SELECT CASE WHEN f.places <= 1 "
         f"THEN '{ONE_PLACE}' ELSE '{MORE_PLACES}' END AS k FROM f WHERE {ended} "
         "AND f.places IS NOT NULL) g GROUP BY g.k",
-        f"SELECT '{BAOAN}', '', COUNT(*), 0 FROM f WHERE f.baoan_s >= :start_s "
-        f"AND f.baoan_s < :end_s AND {live}",
+        # From the cases themselves: a matter put under 包案 in the window and transferred
+        # after it is on a case received after it (the assignment keeps its own time).
+        f"SELECT '{BAOAN}', '', COUNT(*), 0 FROM cases c WHERE c.baoan_s >= :start_s "
+        "AND c.baoan_s < :end_s" + (" AND c.unit IN :units" if scoped else ""),
         f"SELECT '{SATISFACTION}', g.k, COUNT(*), 0 FROM (SELECT "
         f"COALESCE({q.item(1)}, '') AS k, {visit_s} AS s FROM f, "
         f"{q.each('f.visits')} WHERE f.visits IS NOT NULL AND {live}) g "
@@ -161,7 +163,7 @@ def _statement(q: _Dialect, scoped: bool) -> str:
     )
     return (
         f"WITH f AS MATERIALIZED ({_facts(scoped)}), r AS ({ranked})\n"
-        f"SELECT * FROM (\n{_branches(q)}\n) t"
+        f"SELECT * FROM (\n{_branches(q, scoped)}\n) t"
     )
 
 
@@ -207,8 +209,9 @@ def _clocks(store: SqlStore, query: StatsQuery) -> dict[tuple[str, str, bool], i
     late = sa.case((d.c.due_at < utc_text(query.as_of), 1), else_=0)
     stmt = sa.select(d.c.period, d.c.status, late, sa.func.count()).where(
         d.c.kind == ClockKind.duty.value,
-        d.c.due_at >= utc_text(query.start),
-        d.c.due_at < utc_text(query.end),
+        # Its last day is in the window: due_at is the end of that day (24:00).
+        d.c.due_at > utc_text(query.start),
+        d.c.due_at <= utc_text(query.end),
     )
     if query.units is not None:
         stmt = stmt.join_from(d, c, c.c.id == d.c.case_id).where(c.c.unit.in_(sorted(query.units)))
