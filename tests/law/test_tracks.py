@@ -1421,3 +1421,34 @@ def test_a_police_transfer_letter_is_the_police_s() -> None:
     assert "不属于本机关治安调解的范围" in letter
     for wrong in ("本委员会", "人民调解工作若干规定", "人民调解委员会调解的范围"):
         assert wrong not in letter, wrong
+
+
+@pytest.mark.parametrize(
+    ("unit", "track", "handled", "gone", "left"),
+    [
+        ("qt-wjj", "administrative", "青田县医疗纠纷人民调解委员会", "申请调解", "提起诉讼"),
+        ("qt-yt", "people", "青田县卫生健康局", "卫生主管部门", "提起诉讼"),
+        ("qt-yt", "people", "青田县人民法院", "卫生主管部门", "有关行政机关处理"),
+    ],
+)
+def test_a_medical_non_acceptance_notice_names_no_route_already_taken_or_barred(
+    unit: str, track: str, handled: str, gone: str, left: str
+) -> None:
+    """《医疗纠纷预防和处理条例》第三十一条、第四十条 (RULES.md §6.3): a medical dispute the
+    committee, the health department or a court already accepted is not accepted again;
+    the notice does not send the parties back to the body that holds it — nor, once a
+    court accepted it, to the health department (第四十条) or to a suit already filed."""
+    e = engine()
+    who = actor(unit)
+    details = {"track": track} if track == "administrative" else {}
+    case = register(e, unit, at("2026-09-07", 9), category="medical", details=details)
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track=track)
+    extra = {} if track == "administrative" else {"other_side_consents": True}
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11), handled_by=handled, **extra)
+    text = str(e.render(case.id, "non_acceptance_notice"))
+    routes = [line for line in text.splitlines() if "途径：" in line]
+    assert routes
+    assert not any(gone in line for line in routes)
+    assert any(left in line for line in routes)
+    if handled.endswith("法院"):
+        assert not any("提起诉讼" in line for line in routes)

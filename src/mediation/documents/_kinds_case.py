@@ -27,7 +27,10 @@ from mediation.documents._kinds_agreement import agreement_canary, agreement_num
 from mediation.documents._kinds_dispute import mediation_name, organ_form, unit_name
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Channel, Event
+from mediation.rules.categories import ancestors
 from mediation.rules.dispute import details, limitation
+from mediation.rules.dispute._common import v4
+from mediation.rules.dispute.acceptance import MEDICAL_HANDLED
 from mediation.rules.dispute.documents import remedy_routes
 from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
@@ -76,13 +79,40 @@ REMEDIES = (
 remedies, :func:`remedy_facts`, under this statutory sentence)."""
 
 
-def remedy_facts(src: Source) -> list[dict[str, str]]:
+def remedy_facts(src: Source, closed: frozenset[str] = frozenset()) -> list[dict[str, str]]:
     """Every remedy the parties still have, as the 不予受理 and 终止 notices print them.
 
     The routes follow the procedure that ended, the case's category and whether
-    an agreement exists (:func:`mediation.rules.dispute.documents.remedy_routes`).
+    an agreement exists (:func:`mediation.rules.dispute.documents.remedy_routes`);
+    those going to a body in ``closed`` (:func:`_closed_routes`) are left out.
     """
-    return [{"channel": r.channel, "text": r.text} for r in remedy_routes(src.case, src.policy)]
+    return [
+        {"channel": r.channel, "text": r.text}
+        for r in remedy_routes(src.case, src.policy)
+        if r.to not in closed
+    ]
+
+
+def _closed_routes(src: Source, handled: str) -> frozenset[str]:
+    """The routes a matter another body already accepted or resolved may no longer take:
+    that body's own — the court's suit, the health department's mediation, a committee's —
+    and, for a medical dispute a court accepted, the health department's and a committee's
+    too (《医疗纠纷预防和处理条例》第三十一条、第四十条). The body is known by its unit in
+    the organisation, else by its name."""
+    if not handled:
+        return frozenset()
+    org = src.policy.org
+    unit = org.get(handled) if org is not None and handled in org else None
+    name = unit.name if unit is not None else handled
+    kind = unit.kind if unit is not None else ""
+    medical = "medical" in ancestors(src.case.category, src.policy.categories)
+    if kind == "court" or "法院" in name or "法庭" in name:
+        return frozenset({"court", "health", "committee"} if medical else {"court"})
+    if "卫生" in name or "卫健" in name:
+        return frozenset({"health"})
+    if kind in ("committee", "industry_committee") or "调解委员会" in name or "医调委" in name:
+        return frozenset({"committee"})
+    return frozenset()
 
 
 def limitation_fact(src: Source) -> str:
@@ -316,7 +346,7 @@ def non_acceptance_notice(src: Source) -> dict[str, Any]:
             else "你（们）可以依法通过下列途径维护自己的权利"
         ),
         "refused_at": cn_date(refuse.at) if refuse is not None else "",
-        "remedies": remedy_facts(src),
+        "remedies": remedy_facts(src, _closed_routes(src, _text(refuse, "handled_by"))),
         "limitation": limitation_fact(src),
     }
 
@@ -342,6 +372,9 @@ def _bar_of(src: Source, event: Event, proc: Procedure) -> tuple[str, str]:
         name = next((p.name for p in src.case.parties if p.id == refused), refused)
         return f"当事人{name}明确拒绝调解", REFUSAL_GROUNDS[proc]
     if handled:
+        medical = "medical" in ancestors(src.case.category, src.policy.categories)
+        if proc is Procedure.people and medical and v4(src.case):
+            return f"该纠纷已由{handled}受理或者解决", MEDICAL_HANDLED  # as the refusal cited
         return f"该纠纷已由{handled}受理或者解决", HANDLED_GROUNDS[proc]
     return src.case.outcome or "", ""
 

@@ -144,7 +144,7 @@ def _bar(
             and v4(case)
             and "medical" in ancestors(case.category, ctx.policy.categories)
         ):
-            basis = _MEDICAL_HANDLED
+            basis = MEDICAL_HANDLED
         return f"纠纷已由{given.handled_by}受理或者解决，不予受理", basis
     if _public_order(case, track, ctx) and given.excluded_by is not None:
         return (
@@ -154,7 +154,7 @@ def _bar(
     return None
 
 
-_MEDICAL_HANDLED = "《医疗纠纷预防和处理条例》第三十一条；《人民调解工作若干规定》第二十二条第二项"
+MEDICAL_HANDLED = "《医疗纠纷预防和处理条例》第三十一条；《人民调解工作若干规定》第二十二条第二项"
 """A medical dispute a court or the health department already accepted: the committee does
 not accept it (医疗条例 第三十一条, besides the general rule). Version 4 on."""
 

@@ -28,10 +28,14 @@ class Remedy:
         channel: ``仲裁``, ``行政``, ``司法`` (the channels 《人民调解法》第二十六条
             names) or ``调解`` (another mediation procedure).
         text: The route and its legal source, as printed.
+        to: The body the route goes to, where a matter another body already holds may
+            close it: ``court`` (a suit), ``health`` (the health department's mediation),
+            ``committee`` (a people's mediation committee); ``""`` otherwise.
     """
 
     channel: str
     text: str
+    to: str = ""
 
 
 _LAW = "《人民调解法》"
@@ -155,10 +159,18 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
         )
     if "medical" in cats:
         if proc is Procedure.medical_admin:
-            out.append(Remedy("调解", f"向医疗纠纷人民调解委员会申请调解（{_MEDICAL}第三十一条）"))
+            out.append(
+                Remedy(
+                    "调解", f"向医疗纠纷人民调解委员会申请调解（{_MEDICAL}第三十一条）", "committee"
+                )
+            )
         else:
             out.append(
-                Remedy("行政", f"向县级卫生主管部门申请医疗纠纷行政调解（{_MEDICAL}第四十条）")
+                Remedy(
+                    "行政",
+                    f"向县级卫生主管部门申请医疗纠纷行政调解（{_MEDICAL}第四十条）",
+                    "health",
+                )
             )
     if "traffic" in cats:
         article = "第八十五条" if proc is Procedure.people and not refused else "第八十六条"
@@ -190,12 +202,12 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
             cite = "" if refused else f"（{_LAW}第二十六条）"
             out.append(Remedy("行政", f"依法请求基层人民政府或者有关行政机关处理{cite}"))
             if not labour:
-                out.append(Remedy("司法", f"依法向人民法院提起诉讼{cite}"))
+                out.append(Remedy("司法", f"依法向人民法院提起诉讼{cite}", "court"))
         return tuple(out)
     if proc is Procedure.administrative and "medical" not in cats:
-        out.append(Remedy("调解", f"向人民调解委员会申请调解（{_LAW}第十七条）"))
+        out.append(Remedy("调解", f"向人民调解委员会申请调解（{_LAW}第十七条）", "committee"))
     if not labour:
-        out.append(Remedy("司法", "依法向人民法院提起诉讼"))
+        out.append(Remedy("司法", "依法向人民法院提起诉讼", "court"))
     return tuple(out)
 
 
