@@ -940,7 +940,12 @@ class Engine:
                 self._step(other, item.step, on_behalf, at, item.data, None, depth)
 
     def _dry_follow(
-        self, follow: Sequence[FollowUp], actor: Actor, at: dt.datetime, depth: int
+        self,
+        follow: Sequence[FollowUp],
+        origin: Case,
+        actor: Actor,
+        at: dt.datetime,
+        depth: int,
     ) -> None:
         """Decide, without writing, the steps a step asks on other cases, as :meth:`_follow`
         would take them: a refused one refuses the step in :meth:`available_triggers` too.
@@ -974,14 +979,14 @@ class Engine:
                     actor=on_behalf,
                     at=at,
                     case_id=item.case_id,
-                    links=[],
+                    links=[Link(item.back, origin.id, item.note)],  # as _follow links it
                     overlays=item.overlays,
                 )
                 continue
             other = seen.get(item.case_id) or self._store.load(_case_id(item.case_id))
             new, _, more = self._decide(other, item.step, on_behalf, at, item.data, _unnumbered)
             seen[item.case_id] = new
-            self._dry_follow(more, actor, at, depth + 1)
+            self._dry_follow(more, new, actor, at, depth + 1)
 
     def _run(
         self, case_id: str, name: str, actor: Actor, at: dt.datetime | None, data: Mapping[str, Any]
@@ -1699,7 +1704,7 @@ class Engine:
             given = {} if inputs is None else inputs.get(name) or {}
             try:
                 _, _, follow = self._decide(case, name, actor, at, given, _unnumbered)
-                self._dry_follow(follow, actor, at, 1)
+                self._dry_follow(follow, case, actor, at, 1)
             except MediationError as exc:
                 reason, basis, fld = _reason(exc)
                 missing = tuple(

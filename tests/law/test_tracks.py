@@ -1452,3 +1452,21 @@ def test_a_medical_non_acceptance_notice_names_no_route_already_taken_or_barred(
     assert any(left in line for line in routes)
     if handled.endswith("法院"):
         assert not any("提起诉讼" in line for line in routes)
+
+
+def test_available_triggers_offers_the_hand_off_that_fire_takes() -> None:
+    """One evaluator (issue 7): a hand-off opens the receiving case linked back to this one
+    (handed_off_from) — ``available_triggers`` tries that case out with its link, as ``fire``
+    opens it, and offers the hand-off ``fire`` then takes."""
+    e = engine()
+    case = _failed_people_traffic(e)
+    given = {"track": "administrative", "unit": "qt-jj", "consent": True,
+             "reason": "人民调解不成，双方共同申请交警调解"}  # fmt: skip
+    options = e.available_triggers(
+        case.id, VILLAGE, at("2026-10-08", 10), inputs={"hand_off": given}
+    )
+    offered = next(o for o in options if o.trigger == "hand_off")
+    assert offered.allowed, offered.reason
+    assert e.fire(case.id, "hand_off", actor=VILLAGE, at=at("2026-10-08", 10), **given).state == (
+        "handed_off"
+    )
