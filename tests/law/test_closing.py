@@ -589,3 +589,19 @@ def test_an_agreement_performed_on_the_spot_may_be_entered_after_the_holiday() -
         window = clock(e.get(case.id), "judicial_confirmation_apply")
         ended.append((window.start, window.due))
     assert ended == [(day("2026-04-30"), day("2026-06-01"))] * 2
+
+
+def test_the_closing_report_s_time_is_not_a_performance_mediated_again_since() -> None:
+    """RULES.md §2.1: 结案时间 is when performance completed — not a performance the matter
+    was mediated again after. The demo's agreement was performed on 03-18; mediation
+    reopened on 03-31 and failed on 04-10; the file closed on 04-22: 结案时间 is the closing."""
+    e = _demo()
+    case = run(e, stop_before="close")
+    e.fire(case.id, "reopen", actor=MEDIATOR, at=at("2026-03-31"), reason="矛盾反复", consent=True)
+    e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-04-10", 16),
+           reason="再次调解不成", remedies_informed=True)  # fmt: skip
+    e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-04-20"))
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-21"), visitor="陈调解")
+    e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-22"))
+    text = str(e.render(case.id, "closing_report"))
+    assert "结案时间：2026年4月22日" in text

@@ -234,15 +234,23 @@ def test_review_and_re_review_are_the_petitioner_s_right_not_a_second_place() ->
     assert e.verify(city.id).ok
 
 
-@pytest.mark.parametrize("to", ["qt-xfj", "qt-fy", "qt-ldzc", "qt-tw"])
-def test_the_centre_routes_its_one_record_to_a_stationed_department(to: str) -> None:
+@pytest.mark.parametrize(
+    ("to", "taken"), [("qt-xfj", True), ("qt-fy", False), ("qt-ldzc", False), ("qt-tw", False)]
+)
+def test_the_centre_routes_its_one_record_to_a_stationed_department(to: str, taken: bool) -> None:
     """RULES.md §7.2 (最多跑一地): the party registers once at the county centre; the one
-    record (一案一码) goes to the department stationed there that handles it — the petition
-    bureau, the court, labour arbitration, the committee — not back to the party with a
-    pointer to register again. The receiving case carries the centre's code."""
+    record (一案一码) goes to the stationed organ that handles it — the petition bureau —
+    not back to the party with a pointer to register again. Not as a petition to the court
+    or the arbitration commission (诉访分离, 第二十八条第二款), nor to the committee, which
+    takes a matter by 访调对接 with the parties' consent."""
     e = engine()
     centre = Actor("zx-staff", {"clerk", "director"}, "qt-zx", "县社会治理中心窗口")
     case = visit(e, "2026-03-02", "qt-zx", centre)
+    if not taken:
+        with pytest.raises(ValidationError) as err:
+            e.fire(case.id, "route", actor=centre, at=at("2026-03-03"), to=to, told=True)
+        assert err.value.field == "to"
+        return
     routed = e.fire(case.id, "route", actor=centre, at=at("2026-03-03"), to=to, told=True)
     assert routed.state == "transferred"
     received = e.get(routed.links[-1].case_id)

@@ -406,3 +406,29 @@ def test_a_transferred_matter_s_notices_say_when_the_petitioner_raised_it() -> N
     notice = e.render(town.id, "petition_acceptance_notice")
     assert "你（们）于2026年3月2日提出的信访事项" in notice
     assert "于2026年3月2日提出的信访事项" in e.render(case.id, "petition_transfer_letter")
+    with pytest.raises(ValidationError) as err:  # a hand-off's fact, not a clerk's
+        letter(e, "2026-03-02", details={"raised_on": "2026-12-31"})
+    assert err.value.field == "raised_on"
+
+
+def test_a_transfer_taken_back_on_objection_ends_again_where_it_is_routed_again() -> None:
+    """第二十三条第三款: the town objects (not its matter) and the bureau agrees: the matter is
+    with the bureau again, open — its first transfer no longer its end; routed on to the
+    right town, it ends then (the statistics count it once, as transferred)."""
+    from mediation.rules.resolution import resolution_of
+
+    e = engine()
+    case = letter(e, "2026-04-29")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-04-30", 9), to="qt-wx")
+    first = resolution_of(case)
+    assert first is not None
+    e.fire(
+        case.links[0].case_id, "object", actor=WX, at=at("2026-05-11", 16), reason="属东门镇管辖"
+    )
+    office = e.fire(case.id, "agree_objection", actor=BUREAU, at=at("2026-05-11", 17))
+    assert (office.state, resolution_of(office)) == ("registered", None)
+    office = e.fire(office.id, "route", actor=BUREAU, at=at("2026-05-12"), to="qt-dm")
+    again = resolution_of(office)
+    assert again is not None
+    assert (again.at, again.how) == (at("2026-05-12"), "transferred_out")
+    assert e.verify(office.id).ok

@@ -96,7 +96,13 @@ def closing_report(src: Source) -> dict[str, Any]:
     # (RULES.md §2.1, local practice W7) —; the approval of the file is the closing step.
     concluded = close.at if close is not None else None
     agreement = found.agreement
-    if performed is not None and agreement is not None and performed.at >= agreement.reached_at:
+    again = src.last("reopen", "remediate")
+    if (
+        performed is not None
+        and agreement is not None
+        and performed.at >= agreement.reached_at
+        and (again is None or again.at < performed.at)  # not mediated again since
+    ):
         concluded = performed.at
     return {
         **organ_form(src, "closing_report", "人民调解结案报告表"),

@@ -258,8 +258,10 @@ class PetitionPolicy:
     """Petition practice a locality configures (PRACTICE where not national law).
 
     Attributes:
-        oral_channels: Channels whose petitions are oral (走访, 电话, the 12345 hotline):
-            the organ
+        oral_channels_v2: Channels whose petitions are oral too from petition workflow
+            version 2 on (the 12345 hotline: a call): a version 1 case registered from one
+            without a record replays as it was.
+        oral_channels: Channels whose petitions are oral (走访, 电话): the organ
             records them faithfully (第十九条第一款).
         visit_channels: Channels that are visits (走访): the level rule of 第二十条
             applies to them.
@@ -278,7 +280,8 @@ class PetitionPolicy:
         mediation_excluded: Categories never handed to people's mediation.
     """
 
-    oral_channels: frozenset[str] = frozenset({"walk_in", "phone", "hotline"})
+    oral_channels: frozenset[str] = frozenset({"walk_in", "phone"})
+    oral_channels_v2: frozenset[str] = frozenset({"hotline"})
     visit_channels: frozenset[str] = frozenset({"walk_in"})
     collective_from: int = 5
     refuse_final_at_intake: bool = False

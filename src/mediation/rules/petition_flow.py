@@ -45,7 +45,7 @@ from mediation.rules.petition import (
     v2,
     with_details,
 )
-from mediation.rules.resolution import record_resolution, resolution_of
+from mediation.rules.resolution import RESOLUTION, record_resolution, resolution_of
 
 __all__ = [
     "AcceptInputs",
@@ -427,21 +427,30 @@ arbitration commission or an industry committee, which take matters by their own
 (诉访分离, 第二十八条第二款)."""
 
 
+_MEDIATING = frozenset({UnitKind.committee.value, UnitKind.industry_committee.value})
+"""People's mediation committees: a petition reaches one by 访调对接, with consent."""
+
+
 def _own_system(org: OrgTree, case: Case, ctx: Context[Any], to: str) -> bool:
     """Whether ``to`` is an organ this one may transfer or assign to: a petition office, any
     competent organ of its level or below (第二十二条第一款); another organ, the lower organs
     of its own system — below it in the territory (块) or in its line (条) (第二十三条第一款).
-    A one-stop centre sends the one record it registered to the departments stationed at
-    it (最多跑一地, "一案一码" routed to stationed departments: RULES.md §7.2)."""
+    A one-stop centre sends the one record it registered to the organs stationed at it
+    that handle petitions (最多跑一地, "一案一码" routed to stationed departments: RULES.md
+    §7.2; version 2 on) — not to a court or an arbitration commission (诉访分离,
+    第二十八条第二款), nor to a committee, which takes a matter by 访调对接 with the
+    parties' consent (``hand_to_mediation``)."""
     if case.unit not in org or to not in org:
         return True
     if petition_office(case, ctx):
         return True
     here = org.get(case.unit)
-    if here.kind == UnitKind.centre.value and org.get(to).centre == here.id:
-        return True
     if org.get(to).kind not in _ROUTABLE:
         return False
+    there = org.get(to)
+    stationed = here.kind == UnitKind.centre.value and there.centre == here.id
+    if v2(case) and stationed and there.kind not in _MEDIATING:
+        return True
     if org.within(to, case.unit):
         return True
     line = org.line_parent(to)
@@ -838,3 +847,12 @@ def record_end(case: Case, ctx: Context[Any]) -> Case:
     if not v2(case) or resolution_of(case) is not None:
         return case
     return record_resolution(case, ctx, _ENDS.get(case.state, "closed"), None)
+
+
+def clear_end(case: Case, ctx: Context[Any]) -> Case:
+    """A petition taken up again (an objection agreed sends it back to the office that
+    routed it): its recorded end no longer holds — the step that closes it again records
+    the new one (:func:`record_end`). Version 2 on."""
+    if not v2(case) or resolution_of(case) is None:
+        return case
+    return evolve(case, overlays=case.overlays.without(RESOLUTION))

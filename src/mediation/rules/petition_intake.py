@@ -227,8 +227,21 @@ def intake_guard(case: Case, ctx: Context[PetitionIntake]) -> Decision:
             "(RULES.md §4.3); one received earlier follows the 2005 信访条例, not modelled here",
             f"{ART}（2022年5月1日起施行）",
         )
+    if given.raised_on is not None and v2(case):
+        # Set by the hand-off that opens the case (the day the matter was first received),
+        # not by a clerk: a registration's own day is its received_at.
+        if not given.origin:
+            return refuse_input(
+                "intake", "raised_on", given.raised_on.isoformat(), "set only by a hand-off"
+            )
+        if given.raised_on > ctx.day:
+            return refuse_input(
+                "intake", "raised_on", given.raised_on.isoformat(), "a day after the registration"
+            )
     policy = ctx.policy.part(PetitionPolicy)
-    oral = case.channel in policy.oral_channels
+    oral = case.channel in policy.oral_channels or (
+        v2(case) and case.channel in policy.oral_channels_v2
+    )
     if oral and not given.origin and not given.oral_record.strip():
         return refuse_input(
             "intake",

@@ -133,7 +133,8 @@ def petition_intake(
     for a 越级走访, the organ competent for the matter (where triage sends it), so the
     engine finds the skipped levels (第二十条第一款)."""
     out: dict[str, Any] = {}
-    if channel in policy.part(PetitionPolicy).oral_channels:
+    petitions = policy.part(PetitionPolicy)
+    if channel in petitions.oral_channels | petitions.oral_channels_v2:
         label = policy.categories[matter.category].label
         out["oral_record"] = f"（模拟）来访人口述：{label}，请求依法处理。"
     if matter.skip_level:

@@ -514,6 +514,16 @@ def _petition_closing(site: Site) -> bool:
     return site.definition.kind == CaseKind.petition and site.closing
 
 
+def _petition_reopening(site: Site) -> bool:
+    """Select the steps that take a closed petition up again (a closed state to an open one)."""
+    closed = site.definition.closed
+    return (
+        site.definition.kind == CaseKind.petition
+        and site.source in closed
+        and site.dest not in closed
+    )
+
+
 PETITION_HOOKS: tuple[Hook, ...] = (
     Hook(
         "petition_end",
@@ -521,6 +531,7 @@ PETITION_HOOKS: tuple[Hook, ...] = (
         effects=f.record_end,
         overlays={RESOLUTION: Resolution},  # type: ignore[arg-type]  # core: converter=dict
     ),
+    Hook("petition_reopened", when=_petition_reopening, effects=f.clear_end),
     Hook(
         "major_report_owed",
         when=closing,

@@ -306,10 +306,11 @@ def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
             "《人民调解法》第三条、第十七条",
         )
     # 第八十五条's 3 working days bind the parties' application to the traffic police only:
-    # a hand-off to another organ's mediation is not one.
+    # a hand-off to another organ's mediation is not one (version 4 on; earlier versions
+    # applied them to any administrative hand-off).
     traffic = (
         given.track == "administrative"
-        and target.kind == UnitKind.police.value
+        and (target.kind == UnitKind.police.value or not v4(case))
         and "traffic" in ancestors(case.category, policy.categories)
     )
     if traffic and case.state == "failed":
