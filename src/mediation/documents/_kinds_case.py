@@ -26,12 +26,13 @@ from mediation.documents._facts import (
 from mediation.documents._kinds_agreement import agreement_canary, agreement_number
 from mediation.documents._kinds_dispute import mediation_name, organ_form, unit_name
 from mediation.documents._registry import Canary, Source, document
-from mediation.model import AgreementForm, Channel, Event
+from mediation.model import AgreementForm, Event
 from mediation.rules.categories import ancestors
+from mediation.rules.channels import HANDED_OVER, OWN_INITIATIVE
 from mediation.rules.dispute import details, limitation
 from mediation.rules.dispute._common import v4
 from mediation.rules.dispute.acceptance import MEDICAL_HANDLED
-from mediation.rules.dispute.documents import remedy_routes
+from mediation.rules.dispute.documents import closed_routes, remedy_routes
 from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
     REFUSAL_GROUNDS,
@@ -41,18 +42,6 @@ from mediation.rules.dispute.procedure import (
 from mediation.workflows.dispute import DisputeState
 
 __all__ = ["ENDINGS", "REMEDIES", "Ending", "ending", "remedy_facts"]
-
-_REFERRALS = {
-    Channel.court_referral.value,
-    Channel.police_referral.value,
-    Channel.petition_referral.value,
-    "police_110",  # 110 non-police calls handed over by the police (警调对接, 人民调解法 第十八条)
-}
-"""Channels of a matter another body delegated or handed over (委派、移交)."""
-
-_OWN_INITIATIVE = {Channel.own_initiative.value, "grid_report"}
-"""Channels of a matter the committee took up itself (主动调解; a grid worker's finding is
-the committee's own screening, 2002 规定 第二十三条)."""
 
 _MEDIATED = frozenset(
     s.value
@@ -84,35 +73,13 @@ def remedy_facts(src: Source, closed: frozenset[str] = frozenset()) -> list[dict
 
     The routes follow the procedure that ended, the case's category and whether
     an agreement exists (:func:`mediation.rules.dispute.documents.remedy_routes`);
-    those going to a body in ``closed`` (:func:`_closed_routes`) are left out.
+    those going to a body in ``closed`` (:func:`~mediation.rules.dispute.documents.closed_routes`) are left out.
     """
     return [
         {"channel": r.channel, "text": r.text}
         for r in remedy_routes(src.case, src.policy)
         if r.to not in closed
     ]
-
-
-def _closed_routes(src: Source, handled: str) -> frozenset[str]:
-    """The routes a matter another body already accepted or resolved may no longer take:
-    that body's own — the court's suit, the health department's mediation, a committee's —
-    and, for a medical dispute a court accepted, the health department's and a committee's
-    too (《医疗纠纷预防和处理条例》第三十一条、第四十条). The body is known by its unit in
-    the organisation, else by its name."""
-    if not handled:
-        return frozenset()
-    org = src.policy.org
-    unit = org.get(handled) if org is not None and handled in org else None
-    name = unit.name if unit is not None else handled
-    kind = unit.kind if unit is not None else ""
-    medical = "medical" in ancestors(src.case.category, src.policy.categories)
-    if kind == "court" or "法院" in name or "法庭" in name:
-        return frozenset({"court", "health", "committee"} if medical else {"court"})
-    if "卫生" in name or "卫健" in name:
-        return frozenset({"health"})
-    if kind in ("committee", "industry_committee") or "调解委员会" in name or "医调委" in name:
-        return frozenset({"committee"})
-    return frozenset()
 
 
 def limitation_fact(src: Source) -> str:
@@ -224,7 +191,7 @@ def _text(event: Event | None, key: str) -> str:
 
 
 def _check_application(src: Source) -> None:
-    if src.case.channel in _OWN_INITIATIVE:
+    if src.case.channel in OWN_INITIATIVE:
         raise ValidationError(
             "channel",
             src.case.channel,
@@ -285,10 +252,10 @@ def registration(src: Source) -> dict[str, Any]:
         "sources": [
             {
                 "label": "当事人申请",
-                "checked": channel not in _OWN_INITIATIVE and channel not in _REFERRALS,
+                "checked": channel not in OWN_INITIATIVE and channel not in HANDED_OVER,
             },
-            {"label": initiative, "checked": channel in _OWN_INITIATIVE},
-            {"label": "有关部门委派、移交", "checked": channel in _REFERRALS},
+            {"label": initiative, "checked": channel in OWN_INITIATIVE},
+            {"label": "有关部门委派、移交", "checked": channel in HANDED_OVER},
         ],
         "registered_at": cn_datetime(src.case.received_at),
         "registered_by": display_name(src, intake.actor) if intake is not None else "",
@@ -346,7 +313,9 @@ def non_acceptance_notice(src: Source) -> dict[str, Any]:
             else "你（们）可以依法通过下列途径维护自己的权利"
         ),
         "refused_at": cn_date(refuse.at) if refuse is not None else "",
-        "remedies": remedy_facts(src, _closed_routes(src, _text(refuse, "handled_by"))),
+        "remedies": remedy_facts(
+            src, closed_routes(src.case, src.policy, _text(refuse, "handled_by"))
+        ),
         "limitation": limitation_fact(src),
     }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from mediation.model import Channel
 from mediation.rules.vocabulary import Vocabulary
 
-__all__ = ["CHANNELS"]
+__all__ = ["CHANNELS", "HANDED_OVER", "OWN_INITIATIVE"]
 
 CHANNELS = Vocabulary(
     "channel",
@@ -29,3 +29,19 @@ CHANNELS = Vocabulary(
     },
 )
 """The default channel vocabulary."""
+
+HANDED_OVER: frozenset[str] = frozenset(
+    {
+        Channel.court_referral.value,
+        Channel.police_referral.value,
+        Channel.petition_referral.value,
+        "police_110",  # 110 non-police calls the police hand over (警调对接, 人民调解法 第十八条)
+    }
+)
+"""Channels of a matter another body delegated or handed over (委派、移交): the source the
+受理登记表 ticks (RULES.md §2.1 #1)."""
+
+OWN_INITIATIVE: frozenset[str] = frozenset({Channel.own_initiative.value, "grid_report"})
+"""Channels of a matter the committee took up itself (主动调解; a grid worker's finding is the
+committee's own screening, 《人民调解工作若干规定》第二十三条): nobody applied, so there is
+no 申请书."""

@@ -14,6 +14,7 @@ from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.agreement import effective, parties_sign_alone, unsigned
 from mediation.rules.dispute.details import details
 from mediation.rules.dispute.procedure import Procedure, procedure
+from mediation.rules.org import UnitKind
 
 __all__ = ["Procedure", "Remedy", "dispute_facts", "procedure", "remedies", "remedy_routes"]
 
@@ -209,6 +210,29 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
     if not labour:
         out.append(Remedy("司法", "依法向人民法院提起诉讼", "court"))
     return tuple(out)
+
+
+def closed_routes(case: Case, policy: Any, handled: str) -> frozenset[str]:
+    """The routes (:attr:`Remedy.to`) a matter another body already accepted or resolved
+    may no longer take: that body's own — the court's suit, the health department's
+    mediation, a committee's — and, for a medical dispute a court accepted, the health
+    department's and a committee's too (《医疗纠纷预防和处理条例》第三十一条、第四十条).
+    The body is known by its unit in the organisation, else by its name."""
+    if not handled:
+        return frozenset()
+    org = policy.org
+    unit = org.get(handled) if org is not None and handled in org else None
+    name = unit.name if unit is not None else handled
+    kind = unit.kind if unit is not None else ""
+    medical = "medical" in ancestors(case.category, policy.categories)
+    if kind == UnitKind.court.value or "法院" in name or "法庭" in name:
+        return frozenset({"court", "health", "committee"} if medical else {"court"})
+    if "卫生" in name or "卫健" in name:
+        return frozenset({"health"})
+    committees = (UnitKind.committee.value, UnitKind.industry_committee.value)
+    if kind in committees or "调解委员会" in name or "医调委" in name:
+        return frozenset({"committee"})
+    return frozenset()
 
 
 def remedies(case: Case, policy: Any) -> tuple[str, ...]:
