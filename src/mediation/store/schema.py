@@ -72,12 +72,12 @@ cases = Table(
     # <mediation.statistics.CaseFacts.row>`): instants as epoch seconds, the callback
     # visits as JSON. A statistic reads these, never the body.
     *STATS_COLUMNS,
-    # Every transition changes ``state``: each index holding it moves per step, so keep them
-    # two: (state, unit) for one unit's cases in a state; (state, received_at, id) for a
-    # state in list order, as find pages it (keyset) and the dashboard reads it (0006).
-    Index("ix_cases_state_unit", "state", "unit"),
+    # Every transition changes ``state``: each index holding it moves per step, so there is
+    # one, (state, received_at, id): a state in list order, as find pages it (keyset) and
+    # the dashboard reads it (0006). A unit's cases are read through (unit, received_at,
+    # id), which no step moves: in list order, a state within it filtered as read (0008).
     Index("ix_cases_state_received", "state", "received_at", "id"),
-    Index("ix_cases_unit", "unit"),
+    Index("ix_cases_unit_received", "unit", "received_at", "id"),
     Index("ix_cases_level", "level"),
     Index("ix_cases_category", "category"),
     Index("ix_cases_received", "received_at"),
