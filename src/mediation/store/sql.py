@@ -253,10 +253,13 @@ class SqlStore:
             self._install_sqlite_pragmas(sqlite_synchronous, busy_timeout_ms)
         self._begin = "BEGIN IMMEDIATE" if self._sqlite else "BEGIN"
         self._stmts = {name: self._compile(sql) for name, sql in _SQL.items()}
-        self._update_case: dict[tuple[str, ...], _Compiled] = {}
+        self._update_case: dict[tuple[tuple[str, ...], tuple[str, ...]], _Compiled] = {}
         self._local = threading.local()
         self._static_cache: dict[str, Intake] = {}
         self._cases: dict[str, Case] = {}
+        # The statistics columns as this store last committed them, by case: (version,
+        # values in ``_STATS`` order). A step then writes only the columns it changes.
+        self._stats: dict[str, tuple[int, tuple[Any, ...]]] = {}
         self._codec = Codec()
         self._warn_from: Callable[[Deadline], dt.date] = lambda d: d.due
         self._all_connections: list[Any] = []
@@ -343,6 +346,7 @@ class SqlStore:
         self._warn_from = warn_from
         self._static_cache.clear()
         self._cases.clear()
+        self._stats.clear()
 
     # -- connections ----------------------------------------------------------
 
@@ -379,12 +383,18 @@ class SqlStore:
         conn = self._conn()
         cur = conn.cursor()
         self._local.pending = []
+        self._local.pending_stats = []
         try:
             cur.execute(self._begin)
             yield cur
             cur.execute("COMMIT")
             for case in self._local.pending:
                 self._remember(case)
+            stats = self._stats
+            for case_id, version, values in self._local.pending_stats:
+                if len(stats) >= self.cache_size:
+                    stats.clear()
+                stats[case_id] = (version, values)
         except BaseException as exc:
             with suppress(Exception):
                 cur.execute("ROLLBACK")
@@ -393,6 +403,7 @@ class SqlStore:
             raise
         finally:
             self._local.pending = []
+            self._local.pending_stats = []
             cur.close()
 
     def _driver_errors(self) -> tuple[type[BaseException], ...]:
@@ -625,6 +636,9 @@ class SqlStore:
             self._run(cur, "insert_event", self._event_params(event))
             self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
             self._local.pending.append(case)
+            self._local.pending_stats.append(
+                (case.id, case.version, tuple(params[c] for c in _STATS))
+            )
         return case
 
     def commit(
@@ -704,12 +718,21 @@ class SqlStore:
         # Only the indexed columns that changed are written: SQLite then leaves
         # the other indexes alone (about half the cost of a transition).
         changed = tuple(c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c))
-        stmt = self._update_stmt(changed)
+        # Of the statistics columns, those that differ from what this store committed at
+        # ``expected`` (the UPDATE only lands on that version); all of them otherwise.
+        values = tuple(params[c] for c in _STATS)
+        known = self._stats.get(case.id)
+        if known is not None and known[0] == expected:
+            stats = tuple(c for c, v, w in zip(_STATS, values, known[1], strict=True) if v != w)
+        else:
+            stats = _STATS
+        stmt = self._update_stmt(changed, stats)
         cur.execute(stmt.sql, stmt.bind(params))
         if cur.rowcount != 1:
             if self._run(cur, "exists", {"id": case.id}).fetchone() is None:
                 raise CaseNotFoundError(case.id)
             raise ConcurrentUpdateError(case.id, expected)
+        self._local.pending_stats.append((case.id, case.version, values))
         if old is None or (old.intake is not case.intake and old.intake != case.intake):
             info = _codec.dumps(self._codec.intake_dict(case))
             self._run(cur, "update_info", {"id": case.id, "category": case.category, "info": info})
@@ -720,13 +743,15 @@ class SqlStore:
             self._run(cur, "delete_keys", {"case_id": case.id})
             self._write_keys(cur, case)
 
-    def _update_stmt(self, changed: tuple[str, ...]) -> _Compiled:
-        stmt = self._update_case.get(changed)
+    def _update_stmt(self, changed: tuple[str, ...], stats: tuple[str, ...]) -> _Compiled:
+        key = (changed, stats)
+        stmt = self._update_case.get(key)
         if stmt is None:
-            sets = "".join(f"{c} = :{c}, " for c in changed)
-            stmt = self._update_case[changed] = self._compile(
-                f"UPDATE cases SET {sets}version = :version, body = :body, "
-                f"{', '.join(f'{c} = :{c}' for c in _STATS)} "
+            if len(self._update_case) >= 1024:
+                self._update_case.clear()
+            sets = "".join(f", {c} = :{c}" for c in (*changed, *stats))
+            stmt = self._update_case[key] = self._compile(
+                f"UPDATE cases SET version = :version, body = :body{sets} "
                 "WHERE id = :id AND version = :expected"
             )
         return stmt
