@@ -40,6 +40,10 @@ BAD_INTAKES: list[tuple[str, Callable[[], dict[str, object]], str]] = [
         },
         "parties",
     ),
+    # The workflow's intake inputs are named as the caller wrote them, under ``details``.
+    ("unknown track in details", lambda: {"details": {"track": "nonsense"}}, "details.track"),
+    ("bad date in details", lambda: {"details": {"received_on": "x"}}, "details.received_on"),
+    ("unknown detail", lambda: {"details": {"level": "village"}}, "details.level"),
 ]
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -266,6 +267,18 @@ def _case_id(value: object) -> str:
     if not isinstance(value, str) or not value or len(value) > 64:
         raise ValidationError("case_id", value, "a case id is text of 1 to 64 characters")
     return check_text("case_id", value)
+
+
+def _as_detail(exc: ValidationError, inputs: type | None) -> ValidationError:
+    """``exc`` about one of the workflow's intake inputs, named as the caller wrote it
+    (``details.track``); an error about another argument (``at``, ``parties``) as it is.
+
+    ``inputs`` is the intake inputs class (``None``: every field is one of its inputs).
+    """
+    head = re.split(r"[.\[]", exc.field, maxsplit=1)[0]
+    if inputs is not None and head not in {a.name for a in attrs.fields(inputs)}:
+        return exc
+    return ValidationError(f"details.{exc.field}", exc.value, exc.rule, exc.basis)
 
 
 def _texts_arg(field: str, value: object) -> tuple[str, ...]:
@@ -591,6 +604,7 @@ class Engine:
         self,
         dry: bool,
         *,
+        follow: bool = False,
         workflow: str | None = None,
         kind: str | None = None,
         channel: str,
@@ -611,7 +625,9 @@ class Engine:
         overlays: Mapping[str, Any] | None = None,
     ) -> Case | None:
         """:meth:`intake`; with ``dry``, its checks, guards and first clocks only — nothing
-        numbered or written (:meth:`_dry_follow` tries a step's new case out)."""
+        numbered or written (:meth:`_dry_follow` tries a step's new case out). A ``follow``
+        (a case a step opens) names a bad intake input bare, as the step's rules wrote it;
+        a caller's own intake names it under ``details``."""
         at = self._at(at)
         actor = self._actor(Actor.system() if actor is None else actor)
         if workflow is not None:
@@ -648,7 +664,12 @@ class Engine:
         numbered = assign_party_ids(parties)
         if details is not None and not isinstance(details, Mapping):
             raise ValidationError("details", details, "a mapping of the workflow's intake inputs")
-        inputs: Any = self._codec.parse_inputs(definition.intake_inputs, details or {})
+        try:
+            inputs: Any = self._codec.parse_inputs(definition.intake_inputs, details or {})
+        except ValidationError as exc:
+            if follow:
+                raise
+            raise _as_detail(exc, None) from exc
         risk_value = parse_enum(Risk, "risk", risk)
         claims = _texts_arg("claims", claims)
         flags = _texts_arg("flags", flags)
@@ -712,7 +733,14 @@ class Engine:
 
         def build(number: int) -> tuple[Case, Event]:
             initial = make(case_code(prefix, year, number))
-            return self._journal.intake(definition, initial, inputs, actor.id, at, None, related)
+            try:
+                return self._journal.intake(
+                    definition, initial, inputs, actor.id, at, None, related
+                )
+            except ValidationError as exc:
+                if follow:
+                    raise
+                raise _as_detail(exc, definition.intake_inputs) from exc
 
         if dry:
             build(0)
@@ -918,7 +946,9 @@ class Engine:
         on_behalf = Actor.system(id=f"system:{actor.id}"[:80], name=actor.name)
         for item in follow:
             if isinstance(item, OpenCase):
-                self.intake(
+                self._intake(
+                    False,
+                    follow=True,
                     workflow=item.workflow,
                     unit=item.unit,
                     channel=item.channel,
@@ -966,6 +996,7 @@ class Engine:
             if isinstance(item, OpenCase):
                 self._intake(
                     True,
+                    follow=True,
                     workflow=item.workflow,
                     unit=item.unit,
                     channel=item.channel,

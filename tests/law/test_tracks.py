@@ -138,7 +138,7 @@ def test_traffic_application_within_ten_working_days_of_the_accident_report() ->
     e = engine()
     with pytest.raises(ValidationError) as err:
         _traffic(e, at("2026-09-22"))
-    assert err.value.field == "certificate_received_on"
+    assert err.value.field == "details.certificate_received_on"
     assert "2026-09-21" in str(err.value)
     case = _traffic(e, at("2026-09-21"))
     assert case.state == "received"
@@ -303,7 +303,7 @@ def test_the_parties_may_apply_to_the_traffic_police_themselves_after_the_commit
     parties themselves apply jointly to the traffic police (not through a hand-off) on Thu
     10-08: in time (3 working days → Sat 10-10, a make-up working day), though the report's
     10 working days (第八十六条, from 08-25) ran out long before. On Mon 10-12 it is late,
-    refused naming ``mediation_ended_on`` and 第八十五条. A clerk cannot set ``handed_from``
+    refused naming ``details.mediation_ended_on`` and 第八十五条. A clerk cannot set ``handed_from``
     at registration to skip the window."""
     e = engine()
     _failed_people_traffic(e)
@@ -311,12 +311,12 @@ def test_the_parties_may_apply_to_the_traffic_police_themselves_after_the_commit
               "certificate_received_on": "2026-08-25", "mediation_ended_on": "2026-09-30"}  # fmt: skip
     with pytest.raises(ValidationError) as late:
         register(e, "qt-jj", at("2026-10-12"), category="traffic", details=police)
-    assert late.value.field == "mediation_ended_on"
+    assert late.value.field == "details.mediation_ended_on"
     assert "第八十五条" in late.value.basis
     with pytest.raises(ValidationError) as skipped:
         register(e, "qt-jj", at("2026-10-12"), category="traffic",
                  details={**police, "mediation_ended_on": None, "handed_from": "people"})  # fmt: skip
-    assert skipped.value.field == "handed_from"
+    assert skipped.value.field == "details.handed_from"
     case = register(e, "qt-jj", at("2026-10-08"), category="traffic", details=police)
     assert case.details.track == "administrative"
 
@@ -1343,7 +1343,7 @@ def test_a_traffic_application_is_judged_by_the_day_it_reached_the_police(switch
     with pytest.raises(ValidationError) as err:
         register(e, "qt-jj", registered, category="traffic",
                  details={**details, "received_on": "2026-12-01"})  # fmt: skip
-    assert err.value.field == "received_on"
+    assert err.value.field == "details.received_on"
 
 
 def test_an_organ_s_agreement_has_no_judicial_confirmation_application() -> None:

@@ -42,7 +42,7 @@ def test_an_oral_petition_is_recorded_faithfully() -> None:
     for channel in ("walk_in", "phone", "hotline"):  # a 12345 call is oral too
         with pytest.raises(ValidationError) as err:
             letter(e, "2026-03-02", channel=channel)
-        assert err.value.field == "oral_record"
+        assert err.value.field == "details.oral_record"
         assert "第十九条第一款" in err.value.basis
     case = visit(e, "2026-03-02", "qt-dm", TOWN)
     assert details(case).oral_record.startswith("来访人口述")
@@ -134,7 +134,7 @@ def test_simplified_handling_is_for_first_time_petitions_only() -> None:
     letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
     with pytest.raises(ValidationError) as err:
         letter(e, "2026-03-09", unit="qt-dm", actor=TOWN, details={"simple": True})
-    assert err.value.field == "simple"
+    assert err.value.field == "details.simple"
     assert "初次信访" in err.value.rule
     with pytest.raises(ValidationError, match="集体访"):
         visit(

@@ -408,7 +408,7 @@ def test_a_transferred_matter_s_notices_say_when_the_petitioner_raised_it() -> N
     assert "于2026年3月2日提出的信访事项" in e.render(case.id, "petition_transfer_letter")
     with pytest.raises(ValidationError) as err:  # a hand-off's fact, not a clerk's
         letter(e, "2026-03-02", details={"raised_on": "2026-12-31"})
-    assert err.value.field == "raised_on"
+    assert err.value.field == "details.raised_on"
 
 
 def test_a_transfer_taken_back_on_objection_ends_again_where_it_is_routed_again() -> None:
