@@ -1470,3 +1470,117 @@ def test_available_triggers_offers_the_hand_off_that_fire_takes() -> None:
     assert e.fire(case.id, "hand_off", actor=VILLAGE, at=at("2026-10-08", 10), **given).state == (
         "handed_off"
     )
+
+
+# -- 警调对接: the police keep the penalty to decide (程序规定 第一百八十六条) -----------------
+
+_TO_COMMITTEE = {"track": "people", "unit": "qt-dm-dmc", "reason": "转人民调解", "consent": True}
+
+
+def _handed_to_committee(e: Any) -> tuple[Any, Any]:
+    """A 治安 case accepted Tue 2026-09-29 and handed to the village committee on Wed 09-30,
+    before any penalty decision: the police case and the committee's case."""
+    police = _public_order(e)
+    e.fire(police.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    police = e.fire(police.id, "hand_off", actor=POLICE, at=at("2026-09-30"), **_TO_COMMITTEE)
+    link = next(x for x in police.links if x.kind is LinkKind.handed_off_to)
+    return police, e.get(link.case_id)
+
+
+def _committee_agrees(e: Any, case_id: str) -> Any:
+    """The committee accepts on Thu 10-08 and the parties agree on Fri 10-09 (performance
+    by Tue 10-20); performance begins Mon 10-12."""
+    from mediation._demo import agreement
+
+    e.fire(case_id, "triage", actor=VILLAGE, at=at("2026-10-08", 9), track="people")
+    e.fire(case_id, "accept", actor=VILLAGE, at=at("2026-10-08", 10), other_side_consents=True)
+    e.fire(case_id, "inform_rights", actor=VILLAGE, at=at("2026-10-08", 11))
+    e.fire(case_id, "start_mediation", actor=VILLAGE, at=at("2026-10-09", 9),
+           mediators=[VILLAGE.id])  # fmt: skip
+    signed = at("2026-10-09", 11)
+    terms = agreement("2026-10-20")
+    terms["signatures"] = signed_by_all(e.get(case_id), signed, "调解员甲", "东门村人民调解委员会")
+    e.fire(case_id, "agree", actor=VILLAGE, at=signed, agreement=terms)
+    return e.fire(case_id, "begin_performance", actor=VILLAGE, at=at("2026-10-12"))
+
+
+def test_a_public_order_case_handed_to_a_committee_waits_for_the_agreement_performed() -> None:
+    """第一百八十六条: the police handed the 治安 case to the village committee before deciding
+    on the penalty. The committee's case reports back when the agreement is performed (Tue
+    10-20); only then, on the parties' joint written application (Wed 10-21), do the police
+    approve no penalty — refused before, or without the joint application. After that no
+    penalty is decided; the police case stays handed off, and both cases verify."""
+    e = engine()
+    police, committee = _handed_to_committee(e)
+    assert police.state == "handed_off"
+    assert police.details.police_referral.committee_case == committee.id
+    assert committee.overlays.get("jingtiao").police_case == police.id
+    apply = {"applied_on": "2026-10-21", "joint_application": True}
+    _committee_agrees(e, committee.id)
+    with pytest.raises(RuleRejectedError, match="第一百八十六条"):
+        e.fire(police.id, "waive_penalty", actor=POLICE, at=at("2026-10-13"), **apply)
+    e.fire(committee.id, "confirm_performed", actor=VILLAGE, at=at("2026-10-20"))
+    police = e.get(police.id)
+    assert police.details.police_referral.result == "performed"
+    assert [ev.trigger for ev in e.history(police.id)][-1] == "committee_result"
+    before = e.get(police.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(police.id, "waive_penalty", actor=POLICE, at=at("2026-10-21"),
+               applied_on="2026-10-21")  # fmt: skip
+    assert err.value.field == "joint_application"
+    assert e.get(police.id) == before
+    with pytest.raises(RuleRejectedError, match="调解不成或者协议未履行"):
+        e.fire(police.id, "decide_penalty_after_committee", actor=POLICE, at=at("2026-10-21"))
+    offered = {o.trigger for o in e.available_triggers(police.id, POLICE, at("2026-10-21"),
+                                                       inputs={"waive_penalty": apply})}  # fmt: skip
+    assert "waive_penalty" in offered
+    waived = e.fire(police.id, "waive_penalty", actor=POLICE, at=at("2026-10-21"), **apply)
+    assert waived.state == "handed_off"
+    assert waived.details.police_referral.waived_at is not None
+    assert "不予治安管理处罚" in (waived.outcome or "")
+    with pytest.raises(RuleRejectedError, match="已经批准不予处罚"):
+        e.fire(police.id, "decide_penalty_after_committee", actor=POLICE, at=at("2026-10-22"))
+    # The committee's later steps still report nothing new and are never held up.
+    e.fire(committee.id, "start_callback", actor=VILLAGE, at=at("2026-10-26"))
+    assert e.verify(police.id).ok
+    assert e.verify(committee.id).ok
+
+
+def test_a_public_order_case_handed_to_a_committee_is_penalised_when_mediation_fails() -> None:
+    """第一百八十六条 with 第一百八十五条: the committee's mediation ended without agreement
+    (Fri 10-09): reported to the police case, whose penalty is then decided; no penalty can
+    no longer be approved. A police case handed off after its penalty was decided, or a case
+    not of 治安, records no 警调对接."""
+    e = engine()
+    police, committee = _handed_to_committee(e)
+    with pytest.raises(RuleRejectedError, match="调解不成或者协议未履行"):
+        e.fire(police.id, "decide_penalty_after_committee", actor=POLICE, at=at("2026-10-08"))
+    e.fire(committee.id, "triage", actor=VILLAGE, at=at("2026-10-08", 9), track="people")
+    e.fire(committee.id, "accept", actor=VILLAGE, at=at("2026-10-08", 10),
+           other_side_consents=True)  # fmt: skip
+    e.fire(committee.id, "inform_rights", actor=VILLAGE, at=at("2026-10-08", 11))
+    e.fire(committee.id, "start_mediation", actor=VILLAGE, at=at("2026-10-09", 9),
+           mediators=[VILLAGE.id])  # fmt: skip
+    e.fire(committee.id, "terminate", actor=VILLAGE, at=at("2026-10-09", 11),
+           reason="未达成协议", remedies_informed=True)  # fmt: skip
+    assert e.get(police.id).details.police_referral.result == "failed"
+    with pytest.raises(RuleRejectedError, match="第一百八十六条"):
+        e.fire(police.id, "waive_penalty", actor=POLICE, at=at("2026-10-10"),
+               applied_on="2026-10-10", joint_application=True)  # fmt: skip
+    decided = e.fire(police.id, "decide_penalty_after_committee", actor=POLICE,
+                     at=at("2026-10-12"))  # fmt: skip
+    assert decided.details.penalty_decided_at is not None
+    with pytest.raises(RuleRejectedError, match="已经作出处罚决定"):
+        e.fire(police.id, "decide_penalty_after_committee", actor=POLICE, at=at("2026-10-13"))
+    assert e.verify(police.id).ok
+    # Penalty decided first, then the civil claim handed on: nothing is left to decide.
+    other = _public_order(e)
+    e.fire(other.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    e.fire(other.id, "start_mediation", actor=POLICE, at=at("2026-09-30"), mediators=["m"])
+    e.fire(other.id, "terminate", actor=POLICE, at=at("2026-09-30", 11),
+           reason="未达成协议", remedies_informed=True)  # fmt: skip
+    e.fire(other.id, "decide_penalty", actor=POLICE, at=at("2026-10-09"))
+    handed = e.fire(other.id, "hand_off", actor=POLICE, at=at("2026-10-12"), **_TO_COMMITTEE)
+    assert handed.details.police_referral is None
+    civil = next(x for x in handed.links if x.kind is LinkKind.handed_off_to)
+    assert "jingtiao" not in e.get(civil.case_id).overlays

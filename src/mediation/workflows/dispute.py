@@ -32,6 +32,7 @@ from mediation.rules import dispute_v1 as r
 from mediation.rules import registration
 from mediation.rules.agreement import PERFORMANCE, SignatureInput
 from mediation.rules.clockbook import ClockRule
+from mediation.rules.dispute import jingtiao as jt
 from mediation.rules.linkage import MEDIATION_PERIODS
 from mediation.rules.resolution import RESOLUTION, Resolution
 from mediation.workflows.definition import Hook, Site, Step, Transition, WorkflowDefinition
@@ -110,6 +111,12 @@ class DisputeStep(LabeledEnum):
     record_limitation = "record_limitation", "登记诉讼时效起算日"
     file_objection = "file_objection", "对司法确认裁定提出异议"
     apply_enforcement = "apply_enforcement", "申请执行"
+    committee_result = "committee_result", "人民调解结果反馈（警调对接）"
+    waive_penalty = "waive_penalty", "不予处罚（警调对接）"
+    decide_penalty_after_committee = (
+        "decide_penalty_after_committee",
+        "作出处罚决定（人民调解不成）",
+    )
 
 
 S, T = DisputeStateV1, DisputeTriggerV1
@@ -877,6 +884,36 @@ Stricter or different from version 3, so versions 2 and 3 stay for their recorde
 _DISPUTES = frozenset({"dispute"})
 
 DISPUTE_STEPS: tuple[Step, ...] = (
+    # 警调对接 (程序规定 第一百八十六条): on the police case, handed off to a committee and
+    # closed there, the committee's result and the police's decision (version 4 on).
+    Step(
+        DisputeStep.committee_result,
+        inputs=jt.CommitteeResultInputs,
+        roles=_ANYONE,
+        guards=jt.committee_result_guard,
+        effects=jt.on_committee_result,
+        workflows=_DISPUTES,
+        open_only=False,
+        listed=False,
+    ),
+    Step(
+        DisputeStep.waive_penalty,
+        inputs=jt.WaiveInputs,
+        roles=_ANYONE,
+        guards=jt.waive_guard,
+        effects=jt.on_waive,
+        workflows=_DISPUTES,
+        open_only=False,
+    ),
+    Step(
+        DisputeStep.decide_penalty_after_committee,
+        inputs=d.NoteInputs,
+        roles=_ANYONE,
+        guards=jt.penalty_after_committee_guard,
+        effects=jt.on_penalty_after_committee,
+        workflows=_DISPUTES,
+        open_only=False,
+    ),
     Step(
         DisputeStep.record_appraisal,
         inputs=d.AppraisalInputs,
@@ -1012,8 +1049,21 @@ _CLAIM_MOVES = d.PROCEDURE_ENDS | {S2.mediating.value, S2.handed_off.value}
 mediated again, or before another body (a hand-off)."""
 
 
+def _reports_to_police(site: Site) -> bool:
+    """The dispute steps ending the committee's part in a 警调对接: an agreement performed or
+    not, or mediation there ended without one (:data:`jingtiao.REPORTED`)."""
+    return site.definition.name == "dispute" and not site.step and site.dest in jt.REPORTED
+
+
 DISPUTE_HOOKS: tuple[Hook, ...] = (
     Hook("escalation_report_owed", when=_closing_v2, checks=d.report_owed_check),
+    Hook(
+        "jingtiao_result",
+        when=_reports_to_police,
+        effects=jt.report_to_police,
+        overlays={jt.OVERLAY: jt.Jingtiao},  # type: ignore[arg-type]  # core: converter=dict
+        only_if=lambda case: jt.OVERLAY in case.overlays,
+    ),
     Hook(
         "limitation_restarts",
         when=_procedure_ends,
@@ -1021,9 +1071,11 @@ DISPUTE_HOOKS: tuple[Hook, ...] = (
         only_if=lambda case: d.LIMITATION_RECORD in case.overlays,
     ),
 )
-"""A case owing the report of an escalation risk is not closed (人民调解法 第二十五条); the
-claimant's limitation period, once its start is recorded, runs again when the procedure
-ends (《民法典》第一百九十五条; :mod:`mediation.rules.dispute.limitation`)."""
+"""A case owing the report of an escalation risk is not closed (人民调解法 第二十五条); a
+committee's case handed from the police (警调对接) reports its result to the police case
+(程序规定 第一百八十六条; :mod:`mediation.rules.dispute.jingtiao`); the claimant's
+limitation period, once its start is recorded, runs again when the procedure ends
+(《民法典》第一百九十五条; :mod:`mediation.rules.dispute.limitation`)."""
 
 AMEND = Step(
     registration.RegistrationStep.amend_registration,

@@ -156,6 +156,28 @@ class Confirmation:
 
 
 @attrs.frozen(slots=True)
+class PoliceReferral:
+    """警调对接, on the police case: the committee's case it was handed to, what that case
+    reported, and the police's decision on the parties' joint application
+    (《公安机关办理行政案件程序规定》第一百八十六条; :mod:`mediation.rules.dispute.jingtiao`).
+
+    Attributes:
+        committee_case: The case opened at the committee.
+        result: The last result it reported (``performed``, ``not_performed``, ``failed``;
+            ``""``: none yet).
+        reported_at: When that result was reported.
+        waived_at: When the police approved the parties' joint written application.
+        applied_on: The date of that application.
+    """
+
+    committee_case: str
+    result: str = ""
+    reported_at: dt.datetime | None = None
+    waived_at: dt.datetime | None = None
+    applied_on: dt.date | None = None
+
+
+@attrs.frozen(slots=True)
 class DisputeDetails:
     """What the dispute workflow records on a case beyond the generic core.
 
@@ -187,6 +209,8 @@ class DisputeDetails:
             to switch to traffic police mediation count from (程序规定 第八十五条).
         performed_at: When performance of an agreement was last confirmed (workflow
             version 4 on; the agreement performed is the one reached before it).
+        police_referral: 警调对接: a 治安 case the police handed to a committee before
+            deciding on the penalty (workflow version 4 on).
     """
 
     track: str | None = None
@@ -208,6 +232,7 @@ class DisputeDetails:
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
     performed_at: dt.datetime | None = None
+    police_referral: PoliceReferral | None = None
 
 
 def details(case: Case) -> DisputeDetails:

@@ -14,6 +14,7 @@ from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.categories import ancestors
+from mediation.rules.dispute import jingtiao
 from mediation.rules.dispute._common import (
     _ORGAN_TRACKS,
     ACCEPTANCE,
@@ -26,7 +27,7 @@ from mediation.rules.dispute._common import (
     v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
-from mediation.rules.dispute.details import Feedback, Referral, _with, details
+from mediation.rules.dispute.details import Feedback, PoliceReferral, Referral, _with, details
 from mediation.rules.dispute.intake import _applied_in_time
 from mediation.rules.org import UnitKind
 from mediation.rules.referral import Direction, ReferralPolicy, direction, referral_problem
@@ -375,6 +376,12 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
     (委派, 诉调对接; version 4 on): the receiving case comes by court referral and records
     the court, so it runs on the court-delegated clock from the materials' receipt and
     reports to the court when it ends (特邀调解规定 第二十六条、第二十七条; RULES.md §6.6).
+
+    The police handing a 治安 case to people's mediation before deciding on the penalty
+    (警调对接, version 4 on) keep it to decide on: the receiving case reports its result
+    back, and the police then approve the parties' joint application for no penalty or
+    decide the penalty (《公安机关办理行政案件程序规定》第一百八十六条;
+    :mod:`mediation.rules.dispute.jingtiao`).
     """
     given = ctx.inputs
     found = details(case)
@@ -389,6 +396,12 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
         assignment = baoan.carried(case)
         if assignment is not None:
             overlays[baoan.OVERLAY] = assignment
+    # A committee's case handing the matter on has reported to the police (``handed_off``
+    # ends its mediation): the next case does not report again.
+    overlays.pop(jingtiao.OVERLAY, None)
+    police = current and jingtiao.handed_to_committee(case, ctx, given.track)
+    if police:
+        overlays[jingtiao.OVERLAY] = jingtiao.Jingtiao(case.id)
     new_id = ctx.open_case(
         workflow="dispute",
         unit=given.unit,
@@ -422,6 +435,8 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
     )
     if current:
         case = baoan.passed_on(case, ctx, new_id)
+    if police:
+        case = _with(case, police_referral=PoliceReferral(new_id))
     case = deadlines.cancel_all(case, ctx, late=v4(case))
     case = evolve(case, outcome=f"移交{ctx.policy.tracks[given.track].label}：{given.reason}")
     return record_resolution(case, ctx, "handed_off", found.track)

@@ -1,0 +1,244 @@
+"""警调对接: a 治安 case the police handed to a people's mediation committee, and back.
+
+《公安机关办理行政案件程序规定》第一百八十六条 (RULES.md §6.5): for a case of the kind
+第一百七十八条 lets the police mediate, where the parties reached an agreement through
+people's mediation (or settled themselves) and performed it, and they apply jointly in
+writing, the police may approve the application and impose no penalty — unless a
+penalty decision has already been made. The violation is not settled by the hand-off:
+an agreement that fails, or is not performed, leaves the police to decide on it under
+the law (by analogy with 第一百八十五条 for their own mediation).
+
+So a police 治安 case handed to a committee (dispute workflow version 4 on), with no
+penalty decided yet, records the committee's case (:class:`PoliceReferral`), and the
+committee's case carries the ``jingtiao`` overlay naming the police case. When that case
+reaches performance, non-performance or a failure, a hook reports the result to the
+police case (``committee_result``). There the police then approve the joint application
+(``waive_penalty``: only after the agreement was performed) or decide the penalty
+(``decide_penalty_after_committee``: only after it failed or was not performed). The police case stays
+``handed_off``; its clocks ended with the hand-off (an ended case runs none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from mediation.model import Case, LabeledEnum, LinkKind, evolve
+from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.dispute.details import PoliceReferral, _with, details
+from mediation.rules.dispute.intake import _public_order
+
+__all__ = [
+    "BASIS",
+    "OVERLAY",
+    "REPORTED",
+    "CommitteeResult",
+    "CommitteeResultInputs",
+    "Jingtiao",
+    "PoliceReferral",
+    "WaiveInputs",
+    "committee_result_guard",
+    "handed_to_committee",
+    "on_committee_result",
+    "on_penalty_after_committee",
+    "on_waive",
+    "penalty_after_committee_guard",
+    "referral_of",
+    "report_to_police",
+    "waive_guard",
+]
+
+BASIS = "《公安机关办理行政案件程序规定》第一百八十六条"
+
+OVERLAY = "jingtiao"
+"""The overlay on the committee's case naming the police case it came from."""
+
+
+class CommitteeResult(LabeledEnum):
+    """What became of the matter at the committee, as reported to the police."""
+
+    performed = "performed", "调解协议已履行"
+    not_performed = "not_performed", "调解协议未履行"
+    failed = "failed", "调解不成"
+
+
+REPORTED: dict[str, CommitteeResult] = {
+    "performed": CommitteeResult.performed,
+    "not_performed": CommitteeResult.not_performed,
+    "failed": CommitteeResult.failed,
+    "not_accepted": CommitteeResult.failed,
+    "withdrawn": CommitteeResult.failed,
+    "transferred_out": CommitteeResult.failed,
+    "handed_off": CommitteeResult.failed,
+}
+"""The committee case's states (by value) that report to the police, with what they report:
+an agreement performed or not; otherwise the committee's mediation ended without one —
+failed, the case not accepted or withdrawn, or the matter sent on to another body."""
+
+
+@attrs.frozen(slots=True)
+class Jingtiao:
+    """On the committee's case: the police case it was handed from, and what was last
+    reported to it (``""``: nothing yet)."""
+
+    police_case: str
+    reported: str = ""
+
+
+def referral_of(case: Case) -> PoliceReferral | None:
+    """The police case's record of its hand-off to a committee, if it has one."""
+    return details(case).police_referral
+
+
+def handed_to_committee(case: Case, ctx: Context[Any], track: str) -> bool:
+    """Whether handing ``case`` to ``track`` is a 警调对接 the police still decide on: a 治安
+    case at the police, no penalty decided yet, handed to people's mediation."""
+    found = details(case)
+    return (
+        track == "people"
+        and found.penalty_decided_at is None
+        and _public_order(case, found.track, ctx)
+    )
+
+
+# -- on the committee's case ------------------------------------------------------------
+
+
+def report_to_police(case: Case, ctx: Context[Any]) -> Case:
+    """On the committee's case: report performance, non-performance or a failure to the
+    police case, once per result (a later change — performed after a second mediation —
+    is reported again)."""
+    found = case.overlays.get(OVERLAY)
+    result = REPORTED.get(case.state)
+    if not isinstance(found, Jingtiao) or result is None or found.reported == result.value:
+        return case
+    ctx.notify(
+        found.police_case,
+        "committee_result",
+        result=result.value,
+        dispute=case.id,
+        dispute_code=case.code,
+    )
+    return evolve(case, overlays=case.overlays.set(OVERLAY, evolve(found, reported=result.value)))
+
+
+# -- on the police case -----------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class CommitteeResultInputs:
+    """调解结果反馈: the committee's result, from its case."""
+
+    result: CommitteeResult = field("调解结果")
+    dispute: str = field("调解案件")
+    dispute_code: str = field("调解案件编号", default="")
+
+
+@attrs.frozen(slots=True)
+class WaiveInputs:
+    """不予处罚: the parties' joint written application and its date."""
+
+    applied_on: dt.date = field("申请日期")
+    joint_application: bool = field("双方共同书面申请", default=False)
+    note: str = field("备注", default="")
+
+
+def committee_result_guard(case: Case, ctx: Context[CommitteeResultInputs]) -> Decision:
+    """Only the committee case this police case was handed to reports to it. A report is
+    recorded even after the police decided (the committee's own steps never wait on it)."""
+    referral = referral_of(case)
+    given = ctx.inputs
+    handed = any(
+        link.kind is LinkKind.handed_off_to and link.case_id == given.dispute for link in case.links
+    )
+    if referral is None or referral.committee_case != given.dispute or not handed:
+        return refuse_input(
+            "committee_result", "dispute", given.dispute, "本案未移交该调解组织案件", BASIS
+        )
+    return ALLOW
+
+
+def on_committee_result(case: Case, ctx: Context[CommitteeResultInputs]) -> Case:
+    """Record the committee's result."""
+    referral = referral_of(case)
+    assert referral is not None
+    updated = evolve(referral, result=ctx.inputs.result.value, reported_at=ctx.at)
+    return _with(case, police_referral=updated)
+
+
+def _undecided(case: Case, rule: str) -> Decision:
+    referral = referral_of(case)
+    if referral is None:
+        return refuse(rule, "本案不是移交人民调解的治安案件（警调对接）", BASIS)
+    if details(case).penalty_decided_at is not None:
+        return refuse(rule, "公安机关已经作出处罚决定", BASIS)
+    if referral.waived_at is not None:
+        return refuse(rule, "公安机关已经批准不予处罚", BASIS)
+    return ALLOW
+
+
+def waive_guard(case: Case, ctx: Context[WaiveInputs]) -> Decision:
+    """No penalty only on the parties' joint written application, after the agreement
+    reached at the committee was performed, and before any penalty decision (第一百八十六条)."""
+    undecided = _undecided(case, "waive_penalty")
+    if not undecided.allowed:
+        return undecided
+    referral = referral_of(case)
+    assert referral is not None
+    if referral.result != CommitteeResult.performed.value:
+        return refuse(
+            "waive_penalty",
+            "人民调解达成协议并履行后，方可批准不予处罚",
+            BASIS,
+        )
+    given = ctx.inputs
+    if not given.joint_application:
+        return refuse_input(
+            "waive_penalty",
+            "joint_application",
+            False,
+            "不予处罚须经双方当事人共同书面申请",
+            BASIS,
+        )
+    if given.applied_on > ctx.day:
+        return refuse_input(
+            "waive_penalty",
+            "applied_on",
+            given.applied_on.isoformat(),
+            "the application cannot be dated after today",
+        )
+    return ALLOW
+
+
+def on_waive(case: Case, ctx: Context[WaiveInputs]) -> Case:
+    """Record the approval: the police impose no penalty (第一百八十六条)."""
+    referral = referral_of(case)
+    assert referral is not None
+    given = ctx.inputs
+    updated = evolve(referral, waived_at=ctx.at, applied_on=given.applied_on)
+    case = _with(case, police_referral=updated)
+    return evolve(case, outcome="经人民调解达成协议并履行，双方共同书面申请，不予治安管理处罚")
+
+
+def penalty_after_committee_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """After a hand-off to a committee, the penalty is decided when mediation there failed or
+    its agreement was not performed (第一百八十六条; 第一百八十五条 by analogy)."""
+    undecided = _undecided(case, "decide_penalty_after_committee")
+    if not undecided.allowed:
+        return undecided
+    referral = referral_of(case)
+    assert referral is not None
+    if referral.result not in (CommitteeResult.failed.value, CommitteeResult.not_performed.value):
+        return refuse(
+            "decide_penalty_after_committee",
+            "已移交人民调解：调解不成或者协议未履行的，方依法作出处罚决定",
+            BASIS,
+        )
+    return ALLOW
+
+
+def on_penalty_after_committee(case: Case, ctx: Context[Any]) -> Case:
+    """Record the penalty decision on the handed-off case (its clocks ended with the hand-off)."""
+    return _with(case, penalty_decided_at=ctx.at)
