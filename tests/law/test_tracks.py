@@ -1549,8 +1549,8 @@ def test_a_public_order_case_handed_to_a_committee_waits_for_the_agreement_perfo
 def test_a_public_order_case_handed_to_a_committee_is_penalised_when_mediation_fails() -> None:
     """第一百八十六条 with 第一百八十五条: the committee's mediation ended without agreement
     (Fri 10-09): reported to the police case, whose penalty is then decided; no penalty can
-    no longer be approved. A police case handed off after its penalty was decided, or a case
-    not of 治安, records no 警调对接."""
+    no longer be approved. A police case handed off after its penalty was decided, or before
+    the police accepted it, records no 警调对接."""
     e = engine()
     police, committee = _handed_to_committee(e)
     with pytest.raises(RuleRejectedError, match="调解不成或者协议未履行"):
@@ -1584,3 +1584,7 @@ def test_a_public_order_case_handed_to_a_committee_is_penalised_when_mediation_f
     assert handed.details.police_referral is None
     civil = next(x for x in handed.links if x.kind is LinkKind.handed_off_to)
     assert "jingtiao" not in e.get(civil.case_id).overlays
+    # Before accepting it the police only point the parties to a committee (人民调解法 第十八条).
+    early = _public_order(e)
+    told = e.fire(early.id, "hand_off", actor=POLICE, at=at("2026-09-28", 11), **_TO_COMMITTEE)
+    assert told.details.police_referral is None

@@ -92,12 +92,20 @@ def referral_of(case: Case) -> PoliceReferral | None:
     return details(case).police_referral
 
 
+_ACCEPTED = frozenset({"accepted", "mediating", "suspended", "failed"})
+"""Where a 治安 case stands once the police accepted it (the hand-off's other source states)."""
+
+
 def handed_to_committee(case: Case, ctx: Context[Any], track: str) -> bool:
     """Whether handing ``case`` to ``track`` is a 警调对接 the police still decide on: a 治安
-    case at the police, no penalty decided yet, handed to people's mediation."""
+    case the police accepted, no penalty decided yet, handed to people's mediation.
+
+    Before accepting it the police only tell the parties to apply to a committee
+    (《人民调解法》第十八条: 受理前告知): nothing is left for them to decide."""
     found = details(case)
     return (
         track == "people"
+        and case.state in _ACCEPTED
         and found.penalty_decided_at is None
         and _public_order(case, found.track, ctx)
     )
