@@ -71,9 +71,9 @@ SIGNATURES: list[tuple[str, Actor, dt.datetime, dict[str, Any]]] = [
 """Every party's, the mediator's signature and the committee's seal on the demo agreement."""
 
 
-def to_state(engine: Engine, case_id: str, target: str) -> Case:
-    """Drive a case along the happy path until it reaches ``target``."""
-    steps: list[tuple[str, Actor, dt.datetime, dict[str, Any]]] = [
+def happy_path() -> list[tuple[str, Actor, dt.datetime, dict[str, Any]]]:
+    """The demo case's steps from registration to the archive: (trigger, actor, when, inputs)."""
+    return [
         ("triage", CLERK, at("2026-03-02", 10), {"track": "people", "level": "village"}),
         ("accept", CLERK, at("2026-03-02", 11), {"other_side_consents": True}),
         ("inform_rights", CLERK, at("2026-03-02", 11, 30), {}),
@@ -87,8 +87,12 @@ def to_state(engine: Engine, case_id: str, target: str) -> Case:
         ("close", DIRECTOR, at("2026-03-31", 9), {}),
         ("archive", CLERK, at("2026-04-01", 9), {}),
     ]
+
+
+def to_state(engine: Engine, case_id: str, target: str) -> Case:
+    """Drive a case along the happy path until it reaches ``target``."""
     case = engine.get(case_id, actor=Actor.system())
-    for trigger, actor, when, data in steps:
+    for trigger, actor, when, data in happy_path():
         if case.state == target:
             return case
         case = engine.fire(case_id, trigger, actor=actor, at=when, **data)
@@ -156,3 +160,20 @@ def alembic(path: Path, action: str, target: str) -> None:
             conn.commit()
     finally:
         eng.dispose()
+
+
+def sqlite_indexes(path: Path) -> set[str]:
+    """The names of the indexes in the SQLite file ``path``."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return {r[0] for r in rows}
+
+
+def alembic_revision(path: Path) -> str:
+    """The schema revision Alembic recorded in the SQLite file ``path``."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])

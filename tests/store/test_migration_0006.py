@@ -10,21 +10,10 @@ from pathlib import Path
 from mediation import Actor, Engine
 from mediation._demo import policy
 
-from ..helpers import alembic
+from ..helpers import alembic, alembic_revision, sqlite_indexes
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
 INDEX = "ix_cases_state_received"
-
-
-def _indexes(path: Path) -> set[str]:
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
-        return {r[0] for r in rows}
-
-
-def _revision(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
-        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
 
 
 def _cases(path: Path) -> list[tuple[str, str]]:
@@ -37,14 +26,14 @@ def _cases(path: Path) -> list[tuple[str, str]]:
 def test_0006_goes_down_and_up_on_a_release_0_1_file(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     shutil.copy(FIXTURE, path)
-    assert INDEX not in _indexes(path)
+    assert INDEX not in sqlite_indexes(path)
     before = _cases(path)  # opening migrates to head
-    assert INDEX in _indexes(path)
+    assert INDEX in sqlite_indexes(path)
     alembic(path, "downgrade", "0005")
-    assert _revision(path) == "0005"
-    assert INDEX not in _indexes(path)
+    assert alembic_revision(path) == "0005"
+    assert INDEX not in sqlite_indexes(path)
     assert _cases(path) == before  # the engine brings it back up
-    assert INDEX in _indexes(path)
+    assert INDEX in sqlite_indexes(path)
     with sqlite3.connect(path) as conn:
         plan = " ".join(
             str(r[-1])

@@ -15,22 +15,11 @@ import pytest
 from mediation import Actor, Engine
 from mediation._demo import policy
 
-from ..helpers import alembic
+from ..helpers import alembic, alembic_revision, sqlite_indexes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NEW = "ix_cases_unit_received"
 GONE = ("ix_cases_state_unit", "ix_cases_unit")
-
-
-def _indexes(path: Path) -> set[str]:
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
-        return {r[0] for r in rows}
-
-
-def _revision(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
-        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
 
 
 def _plan(path: Path, sql: str) -> str:
@@ -53,18 +42,18 @@ def test_0008_goes_up_down_and_up_again_with_every_case_intact(
 ) -> None:
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / fixture, path)
-    assert set(GONE) <= _indexes(path)
-    assert NEW not in _indexes(path)
+    assert set(GONE) <= sqlite_indexes(path)
+    assert NEW not in sqlite_indexes(path)
     before = _cases(path)  # opening migrates to head
-    assert _revision(path) == "0008"
-    assert NEW in _indexes(path)
-    assert not set(GONE) & _indexes(path)
+    assert alembic_revision(path) == "0008"
+    assert NEW in sqlite_indexes(path)
+    assert not set(GONE) & sqlite_indexes(path)
     alembic(path, "downgrade", "0007")
-    assert _revision(path) == "0007"
-    assert set(GONE) <= _indexes(path)
-    assert NEW not in _indexes(path)
+    assert alembic_revision(path) == "0007"
+    assert set(GONE) <= sqlite_indexes(path)
+    assert NEW not in sqlite_indexes(path)
     assert _cases(path) == before
-    assert _revision(path) == "0008"
+    assert alembic_revision(path) == "0008"
 
 
 def test_a_unit_and_a_state_within_it_are_read_in_list_order_through_an_index(

@@ -24,7 +24,7 @@ from mediation._demo import policy
 from mediation.web import WebStore
 from mediation.web import schema as web_schema
 
-from ..helpers import alembic
+from ..helpers import alembic, alembic_revision
 from .conftest import Server, Session, prepare, text_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0.1.db"
@@ -34,11 +34,6 @@ WEB_TABLES = frozenset(web_schema.metadata.tables)
 def _tables(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-
-
-def _revision(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
-        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
 
 
 def _head() -> str:
@@ -61,7 +56,7 @@ def old_file(tmp_path: Path) -> Path:
     """A copy of the release 0.1 database (the committed file is never written)."""
     path = tmp_path / "old.db"
     shutil.copy(FIXTURE, path)
-    assert _revision(path) == "0001"
+    assert alembic_revision(path) == "0001"
     assert not _tables(path) & WEB_TABLES
     return path
 
@@ -78,7 +73,7 @@ def test_a_release_0_1_file_gets_exactly_the_apps_tables(old_file: Path) -> None
         cases = engine.find(limit=100)
         assert len(cases) == 6
         assert all(engine.verify(c.id).ok for c in cases)
-    assert _revision(old_file) == _head()
+    assert alembic_revision(old_file) == _head()
     assert _tables(old_file) >= WEB_TABLES
     both = sa.MetaData()
     for table in (*core.tables.values(), *web_schema.metadata.tables.values()):
@@ -126,14 +121,14 @@ def test_a_0004_file_is_refused_by_the_store_and_0005_goes_down_and_up(old_file:
     with Engine.sqlite(str(old_file), policy=policy(), reader=Actor.system()) as engine:
         before = sorted(c.id for c in engine.find(limit=100))
     alembic(old_file, "downgrade", "0004")
-    assert _revision(old_file) == "0004"
+    assert alembic_revision(old_file) == "0004"
     assert not _tables(old_file) & WEB_TABLES
     with pytest.raises(PersistenceError, match="open it once with the engine"):
         WebStore.sqlite(old_file)
     with Engine.sqlite(str(old_file), policy=policy(), reader=Actor.system()) as engine:
         assert sorted(c.id for c in engine.find(limit=100)) == before
         assert all(engine.verify(c.id).ok for c in engine.find(limit=100))
-    assert _revision(old_file) == _head()
+    assert alembic_revision(old_file) == _head()
     store = WebStore.sqlite(old_file)
     try:
         assert store.count_users() == 0
