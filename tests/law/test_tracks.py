@@ -1515,6 +1515,10 @@ def test_a_public_order_case_handed_to_a_committee_waits_for_the_agreement_perfo
     assert police.state == "handed_off"
     assert police.details.police_referral.committee_case == committee.id
     assert committee.overlays.get("jingtiao").police_case == police.id
+    with pytest.raises(ValidationError) as stranger:  # only its own committee case reports
+        e.fire(police.id, "committee_result", actor=POLICE, at=at("2026-10-08"),
+               result="performed", dispute=police.id)  # fmt: skip
+    assert stranger.value.field == "dispute"
     apply = {"applied_on": "2026-10-21", "joint_application": True}
     _committee_agrees(e, committee.id)
     with pytest.raises(RuleRejectedError, match="第一百八十六条"):

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, LabeledEnum, LinkKind, evolve
+from mediation.model import Case, LabeledEnum, evolve
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.dispute.details import PoliceReferral, _with, details
 from mediation.rules.dispute.intake import _public_order
@@ -158,10 +158,7 @@ def committee_result_guard(case: Case, ctx: Context[CommitteeResultInputs]) -> D
     recorded even after the police decided (the committee's own steps never wait on it)."""
     referral = referral_of(case)
     given = ctx.inputs
-    handed = any(
-        link.kind is LinkKind.handed_off_to and link.case_id == given.dispute for link in case.links
-    )
-    if referral is None or referral.committee_case != given.dispute or not handed:
+    if referral is None or referral.committee_case != given.dispute:
         return refuse_input(
             "committee_result", "dispute", given.dispute, "本案未移交该调解组织案件", BASIS
         )
