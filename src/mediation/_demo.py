@@ -164,6 +164,7 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
                 "performance": "已全部履行",
                 "satisfaction": "satisfied",
                 "recurrence": "无",
+                "measures": "告知双方如有反复及时联系调委会",
             },
         ),
         ("close", DIRECTOR, at("2026-03-31", 11, 0), {"note": "协议已履行，回访满意"}),

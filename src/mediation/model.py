@@ -605,6 +605,8 @@ class Visit:
         performance: How the agreement is being performed (履行情况).
         satisfaction: The party's satisfaction (满意程度).
         recurrence: Signs of renewed conflict, if any.
+        measures: What was done about what the visit found (采取的措施: urging
+            performance, mediating again, reporting a risk); RULES.md §7.5.
     """
 
     at: dt.datetime
@@ -613,6 +615,7 @@ class Visit:
     performance: str = ""
     satisfaction: str = ""
     recurrence: str = ""
+    measures: str = ""
 
 
 @attrs.frozen(slots=True)

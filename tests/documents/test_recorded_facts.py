@@ -5,7 +5,8 @@
   from SQLite; such a case has no 申请书.
 - 司法确认申请书 (§3; 《民事诉讼法》第二百零五条): addressed to the court the parties applied
   to; a timely application renders for the dossier (§2.1 #11) after the window closed.
-- 回访记录 (§2.1 #10): the agreement's number, the one its 协议书 was issued under.
+- 回访记录 (§2.1 #10): the agreement's number, the one its 协议书 was issued under; the
+  measures taken (§7.5), kept with the visit on SQLite and replayed from the log.
 """
 
 from __future__ import annotations
@@ -137,6 +138,26 @@ def test_the_callback_record_names_the_issued_agreement() -> None:
            visitor="陈调解", party="张三", performance="已履行完毕", satisfaction="satisfied")  # fmt: skip
     text = e.render(case.id, "callback_record", format="text")
     assert f"协议编号：{number}（书面协议）" in str(text)
+
+
+def test_the_callback_record_keeps_the_measures_taken(tmp_path: Path) -> None:
+    """RULES.md §7.5: a callback record holds the measures taken as well as performance,
+    satisfaction and recurrence; a visit without them prints the blank."""
+    e = _demo(tmp_path / "m.db")
+    case = run(e, stop_before="record_callback")
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 11),
+           visitor="陈调解", party="张三", performance="尚欠500元",
+           recurrence="双方又起争执", measures=" 督促李四于4月10日前付清 ")  # fmt: skip
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-31", 9),
+           visitor="陈调解", party="李四", performance="已付清")  # fmt: skip
+    again = _demo(tmp_path / "m.db")
+    visits = again.get(case.id).details.visits  # type: ignore[union-attr]
+    assert [v.measures for v in visits] == ["督促李四于4月10日前付清", ""]
+    first = again.render(case.id, "callback_record", format="text", extra={"visit": 0})
+    assert "采取的措施：督促李四于4月10日前付清" in str(first)
+    latest = again.render(case.id, "callback_record", format="text")
+    assert "采取的措施：＿＿＿＿" in str(latest)
+    assert again.verify(case.id).ok
 
 
 def test_a_supervision_notice_is_not_issued_for_the_parties_own_period() -> None:

@@ -526,6 +526,7 @@ def callback_record(src: Source) -> dict[str, Any]:
             "performance": visit.performance,
             "satisfaction": satisfaction_label(visit.satisfaction),
             "recurrence": visit.recurrence,
+            "measures": visit.measures,
             "ordinal": (index % len(visits)) + 1,
             "count": len(visits),
         },

@@ -52,6 +52,7 @@ LONG_TEXT = frozenset(
         "performance",
         "evidence",
         "recurrence",
+        "measures",
         "opinion",
         "content",
         "remarks",

@@ -127,13 +127,15 @@ def police_mediation_once(case: Case, ctx: Context[Any]) -> Decision:
 
 @attrs.frozen(slots=True)
 class CallbackInputs:
-    """记录回访: who visited whom, performance, satisfaction (structured), recurrence."""
+    """记录回访: who visited whom, performance, satisfaction (structured), recurrence, and
+    the measures taken (the callback record's items, RULES.md §7.5)."""
 
     visitor: str = field("回访人", validator=_nonblank)
     party: str = field("被回访人", default="")
     performance: str = field("履行情况", default="")
     satisfaction: Satisfaction = field("满意程度", default=Satisfaction.unknown)
     recurrence: str = field("有无反复", default="")
+    measures: str = field("采取的措施", default="")
 
 
 def on_callback(case: Case, ctx: Context[CallbackInputs]) -> Case:
@@ -149,6 +151,7 @@ def on_callback(case: Case, ctx: Context[CallbackInputs]) -> Case:
         performance=given.performance,
         satisfaction=given.satisfaction.value,
         recurrence=given.recurrence,
+        measures=given.measures.strip(),
     )
     case = _with(case, visits=(*details(case).visits, visit))
     case = deadlines.close(case, ctx, (CALLBACK,))
