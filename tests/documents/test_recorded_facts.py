@@ -92,11 +92,13 @@ def _applied(e: Engine, court: str) -> str:
 
 @pytest.mark.parametrize(
     ("court", "printed"),
-    [("青田县人民法院", "青田县人民法院"), ("qt", "青田县矛盾纠纷调处化解中心")],
+    [("青田县人民法院", "青田县人民法院"), ("qt-fy", "青田县人民法院")],
 )
 def test_the_application_is_addressed_to_the_court_applied_to(court: str, printed: str) -> None:
-    """Given as a name, or as a unit of the organisation (printed by its name)."""
-    e = _demo()
+    """Given as a name, or as a court of the organisation (printed by its name)."""
+    from ..law._support import ORG as WITH_COURT
+
+    e = Engine.in_memory(policy=Policy(org=WITH_COURT), reader=Actor.system())
     case_id = _applied(e, court)
     text = e.render(case_id, "judicial_confirmation_application", today=at("2026-04-02").date())
     assert isinstance(text, str)

@@ -432,6 +432,40 @@ def test_a_high_court_does_not_confirm_a_committee_s_agreement() -> None:
            court="青田县人民法院", joint=True)  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("court", "why"),
+    [
+        ("东门镇人民政府", "不是人民法院"),  # a name that is not a court's
+        ("qt-dmz", "不是人民法院"),  # a unit of the org tree that is not a court
+    ],
+)
+def test_judicial_confirmation_is_applied_for_at_a_court(court: str, why: str) -> None:
+    """民诉法 第二百零五条, 人民调解法 第三十三条: the parties apply to a people's court. An
+    application addressed to a town government — by name or by its unit id — is refused
+    naming ``court``, the case left as it was; the county court takes it."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09"),
+               court=court, joint=True)  # fmt: skip
+    assert err.value.field == "court"
+    assert why in str(err.value)
+    assert e.get(case.id) == before
+    applied = e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09"),
+                     court="青田县人民法院", joint=True)  # fmt: skip
+    assert applied.details.confirmation is not None  # type: ignore[union-attr]
+
+
+def test_a_court_of_the_org_tree_is_named_by_its_unit_id() -> None:
+    """The county court of the org tree (kind ``court``) is accepted by its unit id."""
+    e = engine()  # the demo's units and the county court
+    case = run(e, stop_before="begin_performance")
+    applied = e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09"),
+                     court="qt-fy", joint=True)  # fmt: skip
+    assert applied.details.confirmation is not None  # type: ignore[union-attr]
+
+
 def test_a_court_handing_a_matter_to_a_committee_delegates_it() -> None:
     """诉调对接 (RULES.md §6.6, §7.7): the county court hands a matter to the village committee
     before filing (委派). The committee's case comes by court referral, records the court,

@@ -1592,3 +1592,176 @@ def test_a_public_order_case_handed_to_a_committee_is_penalised_when_mediation_f
     early = _public_order(e)
     told = e.fire(early.id, "hand_off", actor=POLICE, at=at("2026-09-28", 11), **_TO_COMMITTEE)
     assert told.details.police_referral is None
+
+
+# -- traffic police sessions: notice and attendance (程序规定 第八十八、八十九条) --------------
+
+
+def _traffic_crowd(e: Any) -> Any:
+    """A traffic case accepted Mon 2026-09-21: four applicants (one with an agent) and one
+    respondent; mediation starts on acceptance."""
+    from mediation import Party
+
+    people = [Party.person(name, role="applicant", phone=f"1380000000{i}", id=f"a{i}")
+              for i, name in enumerate(("张三", "李梅", "王五", "赵六"), 1)]  # fmt: skip
+    people.append(Party.person("钱律师", role="agent", agent_of="a1", phone="13900000000",
+                               id="a1-agent"))  # fmt: skip
+    people.append(Party.person("孙七", role="respondent", phone="13700000000", id="r1"))
+    case = register(e, "qt-jj", at("2026-09-21", 9), category="traffic", parties=people,
+                    details={"track": "administrative", "joint_application": True,
+                             "certificate_received_on": "2026-09-18"})  # fmt: skip
+    e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
+    return e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
+
+
+def test_traffic_mediation_admits_three_people_a_side() -> None:
+    """第八十九条: at most three people of each side (parties and agents) take part. The
+    applicants' side is five people (four applicants and one agent): the session is refused
+    until three of them are named; an unknown id is refused; the respondent's side of one
+    is not concerned. Each refusal leaves the case as it was."""
+    e = engine()
+    case = _traffic_crowd(e)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"])
+    assert err.value.field == "attendees"
+    assert "第八十九条" in (err.value.basis or "")
+    assert "5人" in str(err.value)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"],
+               attendees=["a1", "a2", "a3", "a1-agent", "r1"])  # fmt: skip
+    assert err.value.field == "attendees"
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"],
+               attendees=["a1", "a9", "r1"])  # fmt: skip
+    assert "a9" in str(err.value)
+    assert e.get(case.id) == case
+    started = e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"),
+                     mediators=["m"], attendees=["a1", "a1-agent", "a2", "r1"])  # fmt: skip
+    assert started.state == "mediating"
+
+
+def test_traffic_session_is_notified_three_working_days_before() -> None:
+    """第八十八条 (its 日 are working days, 第一百一十二条): notified Wed 2026-09-23, the
+    working days after it are 09-24 (1), [中秋 09-25–27], 09-28 (2), 09-29 (3): the session
+    may be held from Tue 09-29, not on Mon 09-28. A notice dated after the session is
+    refused too."""
+    e = engine()
+    case = _traffic_crowd(e)
+    three = ["a1", "a2", "a3", "r1"]
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28", 9),
+               mediators=["m"], attendees=three, notified_on="2026-09-23")  # fmt: skip
+    assert err.value.field == "notified_on"
+    assert "2026-09-29" in str(err.value)
+    assert "第八十八条" in (err.value.basis or "")
+    with pytest.raises(ValidationError):
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28", 9),
+               mediators=["m"], attendees=three, notified_on="2026-09-30")  # fmt: skip
+    started = e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-29", 9),
+                     mediators=["m"], attendees=three, notified_on="2026-09-23")  # fmt: skip
+    assert started.state == "mediating"
+
+
+def test_a_people_s_committee_session_has_no_traffic_attendance_rule() -> None:
+    """第八十八、八十九条 are the traffic police's procedure: the same five people on one side
+    are mediated by a committee without naming attendees."""
+    e = engine()
+    many = _traffic_crowd(e).parties
+    case = register(e, "qt-dm-dmc", at("2026-09-21", 9), category="neighbor", parties=many)
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
+    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-21", 11))
+    e.fire(case.id, "inform_rights", actor=VILLAGE, at=at("2026-09-21", 12))
+    started = e.fire(case.id, "start_mediation", actor=VILLAGE, at=at("2026-09-22"),
+                     mediators=["m"])  # fmt: skip
+    assert started.state == "mediating"
+
+
+# -- 治安: the parties settle themselves (程序规定 第一百八十六条) -------------------------------
+
+
+def _public_order_failed(e: Any) -> Any:
+    """治安调解 accepted 09-29, failed Fri 2026-10-09: the penalty is owed."""
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    return e.fire(case.id, "terminate", actor=POLICE, at=at("2026-10-09", 11),
+                  reason="双方未达成协议", remedies_informed=True)  # fmt: skip
+
+
+def test_parties_who_settle_themselves_and_perform_are_not_penalised() -> None:
+    """第一百八十六条: after the police's mediation failed (the penalty owed, 第一百八十五条)
+    the parties settle by themselves, perform, and apply jointly in writing: the police
+    approve and impose no penalty — the case-handling clock is met by that decision, no
+    penalty can follow, and the case may close. Refused first: an application that does
+    not say the settlement was performed, or is not joint (each naming the input)."""
+    e = engine()
+    case = _public_order_failed(e)
+    waive = {"settlement": "parties", "applied_on": "2026-10-15"}
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **waive,
+               joint_application=True)  # fmt: skip
+    assert err.value.field == "performed"
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **waive,
+               performed=True)  # fmt: skip
+    assert err.value.field == "joint_application"
+    assert e.get(case.id) == case
+    waived = e.fire(case.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **waive,
+                    performed=True, joint_application=True)  # fmt: skip
+    assert waived.details.penalty_waived_at == at("2026-10-16")
+    assert clock(waived, "public_security_handling").status is DeadlineStatus.met
+    assert "自行和解" in (waived.outcome or "")
+    with pytest.raises(RuleRejectedError, match="不予处罚"):
+        e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-17"))
+    with pytest.raises(RuleRejectedError, match="已经批准不予处罚"):
+        e.fire(case.id, "waive_penalty", actor=POLICE, at=at("2026-10-17"), **waive,
+               performed=True, joint_application=True)  # fmt: skip
+    closed = e.fire(case.id, "close", actor=POLICE, at=at("2026-10-19"))
+    assert closed.state == "closed"
+    assert e.verify(case.id).ok
+
+
+def test_self_settlement_comes_too_late_after_the_penalty_and_too_early_in_mediation() -> None:
+    """第一百八十六条: not once the police decided on the penalty (但公安机关已依法作出处理
+    决定的除外); nor while their own mediation is still going on (it ends in an agreement,
+    第一百八十四条, or fails first); nor on a case that is not 治安."""
+    e = engine()
+    apply = {"settlement": "parties", "applied_on": "2026-10-15", "performed": True,
+             "joint_application": True}  # fmt: skip
+    decided = _public_order_failed(e)
+    e.fire(decided.id, "decide_penalty", actor=POLICE, at=at("2026-10-14"))
+    with pytest.raises(RuleRejectedError, match="已经作出处罚决定"):
+        e.fire(decided.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **apply)
+    mediating = _public_order(e)
+    e.fire(mediating.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(mediating.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
+    with pytest.raises(RuleRejectedError, match="自行和解并履行"):
+        e.fire(mediating.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **apply)
+    civil = register(e, "qt-dm-dmc", at("2026-09-28"))
+    with pytest.raises(RuleRejectedError, match="治安案件"):
+        e.fire(civil.id, "waive_penalty", actor=VILLAGE, at=at("2026-10-16"), **apply)
+
+
+def test_after_a_failed_committee_mediation_the_parties_may_still_settle() -> None:
+    """警调对接 then 自行和解 (第一百八十六条 names both): the committee reports its mediation
+    failed; the parties then settle by themselves and perform; the police approve on the
+    handed-off case, and no penalty decision can follow."""
+    e = engine()
+    police, committee = _handed_to_committee(e)
+    e.fire(committee.id, "triage", actor=VILLAGE, at=at("2026-10-12", 9), track="people")
+    e.fire(committee.id, "accept", actor=VILLAGE, at=at("2026-10-12", 10),
+           other_side_consents=True)  # fmt: skip
+    e.fire(committee.id, "inform_rights", actor=VILLAGE, at=at("2026-10-12", 11))
+    e.fire(committee.id, "start_mediation", actor=VILLAGE, at=at("2026-10-13"),
+           mediators=[VILLAGE.id])  # fmt: skip
+    e.fire(committee.id, "terminate", actor=VILLAGE, at=at("2026-10-14"), reason="调解不成",
+           remedies_informed=True)  # fmt: skip
+    reported = e.get(police.id)
+    assert reported.details.police_referral.result == "failed"
+    waived = e.fire(police.id, "waive_penalty", actor=POLICE, at=at("2026-10-20"),
+                    settlement="parties", applied_on="2026-10-19", performed=True,
+                    joint_application=True)  # fmt: skip
+    assert waived.details.police_referral.waived_at == at("2026-10-20")
+    assert "自行和解" in (waived.outcome or "")
+    with pytest.raises(RuleRejectedError, match="已经批准不予处罚"):
+        e.fire(police.id, "decide_penalty_after_committee", actor=POLICE, at=at("2026-10-21"))

@@ -55,6 +55,21 @@ def test_excluded_matters_are_not_handed_over(
     assert e.get(case.id).state == "accepted"
 
 
+def test_a_matter_reserved_to_a_specialised_organ_is_not_handed_over() -> None:
+    """访调对接 excludes what only a specialised organ may handle: a criminal matter is the
+    public-security organ's (2002 规定 第二十二条第一项; the 2025 意见). Handing it over
+    would open a committee case that triage must refuse; the hand-off is refused instead,
+    and the petition stays as it was."""
+    e = engine()
+    case = letter(e, "2026-03-10", unit="qt-dm", actor=TOWN, category="criminal",
+                  parties=petitioners(respondent=True))  # fmt: skip
+    case = e.fire(case.id, "accept", actor=TOWN, at=at("2026-03-10", 10))
+    with pytest.raises(RuleRejectedError, match="公安机关") as err:
+        e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    assert "第二十二条第一项" in err.value.basis
+    assert e.get(case.id) == case
+
+
 def test_both_parties_consent_and_the_unit_is_a_committee() -> None:
     """Every party must consent; the receiver must be a people's mediation committee."""
     e = engine()

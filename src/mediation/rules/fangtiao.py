@@ -141,7 +141,8 @@ def hand_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
 
     Refused (source :data:`BASIS`; 《人民调解法》第十七条): a party refuses; the
     matter is an administrative dispute with an organ, or in litigation or
-    another statutory procedure; a category the policy excludes; no party on
+    another statutory procedure; a category the policy excludes, or one reserved to a
+    specialised organ (a criminal matter: 2002 规定 第二十二条第一项); no party on
     the other side; a party who did not consent; a unit that is not a people's
     mediation committee.
     """
@@ -163,6 +164,14 @@ def hand_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
         )
     if case.category in policy.mediation_excluded:
         return refuse("hand_to_mediation", "该类事项不适用访调对接", BASIS)
+    category = ctx.policy.categories.get(case.category)
+    if category is not None and category.reserved_to:
+        return refuse(
+            "hand_to_mediation",
+            f"{category.label}依法由{category.reserved_to}处理（专门机关管辖的事项），"
+            "不移交人民调解",
+            f"{BASIS}；《人民调解工作若干规定》第二十二条第一项",
+        )
     known = check_unit(ctx, given.committee, "committee")
     if not known.allowed:
         return known

@@ -590,6 +590,17 @@ _RULES = (
         note="各方当事人应当共同书面申请。",
     ),
     PeriodRule(
+        id="traffic_session_notice",
+        name_zh="交警调解通知当事人",
+        length=3,
+        unit=_WD,
+        starts_on="通知当事人调解时间、地点之日",
+        basis=f"{_TRAFFIC} 第八十八条、第一百一十二条(五)",
+        status=_PRIMARY,
+        note="应当于调解时间三日前通知当事人：调解不早于本期间届满之日。"
+        "不开设时钟，只用于检查开始调解的日期。",
+    ),
+    PeriodRule(
         id="traffic_police_mediation",
         name_zh="交警调解期间",
         length=10,

@@ -760,7 +760,11 @@ _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.agree: (d.written_only_guard, d.agreement_signers_guard),
     T2.sign: (d.signer_guard,),
-    T2.start_mediation: (d.public_order_parties_guard, d.start_pending_guard),
+    T2.start_mediation: (
+        d.public_order_parties_guard,
+        d.start_pending_guard,
+        d.traffic_session_guard,
+    ),
     T2.remediate: _AGAIN,
     T2.reopen: _AGAIN,
     T2.hand_off: (d.hand_off_in_time_guard, d.penalty_first_guard),

@@ -181,6 +181,9 @@ from mediation.rules.dispute.mediation import risk_guard as risk_guard
 from mediation.rules.dispute.mediation import second_session_guard as second_session_guard
 from mediation.rules.dispute.mediation import start_guard as start_guard
 from mediation.rules.dispute.mediation import terminate_guard as terminate_guard
+from mediation.rules.dispute.mediation import (
+    traffic_session_guard as traffic_session_guard,
+)
 from mediation.rules.dispute.performance import ArchiveInputs as ArchiveInputs
 from mediation.rules.dispute.performance import CallbackInputs as CallbackInputs
 from mediation.rules.dispute.performance import CloseInputs as CloseInputs

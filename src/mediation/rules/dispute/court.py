@@ -24,6 +24,7 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
+from mediation.rules.org import UnitKind
 from mediation.rules.resolution import resolution_of
 
 # -- judicial confirmation --------------------------------------------------------------
@@ -80,6 +81,19 @@ def _runs(case: Case, window: Deadline) -> bool:
     )
 
 
+def _not_a_court(court: str, ctx: Context[Any]) -> str | None:
+    """Why ``court`` (a unit id or a name) is not a people's court, or ``None`` if it is one:
+    a unit of the org tree must be of kind ``court``; a name must be a court's — 人民法院,
+    a tribunal (人民法庭), or a specialised court (互联网法院, 金融法院 …)."""
+    org = ctx.policy.org
+    if org is not None and court in org:
+        unit = org.get(court)
+        return None if unit.kind == UnitKind.court.value else f"{unit.name}不是人民法院"
+    if court.endswith(("法院", "法庭")):
+        return None
+    return f"“{court}”不是人民法院"
+
+
 def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
     """A written, effective agreement; both parties; the right court; within 30 days; not an
     excluded matter.
@@ -87,7 +101,9 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
     《人民调解法》第三十三条; 《民事诉讼法》第二百零五条 (jointly, within 30 days of
     the effective date: a late application is not accepted, RULES.md §3; a mediation the
     court invited — 委派 or 委托, its name recorded — to the inviting court, 第一项);
-    民诉法解释 第三百五十五条 (matters the court does not accept).
+    民诉法解释 第三百五十五条 (matters the court does not accept). Version 4 on: the court
+    must be a people's court (by unit id, of kind ``court``, or by name), and not a higher
+    or the supreme court (第二百零五条第二项; 解释 第三百五十二条).
     """
     found = details(case)
     agreement = found.agreement
@@ -124,6 +140,15 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
                 "《民事诉讼法》第二百零五条第一项",
             )
     court = ctx.inputs.court.strip()
+    not_a_court = _not_a_court(court, ctx) if v4(case) else None
+    if not_a_court is not None:
+        return refuse_input(
+            "apply_confirmation",
+            "court",
+            court,
+            f"司法确认向人民法院申请：{not_a_court}",
+            "《民事诉讼法》第二百零五条；《人民调解法》第三十三条",
+        )
     if v4(case) and any(level in court for level in _ABOVE_INTERMEDIATE):
         return refuse_input(
             "apply_confirmation",

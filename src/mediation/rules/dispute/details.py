@@ -211,6 +211,9 @@ class DisputeDetails:
             version 4 on; the agreement performed is the one reached before it).
         police_referral: 警调对接: a 治安 case the police handed to a committee before
             deciding on the penalty (workflow version 4 on).
+        penalty_waived_at: 治安: when the police approved the parties' joint written
+            application after they settled themselves and performed, and imposed no
+            penalty (程序规定 第一百八十六条).
     """
 
     track: str | None = None
@@ -233,6 +236,7 @@ class DisputeDetails:
     ended_at: dt.datetime | None = None
     performed_at: dt.datetime | None = None
     police_referral: PoliceReferral | None = None
+    penalty_waived_at: dt.datetime | None = None
 
 
 def details(case: Case) -> DisputeDetails:

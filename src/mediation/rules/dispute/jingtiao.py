@@ -16,6 +16,12 @@ police case (``committee_result``). There the police then approve the joint appl
 (``waive_penalty``: only after the agreement was performed) or decide the penalty
 (``decide_penalty_after_committee``: only after it failed or was not performed). The police case stays
 ``handed_off``; its clocks ended with the hand-off (an ended case runs none).
+
+The same article lets the parties settle by themselves (自行和解): once they performed
+what they agreed and apply jointly in writing, the police may approve and impose no
+penalty. ``waive_penalty`` with ``settlement="parties"`` records that approval on a 治安
+case whose penalty is owed and not yet decided — the police's own mediation failed or was
+not performed (第一百八十五条), or the committee's did after a hand-off.
 """
 
 from __future__ import annotations
@@ -26,9 +32,12 @@ from typing import Any
 import attrs
 
 from mediation.model import Case, LabeledEnum, evolve
+from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.dispute._common import CLOSING, PS_HANDLING
 from mediation.rules.dispute.details import PoliceReferral, _with, details
 from mediation.rules.dispute.intake import _public_order
+from mediation.rules.dispute.mediation import penalty_owed
 
 __all__ = [
     "BASIS",
@@ -38,6 +47,7 @@ __all__ = [
     "CommitteeResultInputs",
     "Jingtiao",
     "PoliceReferral",
+    "Settlement",
     "WaiveInputs",
     "committee_result_guard",
     "handed_to_committee",
@@ -144,12 +154,23 @@ class CommitteeResultInputs:
     dispute_code: str = field("调解案件编号", default="")
 
 
+class Settlement(LabeledEnum):
+    """How the parties came to terms, as their application for no penalty states it
+    (第一百八十六条)."""
+
+    committee = "committee", "经人民调解委员会调解达成协议并履行"
+    parties = "parties", "当事人自行和解并履行"
+
+
 @attrs.frozen(slots=True)
 class WaiveInputs:
-    """不予处罚: the parties' joint written application and its date."""
+    """不予处罚: the parties' joint written application, its date, and how they settled
+    (at the committee the case was handed to, or by themselves: then that they performed)."""
 
     applied_on: dt.date = field("申请日期")
     joint_application: bool = field("双方共同书面申请", default=False)
+    settlement: Settlement = field("和解方式", default=Settlement.committee)
+    performed: bool = field("和解协议已履行", default=False)
     note: str = field("备注", default="")
 
 
@@ -173,20 +194,25 @@ def on_committee_result(case: Case, ctx: Context[CommitteeResultInputs]) -> Case
     return _with(case, police_referral=updated)
 
 
-def _undecided(case: Case, rule: str) -> Decision:
-    referral = referral_of(case)
-    if referral is None:
-        return refuse(rule, "本案不是移交人民调解的治安案件（警调对接）", BASIS)
-    if details(case).penalty_decided_at is not None:
+def _decided(case: Case, rule: str) -> Decision:
+    """Refused when the police already decided: a penalty, or no penalty."""
+    found = details(case)
+    if found.penalty_decided_at is not None:
         return refuse(rule, "公安机关已经作出处罚决定", BASIS)
-    if referral.waived_at is not None:
+    referral = found.police_referral
+    if found.penalty_waived_at is not None or (referral is not None and referral.waived_at):
         return refuse(rule, "公安机关已经批准不予处罚", BASIS)
     return ALLOW
 
 
-def waive_guard(case: Case, ctx: Context[WaiveInputs]) -> Decision:
-    """No penalty only on the parties' joint written application, after the agreement
-    reached at the committee was performed, and before any penalty decision (第一百八十六条)."""
+def _undecided(case: Case, rule: str) -> Decision:
+    if referral_of(case) is None:
+        return refuse(rule, "本案不是移交人民调解的治安案件（警调对接）", BASIS)
+    return _decided(case, rule)
+
+
+def _committee_performed(case: Case) -> Decision:
+    """第一百八十六条 through the committee: its agreement was reached and performed."""
     undecided = _undecided(case, "waive_penalty")
     if not undecided.allowed:
         return undecided
@@ -198,7 +224,53 @@ def waive_guard(case: Case, ctx: Context[WaiveInputs]) -> Decision:
             "人民调解达成协议并履行后，方可批准不予处罚",
             BASIS,
         )
+    return ALLOW
+
+
+def _settled_by_parties(case: Case, ctx: Context[WaiveInputs]) -> Decision:
+    """第一百八十六条 by the parties themselves: a 治安 case the police accepted, whose penalty
+    is owed — the police's mediation failed or was not performed (第一百八十五条), or after a
+    hand-off the committee's did — and not yet decided; and what they agreed is performed."""
+    rule = "waive_penalty"
+    found = details(case)
+    if not _public_order(case, found.track, ctx):
+        return refuse(rule, "本案不是公安机关受理的因民间纠纷引起的治安案件", BASIS)
+    decided = _decided(case, rule)
+    if not decided.allowed:
+        return decided
+    referral = found.police_referral
+    if referral is not None:
+        owed = referral.result in (
+            CommitteeResult.failed.value,
+            CommitteeResult.not_performed.value,
+        )
+    else:
+        owed = penalty_owed(case, ctx)
+    if not owed:
+        return refuse(
+            rule,
+            "调解不成或者调解协议未履行、尚待作出处罚决定的治安案件，当事人自行和解并履行的，"
+            "方可申请不予处罚",
+            BASIS,
+        )
+    if not ctx.inputs.performed:
+        return refuse_input(
+            rule, "performed", False, "当事人自行和解并已履行的，方可申请不予处罚", BASIS
+        )
+    return ALLOW
+
+
+def waive_guard(case: Case, ctx: Context[WaiveInputs]) -> Decision:
+    """No penalty only on the parties' joint written application, after the agreement
+    reached at the committee — or by themselves — was performed, and before any penalty
+    decision (第一百八十六条)."""
     given = ctx.inputs
+    if given.settlement is Settlement.parties:
+        settled = _settled_by_parties(case, ctx)
+    else:
+        settled = _committee_performed(case)
+    if not settled.allowed:
+        return settled
     if not given.joint_application:
         return refuse_input(
             "waive_penalty",
@@ -218,13 +290,24 @@ def waive_guard(case: Case, ctx: Context[WaiveInputs]) -> Decision:
 
 
 def on_waive(case: Case, ctx: Context[WaiveInputs]) -> Case:
-    """Record the approval: the police impose no penalty (第一百八十六条)."""
-    referral = referral_of(case)
-    assert referral is not None
+    """Record the approval: the police impose no penalty (第一百八十六条).
+
+    On the police's own case that decision meets the case-handling clock, as a penalty
+    decision would (第一百六十五、一百八十五条), and the case may then close."""
     given = ctx.inputs
-    updated = evolve(referral, waived_at=ctx.at, applied_on=given.applied_on)
-    case = _with(case, police_referral=updated)
-    return evolve(case, outcome="经人民调解达成协议并履行，双方共同书面申请，不予治安管理处罚")
+    if given.settlement is Settlement.parties:
+        outcome = "当事人自行和解并履行，双方共同书面申请，不予治安管理处罚"
+    else:
+        outcome = "经人民调解达成协议并履行，双方共同书面申请，不予治安管理处罚"
+    referral = referral_of(case)
+    if referral is None:
+        case = deadlines.close(case, ctx, (PS_HANDLING,))
+        case = _with(case, penalty_waived_at=ctx.at)
+        case = deadlines.open_clock(case, ctx, CLOSING)
+    else:
+        updated = evolve(referral, waived_at=ctx.at, applied_on=given.applied_on)
+        case = _with(case, police_referral=updated)
+    return evolve(case, outcome=outcome)
 
 
 def penalty_after_committee_guard(case: Case, ctx: Context[Any]) -> Decision:

@@ -25,12 +25,13 @@ from mediation.rules.dispute._common import (
     PS_HANDLING,
     PS_SECOND,
     SUSPENSION,
+    TRAFFIC_NOTICE,
     v4,
 )
 from mediation.rules.dispute.acceptance import _party_name
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
-from mediation.rules.dispute.intake import _public_order, _risk_clock
+from mediation.rules.dispute.intake import _public_order, _risk_clock, _traffic_police
 from mediation.rules.dispute.procedure import (
     REFUSAL_GROUNDS,
     WITHDRAWAL_GROUNDS,
@@ -61,13 +62,17 @@ def on_informed(case: Case, ctx: Context[InformInputs]) -> Case:
 
 @attrs.frozen(slots=True)
 class MediatorsInputs:
-    """开始调解: the mediators (人民调解法 第十九条: designated or chosen)."""
+    """开始调解: the mediators (人民调解法 第十九条: designated or chosen); 治安调解: the
+    minors mediated without their guardian; 交警调解: the day the parties were notified of
+    the session and, where a side is more than three people, who attends."""
 
     mediators: tuple[str, ...] = field("调解员", default=(), validator=_ids)
     note: str = field("备注", default="")
     guardian_not_notified: tuple[str, ...] = field(
         "经本人同意不通知监护人的未成年当事人", default=()
     )
+    notified_on: dt.date | None = field("通知当事人调解时间的日期", default=None)
+    attendees: tuple[str, ...] = field("参加调解的人员（当事人、代理人）", default=())
 
 
 def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
@@ -138,6 +143,75 @@ def public_order_parties_guard(case: Case, ctx: Context[MediatorsInputs]) -> Dec
                 "start_mediation",
                 f"违反治安管理行为人（{party.name}）不得委托他人参加调解",
                 PS_PARTIES_BASIS,
+            )
+    return ALLOW
+
+
+TRAFFIC_SESSION_BASIS = "《道路交通事故处理程序规定》第八十八条、第一百一十二条"
+TRAFFIC_SIDES_BASIS = "《道路交通事故处理程序规定》第八十九条"
+TRAFFIC_SIDE_LIMIT = 3
+"""At most this many people of one side take part in traffic police mediation (第八十九条)."""
+
+
+def _sides(case: Case) -> dict[str, PartyRole]:
+    """Each party's side: a principal's own role; an agent takes the side of whom it acts for."""
+    roles = {p.id: p.role for p in case.parties}
+    return {p.id: roles.get(p.agent_of, p.role) if p.agent_of else p.role for p in case.parties}
+
+
+def traffic_session_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
+    """Traffic police mediation of damages (交警调解), workflow version 4 on:
+
+    - the police notify the parties of the session's time and place three days before it
+      (《道路交通事故处理程序规定》第八十八条; its 日 are working days, 第一百一十二条): when
+      the notice is recorded (``notified_on``), the session is not held earlier;
+    - at most three people of each side — parties and their agents — take part (第八十九条):
+      a side with more names those who attend (``attendees``, party ids).
+
+    Other tracks are not concerned.
+    """
+    if not _traffic_police(case, details(case).track, ctx):
+        return ALLOW
+    given = ctx.inputs
+    notified = given.notified_on
+    if notified is not None:
+        if notified > ctx.day:
+            return refuse_input(
+                "start_mediation",
+                "notified_on",
+                notified.isoformat(),
+                "the notice cannot be dated after the session",
+            )
+        earliest, _ = ctx.clocks.due(TRAFFIC_NOTICE.id, notified)
+        if ctx.day < earliest.due:
+            return refuse_input(
+                "start_mediation",
+                "notified_on",
+                notified.isoformat(),
+                f"应当于调解时间三日前通知当事人：{notified.isoformat()}通知的，"
+                f"{earliest.due.isoformat()}起方可调解",
+                TRAFFIC_SESSION_BASIS,
+            )
+    sides = _sides(case)
+    unknown = [a for a in given.attendees if a not in sides]
+    if unknown:
+        return refuse_input(
+            "start_mediation",
+            "attendees",
+            list(given.attendees),
+            f"not a party or agent of this case: {', '.join(unknown)}",
+        )
+    attending = given.attendees or tuple(sides)
+    for role in PartyRole:
+        n = sum(1 for a in dict.fromkeys(attending) if sides[a] is role)
+        if n > TRAFFIC_SIDE_LIMIT:
+            return refuse_input(
+                "start_mediation",
+                "attendees",
+                list(given.attendees),
+                f"{role.label}一方参加调解的当事人和代理人有{n}人，每方不得超过"
+                f"{TRAFFIC_SIDE_LIMIT}人：请指定参加调解的人员",
+                TRAFFIC_SIDES_BASIS,
             )
     return ALLOW
 
@@ -442,7 +516,14 @@ def penalty_first_guard(case: Case, ctx: Context[Any]) -> Decision:
 
 def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
     """Only a 治安调解 that failed, or whose agreement was not performed, goes back to the
-    police penalty procedure (程序规定 第一百八十五条)."""
+    police penalty procedure (程序规定 第一百八十五条) — unless the police already approved
+    the parties' application for no penalty after they settled (第一百八十六条)."""
+    if details(case).penalty_waived_at is not None:
+        return refuse(
+            "decide_penalty",
+            "公安机关已经批准不予处罚（当事人自行和解并履行）",
+            "《公安机关办理行政案件程序规定》第一百八十六条",
+        )
     if not penalty_owed(case, ctx):
         return refuse(
             "decide_penalty",
