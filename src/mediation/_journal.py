@@ -42,6 +42,8 @@ class Plan:
         roles: Role values that may take it (empty: any role).
         inputs: Its inputs class.
         sends: It sends the case to another unit (authorized where the case is).
+        related: Its rules see the cases sharing a key with the case (the engine
+            looks them up; the event logs them).
     """
 
     name: str
@@ -50,6 +52,7 @@ class Plan:
     roles: frozenset[str]
     inputs: type
     sends: bool = False
+    related: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -154,16 +157,28 @@ class Journal:
         at: dt.datetime,
         inputs: Any,
         facts: Mapping[str, Any] | None = None,
+        related: Sequence[RelatedCase] = (),
     ) -> Context[Any]:
-        """The context a rule of the next step on ``case`` sees (``facts``: in a replay, the event's)."""
+        """The context a rule of the next step on ``case`` sees (``facts``: in a replay, the
+        event's, and the related cases are read from them; ``related``: the cases sharing
+        a key, for a step that reads them)."""
         clocks = StepClocks(
             self.clocks,
             None if facts is None else StepClocks.read(facts.get("clocks")),
             self.workflow(case).definition.clock_kinds,
         )
         policy = self.policy if facts is None else self.policy_of(facts)
+        if facts is not None:
+            related = self.read_related(facts.get("related"))
         return Context(
-            at, self.actor(actor_id), inputs, policy, clocks, case.version + 1, case_id=case.id
+            at,
+            self.actor(actor_id),
+            inputs,
+            policy,
+            clocks,
+            case.version + 1,
+            tuple(related),
+            case.id,
         )
 
     def policy_of(self, facts: Mapping[str, Any]) -> Policy:
@@ -209,7 +224,15 @@ class Journal:
             roles = compiled.roles(name, case.state)
             if roles is None:
                 raise compiled.not_allowed(case, name)
-            return Plan(name, compiled, None, roles, compiled.inputs(name), compiled.sends(name))
+            return Plan(
+                name,
+                compiled,
+                None,
+                roles,
+                compiled.inputs(name),
+                compiled.sends(name),
+                compiled.reads_related(name, case.state),
+            )
         step = self.registry.step(name)
         if step is None:
             raise compiled.not_allowed(case, name)
@@ -226,7 +249,13 @@ class Journal:
                 f"(step {name!r} needs an open case)",
             )
         return Plan(
-            name, compiled, step, frozenset(r.value for r in step.roles), step.inputs, step.sends
+            name,
+            compiled,
+            step,
+            frozenset(r.value for r in step.roles),
+            step.inputs,
+            step.sends,
+            step.reads_related,
         )
 
     def inputs_class(self, case: Case, name: str) -> type:

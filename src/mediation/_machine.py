@@ -67,7 +67,7 @@ class CompiledWorkflow:
     the engine calls it to fire, to check what is allowed, and to replay.
     """
 
-    __slots__ = ("_inputs", "_roles", "_sends", "_table", "definition", "machine")
+    __slots__ = ("_inputs", "_related", "_roles", "_sends", "_table", "definition", "machine")
 
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -108,6 +108,12 @@ class CompiledWorkflow:
         self._roles = roles
         self._inputs = {t.trigger.value: t.inputs for t in definition.transitions}
         self._sends = frozenset(t.trigger.value for t in definition.transitions if t.sends)
+        self._related = frozenset(
+            (t.trigger.value, s.value)
+            for t in definition.transitions
+            if t.reads_related
+            for s in t.source
+        )
 
     def knows(self, trigger: str) -> bool:
         """Whether ``trigger`` is a trigger of this workflow."""
@@ -120,6 +126,10 @@ class CompiledWorkflow:
     def sends(self, trigger: str) -> bool:
         """Whether ``trigger`` sends a case to another unit (:attr:`Transition.sends`)."""
         return trigger in self._sends
+
+    def reads_related(self, trigger: str, state: str) -> bool:
+        """Whether a transition of ``trigger`` from ``state`` sees the related cases."""
+        return (trigger, state) in self._related
 
     def roles(self, trigger: str, state: str) -> frozenset[str] | None:
         """Roles that may fire ``trigger`` from ``state`` (``None``: no transition from there)."""

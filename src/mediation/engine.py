@@ -900,7 +900,8 @@ class Engine:
         step = plan.step
         if step is not None and step.numbering is not None and number is not None:
             inputs = evolve(inputs, **{step.numbering.field: number(step, inputs)})
-        ctx = journal.context(case, actor.id, at, inputs)
+        related = self._related(case.keys, case.id) if plan.related else ()
+        ctx = journal.context(case, actor.id, at, inputs, related=related)
         moved, dest = journal.decide(case, plan, ctx)
         if moved.unit != case.unit:
             self._allow(actor, Access(name, moved.unit, plan.roles, moved, plan.sends))

@@ -149,8 +149,9 @@ class Context(Generic[InputsT]):
             arithmetic; the due dates computed are logged with the event).
         seq: The number the audit event of this step will get; deadline ids use it
             so that replaying the log rebuilds the same ids.
-        related: At intake, the other cases sharing a key with the new one
-            (duplicates, repeat petitions), as they stood (logged with the event).
+        related: At intake, and for a step declared ``reads_related``, the other
+            cases sharing a key with this one (duplicates, repeat petitions, the same
+            matter before another body), as they stood (logged with the event).
         case_id: The case the step is taken on.
         follow_ups: What the step asked to do on other cases (see
             :meth:`open_case`, :meth:`notify`); the engine does it in the same

@@ -91,6 +91,9 @@ class Transition:
             actor is authorized where the case is, and its guards decide where
             it may go (an authorizer sees ``Access.sending``); otherwise a move
             needs the actor's authority at the destination too.
+        reads_related: Its rules see the other cases sharing a key with the case,
+            as they stand (``Context.related``, as an intake's do); the engine
+            looks them up and logs them with the event, so a replay sees the same.
     """
 
     trigger: StrEnum
@@ -101,6 +104,7 @@ class Transition:
     roles: frozenset[StrEnum] = attrs.field(default=frozenset(), converter=_roles)
     inputs: type = NoInputs
     sends: bool = False
+    reads_related: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -144,6 +148,8 @@ class Step:
             takes it, with no inputs, on every case where a clock of that period
             is open and due; the step's guards still decide. Its inputs must all
             have defaults.
+        reads_related: Its rules see the cases sharing a key with the case (see
+            :attr:`Transition.reads_related`).
     """
 
     name: StrEnum
@@ -159,6 +165,7 @@ class Step:
     overlays: Mapping[str, type] = attrs.field(factory=dict, converter=dict)
     sends: bool = False
     on_due: ClockRule | None = None
+    reads_related: bool = False
 
     def __attrs_post_init__(self) -> None:
         where = f"step {self.name!r}"
