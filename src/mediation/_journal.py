@@ -25,7 +25,7 @@ from mediation.rules.base import Context, OpenCase
 from mediation.rules.clockbook import ClockBook, StepClocks
 from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
-from mediation.workflows.definition import Hook, Step, WorkflowDefinition
+from mediation.workflows.definition import Hook, ReadsRelated, Step, WorkflowDefinition
 from mediation.workflows.registry import INTAKE, Registry
 
 __all__ = ["INTAKE", "Journal", "Plan", "VerifyReport"]
@@ -43,7 +43,7 @@ class Plan:
         inputs: Its inputs class.
         sends: It sends the case to another unit (authorized where the case is).
         related: Its rules see the cases sharing a key with the case (the engine
-            looks them up; the event logs them).
+            looks them up; the event logs them): see :meth:`Journal.reads_related`.
     """
 
     name: str
@@ -52,7 +52,7 @@ class Plan:
     roles: frozenset[str]
     inputs: type
     sends: bool = False
-    related: bool = False
+    related: ReadsRelated = False
 
 
 @attrs.frozen(slots=True)
@@ -257,6 +257,12 @@ class Journal:
             step.sends,
             step.reads_related,
         )
+
+    def reads_related(self, plan: Plan, case: Case) -> bool:
+        """Whether the planned step on ``case`` sees the related cases (its declaration, or
+        its predicate on the case and the policy)."""
+        when = plan.related
+        return when if isinstance(when, bool) else bool(when(case, self.policy))
 
     def inputs_class(self, case: Case, name: str) -> type:
         """The inputs class of trigger or step ``name`` (in any state).

@@ -27,7 +27,7 @@ from transitions import EventData, Machine
 from mediation._errors import RuleRejectedError, TransitionNotAllowedError, ValidationError
 from mediation.model import Case
 from mediation.rules.base import Context, Decision, Effect, Guard
-from mediation.workflows.definition import WorkflowDefinition
+from mediation.workflows.definition import ReadsRelated, WorkflowDefinition
 
 __all__ = ["CompiledWorkflow", "compile_workflow", "mermaid", "refusal_error"]
 
@@ -108,12 +108,12 @@ class CompiledWorkflow:
         self._roles = roles
         self._inputs = {t.trigger.value: t.inputs for t in definition.transitions}
         self._sends = frozenset(t.trigger.value for t in definition.transitions if t.sends)
-        self._related = frozenset(
-            (t.trigger.value, s.value)
+        self._related: dict[tuple[str, str], ReadsRelated] = {
+            (t.trigger.value, s.value): t.reads_related
             for t in definition.transitions
-            if t.reads_related
+            if t.reads_related is not False
             for s in t.source
-        )
+        }
 
     def knows(self, trigger: str) -> bool:
         """Whether ``trigger`` is a trigger of this workflow."""
@@ -127,9 +127,10 @@ class CompiledWorkflow:
         """Whether ``trigger`` sends a case to another unit (:attr:`Transition.sends`)."""
         return trigger in self._sends
 
-    def reads_related(self, trigger: str, state: str) -> bool:
-        """Whether a transition of ``trigger`` from ``state`` sees the related cases."""
-        return (trigger, state) in self._related
+    def reads_related(self, trigger: str, state: str) -> ReadsRelated:
+        """Whether a transition of ``trigger`` from ``state`` sees the related cases
+        (see :attr:`Transition.reads_related`)."""
+        return self._related.get((trigger, state), False)
 
     def roles(self, trigger: str, state: str) -> frozenset[str] | None:
         """Roles that may fire ``trigger`` from ``state`` (``None``: no transition from there)."""

@@ -900,7 +900,7 @@ class Engine:
         step = plan.step
         if step is not None and step.numbering is not None and number is not None:
             inputs = evolve(inputs, **{step.numbering.field: number(step, inputs)})
-        related = self._related(case.keys, case.id) if plan.related else ()
+        related = self._related(case.keys, case.id) if journal.reads_related(plan, case) else ()
         ctx = journal.context(case, actor.id, at, inputs, related=related)
         moved, dest = journal.decide(case, plan, ctx)
         if moved.unit != case.unit:

@@ -3,8 +3,9 @@
 A workflow defined here, 法律援助 (legal aid): one applicant's matter is aided by one
 office at a time. Its ``accept`` reads the related cases and refuses while another
 application on the same matter is accepted and open; its ``note_related`` step records
-which related cases it saw. The engine looks them up as they stand, logs them with the
-event, and a replay reads them from the log — not from the store as it is later.
+which related cases it saw; ``note_if_other`` reads them only for a case of the category
+``other`` (a predicate). The engine looks them up as they stand, logs them with the event,
+and a replay reads them from the log — not from the store as it is later.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Trigger(LabeledEnum):
 
 class AidStep(LabeledEnum):
     note_related = "note_related", "记录同一事项的其他申请"
+    note_if_other = "note_if_other", "记录同一事项的其他申请（仅其他类）"
 
 
 @attrs.frozen
@@ -56,7 +58,9 @@ class AidDetails:
 
 
 def _keys(case: Case) -> list[str]:
-    return [f"matter:{p.phone}:{case.category}" for p in case.parties]
+    return [
+        k for p in case.parties for k in (f"party:{p.phone}", f"matter:{p.phone}:{case.category}")
+    ]
 
 
 def one_office_guard(case: Case, ctx: Context[Any]) -> Decision:
@@ -104,24 +108,32 @@ NOTE = Step(
     reads_related=True,
 )
 
+NOTE_IF_OTHER = Step(
+    AidStep.note_if_other,
+    roles={Role.clerk},
+    effects=on_note,
+    workflows=frozenset({"legal_aid"}),
+    reads_related=lambda case, policy: case.category == "other",
+)
+
 CLERK = Actor("clerk", {"clerk"}, "qt-dm-dmc")
 TOWN = Actor("town-clerk", {"clerk"}, "qt-dm")
 
 
 @pytest.fixture
 def engine(backend: str) -> Iterator[Engine]:
-    eng = make_engine(backend, workflows=[AID], steps=[NOTE])
+    eng = make_engine(backend, workflows=[AID], steps=[NOTE, NOTE_IF_OTHER])
     try:
         yield eng
     finally:
         eng.close()
 
 
-def _apply(e: Engine, actor: Actor, day: str) -> Case:
+def _apply(e: Engine, actor: Actor, day: str, category: str = "other") -> Case:
     return e.intake(
         workflow="legal_aid",
         channel="walk_in",
-        category="other",
+        category=category,
         parties=[Party.person("钱援助", role="applicant", phone="13900000002")],
         summary="工伤赔偿法律援助",
         unit=actor.unit or "",
@@ -165,3 +177,24 @@ def test_what_a_step_saw_is_logged_and_replayed(engine: Engine) -> None:
     again = engine.fire(second.id, "note_related", actor=TOWN, at=at("2026-03-06", 10))
     assert again.details == AidDetails((f"{first.id}:closed",))
     assert engine.verify(second.id).ok
+
+
+def test_a_predicate_says_for_which_cases_they_are_looked_up(engine: Engine) -> None:
+    """``note_if_other`` reads the related cases of an ``other`` case only: a labour case
+    sharing the applicant's key (``note_related`` sees the others through it) sees none
+    and logs none."""
+    first = _apply(engine, CLERK, "2026-03-02")
+    labour = _apply(engine, TOWN, "2026-03-03", category="labour")
+    other = _apply(engine, TOWN, "2026-03-03")
+    assert labour.keys != other.keys  # the matter key holds the category; the party's does not
+    engine.fire(first.id, "accept", actor=CLERK, at=at("2026-03-03", 10))
+    seen = engine.fire(other.id, "note_if_other", actor=TOWN, at=at("2026-03-04", 10))
+    assert seen.details == AidDetails((f"{first.id}:accepted", f"{labour.id}:received"))
+    blind = engine.fire(labour.id, "note_if_other", actor=TOWN, at=at("2026-03-04", 10))
+    assert blind.details == AidDetails(())
+    assert (
+        len(engine.fire(labour.id, "note_related", actor=TOWN, at=at("2026-03-05")).details.seen)
+        == 2
+    )
+    assert "related" not in engine.history(labour.id)[-2].facts
+    assert engine.verify(labour.id).ok

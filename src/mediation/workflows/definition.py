@@ -26,6 +26,10 @@ from mediation.rules.base import Decision, Effect, Guard, NoInputs
 from mediation.rules.clockbook import ClockRule, FixedClock
 from mediation.rules.periods import PeriodRule
 
+ReadsRelated = bool | Callable[[Case, Any], bool]
+"""Whether a step's rules see the related cases: always, never, or per case — a predicate of
+the case and the engine's :class:`~mediation.rules.policy.Policy`."""
+
 __all__ = [
     "Check",
     "Facts",
@@ -94,6 +98,8 @@ class Transition:
         reads_related: Its rules see the other cases sharing a key with the case,
             as they stand (``Context.related``, as an intake's do); the engine
             looks them up and logs them with the event, so a replay sees the same.
+            ``True``, or a predicate of the case and the engine's policy saying
+            for which cases (the lookup costs a query: only those that need it).
     """
 
     trigger: StrEnum
@@ -104,7 +110,7 @@ class Transition:
     roles: frozenset[StrEnum] = attrs.field(default=frozenset(), converter=_roles)
     inputs: type = NoInputs
     sends: bool = False
-    reads_related: bool = False
+    reads_related: ReadsRelated = False
 
 
 @attrs.frozen(slots=True)
@@ -165,7 +171,7 @@ class Step:
     overlays: Mapping[str, type] = attrs.field(factory=dict, converter=dict)
     sends: bool = False
     on_due: ClockRule | None = None
-    reads_related: bool = False
+    reads_related: ReadsRelated = False
 
     def __attrs_post_init__(self) -> None:
         where = f"step {self.name!r}"
