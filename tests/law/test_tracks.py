@@ -1765,3 +1765,76 @@ def test_after_a_failed_committee_mediation_the_parties_may_still_settle() -> No
     assert "自行和解" in (waived.outcome or "")
     with pytest.raises(RuleRejectedError, match="已经批准不予处罚"):
         e.fire(police.id, "decide_penalty_after_committee", actor=POLICE, at=at("2026-10-21"))
+
+
+# -- medical: one body at a time (医疗纠纷预防和处理条例 第三十一条、第四十条) -----------------
+
+MEDICAL_COMMITTEE = actor("qt-yt")
+
+
+def _medical_at_health(e: Any, when: str) -> Any:
+    case = register(e, "qt-wjj", at(when), category="medical",
+                    details={"track": "administrative"})  # fmt: skip
+    return e.fire(case.id, "triage", actor=HEALTH, at=at(when, 10), track="administrative")
+
+
+def _medical_at_committee(e: Any, when: str) -> Any:
+    case = register(e, "qt-yt", at(when), category="medical")
+    return e.fire(case.id, "triage", actor=MEDICAL_COMMITTEE, at=at(when, 10), track="people")
+
+
+def test_the_medical_committee_does_not_take_what_the_health_department_accepted() -> None:
+    """第三十一条: the health department accepted the dispute on 03-03; the same parties' same
+    dispute, brought to the medical committee on 03-05, is not accepted there — the step reads
+    the health department's case as it stands, names it, and leaves the case as it was (the
+    clerk records the non-acceptance with ``handled_by``). Once the department's mediation
+    failed, the committee may take it: the bar is on a matter held, not on one tried."""
+    e = engine()
+    health = _medical_at_health(e, "2026-03-02")
+    health = e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03"))
+    committee = _medical_at_committee(e, "2026-03-05")
+    with pytest.raises(RuleRejectedError, match=health.code) as err:
+        e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-05", 11),
+               other_side_consents=True)  # fmt: skip
+    assert err.value.basis == "《医疗纠纷预防和处理条例》第三十一条"
+    assert e.get(committee.id) == committee
+    e.fire(health.id, "start_mediation", actor=HEALTH, at=at("2026-03-06"), mediators=["m"])
+    e.fire(health.id, "terminate", actor=HEALTH, at=at("2026-03-09"), reason="调解不成",
+           remedies_informed=True)  # fmt: skip
+    taken = e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-10"),
+                   other_side_consents=True)  # fmt: skip
+    assert taken.state == "accepted"
+    assert e.verify(committee.id).ok
+
+
+def test_the_health_department_does_not_take_what_the_committee_accepted() -> None:
+    """第四十条: registered at the health department first (03-02), then at the committee
+    (03-03); the committee accepts first (03-04): the department, whose case is the older
+    one, does not accept after it. What the refused step saw is not logged (nothing is
+    written); what an accepted one saw is, and the case replays from it later."""
+    e = engine()
+    health = _medical_at_health(e, "2026-03-02")
+    committee = _medical_at_committee(e, "2026-03-03")
+    accepted = e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-04"),
+                      other_side_consents=True)  # fmt: skip
+    assert [r["id"] for r in e.history(committee.id)[-1].facts["related"]] == [health.id]
+    with pytest.raises(RuleRejectedError, match=accepted.code) as err:
+        e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-05"))
+    assert err.value.basis == "《医疗纠纷预防和处理条例》第四十条"
+    assert e.get(health.id) == health
+    assert e.verify(committee.id).ok
+
+
+def test_another_matter_of_the_same_parties_is_not_barred() -> None:
+    """The bar is the same dispute: the same parties' neighbour dispute accepted by a village
+    committee does not stop the medical committee accepting their medical dispute. Only a
+    medical dispute's acceptance looks the other cases up (and logs them)."""
+    e = engine()
+    village = register(e, "qt-dm-dmc", at("2026-03-02"))
+    e.fire(village.id, "triage", actor=VILLAGE, at=at("2026-03-02", 10), track="people")
+    e.fire(village.id, "accept", actor=VILLAGE, at=at("2026-03-02", 11))
+    assert "related" not in e.history(village.id)[-1].facts
+    committee = _medical_at_committee(e, "2026-03-03")
+    taken = e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-04"),
+                   other_side_consents=True)  # fmt: skip
+    assert taken.state == "accepted"

@@ -775,13 +775,16 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
 def _v4(t: Transition) -> Transition:
     """Version 3's transition ``t`` as version 4 has it (see :data:`DISPUTE`)."""
     extra = _V4_GUARDS.get(t.trigger, ())  # type: ignore[call-overload]
-    if t.trigger is T2.accept and t.dest is S2.accepted:
-        extra = (d.competence_guard,)
+    accepts = t.trigger is T2.accept and t.dest is S2.accepted
+    if accepts:
+        # 医疗条例 第三十一、四十条: acceptance reads the other bodies' cases of the matter.
+        extra = (d.competence_guard, d.medical_exclusive_guard)
     return attrs.evolve(
         t,
         guards=(*(_V4_SWAPS.get(g, g) for g in t.guards), *extra),
         effects=tuple(_V4_SWAPS.get(e, e) for e in t.effects),
         inputs=d.RemediateInputs if t.trigger in (T2.remediate, T2.reopen) else t.inputs,
+        reads_related=d.medical_dispute if accepts else t.reads_related,
     )
 
 

@@ -75,6 +75,8 @@ from mediation.rules.dispute.acceptance import accept_guard as accept_guard
 from mediation.rules.dispute.acceptance import appraisal_guard as appraisal_guard
 from mediation.rules.dispute.acceptance import competence_guard as competence_guard
 from mediation.rules.dispute.acceptance import mediation_start_guard as mediation_start_guard
+from mediation.rules.dispute.acceptance import medical_dispute as medical_dispute
+from mediation.rules.dispute.acceptance import medical_exclusive_guard as medical_exclusive_guard
 from mediation.rules.dispute.acceptance import not_accepted_guard as not_accepted_guard
 from mediation.rules.dispute.acceptance import on_accept as on_accept
 from mediation.rules.dispute.acceptance import on_appraisal as on_appraisal

@@ -33,7 +33,7 @@ from mediation.rules.dispute._common import (
     TRAFFIC_START,
     v4,
 )
-from mediation.rules.dispute.details import Refusal, _level, _unit_kind, _with, details
+from mediation.rules.dispute.details import Refusal, _level, _matter, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
 from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
@@ -268,6 +268,62 @@ def competence_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
             f"{unit.name}不是{found.label}的调解组织，不能受理：请移交有权调解的组织",
             found.mediators_basis,
         )
+    return ALLOW
+
+
+_IN_HAND = frozenset({"accepted", "mediating", "suspended", "agreed", "performing", "performed"})
+"""The states of a case whose body has accepted the matter and still holds it (mediating it,
+or its agreement standing)."""
+
+_EXCLUDES: dict[Procedure, tuple[frozenset[str], str, str]] = {
+    Procedure.people: (
+        frozenset({UnitKind.court.value, UnitKind.department.value}),
+        "当事人已经向人民法院提起诉讼并且已被受理，或者已经申请卫生主管部门调解并且已被受理的，"
+        "医疗纠纷人民调解委员会不予受理",
+        "《医疗纠纷预防和处理条例》第三十一条",
+    ),
+    Procedure.medical_admin: (
+        frozenset(
+            {UnitKind.court.value, UnitKind.committee.value, UnitKind.industry_committee.value}
+        ),
+        "当事人已经向人民法院提起诉讼并且已被受理，或者已经申请医疗纠纷人民调解委员会调解并且"
+        "已被受理的，卫生主管部门不予受理",
+        "《医疗纠纷预防和处理条例》第四十条",
+    ),
+}
+"""For each medical procedure: the kinds of body whose acceptance of the same dispute bars it,
+the rule, and its article."""
+
+
+def medical_dispute(case: Case, policy: Any) -> bool:
+    """Whether ``case`` is a medical dispute: its acceptance reads the other bodies' cases of
+    the same matter (:func:`medical_exclusive_guard`)."""
+    return "medical" in ancestors(case.category, policy.categories)
+
+
+def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """A medical dispute is mediated by one body at a time (《医疗纠纷预防和处理条例》
+    第三十一条、第四十条): the medical committee does not accept it once a court or the
+    health department accepted it; the health department does not accept it once a court or
+    a committee accepted it. The step reads the cases sharing its keys as they stand now
+    (``reads_related``): the same matter — the same parties, the same category — held by
+    such a body, accepted and not ended. Workflow version 4 on; other categories and
+    procedures are not concerned."""
+    if not medical_dispute(case, ctx.policy):
+        return ALLOW
+    excluded = _EXCLUDES.get(procedure(case, ctx.policy))
+    org = ctx.policy.org
+    if excluded is None or org is None or not ctx.related:
+        return ALLOW
+    kinds, rule, basis = excluded
+    matter = _matter(case)
+    for r in ctx.related:
+        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
+            continue
+        if r.unit in org and org.get(r.unit).kind in kinds:
+            return refuse(
+                "accept", f"{rule}：同一纠纷已由{org.get(r.unit).name}受理（{r.code}）", basis
+            )
     return ALLOW
 
 
