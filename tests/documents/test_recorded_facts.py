@@ -176,3 +176,16 @@ def test_a_supervision_notice_is_not_issued_for_the_parties_own_period() -> None
     text = str(e.render(case.id, "supervision_notice", today=at("2026-04-09").date()))
     assert "回访" in text
     assert "履行期限" not in text
+
+
+def test_the_registration_form_prints_the_ages_at_registration() -> None:
+    """受理登记表 (RULES.md §2.1 #1) records the parties as registered: 张三 (born 1965-03-12)
+    was registered on 2026-03-02 at 60; rendered on 2026-04-01 the form still says 60, while
+    a form of that day (the 调解协议书) says 61."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    later = at("2026-04-01").date()
+    registration = str(e.render(case.id, "registration", format="text", today=later))
+    assert "申请人：张三，男，60岁" in registration
+    agreement = str(e.render(case.id, "mediation_agreement", format="text", today=later))
+    assert "张三，男，61岁" in agreement

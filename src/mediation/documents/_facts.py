@@ -42,6 +42,7 @@ __all__ = [
     "local_date",
     "mediator_names",
     "party_facts",
+    "party_lists",
     "plain",
 ]
 
@@ -218,11 +219,10 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
     case = src.case
     definition = src.definition
     policy = src.policy
-    agents = case.parties_in(PartyRole.agent)
     on = src.today
     masked = not policy.part(MaskingPolicy).full(spec.info.kind)
     text = mask_text if masked else _same
-    parties = [party_facts(p, on, agents, masked=masked) for p in case.principals]
+    people = party_lists(src, spec.info.kind, on)
     level = case.level or ""
     unit = src.unit
     category = policy.categories.get(case.category)
@@ -268,16 +268,30 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
             "name": committee,
             "level": unit.level if unit is not None else "",
         },
+        **people,
+        "mediators": mediator_names(src, signers),
+        "extra": plain(src.extra, "extra"),
+    }
+
+
+def party_lists(src: Source, kind: str, on: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """The parties as a form of ``kind`` prints them, their ages as of ``on``: ``parties``
+    (principals), ``applicants``, ``respondents``, ``third_parties``, ``agents``.
+
+    A form prints the facts of its own day: every form of :func:`base_context` as of its
+    render date; the 受理登记表 as of the registration (a party who turned 61 since is
+    registered at 60)."""
+    case = src.case
+    masked = not src.policy.part(MaskingPolicy).full(kind)
+    agents = case.parties_in(PartyRole.agent)
+    parties = [party_facts(p, on, agents, masked=masked) for p in case.principals]
+    names = {q.id: q.name for q in case.parties}
+    return {
         "parties": parties,
         "applicants": [p for p in parties if p["role"] == PartyRole.applicant.value],
         "respondents": [p for p in parties if p["role"] == PartyRole.respondent.value],
         "third_parties": [p for p in parties if p["role"] == PartyRole.third_party.value],
-        "agents": [
-            party_facts(a, on, names={q.id: q.name for q in case.parties}, masked=masked)
-            for a in agents
-        ],
-        "mediators": mediator_names(src, signers),
-        "extra": plain(src.extra, "extra"),
+        "agents": [party_facts(a, on, names=names, masked=masked) for a in agents],
     }
 
 

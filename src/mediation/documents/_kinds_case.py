@@ -21,6 +21,8 @@ from mediation.documents._facts import (
     cn_date,
     cn_datetime,
     display_name,
+    local_date,
+    party_lists,
     satisfaction_label,
 )
 from mediation.documents._kinds_agreement import agreement_canary, agreement_number
@@ -249,6 +251,8 @@ def registration(src: Source) -> dict[str, Any]:
     initiative = "本机关主动调解" if own else "人民调解委员会主动调解"
     return {
         **own,
+        # the parties as registered: their ages on the day of registration
+        **party_lists(src, "registration", local_date(src.case.received_at)),
         "sources": [
             {
                 "label": "当事人申请",
