@@ -1838,3 +1838,17 @@ def test_another_matter_of_the_same_parties_is_not_barred() -> None:
     taken = e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-04"),
                    other_side_consents=True)  # fmt: skip
     assert taken.state == "accepted"
+
+
+def test_a_court_is_not_barred_by_a_mediation_body_holding_the_matter() -> None:
+    """第三十一条、第四十条 bar the committee and the health department, not the court: with the
+    health department holding the dispute, the county court still accepts it on its own
+    (judicial) track."""
+    e = engine()
+    health = _medical_at_health(e, "2026-03-02")
+    e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03"))
+    court = actor("qt-fy")
+    case = register(e, "qt-fy", at("2026-03-04"), category="medical")
+    e.fire(case.id, "triage", actor=court, at=at("2026-03-04", 10), track="judicial")
+    assert e.fire(case.id, "accept", actor=court, at=at("2026-03-04", 11),
+                  other_side_consents=True).state == "accepted"  # fmt: skip

@@ -307,13 +307,16 @@ def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     health department accepted it; the health department does not accept it once a court or
     a committee accepted it. The step reads the cases sharing its keys as they stand now
     (``reads_related``): the same matter — the same parties, the same category — held by
-    such a body, accepted and not ended. Workflow version 4 on; other categories and
-    procedures are not concerned."""
+    such a body, accepted and not ended. A court is not barred (a suit, or its own
+    mediation, goes on whatever a mediation body holds). Workflow version 4 on; other
+    categories and procedures are not concerned."""
     if not medical_dispute(case, ctx.policy):
         return ALLOW
     excluded = _EXCLUDES.get(procedure(case, ctx.policy))
     org = ctx.policy.org
     if excluded is None or org is None or not ctx.related:
+        return ALLOW
+    if case.unit in org and org.get(case.unit).kind == UnitKind.court.value:
         return ALLOW
     kinds, rule, basis = excluded
     matter = _matter(case)
