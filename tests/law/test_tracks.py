@@ -1852,3 +1852,38 @@ def test_a_court_is_not_barred_by_a_mediation_body_holding_the_matter() -> None:
     e.fire(case.id, "triage", actor=court, at=at("2026-03-04", 10), track="judicial")
     assert e.fire(case.id, "accept", actor=court, at=at("2026-03-04", 11),
                   other_side_consents=True).state == "accepted"  # fmt: skip
+
+
+def test_a_court_s_later_acceptance_ends_the_committee_s_medical_mediation() -> None:
+    """第三十一条: "已经受理的，终止调解". The medical committee accepted (03-02) and is mediating
+    (03-03); the county court accepts the same dispute on 03-04. The committee's mediation
+    does not go on: its agreement is refused, naming the court's case, and the case is left
+    as it was; it ends its mediation (terminate). Before the court accepted, nothing was
+    in the way: the mediation started."""
+    from mediation._demo import agreement
+
+    e = engine()
+    committee = _medical_at_committee(e, "2026-03-02")
+    e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-02", 11),
+           other_side_consents=True)  # fmt: skip
+    e.fire(committee.id, "inform_rights", actor=MEDICAL_COMMITTEE, at=at("2026-03-02", 12))
+    mediating = e.fire(committee.id, "start_mediation", actor=MEDICAL_COMMITTEE,
+                       at=at("2026-03-03"), mediators=[MEDICAL_COMMITTEE.id])  # fmt: skip
+    court = actor("qt-fy")
+    suit = register(e, "qt-fy", at("2026-03-04"), category="medical")
+    e.fire(suit.id, "triage", actor=court, at=at("2026-03-04", 10), track="judicial")
+    suit = e.fire(suit.id, "accept", actor=court, at=at("2026-03-04", 11),
+                  other_side_consents=True)  # fmt: skip
+    signed = at("2026-03-05", 11)
+    terms = agreement("2026-03-20")
+    terms["signatures"] = signed_by_all(
+        mediating, signed, "调解员甲", "青田县医疗纠纷人民调解委员会"
+    )
+    with pytest.raises(RuleRejectedError, match=suit.code) as err:
+        e.fire(committee.id, "agree", actor=MEDICAL_COMMITTEE, at=signed, agreement=terms)
+    assert err.value.basis == "《医疗纠纷预防和处理条例》第三十一条"
+    assert e.get(committee.id) == mediating
+    ended = e.fire(committee.id, "terminate", actor=MEDICAL_COMMITTEE, at=at("2026-03-05", 12),
+                   reason="人民法院已受理，终止调解", remedies_informed=True)  # fmt: skip
+    assert ended.state == "failed"
+    assert e.verify(committee.id).ok

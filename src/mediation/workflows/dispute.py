@@ -772,19 +772,27 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
 """Guards version 4 adds to a trigger's transitions (acceptance: :func:`_v4`)."""
 
 
+_MEDIATES = frozenset({T2.start_mediation, T2.resume, T2.second_session, T2.agree})
+"""The triggers that carry a mediation on: refused for a medical dispute a court has since
+accepted (医疗条例 第三十一条、第四十条: 已经受理的，终止调解)."""
+
+
 def _v4(t: Transition) -> Transition:
     """Version 3's transition ``t`` as version 4 has it (see :data:`DISPUTE`)."""
     extra = _V4_GUARDS.get(t.trigger, ())  # type: ignore[call-overload]
     accepts = t.trigger is T2.accept and t.dest is S2.accepted
+    mediates = t.trigger in _MEDIATES
     if accepts:
         # 医疗条例 第三十一、四十条: acceptance reads the other bodies' cases of the matter.
         extra = (d.competence_guard, d.medical_exclusive_guard)
+    elif mediates:
+        extra = (*extra, d.court_took_over_guard)
     return attrs.evolve(
         t,
         guards=(*(_V4_SWAPS.get(g, g) for g in t.guards), *extra),
         effects=tuple(_V4_SWAPS.get(e, e) for e in t.effects),
         inputs=d.RemediateInputs if t.trigger in (T2.remediate, T2.reopen) else t.inputs,
-        reads_related=d.medical_dispute if accepts else t.reads_related,
+        reads_related=d.medical_dispute if accepts or mediates else t.reads_related,
     )
 
 

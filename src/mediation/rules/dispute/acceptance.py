@@ -330,6 +330,34 @@ def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     return ALLOW
 
 
+def court_took_over_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """A medical dispute's mediation does not go on once a court accepted the same dispute:
+    "已经受理的，终止调解" (《医疗纠纷预防和处理条例》第三十一条 for the committee, 第四十条
+    for the health department). Starting, resuming or concluding it is refused, naming the
+    court's case; the body ends it (``terminate``). The step reads the related cases as
+    :func:`medical_exclusive_guard` does. Workflow version 4 on."""
+    if not ctx.related or not medical_dispute(case, ctx.policy):
+        return ALLOW
+    excluded = _EXCLUDES.get(procedure(case, ctx.policy))
+    org = ctx.policy.org
+    if excluded is None or org is None:
+        return ALLOW
+    if case.unit in org and org.get(case.unit).kind == UnitKind.court.value:
+        return ALLOW
+    basis = excluded[2]
+    matter = _matter(case)
+    for r in ctx.related:
+        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
+            continue
+        if r.unit in org and org.get(r.unit).kind == UnitKind.court.value:
+            return refuse(
+                "court_took_over",
+                f"同一医疗纠纷已由{org.get(r.unit).name}受理（{r.code}）：已经受理的，应当终止调解",
+                basis,
+            )
+    return ALLOW
+
+
 def not_accepted_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     """The other branch of acceptance: something bars it; high risk needs easing first.
 
