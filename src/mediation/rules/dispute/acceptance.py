@@ -301,61 +301,63 @@ def medical_dispute(case: Case, policy: Any) -> bool:
     return "medical" in ancestors(case.category, policy.categories)
 
 
+_COURT = frozenset({UnitKind.court.value})
+
+
+def _held_elsewhere(
+    case: Case, ctx: Context[Any], *, courts_only: bool = False
+) -> tuple[str, str, str] | None:
+    """The first other body holding the same medical dispute — ``(its name, its case code,
+    the article)`` — of a kind that bars this procedure (:data:`_EXCLUDES`; with
+    ``courts_only``, a court); ``None`` if none does, or the case is not a medical dispute of a
+    mediation body (a court is never barred). Held: the same matter (same parties, same
+    category), accepted and not ended, as the related cases stand now."""
+    org = ctx.policy.org
+    if not ctx.related or org is None or not medical_dispute(case, ctx.policy):
+        return None
+    excluded = _EXCLUDES.get(procedure(case, ctx.policy))
+    if excluded is None:
+        return None
+    if case.unit in org and org.get(case.unit).kind == UnitKind.court.value:
+        return None
+    barring = _COURT if courts_only else excluded[0]
+    matter = _matter(case)
+    for r in ctx.related:
+        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
+            continue
+        if r.unit in org and org.get(r.unit).kind in barring:
+            return org.get(r.unit).name, r.code, excluded[2]
+    return None
+
+
 def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     """A medical dispute is mediated by one body at a time (《医疗纠纷预防和处理条例》
     第三十一条、第四十条): the medical committee does not accept it once a court or the
     health department accepted it; the health department does not accept it once a court or
     a committee accepted it. The step reads the cases sharing its keys as they stand now
-    (``reads_related``): the same matter — the same parties, the same category — held by
-    such a body, accepted and not ended. A court is not barred (a suit, or its own
+    (``reads_related``; :func:`_held_elsewhere`). A court is not barred (a suit, or its own
     mediation, goes on whatever a mediation body holds). Workflow version 4 on; other
     categories and procedures are not concerned."""
-    if not medical_dispute(case, ctx.policy):
+    held = _held_elsewhere(case, ctx)
+    if held is None:
         return ALLOW
-    excluded = _EXCLUDES.get(procedure(case, ctx.policy))
-    org = ctx.policy.org
-    if excluded is None or org is None or not ctx.related:
-        return ALLOW
-    if case.unit in org and org.get(case.unit).kind == UnitKind.court.value:
-        return ALLOW
-    kinds, rule, basis = excluded
-    matter = _matter(case)
-    for r in ctx.related:
-        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
-            continue
-        if r.unit in org and org.get(r.unit).kind in kinds:
-            return refuse(
-                "accept", f"{rule}：同一纠纷已由{org.get(r.unit).name}受理（{r.code}）", basis
-            )
-    return ALLOW
+    name, code, basis = held
+    rule = _EXCLUDES[procedure(case, ctx.policy)][1]
+    return refuse("accept", f"{rule}：同一纠纷已由{name}受理（{code}）", basis)
 
 
 def court_took_over_guard(case: Case, ctx: Context[Any]) -> Decision:
     """A medical dispute's mediation does not go on once a court accepted the same dispute:
     "已经受理的，终止调解" (《医疗纠纷预防和处理条例》第三十一条 for the committee, 第四十条
     for the health department). Starting, resuming or concluding it is refused, naming the
-    court's case; the body ends it (``terminate``). The step reads the related cases as
-    :func:`medical_exclusive_guard` does. Workflow version 4 on."""
-    if not ctx.related or not medical_dispute(case, ctx.policy):
+    court's case; the body ends it (``terminate``). Workflow version 4 on."""
+    held = _held_elsewhere(case, ctx, courts_only=True)
+    if held is None:
         return ALLOW
-    excluded = _EXCLUDES.get(procedure(case, ctx.policy))
-    org = ctx.policy.org
-    if excluded is None or org is None:
-        return ALLOW
-    if case.unit in org and org.get(case.unit).kind == UnitKind.court.value:
-        return ALLOW
-    basis = excluded[2]
-    matter = _matter(case)
-    for r in ctx.related:
-        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
-            continue
-        if r.unit in org and org.get(r.unit).kind == UnitKind.court.value:
-            return refuse(
-                "court_took_over",
-                f"同一医疗纠纷已由{org.get(r.unit).name}受理（{r.code}）：已经受理的，应当终止调解",
-                basis,
-            )
-    return ALLOW
+    name, code, basis = held
+    return refuse(
+        "court_took_over", f"同一医疗纠纷已由{name}受理（{code}）：已经受理的，应当终止调解", basis
+    )
 
 
 def not_accepted_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:

@@ -32,12 +32,10 @@ from typing import Any
 import attrs
 
 from mediation.model import Case, LabeledEnum, evolve
-from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
-from mediation.rules.dispute._common import CLOSING, PS_HANDLING
 from mediation.rules.dispute.details import PoliceReferral, _with, details
 from mediation.rules.dispute.intake import _public_order
-from mediation.rules.dispute.mediation import penalty_owed
+from mediation.rules.dispute.mediation import penalty_owed, police_decided
 
 __all__ = [
     "BASIS",
@@ -301,9 +299,7 @@ def on_waive(case: Case, ctx: Context[WaiveInputs]) -> Case:
         outcome = "经人民调解达成协议并履行，双方共同书面申请，不予治安管理处罚"
     referral = referral_of(case)
     if referral is None:
-        case = deadlines.close(case, ctx, (PS_HANDLING,))
-        case = _with(case, penalty_waived_at=ctx.at)
-        case = deadlines.open_clock(case, ctx, CLOSING)
+        case = police_decided(case, ctx, penalty_waived_at=ctx.at)
     else:
         updated = evolve(referral, waived_at=ctx.at, applied_on=given.applied_on)
         case = _with(case, police_referral=updated)

@@ -533,11 +533,18 @@ def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
     return ALLOW
 
 
-def on_penalty(case: Case, ctx: Context[Any]) -> Case:
-    """Record the penalty decision: the case-handling clock is met (程序规定 第一百六十五、一百八十五条)."""
+def police_decided(case: Case, ctx: Context[Any], **decision: Any) -> Case:
+    """The police decided on the violation — a penalty, or none (第一百八十六条): the
+    case-handling clock is met by that decision (程序规定 第一百六十五、一百八十五条), the
+    decision is recorded on the details (``decision``), and the case may close."""
     case = deadlines.close(case, ctx, (PS_HANDLING,))
-    case = _with(case, penalty_decided_at=ctx.at)
+    case = _with(case, **decision)
     return deadlines.open_clock(case, ctx, CLOSING)
+
+
+def on_penalty(case: Case, ctx: Context[Any]) -> Case:
+    """Record the penalty decision (:func:`police_decided`)."""
+    return police_decided(case, ctx, penalty_decided_at=ctx.at)
 
 
 # -- escalation risk --------------------------------------------------------------------
