@@ -1618,7 +1618,8 @@ def test_traffic_mediation_admits_three_people_a_side() -> None:
     """第八十九条: at most three people of each side (parties and agents) take part. The
     applicants' side is five people (four applicants and one agent): the session is refused
     until three of them are named; an unknown id is refused; the respondent's side of one
-    is not concerned. Each refusal leaves the case as it was."""
+    is not concerned. Each refusal leaves the case as it was. A people's committee mediates
+    the same parties without the rule (the traffic police's procedure only)."""
     e = engine()
     case = _traffic_crowd(e)
     with pytest.raises(ValidationError) as err:
@@ -1638,6 +1639,14 @@ def test_traffic_mediation_admits_three_people_a_side() -> None:
     started = e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"),
                      mediators=["m"], attendees=["a1", "a1-agent", "a2", "r1"])  # fmt: skip
     assert started.state == "mediating"
+    # The traffic police's procedure only: a committee mediates the same five without naming.
+    other = register(e, "qt-dm-dmc", at("2026-09-21", 9), category="neighbor",
+                     parties=case.parties)  # fmt: skip
+    e.fire(other.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
+    e.fire(other.id, "accept", actor=VILLAGE, at=at("2026-09-21", 11))
+    e.fire(other.id, "inform_rights", actor=VILLAGE, at=at("2026-09-21", 12))
+    assert e.fire(other.id, "start_mediation", actor=VILLAGE, at=at("2026-09-22"),
+                  mediators=["m"]).state == "mediating"  # fmt: skip
 
 
 def test_traffic_session_is_notified_three_working_days_before() -> None:
@@ -1659,20 +1668,6 @@ def test_traffic_session_is_notified_three_working_days_before() -> None:
                mediators=["m"], attendees=three, notified_on="2026-09-30")  # fmt: skip
     started = e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-29", 9),
                      mediators=["m"], attendees=three, notified_on="2026-09-23")  # fmt: skip
-    assert started.state == "mediating"
-
-
-def test_a_people_s_committee_session_has_no_traffic_attendance_rule() -> None:
-    """第八十八、八十九条 are the traffic police's procedure: the same five people on one side
-    are mediated by a committee without naming attendees."""
-    e = engine()
-    many = _traffic_crowd(e).parties
-    case = register(e, "qt-dm-dmc", at("2026-09-21", 9), category="neighbor", parties=many)
-    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
-    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-21", 11))
-    e.fire(case.id, "inform_rights", actor=VILLAGE, at=at("2026-09-21", 12))
-    started = e.fire(case.id, "start_mediation", actor=VILLAGE, at=at("2026-09-22"),
-                     mediators=["m"])  # fmt: skip
     assert started.state == "mediating"
 
 
@@ -1838,6 +1833,9 @@ def test_another_matter_of_the_same_parties_is_not_barred() -> None:
     taken = e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-04"),
                    other_side_consents=True)  # fmt: skip
     assert taken.state == "accepted"
+    # it saw the village case (the same parties) and let it be: another matter
+    seen = e.history(committee.id)[-1].facts["related"]
+    assert [r["id"] for r in seen] == [village.id]
 
 
 def test_a_court_is_not_barred_by_a_mediation_body_holding_the_matter() -> None:
