@@ -26,7 +26,13 @@ from mediation.documents._facts import (
     satisfaction_label,
 )
 from mediation.documents._kinds_agreement import agreement_canary, agreement_number
-from mediation.documents._kinds_dispute import mediation_name, organ_form, unit_name
+from mediation.documents._kinds_dispute import (
+    acting_unit,
+    mediation_name,
+    organ_form,
+    unit_name,
+    unit_when,
+)
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Event
 from mediation.rules.categories import ancestors
@@ -218,13 +224,17 @@ def application(src: Source) -> dict[str, Any]:
     own = organ_form(src, "application", "人民调解申请书")
     what = mediation_name(src)
     traffic = procedure(src.case, src.policy) is Procedure.traffic_police
+    intake = src.last("intake")
+    # Made to the unit that received it, though the case was referred on since.
+    to = unit_when(src, intake)
     return {
+        **acting_unit(src, intake),
         **own,
         "applied_at": cn_date(src.case.received_at),
         "what": what,
         "request": "现自愿申请人民调解委员会进行调解"
         if not own
-        else f"现{'共同' if traffic else '自愿'}申请{unit_name(src, src.case.unit)}进行{what}",
+        else f"现{'共同' if traffic else '自愿'}申请{unit_name(src, to)}进行{what}",
     }
 
 
@@ -250,6 +260,8 @@ def registration(src: Source) -> dict[str, Any]:
     own = organ_form(src, "registration", "人民调解受理登记表")
     initiative = "本机关主动调解" if own else "人民调解委员会主动调解"
     return {
+        # The registering unit's form, though the case was referred on since.
+        **acting_unit(src, intake),
         **own,
         # the parties as registered: their ages on the day of registration
         **party_lists(src, "registration", local_date(src.case.received_at)),

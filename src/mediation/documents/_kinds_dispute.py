@@ -76,6 +76,48 @@ def unit_name(src: Source, unit_id: str | None) -> str:
     return unit_id
 
 
+def unit_when(src: Source, event: Event | None) -> str:
+    """The unit that held the case when ``event`` was taken: the one that acted.
+
+    A case moves between units only by referral (分流交办: it is the receiver's from the
+    ``refer``; back with the sender if the receiver returns it or a party refuses while
+    it waits, 2002 规定 第二十一条). A form attesting an act — the registration, the
+    application received, the rights told — is that unit's, not the unit the case has
+    moved to since. ``None``: the case's unit now.
+    """
+    referrals = details(src.case).referrals
+    if event is None or not referrals:
+        return src.case.unit
+    unit, k = referrals[0].from_unit, -1
+    for e in src.history:
+        if e.seq >= event.seq:
+            break
+        if e.trigger == "refer" and k + 1 < len(referrals):
+            k += 1
+            unit = referrals[k].to_unit
+        elif (
+            k >= 0
+            and e.source == DisputeState.referred.value
+            and e.dest != DisputeState.referred.value
+            and referrals[k].outcome in ("returned", "refused")
+            and e.trigger != "take_referral"
+        ):
+            unit = referrals[k].from_unit
+    return unit
+
+
+def acting_unit(src: Source, event: Event | None) -> dict[str, Any]:
+    """The ``unit`` of the context (the form's heading) for a form attesting ``event``: the
+    unit that took it (:func:`unit_when`). Empty where that is the case's unit now, so the
+    common context stands."""
+    unit_id = unit_when(src, event)
+    org = src.policy.org
+    if unit_id == src.case.unit or org is None or unit_id not in org:
+        return {}
+    unit = org.get(unit_id)
+    return {"unit": {"id": unit.id, "name": unit.name, "level": unit.level}}
+
+
 def _pick(src: Source, key: str, items: tuple[Any, ...], what: str) -> tuple[int, Any]:
     """The item ``extra[key]`` names (an index, default the latest), and its position."""
     if not items:
@@ -364,6 +406,8 @@ def rights_notice(src: Source) -> dict[str, Any]:
     how = _rights_text(src)
     people = how is RIGHTS_TEXTS[Procedure.people]
     return {
+        # The unit that told them, though the case was referred on since (第二十一条).
+        **acting_unit(src, event),
         "doc": _doc(src, "rights_notice", how.title, _RIGHTS_BASIS if people else how.source),
         "text": attrs.asdict(how),
         "informed": found.rights_informed_at is not None,
