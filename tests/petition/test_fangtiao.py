@@ -15,6 +15,7 @@ from mediation.rules.periods import PERIODS, PauseReason
 from mediation.rules.petition import PetitionPolicy, details
 
 from .conftest import (
+    BUREAU,
     COUNTY_LEADER,
     MEDIATOR,
     TOWN,
@@ -293,3 +294,88 @@ def test_available_triggers_tries_out_the_case_a_hand_off_would_open() -> None:
     assert not offered.allowed
     assert offered.reason == err.value.reason
     assert e.get(case.id) == before
+
+
+# -- a petition office hands over from registration (the 2025 意见; 第二十二条) ----------
+
+
+def _at_the_bureau(e: Engine) -> Case:
+    """A neighbour letter with the other side named, registered at the county bureau on
+    Tue 2026-03-10: 15 日 to route it → Wed 2026-03-25 (第二十二条)."""
+    case = letter(e, "2026-03-10", parties=petitioners(respondent=True))
+    assert due(case, "petition_register") == "2026-03-25"
+    return case
+
+
+def test_a_petition_office_hands_a_matter_over_from_registration() -> None:
+    """The office does not accept matters itself (第二十二条): it hands one over as it is
+    registered, with both parties' consent; the agreement concludes the petition and its
+    routing clock is met."""
+    e = engine()
+    case = _at_the_bureau(e)
+    bare = {t.trigger: t for t in e.available_triggers(case.id, BUREAU, at("2026-03-11"))}
+    assert bare["hand_to_mediation"].needs  # offered, once its inputs are filled in
+    given = e.available_triggers(
+        case.id, BUREAU, at("2026-03-11"), inputs={"hand_to_mediation": HAND}
+    )
+    assert {t.trigger: t.allowed for t in given}["hand_to_mediation"] is True
+    with pytest.raises(RuleRejectedError, match="信访部门"):
+        e.fire(case.id, "accept", actor=BUREAU, at=at("2026-03-11"))
+    case = e.fire(case.id, "hand_to_mediation", actor=BUREAU, at=at("2026-03-11"), **HAND)
+    assert case.state == "mediating"
+    assert due(case, "petition_register") == "2026-03-25"  # the default: it keeps running
+    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
+    dispute = e.get(dispute_id)
+    assert (dispute.unit, dispute.channel) == ("qt-dm-tw", "petition_referral")
+    assert [(lk.kind.value, lk.case_id) for lk in dispute.links] == [("handed_off_from", case.id)]
+    mediate(e, dispute_id, day="2026-03-12")
+    e.fire(dispute_id, "agree", actor=MEDIATOR, at=at("2026-03-13", 9), agreement=agreement())
+    petition = e.get(case.id)
+    assert petition.state == "concluded"
+    register = next(d for d in petition.deadlines if d.period == "petition_register")
+    assert register.status.value == "met"
+    assert e.verify(case.id).ok
+    assert e.verify(dispute_id).ok
+
+
+def test_a_failed_mediation_brings_the_matter_back_to_the_office_to_route() -> None:
+    """Mediation failed: the matter is registered again at the office, which routes it to
+    the organ with the power to handle it (第二十二条第一款), on its own clock."""
+    e = engine()
+    case = _at_the_bureau(e)
+    case = e.fire(case.id, "hand_to_mediation", actor=BUREAU, at=at("2026-03-11"), **HAND)
+    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
+    mediate(e, dispute_id, day="2026-03-12")
+    e.fire(
+        dispute_id,
+        "terminate",
+        actor=MEDIATOR,
+        at=at("2026-03-13", 9),
+        reason="双方分歧较大",
+        remedies_informed=True,
+    )
+    petition = e.get(case.id)
+    assert petition.state == "registered"
+    assert details(petition).mediation.result == "failure"  # type: ignore[union-attr]
+    assert due(petition, "petition_register") == "2026-03-25"
+    routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-16", 9), to="qt-dm")
+    assert routed.state == "transferred"
+    assert e.verify(case.id).ok
+
+
+def test_an_organ_accepts_a_matter_before_it_hands_it_over() -> None:
+    """Only a petition office hands over from registration: an organ tells the petitioner
+    it accepted the matter first (第二十三条) and hands it over while handling it
+    (第三十三条). Refused, the case is as it was; available_triggers says the same."""
+    e = engine()
+    case = letter(e, "2026-03-10", unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True))
+    with pytest.raises(RuleRejectedError, match="受理后") as err:
+        e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    assert "第二十三条" in err.value.basis
+    assert e.get(case.id) == case
+    options = e.available_triggers(
+        case.id, TOWN, at("2026-03-11"), inputs={"hand_to_mediation": HAND}
+    )
+    offered = {t.trigger: t for t in options}
+    assert not offered["hand_to_mediation"].allowed
+    assert "受理后" in offered["hand_to_mediation"].reason

@@ -34,8 +34,10 @@ from mediation.rules.petition import (
     ART,
     Mediation,
     PetitionPolicy,
+    PetitionStage,
     check_unit,
     details,
+    petition_office,
     v2,
     with_details,
 )
@@ -50,7 +52,9 @@ __all__ = [
     "MediationResult",
     "MovedInputs",
     "ResultInputs",
+    "from_registration",
     "hand_guard",
+    "hand_registered_guard",
     "handed_from_petition",
     "moved_guard",
     "on_hand",
@@ -62,6 +66,7 @@ __all__ = [
     "result_guard",
     "signed_or_free",
     "unsigned",
+    "was_accepted",
 ]
 
 DISPUTE_WORKFLOW = "dispute"
@@ -196,6 +201,46 @@ def hand_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
     return onestop.check_send(case, ctx, given.committee, "committee")
 
 
+def hand_registered_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
+    """访调对接 by a petition office, from registration: it hands the matter over as it
+    stands (the 2025 意见 names 信访部门 first among those who may hand over or entrust
+    申诉求决 matters), since it does not accept a matter for handling itself — it routes
+    it (《信访工作条例》第二十二条第一款). The other exclusions are :func:`hand_guard`'s.
+
+    A first petition only (not a 复查 or 复核 request), at a petition office (the policy's
+    :attr:`PetitionPolicy.bureau_kinds`); an organ accepts a matter first (第二十三条) and
+    hands it over while handling it (第三十三条). Petition workflow version 2 on.
+    """
+    if not v2(case):
+        return refuse("hand_to_mediation", "受理后方可访调对接（信访事项办理第一版）", BASIS)
+    if not petition_office(case, ctx):
+        return refuse(
+            "hand_to_mediation",
+            "有权处理的机关、单位受理后方可在办理中移交人民调解；登记后即移交的，限于信访部门",
+            f"{BASIS}；{ART}第二十二条、第二十三条",
+        )
+    if details(case).stage is not PetitionStage.handling:
+        return refuse(
+            "hand_to_mediation", "复查、复核请求不移交人民调解", f"{ART}第三十五条、第三十六条"
+        )
+    return hand_guard(case, ctx)
+
+
+def from_registration(case: Case, ctx: Context[Any]) -> Decision:
+    """The matter was handed to mediation from registration (never accepted here): a
+    failure brings it back there, for the office to route (第二十二条第一款)."""
+    if details(case).accepted_at is None:
+        return ALLOW
+    return refuse("mediation_result", "not this branch")
+
+
+def was_accepted(case: Case, ctx: Context[Any]) -> Decision:
+    """The matter was handed to mediation while handled here: a failure resumes handling."""
+    if details(case).accepted_at is not None:
+        return ALLOW
+    return refuse("mediation_result", "not this branch")
+
+
 def on_hand(case: Case, ctx: Context[HandInputs]) -> Case:
     """Open the dispute case at the committee, linked both ways; pause the handling clock
     if the policy says so. The 包案 assignment stays with the petition, which stays open."""
@@ -292,7 +337,8 @@ def signed_or_free(case: Case, ctx: Context[Any]) -> Decision:
 def on_result(case: Case, ctx: Context[ResultInputs]) -> Case:
     """Record the result. Agreement: the petition concludes with the agreement referenced
     (its clocks met; under 包案 it waits for the sign-off with its clock running).
-    Failure: handling resumes on the petition's own clock."""
+    Failure: handling resumes on the petition's own clock — or, for a matter a petition
+    office handed over from registration, routing does, on its clock (第二十二条)."""
     given = ctx.inputs
     found = details(case).mediation
     assert found is not None

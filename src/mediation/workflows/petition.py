@@ -8,6 +8,7 @@ One case is one organ's handling; hand-offs open a linked case at the next organ
                ─not_accept─→ not_accepted
                ─object─→ objected ─return_materials─→ returned
     accepted ─hand_to_mediation─→ mediating ─mediation_result─→ concluded │ mediated │ accepted
+    registered ─hand_to_mediation─→ mediating (a petition office; a failure: back to registered)
     accepted ─settle─→ concluded │ mediated (the organ's own mediation or the parties'
              settlement, 第三十三条; mediated: waits for the 包案 sign-off)
     mediating ─mediation_moved─→ mediating (the committee handed the matter on, 三调联动)
@@ -281,6 +282,17 @@ PETITION = WorkflowDefinition(
             roles=_CLERKS,
             inputs=ft.HandInputs,
         ),
+        # The 2025 意见: a petition office hands a matter over from registration (it does
+        # not accept matters itself, 第二十二条); a failure brings it back to be routed.
+        Transition(
+            T.hand_to_mediation,
+            S.registered,
+            S.mediating,
+            guards=ft.hand_registered_guard,
+            effects=ft.on_hand,
+            roles=_CLERKS,
+            inputs=ft.HandInputs,
+        ),
         Transition(
             T.mediation_result,
             S.mediating,
@@ -303,7 +315,16 @@ PETITION = WorkflowDefinition(
             T.mediation_result,
             S.mediating,
             S.accepted,
-            guards=(ft.result_guard, ft.result_failed),
+            guards=(ft.result_guard, ft.result_failed, ft.was_accepted),
+            effects=ft.on_result,
+            roles=_CLERKS,
+            inputs=ft.ResultInputs,
+        ),
+        Transition(
+            T.mediation_result,
+            S.mediating,
+            S.registered,
+            guards=(ft.result_guard, ft.result_failed, ft.from_registration),
             effects=ft.on_result,
             roles=_CLERKS,
             inputs=ft.ResultInputs,
