@@ -6,7 +6,9 @@
 - 司法确认申请书 (§3; 《民事诉讼法》第二百零五条): addressed to the court the parties applied
   to; a timely application renders for the dossier (§2.1 #11) after the window closed.
 - 回访记录 (§2.1 #10): the agreement's number, the one its 协议书 was issued under; the
-  measures taken (§7.5), kept with the visit on SQLite and replayed from the log.
+  measures taken (§7.5), kept with the visit on SQLite and replayed from the log; the
+  performance as the case recorded it, for a visit that did not describe it (2002 规定
+  第三十六条).
 """
 
 from __future__ import annotations
@@ -160,6 +162,35 @@ def test_the_callback_record_keeps_the_measures_taken(tmp_path: Path) -> None:
     latest = again.render(case.id, "callback_record", format="text")
     assert "采取的措施：＿＿＿＿" in str(latest)
     assert again.verify(case.id).ok
+
+
+def test_a_visit_that_did_not_describe_performance_prints_the_case_s_record() -> None:
+    """2002 规定 第三十六条: the callback records how the agreement is being performed. A
+    visit recorded without a word on it prints the performance as the case recorded it at
+    the visit (已履行 after the demo's confirm_performed on 03-18), marked as taken from the
+    record; a visit that described it prints its own words."""
+    e = _demo()
+    case = run(e, stop_before="record_callback")
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 11),
+           visitor="陈调解", party="张三")  # fmt: skip
+    text = str(e.render(case.id, "callback_record", format="text"))
+    assert "履行情况：已履行（据履行记录）" in text
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-31", 9),
+           visitor="陈调解", party="李四", performance="维修费已付清")  # fmt: skip
+    assert "履行情况：维修费已付清" in str(e.render(case.id, "callback_record", format="text"))
+
+
+def test_a_visit_after_non_performance_prints_not_performed() -> None:
+    """Performance was reported as not done (03-23), then the callback visit: 未履行."""
+    e = _demo()
+    case = run(e, stop_before="confirm_performed")
+    e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23", 10),
+           note="王五未支付维修费")  # fmt: skip
+    e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-30"))
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 10),
+           visitor="陈调解", party="张三")  # fmt: skip
+    text = str(e.render(case.id, "callback_record", format="text"))
+    assert "履行情况：未履行（据履行记录）" in text
 
 
 def test_a_supervision_notice_is_not_issued_for_the_parties_own_period() -> None:

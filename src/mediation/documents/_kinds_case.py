@@ -11,6 +11,7 @@ another administrative organ ends under its own rule (:data:`ENDINGS`; RULES.md 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -517,6 +518,25 @@ def _check_visited(src: Source) -> None:
         raise ValidationError("extra.visit", index, "the index of a recorded visit")
 
 
+_PERFORMANCE_STATES = frozenset(
+    s.value for s in (DisputeState.performing, DisputeState.performed, DisputeState.not_performed)
+)
+
+
+def _performance_on_record(src: Source, at: dt.datetime) -> str:
+    """How the agreement stood at ``at`` by the case's own record: the state of its latest
+    step into 履行中, 已履行 or 未履行 (empty if none). A visit that did not describe the
+    performance still records it (2002 规定 第三十六条: the callback records how the
+    agreement is being performed)."""
+    found = ""
+    for event in src.history:
+        if event.at > at:
+            break
+        if event.dest in _PERFORMANCE_STATES and event.source != event.dest:
+            found = event.dest
+    return f"{src.definition.label_of(found)}（据履行记录）" if found else ""
+
+
 @document(
     "callback_record",
     "人民调解回访记录",
@@ -539,7 +559,8 @@ def callback_record(src: Source) -> dict[str, Any]:
             "date": cn_date(visit.at),
             "visitor": visit.visitor,
             "party": visit.party,
-            "performance": visit.performance,
+            "performance": visit.performance
+            or (_performance_on_record(src, visit.at) if agreement is not None else ""),
             "satisfaction": satisfaction_label(visit.satisfaction),
             "recurrence": visit.recurrence,
             "measures": visit.measures,
