@@ -137,6 +137,22 @@ def test_a_pause_the_handling_period_does_not_name_is_refused_when_the_policy_is
     assert err.value.field == "PetitionPolicy.mediation_pause"
 
 
+def _mediation_fails(e: Engine, petition: Case) -> str:
+    """The committee the petition went to mediates on 03-12 and ends without agreement on
+    03-13 (人民调解法 第二十六条); the failure reaches the petition. Its case id."""
+    dispute_id = details(petition).mediation.case_id  # type: ignore[union-attr]
+    mediate(e, dispute_id, day="2026-03-12")
+    e.fire(
+        dispute_id,
+        "terminate",
+        actor=MEDIATOR,
+        at=at("2026-03-13", 9),
+        reason="双方分歧较大",
+        remedies_informed=True,
+    )
+    return dispute_id
+
+
 def test_a_failure_resumes_handling_on_the_petitions_own_clock_paused_by_policy() -> None:
     """With the policy pausing the handling clock during mediation (the period must name the
     reason: a locality's override of the table), the days of mediation are added back: handed
@@ -151,16 +167,7 @@ def test_a_failure_resumes_handling_on_the_petitions_own_clock_paused_by_policy(
     case = e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
     clock = next(d for d in case.deadlines if d.period == "petition_handling")
     assert clock.status.value == "paused"
-    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
-    mediate(e, dispute_id, day="2026-03-12")
-    e.fire(
-        dispute_id,
-        "terminate",
-        actor=MEDIATOR,
-        at=at("2026-03-13", 9),
-        reason="双方分歧较大",
-        remedies_informed=True,
-    )
+    dispute_id = _mediation_fails(e, case)
     petition = e.get(case.id)
     assert petition.state == "accepted"
     assert details(petition).mediation.result == "failure"  # type: ignore[union-attr]
@@ -344,16 +351,7 @@ def test_a_failed_mediation_brings_the_matter_back_to_the_office_to_route() -> N
     e = engine()
     case = _at_the_bureau(e)
     case = e.fire(case.id, "hand_to_mediation", actor=BUREAU, at=at("2026-03-11"), **HAND)
-    dispute_id = details(case).mediation.case_id  # type: ignore[union-attr]
-    mediate(e, dispute_id, day="2026-03-12")
-    e.fire(
-        dispute_id,
-        "terminate",
-        actor=MEDIATOR,
-        at=at("2026-03-13", 9),
-        reason="双方分歧较大",
-        remedies_informed=True,
-    )
+    dispute_id = _mediation_fails(e, case)
     petition = e.get(case.id)
     assert petition.state == "registered"
     assert details(petition).mediation.result == "failure"  # type: ignore[union-attr]
@@ -361,6 +359,7 @@ def test_a_failed_mediation_brings_the_matter_back_to_the_office_to_route() -> N
     routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-16", 9), to="qt-dm")
     assert routed.state == "transferred"
     assert e.verify(case.id).ok
+    assert e.verify(dispute_id).ok
 
 
 def test_an_organ_accepts_a_matter_before_it_hands_it_over() -> None:

@@ -293,41 +293,25 @@ PETITION = WorkflowDefinition(
             roles=_CLERKS,
             inputs=ft.HandInputs,
         ),
-        Transition(
-            T.mediation_result,
-            S.mediating,
-            S.concluded,
-            guards=(ft.result_guard, ft.result_agreed, ft.signed_or_free),
-            effects=ft.on_result,
-            roles=_CLERKS,
-            inputs=ft.ResultInputs,
-        ),
-        Transition(
-            T.mediation_result,
-            S.mediating,
-            S.mediated,
-            guards=(ft.result_guard, ft.result_agreed, ft.unsigned),
-            effects=ft.on_result,
-            roles=_CLERKS,
-            inputs=ft.ResultInputs,
-        ),
-        Transition(
-            T.mediation_result,
-            S.mediating,
-            S.accepted,
-            guards=(ft.result_guard, ft.result_failed, ft.was_accepted),
-            effects=ft.on_result,
-            roles=_CLERKS,
-            inputs=ft.ResultInputs,
-        ),
-        Transition(
-            T.mediation_result,
-            S.mediating,
-            S.registered,
-            guards=(ft.result_guard, ft.result_failed, ft.from_registration),
-            effects=ft.on_result,
-            roles=_CLERKS,
-            inputs=ft.ResultInputs,
+        # The result reaching the petition: an agreement concludes it (or waits for the 包案
+        # sign-off); a failure resumes handling, or, for a matter a petition office handed
+        # over from registration, brings it back there to be routed.
+        *(
+            Transition(
+                T.mediation_result,
+                S.mediating,
+                dest,
+                guards=(ft.result_guard, *guards),
+                effects=ft.on_result,
+                roles=_CLERKS,
+                inputs=ft.ResultInputs,
+            )
+            for dest, guards in (
+                (S.concluded, (ft.result_agreed, ft.signed_or_free)),
+                (S.mediated, (ft.result_agreed, ft.unsigned)),
+                (S.accepted, (ft.result_failed, ft.was_accepted)),
+                (S.registered, (ft.result_failed, ft.from_registration)),
+            )
         ),
         Transition(
             T.settle,
