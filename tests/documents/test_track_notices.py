@@ -122,6 +122,33 @@ def test_the_dossier_lists_the_termination_notice_by_its_own_title() -> None:
     text = str(e.render(cid, "dossier_index"))
     assert "道路交通事故损害赔偿调解终结书" in text
     assert "终止人民调解告知书" not in text
+    # Every paper by the title it is issued under; the organ's agreement is not confirmed
+    # by a court under 《人民调解法》第三十三条.
+    assert text.splitlines()[1].strip() == "道路交通事故损害赔偿调解卷宗卷内目录"
+    for title in (
+        "道路交通事故损害赔偿调解申请书或道路交通事故损害赔偿调解受理登记表",
+        "道路交通事故损害赔偿调解当事人权利义务告知书",
+        "道路交通事故损害赔偿调解记录（调解笔录）",
+        "道路交通事故损害赔偿调解书或道路交通事故损害赔偿调解口头协议登记表",
+        "司法确认有关材料　按需　不适用（道路交通事故损害赔偿调解书不申请司法确认）",
+        "道路交通事故损害赔偿调解结案报告表",
+    ):
+        assert title in text, title
+    entries = [line for line in text.splitlines() if line[:1].isdigit() or line[:1] == "附"]
+    assert len(entries) >= 13
+    assert not [line for line in entries if "人民调解" in line]
+    assert "卷内目录（参照《人民调解法》第二十七条" in text  # filed as those are (§6.7)
+    assert "人调字" not in text
+
+
+def test_a_people_s_mediation_dossier_keeps_the_standard_list() -> None:
+    """The control: a committee's dossier lists the people's mediation papers (§2.1)."""
+    e = Engine.in_memory(policy=policy(), reader=Actor.system())
+    cid = run(e).id
+    text = str(e.render(cid, "dossier_index"))
+    assert "人民调解卷宗卷内目录" in text
+    assert "人民调解协议书或口头协议登记表" in text
+    assert "司法确认有关材料　按需　如已申请则附" in text
 
 
 @pytest.mark.parametrize(

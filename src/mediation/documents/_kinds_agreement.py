@@ -61,7 +61,7 @@ from mediation.rules.periods import period
 from mediation.rules.policy import Policy
 from mediation.workflows.dispute import DISPUTE
 
-__all__ = ["confirmation_deadline"]
+__all__ = ["confirmation_deadline", "written_form"]
 
 _CONFIRMATION = period("judicial_confirmation_apply")
 _CONFIRMATION_DAYS = _CONFIRMATION.length
@@ -312,7 +312,9 @@ a town government mediating a labour or a land-contract dispute signs, seals and
 that statute says, not as the local rules on administrative mediation do."""
 
 
-def _form(src: Source) -> WrittenForm:
+def written_form(src: Source) -> WrittenForm:
+    """How the case's written agreement reads: by the statute of the committee that mediates
+    (labour, land contract), else by its procedure (:data:`AGREEMENT_FORMS`)."""
     code = organ_statute(src.case, src.policy)
     if code in STATUTE_FORMS:
         return STATUTE_FORMS[code]
@@ -347,7 +349,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     else:
         confirmation |= {"deadline": "", "from_clock": False}
     n = copies(src.case)
-    form = _form(src)
+    form = written_form(src)
     labels = {"mediator": f"{form.mediator}签名", "committee": f"{form.seal}盖章"}
     pending = [labels.get(w, f"{w}签名") for w in unsigned(agreement, parties, parties_only=alone)]
     own: dict[str, Any] = {}
@@ -418,7 +420,7 @@ def oral_agreement_register(src: Source) -> dict[str, Any]:
 
 def _check_confirmation(src: Source) -> None:
     check_written(src)
-    form = _form(src)
+    form = written_form(src)
     if not form.confirmation:
         # 《人民调解法》第三十三条 gives the parties' joint application to a people's
         # mediation agreement; an organ's agreement (治安、交警、卫生主管部门、行政调解)

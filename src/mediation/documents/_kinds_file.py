@@ -17,9 +17,9 @@ from mediation.documents._facts import (
     due_text,
     satisfaction_label,
 )
-from mediation.documents._kinds_agreement import court_name
+from mediation.documents._kinds_agreement import court_name, written_form
 from mediation.documents._kinds_case import ending
-from mediation.documents._kinds_dispute import SLIP_TITLES, organ_form, unit_name
+from mediation.documents._kinds_dispute import SLIP_TITLES, mediation_name, organ_form, unit_name
 from mediation.documents._registry import Source, document
 from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules.dispute import details
@@ -203,7 +203,12 @@ def _attached(src: Source) -> list[dict[str, Any]]:
 
 @document("dossier_index", "人民调解卷宗卷内目录", order=110, basis="《人民调解法》第二十七条")
 def dossier_index(src: Source) -> dict[str, Any]:
-    """Context of the dossier cover and index (RULES.md §2.1 list, with this case's status)."""
+    """Context of the dossier cover and index (RULES.md §2.1 list, with this case's status).
+
+    An organ's mediation (治安调解, 交警调解, 医疗纠纷行政调解, 行政调解; a labour or land
+    committee's) lists its documents by the titles they are issued under (治安调解受理登记表,
+    道路交通事故损害赔偿调解书…), not as people's mediation papers; its agreement is not
+    one 司法确认 applies to (《人民调解法》第三十三条; RULES.md §6.3–§6.7)."""
     case = src.case
     archive = src.last("archive")
     found = details(case)
@@ -212,21 +217,34 @@ def dossier_index(src: Source) -> dict[str, Any]:
     principals = [p for p in case.parties if p.role is not PartyRole.agent]
     has_agent = any(p.role is PartyRole.agent for p in case.parties)
     not_mediated = "本案未进入调解"
+    own = organ_form(src, "dossier_index", "人民调解卷宗卷内目录")
+    what = mediation_name(src)
+
+    def named(title: str) -> str:
+        return title.replace("人民调解", what) if own else title
+
+    form = written_form(src)
+    oral = named("人民调解口头协议登记表") if own else "口头协议登记表"
     if agreement is None:
         agreement_status = "未达成协议"
     elif agreement.form is AgreementForm.written:
-        agreement_status = "已生成（人民调解协议书）"
+        agreement_status = f"已生成（{form.title}）"
     else:
-        agreement_status = "已生成（口头协议登记表）"
+        agreement_status = f"已生成（{oral}）"
+    confirmation = (
+        _confirmation_status(src) if form.confirmation else f"不适用（{form.title}不申请司法确认）"
+    )
     entries = [
-        _entry("1", "人民调解申请书或人民调解受理登记表", True, "已生成"),
-        _entry("2", "人民调解当事人权利义务告知书", True, _rights_status(src, mediated)),
+        _entry("1", named("人民调解申请书或人民调解受理登记表"), True, "已生成"),
+        _entry("2", named("人民调解当事人权利义务告知书"), True, _rights_status(src, mediated)),
         _entry("3", "当事人身份证明", True, f"须附（{len(principals)}人）"),
         _entry("4", "授权委托书", False, "须附" if has_agent else "本案无"),
-        _entry("5", "人民调解调查记录", False, "如有则附"),
-        _entry("6", "人民调解证据材料", False, "如有则附"),
-        _entry("7", "人民调解记录（调解笔录）", True, "已生成" if mediated else not_mediated),
-        _entry("8", "人民调解协议书或口头协议登记表", True, agreement_status),
+        _entry("5", named("人民调解调查记录"), False, "如有则附"),
+        _entry("6", named("人民调解证据材料"), False, "如有则附"),
+        _entry(
+            "7", named("人民调解记录（调解笔录）"), True, "已生成" if mediated else not_mediated
+        ),
+        _entry("8", f"{form.title}或{oral}", True, agreement_status),
         _entry(
             "9",
             "履行凭证（收条、汇款单等）",
@@ -235,18 +253,23 @@ def dossier_index(src: Source) -> dict[str, Any]:
         ),
         _entry(
             "10",
-            "人民调解回访记录",
+            named("人民调解回访记录"),
             False,
             f"已生成（{len(found.visits)}次）" if found.visits else "本案无",
         ),
-        _entry("11", "司法确认有关材料", False, _confirmation_status(src)),
+        _entry("11", "司法确认有关材料", False, confirmation),
         _entry("12", "卷宗情况说明、封面、卷内目录、封底", True, "已生成（封面、卷内目录）"),
     ]
     others = _attached(src)
     if case.state in _CLOSED:
-        others.append(_entry("附", "人民调解结案报告表", False, "已生成"))
+        others.append(_entry("附", named("人民调解结案报告表"), False, "已生成"))
     dossier_no = src.extra.get("dossier_no") or (archive.data.get("dossier_no") if archive else "")
     return {
+        **own,
+        # An organ files its mediation as people's mediation files are filed (RULES.md
+        # §6.7: 参照); its dossier number is its own, not a committee's 人调字.
+        "filing_basis": "参照《人民调解法》第二十七条" if own else "《人民调解法》第二十七条",
+        "dossier_word": "　" if own else "人调",
         "dossier_no": str(dossier_no or ""),
         "dossier_year": src.today.year,
         "filed_by": display_name(src, archive.actor) if archive is not None else "",
