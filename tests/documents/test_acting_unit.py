@@ -109,3 +109,54 @@ def test_a_case_never_referred_is_headed_by_its_unit(engine: Engine) -> None:
     cid = run(engine, stop_before="start_mediation").id
     for kind in ("registration", "application", "rights_notice"):
         assert _heading(engine, cid, kind) == VILLAGE, kind
+
+
+def _steps(e: Engine, case_id: str) -> list[str]:
+    text = e.render(case_id, "mediation_record", format="text")
+    assert isinstance(text, str)
+    body = text.split("调解经过：", 1)[1].split("调解结果：", 1)[0]
+    return [line.strip() for line in body.splitlines() if line.strip()]
+
+
+def test_a_record_of_a_case_referred_mid_mediation_names_who_held_each_session(
+    engine: Engine,
+) -> None:
+    """The village mediated first, then reported the case up: its session is its own in the
+    record, and the referral is among the steps (2002 规定 第二十一条; 《人民调解法》第二十七条)."""
+    cid = run(engine, stop_before="agree").id  # the village has started mediating
+    _refer_up(engine, cid, "2026-03-06")
+    engine.fire(cid, "take_referral", actor=TOWN_CLERK, at=at("2026-03-06", 15))
+    engine.fire(
+        cid,
+        "start_mediation",
+        actor=TOWN_MEDIATOR,
+        at=at("2026-03-09", 14),
+        mediators=[TOWN_MEDIATOR.id],
+    )
+    assert _steps(engine, cid) == [
+        f"2026年3月4日14时00分　{VILLAGE}　开始调解",
+        f"2026年3月6日9时30分　{VILLAGE}　上报（提级）：移送{TOWN}（雨棚涉及相邻三户排水，"
+        "村调委会多次协调未果）",
+        f"2026年3月6日15时00分　{TOWN}　接收",
+        f"2026年3月9日14时00分　{TOWN}　开始调解",
+    ]
+    html = engine.render(cid, "mediation_record", format="html")
+    assert isinstance(html, str)
+    assert f"<td>{VILLAGE}</td><td>开始调解</td>" in html
+
+
+def test_a_record_held_by_one_unit_names_none(engine: Engine) -> None:
+    """Referred before mediation began: every session is the town's, and the record reads as
+    one committee's, without the referral or a unit on each step."""
+    cid = run(engine, stop_before="inform_rights").id
+    _refer_up(engine, cid)
+    engine.fire(cid, "take_referral", actor=TOWN_CLERK, at=at("2026-03-03", 15))
+    engine.fire(cid, "inform_rights", actor=TOWN_CLERK, at=at("2026-03-03", 16), written=True)
+    engine.fire(
+        cid,
+        "start_mediation",
+        actor=TOWN_MEDIATOR,
+        at=at("2026-03-04", 14),
+        mediators=[TOWN_MEDIATOR.id],
+    )
+    assert _steps(engine, cid) == ["2026年3月4日14时00分　开始调解"]

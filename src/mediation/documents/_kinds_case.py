@@ -33,12 +33,13 @@ from mediation.documents._kinds_dispute import (
     organ_form,
     unit_name,
     unit_when,
+    units_held,
 )
 from mediation.documents._registry import Canary, Source, document
 from mediation.model import AgreementForm, Event
 from mediation.rules.categories import ancestors
 from mediation.rules.channels import HANDED_OVER, OWN_INITIATIVE
-from mediation.rules.dispute import details, limitation
+from mediation.rules.dispute import Referral, details, limitation
 from mediation.rules.dispute._common import v4
 from mediation.rules.dispute.acceptance import MEDICAL_HANDLED
 from mediation.rules.dispute.documents import closed_routes, remedy_routes
@@ -374,6 +375,17 @@ def _check_mediated(src: Source) -> None:
 
 
 _RECORDED = ("start_mediation", "suspend", "resume", "agree", "terminate", "remediate", "reopen")
+_MOVES = ("refer", "take_referral", "return_referral")
+"""Moves between units, recorded once mediation has started (the case changes hands)."""
+
+
+def _move_row(src: Source, event: Event, referral: Referral | None) -> tuple[str, str]:
+    """The label and detail of a referral's row in the record: which way, to whom, why."""
+    if event.trigger == "refer" and referral is not None:
+        to = unit_name(src, referral.to_unit)
+        why = referral.note or referral.reason
+        return referral.direction.label, f"移送{to}" + (f"（{why}）" if why else "")
+    return src.definition.label_of(event.trigger), _text(event, "reason") or _text(event, "note")
 
 
 @document(
@@ -384,14 +396,37 @@ _RECORDED = ("start_mediation", "suspend", "resume", "agree", "terminate", "reme
     check=_check_mediated,
 )
 def mediation_record(src: Source) -> dict[str, Any]:
-    """Context of 调解笔录: sessions, steps, and the outcome, from the audit history."""
-    steps = []
-    for e in src.events(*_RECORDED):
-        detail = _text(e, "reason") or _text(e, "note")
-        if e.trigger == "agree":
-            detail = "当事人自愿达成调解协议"
-        label = src.definition.label_of(e.trigger)
-        steps.append({"at": cn_datetime(e.at), "label": label, "detail": detail})
+    """Context of 调解笔录: sessions, steps, and the outcome, from the audit history.
+
+    A case referred while it was being mediated (2002 规定 第二十一条) was mediated by more
+    than one committee: the record then lists the referral among the steps, and names on
+    every step the unit that held the case when it was taken (:func:`units_held`) — the
+    sessions before the referral are the sender's, not the receiver's (《人民调解法》
+    第二十七条: a record of the committee's own mediation).
+    """
+    held = units_held(src)
+    referrals = details(src.case).referrals
+    steps: list[dict[str, str]] = []
+    units: list[str] = []
+    started, k = False, -1
+    for e in src.history:
+        if e.trigger == "refer":
+            k += 1
+        started = started or e.trigger == "start_mediation"
+        if e.trigger in _RECORDED:
+            detail = _text(e, "reason") or _text(e, "note")
+            if e.trigger == "agree":
+                detail = "当事人自愿达成调解协议"
+            label = src.definition.label_of(e.trigger)
+        elif started and e.trigger in _MOVES:
+            label, detail = _move_row(src, e, referrals[k] if 0 <= k < len(referrals) else None)
+        else:
+            continue
+        units.append(held.get(e.seq, src.case.unit))
+        steps.append({"at": cn_datetime(e.at), "label": label, "detail": detail, "unit": ""})
+    if len(set(units)) > 1:
+        for row, unit in zip(steps, units, strict=True):
+            row["unit"] = unit_name(src, unit)
     start = src.last("start_mediation")
     terminate = src.last("terminate")
     agreement = details(src.case).agreement

@@ -76,22 +76,21 @@ def unit_name(src: Source, unit_id: str | None) -> str:
     return unit_id
 
 
-def unit_when(src: Source, event: Event | None) -> str:
-    """The unit that held the case when ``event`` was taken: the one that acted.
+def units_held(src: Source) -> dict[int, str]:
+    """The unit that held the case when each event of its history was taken, by ``seq``.
 
     A case moves between units only by referral (分流交办: it is the receiver's from the
     ``refer``; back with the sender if the receiver returns it or a party refuses while
-    it waits, 2002 规定 第二十一条). A form attesting an act — the registration, the
-    application received, the rights told — is that unit's, not the unit the case has
-    moved to since. ``None``: the case's unit now.
+    it waits, 2002 规定 第二十一条). The ``refer`` is the sender's act, and the return the
+    receiver's.
     """
     referrals = details(src.case).referrals
-    if event is None or not referrals:
-        return src.case.unit
+    if not referrals:
+        return {e.seq: src.case.unit for e in src.history}
+    held: dict[int, str] = {}
     unit, k = referrals[0].from_unit, -1
     for e in src.history:
-        if e.seq >= event.seq:
-            break
+        held[e.seq] = unit
         if e.trigger == "refer" and k + 1 < len(referrals):
             k += 1
             unit = referrals[k].to_unit
@@ -103,7 +102,18 @@ def unit_when(src: Source, event: Event | None) -> str:
             and e.trigger != "take_referral"
         ):
             unit = referrals[k].from_unit
-    return unit
+    return held
+
+
+def unit_when(src: Source, event: Event | None) -> str:
+    """The unit that held the case when ``event`` was taken: the one that acted
+    (:func:`units_held`). A form attesting an act — the registration, the application
+    received, the rights told — is that unit's, not the unit the case has moved to since.
+    ``None``: the case's unit now.
+    """
+    if event is None:
+        return src.case.unit
+    return units_held(src).get(event.seq, src.case.unit)
 
 
 def acting_unit(src: Source, event: Event | None) -> dict[str, Any]:
