@@ -761,6 +761,7 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.agree: (d.written_only_guard, d.agreement_signers_guard),
     T2.sign: (d.signer_guard,),
     T2.start_mediation: (
+        d.committee_rights_guard,
         d.public_order_parties_guard,
         d.start_pending_guard,
         d.traffic_session_guard,

@@ -160,6 +160,9 @@ from mediation.rules.dispute.mediation import PartyRefusesInputs as PartyRefuses
 from mediation.rules.dispute.mediation import RiskInputs as RiskInputs
 from mediation.rules.dispute.mediation import SuspendInputs as SuspendInputs
 from mediation.rules.dispute.mediation import TerminateInputs as TerminateInputs
+from mediation.rules.dispute.mediation import (
+    committee_rights_guard as committee_rights_guard,
+)
 from mediation.rules.dispute.mediation import on_informed as on_informed
 from mediation.rules.dispute.mediation import on_party_refuses as on_party_refuses
 from mediation.rules.dispute.mediation import (

@@ -40,6 +40,7 @@ from mediation.rules.dispute.procedure import (
     procedure,
 )
 from mediation.rules.intake import age_on
+from mediation.rules.org import UnitKind
 from mediation.rules.periods import PauseReason
 from mediation.rules.resolution import record_resolution
 
@@ -99,6 +100,32 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
             "《人民调解工作若干规定》第三十条",
         )
     return ALLOW
+
+
+_COMMITTEES = frozenset({UnitKind.committee.value, UnitKind.industry_committee.value})
+
+
+def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
+    """A people's mediation committee tells the parties their rights before it mediates,
+    also on a court's entrustment (the judicial track at a committee: 特邀调解).
+
+    2002 规定 第三十条 binds the committee whoever asked it to mediate;
+    :func:`start_guard` checks it on the people's track, this guard on the judicial track
+    when the case's unit is a committee. A court mediating its own case is not a
+    committee and is not concerned. Workflow version 4 on.
+    """
+    found = details(case)
+    if found.track != "judicial" or found.rights_informed_at is not None:
+        return ALLOW
+    org = ctx.policy.org
+    if org is None or case.unit not in org or org.get(case.unit).kind not in _COMMITTEES:
+        return ALLOW
+    return refuse(
+        "start_mediation",
+        "人民调解委员会调解前须告知当事人权利义务（人民调解当事人权利义务告知书），"
+        "受人民法院委托调解的亦同",
+        "《人民调解工作若干规定》第三十条",
+    )
 
 
 PS_PARTIES_BASIS = "《公安机关办理行政案件程序规定》第一百八十一条"
