@@ -3,6 +3,9 @@
 - 2002 规定 第三十条: the committee tells the parties their rights and duties before it
   mediates — also when a court entrusted the mediation (the judicial track at a committee);
   a court mediating its own case is not a committee.
+- 2002 规定 第二十二条第二项: a committee does not accept a dispute that a people's court,
+  a public-security organ or another administrative organ has accepted — seen by the
+  engine when that organ's case is in the system, not only when the clerk says so.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from ._support import actor, at, engine, register
 
 VILLAGE = "qt-dm-dmc"
 COURT = "qt-fy"
+POLICE = "qt-pcs"
 RIGHTS = "《人民调解工作若干规定》第三十条"
+HANDLED = "《人民调解工作若干规定》第二十二条第二项"
 
 
 def _entrusted(e: Engine, unit: str) -> str:
@@ -60,3 +65,61 @@ def test_a_court_mediating_its_own_case_is_not_a_committee() -> None:
     e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
     moved = e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-15"), mediators=[who.id])
     assert moved.state == "mediating"
+
+
+def _organ_accepts(e: Engine, unit: str, track: str) -> str:
+    who = actor(unit)
+    case = register(e, unit, at("2026-09-14"))
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track=track)
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+    return e.get(case.id).code
+
+
+def _committee_triaged(e: Engine) -> str:
+    who = actor(VILLAGE)
+    case = register(e, VILLAGE, at("2026-09-15"))
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-15", 10), track="people", level="village")
+    return case.id
+
+
+@pytest.mark.parametrize(("unit", "track"), [(COURT, "judicial"), (POLICE, "administrative")])
+def test_a_committee_does_not_accept_what_a_court_or_the_police_accepted(
+    unit: str, track: str
+) -> None:
+    e = engine()
+    code = _organ_accepts(e, unit, track)
+    cid = _committee_triaged(e)
+    who = actor(VILLAGE)
+    before = e.get(cid)
+    with pytest.raises(RuleRejectedError) as refused:
+        e.fire(cid, "accept", actor=who, at=at("2026-09-15", 11))
+    assert refused.value.basis == HANDLED
+    assert code in str(refused.value)
+    assert e.get(cid) == before
+    # The committee records it as not accepted, on the same ground.
+    ended = e.fire(cid, "accept", actor=who, at=at("2026-09-15", 11), handled_by=unit)
+    assert ended.state == "not_accepted"
+    assert HANDLED in (ended.outcome or "")
+
+
+def test_a_matter_the_organ_no_longer_holds_does_not_bar() -> None:
+    """The court's case ended (withdrawn): nothing is accepted elsewhere any more."""
+    e = engine()
+    who = actor(COURT)
+    case = register(e, COURT, at("2026-09-14"))
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="judicial")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+    e.fire(case.id, "withdraw", actor=who, at=at("2026-09-14", 15), reason="原告撤诉")
+    cid = _committee_triaged(e)
+    accepted = e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11))
+    assert accepted.state == "accepted"
+
+
+def test_another_committee_s_case_does_not_bar() -> None:
+    """The rule names courts, the police and administrative organs, not other committees
+    (a second committee's case is the intake's duplicate check, decided by the clerk)."""
+    e = engine()
+    _organ_accepts(e, "qt-dm", "people")
+    cid = _committee_triaged(e)
+    accepted = e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11))
+    assert accepted.state == "accepted"

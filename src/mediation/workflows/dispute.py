@@ -785,7 +785,7 @@ def _v4(t: Transition) -> Transition:
     mediates = t.trigger in _MEDIATES
     if accepts:
         # 医疗条例 第三十一、四十条: acceptance reads the other bodies' cases of the matter.
-        extra = (d.competence_guard, d.medical_exclusive_guard)
+        extra = (d.competence_guard, d.medical_exclusive_guard, d.handled_elsewhere_guard)
     elif mediates:
         extra = (*extra, d.court_took_over_guard)
     return attrs.evolve(
@@ -793,7 +793,9 @@ def _v4(t: Transition) -> Transition:
         guards=(*(_V4_SWAPS.get(g, g) for g in t.guards), *extra),
         effects=tuple(_V4_SWAPS.get(e, e) for e in t.effects),
         inputs=d.RemediateInputs if t.trigger in (T2.remediate, T2.reopen) else t.inputs,
-        reads_related=d.medical_dispute if accepts or mediates else t.reads_related,
+        reads_related=(
+            d.reads_other_bodies if accepts else d.medical_dispute if mediates else t.reads_related
+        ),
     )
 
 
@@ -880,6 +882,10 @@ DISPUTE = attrs.evolve(
   an application made to the police directly;
 - 治安调解 has a minor party's guardian present and no agent for the violator (程序规定
   第一百八十一条);
+- a committee tells the parties their rights before it mediates on a court's entrustment
+  too (2002 规定 第三十条), and does not accept a dispute that a court, the police or another
+  administrative organ has accepted and still holds, when that organ's case is in the system
+  (第二十二条第二项: acceptance reads the cases of the same matter);
 - the mediator's signature is not a party's, and the seal is the presiding unit's
   (《人民调解法》第二十九条第二款);
 - an agreement reached but not yet in effect (a party has not signed) does not hold the case:

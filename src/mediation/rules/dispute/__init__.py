@@ -75,6 +75,7 @@ from mediation.rules.dispute.acceptance import accept_guard as accept_guard
 from mediation.rules.dispute.acceptance import appraisal_guard as appraisal_guard
 from mediation.rules.dispute.acceptance import competence_guard as competence_guard
 from mediation.rules.dispute.acceptance import court_took_over_guard as court_took_over_guard
+from mediation.rules.dispute.acceptance import handled_elsewhere_guard as handled_elsewhere_guard
 from mediation.rules.dispute.acceptance import mediation_start_guard as mediation_start_guard
 from mediation.rules.dispute.acceptance import medical_dispute as medical_dispute
 from mediation.rules.dispute.acceptance import medical_exclusive_guard as medical_exclusive_guard
@@ -86,6 +87,7 @@ from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepte
 from mediation.rules.dispute.acceptance import (
     on_not_accepted_current as on_not_accepted_current,
 )
+from mediation.rules.dispute.acceptance import reads_other_bodies as reads_other_bodies
 from mediation.rules.dispute.acceptance import start_pending_guard as start_pending_guard
 from mediation.rules.dispute.after_ruling import AFTER_RULING as AFTER_RULING
 from mediation.rules.dispute.after_ruling import AfterRuling as AfterRuling

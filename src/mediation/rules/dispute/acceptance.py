@@ -346,6 +346,72 @@ def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     return refuse("accept", f"{rule}：同一纠纷已由{name}受理（{code}）", basis)
 
 
+_ORGANS = frozenset(
+    {
+        UnitKind.court.value,
+        UnitKind.police.value,
+        UnitKind.department.value,
+        UnitKind.government.value,
+    }
+)
+"""The people's courts, public-security organs and other administrative organs whose
+acceptance of a dispute bars a committee's (2002 规定 第二十二条第二项)."""
+
+_COMMITTEES = frozenset({UnitKind.committee.value, UnitKind.industry_committee.value})
+
+HANDLED_BASIS = "《人民调解工作若干规定》第二十二条第二项"
+
+
+def committee_case(case: Case, policy: Any) -> bool:
+    """Whether ``case`` is a committee's own people's mediation (the people's track at a
+    people's mediation committee): its acceptance reads the other bodies' cases of the same
+    matter (:func:`handled_elsewhere_guard`)."""
+    org = policy.org
+    if org is None or case.unit not in org or org.get(case.unit).kind not in _COMMITTEES:
+        return False
+    return (details(case).track or "people") == "people"
+
+
+def reads_other_bodies(case: Case, policy: Any) -> bool:
+    """Whether acceptance of ``case`` reads the cases of the same matter held elsewhere: a
+    medical dispute (:func:`medical_exclusive_guard`), or a committee's own mediation
+    (:func:`handled_elsewhere_guard`)."""
+    return medical_dispute(case, policy) or committee_case(case, policy)
+
+
+def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """A people's mediation committee does not accept a dispute that a people's court, a
+    public-security organ or another administrative organ has accepted (2002 规定
+    第二十二条第二项: 不得受理).
+
+    The step reads the cases sharing the matter's key as they stand now (``reads_related``):
+    one of the same kind, same parties and category, held by such an organ — accepted and
+    not ended — bars the acceptance, naming it; the committee then records it as not
+    accepted (``handled_by``). What the clerk knows without a case in the system is given
+    as ``handled_by`` as before. A committee mediating on a court's entrustment (the
+    judicial track) is not concerned, nor is a case the organ handed over (警调对接,
+    访调对接: the organ's case no longer holds it). A medical dispute is left to
+    :func:`medical_exclusive_guard` (its own, wider rule). Workflow version 4 on.
+    """
+    org = ctx.policy.org
+    if not ctx.related or org is None or not committee_case(case, ctx.policy):
+        return ALLOW
+    if medical_dispute(case, ctx.policy):
+        return ALLOW
+    matter = _matter(case)
+    for r in ctx.related:
+        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
+            continue
+        if r.unit in org and org.get(r.unit).kind in _ORGANS:
+            return refuse(
+                "accept",
+                f"同一纠纷已由{org.get(r.unit).name}受理（{r.code}），人民调解委员会不得受理"
+                "（不予受理：handled_by）",
+                HANDLED_BASIS,
+            )
+    return ALLOW
+
+
 def court_took_over_guard(case: Case, ctx: Context[Any]) -> Decision:
     """A medical dispute's mediation does not go on once a court accepted the same dispute:
     "已经受理的，终止调解" (《医疗纠纷预防和处理条例》第三十一条 for the committee, 第四十条
