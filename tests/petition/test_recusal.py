@@ -60,17 +60,23 @@ def test_a_recusal_names_a_party_and_is_recorded_once() -> None:
     assert again.value.field == "staff"
 
 
-def test_recusals_stay_with_the_organ_and_a_transferred_matter_is_routed_on_untold() -> None:
+def test_recusals_stay_with_the_organ_and_a_transferred_matter_is_routed_on_told() -> None:
     """A recusal is the organ's own record: a matter the town received by transfer and routes
-    on to a village committee does not take it along (nor does the town owe the petitioner
-    word of that second move under 第二十三条第一款, which is about matters received
-    directly; 第二十三条第三款 governs transferred ones)."""
+    on to a village committee does not take it along. The town still owes the petitioner its
+    written notice of receipt (第二十三条第三款): routing the matter on without telling is
+    refused, and leaves the case as it was."""
     e = engine()
     office = letter(e, "2026-03-02")
     office = e.fire(office.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
     town = office.links[0].case_id
     e.fire(town, "recuse", actor=OTHER, at=at("2026-03-04"), staff="x-staff", reason="亲属")
-    routed = e.fire(town, "route", actor=OTHER, at=at("2026-03-05"), to="qt-dm-01")
+    before = e.get(town)
+    with pytest.raises(ValidationError) as untold:
+        e.fire(town, "route", actor=OTHER, at=at("2026-03-05"), to="qt-dm-01")
+    assert untold.value.field == "told"
+    assert "第二十三条第三款" in str(untold.value)
+    assert e.get(town) == before
+    routed = e.fire(town, "route", actor=OTHER, at=at("2026-03-05"), to="qt-dm-01", told=True)
     village = e.get(routed.links[-1].case_id)
     assert "recusals" in routed.overlays
     assert "recusals" not in village.overlays

@@ -15,7 +15,7 @@ from mediation import (
 )
 from mediation.rules.petition import details
 
-from .conftest import BUREAU, OPINION_DATA, TOWN, WX, at, due, engine, letter, petitioners
+from .conftest import BUREAU, COUNTY, OPINION_DATA, TOWN, WX, at, due, engine, letter, petitioners
 
 
 def test_the_office_routes_within_15_days_and_the_receiver_gets_its_own_periods() -> None:
@@ -432,3 +432,52 @@ def test_a_transfer_taken_back_on_objection_ends_again_where_it_is_routed_again(
     assert again is not None
     assert (again.at, again.how) == (at("2026-05-12"), "transferred_out")
     assert e.verify(office.id).ok
+
+
+def test_a_receiver_objects_to_the_office_it_does_not_turn_the_petitioner_away() -> None:
+    """第二十三条第三款: a transferred matter outside the receiver's competence is objected to,
+    within 5 working days, to the office that sent it; the receiver does not itself tell the
+    petitioner it will not accept the matter (第二十三条第一款 is about matters received
+    directly) — neither within the 5 days nor after them, when it must handle the matter."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 10), to="qt-dm")
+    town_id = case.links[0].case_id
+    for day in ("2026-03-04", "2026-03-16"):
+        before = e.get(town_id)
+        with pytest.raises(RuleRejectedError) as refused:
+            e.fire(
+                town_id,
+                "not_accept",
+                actor=TOWN,
+                at=at(day, 10),
+                reason="不属本镇职权",
+                guide_to="青田县住房和城乡建设局",
+            )
+        assert refused.value.basis == "《信访工作条例》第二十三条第三款"
+        assert "object" in refused.value.reason
+        assert e.get(town_id) == before
+    option = next(o for o in e.available_triggers(town_id, actor=TOWN) if o.trigger == "not_accept")
+    assert not option.allowed
+    assert e.fire(town_id, "accept", actor=TOWN, at=at("2026-03-16", 11)).state == "accepted"
+
+
+def test_a_receiver_passing_the_matter_down_still_tells_the_petitioner() -> None:
+    """第二十三条第三款: the county government received the matter by transfer and sends it
+    down to a town of its system. Its written notice of receipt is still owed: routing on
+    without telling is refused, and with it the notice period is met."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 10), to="qt")
+    county_id = case.links[0].case_id
+    before = e.get(county_id)
+    with pytest.raises(ValidationError) as untold:
+        e.fire(county_id, "route", actor=COUNTY, at=at("2026-03-05", 10), to="qt-dm")
+    assert untold.value.field == "told"
+    assert "第二十三条第三款" in str(untold.value)
+    assert e.get(county_id) == before
+    county = e.fire(
+        county_id, "route", actor=COUNTY, at=at("2026-03-05", 10), to="qt-dm", told=True
+    )
+    status = {d.period: d.status.value for d in county.deadlines}
+    assert status["petition_transfer_notice"] == "met"

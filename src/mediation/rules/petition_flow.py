@@ -31,6 +31,7 @@ from mediation.rules.petition import (
     PARTY_CLOCKS,
     REGISTER,
     SIMPLE_HANDLE,
+    TRANSFER_NOTICE,
     Bar,
     Diversion,
     DivertRoute,
@@ -305,6 +306,9 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
     - 交办 sets the date of the 办结报告, after today (第二十二条第一款第三项).
     - An organ other than the petition office tells the petitioner where the matter went
       (第二十三条第一款; not where name and address are unclear, 第二款). Version 2 on.
+    - An organ that received the matter by transfer or assignment and passes it on down
+      its system tells the petitioner too, its written notice of receipt (第二十三条第三款)
+      being still owed. Version 2 on.
     - Several organs concerned: the receiver is one of them, and they agreed or
       their common superior decided (第二十四条); organs with no common superior
       are coordinated by the joint meeting, recorded as agreed.
@@ -394,7 +398,27 @@ def route_guard(case: Case, ctx: Context[RouteInputs]) -> Decision:
             "转送、交办本系统下级机关的，应当告知信访人转送、交办去向",
             f"{ART}第二十三条第一款、第二款",
         )
+    if v2(case) and not given.told and _received_and_owes_notice(case):
+        return refuse_input(
+            "route",
+            "told",
+            False,
+            "对转送、交办的信访事项，接收机关应当书面告知信访人接收情况（再转送、交办的，"
+            "告知去向）：告知后方可再转送、交办",
+            f"{ART}第二十三条第三款",
+        )
     return ALLOW
+
+
+def _received_and_owes_notice(case: Case) -> bool:
+    """Whether a matter this organ received by transfer or assignment still owes the
+    petitioner its written notice of receipt (第二十三条第三款: within 15 days) — passing it
+    on down its own system does not discharge that notice, telling does. Not where name and
+    address are unclear (第二款)."""
+    found = details(case)
+    if not found.origin or not found.name_address_clear:
+        return False
+    return any(d.period == TRANSFER_NOTICE.id and d.status.is_open for d in case.deadlines)
 
 
 def _tells_petitioner(case: Case, ctx: Context[Any]) -> bool:
@@ -641,6 +665,11 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
     (第二十二条第一款; ``route``), or points the petitioner to a legal procedure
     (``divert``). Only a ground found at intake lets it refuse. (These two: petition
     workflow version 2 on.)
+
+    An organ that received the matter by transfer or assignment and holds it outside its
+    competence objects to the office that sent it, within 5 working days (第二十三条第三款;
+    ``object``): it does not turn the petitioner away itself, which would leave the
+    sender's case waiting on a matter no one handles (version 2 on).
     """
     given = ctx.inputs
     found = details(case)
@@ -652,6 +681,14 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
             "信访部门对收到的信访事项应当登记，并转送、交办有权处理的机关、单位（转送、交办），"
             "或者告知信访人依照法定途径提出（依法分流），不以不属于本机关职权为由不予受理",
             f"{ART}第二十二条第一款",
+        )
+    if found.bar is None and found.origin and v2(case):
+        return refuse(
+            "not_accept",
+            "对转送、交办的信访事项，认为不属于本机关职权范围的，应当自收到之日起5个工作日内"
+            "向转送、交办机关提出异议并详细说明理由（object），经核实同意后交还材料，"
+            "不径行告知信访人不予受理",
+            f"{ART}第二十三条第三款",
         )
     if found.bar is None and not given.reason.strip():
         return refuse_input(
