@@ -90,7 +90,15 @@ def _related_row(r: RelatedCase) -> dict[str, Any]:
     }
     if r.duty_due is not None:  # absent, not null: rows logged before it hash as they did
         row["duty_due"] = r.duty_due.isoformat()
+    if r.duties:  # likewise
+        row["duties"] = [[period, due.isoformat()] for period, due in r.duties]
     return row
+
+
+def _duties(rows: Any) -> tuple[tuple[str, dt.datetime], ...]:
+    if not isinstance(rows, list):
+        return ()
+    return tuple((str(period), dt.datetime.fromisoformat(due)) for period, due in rows)
 
 
 def _instant(text: Any) -> dt.datetime | None:
@@ -393,6 +401,7 @@ class Journal:
                 flags=frozenset(r.get("flags", ())),
                 matched=frozenset(r.get("matched", ())),
                 duty_due=_instant(r.get("duty_due")),
+                duties=_duties(r.get("duties")),
             )
             for r in rows
         )

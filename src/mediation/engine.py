@@ -761,6 +761,11 @@ class Engine:
         for case_id, found in matched.items():
             other = self._store.load(case_id)
             definition = self._journal.workflow(other).definition
+            duties = sorted(
+                (d.due_at, d.period)
+                for d in other.deadlines
+                if d.status is DeadlineStatus.running and d.kind is ClockKind.duty
+            )
             out.append(
                 RelatedCase(
                     id=other.id,
@@ -774,14 +779,8 @@ class Engine:
                     outcome=other.outcome,
                     flags=other.flags,
                     matched=frozenset(found),
-                    duty_due=min(
-                        (
-                            d.due_at
-                            for d in other.deadlines
-                            if d.status is DeadlineStatus.running and d.kind is ClockKind.duty
-                        ),
-                        default=None,
-                    ),
+                    duty_due=duties[0][0] if duties else None,
+                    duties=tuple((period, due) for due, period in duties),
                 )
             )
         return tuple(sorted(out, key=lambda r: (r.received_at, r.id)))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from types import MappingProxyType
@@ -835,6 +835,10 @@ class RelatedCase:
             statutory periods) ran out, or runs out; ``None`` when none was running.
             A rule tells from it whether a matter still pending elsewhere is
             within its period (a step logged before this field existed: ``None``).
+        duties: Each of its running duty clocks, as ``(period id, due instant)``, by
+            due date: a rule that counts only some periods (a statute's own, not a
+            practice reminder) reads them here (a step logged before this field
+            existed: empty, and the rule falls back on ``duty_due``).
     """
 
     id: str
@@ -849,6 +853,12 @@ class RelatedCase:
     flags: frozenset[str]
     matched: frozenset[str]
     duty_due: dt.datetime | None = None
+    duties: tuple[tuple[str, dt.datetime], ...] = ()
+
+    def due_of(self, periods: Collection[str]) -> dt.datetime | None:
+        """When the first of its running duty clocks of ``periods`` runs out; ``None`` when
+        none of them runs (or, logged before :attr:`duties`, none is known)."""
+        return next((due for period, due in self.duties if period in periods), None)
 
 
 @attrs.frozen(slots=True)
