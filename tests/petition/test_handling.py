@@ -569,3 +569,29 @@ def test_a_withdrawal_after_the_notice_period_ran_out_leaves_it_breached() -> No
     done = e.fire(case.id, "withdraw", actor=TOWN, at=at("2026-03-25"), reason="信访人撤回")
     ended = {d.id: d.status.value for d in done.deadlines}
     assert {ended[d.id] for d in owed} == {"breached"}
+
+
+def test_a_lapsed_report_of_a_major_matter_does_not_end_the_handling_period() -> None:
+    """第十九条第三款 counts the 条例's periods: the town accepted on 3 March (handling to
+    6 May, 第三十四条) and flagged the matter major on 5 March without reporting it in the
+    day. That report running out first does not lift the bar: the city, on 10 March, finds
+    the matter pending below and does not accept it."""
+    e = engine()
+    lower = accepted(e, "2026-03-02", "2026-03-03")
+    lower = e.fire(
+        lower.id,
+        "flag_major",
+        actor=TOWN,
+        at=at("2026-03-05", 10),
+        nature="major",
+        finding="涉及人数多",
+    )
+    report = next(d for d in lower.deadlines if d.period == "petition_major_report")
+    handling = next(d for d in lower.deadlines if d.period == "petition_handling")
+    assert report.due_at < at("2026-03-10", 9) < handling.due_at
+    upper = letter(e, "2026-03-10", unit="ls", actor=CITY)
+    assert (details(upper).bar, details(upper).bar_code) == (Bar.pending, lower.code)
+    with pytest.raises(RuleRejectedError) as refused:
+        e.fire(upper.id, "accept", actor=CITY, at=at("2026-03-10", 11))
+    assert "第十九条第三款" in refused.value.basis
+    assert e.verify(upper.id).ok

@@ -28,6 +28,7 @@ from mediation.rules.petition import (
     ART,
     ASSIGNED_REPORT,
     FINAL,
+    HANDLING,
     MATTER,
     NOTICE,
     OBJECTION,
@@ -36,6 +37,7 @@ from mediation.rules.petition import (
     REREVIEW_OPINION,
     REVIEW_OPINION,
     SIMPLE_ACCEPT,
+    SIMPLE_HANDLE,
     SIMPLE_TRANSFER,
     TRANSFER_NOTICE,
     Bar,
@@ -143,17 +145,41 @@ NOT_ACCEPTABLE = "not_acceptable"
 """The flag of a petition registered with a ground that bars its acceptance."""
 
 
+_PRESCRIBED = frozenset(
+    rule.id
+    for rule in (
+        REGISTER,
+        NOTICE,
+        TRANSFER_NOTICE,
+        SIMPLE_ACCEPT,
+        SIMPLE_TRANSFER,
+        SIMPLE_HANDLE,
+        HANDLING,
+        REVIEW_OPINION,
+        REREVIEW_OPINION,
+    )
+)
+"""The periods 第十九条第三款 means by "规定期限": the organs' periods of the 条例 to register
+and route, to tell the petitioner (第二十二条、第二十三条), to handle (第三十四条; 简易办理),
+and to review (第三十五条、第三十六条) — not a report or a 交办's own date."""
+
+
 def _in_period(r: RelatedCase, at: dt.datetime) -> bool:
     """The earlier case is still within its statutory periods at ``at``.
 
     第十九条第三款 bars the same matter raised again "在规定期限内" while accepted
-    or being handled: once the organ has let a duty period run out (its notice of
+    or being handled: once the organ has let a period of the 条例 run out (its notice of
     第二十三条, its handling period of 第三十四条) unanswered, the petitioner may
     raise it above, and the organ above accepts it (and answers for the lapse:
-    第四十四条、第四十五条). A case with no running duty clock, or logged before
-    the due date was recorded with related cases, counts as within its period.
+    第四十四条、第四十五条). Another duty of the organ that ran out first (the report of a
+    major matter, a 交办's report date) does not end those periods (:data:`_PRESCRIBED`).
+    A case with none of them running counts as within its period; so does one logged
+    before the due date was recorded with related cases. One logged before each clock was
+    (:attr:`~mediation.model.RelatedCase.duties`) is read by its first duty clock, as it
+    was decided.
     """
-    return r.duty_due is None or at < r.duty_due
+    due = r.due_of(_PRESCRIBED) if r.duties else r.duty_due
+    return due is None or at < due
 
 
 def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | None] | None:
