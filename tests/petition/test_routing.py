@@ -195,7 +195,9 @@ def test_not_objecting_is_no_breach_the_receiver_has_its_15_days() -> None:
 
 
 def test_a_rejected_objection_leaves_the_matter_with_the_receiver() -> None:
-    """The office may reject the objection: the receiver handles it, its notice period running."""
+    """The office may reject the objection: the receiver handles it, its notice period running
+    on for the days it had left (stopped from the objection, 4 March, to the rejection, 5 March:
+    one day more, 18 → 19 March)."""
     e = engine()
     case = letter(e, "2026-03-02")
     case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
@@ -206,7 +208,7 @@ def test_a_rejected_objection_leaves_the_matter_with_the_receiver() -> None:
     assert not office.open_deadlines
     town = e.get(town_id)
     assert town.state == "registered"
-    assert due(town, "petition_transfer_notice") == "2026-03-18"
+    assert due(town, "petition_transfer_notice") == "2026-03-19"
     with pytest.raises(RuleRejectedError):
         e.fire(town_id, "object", actor=TOWN, at=at("2026-03-06"), reason="仍不属本镇")
     assert e.verify(office.id).ok
@@ -481,3 +483,28 @@ def test_a_receiver_passing_the_matter_down_still_tells_the_petitioner() -> None
     )
     status = {d.period: d.status.value for d in county.deadlines}
     assert status["petition_transfer_notice"] == "met"
+
+
+def test_an_organ_that_objected_is_not_late_while_the_office_verifies() -> None:
+    """第二十三条第三款: two branches. The town objected in time (4 March), the office took
+    three weeks to decide. The town's 15 日 notice (to 17 March) stopped meanwhile: the
+    scan of 20 March lists only the office's own verification target, and supervises
+    nothing. The office rejects the objection on 23 March: the notice runs on for the days
+    it had left (13 of them, to 5 April, a Sunday of the 清明 holiday: 7 April)."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 10), to="qt-dm")
+    town_id = case.links[0].case_id
+    town = e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04", 10), reason="属县住建局职权")
+    notice = next(d for d in town.deadlines if d.period == "petition_transfer_notice")
+    assert (notice.status.value, notice.due.isoformat()) == ("paused", "2026-03-17")
+    overdue = e.due(at=at("2026-03-20", 9))
+    assert [(i.deadline.period, i.kind.value) for i in overdue] == [
+        ("petition_objection_verify", "target")
+    ]
+    assert e.supervise(at=at("2026-03-20", 9)) == []
+    e.fire(case.id, "reject_objection", actor=BUREAU, at=at("2026-03-23", 10), reason="属地管理")
+    town = e.get(town_id)
+    assert town.state == "registered"
+    assert due(town, "petition_transfer_notice") == "2026-04-07"
+    assert e.verify(town_id).ok

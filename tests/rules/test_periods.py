@@ -178,6 +178,9 @@ def test_pauses_and_extensions_match_rules_5_6() -> None:
         "medical_admin_mediation": frozenset({"appraisal"}),
         "public_security_handling": frozenset({"appraisal"}),
         "court_online_prefiling": frozenset({"appraisal"}),
+        # Not excluded time of §5.6: 第二十三条第三款's other branch. An organ that objected
+        # in time owes no notice while the office verifies (petition_flow.on_object).
+        "petition_transfer_notice": frozenset({"objection"}),
     }
     ext = {k: r.extension for k, r in PERIODS.items() if r.extension}
     assert ext["petition_handling"] == Extension("organ_head", 30, notify_petitioner=True)

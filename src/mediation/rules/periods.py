@@ -63,6 +63,7 @@ class PauseReason(LabeledEnum):
     appraisal = "appraisal", "鉴定"
     hearing = "hearing", "听证"
     party_wait = "party_wait", "等待当事人"
+    objection = "objection", "异议待核实"
     other = "other", "其他"
 
 
@@ -423,6 +424,12 @@ _RULES = (
         starts_on="收到转送、交办的信访事项之日",
         basis=f"{_PETITION} 第二十三条第三款",
         status=_PRIMARY,
+        pausable_by={PauseReason.objection},
+        note=(
+            "The branch of an organ that holds the matter within its competence. One that "
+            "objected in time (petition_objection) took the other branch: the 15 日 stop "
+            "while the office verifies, and run on if the office does not agree."
+        ),
     ),
     PeriodRule(
         id="petition_objection",

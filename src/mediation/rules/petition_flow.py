@@ -20,6 +20,7 @@ from mediation.rules import baoan, deadlines, onestop, petition_aftercare, petit
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.org import OrgTree, UnitKind
+from mediation.rules.periods import PauseReason
 from mediation.rules.petition import (
     ART,
     ASSIGNED_REPORT,
@@ -786,8 +787,18 @@ def object_guard(case: Case, ctx: Context[ObjectInputs]) -> Decision:
 
 
 def on_object(case: Case, ctx: Context[ObjectInputs]) -> Case:
-    """Meet the objection period; tell the routing office (the notice period keeps running)."""
+    """Meet the objection period; tell the routing office.
+
+    第二十三条第三款 gives the receiver two branches: within its competence, tell the
+    petitioner in 15 days; outside it, object in 5 working days and hand the materials back
+    once the office agrees. An organ that objected in time is on the second: its notice
+    period stops while the office verifies (:data:`~mediation.rules.periods.PauseReason`
+    ``objection``) and runs on, for the days left, if the office does not agree
+    (:func:`on_objection_rejected`). Version 1 kept it running.
+    """
     case = deadlines.close(case, ctx, (OBJECTION,))
+    if v2(case):
+        case = deadlines.pause(case, ctx, PauseReason.objection, spent=True)
     reason = ctx.inputs.reason.strip()
     ctx.notify(
         details(case).origin, "objection_received", from_case=case.id, reason=reason, code=case.code
@@ -847,7 +858,9 @@ def on_returned(case: Case, ctx: Context[NoteInputs]) -> Case:
 
 
 def on_objection_rejected(case: Case, ctx: Context[ReasonInputs]) -> Case:
-    """The objection was rejected: handle the matter."""
+    """The objection was rejected: handle the matter, the notice period running on for the
+    days it had left (第二十三条第三款; :func:`on_object`)."""
+    case = deadlines.resume(case, ctx)
     return with_details(
         case, objection=f"{details(case).objection}（未获同意：{ctx.inputs.reason})"
     )
