@@ -209,14 +209,20 @@ def test_a_supervision_notice_is_not_issued_for_the_parties_own_period() -> None
     assert "履行期限" not in text
 
 
-def test_the_registration_form_prints_the_ages_at_registration() -> None:
-    """受理登记表 (RULES.md §2.1 #1) records the parties as registered: 张三 (born 1965-03-12)
-    was registered on 2026-03-02 at 60; rendered on 2026-04-01 the form still says 60, while
-    a form of that day (the 调解协议书) says 61."""
+def test_a_form_prints_the_ages_of_its_own_day() -> None:
+    """A form records the parties as they were on its own day (RULES.md §2.1; 《人民调解法》
+    第二十九条: the parties' basic information). 张三 (born 1965-03-12) applied and was
+    registered on 2026-03-02 and agreed on 2026-03-06, at 60: rendered on 2026-04-01 the
+    受理登记表, the 申请书 and the 协议书 still say 60, while the 司法确认申请书, made on the
+    day it is printed, says 61."""
     e = _demo()
     case = run(e, stop_before="begin_performance")
     later = at("2026-04-01").date()
-    registration = str(e.render(case.id, "registration", format="text", today=later))
-    assert "申请人：张三，男，60岁" in registration
-    agreement = str(e.render(case.id, "mediation_agreement", format="text", today=later))
-    assert "张三，男，61岁" in agreement
+    for kind in ("registration", "application", "mediation_agreement"):
+        text = str(e.render(case.id, kind, format="text", today=later))
+        assert "申请人：张三，男，60岁" in text, kind
+        assert "61岁" not in text, kind
+    confirmation = str(
+        e.render(case.id, "judicial_confirmation_application", format="text", today=later)
+    )
+    assert "张三，男，61岁" in confirmation

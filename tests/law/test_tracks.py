@@ -1370,6 +1370,10 @@ def test_an_organ_s_mediation_is_applied_for_to_the_organ() -> None:
     assert "现共同申请" in traffic
     for text in (police, traffic):
         assert "人民调解委员会" not in text
+    # Jointly: every party signs the traffic application, the respondent too; the police's
+    # is signed by its applicants.
+    assert "申请人（各方当事人签名、盖章或按指印）：张三、李梅、王五" in traffic
+    assert "申请人（签名、盖章或按指印）：张三、李梅\n" in police
 
 
 def test_an_on_the_spot_police_agreement_is_registered_as_the_police_s() -> None:

@@ -24,6 +24,7 @@ from mediation.documents._facts import (
     due_text,
     local_date,
     party_facts,
+    party_lists,
 )
 from mediation.documents._kinds_dispute import organ_form
 from mediation.documents._registry import Canary, Source, document
@@ -364,6 +365,8 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
         }
     return {
         **own,
+        # The parties as they were on the day of the agreement (their ages then).
+        **party_lists(src, "mediation_agreement", local_date(agreement.reached_at)),
         "form": {
             "effect": _DELEGATED_EFFECT if alone else form.effect,
             "after": form.after,
@@ -408,6 +411,7 @@ def oral_agreement_register(src: Source) -> dict[str, Any]:
     }.get(proc, "")
     return {
         **own,
+        **party_lists(src, "oral_agreement_register", local_date(agreement.reached_at)),
         "agreement": _agreement_facts(src, agreement, itself=True),
         "effect": {
             "at": cn_datetime(agreement.reached_at),

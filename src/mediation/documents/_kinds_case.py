@@ -229,9 +229,15 @@ def application(src: Source) -> dict[str, Any]:
     intake = src.last("intake")
     # Made to the unit that received it, though the case was referred on since.
     to = unit_when(src, intake)
+    # Made on the day it was received: the parties' ages as of that day.
+    people = party_lists(src, "application", local_date(src.case.received_at))
     return {
         **acting_unit(src, intake),
         **own,
+        **people,
+        # The traffic police mediate on all parties' joint written application: each signs.
+        "signers": people["parties"] if traffic else people["applicants"],
+        "joint": traffic,
         "applied_at": cn_date(src.case.received_at),
         "what": what,
         "request": "现自愿申请人民调解委员会进行调解"
