@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Actor, Engine, RuleRejectedError
+from mediation import Actor, Engine, RuleRejectedError, ValidationError
 from mediation._demo import CLERK, MEDIATOR, run
 from mediation.model import DeadlineStatus
 from mediation.rules.policy import Policy
@@ -96,4 +96,33 @@ def test_the_mediator_and_the_seal_are_the_case_s_own(data: dict[str, str], why:
         e.fire(case.id, "sign", actor=MEDIATOR, at=signed, signed_at=signed, **data)
     assert refused.value.field == "signer"
     assert why in str(refused.value)
+    assert e.get(case.id) == before
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        {"party": "p3", "capacity": "party"},
+        {"signer": "陈调解", "capacity": "mediator"},
+        {"signer": "东门村人民调解委员会", "capacity": "committee"},
+    ],
+)
+def test_each_signer_signs_once(signature: dict[str, str]) -> None:
+    """《人民调解法》第二十九条第二款: the agreement took effect on 03-06 at the last signature,
+    and the 30 days to apply for 司法确认 (第三十三条) run from it. A second signature by the
+    same party, mediator or seal — dated earlier — would move that day under the clocks
+    already opened: it is refused, and the case stays as it was."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as again:
+        e.fire(
+            case.id,
+            "sign",
+            actor=MEDIATOR,
+            at=at("2026-03-11"),
+            signed_at=at("2026-03-06", 16, 10),
+            **signature,
+        )
+    assert "签署一次" in str(again.value)
     assert e.get(case.id) == before

@@ -759,7 +759,7 @@ _V4_SWAPS: dict[Callable[..., Any], Callable[..., Any]] = {
 _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.agree: (d.written_only_guard, d.agreement_signers_guard),
-    T2.sign: (d.signer_guard,),
+    T2.sign: (d.signer_guard, d.signed_once_guard),
     T2.start_mediation: (
         d.committee_rights_guard,
         d.public_order_parties_guard,

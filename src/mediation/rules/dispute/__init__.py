@@ -108,6 +108,7 @@ from mediation.rules.dispute.agreement import on_sign as on_sign
 from mediation.rules.dispute.agreement import on_unsigned_dropped as on_unsigned_dropped
 from mediation.rules.dispute.agreement import performance_guard as performance_guard
 from mediation.rules.dispute.agreement import sign_guard as sign_guard
+from mediation.rules.dispute.agreement import signed_once_guard as signed_once_guard
 from mediation.rules.dispute.agreement import signer_guard as signer_guard
 from mediation.rules.dispute.agreement import unsigned_guard as unsigned_guard
 from mediation.rules.dispute.agreement import written_only_guard as written_only_guard

@@ -417,6 +417,39 @@ def signer_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> De
     return _signer_problem(ctx.inputs, case, ctx, "signer")
 
 
+def signed_once_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Decision:
+    """Each signer signs the agreement once: a party, each mediator, the committee's seal
+    (《人民调解法》第二十九条第二款). A second signature would move the day the agreement
+    took effect — and with it the parties' 30 days to apply for 司法确认 (第三十三条) —
+    after the clocks were opened on the first. Workflow version 4 on."""
+    agreement = details(case).agreement
+    if agreement is None:
+        return ALLOW
+    given = ctx.inputs
+    for sig in agreement.signatures:
+        if sig.capacity is not given.capacity:
+            continue
+        if given.capacity is SignerCapacity.party:
+            same = sig.party == given.party
+            field_name, value = "party", given.party
+        elif given.capacity is SignerCapacity.committee:
+            same = True
+            field_name, value = "signer", given.signer
+        else:
+            same = sig.signer == (given.signer or "").strip()
+            field_name, value = "signer", given.signer
+        if same:
+            when = sig.signed_at.astimezone(ctx.policy.tz)
+            return refuse_input(
+                "sign",
+                field_name,
+                value,
+                f"{sig.signer or '签署人'}已于{when.date().isoformat()}签署本协议：每一签署人签署一次",
+                "《人民调解法》第二十九条第二款",
+            )
+    return ALLOW
+
+
 def agreement_signers_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
     """:func:`signer_guard` for the signatures recorded with the agreement itself."""
     for given in ctx.inputs.agreement.signatures:
