@@ -758,7 +758,7 @@ _V4_SWAPS: dict[Callable[..., Any], Callable[..., Any]] = {
 
 _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
-    T2.agree: (d.written_only_guard, d.agreement_signers_guard),
+    T2.agree: (d.written_only_guard, d.agreement_signers_guard, d.binding_stage_guard),
     T2.sign: (d.signer_guard, d.signed_once_guard),
     T2.start_mediation: (
         d.committee_rights_guard,
@@ -893,7 +893,9 @@ DISPUTE = attrs.evolve(
   withdraw (《人民调解法》第二十三条、第二十六条、第二十九条第二款); once in effect it binds
   (第三十一条);
 - an agreement a court ruled valid is enforced, not mediated again (《人民调解法》第三十三条
-  第二款); mediating again, to change an agreement or on a dispute that recurred, records both
+  第二款), nor replaced by a new one while it is before the court; an agreement in effect
+  binds until a new one takes effect — a proposal dropped unsigned leaves it in force, with
+  its window for 司法确认 (第二十九条第二款、第三十一条); each signer signs once; mediating again, to change an agreement or on a dispute that recurred, records both
   parties' consent (2002 规定 第三十七条第二项; 《人民调解法》第三条);
 - a court's ruling on 司法确认 starts the parties' 15 days to object and, when the agreement
   is valid, their 2 years to apply for enforcement (民诉法解释 第三百七十二条; 《民事诉讼法》

@@ -101,6 +101,7 @@ from mediation.rules.dispute.after_ruling import on_objection as on_objection
 from mediation.rules.dispute.agreement import AgreeInputs as AgreeInputs
 from mediation.rules.dispute.agreement import agree_guard as agree_guard
 from mediation.rules.dispute.agreement import agreement_signers_guard as agreement_signers_guard
+from mediation.rules.dispute.agreement import binding_stage_guard as binding_stage_guard
 from mediation.rules.dispute.agreement import effective as effective
 from mediation.rules.dispute.agreement import medical_period_over as medical_period_over
 from mediation.rules.dispute.agreement import on_agree as on_agree

@@ -257,10 +257,14 @@ def on_agree(case: Case, ctx: Context[AgreeInputs]) -> Case:
     superseded = (
         found.superseded if found.agreement is None else (*found.superseded, found.agreement)
     )
-    if v4(case) and found.agreement is not None:
-        # The earlier agreement is superseded: its parties' window for 司法确认 ends with it.
+    # Version 4: an agreement in effect binds until the new one takes effect (《人民调解法》
+    # 第二十九条第二款、第三十一条): its window for 司法确认 and its court stage are ended by
+    # the new agreement's effect (:func:`_on_effective`), not by recording a proposal.
+    binding = v4(case) and effective(case) is not None
+    if v4(case) and found.agreement is not None and not binding:
         case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == CONFIRMATION.id)
-    case = _with(case, agreement=agreement, superseded=superseded, confirmation=None)
+    confirmation = found.confirmation if binding else None
+    case = _with(case, agreement=agreement, superseded=superseded, confirmation=confirmation)
     if effective(case) is None:
         case = deadlines.open_clock(case, ctx, SIGNING)
     return _on_effective(case, ctx)
@@ -315,6 +319,16 @@ def _on_effective(case: Case, ctx: Context[Any]) -> Case:
     if agreement is None or when is None:
         return case
     case = deadlines.close(case, ctx, (SIGNING,))
+    if v4(case) and details(case).superseded:
+        # The agreement it replaces ends now (2002 规定 第三十七条第二项): its parties'
+        # window for 司法确认, and what its court stage left, go with it.
+        day = when.astimezone(ctx.policy.tz).date()
+        case = deadlines.cancel_all(
+            case, ctx, where=lambda d: d.period == CONFIRMATION.id and d.start < day
+        )
+        earlier = details(case).confirmation
+        if earlier is not None and earlier.applied_at < agreement.reached_at:
+            case = _with(case, confirmation=None)
     if procedure(case, ctx.policy) is Procedure.public_order:
         case = deadlines.close(case, ctx, (PS_HANDLING,))
     open_periods = {d.period for d in case.deadlines if d.is_open}
@@ -407,8 +421,41 @@ def unsigned_guard(case: Case, ctx: Context[Any]) -> Decision:
 def on_unsigned_dropped(case: Case, ctx: Context[Any]) -> Case:
     """Mediation ends on an agreement that never took effect: its signing clock is
     cancelled, not met (《人民调解法》第二十九条第二款). The proposal stays on the case,
-    marked 尚未生效 in its documents."""
-    return deadlines.cancel_all(case, ctx, where=lambda d: d.period == SIGNING.id)
+    marked 尚未生效 in its documents — unless it was to replace an agreement in effect
+    (re-mediation, 2002 规定 第三十七条第二项): that one never stopped binding (第三十一条)
+    and is the case's agreement again (version 4 on; the proposal stays in the log)."""
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == SIGNING.id)
+    found = details(case)
+    if v4(case) and found.superseded and effective(case) is None:
+        prior = _with(case, agreement=found.superseded[-1], superseded=found.superseded[:-1])
+        if effective(prior) is not None:
+            return prior
+    return case
+
+
+def binding_stage_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
+    """No new agreement while the one in effect is before a court or confirmed by it
+    (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条、第二百零六条): an application
+    pending is withdrawn or ruled on first; an agreement ruled valid is enforced, not
+    replaced by mediation. Workflow version 4 on."""
+    confirmation = details(case).confirmation
+    if confirmation is None or effective(case) is None:
+        return ALLOW
+    if confirmation.ruling is None:
+        return refuse(
+            "agree",
+            f"调解协议的司法确认申请尚在{confirmation.court}审查中：撤回申请或者人民法院裁定后，"
+            "方可达成新的调解协议",
+            "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
+        )
+    if confirmation.ruling == "valid":
+        return refuse(
+            "agree",
+            "人民法院已裁定调解协议有效：一方拒绝履行或者未全部履行的，对方可以申请人民法院强制执行，"
+            "不以重新调解变更",
+            "《人民调解法》第三十三条第二款；《民事诉讼法》第二百零六条",
+        )
+    return ALLOW
 
 
 def signer_guard(case: Case, ctx: Context[agreement_rules.SignatureInput]) -> Decision:
