@@ -92,6 +92,8 @@ def _related_row(r: RelatedCase) -> dict[str, Any]:
         row["duty_due"] = r.duty_due.isoformat()
     if r.duties:  # likewise
         row["duties"] = [[period, due.isoformat()] for period, due in r.duties]
+    if r.resolution is not None:  # likewise
+        row["resolution"] = r.resolution
     return row
 
 
@@ -402,6 +404,7 @@ class Journal:
                 matched=frozenset(r.get("matched", ())),
                 duty_due=_instant(r.get("duty_due")),
                 duties=_duties(r.get("duties")),
+                resolution=r.get("resolution"),
             )
             for r in rows
         )

@@ -77,6 +77,7 @@ from mediation.rules.counting import Explanation
 from mediation.rules.intake import assign_party_ids, case_code, check_intake
 from mediation.rules.org import OrgTree
 from mediation.rules.policy import Policy
+from mediation.rules.resolution import resolution_of
 from mediation.rules.warnings import WarningLevel
 from mediation.store.base import CaseQuery, DueQuery, MemoryStore, Store
 from mediation.workflows import BUILTIN_WORKFLOWS, builtin_registry
@@ -766,6 +767,7 @@ class Engine:
                 for d in other.deadlines
                 if d.status is DeadlineStatus.running and d.kind is ClockKind.duty
             )
+            ended = resolution_of(other)
             out.append(
                 RelatedCase(
                     id=other.id,
@@ -781,6 +783,7 @@ class Engine:
                     matched=frozenset(found),
                     duty_due=duties[0][0] if duties else None,
                     duties=tuple((period, due) for due, period in duties),
+                    resolution=None if ended is None else ended.how,
                 )
             )
         return tuple(sorted(out, key=lambda r: (r.received_at, r.id)))

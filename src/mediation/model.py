@@ -839,6 +839,10 @@ class RelatedCase:
             due date: a rule that counts only some periods (a statute's own, not a
             practice reminder) reads them here (a step logged before this field
             existed: empty, and the rule falls back on ``duty_due``).
+        resolution: How it ended, if it has (the ``how`` of its recorded resolution:
+            ``agreement``, ``failed``, ``withdrawn``…): a rule tells a matter another
+            body resolved from one it merely closed (a step logged before this field
+            existed: ``None``).
     """
 
     id: str
@@ -854,6 +858,7 @@ class RelatedCase:
     matched: frozenset[str]
     duty_due: dt.datetime | None = None
     duties: tuple[tuple[str, dt.datetime], ...] = ()
+    resolution: str | None = None
 
     def due_of(self, periods: Collection[str]) -> dt.datetime | None:
         """When the first of its running duty clocks of ``periods`` runs out; ``None`` when
