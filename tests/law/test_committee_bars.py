@@ -123,3 +123,43 @@ def test_another_committee_s_case_does_not_bar() -> None:
     cid = _committee_triaged(e)
     accepted = e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11))
     assert accepted.state == "accepted"
+
+
+def test_a_committee_does_not_accept_what_a_court_resolved() -> None:
+    """已经受理或者解决的: the court mediated the matter to an agreement, performed, and
+    closed its file; the committee does not take the matter up again."""
+    from mediation._demo import agreement
+
+    e = engine()
+    who = actor(COURT)
+    case = register(e, COURT, at("2026-03-01"))
+    signed = at("2026-03-02", 10)
+    steps: list[tuple[str, str, int, dict[str, object]]] = [
+        ("triage", "2026-03-01", 9, {"track": "judicial"}),
+        ("accept", "2026-03-01", 10, {}),
+        ("start_mediation", "2026-03-01", 11, {"mediators": [who.id]}),
+        ("agree", "2026-03-02", 9, {"agreement": agreement("2026-03-05")}),
+        *[
+            ("sign", "2026-03-02", 10, {"party": p.id, "capacity": "party", "signed_at": signed})
+            for p in case.principals
+        ],
+        ("sign", "2026-03-02", 10, {"signer": "法官甲", "capacity": "mediator", "signed_at": signed}),
+        ("sign", "2026-03-02", 10,
+         {"signer": "青田县人民法院", "capacity": "committee", "signed_at": signed}),
+        ("begin_performance", "2026-03-03", 9, {}),
+        ("confirm_performed", "2026-03-05", 9, {}),
+        ("start_callback", "2026-03-06", 9, {}),
+        ("record_callback", "2026-03-06", 10, {"visitor": "法官甲"}),
+        ("report_to_court", "2026-03-06", 11, {"text": "已履行"}),
+        ("close", "2026-03-06", 12, {}),
+    ]  # fmt: skip
+    for trigger, day, hour, data in steps:
+        e.fire(case.id, trigger, actor=who, at=at(day, hour), **data)
+    assert e.get(case.id).state == "closed"
+    cid = _committee_triaged(e)
+    before = e.get(cid)
+    with pytest.raises(RuleRejectedError) as refused:
+        e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11))
+    assert refused.value.basis == HANDLED
+    assert "解决" in str(refused.value)
+    assert e.get(cid) == before

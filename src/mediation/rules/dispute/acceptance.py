@@ -361,6 +361,9 @@ _COMMITTEES = frozenset({UnitKind.committee.value, UnitKind.industry_committee.v
 
 HANDLED_BASIS = "《人民调解工作若干规定》第二十二条第二项"
 
+RESOLVED = "agreement"
+"""How a case another body resolved ended (its recorded resolution)."""
+
 
 def committee_case(case: Case, policy: Any) -> bool:
     """Whether ``case`` is a committee's own people's mediation (the people's track at a
@@ -386,7 +389,8 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
 
     The step reads the cases sharing the matter's key as they stand now (``reads_related``):
     one of the same kind, same parties and category, held by such an organ — accepted and
-    not ended — bars the acceptance, naming it; the committee then records it as not
+    not ended — or resolved by it (ended in an agreement: 解决) bars the acceptance, naming
+    it; the committee then records it as not
     accepted (``handled_by``). What the clerk knows without a case in the system is given
     as ``handled_by`` as before. A committee mediating on a court's entrustment (the
     judicial track) is not concerned, nor is a case the organ handed over (警调对接,
@@ -400,12 +404,15 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
         return ALLOW
     matter = _matter(case)
     for r in ctx.related:
-        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
+        if r.kind != case.kind or matter not in r.matched:
             continue
-        if r.unit in org and org.get(r.unit).kind in _ORGANS:
+        held = not r.closed and r.state in _IN_HAND
+        resolved = r.resolution == RESOLVED
+        if (held or resolved) and r.unit in org and org.get(r.unit).kind in _ORGANS:
+            what = "解决" if resolved else "受理"
             return refuse(
                 "accept",
-                f"同一纠纷已由{org.get(r.unit).name}受理（{r.code}），人民调解委员会不得受理"
+                f"同一纠纷已由{org.get(r.unit).name}{what}（{r.code}），人民调解委员会不得受理"
                 "（不予受理：handled_by）",
                 HANDLED_BASIS,
             )
