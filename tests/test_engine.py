@@ -273,7 +273,8 @@ def test_close_requires_the_callback_visit(engine: Engine) -> None:
 
 def test_a_signature_given_again_does_not_move_the_effective_day(engine: Engine) -> None:
     """人民调解法 第二十九条第二款: effective from the day the set of signatures is complete.
-    A party signing again on 03-20 leaves it at 03-06, as the confirmation window has it."""
+    Each signer signs once: a party signing again on 03-20 is refused, and the agreement stays
+    effective from 03-06, as the confirmation window has it."""
     from mediation.rules.dispute import effective
 
     case = to_state(engine, intake(engine).id, "agreed")
@@ -292,16 +293,20 @@ def test_a_signature_given_again_does_not_move_the_effective_day(engine: Engine)
             **given,
         )
     assert effective(case) == at("2026-03-06", 10)
-    again = engine.fire(
-        case.id,
-        "sign",
-        actor=MEDIATOR,
-        at=at("2026-03-20"),
-        signed_at=at("2026-03-20"),
-        **signers[0],
-    )
-    assert effective(again) == at("2026-03-06", 10)
-    window = next(d for d in again.deadlines if d.period == "judicial_confirmation_apply")
+    with pytest.raises(ValidationError) as again:
+        engine.fire(
+            case.id,
+            "sign",
+            actor=MEDIATOR,
+            at=at("2026-03-20"),
+            signed_at=at("2026-03-20"),
+            **signers[0],
+        )
+    assert again.value.field == "party"
+    after = engine.get(case.id)
+    assert after == case
+    assert effective(after) == at("2026-03-06", 10)
+    window = next(d for d in after.deadlines if d.period == "judicial_confirmation_apply")
     assert window.start.isoformat() == "2026-03-06"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Case, Engine, RuleRejectedError
+from mediation import Case, Engine, RuleRejectedError, ValidationError
 from mediation._demo import agreement
 from mediation.model import DeadlineStatus
 from mediation.rules.dispute.agreement import effective
@@ -109,3 +109,28 @@ def test_no_new_agreement_while_the_first_is_before_the_court_or_confirmed(ruled
     assert e.get(case.id) == before
     if ruled:
         assert _fire(e, case.id, "apply_enforcement", "2026-03-22").details.confirmation
+
+
+def test_an_agreement_in_performance_is_mediated_again_with_both_parties_consent() -> None:
+    """2002 规定 第三十七条第二项: the content of an agreement being performed is improper; the
+    parties both agree to mediate it again to change it — not only after a court rejected it.
+    Without their consent it is refused (mediation is voluntary, 《人民调解法》第三条). The
+    agreement binds meanwhile: its window for 司法确认 runs on."""
+    e = engine()
+    case = register(e, VILLAGE, at("2026-03-02"))
+    _fire(e, case.id, "triage", "2026-03-02", 9, track="people", level="village")
+    _fire(e, case.id, "accept", "2026-03-02", 10)
+    _fire(e, case.id, "inform_rights", "2026-03-02", 11)
+    _fire(e, case.id, "start_mediation", "2026-03-02", 12, mediators=[WHO.id])
+    _fire(e, case.id, "agree", "2026-03-06", 15, agreement=agreement("2026-04-20"))
+    _sign_all(e, e.get(case.id), "2026-03-06")
+    _fire(e, case.id, "begin_performance", "2026-03-09")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as refused:
+        _fire(e, case.id, "remediate", "2026-03-10", reason="协议内容不当")
+    assert refused.value.field == "consent"
+    assert e.get(case.id) == before
+    again = _fire(e, case.id, "remediate", "2026-03-10", reason="协议内容不当", consent=True)
+    assert again.state == "mediating"
+    assert effective(again) is not None
+    assert _window(again) == [("2026-04-07", DeadlineStatus.running)]

@@ -756,6 +756,12 @@ _V4_SWAPS: dict[Callable[..., Any], Callable[..., Any]] = {
 }
 """Version 3's guards and effects that version 4 replaces, wherever they appear."""
 
+_V4_DROPS: frozenset[Callable[..., Any]] = frozenset({d.remediate_guard})
+"""Version 3's guards that version 4 no longer runs: an agreement in performance may be
+mediated again to change it with both parties' consent (2002 规定 第三十七条第二项; the
+consent is :func:`~mediation.rules.dispute.consent_guard`'s), not only after a court
+rejected it."""
+
 _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.agree: (d.written_only_guard, d.agreement_signers_guard, d.binding_stage_guard),
@@ -790,7 +796,7 @@ def _v4(t: Transition) -> Transition:
         extra = (*extra, d.court_took_over_guard)
     return attrs.evolve(
         t,
-        guards=(*(_V4_SWAPS.get(g, g) for g in t.guards), *extra),
+        guards=(*(_V4_SWAPS.get(g, g) for g in t.guards if g not in _V4_DROPS), *extra),
         effects=tuple(_V4_SWAPS.get(e, e) for e in t.effects),
         inputs=d.RemediateInputs if t.trigger in (T2.remediate, T2.reopen) else t.inputs,
         reads_related=(
@@ -895,7 +901,9 @@ DISPUTE = attrs.evolve(
 - an agreement a court ruled valid is enforced, not mediated again (《人民调解法》第三十三条
   第二款), nor replaced by a new one while it is before the court; an agreement in effect
   binds until a new one takes effect — a proposal dropped unsigned leaves it in force, with
-  its window for 司法确认 (第二十九条第二款、第三十一条); each signer signs once; mediating again, to change an agreement or on a dispute that recurred, records both
+  its window for 司法确认 (第二十九条第二款、第三十一条); each signer signs once; an
+  agreement in performance may be mediated again to change it, both parties consenting
+  (2002 规定 第三十七条第二项), not only after a court rejected it; mediating again, to change an agreement or on a dispute that recurred, records both
   parties' consent (2002 规定 第三十七条第二项; 《人民调解法》第三条);
 - a court's ruling on 司法确认 starts the parties' 15 days to object and, when the agreement
   is valid, their 2 years to apply for enforcement (民诉法解释 第三百七十二条; 《民事诉讼法》
