@@ -448,3 +448,37 @@ def test_a_clock_due_on_the_window_s_last_day_is_due_in_the_window(backend: str)
         assert due(dt.date(2026, 4, 1), dt.date(2026, 4, 1)) == 0
     finally:
         engine.close()
+
+
+def test_a_clock_paused_for_an_appraisal_is_not_overdue(backend: str) -> None:
+    """A medical dispute accepted on Mon 03-02 has 30 working days (to 04-14, 《医疗纠纷预防和
+    处理条例》第三十八条); mediation is suspended for an appraisal on 03-05, whose time is not
+    counted (RULES.md §5.6). On 05-01 the clock stands still: April's figures count it
+    pending, not overdue — as ``due`` lists nothing late for it."""
+    engine = make_engine(backend)
+    try:
+        case = intake(engine, when=at("2026-03-02", 9), category="medical")
+        _fire(
+            engine,
+            case.id,
+            [
+                ("triage", CLERK, "2026-03-02", 10, {"track": "people", "level": "village"}),
+                ("accept", CLERK, "2026-03-02", 11, {"other_side_consents": True}),
+                ("inform_rights", CLERK, "2026-03-02", 12, {}),
+                ("start_mediation", MEDIATOR, "2026-03-03", 9, {"mediators": [MEDIATOR.id]}),
+                ("suspend", MEDIATOR, "2026-03-05", 9, {"reason": "appraisal"}),
+            ],
+        )
+        clock = next(
+            d for d in engine.get(case.id).deadlines if d.period == "medical_people_mediation"
+        )
+        assert (clock.status.value, clock.due.isoformat()) == ("paused", "2026-04-14")
+        s = engine.statistics(
+            since=dt.date(2026, 4, 1), until=dt.date(2026, 4, 30), at=at("2026-05-01", 0)
+        )
+        assert s.duty_clocks == {"met": 0, "breached": 0, "overdue": 0, "pending": 1}
+        assert "medical_people_mediation" not in s.on_time
+        late = [i.deadline.period for i in engine.due(at=at("2026-05-01", 0))]
+        assert "medical_people_mediation" not in late
+    finally:
+        engine.close()

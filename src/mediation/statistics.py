@@ -559,7 +559,9 @@ def build(
             row[0] += n
             row[1] += n
         elif status in _OPEN_STATUSES:
-            if late:
+            # A paused clock is not late: the time it stands still is not counted, and its
+            # due date moves on when it resumes (RULES.md §5.6; ``due`` lists none either).
+            if late and status != DeadlineStatus.paused.value:
                 overdue += n
                 row[1] += n
             else:
