@@ -482,3 +482,30 @@ def test_a_clock_paused_for_an_appraisal_is_not_overdue(backend: str) -> None:
         assert "medical_people_mediation" not in late
     finally:
         engine.close()
+
+
+def test_the_one_place_rate_counts_a_party_s_matter_once(backend: str) -> None:
+    """最多跑一地 (RULES.md §7.2): two parties came to the centre (the county petition office).
+    One was sent on to the town with a permit — two places — and the matter ended there; the
+    other was pointed to the court stationed in the centre — one place. The matter routed on
+    is one matter: 1 of 2 in one place, not 1 of 3 (the office's routed case carries the
+    same places and is not counted again)."""
+    engine = petition.engine(spec=backend)
+    centre_head = Actor("zx-head", {"director", "clerk"}, "qt", "中心主任")
+    try:
+        sent = petition.visit(engine, "2026-03-02", "qt-xfj", petition.BUREAU)
+        engine.fire(sent.id, "onestop_permit", actor=centre_head, at=at("2026-03-03", 9),
+                    to="qt-dm", reason="on_site", note="现场核查")  # fmt: skip
+        routed = engine.fire(sent.id, "route", actor=petition.BUREAU, at=at("2026-03-03", 10),
+                             to="qt-dm")  # fmt: skip
+        engine.fire(routed.links[0].case_id, "divert", actor=petition.TOWN,
+                    at=at("2026-03-05", 11), route="litigation", where="青田县人民法院",
+                    told=True, to_unit="qt-fy")  # fmt: skip
+        here = petition.visit(engine, "2026-03-04", "qt-xfj", petition.BUREAU,
+                              parties=petition.petitioners(4)[2:3])  # fmt: skip
+        engine.fire(here.id, "divert", actor=petition.BUREAU, at=at("2026-03-04", 11),
+                    route="litigation", where="青田县人民法院", told=True, to_unit="qt-fy")  # fmt: skip
+        s = engine.statistics(**MARCH, at=at("2026-04-01", 0))
+        assert (s.onestop_ended, s.one_place, s.one_place_rate) == (2, 1, 0.5)
+    finally:
+        engine.close()

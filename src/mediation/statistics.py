@@ -413,8 +413,10 @@ def case_facts(case: Case) -> CaseFacts:
         repeat=case.kind == CaseKind.petition.value
         and any(link.kind is LinkKind.repeat_of for link in links),
         baoan_s=None if lead is None or lead.handed_to else epoch(lead.assigned_at),
-        # 复查 / 复核 requests are the petitioner's right, not second places.
-        places=None if stop is None else stop.places_visited,
+        # 复查 / 复核 requests are the petitioner's right, not second places. A case that
+        # handed the matter on to another unit's case is not counted: that case carries
+        # every place, and the party's matter counts once, where it ended.
+        places=None if stop is None or stop.handed_on(case.unit) else stop.places_visited,
         visits=tuple(
             (epoch(v.at), str(v.satisfaction)) for v in getattr(case.details, "visits", ())
         ),

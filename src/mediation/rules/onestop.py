@@ -162,6 +162,13 @@ class OneStop:
         petitioner takes a 复查 or 复核 request to (their statutory right) are not counted."""
         return len({p.place for p in self.places if p.reason != STATUTORY})
 
+    def handed_on(self, unit: str) -> bool:
+        """Whether the matter went on from the case at ``unit`` to a case opened elsewhere
+        (its last hand-off is to another unit): the party's places are then counted once, on
+        the case the matter ended in, which carries them all (RULES.md §7.2)."""
+        last = next((p for p in reversed(self.places) if p.via == "hand_off"), None)
+        return last is not None and last.unit != unit
+
     @property
     def breaches(self) -> tuple[PlaceRecord, ...]:
         """The second places (each with its permit's reason); not the statutory review."""
