@@ -69,7 +69,8 @@ def test_repeat_petitions_match_the_hand_computation(tmp_path: Path) -> None:
 
     So: 6 petition cases (the statistics count each organ's case), 3 repeats, 3 matters
     under 包案 (the assignment goes on with the matter: ``engine.statistics`` counts it
-    once, on the case that holds it), 6 one-stop cases ended, all with one place: rate 1. By state: the three
+    once, on the case that holds it), 3 one-stop matters ended (likewise counted once, on
+    the case the matter ended in), all with one place: rate 1. By state: the three
     bureau cases transferred out (转送), the three centre cases closed. Cases: 3 disputes,
     3 repeats, 3 hand-offs."""
     scenario = parse_scenario(repeats())
@@ -89,8 +90,8 @@ def test_repeat_petitions_match_the_hand_computation(tmp_path: Path) -> None:
         "petitions.open": 0,
         "petitions.transferred_out": 3,
         "baoan": 3,
-        "onestop_ended": 6,
-        "one_place": 6,
+        "onestop_ended": 3,
+        "one_place": 3,
         "one_place_rate": 1.0,
         "matters.closed": 3,
     }
@@ -99,7 +100,7 @@ def test_repeat_petitions_match_the_hand_computation(tmp_path: Path) -> None:
     with Engine.sqlite(db, readonly=True, reader=Actor.system()) as engine:
         figures = engine.statistics(since=since, until=until)
         assert (figures.petitions, figures.repeat_petitions, figures.baoan) == (6, 3, 3)
-        assert (figures.onestop_ended, figures.one_place, figures.one_place_rate) == (6, 6, 1.0)
+        assert (figures.onestop_ended, figures.one_place, figures.one_place_rate) == (3, 3, 1.0)
         petitions = engine.find(workflow="petition", limit=100)
         bureau = [c for c in petitions if c.unit == "xf"]
         assert len(bureau) == 3
@@ -114,13 +115,14 @@ def test_repeat_petitions_match_the_hand_computation(tmp_path: Path) -> None:
 
 def test_a_matter_routed_out_of_the_centre_is_a_second_place() -> None:
     """With the centre keeping none (``at_centre = 0``), each matter goes to the village
-    committee that mediated it, after a permit for a second place (最多跑一地): the bureau's
-    case and the committee's both record two places, so none ends with one place."""
+    committee that mediated it, after a permit for a second place (最多跑一地): each of the
+    three matters ends at the committee with two places (the bureau's case, which handed it
+    on, is not counted again), so none ends with one place."""
     data = repeats(behaviour={"petition": {"registered": {"route": {"at_centre": 0}}}})
     rep = simulate(parse_scenario(data))
     assert rep.problems == ()
     assert rep.errors == {}
-    assert (rep.kpis["onestop_ended"], rep.kpis["one_place"]) == (6, 0)
+    assert (rep.kpis["onestop_ended"], rep.kpis["one_place"]) == (3, 0)
     assert rep.kpis["one_place_rate"] == 0.0
 
 
