@@ -509,3 +509,27 @@ def test_the_one_place_rate_counts_a_party_s_matter_once(backend: str) -> None:
         assert (s.onestop_ended, s.one_place, s.one_place_rate) == (2, 1, 0.5)
     finally:
         engine.close()
+
+
+def test_a_petition_settled_by_an_agreement_is_resolved(backend: str) -> None:
+    """第三十三条: the town mediated a letter's matter to a 调解协议书, signed on 03-20; that
+    petition is resolved (化解) — an agreement at the town, in the success rate — where one
+    answered by an opinion or sent to litigation is closed otherwise."""
+    engine = petition.engine(spec=backend)
+    try:
+        case = petition.letter(engine, "2026-03-10", unit="qt-dm", actor=petition.TOWN,
+                               parties=petition.petitioners(respondent=True))  # fmt: skip
+        engine.fire(case.id, "accept", actor=petition.TOWN, at=at("2026-03-10", 10))
+        engine.fire(case.id, "settle", actor=petition.TOWN, at=at("2026-03-20", 10),
+                    form="mediation", terms="王五于3月31日前拆除雨棚，赔偿维修费2,000元。",
+                    consents=["p1", "p2"], within_discretion=True, signed_by=["p1", "p2"])  # fmt: skip
+        other = petition.letter(engine, "2026-03-04", unit="qt-dm", actor=petition.TOWN,
+                                parties=petition.petitioners(3)[2:])  # fmt: skip
+        engine.fire(other.id, "divert", actor=petition.TOWN, at=at("2026-03-04", 11),
+                    route="litigation", where="青田县人民法院", told=True)  # fmt: skip
+        s = engine.statistics(**MARCH, within="qt-dm", at=at("2026-04-01", 0))
+        assert dict(s.closed_by) == {"agreement": 1, "closed": 1}
+        assert (s.resolved, s.success_rate) == (1, 1.0)
+        assert s.resolved_by_level["town"] == 1
+    finally:
+        engine.close()

@@ -896,7 +896,22 @@ def record_end(case: Case, ctx: Context[Any]) -> Case:
     at their last step, as they replay."""
     if not v2(case) or resolution_of(case) is not None:
         return case
-    return record_resolution(case, ctx, _ENDS.get(case.state, "closed"), None)
+    return record_resolution(case, ctx, _how(case), None)
+
+
+AGREEMENT = "agreement"
+"""A petition concluded by an agreement: the organ's mediation or the parties' settlement
+(第三十三条: 调解协议书、和解协议书), or 访调对接 that ended in a mediation agreement — a matter
+resolved (化解), as a dispute's agreement is."""
+
+
+def _how(case: Case) -> str:
+    found = details(case)
+    if case.state == "concluded":
+        mediated = found.mediation is not None and found.mediation.result == "agreement"
+        if found.settlement is not None or mediated:
+            return AGREEMENT
+    return _ENDS.get(case.state, "closed")
 
 
 def clear_end(case: Case, ctx: Context[Any]) -> Case:
