@@ -124,7 +124,8 @@ def test_a_reason_serves_only_its_direction_and_threshold_reasons_need_the_thres
 def test_assign_down_with_a_report_back_clock_that_closure_waits_for() -> None:
     """Town → village (交办, 《信访工作条例》第二十二条第一款第三项): the default report-back date is
     15 days after the assignment of Mon 2026-03-09 → Tue 2026-03-24; the village takes it, the
-    clock runs; closure is refused until the report is made; the report meets the clock."""
+    clock runs (a target: the town set no date); closure is refused until the report is made;
+    the report meets the clock."""
     e = engine()
     case = _triaged(e, "qt-dm", TOWN, "2026-03-09")
     sent = e.fire(
@@ -133,7 +134,7 @@ def test_assign_down_with_a_report_back_clock_that_closure_waits_for() -> None:
     assert sent.details.referrals[-1].direction.value == "down"  # type: ignore[union-attr]
     assert sent.details.referrals[-1].feedback_by == day("2026-03-24")  # type: ignore[union-attr]
     taken = e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-03-10"))
-    feedback = clock(taken, "assignment_feedback")
+    feedback = clock(taken, "assignment_feedback_target")
     assert feedback.due == day("2026-03-24")
     assert feedback.is_open
     e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-03-10", 11))
@@ -156,7 +157,7 @@ def test_assign_down_with_a_report_back_clock_that_closure_waits_for() -> None:
         at=at("2026-03-13"),
         report="调解不成，已告知诉讼途径",
     )
-    assert clock(reported, "assignment_feedback").status is DeadlineStatus.met
+    assert clock(reported, "assignment_feedback_target").status is DeadlineStatus.met
     assert reported.details.feedback[-1].to_unit == "qt-dm"  # type: ignore[union-attr]
     assert e.fire(case.id, "close", actor=VILLAGE, at=at("2026-03-13", 10)).state == "closed"
 
@@ -173,6 +174,35 @@ def test_the_default_report_back_date_rolls_past_the_national_day_holiday() -> N
     )
     assert sent.details.referrals[-1].feedback_by == day("2026-10-08")  # type: ignore[union-attr]
     assert e.verify(case.id).ok  # the computed default replays
+
+
+def test_a_default_report_back_date_is_a_target_a_set_one_a_limit() -> None:
+    """The town assigns two cases to the village on 09-16: one with no date (the policy's
+    default, 15 days: a practice number, RULES.md §7.3), one with the report due on 09-30
+    (set by the town). On 10-12 both are past due: the set date is the village's breach,
+    supervised; the default is a target, shown late but not supervised. The report closes
+    it (late)."""
+    e = engine()
+    ids = []
+    for date in ({}, {"feedback_by": "2026-09-30"}):
+        case = _triaged(e, "qt-dm", TOWN, "2026-09-16")
+        e.fire(case.id, "refer", actor=TOWN, at=at("2026-09-16", 11), to="qt-dm-dmc",
+               reason="assigned", **date)  # fmt: skip
+        e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-09-17"))
+        ids.append(case.id)
+    default, set_ = (e.get(i) for i in ids)
+    target = clock(default, "assignment_feedback_target")
+    assert (target.kind.value, target.due) == ("target", day("2026-10-08"))
+    assert not clocks(default, "assignment_feedback")
+    assert clock(set_, "assignment_feedback").kind.value == "duty"
+    supervised = {ev.case_id for ev in e.supervise(at=at("2026-10-12", 9))}
+    assert supervised == {set_.id}
+    reported = e.fire(default.id, "report_feedback", actor=VILLAGE, at=at("2026-10-12"),
+                      report="已调解，正在履行")  # fmt: skip
+    late = clock(reported, "assignment_feedback_target")
+    assert (late.is_open, late.status) == (False, DeadlineStatus.breached)  # late, not supervised
+    assert late.escalated_at is None
+    assert e.verify(default.id).ok
 
 
 def test_a_report_back_date_set_by_the_assigner_across_the_year_end() -> None:

@@ -398,6 +398,7 @@ _CLOCKS_V2: tuple[ClockRule, ...] = (
     d.ESCALATION_REPORT,
     d.FEEDBACK_DEFAULT,
     d.FEEDBACK,
+    d.FEEDBACK_TARGET,
     d.SIGNING,
     d.CLOSING,
     PERFORMANCE,

@@ -55,7 +55,9 @@ from mediation.rules.dispute._common import COURT_STATUTORY as COURT_STATUTORY
 from mediation.rules.dispute._common import ENFORCEMENT as ENFORCEMENT
 from mediation.rules.dispute._common import ESCALATION_REPORT as ESCALATION_REPORT
 from mediation.rules.dispute._common import FEEDBACK as FEEDBACK
+from mediation.rules.dispute._common import FEEDBACK_CLOCKS as FEEDBACK_CLOCKS
 from mediation.rules.dispute._common import FEEDBACK_DEFAULT as FEEDBACK_DEFAULT
+from mediation.rules.dispute._common import FEEDBACK_TARGET as FEEDBACK_TARGET
 from mediation.rules.dispute._common import MEDIATION_CLOCKS as MEDIATION_CLOCKS
 from mediation.rules.dispute._common import MEDICAL_ADMIN_ACCEPT as MEDICAL_ADMIN_ACCEPT
 from mediation.rules.dispute._common import OBJECTION as OBJECTION
@@ -251,7 +253,9 @@ __all__ = [
     "COURT_REPORT",
     "ESCALATION_REPORT",
     "FEEDBACK",
+    "FEEDBACK_CLOCKS",
     "FEEDBACK_DEFAULT",
+    "FEEDBACK_TARGET",
     "LIMITATION",
     "MEDIATION_CLOCKS",
     "SIGNING",

@@ -118,6 +118,20 @@ FEEDBACK = FixedClock(
 )
 """The date by which a unit a case was assigned to (交办) reports back (反馈)."""
 
+FEEDBACK_TARGET = FixedClock(
+    "assignment_feedback_target",
+    "交办事项反馈（默认期限）",
+    "分流交办、办结反馈 (PRACTICE, RULES.md §7.3)；交办未定期限的，按默认期限反馈",
+    holder=ClockHolder.unit,
+    soft=True,
+)
+"""The report-back date of a 交办 that named none (dispute v4 on): the policy's default
+(:data:`FEEDBACK_DEFAULT`, a practice number) is a target, not a limit whose breach is
+supervised — the assigning unit set no date."""
+
+FEEDBACK_CLOCKS = frozenset({FEEDBACK.id, FEEDBACK_TARGET.id})
+"""The clocks of a report back owed on an assignment (交办)."""
+
 _ORGAN_TRACKS: Mapping[str, frozenset[str]] = {
     "people": frozenset(
         {

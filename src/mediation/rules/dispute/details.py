@@ -89,6 +89,8 @@ class Referral:
         outcome: ``pending``, ``taken`` or ``returned``.
         decided_at: When the receiver took or returned it.
         return_reason: Why the receiver returned it.
+        feedback_default: ``feedback_by`` is the policy's default, the sender having set no
+            date (dispute v4 on): the report back is then a target, not a limit.
     """
 
     direction: Direction
@@ -102,6 +104,7 @@ class Referral:
     outcome: str = "pending"
     decided_at: dt.datetime | None = None
     return_reason: str = ""
+    feedback_default: bool = False
 
 
 @attrs.frozen(slots=True)

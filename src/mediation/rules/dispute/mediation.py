@@ -20,7 +20,7 @@ from mediation.rules.dispute._common import (
     CLOSING,
     CONFIRMATION,
     ESCALATION_REPORT,
-    FEEDBACK,
+    FEEDBACK_CLOCKS,
     PS_FIRST,
     PS_HANDLING,
     PS_SECOND,
@@ -464,7 +464,7 @@ def on_terminate(case: Case, ctx: Context[TerminateInputs]) -> Case:
     return _after_failure(case, ctx)
 
 
-_OWED = frozenset({FEEDBACK.id, ESCALATION_REPORT.id})
+_OWED = FEEDBACK_CLOCKS | {ESCALATION_REPORT.id}
 _KEPT = _OWED | {PS_HANDLING.id}
 
 

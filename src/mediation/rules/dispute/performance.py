@@ -17,7 +17,7 @@ from mediation.rules.dispute._common import (
     CLOSING,
     CONFIRMATION,
     ENFORCEMENT,
-    FEEDBACK,
+    FEEDBACK_CLOCKS,
     v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
@@ -353,7 +353,7 @@ def _close_problem(case: Case, ctx: Context[CloseInputs], visited: int) -> Decis
             f"结案前须回访{needed}次，已回访{visited}次；未能回访的须写明原因",
             "《人民调解法》第三十一条第二款；《人民调解工作若干规定》第三十六条",
         )
-    pending = [d for d in case.deadlines if d.period == FEEDBACK.id and d.is_open]
+    pending = [d for d in case.deadlines if d.period in FEEDBACK_CLOCKS and d.is_open]
     if pending:
         return refuse(
             "close", "交办案件须先向交办单位反馈办理结果", "《信访工作条例》第二十二条第一款第三项"

@@ -19,7 +19,9 @@ from mediation.rules.dispute._common import (
     _ORGAN_TRACKS,
     ACCEPTANCE,
     FEEDBACK,
+    FEEDBACK_CLOCKS,
     FEEDBACK_DEFAULT,
+    FEEDBACK_TARGET,
     MEDIATION_CLOCKS,
     PS_HANDLING,
     SUSPENSION,
@@ -81,12 +83,22 @@ def on_refer(case: Case, ctx: Context[ReferInputs]) -> Case:
     given = ctx.inputs
     way = direction(org, case.unit, given.to)
     feedback_by = given.feedback_by
+    defaulted = False
     if way is Direction.down and feedback_by is None:
         # The default period rolls past a rest day like any period (民法典 第二百零三条);
         # its length is policy data (Policy(periods=...)), recorded for replay.
         feedback_by = ctx.clocks.due(FEEDBACK_DEFAULT.id, ctx.day)[0].due
+        defaulted = v4(case)
     referral = Referral(
-        way, case.unit, given.to, given.reason, ctx.at, case.state, given.note, feedback_by
+        way,
+        case.unit,
+        given.to,
+        given.reason,
+        ctx.at,
+        case.state,
+        given.note,
+        feedback_by,
+        feedback_default=defaulted,
     )
     if v4(case):
         # A paused clock keeps the days it was paused for (a suspended mediation referred
@@ -136,7 +148,9 @@ def on_take(case: Case, ctx: Context[Any]) -> Case:
     if "labour" in ancestors(case.category, ctx.policy.categories):
         case = _with(case, facts=evolve(details(case).facts, received_on=ctx.day))
     if pending.feedback_by is not None:
-        case = deadlines.open_fixed(case, ctx, FEEDBACK, pending.feedback_by)
+        # A date the sender set is a limit; the policy's default, a target (v4 on).
+        clock = FEEDBACK_TARGET if pending.feedback_default else FEEDBACK
+        case = deadlines.open_fixed(case, ctx, clock, pending.feedback_by)
     if pending.from_state in ("received", "triaged"):
         return case  # the acceptance decision is still to take, here
     case = deadlines.close(case, ctx, (ACCEPTANCE,))
@@ -232,7 +246,7 @@ class FeedbackInputs:
 
 def feedback_guard(case: Case, ctx: Context[FeedbackInputs]) -> Decision:
     """A report back is owed only on an assigned case (交办, 《信访工作条例》第二十二条)."""
-    if not any(d.period == FEEDBACK.id and d.is_open for d in case.deadlines):
+    if not any(d.period in FEEDBACK_CLOCKS and d.is_open for d in case.deadlines):
         return refuse("report_feedback", "本案无待反馈的交办事项", "《信访工作条例》第二十二条")
     return ALLOW
 
@@ -243,7 +257,7 @@ def on_feedback(case: Case, ctx: Context[FeedbackInputs]) -> Case:
     to_unit = taken[-1].from_unit if taken else ""
     report = Feedback(ctx.at, case.unit, to_unit, ctx.inputs.report.strip())
     case = _with(case, feedback=(*details(case).feedback, report))
-    return deadlines.close(case, ctx, (FEEDBACK,))
+    return deadlines.close(case, ctx, (FEEDBACK, FEEDBACK_TARGET))
 
 
 # -- hand-off between tracks (三调联动) ----------------------------------------------------
