@@ -414,14 +414,15 @@ def test_review_of_a_department_goes_to_its_line_superior_or_the_county_governme
 def test_litigation_arbitration_and_reconsideration_are_diverted(
     route: str, where: str, item: str
 ) -> None:
-    """诉访分离 (第二十八条第二款) and 第三十一条第一至四项: out of petition handling, the
-    petitioner told where to go; telling is required."""
+    """第三十一条第一至四项: out of petition handling, the petitioner told where to go;
+    telling is required. 诉访分离 (第二十八条第二款) is cited for a matter of litigation rights
+    (the first item) only, not for arbitration or an administrative procedure."""
     e = engine()
     case = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
     with pytest.raises(RuleRejectedError) as err:
         e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route=route, where=where)
     assert item in err.value.basis
-    assert "第二十八条第二款" in err.value.basis
+    assert ("第二十八条第二款" in err.value.basis) is (item == "第一项")
     case = e.fire(
         case.id, "divert", actor=TOWN, at=at("2026-03-03"), route=route, where=where, told=True
     )
@@ -429,6 +430,9 @@ def test_litigation_arbitration_and_reconsideration_are_diverted(
     assert where in (case.outcome or "")
     assert not case.open_deadlines
     assert e.verify(case.id).ok
+    notice = str(e.render(case.id, "petition_non_acceptance_notice"))
+    assert f"第三十一条{item}" in notice
+    assert ("第二十八条第二款" in notice) is (item == "第一项")
 
 
 @pytest.mark.parametrize(

@@ -203,7 +203,7 @@ def petition_non_acceptance_notice(src: Source) -> dict[str, Any]:
     refusal, diversion = found.refusal, found.diversion
     if diversion is not None:
         reason = f"该事项属于{diversion.route.label}范围，应当依照法定途径提出"
-        basis = f"{_ART}第三十一条{diversion.route.item}、第二十八条第二款"
+        basis = diversion.route.basis
         guide = diversion.where
         when = diversion.at
     else:

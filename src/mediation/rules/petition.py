@@ -223,6 +223,15 @@ class DivertRoute(LabeledEnum):
             "protective_duty": "第五项",
         }[self.value]
 
+    @property
+    def basis(self) -> str:
+        """The articles a diversion by this route cites: its item of 第三十一条, and for a
+        matter of litigation rights (the first item: to the courts, the procuratorate, the
+        police) 诉访分离, 第二十八条第二款 — not for arbitration, a party appeal or an
+        administrative procedure, which that paragraph does not govern."""
+        own = f"{ART}第三十一条{self.item}"
+        return f"{own}、第二十八条第二款" if self.item == "第一项" else own
+
 
 class Outcome(LabeledEnum):
     """The handling opinion's outcome (第三十二条), also the review's and re-review's."""

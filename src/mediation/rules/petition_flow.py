@@ -606,7 +606,7 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
     the centre needs a permit (最多跑一地).
     """
     given = ctx.inputs
-    basis = f"{ART}第三十一条{given.route.item}；第二十八条第二款"
+    basis = given.route.basis
     if not given.told:
         return refuse("divert", "须告知信访人依照法定途径向有关机关提出", basis)
     if given.route is DivertRoute.protective_duty and _names_own_unit(case, ctx, given):
