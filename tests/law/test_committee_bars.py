@@ -150,12 +150,16 @@ def test_a_committee_does_not_accept_what_a_court_resolved() -> None:
         ("confirm_performed", "2026-03-05", 9, {}),
         ("start_callback", "2026-03-06", 9, {}),
         ("record_callback", "2026-03-06", 10, {"visitor": "法官甲"}),
-        ("report_to_court", "2026-03-06", 11, {"text": "已履行"}),
         ("close", "2026-03-06", 12, {}),
     ]  # fmt: skip
     for trigger, day, hour, data in steps:
         e.fire(case.id, trigger, actor=who, at=at(day, hour), **data)
     assert e.get(case.id).state == "closed"
+    # The court mediated its own case: no written report to itself (特邀调解规定 第二十六条 is
+    # the invited mediator's duty).
+    with pytest.raises(RuleRejectedError) as own:
+        e.fire(case.id, "report_to_court", actor=who, at=at("2026-03-07"), text="已履行")
+    assert "委派、委托" in str(own.value)
     cid = _committee_triaged(e)
     before = e.get(cid)
     with pytest.raises(RuleRejectedError) as refused:

@@ -112,12 +112,12 @@ def _must_visit(ctx: StepContext) -> bool:
 def _may_close_current(ctx: StepContext) -> bool:
     """Version 4 counts the visits since the current round of mediation (the rule's count),
     and a court's mediation is reported to it first."""
-    return visits_owed(ctx.case, ctx.policy) == 0 and not court_report_owed(ctx.case)
+    return visits_owed(ctx.case, ctx.policy) == 0 and not court_report_owed(ctx.case, ctx.policy)
 
 
 def _report_current(ctx: StepContext) -> bool:
     """Visited as the policy asks, and the court's mediation not yet reported to it."""
-    return visits_owed(ctx.case, ctx.policy) == 0 and court_report_owed(ctx.case)
+    return visits_owed(ctx.case, ctx.policy) == 0 and court_report_owed(ctx.case, ctx.policy)
 
 
 _REPORT = Choice(

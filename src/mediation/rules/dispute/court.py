@@ -127,7 +127,7 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "《民事诉讼法》第二百零五条",
         )
     inviting = found.facts.court
-    if inviting is not None and court_mediation(case):
+    if inviting is not None and court_mediation(case, ctx.policy):
         org = ctx.policy.org
         # The inviting court may be recorded by its unit id or by its name.
         name = org.get(inviting).name if org is not None and inviting in org else inviting
@@ -433,10 +433,17 @@ class CourtReportInputs:
     materials_returned: bool = field("已移交案件材料", default=True)
 
 
-def court_mediation(case: Case) -> bool:
+def court_mediation(case: Case, policy: Any = None) -> bool:
     """Whether a court delegated (委派, before filing: the case came by court referral) or
-    entrusted (委托, after filing: the judicial track) the mediation (RULES.md §6.6)."""
-    return case.channel == "court_referral" or details(case).track == "judicial"
+    entrusted (委托, after filing: the judicial track) the mediation (RULES.md §6.6) — to a
+    mediator outside the court: a court's own case on the judicial track (its unit a court in
+    ``policy``'s organisation) is the court's mediation, not one it invited."""
+    if case.channel != "court_referral" and details(case).track != "judicial":
+        return False
+    org = getattr(policy, "org", None)
+    return not (
+        org is not None and case.unit in org and org.get(case.unit).kind == UnitKind.court.value
+    )
 
 
 def _round_ended(case: Case) -> dt.datetime | None:
@@ -455,10 +462,11 @@ def _round_ended(case: Case) -> dt.datetime | None:
     return max(ends)
 
 
-def court_report_owed(case: Case) -> bool:
+def court_report_owed(case: Case, policy: Any = None) -> bool:
     """A court's mediation whose current round ended, with no report on it yet
-    (特邀调解规定 第二十六条: the mediator reports in writing and returns the file)."""
-    if not court_mediation(case):
+    (特邀调解规定 第二十六条: the mediator reports in writing and returns the file): a duty of
+    the invited mediator, not of a court mediating its own case (:func:`court_mediation`)."""
+    if not court_mediation(case, policy):
         return False
     ended = _round_ended(case)
     if ended is None:
@@ -470,7 +478,7 @@ def court_report_owed(case: Case) -> bool:
 def court_report_guard(case: Case, ctx: Context[CourtReportInputs]) -> Decision:
     """Only a mediation a court delegated or entrusted, once its round has ended, and once
     per round (特邀调解规定 第二十六条)."""
-    if not court_mediation(case):
+    if not court_mediation(case, ctx.policy):
         return refuse(
             "report_to_court", "只有人民法院委派、委托的调解须书面报告人民法院", REPORT_BASIS
         )
@@ -478,7 +486,7 @@ def court_report_guard(case: Case, ctx: Context[CourtReportInputs]) -> Decision:
         return refuse(
             "report_to_court", "调解尚未结束：达成协议或者终止调解后书面报告", REPORT_BASIS
         )
-    if not court_report_owed(case):
+    if not court_report_owed(case, ctx.policy):
         return refuse("report_to_court", "本轮调解已经书面报告人民法院", REPORT_BASIS)
     return ALLOW
 

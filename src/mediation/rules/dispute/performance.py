@@ -315,7 +315,7 @@ def close_guard_current(case: Case, ctx: Context[CloseInputs]) -> Decision:
                 procedure(case, ctx.policy), _UNPERFORMED_BASIS[Procedure.people]
             ),
         )
-    if problem.allowed and court_report_owed(case):
+    if problem.allowed and court_report_owed(case, ctx.policy):
         return refuse(
             "close",
             "人民法院委派、委托的调解结束后，须先书面报告人民法院并移交案件材料（report_to_court）",
