@@ -249,6 +249,17 @@ def test_an_oral_agreement_is_refused_where_writing_is_required() -> None:
             agreement=_oral(),
             writing_requested_by=["p3"],
         )
+    # Only a party of the case asks: an unknown id is refused as such, not read as a request.
+    with pytest.raises(ValidationError) as unknown:
+        e.fire(
+            asked.id,
+            "agree",
+            actor=MEDIATOR,
+            at=at("2026-03-06"),
+            agreement={**agreement()},
+            writing_requested_by=["p9"],
+        )
+    assert unknown.value.field == "writing_requested_by[0]"
     oral = e.fire(asked.id, "agree", actor=MEDIATOR, at=at("2026-03-06"), agreement=_oral())
     assert oral.state == "agreed"
     assert not clocks(oral, "judicial_confirmation_apply")  # only a written one is confirmed

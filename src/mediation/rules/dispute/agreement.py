@@ -79,6 +79,17 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
             reached.isoformat(),
             f"an agreement cannot be reached before mediation began ({started.isoformat()})",
         )
+    if v4(case):
+        ids = {p.id for p in agreement_rules.principals(case.parties)}
+        for i, pid in enumerate(ctx.inputs.writing_requested_by):
+            if pid not in ids:
+                return refuse_input(
+                    "agree",
+                    f"writing_requested_by[{i}]",
+                    pid,
+                    f"要求书面协议的须是本案当事人（{', '.join(sorted(ids))}）",
+                    "《人民调解工作若干规定》第三十四条",
+                )
     if given.form is AgreementForm.oral:
         limit = ctx.policy.part(AgreementPolicy).oral_limit
         asked = [p for p in ctx.inputs.writing_requested_by if p]
