@@ -322,3 +322,25 @@ def test_an_enforcement_application_is_recorded_late_as_lapsed_not_refused() -> 
     unconfirmed = run(e, stop_before="begin_performance")
     with pytest.raises(RuleRejectedError, match="裁定确认有效"):
         e.fire(unconfirmed.id, "apply_enforcement", actor=MEDIATOR, at=at("2026-04-10", 10))
+
+
+def test_enforcement_waits_for_the_day_to_perform_or_a_refusal() -> None:
+    """《民事诉讼法》第二百零六条: enforced when a party "拒绝履行或者未全部履行". The
+    agreement ruled valid is to be performed by 03-20: an application on 03-19, with no
+    refusal reported, is refused and changes nothing; once the obligor's refusal is reported
+    (``report_not_performed``) it is made at once; after 03-20 it needs no report."""
+    e = _demo()
+    waiting = _ruled_valid(e)
+    before = e.get(waiting)
+    with pytest.raises(RuleRejectedError, match="尚未届满"):
+        e.fire(waiting, "apply_enforcement", actor=MEDIATOR, at=at("2026-03-19", 10))
+    assert e.get(waiting) == before
+    after = e.fire(waiting, "apply_enforcement", actor=MEDIATOR, at=at("2026-03-21", 10))
+    assert after.overlays.get("after_ruling").enforcement_applied_on.isoformat() == "2026-03-21"  # type: ignore[union-attr]
+
+    refused = _ruled_valid(e)
+    e.fire(refused, "begin_performance", actor=MEDIATOR, at=at("2026-03-17", 10))
+    e.fire(refused, "report_not_performed", actor=MEDIATOR, at=at("2026-03-18", 10),
+           note="被申请人明确表示拒绝履行")  # fmt: skip
+    made = e.fire(refused, "apply_enforcement", actor=MEDIATOR, at=at("2026-03-19", 10))
+    assert made.overlays.get("after_ruling").enforcement_applied_on.isoformat() == "2026-03-19"  # type: ignore[union-attr]

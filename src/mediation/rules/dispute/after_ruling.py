@@ -322,7 +322,8 @@ class EnforcementInputs:
 
 def enforcement_guard(case: Case, ctx: Context[EnforcementInputs]) -> Decision:
     """Only a confirmed agreement (裁定调解协议有效) not performed is enforced, once
-    (《民事诉讼法》第二百零六条)."""
+    (《民事诉讼法》第二百零六条): after the day to perform it has passed, or earlier on a
+    refusal to perform already reported."""
     rule = "apply_enforcement"
     found = _version(rule, case)
     if not found.allowed:
@@ -337,6 +338,17 @@ def enforcement_guard(case: Case, ctx: Context[EnforcementInputs]) -> Decision:
         return refuse(rule, "调解协议已履行完毕，没有需要执行的内容", ENFORCEMENT_BASIS)
     if _record(case).enforcement_applied_on is not None:
         return refuse(rule, "已经申请执行", ENFORCEMENT_BASIS)
+    due = agreement.performance_deadline if agreement is not None else None
+    applied = ctx.inputs.applied_on or ctx.day
+    if due is not None and applied <= due and case.state != "not_performed":
+        # Enforced when a party "拒绝履行或者未全部履行": before the day to perform has
+        # passed, only a refusal already reported (``report_not_performed``) is one.
+        return refuse(
+            rule,
+            f"调解协议约定的履行期限（{due.isoformat()}）尚未届满，且未报告一方拒绝履行："
+            "一方拒绝履行或者未全部履行的，方可申请强制执行",
+            ENFORCEMENT_BASIS,
+        )
     return _filed_on(rule, ctx.inputs.applied_on, ruled[1], ctx, "applied_on")
 
 
