@@ -46,6 +46,38 @@ def test_labour_mediation_counts_from_the_application_not_from_acceptance() -> N
     assert labour.kind is ClockKind.duty
 
 
+def test_a_committee_s_labour_agreement_says_what_the_labour_law_adds() -> None:
+    """RULES.md §6.1: the 劳动争议调解仲裁法 governs a labour dispute whichever organisation
+    mediates it (第十条). A village committee's agreement on unpaid wages prints, beside the
+    司法确认 paragraph, arbitration on non-performance (第十五条) and the 支付令 (第十六条);
+    a neighbours' agreement prints neither."""
+    from mediation._demo import agreement
+
+    from ..helpers import signed_by_all
+
+    e = engine()
+    who = actor("qt-dm-dmc")
+    texts = {}
+    for category in ("labour", "neighbor"):
+        case = register(e, "qt-dm-dmc", at("2026-09-14"), category=category, summary="拖欠工资",
+                        details={"received_on": "2026-09-14"} if category == "labour" else {})  # fmt: skip
+        e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="people",
+               level="village")  # fmt: skip
+        e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+        e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-14", 11, 30))
+        e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-14", 14), mediators=[who.id])
+        terms = agreement("2026-10-20")
+        terms["signatures"] = signed_by_all(
+            e.get(case.id), at("2026-09-16", 11), "调解员甲", "东门村人民调解委员会"
+        )
+        e.fire(case.id, "agree", actor=who, at=at("2026-09-16", 11), agreement=terms)
+        texts[category] = str(e.render(case.id, "mediation_agreement"))
+    assert "申请司法确认" in texts["labour"]
+    assert "《劳动争议调解仲裁法》第十五条" in texts["labour"]
+    assert "支付令（《劳动争议调解仲裁法》第十六条）" in texts["labour"]
+    assert "劳动争议调解仲裁法" not in texts["neighbor"]
+
+
 def test_labour_period_across_the_year_end_is_provisional() -> None:
     """Received Thu 2026-12-17: day 15 is Fri 2027-01-01 (元旦, a statutory holiday by rule);
     Sat 01-02 and Sun 01-03 are weekend rest days; the period ends Mon 2027-01-04 — a

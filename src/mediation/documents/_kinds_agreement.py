@@ -57,6 +57,7 @@ from mediation.rules.dispute.agreement import (
     organ_statute,
     parties_sign_alone,
 )
+from mediation.rules.dispute.documents import agreement_routes
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
 from mediation.rules.policy import Policy
@@ -385,6 +386,8 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
             "basis": DELEGATED_EFFECT_BASIS if alone else "《人民调解法》第二十九条第二款",
         },
         "confirmation": confirmation,
+        # A labour dispute mediated by a committee: its statute's routes on non-performance.
+        "statute_routes": list(agreement_routes(src.case, src.policy)) if form.confirmation else [],
         "copies": {"count": n, "count_cn": cn_number(n), "parties": n - 1},
     }
 

@@ -16,7 +16,15 @@ from mediation.rules.dispute.details import details
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.org import UnitKind
 
-__all__ = ["Procedure", "Remedy", "dispute_facts", "procedure", "remedies", "remedy_routes"]
+__all__ = [
+    "Procedure",
+    "Remedy",
+    "agreement_routes",
+    "dispute_facts",
+    "procedure",
+    "remedies",
+    "remedy_routes",
+]
 
 # -- remedies ---------------------------------------------------------------------------
 
@@ -89,6 +97,16 @@ def _labour(case: Case, policy: Any, agreed: bool) -> list[Remedy]:
         Remedy("仲裁", arbitration),
         Remedy("司法", f"对仲裁裁决不服的，可以依法向人民法院提起诉讼（{_LABOUR_LAW}）"),
     ]
+
+
+def agreement_routes(case: Case, policy: Any) -> tuple[str, ...]:
+    """What the category's own statute says follows an agreement not performed, for the
+    agreement to print beside 司法确认: for a labour dispute, arbitration (《劳动争议调解
+    仲裁法》第十五条) and the 支付令 (第十六条) — the statute governs a labour dispute
+    whichever organisation mediated it (第十条, RULES.md §6.1). Empty for other categories."""
+    if "labour" not in ancestors(case.category, policy.categories):
+        return ()
+    return tuple(r.text for r in _labour(case, policy, agreed=True))
 
 
 _ORDER = {"仲裁": 0, "调解": 1, "行政": 2, "司法": 3}
