@@ -40,15 +40,21 @@ def _sign_all(e: Engine, case: Case, day: str, skip: tuple[str, ...] = ()) -> Ca
     )  # fmt: skip
 
 
-def _remediating(e: Engine) -> Case:
-    """Agreement A in effect on 03-06 (window to 04-07), not performed, mediated again."""
+def _in_effect(e: Engine, perform_by: str) -> Case:
+    """The village's agreement, to be performed by ``perform_by``, in effect on 03-06
+    (its window for 司法确认 to 04-07)."""
     case = register(e, VILLAGE, at("2026-03-02"))
     _fire(e, case.id, "triage", "2026-03-02", 9, track="people", level="village")
     _fire(e, case.id, "accept", "2026-03-02", 10)
     _fire(e, case.id, "inform_rights", "2026-03-02", 11)
     _fire(e, case.id, "start_mediation", "2026-03-02", 12, mediators=[WHO.id])
-    _fire(e, case.id, "agree", "2026-03-06", 15, agreement=agreement("2026-03-10"))
-    case = _sign_all(e, case, "2026-03-06")
+    _fire(e, case.id, "agree", "2026-03-06", 15, agreement=agreement(perform_by))
+    return _sign_all(e, e.get(case.id), "2026-03-06")
+
+
+def _remediating(e: Engine) -> Case:
+    """Agreement A in effect on 03-06 (window to 04-07), not performed, mediated again."""
+    case = _in_effect(e, "2026-03-10")
     _fire(e, case.id, "begin_performance", "2026-03-07")
     _fire(e, case.id, "report_not_performed", "2026-03-11")
     return _fire(e, case.id, "remediate", "2026-03-12", reason="双方同意重新调解", consent=True)
@@ -117,13 +123,7 @@ def test_an_agreement_in_performance_is_mediated_again_with_both_parties_consent
     Without their consent it is refused (mediation is voluntary, 《人民调解法》第三条). The
     agreement binds meanwhile: its window for 司法确认 runs on."""
     e = engine()
-    case = register(e, VILLAGE, at("2026-03-02"))
-    _fire(e, case.id, "triage", "2026-03-02", 9, track="people", level="village")
-    _fire(e, case.id, "accept", "2026-03-02", 10)
-    _fire(e, case.id, "inform_rights", "2026-03-02", 11)
-    _fire(e, case.id, "start_mediation", "2026-03-02", 12, mediators=[WHO.id])
-    _fire(e, case.id, "agree", "2026-03-06", 15, agreement=agreement("2026-04-20"))
-    _sign_all(e, e.get(case.id), "2026-03-06")
+    case = _in_effect(e, "2026-04-20")
     _fire(e, case.id, "begin_performance", "2026-03-09")
     before = e.get(case.id)
     with pytest.raises(ValidationError) as refused:

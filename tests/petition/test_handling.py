@@ -23,6 +23,14 @@ OPINION = {
 }
 
 
+def flagged_major(e: Engine) -> Case:
+    """A letter the town received on 03-02 and accepted on 03-03 (handling to 05-06),
+    flagged major on 03-05 without a report in the day (第二十五条)."""
+    lower = accepted(e, "2026-03-02", "2026-03-03")
+    return e.fire(lower.id, "flag_major", actor=TOWN, at=at("2026-03-05", 10), nature="major",
+                  finding="涉及人数多")  # fmt: skip
+
+
 def accepted(e: Engine, received: str = "2025-12-15", on: str = "2025-12-18") -> Case:
     """A letter received directly by the town government and accepted on ``on``."""
     case = letter(e, received, unit="qt-dm", actor=TOWN)
@@ -581,15 +589,7 @@ def test_a_lapsed_report_of_a_major_matter_does_not_end_the_handling_period() ->
     day. That report running out first does not lift the bar: the city, on 10 March, finds
     the matter pending below and does not accept it."""
     e = engine()
-    lower = accepted(e, "2026-03-02", "2026-03-03")
-    lower = e.fire(
-        lower.id,
-        "flag_major",
-        actor=TOWN,
-        at=at("2026-03-05", 10),
-        nature="major",
-        finding="涉及人数多",
-    )
+    lower = flagged_major(e)
     report = next(d for d in lower.deadlines if d.period == "petition_major_report")
     handling = next(d for d in lower.deadlines if d.period == "petition_handling")
     assert report.due_at < at("2026-03-10", 9) < handling.due_at

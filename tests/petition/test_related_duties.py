@@ -8,21 +8,13 @@ statute's own periods is not misled by another duty that ran out first.
 
 from __future__ import annotations
 
-from .conftest import CITY, TOWN, at, engine, letter
+from .conftest import CITY, engine, letter
+from .test_handling import flagged_major
 
 
 def test_a_related_case_lists_each_running_duty_clock_and_a_replay_reads_them_back() -> None:
     e = engine()
-    lower = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN)
-    lower = e.fire(lower.id, "accept", actor=TOWN, at=at("2026-03-03", 10))
-    lower = e.fire(
-        lower.id,
-        "flag_major",
-        actor=TOWN,
-        at=at("2026-03-05", 10),
-        nature="major",
-        finding="涉及人数多",
-    )
+    lower = flagged_major(e)
     running = sorted(
         (d.due_at, d.period)
         for d in lower.deadlines
