@@ -70,7 +70,8 @@ def test_every_row_is_filled_as_the_write_path_fills_it(old_file: Path) -> None:
     # The fill saw every kind of fact the file holds.
     values = list(rows.values())
     assert sum(1 for v in values if v["repeats"]) == 2
-    assert sum(1 for v in values if v["places"] is not None) == 5
+    # Five one-stop petitions; two handed their matter on (revision 0009 empties theirs).
+    assert sum(1 for v in values if v["places"] is not None) == 3
     assert sum(1 for v in values if v["visits"] is not None) > 30
     assert sum(1 for v in values if v["end_s"] is None) == 4  # open, or ended unresolved
     assert all(isinstance(v["refs"], int) and isinstance(v["hands"], int) for v in values)
@@ -93,11 +94,23 @@ def test_the_upgraded_file_gives_the_old_release_s_figures(old_file: Path, windo
     # A channel added to the vocabulary since (fax, 信访工作条例 第十七条) counts nothing here.
     added = [r for r in rows if r[:2] in NEW_CHANNELS]
     assert added == [[*key, 0] for key in NEW_CHANNELS]
-    assert [r for r in rows if r not in added] == spec["rows"]
+    # A figure whose counting was corrected since gives the corrected value, and only it.
+    corrected = CORRECTED.get(window, {})
+    expected = [
+        [*r[:2], corrected[tuple(r[:2])]] if tuple(r[:2]) in corrected else r for r in spec["rows"]
+    ]
+    assert [r for r in rows if r not in added] == expected
 
 
 NEW_CHANNELS = [["received.channel", "fax"]]
 """Channels the default vocabulary gained after the fixture's release."""
+
+CORRECTED: dict[str, dict[tuple[str, str], object]] = {
+    "year": {("onestop_ended", ""): 3, ("one_place", ""): 3},
+}
+"""Figures counted otherwise since the fixture was written: two of the five one-stop
+petitions handed their matter on to the case it ended in (revision 0009), so the
+year's matters are three, each in one place (the rate stays 1.0)."""
 
 
 def test_0007_goes_down_and_up_again_to_the_same_rows(old_file: Path) -> None:
