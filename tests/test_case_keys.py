@@ -168,3 +168,30 @@ def test_a_doctored_key_row_is_reported_by_verify(tmp_path: Path) -> None:
     assert not report.ok
     assert "case_keys" in report.problem
     reopened.close()
+
+
+@pytest.mark.parametrize("spec", ["memory", "sqlite"])
+def test_a_lookup_in_a_batch_sees_the_keys_a_held_step_changed(spec: str, tmp_path: Path) -> None:
+    """Inside a batch the SQL store holds a step's writes; a lookup by key sends them first
+    when one of them changed a case's keys (and only then, so that a step that reads related
+    cases does not end the batching). Case A is registered with other parties, then, in the
+    batch, amended to the demo's: a dispute registered next, in the same batch, with the
+    demo's parties finds A as the same matter and asks the clerk to decide."""
+    from mediation import Party, RuleRejectedError
+
+    from .helpers import intake
+
+    engine = make_engine("memory" if spec == "memory" else f"sqlite:///{tmp_path / 'b.db'}")
+    others = [Party.person(f"{p.name}乙", role=p.role, address=p.address) for p in parties()]
+    first = intake(engine, parties=others)
+
+    def amend_then_register() -> None:
+        with engine.batch():
+            engine.fire(first.id, "amend_registration", actor=CLERK, at=at("2026-03-03", 9),
+                        reason="当事人姓名登记有误", parties=parties())  # fmt: skip
+            intake(engine, when=at("2026-03-03", 10), details={})
+
+    with pytest.raises(RuleRejectedError, match="相同当事人的同类纠纷正在办理"):
+        amend_then_register()
+    assert engine.get(first.id).parties == first.parties  # the batch rolled back
+    engine.close()

@@ -181,10 +181,12 @@ class _Batch:
     version it had when the batch first touched it.
     """
 
-    __slots__ = ("cases", "cur", "deadlines", "events", "expected", "old", "outbox")
+    __slots__ = ("cases", "cur", "deadlines", "events", "expected", "keys_changed", "old", "outbox")
 
     def __init__(self, cur: Any) -> None:
         self.cur = cur
+        self.keys_changed = False
+        """A held case's keys differ from those stored (a lookup by key sends the writes)."""
         self.cases: dict[str, Case] = {}
         self.old: dict[str, Case | None] = {}
         self.expected: dict[str, int] = {}
@@ -254,6 +256,7 @@ class SqlStore:
         self._begin = "BEGIN IMMEDIATE" if self._sqlite else "BEGIN"
         self._stmts = {name: self._compile(sql) for name, sql in _SQL.items()}
         self._update_case: dict[tuple[tuple[str, ...], tuple[str, ...]], _Compiled] = {}
+        self._find_keys: dict[tuple[int, bool], _Compiled] = {}
         self._local = threading.local()
         self._static_cache: dict[str, Intake] = {}
         self._cases: dict[str, Case] = {}
@@ -603,16 +606,27 @@ class SqlStore:
     ) -> list[tuple[str, str]]:
         if not keys:
             return []
-        k = schema.case_keys
-        stmt = (
-            sa.select(k.c.case_id, k.c.key)
-            .where(k.c.key.in_(sorted(keys)))
-            .order_by(k.c.case_id, k.c.key)
-            .limit(limit)
-        )
-        if exclude is not None:
-            stmt = stmt.where(k.c.case_id != exclude)
-        return [(str(r[0]), str(r[1])) for r in self._select(stmt)]
+        shape = (len(keys), exclude is not None)
+        stmt = self._find_keys.get(shape)
+        if stmt is None:
+            # Compiled once per number of keys: a step that reads related cases
+            # (``reads_related``) asks at each step, and building and compiling the
+            # statement each time cost more than running it.
+            marks = ", ".join(f":k{i}" for i in range(len(keys)))
+            other = " AND case_id != :exclude" if exclude is not None else ""
+            stmt = self._find_keys[shape] = self._compile(
+                f"SELECT case_id, key FROM case_keys WHERE key IN ({marks}){other} "
+                "ORDER BY case_id, key LIMIT :limit"
+            )
+        params: dict[str, Any] = {f"k{i}": key for i, key in enumerate(sorted(keys))}
+        params.update(exclude=exclude, limit=limit)
+        # Inside a batch, the held writes are sent first only if one of them changes a case's
+        # keys (the keys of cases created in the batch are written at once): otherwise a
+        # step that reads related cases would end the batching of every step after it.
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        with self._read(flush=batch is not None and batch.keys_changed) as cur:
+            cur.execute(stmt.sql, stmt.bind(params))
+            return [(str(r[0]), str(r[1])) for r in cur.fetchall()]
 
     def create(self, unit: str, year: int, build: Callable[[int], tuple[Case, Event]]) -> Case:
         with self._tx() as cur:
@@ -671,6 +685,8 @@ class SqlStore:
         elif held.version != expected:
             raise ConcurrentUpdateError(case.id, expected)
         batch.cases[case.id] = case
+        if old is None or old.keys != case.keys:
+            batch.keys_changed = True
         for i, d, new in changed_deadlines(old, case):
             key = (case.id, d.id)
             earlier = batch.deadlines.get(key)
@@ -705,6 +721,7 @@ class SqlStore:
             batch.expected[case.id] = case.version
             batch.old[case.id] = case
         batch.cases.clear()
+        batch.keys_changed = False
         batch.deadlines.clear()
         batch.events.clear()
         batch.outbox.clear()
