@@ -5,7 +5,8 @@
   a court mediating its own case is not a committee.
 - 2002 规定 第二十二条第二项: a committee does not accept a dispute that a people's court,
   a public-security organ or another administrative organ has accepted — seen by the
-  engine when that organ's case is in the system, not only when the clerk says so.
+  engine when that organ's case is in the system, not only when the clerk says so; one it
+  resolved is the clerk's to recognise (a new dispute between the same parties is not).
 """
 
 from __future__ import annotations
@@ -125,9 +126,11 @@ def test_another_committee_s_case_does_not_bar() -> None:
     assert accepted.state == "accepted"
 
 
-def test_a_committee_does_not_accept_what_a_court_resolved() -> None:
-    """已经受理或者解决的: the court mediated the matter to an agreement, performed, and
-    closed its file; the committee does not take the matter up again."""
+def test_a_matter_a_court_resolved_is_the_clerk_s_to_recognise() -> None:
+    """已经受理或者解决的: the court mediated the matter to an agreement, performed, and closed
+    its file. Same parties and category do not tell that dispute from a new one between them,
+    so acceptance is not refused; the clerk sees the court's case and how it ended among the
+    related cases, and records the same dispute as not accepted (``handled_by``)."""
     from mediation._demo import agreement
 
     e = engine()
@@ -161,9 +164,12 @@ def test_a_committee_does_not_accept_what_a_court_resolved() -> None:
         e.fire(case.id, "report_to_court", actor=who, at=at("2026-03-07"), text="已履行")
     assert "委派、委托" in str(own.value)
     cid = _committee_triaged(e)
-    before = e.get(cid)
-    with pytest.raises(RuleRejectedError) as refused:
-        e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11))
-    assert refused.value.basis == HANDLED
-    assert "解决" in str(refused.value)
-    assert e.get(cid) == before
+    (seen,) = [r for r in e.related(cid) if r.id == case.id]
+    assert (seen.closed, seen.resolution) == (True, "agreement")
+    option = next(
+        o for o in e.available_triggers(cid, actor=actor(VILLAGE)) if o.trigger == "accept"
+    )
+    assert option.allowed
+    ended = e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11), handled_by=COURT)
+    assert ended.state == "not_accepted"
+    assert HANDLED in (ended.outcome or "")

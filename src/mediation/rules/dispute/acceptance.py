@@ -361,9 +361,6 @@ _COMMITTEES = frozenset({UnitKind.committee.value, UnitKind.industry_committee.v
 
 HANDLED_BASIS = "《人民调解工作若干规定》第二十二条第二项"
 
-RESOLVED = "agreement"
-"""How a case another body resolved ended (its recorded resolution)."""
-
 
 def committee_case(case: Case, policy: Any) -> bool:
     """Whether ``case`` is a committee's own people's mediation (the people's track at a
@@ -389,10 +386,13 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
 
     The step reads the cases sharing the matter's key as they stand now (``reads_related``):
     one of the same kind, same parties and category, held by such an organ — accepted and
-    not ended — or resolved by it (ended in an agreement: 解决) bars the acceptance, naming
-    it; the committee then records it as not
-    accepted (``handled_by``). What the clerk knows without a case in the system is given
-    as ``handled_by`` as before. A committee mediating on a court's entrustment (the
+    not ended — bars the acceptance, naming it; the committee then records it as not
+    accepted (``handled_by``). A matter such an organ already resolved (已经解决的: its case
+    ended) is the clerk's to recognise and record as ``handled_by``, as is what the clerk
+    knows without a case in the system: the same parties and category do not tell a
+    dispute resolved from a new one between them (neighbours quarrel again), which a
+    committee accepts. The related case shows how it ended
+    (:attr:`~mediation.model.RelatedCase.resolution`). A committee mediating on a court's entrustment (the
     judicial track) is not concerned, nor is a case the organ handed over (警调对接,
     访调对接: the organ's case no longer holds it). A medical dispute is left to
     :func:`medical_exclusive_guard` (its own, wider rule). Workflow version 4 on.
@@ -404,15 +404,12 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
         return ALLOW
     matter = _matter(case)
     for r in ctx.related:
-        if r.kind != case.kind or matter not in r.matched:
+        if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
             continue
-        held = not r.closed and r.state in _IN_HAND
-        resolved = r.resolution == RESOLVED
-        if (held or resolved) and r.unit in org and org.get(r.unit).kind in _ORGANS:
-            what = "解决" if resolved else "受理"
+        if r.unit in org and org.get(r.unit).kind in _ORGANS:
             return refuse(
                 "accept",
-                f"同一纠纷已由{org.get(r.unit).name}{what}（{r.code}），人民调解委员会不得受理"
+                f"同一纠纷已由{org.get(r.unit).name}受理（{r.code}），人民调解委员会不得受理"
                 "（不予受理：handled_by）",
                 HANDLED_BASIS,
             )
