@@ -51,6 +51,17 @@ def _accepted(e: Engine) -> str:
     return e.fire(case.id, "accept", actor=TOWN, at=at("2026-03-03", 10)).id
 
 
+def _extended(e: Engine) -> str:
+    """Accepted on 03-03 (60 days to 05-06); on 04-20 the town's head extends it by 30 days,
+    the petitioner told why (第三十四条)."""
+    cid = _accepted(e)
+    handling = next(d for d in e.get(cid).deadlines if d.period == "petition_handling")
+    e.fire(cid, "extend_deadline", actor=TOWN, at=at("2026-04-20", 10), deadline=handling.id,
+           length=30, approver="organ_head", reason="涉及多户排水改造，需会同住建部门现场勘验",
+           petitioner_notified=True)  # fmt: skip
+    return cid
+
+
 def _refused(e: Engine) -> str:
     case = visit(e, "2026-03-02", "ls", CITY, details={"competent": "qt-dm"})
     return e.fire(case.id, "not_accept", actor=CITY, at=at("2026-03-02", 10), guide_unit="qt").id
@@ -165,6 +176,7 @@ def _settled(e: Engine) -> str:
 
 CASES: dict[str, Callable[[Engine], str]] = {
     "petition_acceptance_notice": _accepted,
+    "petition_extension_notice": _extended,
     "petition_non_acceptance_notice": _refused,
     "petition_transfer_letter": _assigned,
     "petition_handling_opinion": _replied,
@@ -272,3 +284,25 @@ def test_a_committee_edited_template_renders_in_the_same_sandbox(tmp_path: Path)
     cid2 = _replied(e2)
     with pytest.raises(DocumentRenderError):
         e2.render(cid2, "petition_handling_opinion")
+
+
+def test_the_extension_notice_needs_an_extension_and_tells_the_reason() -> None:
+    """第三十四条: the petitioner is told why the handling period was extended. Without an
+    extension there is nothing to tell; with two, the notice states the whole extension
+    (10 + 20 days: 05-06 → 06-01) and the latest reason and day."""
+    e = engine()
+    cid = _accepted(e)
+    with pytest.raises(ValidationError, match="not extended"):
+        e.render(cid, "petition_extension_notice")
+    handling = next(d for d in e.get(cid).deadlines if d.period == "petition_handling")
+    for day, length, why in (
+        ("2026-04-20", 10, "待鉴定"),
+        ("2026-05-06", 20, "须会同住建部门勘验"),
+    ):
+        e.fire(cid, "extend_deadline", actor=TOWN, at=at(day, 9), deadline=handling.id,
+               length=length, approver="organ_head", reason=why, petitioner_notified=True)  # fmt: skip
+    text = str(e.render(cid, "petition_extension_notice"))
+    assert "原定于2026年5月6日前办结" in text
+    assert "因须会同住建部门勘验，经本机关负责人批准，该事项的办理期限延长30日" in text
+    assert "延长后于2026年6月1日前办结" in text
+    assert text.rstrip().endswith("2026年5月6日")

@@ -178,6 +178,59 @@ def _as_told(src: Source, clock: Deadline, rule: PeriodRule) -> str:
     return cn_date(first.due) + (ESTIMATED_NOTE if first.estimated else "")
 
 
+# -- 延期告知 (第三十四条) ---------------------------------------------------------------------
+
+
+def _extensions(src: Source) -> tuple[Deadline, list[Any]]:
+    """The handling clock and the extensions granted on it (``extend_deadline`` events)."""
+    clock = _clock(src, "petition_handling")
+    if clock is None or clock.extension == 0:
+        raise ValidationError(
+            "case.deadlines",
+            src.case.state,
+            "the handling period was not extended (step 'extend_deadline')",
+        )
+    granted = [e for e in src.events("extend_deadline") if e.data.get("deadline") == clock.id]
+    return clock, granted
+
+
+def _check_extended(src: Source) -> None:
+    _petition(src)
+    _extensions(src)
+
+
+@document(
+    "petition_extension_notice",
+    "信访事项延期办理告知书",
+    order=215,
+    basis=f"{_ART}第三十四条",
+    check=_check_extended,
+)
+def petition_extension_notice(src: Source) -> dict[str, Any]:
+    """Context of 延期告知: the handling period extended with the organ head's approval, and
+    the reason the petitioner is told (第三十四条: 延长期限不得超过30日，并告知信访人延期理由).
+
+    It states the period as told at acceptance, the extension granted (in all, and by the
+    latest step), the new last day and the reason given with the latest extension; it is
+    dated the day that extension was granted."""
+    found = details(src.case)
+    clock, granted = _extensions(src)
+    rule = _period(src, "petition_handling")
+    latest = granted[-1] if granted else None
+    approver = str(latest.data.get("approver", "")) if latest is not None else ""
+    return {
+        "received": _raised(src),
+        "accepted": cn_date(found.accepted_at),
+        "handling": _period_facts(rule),
+        "first_due": _as_told(src, clock, rule),
+        "due": due_text(clock),
+        "extension": f"{clock.extension}{rule.unit.label}",
+        "reason": str(latest.data.get("reason", "")).strip() if latest is not None else "",
+        "approver": "本机关负责人" if approver == Approver.organ_head.value else approver,
+        "extended_on": cn_date(latest.at) if latest is not None else "",
+    }
+
+
 # -- 不予受理告知书 (第十九、二十、二十三、三十一、三十六条) ---------------------------------------
 
 

@@ -144,6 +144,7 @@ PETITION = WorkflowDefinition(
     clocks=r.CLOCKS,
     documents=(
         "petition_acceptance_notice",
+        "petition_extension_notice",
         "petition_non_acceptance_notice",
         "petition_transfer_letter",
         "petition_handling_opinion",
