@@ -362,14 +362,18 @@ _COMMITTEES = frozenset({UnitKind.committee.value, UnitKind.industry_committee.v
 HANDLED_BASIS = "《人民调解工作若干规定》第二十二条第二项"
 
 
+def at_committee(case: Case, policy: Any) -> bool:
+    """Whether ``case`` is held by a people's mediation committee (the organisation knows its
+    unit as a committee or an industry committee): the body the 2002 规定 binds."""
+    org = policy.org
+    return org is not None and case.unit in org and org.get(case.unit).kind in _COMMITTEES
+
+
 def committee_case(case: Case, policy: Any) -> bool:
     """Whether ``case`` is a committee's own people's mediation (the people's track at a
     people's mediation committee): its acceptance reads the other bodies' cases of the same
     matter (:func:`handled_elsewhere_guard`)."""
-    org = policy.org
-    if org is None or case.unit not in org or org.get(case.unit).kind not in _COMMITTEES:
-        return False
-    return (details(case).track or "people") == "people"
+    return at_committee(case, policy) and (details(case).track or "people") == "people"
 
 
 def reads_other_bodies(case: Case, policy: Any) -> bool:

@@ -28,7 +28,7 @@ from mediation.rules.dispute._common import (
     TRAFFIC_NOTICE,
     v4,
 )
-from mediation.rules.dispute.acceptance import _party_name
+from mediation.rules.dispute.acceptance import _party_name, at_committee
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _risk_clock, _traffic_police
@@ -40,7 +40,6 @@ from mediation.rules.dispute.procedure import (
     procedure,
 )
 from mediation.rules.intake import age_on
-from mediation.rules.org import UnitKind
 from mediation.rules.periods import PauseReason
 from mediation.rules.resolution import record_resolution
 
@@ -102,9 +101,6 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
     return ALLOW
 
 
-_COMMITTEES = frozenset({UnitKind.committee.value, UnitKind.industry_committee.value})
-
-
 def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
     """A people's mediation committee tells the parties their rights before it mediates,
     also on a court's entrustment (the judicial track at a committee: 特邀调解).
@@ -117,8 +113,7 @@ def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decisio
     found = details(case)
     if found.track != "judicial" or found.rights_informed_at is not None:
         return ALLOW
-    org = ctx.policy.org
-    if org is None or case.unit not in org or org.get(case.unit).kind not in _COMMITTEES:
+    if not at_committee(case, ctx.policy):
         return ALLOW
     return refuse(
         "start_mediation",
