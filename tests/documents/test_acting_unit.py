@@ -50,6 +50,14 @@ def _refer_up(e: Engine, case_id: str, when: str = "2026-03-03") -> None:
     )
 
 
+def _town_mediates(e: Engine, case_id: str, day: str) -> None:
+    """The town's mediator starts mediating the case at 14:00 on ``day``."""
+    e.fire(
+        case_id, "start_mediation", actor=TOWN_MEDIATOR, at=at(day, 14),
+        mediators=[TOWN_MEDIATOR.id],
+    )  # fmt: skip
+
+
 def test_the_village_s_forms_stay_the_village_s_after_the_town_takes_the_case(
     engine: Engine,
 ) -> None:
@@ -62,13 +70,7 @@ def test_the_village_s_forms_stay_the_village_s_after_the_town_takes_the_case(
     assert f"{VILLAGE}已将人民调解的性质" in application
     assert TOWN not in application
     # The town's own act: it mediates, then ends the mediation.
-    engine.fire(
-        cid,
-        "start_mediation",
-        actor=TOWN_MEDIATOR,
-        at=at("2026-03-04", 14),
-        mediators=[TOWN_MEDIATOR.id],
-    )
+    _town_mediates(engine, cid, "2026-03-04")
     engine.fire(
         cid,
         "terminate",
@@ -126,13 +128,7 @@ def test_a_record_of_a_case_referred_mid_mediation_names_who_held_each_session(
     cid = run(engine, stop_before="agree").id  # the village has started mediating
     _refer_up(engine, cid, "2026-03-06")
     engine.fire(cid, "take_referral", actor=TOWN_CLERK, at=at("2026-03-06", 15))
-    engine.fire(
-        cid,
-        "start_mediation",
-        actor=TOWN_MEDIATOR,
-        at=at("2026-03-09", 14),
-        mediators=[TOWN_MEDIATOR.id],
-    )
+    _town_mediates(engine, cid, "2026-03-09")
     assert _steps(engine, cid) == [
         f"2026年3月4日14时00分　{VILLAGE}　开始调解",
         f"2026年3月6日9时30分　{VILLAGE}　上报（提级）：移送{TOWN}（雨棚涉及相邻三户排水，"
@@ -152,11 +148,5 @@ def test_a_record_held_by_one_unit_names_none(engine: Engine) -> None:
     _refer_up(engine, cid)
     engine.fire(cid, "take_referral", actor=TOWN_CLERK, at=at("2026-03-03", 15))
     engine.fire(cid, "inform_rights", actor=TOWN_CLERK, at=at("2026-03-03", 16), written=True)
-    engine.fire(
-        cid,
-        "start_mediation",
-        actor=TOWN_MEDIATOR,
-        at=at("2026-03-04", 14),
-        mediators=[TOWN_MEDIATOR.id],
-    )
+    _town_mediates(engine, cid, "2026-03-04")
     assert _steps(engine, cid) == ["2026年3月4日14时00分　开始调解"]

@@ -58,22 +58,21 @@ def test_a_committee_entrusted_by_a_court_tells_the_rights_before_mediating() ->
     assert moved.state == "mediating"
 
 
-def test_a_court_mediating_its_own_case_is_not_a_committee() -> None:
-    e = engine()
-    who = actor(COURT)
-    case = register(e, COURT, at("2026-09-14"))
-    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="judicial")
-    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
-    moved = e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-15"), mediators=[who.id])
-    assert moved.state == "mediating"
-
-
 def _organ_accepts(e: Engine, unit: str, track: str) -> str:
+    """The matter registered at ``unit`` on 09-14 and accepted there on ``track``: its id."""
     who = actor(unit)
     case = register(e, unit, at("2026-09-14"))
     e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track=track)
     e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
-    return e.get(case.id).code
+    return case.id
+
+
+def test_a_court_mediating_its_own_case_is_not_a_committee() -> None:
+    e = engine()
+    who = actor(COURT)
+    case_id = _organ_accepts(e, COURT, "judicial")
+    moved = e.fire(case_id, "start_mediation", actor=who, at=at("2026-09-15"), mediators=[who.id])
+    assert moved.state == "mediating"
 
 
 def _committee_triaged(e: Engine) -> str:
@@ -88,7 +87,7 @@ def test_a_committee_does_not_accept_what_a_court_or_the_police_accepted(
     unit: str, track: str
 ) -> None:
     e = engine()
-    code = _organ_accepts(e, unit, track)
+    code = e.get(_organ_accepts(e, unit, track)).code
     cid = _committee_triaged(e)
     who = actor(VILLAGE)
     before = e.get(cid)
@@ -106,11 +105,8 @@ def test_a_committee_does_not_accept_what_a_court_or_the_police_accepted(
 def test_a_matter_the_organ_no_longer_holds_does_not_bar() -> None:
     """The court's case ended (withdrawn): nothing is accepted elsewhere any more."""
     e = engine()
-    who = actor(COURT)
-    case = register(e, COURT, at("2026-09-14"))
-    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="judicial")
-    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
-    e.fire(case.id, "withdraw", actor=who, at=at("2026-09-14", 15), reason="原告撤诉")
+    case_id = _organ_accepts(e, COURT, "judicial")
+    e.fire(case_id, "withdraw", actor=actor(COURT), at=at("2026-09-14", 15), reason="原告撤诉")
     cid = _committee_triaged(e)
     accepted = e.fire(cid, "accept", actor=actor(VILLAGE), at=at("2026-09-15", 11))
     assert accepted.state == "accepted"

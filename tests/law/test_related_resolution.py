@@ -10,18 +10,16 @@ from __future__ import annotations
 from mediation import Engine
 
 from ._support import actor, at, engine, register
+from .test_committee_bars import _organ_accepts
 
 COURT = "qt-fy"
 
 
 def _court_case(e: Engine, end: str) -> str:
-    who = actor(COURT)
-    case = register(e, COURT, at("2026-09-14"))
-    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="judicial")
-    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+    case_id = _organ_accepts(e, COURT, "judicial")
     if end == "withdrawn":
-        e.fire(case.id, "withdraw", actor=who, at=at("2026-09-14", 15), reason="原告撤诉")
-    return case.id
+        e.fire(case_id, "withdraw", actor=actor(COURT), at=at("2026-09-14", 15), reason="原告撤诉")
+    return case_id
 
 
 def test_a_related_case_says_how_it_ended_and_a_replay_reads_it_back() -> None:
