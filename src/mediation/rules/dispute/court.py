@@ -433,14 +433,14 @@ class CourtReportInputs:
     materials_returned: bool = field("已移交案件材料", default=True)
 
 
-def court_mediation(case: Case, policy: Any = None) -> bool:
+def court_mediation(case: Case, policy: Any) -> bool:
     """Whether a court delegated (委派, before filing: the case came by court referral) or
     entrusted (委托, after filing: the judicial track) the mediation (RULES.md §6.6) — to a
     mediator outside the court: a court's own case on the judicial track (its unit a court in
     ``policy``'s organisation) is the court's mediation, not one it invited."""
     if case.channel != "court_referral" and details(case).track != "judicial":
         return False
-    org = getattr(policy, "org", None)
+    org = policy.org
     return not (
         org is not None and case.unit in org and org.get(case.unit).kind == UnitKind.court.value
     )
@@ -462,7 +462,7 @@ def _round_ended(case: Case) -> dt.datetime | None:
     return max(ends)
 
 
-def court_report_owed(case: Case, policy: Any = None) -> bool:
+def court_report_owed(case: Case, policy: Any) -> bool:
     """A court's mediation whose current round ended, with no report on it yet
     (特邀调解规定 第二十六条: the mediator reports in writing and returns the file): a duty of
     the invited mediator, not of a court mediating its own case (:func:`court_mediation`)."""
