@@ -83,7 +83,7 @@ def test_health_department_mediation_ends_as_an_administrative_mediation() -> No
     """条例 第四十条: the health department's mediation is administrative; the parties are told
     of the medical committee (第三十一条) and the court, not of the health department again."""
     e = engine()
-    cid = _terminate(e, "qt-wjj", "2026-09-30", category="medical")
+    cid = _terminate(e, "qt-wjj", "2026-09-30", category="medical", other_side_consents=True)
     for out in _render(e, cid, "termination_notice"):
         assert "终止医疗纠纷行政调解告知书" in out
         assert "根据《医疗纠纷预防和处理条例》第四十条的规定，本机关决定终止调解" in out
@@ -410,6 +410,8 @@ def test_remedies_never_offer_the_procedure_that_ended(unit: str, category: str,
             "details": {"joint_application": True, "certificate_received_on": "2026-09-18"},
             "mediation_start_on": "2026-09-21",
         }
+    if category == "medical":
+        extra = {"other_side_consents": True}
     cid = _terminate(e, unit, "2026-09-21", category=category, **extra)
     told = remedies(e.get(cid), e.policy)
     assert told

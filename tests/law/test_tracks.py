@@ -180,11 +180,39 @@ def test_traffic_police_mediation_counts_from_the_start_the_rule_names() -> None
     """Injury: mediation starts when treatment ends, Tue 2026-09-22 (程序规定 第九十条), though
     accepted on Mon 09-21. Working days after 09-22: 09-23 (1), 09-24 (2), [中秋 09-25–27],
     09-28 (3), 09-29 (4), 09-30 (5), [国庆 10-01–07], 10-08 (6), 10-09 (7), Sat 10-10 (make-up,
-    8), 10-12 (9), 10-13 (10) → due Tue 2026-10-13."""
+    8), 10-12 (9), 10-13 (10) → due Tue 2026-10-13.
+
+    A start still to come is not a date the clerk foresees (treatment may go on): acceptance
+    says it is pending, and the day is recorded when it comes; a start given ahead is refused
+    (dispute v4), at registration and at acceptance alike."""
+    import pytest
+
+    from mediation import ValidationError
+
     e = engine()
-    case = _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-22")
+    with pytest.raises(ValidationError) as err:
+        _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-22")
+    assert err.value.field == "details.mediation_start_on"
+    case = _traffic(e, at("2026-09-21", 9))
     e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
-    case = e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
+    with pytest.raises(ValidationError) as err:
+        e.fire(
+            case.id,
+            "accept",
+            actor=TRAFFIC,
+            at=at("2026-09-21", 11),
+            mediation_start_on="2026-09-22",
+        )
+    assert err.value.field == "mediation_start_on"
+    e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11), start_pending=True)
+    case = e.fire(
+        case.id,
+        "record_mediation_start",
+        actor=TRAFFIC,
+        at=at("2026-09-22", 9),
+        start_on="2026-09-22",
+        event="treatment_ended",
+    )
     police = clock(case, "traffic_police_mediation")
     assert (police.start, police.due) == (day("2026-09-22"), day("2026-10-13"))
 
@@ -383,14 +411,19 @@ def test_only_the_county_health_department_mediates_a_medical_dispute_administra
                     details={"track": "administrative"})  # fmt: skip
     case = e.fire(case.id, "triage", actor=town, at=at("2026-03-02", 10), track="administrative")
     with pytest.raises(RuleRejectedError) as err:
-        e.fire(case.id, "accept", actor=town, at=at("2026-03-03"))
+        e.fire(case.id, "accept", actor=town, at=at("2026-03-03"), other_side_consents=True)
     assert err.value.basis == "《医疗纠纷预防和处理条例》第四十条"
     assert e.get(case.id) == case
     health = register(e, "qt-wjj", at("2026-03-02"), category="medical",
                       details={"track": "administrative", "duplicate_decision": "new_case",
                                "duplicate_reason": "向县卫健局申请"})  # fmt: skip
     e.fire(health.id, "triage", actor=HEALTH, at=at("2026-03-02", 10), track="administrative")
-    assert e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03")).state == "accepted"
+    assert (
+        e.fire(
+            health.id, "accept", actor=HEALTH, at=at("2026-03-03"), other_side_consents=True
+        ).state
+        == "accepted"
+    )
 
 
 def test_medical_mediation_thirty_working_days_with_appraisal_excluded() -> None:
@@ -405,7 +438,7 @@ def test_medical_mediation_thirty_working_days_with_appraisal_excluded() -> None
         e, "qt-wjj", at("2026-09-30"), category="medical", details={"track": "administrative"}
     )
     e.fire(case.id, "triage", actor=HEALTH, at=at("2026-09-30", 10), track="administrative")
-    case = e.fire(case.id, "accept", actor=HEALTH, at=at("2026-10-09"))
+    case = e.fire(case.id, "accept", actor=HEALTH, at=at("2026-10-09"), other_side_consents=True)
     assert clock(case, "medical_admin_mediation").due == day("2026-11-19")
     e.fire(case.id, "start_mediation", actor=HEALTH, at=at("2026-10-12"), mediators=["m"])
     e.fire(case.id, "suspend", actor=HEALTH, at=at("2026-10-20"), reason="appraisal")
@@ -604,13 +637,14 @@ def test_public_order_first_session_three_working_days_from_acceptance_or_apprai
     case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
     assert clock(case, "public_security_first_session").due == day("2026-10-09")
     other = _public_order(e)
+    other = e.fire(other.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury")
+    with pytest.raises(ValidationError) as err:  # not issued yet: recorded when it is
+        e.fire(
+            other.id, "record_appraisal", actor=POLICE, at=at("2026-10-08"), issued_on="2026-10-09"
+        )
+    assert err.value.field == "issued_on"
     other = e.fire(
-        other.id,
-        "accept",
-        actor=POLICE,
-        at=at("2026-09-29"),
-        act="injury",
-        appraisal_issued_on="2026-10-09",
+        other.id, "record_appraisal", actor=POLICE, at=at("2026-10-09", 15), issued_on="2026-10-09"
     )
     assert clock(other, "public_security_first_session").due == day("2026-10-13")
 
@@ -1050,7 +1084,7 @@ def test_a_traffic_police_agreement_is_a_damages_mediation_document() -> None:
     from mediation._demo import agreement
 
     e = engine()
-    case = _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-22")
+    case = _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-21")
     e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
     e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
     e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-23"), mediators=["m"])
@@ -1822,7 +1856,9 @@ def test_the_medical_committee_does_not_take_what_the_health_department_accepted
     failed, the committee may take it: the bar is on a matter held, not on one tried."""
     e = engine()
     health = _medical_at_health(e, "2026-03-02")
-    health = e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03"))
+    health = e.fire(
+        health.id, "accept", actor=HEALTH, at=at("2026-03-03"), other_side_consents=True
+    )
     committee = _medical_at_committee(e, "2026-03-05")
     with pytest.raises(RuleRejectedError, match=health.code) as err:
         e.fire(committee.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-05", 11),
@@ -1850,7 +1886,7 @@ def test_the_health_department_does_not_take_what_the_committee_accepted() -> No
                       other_side_consents=True)  # fmt: skip
     assert [r["id"] for r in e.history(committee.id)[-1].facts["related"]] == [health.id]
     with pytest.raises(RuleRejectedError, match=accepted.code) as err:
-        e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-05"))
+        e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-05"), other_side_consents=True)
     assert err.value.basis == "《医疗纠纷预防和处理条例》第四十条"
     assert e.get(health.id) == health
     assert e.verify(committee.id).ok
@@ -1880,7 +1916,7 @@ def test_a_court_is_not_barred_by_a_mediation_body_holding_the_matter() -> None:
     (judicial) track."""
     e = engine()
     health = _medical_at_health(e, "2026-03-02")
-    e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03"))
+    e.fire(health.id, "accept", actor=HEALTH, at=at("2026-03-03"), other_side_consents=True)
     court = actor("qt-fy")
     case = register(e, "qt-fy", at("2026-03-04"), category="medical")
     e.fire(case.id, "triage", actor=court, at=at("2026-03-04", 10), track="judicial")

@@ -780,9 +780,10 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
 """Guards version 4 adds to a trigger's transitions (acceptance: :func:`_v4`)."""
 
 
-_MEDIATES = frozenset({T2.start_mediation, T2.resume, T2.second_session, T2.agree})
-"""The triggers that carry a mediation on: refused for a medical dispute a court has since
-accepted (医疗条例 第三十一条、第四十条: 已经受理的，终止调解)."""
+_MEDIATES = frozenset({T2.start_mediation, T2.resume, T2.second_session, T2.agree, T2.sign})
+"""The triggers that carry a mediation on, to an agreement in effect: refused for a medical
+dispute a court has since accepted (医疗条例 第三十一条、第四十条: 已经受理的，终止调解), and
+for traffic police mediation a party has since sued over (程序规定 第九十四条第一项)."""
 
 
 def _v4(t: Transition) -> Transition:
@@ -792,7 +793,12 @@ def _v4(t: Transition) -> Transition:
     mediates = t.trigger in _MEDIATES
     if accepts:
         # 医疗条例 第三十一、四十条: acceptance reads the other bodies' cases of the matter.
-        extra = (d.competence_guard, d.medical_exclusive_guard, d.handled_elsewhere_guard)
+        extra = (
+            d.accept_dates_guard,
+            d.competence_guard,
+            d.medical_exclusive_guard,
+            d.handled_elsewhere_guard,
+        )
     elif mediates:
         extra = (*extra, d.court_took_over_guard)
     return attrs.evolve(
@@ -801,7 +807,7 @@ def _v4(t: Transition) -> Transition:
         effects=tuple(_V4_SWAPS.get(e, e) for e in t.effects),
         inputs=d.RemediateInputs if t.trigger in (T2.remediate, T2.reopen) else t.inputs,
         reads_related=(
-            d.reads_other_bodies if accepts else d.medical_dispute if mediates else t.reads_related
+            d.reads_other_bodies if accepts else d.one_body_dispute if mediates else t.reads_related
         ),
     )
 

@@ -73,6 +73,7 @@ from mediation.rules.dispute.acceptance import AcceptInputs as AcceptInputs
 from mediation.rules.dispute.acceptance import AppraisalInputs as AppraisalInputs
 from mediation.rules.dispute.acceptance import MediationStartInputs as MediationStartInputs
 from mediation.rules.dispute.acceptance import StartEvent as StartEvent
+from mediation.rules.dispute.acceptance import accept_dates_guard as accept_dates_guard
 from mediation.rules.dispute.acceptance import accept_guard as accept_guard
 from mediation.rules.dispute.acceptance import appraisal_guard as appraisal_guard
 from mediation.rules.dispute.acceptance import competence_guard as competence_guard
@@ -89,6 +90,7 @@ from mediation.rules.dispute.acceptance import on_not_accepted as on_not_accepte
 from mediation.rules.dispute.acceptance import (
     on_not_accepted_current as on_not_accepted_current,
 )
+from mediation.rules.dispute.acceptance import one_body_dispute as one_body_dispute
 from mediation.rules.dispute.acceptance import reads_other_bodies as reads_other_bodies
 from mediation.rules.dispute.acceptance import start_pending_guard as start_pending_guard
 from mediation.rules.dispute.after_ruling import AFTER_RULING as AFTER_RULING

@@ -173,7 +173,8 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     - The case was triaged to a track this unit runs (三调联动: a committee
       does not run the police's mediation; it hands the case off).
     - Medical people's mediation: both sides applied, or the other consents
-      (《医疗纠纷预防和处理条例》第三十一条).
+      (《医疗纠纷预防和处理条例》第三十一条); the health department's too (第四十条, version 4
+      on).
     - 治安调解: an act the rule lists (程序规定 第一百七十八条).
     - The amount in dispute within the level's limit (local PRACTICE): else refer up.
     """
@@ -195,14 +196,20 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
             "《信访工作条例》第三十七条",
         )
     cats = ancestors(case.category, ctx.policy.categories)
-    if "medical" in cats and track == "people" and not given.other_side_consents:
-        return refuse_input(
-            "accept",
-            "other_side_consents",
-            False,
-            "医疗纠纷人民调解须双方共同申请，或一方申请、另一方同意",
-            "《医疗纠纷预防和处理条例》第三十一条",
-        )
+    if "medical" in cats and not given.other_side_consents:
+        # The health department's mediation is applied for as the committee's is (第四十条:
+        # 参照第三十一条第一款、第二款), workflow version 4 on.
+        admin = v4(case) and procedure(case, ctx.policy) is Procedure.medical_admin
+        if track == "people" or admin:
+            return refuse_input(
+                "accept",
+                "other_side_consents",
+                False,
+                f"医疗纠纷{'行政' if admin else '人民'}调解须双方共同申请，或一方申请、另一方同意",
+                "《医疗纠纷预防和处理条例》第四十条、第三十一条"
+                if admin
+                else "《医疗纠纷预防和处理条例》第三十一条",
+            )
     if _public_order(case, track, ctx) and given.act is None:
         return refuse_input(
             "accept",
@@ -303,19 +310,45 @@ def medical_dispute(case: Case, policy: Any) -> bool:
 
 _COURT = frozenset({UnitKind.court.value})
 
+_TRAFFIC_SUIT = (
+    _COURT,
+    "当事人已经向人民法院提起民事诉讼的，公安机关交通管理部门不再受理调解申请",
+    "《道路交通安全法实施条例》第九十六条",
+)
+"""A suit bars the traffic police's mediation (实施条例 第九十六条)."""
+
+
+def _exclusion(case: Case, policy: Any) -> tuple[frozenset[str], str, str] | None:
+    """What bars the case's procedure once another body holds the same dispute — the kinds of
+    body, the rule, the article — if anything does: a medical dispute's procedures
+    (:data:`_EXCLUDES`), traffic police mediation (a suit: :data:`_TRAFFIC_SUIT`)."""
+    proc = procedure(case, policy)
+    if proc is Procedure.traffic_police:
+        return _TRAFFIC_SUIT
+    if medical_dispute(case, policy):
+        return _EXCLUDES.get(proc)
+    return None
+
+
+def one_body_dispute(case: Case, policy: Any) -> bool:
+    """Whether the case's procedure gives way to a court, or to another body, holding the same
+    dispute: a medical dispute (医疗条例 第三十一条、第四十条), traffic police mediation
+    (实施条例 第九十六条; 程序规定 第九十四条第一项). Its steps then read the related cases."""
+    return _exclusion(case, policy) is not None
+
 
 def _held_elsewhere(
     case: Case, ctx: Context[Any], *, courts_only: bool = False
 ) -> tuple[str, str, str] | None:
-    """The first other body holding the same medical dispute — ``(its name, its case code,
-    the article)`` — of a kind that bars this procedure (:data:`_EXCLUDES`; with
-    ``courts_only``, a court); ``None`` if none does, or the case is not a medical dispute of a
-    mediation body (a court is never barred). Held: the same matter (same parties, same
-    category), accepted and not ended, as the related cases stand now."""
+    """The first other body holding the same dispute — ``(its name, its case code, the
+    article)`` — of a kind that bars this procedure (:func:`_exclusion`; with
+    ``courts_only``, a court); ``None`` if none does, or nothing bars the case's procedure
+    (a court is never barred). Held: the same matter (same parties, same category),
+    accepted and not ended, as the related cases stand now."""
     org = ctx.policy.org
-    if not ctx.related or org is None or not medical_dispute(case, ctx.policy):
+    if not ctx.related or org is None:
         return None
-    excluded = _EXCLUDES.get(procedure(case, ctx.policy))
+    excluded = _exclusion(case, ctx.policy)
     if excluded is None:
         return None
     if case.unit in org and org.get(case.unit).kind == UnitKind.court.value:
@@ -334,15 +367,17 @@ def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     """A medical dispute is mediated by one body at a time (《医疗纠纷预防和处理条例》
     第三十一条、第四十条): the medical committee does not accept it once a court or the
     health department accepted it; the health department does not accept it once a court or
-    a committee accepted it. The step reads the cases sharing its keys as they stand now
-    (``reads_related``; :func:`_held_elsewhere`). A court is not barred (a suit, or its own
-    mediation, goes on whatever a mediation body holds). Workflow version 4 on; other
-    categories and procedures are not concerned."""
+    a committee accepted it. Nor do the traffic police accept a dispute a court has accepted
+    (《道路交通安全法实施条例》第九十六条). The step reads the cases sharing its keys as
+    they stand now (``reads_related``; :func:`_held_elsewhere`). A court is not barred (a
+    suit, or its own mediation, goes on whatever a mediation body holds). Workflow version 4
+    on; other categories and procedures are not concerned."""
     held = _held_elsewhere(case, ctx)
-    if held is None:
+    excluded = _exclusion(case, ctx.policy)
+    if held is None or excluded is None:
         return ALLOW
     name, code, basis = held
-    rule = _EXCLUDES[procedure(case, ctx.policy)][1]
+    rule = excluded[1]
     return refuse("accept", f"{rule}：同一纠纷已由{name}受理（{code}）", basis)
 
 
@@ -378,9 +413,9 @@ def committee_case(case: Case, policy: Any) -> bool:
 
 def reads_other_bodies(case: Case, policy: Any) -> bool:
     """Whether acceptance of ``case`` reads the cases of the same matter held elsewhere: a
-    medical dispute (:func:`medical_exclusive_guard`), or a committee's own mediation
-    (:func:`handled_elsewhere_guard`)."""
-    return medical_dispute(case, policy) or committee_case(case, policy)
+    medical dispute or traffic police mediation (:func:`medical_exclusive_guard`), or a
+    committee's own mediation (:func:`handled_elsewhere_guard`)."""
+    return one_body_dispute(case, policy) or committee_case(case, policy)
 
 
 def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
@@ -420,18 +455,60 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     return ALLOW
 
 
+_TRAFFIC_SUED = "《道路交通事故处理程序规定》第九十四条第一项"
+
+
 def court_took_over_guard(case: Case, ctx: Context[Any]) -> Decision:
     """A medical dispute's mediation does not go on once a court accepted the same dispute:
     "已经受理的，终止调解" (《医疗纠纷预防和处理条例》第三十一条 for the committee, 第四十条
-    for the health department). Starting, resuming or concluding it is refused, naming the
-    court's case; the body ends it (``terminate``). Workflow version 4 on."""
+    for the health department); nor does the traffic police's once a party sued during it
+    (《道路交通事故处理程序规定》第九十四条第一项: 终止调解). Starting, resuming, concluding
+    it or signing an agreement not yet in effect is refused, naming the court's case; the
+    body ends it (``terminate``). Workflow version 4 on."""
     held = _held_elsewhere(case, ctx, courts_only=True)
     if held is None:
         return ALLOW
     name, code, basis = held
+    if procedure(case, ctx.policy) is Procedure.traffic_police:
+        return refuse(
+            "court_took_over",
+            f"调解期间当事人已向人民法院提起民事诉讼，{name}已受理（{code}）：应当终止调解",
+            _TRAFFIC_SUED,
+        )
     return refuse(
         "court_took_over", f"同一医疗纠纷已由{name}受理（{code}）：已经受理的，应当终止调解", basis
     )
+
+
+_PAST_FACTS = (
+    ("appraisal_issued_on", "an appraisal already issued (the first session counts from it)"),
+    (
+        "mediation_start_on",
+        "a start that has happened (one still to come: start_pending, then record_mediation_start)",
+    ),
+    ("materials_signed_on", "a day the mediator has signed for the court's materials"),
+)
+"""The dates acceptance takes that a track's clock counts from, and what each must be."""
+
+
+def accept_dates_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """The days a track's period counts from are days that have come: the appraisal issued
+    (程序规定 第一百八十三条; 工作规范 第九条), the start of traffic mediation (第九十条), the
+    mediator's signing for the court's materials (特邀调解规定 第二十七条). A date after the
+    acceptance would put the statutory period off to a day of the clerk's choosing, as the
+    steps that record them later refuse (``record_appraisal``, ``record_mediation_start``).
+    Workflow version 4 on."""
+    given = ctx.inputs
+    for name, wanted in _PAST_FACTS:
+        value: dt.date | None = getattr(given, name)
+        if value is not None and value > ctx.day:
+            return refuse_input(
+                "accept",
+                name,
+                value.isoformat(),
+                f"{wanted}: not after the acceptance ({ctx.day.isoformat()})",
+            )
+    return ALLOW
 
 
 def not_accepted_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:

@@ -13,6 +13,7 @@ from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.categories import Category, ancestors
 from mediation.rules.dispute._common import (
+    _MEDICAL_ADMIN,
     _MEDICAL_PEOPLE,
     CALLBACK,
     CONFIRMATION,
@@ -63,13 +64,14 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
             reached.isoformat(),
             "an agreement is not reached later",
         )
-    lapsed = medical_period_over(case, reached)
+    lapsed = _medical_lapse(case, reached)
     if lapsed is not None:
+        last, basis = lapsed
+        extended = "且未经各方同意延长" if basis.endswith("第三十八条") else ""
         return refuse(
             "agree",
-            f"医疗纠纷人民调解期限已于{lapsed.isoformat()}届满且未经各方同意延长，"
-            "视为调解不成；应当终止调解",
-            "《医疗纠纷预防和处理条例》第三十八条",
+            f"医疗纠纷调解期限已于{last.isoformat()}届满{extended}，视为调解不成；应当终止调解",
+            basis,
         )
     started = details(case).started_at
     if started is not None and reached < started:
@@ -196,13 +198,24 @@ def written_only_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
 
 
 def medical_period_over(case: Case, reached: dt.datetime) -> dt.date | None:
-    """The last day of a medical people's mediation whose 30 working days (appraisal
-    excluded, extended only by agreement) ended before ``reached``: it is then deemed
-    failed (《医疗纠纷预防和处理条例》第三十八条); ``None`` while it runs."""
+    """The last day of a medical dispute's mediation whose 30 working days (appraisal
+    excluded) ended before ``reached``: it is then deemed failed — a committee's, extended
+    only by agreement (《医疗纠纷预防和处理条例》第三十八条), or, workflow version 4 on, the
+    health department's, with no extension (第四十条: 超过调解期限未达成调解协议的，视为调解
+    不成); ``None`` while it runs."""
+    lapsed = _medical_lapse(case, reached)
+    return None if lapsed is None else lapsed[0]
+
+
+def _medical_lapse(case: Case, reached: dt.datetime) -> tuple[dt.date, str] | None:
+    """:func:`medical_period_over`, with the article that deems the mediation failed."""
     for d in case.deadlines:
-        running = d.status is DeadlineStatus.running
-        if d.period == _MEDICAL_PEOPLE.id and running and reached > d.due_at:
-            return d.due
+        if d.status is not DeadlineStatus.running or reached <= d.due_at:
+            continue
+        if d.period == _MEDICAL_PEOPLE.id:
+            return d.due, "《医疗纠纷预防和处理条例》第三十八条"
+        if d.period == _MEDICAL_ADMIN.id and v4(case):
+            return d.due, "《医疗纠纷预防和处理条例》第四十条"
     return None
 
 

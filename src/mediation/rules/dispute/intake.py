@@ -136,6 +136,19 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
             given.received_on.isoformat(),
             "an application cannot reach the body after it was registered",
         )
+    if v4(case):
+        # The days the track's periods count from have come by the registration: a later
+        # one would put a statutory period off (程序规定 第八十五、八十六、九十条;
+        # 特邀调解规定 第二十七条).
+        for name in _PAST_FACTS:
+            value: dt.date | None = getattr(given, name)
+            if value is not None and value > ctx.day:
+                return refuse_input(
+                    "intake",
+                    name,
+                    value.isoformat(),
+                    f"a day that has come: not after the registration ({ctx.day.isoformat()})",
+                )
     if _traffic_police(case, given.track, ctx):
         if not given.joint_application:
             return refuse(
@@ -152,8 +165,17 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
         if given.mediation_ended_on is not None and given.handed_from is None and v4(case):
             return _switched_in_time(ctx, given.mediation_ended_on, applied)
         if given.certificate_received_on is not None and given.handed_from is None:
-            return _applied_in_time("intake", ctx, given.certificate_received_on, applied)
+            return _applied_in_time("intake", case, ctx, given.certificate_received_on, applied)
     return ALLOW
+
+
+_PAST_FACTS = (
+    "certificate_received_on",
+    "mediation_start_on",
+    "materials_signed_on",
+    "mediation_ended_on",
+)
+"""Registration facts a period counts from: each a day that has come."""
 
 
 def _switched_in_time(
@@ -179,10 +201,18 @@ def _switched_in_time(
 
 
 def _applied_in_time(
-    rule: str, ctx: Context[Any], report_on: dt.date, applied_on: dt.date
+    rule: str, case: Case, ctx: Context[Any], report_on: dt.date, applied_on: dt.date
 ) -> Decision:
     """The joint application for traffic police mediation, made on ``applied_on``, within
-    10 working days of receiving the accident report on ``report_on`` (程序规定 第八十六条)."""
+    10 working days of receiving the accident report on ``report_on`` (程序规定 第八十六条),
+    which came before it (version 4 on)."""
+    if report_on > applied_on and v4(case):
+        return refuse_input(
+            rule,
+            "certificate_received_on",
+            report_on.isoformat(),
+            f"a report received by the application ({applied_on.isoformat()})",
+        )
     due, _ = ctx.clocks.due(TRAFFIC_APPLY.id, report_on)
     if applied_on <= due.due:
         return ALLOW
@@ -392,7 +422,7 @@ def traffic_application_guard(case: Case, ctx: Context[TriageInputs]) -> Decisio
     if report_on is None:
         return ALLOW
     applied_on = found.facts.received_on or case.received_at.astimezone(ctx.policy.tz).date()
-    return _applied_in_time("triage", ctx, report_on, applied_on)
+    return _applied_in_time("triage", case, ctx, report_on, applied_on)
 
 
 def on_triage(case: Case, ctx: Context[TriageInputs]) -> Case:

@@ -363,7 +363,7 @@ def hand_off_in_time_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
         or "traffic" not in ancestors(case.category, ctx.policy.categories)
     ):
         return ALLOW
-    return _applied_in_time("hand_off", ctx, received, ctx.day)
+    return _applied_in_time("hand_off", case, ctx, received, ctx.day)
 
 
 _COURT_REFERRAL = "court_referral"
