@@ -485,6 +485,30 @@ def test_a_receiver_passing_the_matter_down_still_tells_the_petitioner() -> None
     assert status["petition_transfer_notice"] == "met"
 
 
+def test_a_simple_matter_s_three_working_days_stop_while_an_objection_is_verified() -> None:
+    """简易办理 (row 13): the town received a first-time matter on Mon 2 March, 3 working days
+    to decide (→ Thu 5 March); it objected in time on Wed 4 March (第二十三条第三款 gives 5
+    working days). Not late while the office verifies: on Mon 9 March nothing is supervised.
+    The office rejects the objection that day: the days left run on — the pause, 4 to 9 March,
+    held the working days 5, 6 and 9 March, so the decision is due Tue 10 March."""
+    e = engine()
+    case = letter(e, "2026-03-02", details={"simple": True}, summary="初次来信：路灯损坏")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 15), to="qt-dm")
+    town_id = case.links[-1].case_id
+    assert due(e.get(town_id), "petition_simple_accept") == "2026-03-05"
+    town = e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04", 10), reason="属县住建局职权")
+    clock = next(d for d in town.deadlines if d.period == "petition_simple_accept")
+    assert clock.status.value == "paused"
+    assert e.supervise(at=at("2026-03-09", 9)) == []
+    e.fire(case.id, "reject_objection", actor=BUREAU, at=at("2026-03-09", 10), reason="属地管理")
+    town = e.get(town_id)
+    assert due(town, "petition_simple_accept") == "2026-03-10"
+    town = e.fire(town_id, "accept", actor=TOWN, at=at("2026-03-10", 14))
+    met = next(d for d in town.deadlines if d.period == "petition_simple_accept")
+    assert met.status.value == "met"
+    assert e.verify(town_id).ok
+
+
 def test_an_organ_that_objected_is_not_late_while_the_office_verifies() -> None:
     """第二十三条第三款: two branches. The town objected in time (4 March), the office took
     three weeks to decide. The town's 15 日 notice (to 17 March) stopped meanwhile: the

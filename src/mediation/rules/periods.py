@@ -506,7 +506,13 @@ _RULES = (
         starts_on="收到信访事项之日",
         basis=_SIMPLE,
         status=_SECONDARY,
-        note="仅适用于初次信访事项。",
+        pausable_by={PauseReason.objection},
+        note=(
+            "仅适用于初次信访事项。An organ that objected in time to a transferred or assigned "
+            "matter (《信访工作条例》第二十三条第三款, 5 个工作日) is not late while the office "
+            "verifies: the 3 working days stop, as petition_transfer_notice does, and run on "
+            "if the office does not agree."
+        ),
     ),
     PeriodRule(
         id="petition_simple_handle",
