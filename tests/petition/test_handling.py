@@ -533,6 +533,27 @@ def test_a_matter_left_unanswered_past_its_period_below_is_accepted_above() -> N
     assert details(early).bar is Bar.pending
 
 
+@pytest.mark.parametrize(
+    ("venue", "name"), [("qt-xfj", "青田县信访局"), ("qt-zx", "青田县社会治理中心")]
+)
+def test_a_skip_level_visit_may_be_guided_to_the_county_s_reception_place(
+    venue: str, name: str
+) -> None:
+    """第二十条第一款: a visit is made at the reception place the competent organ or the one
+    above it set up or designated — the county's petition bureau or its centre, not only the
+    county government itself. The city's own departments remain no such place."""
+    e = engine()
+    case = visit(e, "2026-03-02", "ls", CITY, details={"competent": "qt-dm"})
+    with pytest.raises(ValidationError) as bad:
+        e.fire(case.id, "not_accept", actor=CITY, at=at("2026-03-02", 10), guide_unit="ls-zjj")
+    assert bad.value.field == "guide_unit"
+    case = e.fire(case.id, "not_accept", actor=CITY, at=at("2026-03-02", 10), guide_unit=venue)
+    assert case.state == "not_accepted"
+    refusal = details(case).refusal
+    assert refusal is not None
+    assert refusal.guide_to == name
+
+
 def test_a_skip_level_visit_is_guided_to_the_competent_level_and_counted() -> None:
     """第二十条第一款: a visit to the city about a town's matter skips the county → not
     accepted, guided to the town or the county, flagged ``skip_level``."""

@@ -652,11 +652,28 @@ def on_divert(case: Case, ctx: Context[DivertInputs]) -> Case:
     return evolve(case, outcome=outcome)
 
 
+_VENUES = frozenset({_PETITION_BUREAU, UnitKind.centre.value})
+
+
+def _reception_venues(org: OrgTree, organs: set[str]) -> set[str]:
+    """The reception places the ``organs`` set up or designated (《信访工作条例》第二十条第一款:
+    设立或者指定的接待场所): the petition office and the one-stop centre under each (a county's
+    信访局, its 社会治理中心), and the centre a unit names as its own."""
+    venues: set[str] = set()
+    for unit_id in organs:
+        venues |= {c.id for c in org.children(unit_id) if c.kind in _VENUES and c.active}
+        centre = org.get(unit_id).centre
+        if centre is not None and centre in org:
+            venues.add(centre)
+    return venues
+
+
 def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
     """不予受理 on a ground found at intake, or for a reason stated (outside the organ's
     competence: tell the petitioner where to go, 第二十三条第一款).
 
-    A skip-level visit is guided to the competent organ or the one above it
+    A skip-level visit is guided to the competent organ or the one above it, or to the
+    reception place either set up or designated — its petition office, its centre
     (第二十条第一款): ``guide_unit``; telling a one-stop party to go outside the
     centre needs a permit, and names the unit (最多跑一地, RULES.md §7.2), as
     :func:`divert_guard` does.
@@ -710,6 +727,7 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
         if org is not None and competent is not None:
             up = org.superior(competent)
             allowed = {competent} | ({up.id} if up is not None else set())
+            allowed |= _reception_venues(org, allowed)
         if given.guide_unit not in allowed:
             return refuse_input(
                 "not_accept",
