@@ -344,3 +344,15 @@ def test_enforcement_waits_for_the_day_to_perform_or_a_refusal() -> None:
            note="被申请人明确表示拒绝履行")  # fmt: skip
     made = e.fire(refused, "apply_enforcement", actor=MEDIATOR, at=at("2026-03-19", 10))
     assert made.overlays.get("after_ruling").enforcement_applied_on.isoformat() == "2026-03-19"  # type: ignore[union-attr]
+
+
+def test_a_filed_application_prints_the_day_it_was_filed_whenever_it_is_printed() -> None:
+    """§2.1 #11, 《人民调解法》第三十三条: the joint application filed on 03-09 is a dated
+    paper; printed for the dossier after the ruling (03-17), it still says 2026年3月9日 and
+    not the print day — the window it was filed in is the one it states."""
+    e = _demo()
+    case_id = _ruled_valid(e)
+    for fmt in ("text", "html"):
+        out = e.render(case_id, "judicial_confirmation_application", format=fmt)
+        assert "2026年3月9日" in out
+        assert "2026年3月17日" not in out

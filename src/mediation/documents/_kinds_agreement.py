@@ -484,11 +484,15 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     applied = details(src.case).confirmation
     if not (isinstance(court, str) and court.strip()) and applied is not None:
         court = court_name(src, applied.court)
+    # Once filed (apply_confirmation), the application is dated the day it was filed, and the
+    # parties' ages are as of that day, however late the dossier copy is printed.
+    filed = src.today if applied is None else local_date(applied.applied_at)
     joint = [
-        {**party_facts(p, src.today, src.case.parties_in(PartyRole.agent)), "role_label": "申请人"}
+        {**party_facts(p, filed, src.case.parties_in(PartyRole.agent)), "role_label": "申请人"}
         for p in principals(src.case.parties)
     ]
     return {
+        "filed": {"date": cn_date(filed), "date_iso": filed.isoformat()},
         "parties": joint,
         "agreement": _agreement_facts(src, agreement, itself=False),
         "effect": {
