@@ -1833,7 +1833,11 @@ class Engine:
             DueItem(
                 cid,
                 d,
-                policy.level(d.start, d.due, today) if at <= d.due_at else WarningLevel.overdue,
+                # At 24:00 of the last day itself the period has not run out (《民法典》第二百零三条
+                # 第二款): its own day's warning, not overdue.
+                policy.level(d.start, d.due, min(today, d.due))
+                if at <= d.due_at
+                else WarningLevel.overdue,
             )
             for cid, d in rows
         ]

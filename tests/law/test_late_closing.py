@@ -71,3 +71,28 @@ def test_a_pause_before_the_last_day_still_stops_the_clock() -> None:
     case = _mediating(e, "E")
     paused = e.fire(case.id, "suspend", actor=staff, at=at("2026-02-10"), reason="appraisal")
     assert clock(paused, PERIOD).status is DeadlineStatus.paused
+
+
+def test_the_last_day_s_24_00_is_not_yet_overdue_in_the_due_list() -> None:
+    """《民法典》第二百零三条第二款: a period ends at 24:00 of its last day. The health
+    department's 30 working days from Fri 2026-10-09 run to Thu 11-19; at 11-20 00:00 (that
+    24:00) the due list shows the clock as due today, not overdue, as closing it then is on
+    time; a second later it is overdue."""
+    from mediation.model import CHINA_TZ
+    from mediation.rules.warnings import WarningLevel
+
+    health = actor("qt-wjj")
+    e = engine()
+    case = register(e, "qt-wjj", at("2026-09-30"), category="medical",
+                    details={"track": "administrative"})  # fmt: skip
+    e.fire(case.id, "triage", actor=health, at=at("2026-09-30", 10), track="administrative")
+    e.fire(case.id, "accept", actor=health, at=at("2026-10-09"), other_side_consents=True)
+    midnight = dt.datetime(2026, 11, 20, tzinfo=CHINA_TZ)
+
+    def level(when: dt.datetime) -> WarningLevel:
+        items = [i for i in e.due(at=when) if i.deadline.period == "medical_admin_mediation"]
+        assert len(items) == 1
+        return items[0].warning
+
+    assert level(midnight) is not WarningLevel.overdue
+    assert level(midnight + dt.timedelta(seconds=1)) is WarningLevel.overdue

@@ -21,7 +21,7 @@ from attrs import evolve as replace
 
 from mediation._errors import CalendarError, DefinitionError, ValidationError
 from mediation.rules.calendar import OfficialCalendar
-from mediation.rules.counting import PeriodUnit, RollPolicy
+from mediation.rules.counting import PeriodUnit, RollPolicy, compute_due
 from mediation.rules.periods import (
     PERIODS,
     Extension,
@@ -181,6 +181,7 @@ def test_pauses_and_extensions_match_rules_5_6() -> None:
         # Not excluded time of §5.6: 第二十三条第三款's other branch. An organ that objected
         # in time owes no notice while the office verifies (petition_flow.on_object).
         "petition_transfer_notice": frozenset({"objection"}),
+        "petition_simple_accept": frozenset({"objection"}),
     }
     ext = {k: r.extension for k, r in PERIODS.items() if r.extension}
     assert ext["petition_handling"] == Extension("organ_head", 30, notify_petitioner=True)
@@ -252,11 +253,20 @@ def test_rules_5_4_example_weekday_policy_rolls_to_monday() -> None:
     assert due.due == d("2026-01-05")
 
 
-def test_weekday_policy_moves_a_make_up_sunday_last_day_to_monday() -> None:
-    """Protects: under the weekday policy a calendar deadline never falls on a weekend."""
+def test_weekday_policy_leaves_a_make_up_working_day_that_is_the_last_day() -> None:
+    """Protects: RULES.md §5.4(1): a make-up working Sunday (2026-09-20) or Saturday
+    (2026-02-14) that is the last day is not a rest day: it stays, under the weekday policy
+    too, which only decides where a roll off a rest day ends (§5.4(2): 2026-01-01 → Mon
+    01-05, not the make-up Sunday 01-04)."""
     rule = period("court_entrusted_simplified")
     assert rule.due(d("2026-09-13"), CAL).due == d("2026-09-20")
-    assert rule.due(d("2026-09-13"), CAL, roll=RollPolicy.weekday).due == d("2026-09-21")
+    assert rule.due(d("2026-09-13"), CAL, roll=RollPolicy.weekday).due == d("2026-09-20")
+    notice = period("petition_notice")
+    assert notice.due(d("2026-01-30"), CAL, roll=RollPolicy.weekday).due == d("2026-02-14")
+    one_day = compute_due(
+        d("2025-12-31"), 1, PeriodUnit.days, calendar=CAL, roll=RollPolicy.weekday
+    )
+    assert one_day.due == d("2026-01-05")
 
 
 def test_make_up_saturday_last_day_stays_under_literal_policy() -> None:

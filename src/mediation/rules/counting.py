@@ -101,7 +101,9 @@ class RollPolicy(StrEnum):
     """Where a last day that is a rest day moves to (RULES.md §5.4).
 
     ``literal``: the day after the rest ends (《民法典》第二百零三条), even a
-    make-up working Sunday. ``weekday``: the first Monday-Friday working day.
+    make-up working Sunday. ``weekday``: the first Monday-Friday working day after the
+    rest. A last day that is not a rest day (a make-up working Saturday or Sunday
+    included) is not moved under either.
     """
 
     literal = "literal"
@@ -228,9 +230,17 @@ def _day_label(day: date, calendar: Calendar) -> str:
 
 
 def _roll(day: date, calendar: Calendar, roll: RollPolicy, steps: list[Step]) -> date:
-    """Move ``day`` forward past rest days (and weekends, under ``weekday``)."""
+    """Move ``day`` forward past rest days (and, under ``weekday``, past the make-up working
+    weekend days a roll lands on).
+
+    A last day that is itself a make-up working day stays there under either policy: it is
+    not a rest day (RULES.md §5.4(1)); ``weekday`` only changes where a roll off a rest day
+    ends (§5.4(2)).
+    """
+    rolled = False
     for _ in range(_MAX_ROLL):
         if calendar.day_kind(day) is DayKind.rest:
+            rolled = True
             steps.append(
                 Step(
                     "roll",
@@ -238,7 +248,7 @@ def _roll(day: date, calendar: Calendar, roll: RollPolicy, steps: list[Step]) ->
                     f"顺延 / rolled past rest day {_day_label(day, calendar)}",
                 )
             )
-        elif roll is RollPolicy.weekday and day.weekday() >= _SATURDAY:
+        elif rolled and roll is RollPolicy.weekday and day.weekday() >= _SATURDAY:
             steps.append(
                 Step(
                     "roll",

@@ -220,7 +220,7 @@ def resume(case: Case, ctx: Context[Any]) -> Case:
     """Resume paused clocks; the time paused is added back to each (RULES.md §5.6).
 
     For working-day periods the working days in (paused_since, today] are
-    added; for calendar periods the calendar days. The pause is kept on the
+    added; for calendar periods the calendar days — none before the clock's start. The pause is kept on the
     clock (:attr:`~mediation.model.Deadline.pauses`) so that a recount on new
     calendar data is exact.
     """
@@ -229,10 +229,15 @@ def resume(case: Case, ctx: Context[Any]) -> Case:
         if d.status is not DeadlineStatus.paused or d.paused_since is None:
             continue
         rule = ctx.clocks.period(d.period)
-        added, provisional = ctx.clocks.paused_span(rule.unit, d.paused_since, ctx.day)
+        # Only time within the period is left out: days before the clock's start were never
+        # counted (as exclude() does).
+        since = max(d.paused_since, d.start)
+        added, provisional = (0, False)
+        if ctx.day > since:
+            added, provisional = ctx.clocks.paused_span(rule.unit, since, ctx.day)
         pauses = d.pauses
-        if ctx.day > d.paused_since:
-            pauses = (*pauses, Pause(d.paused_since, ctx.day, added))
+        if ctx.day > since:
+            pauses = (*pauses, Pause(since, ctx.day, added))
         paused = d.paused + added
         due, due_at = ctx.clocks.due(d.period, d.start, paused=paused, extension=d.extension)
         changed[d.id] = evolve(
