@@ -356,3 +356,19 @@ def test_a_filed_application_prints_the_day_it_was_filed_whenever_it_is_printed(
         out = e.render(case_id, "judicial_confirmation_application", format=fmt)
         assert "2026年3月9日" in out
         assert "2026年3月17日" not in out
+
+
+def test_an_agreement_ruled_valid_is_enforced_not_sued_on_again() -> None:
+    """《人民调解法》第三十三条第二款: once the court ruled the agreement valid, a party who
+    does not perform is met by an application for enforcement (民诉法 第二百零六条); the suit
+    on the agreement of 第三十二条 is for an agreement no court confirmed. Before the ruling,
+    the parties were told of that suit."""
+    from mediation.rules.dispute import remedies
+
+    e = _demo()
+    before = run(e, stop_before="begin_performance")
+    assert any("第三十二条" in r for r in remedies(before, e.policy))
+    case_id = _ruled_valid(e)
+    told = remedies(e.get(case_id), e.policy)
+    assert any("申请强制执行" in r and "第三十三条第二款" in r for r in told)
+    assert not any("第三十二条" in r for r in told)

@@ -752,3 +752,31 @@ def test_every_signature_date_lies_between_the_agreement_and_the_present(
     agreed = e.get(case.id).details.agreement  # type: ignore[union-attr]
     for sig in agreed.signatures:
         assert reached <= sig.signed_at <= now
+
+
+@pytest.mark.parametrize("who", ["name", "id", "agent"])
+def test_a_party_or_a_party_s_agent_is_never_the_case_s_mediator(who: str) -> None:
+    """《人民调解法》第十九条 (mediators designated by the committee or chosen by the parties),
+    第十五条第一项 (no siding with a party): a party, named by its name or id, or a party's
+    agent, cannot be among the mediators; the case is left as it was, and the committee's
+    own mediator starts it."""
+    e = _engine()
+    people = [
+        Party.person("张三", role="applicant", id="p1", phone="13800000001"),
+        Party.person("王五", role="respondent", id="p2", phone="13800000002"),
+        Party.person("钱律师", role="agent", agent_of="p1", id="p1-agent", phone="13900000000"),
+    ]
+    case = intake(e, parties=people)
+    to_state(e, case.id, "accepted")
+    e.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 11, 30))
+    named = {"name": "王五", "id": "p2", "agent": "钱律师"}[who]
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9),
+               mediators=[MEDIATOR.id, named])  # fmt: skip
+    assert err.value.field == "mediators[1]"
+    assert "第十九条" in (err.value.basis or "")
+    assert e.get(case.id) == before
+    started = e.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9),
+                     mediators=[MEDIATOR.id])  # fmt: skip
+    assert started.state == "mediating"

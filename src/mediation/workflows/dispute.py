@@ -768,6 +768,7 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.agree: (d.written_only_guard, d.agreement_signers_guard, d.binding_stage_guard),
     T2.sign: (d.signer_guard, d.signed_once_guard),
     T2.start_mediation: (
+        d.mediator_not_party_guard,
         d.committee_rights_guard,
         d.public_order_parties_guard,
         d.start_pending_guard,

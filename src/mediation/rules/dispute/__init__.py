@@ -171,6 +171,9 @@ from mediation.rules.dispute.mediation import TerminateInputs as TerminateInputs
 from mediation.rules.dispute.mediation import (
     committee_rights_guard as committee_rights_guard,
 )
+from mediation.rules.dispute.mediation import (
+    mediator_not_party_guard as mediator_not_party_guard,
+)
 from mediation.rules.dispute.mediation import on_informed as on_informed
 from mediation.rules.dispute.mediation import on_party_refuses as on_party_refuses
 from mediation.rules.dispute.mediation import (

@@ -131,7 +131,8 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
       where an agreement exists
       (so it was not performed or is disputed, and re-mediation failed):
       2002 规定 第三十七条 (the basic-level government) and 《人民调解法》
-      第三十二条 (suit on the agreement).
+      第三十二条 (suit on the agreement); an agreement a court ruled valid is enforced
+      instead (第三十三条第二款; 民诉法 第二百零六条).
     - Labour (《劳动争议调解仲裁法》): arbitration, as 第十四条第三款 once the
       15 days lapsed without agreement; after an agreement, arbitration
       (第十五条) and the 支付令 for the kinds of agreement of 第十六条.
@@ -202,7 +203,19 @@ def _routes(case: Case, policy: Any) -> tuple[Remedy, ...]:
     if "public_order" in cats:
         out.append(Remedy("行政", f"由公安机关依法处理（{_PUBLIC_ORDER}第九条）"))
     if proc is Procedure.people:
-        if agreed and not labour:
+        confirmed = found.confirmation is not None and found.confirmation.ruling == "valid"
+        if agreed and not labour and confirmed:
+            # Ruled valid (《人民调解法》第三十三条第二款): the agreement is enforced, not sued
+            # on again — the court's ruling settles its validity.
+            out.append(
+                Remedy(
+                    "司法",
+                    "一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行"
+                    f"（{_LAW}第三十三条第二款；《中华人民共和国民事诉讼法》第二百零六条）",
+                    "court",
+                )
+            )
+        elif agreed and not labour:
             out.append(
                 Remedy(
                     "行政",

@@ -123,6 +123,26 @@ def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decisio
     )
 
 
+def mediator_not_party_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
+    """No party, and no party's agent, mediates the case: the mediator is designated by the
+    body or chosen by the parties (《人民调解法》第十九条) and does not side with a party
+    (第十五条第一项) — named by a party's id or name among ``mediators``, refused. Workflow
+    version 4 on."""
+    parties = case.parties
+    known = {p.id: p.name for p in parties} | {p.name: p.name for p in parties}
+    for i, mediator in enumerate(ctx.inputs.mediators):
+        name = known.get(mediator.strip())
+        if name is not None:
+            return refuse_input(
+                "start_mediation",
+                f"mediators[{i}]",
+                mediator,
+                f"当事人及其代理人（{name}）不能担任本案调解员",
+                "《人民调解法》第十九条、第十五条第一项",
+            )
+    return ALLOW
+
+
 PS_PARTIES_BASIS = "《公安机关办理行政案件程序规定》第一百八十一条"
 
 
