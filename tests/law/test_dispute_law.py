@@ -780,3 +780,23 @@ def test_a_party_or_a_party_s_agent_is_never_the_case_s_mediator(who: str) -> No
     started = e.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9),
                      mediators=[MEDIATOR.id])  # fmt: skip
     assert started.state == "mediating"
+
+
+def test_only_an_applicant_withdraws_the_application() -> None:
+    """《人民调解法》第二十三条: the applicant may withdraw; the respondent 王五 who no longer
+    wants mediation refuses it (party_refuses, with the remedies of 第二十六条) — a
+    ``withdraw`` in his name is refused and the case left as it was."""
+    e = _engine()
+    case = intake(e)
+    to_state(e, case.id, "mediating")
+    before = e.get(case.id)
+    respondent = next(p for p in before.principals if p.role.value == "respondent")
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "withdraw", actor=MEDIATOR, at=at("2026-03-04"), reason="不想调了",
+               by=respondent.name)  # fmt: skip
+    assert (err.value.field, err.value.basis) == ("by", "《人民调解法》第二十三条")
+    assert e.get(case.id) == before
+    applicant = next(p for p in before.principals if p.role.value == "applicant")
+    done = e.fire(case.id, "withdraw", actor=MEDIATOR, at=at("2026-03-04"), reason="申请人撤回",
+                  by=applicant.id)  # fmt: skip
+    assert done.state == "withdrawn"

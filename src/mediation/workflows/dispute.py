@@ -777,6 +777,7 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
     T2.remediate: _AGAIN,
     T2.reopen: _AGAIN,
     T2.hand_off: (d.hand_off_in_time_guard, d.penalty_first_guard),
+    T2.withdraw: (d.withdraw_guard,),
 }
 """Guards version 4 adds to a trigger's transitions (acceptance: :func:`_v4`)."""
 
@@ -839,7 +840,7 @@ _V4_ADDED: tuple[Transition, ...] = (
         T2.withdraw,
         S2.agreed,
         S2.withdrawn,
-        guards=d.unsigned_guard,
+        guards=(d.unsigned_guard, d.withdraw_guard),
         effects=d.on_withdraw,
         roles=_ANYONE,
         inputs=d.WithdrawInputs,

@@ -231,6 +231,7 @@ from mediation.rules.dispute.performance import remediate_guard as remediate_gua
 from mediation.rules.dispute.performance import transfer_guard as transfer_guard
 from mediation.rules.dispute.performance import unperformed as unperformed
 from mediation.rules.dispute.performance import visits_owed as visits_owed
+from mediation.rules.dispute.performance import withdraw_guard as withdraw_guard
 from mediation.rules.dispute.referral import FeedbackInputs as FeedbackInputs
 from mediation.rules.dispute.referral import HandOffInputs as HandOffInputs
 from mediation.rules.dispute.referral import ReferInputs as ReferInputs

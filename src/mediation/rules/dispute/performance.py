@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, Risk, Visit, evolve
+from mediation.model import Case, PartyRole, Risk, Visit, evolve
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
@@ -444,6 +444,30 @@ def on_transfer(case: Case, ctx: Context[TransferInputs]) -> Case:
     case = deadlines.cancel_all(case, ctx, late=v4(case))
     case = evolve(case, outcome=f"移送{ctx.inputs.to.strip()}：{ctx.inputs.reason.strip()}")
     return record_resolution(case, ctx, "transferred_out", details(case).track)
+
+
+def withdraw_guard(case: Case, ctx: Context[WithdrawInputs]) -> Decision:
+    """Withdrawal is the applicant's (《人民调解法》第二十三条: 要求终止调解; the application
+    is the applicant's to withdraw): ``by`` naming a respondent or a third party — or such a
+    party's agent — is refused; that party's unwillingness is a refusal (``party_refuses``,
+    第十七条、第二十三条), which ends the mediation with its remedies told (第二十六条). A
+    ``by`` that names no party (free text) is taken as given. Workflow version 4 on."""
+    who = ctx.inputs.by.strip()
+    if not who:
+        return ALLOW
+    found = next((p for p in case.parties if who in (p.id, p.name)), None)
+    if found is not None and found.role is PartyRole.agent and found.agent_of:
+        found = next((p for p in case.parties if p.id == found.agent_of), found)
+    if found is None or found.role is PartyRole.applicant:
+        return ALLOW
+    return refuse_input(
+        "withdraw",
+        "by",
+        who,
+        f"{found.name}不是申请人：撤回申请的是申请人；其他当事人不愿继续调解的，按当事人拒绝调解处理"
+        "（party_refuses）",
+        "《人民调解法》第二十三条",
+    )
 
 
 def on_withdraw(case: Case, ctx: Context[WithdrawInputs]) -> Case:
