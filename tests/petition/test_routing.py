@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from mediation import (
@@ -532,3 +533,37 @@ def test_an_organ_that_objected_is_not_late_while_the_office_verifies() -> None:
     assert town.state == "registered"
     assert due(town, "petition_transfer_notice") == "2026-04-07"
     assert e.verify(town_id).ok
+
+
+@pytest.mark.parametrize(
+    ("simple", "period", "due_on"),
+    [(False, "petition_register", "2026-03-18"), (True, "petition_simple_transfer", "2026-03-04")],
+)
+def test_a_petition_office_receiving_from_the_office_above_registers_and_passes_it_on(
+    simple: bool, period: str, due_on: str
+) -> None:
+    """第二十二条第一款: the city's petition office transfers a letter to the county's on
+    Tue 3 March. The county office is a petition office, not the organ that handles it: it
+    registers and routes within 15 日 (→ 18 March) — a simple matter within 1 working day
+    for its level (row 13: → 4 March) — owes no receiving organ's notice or objection
+    window (第二十三条第三款), and routes it on without one."""
+    from mediation import Engine, Role, Unit
+    from mediation.rules.org import OrgTree
+
+    from .conftest import ORG, policy
+
+    city_office = Unit("ls-xfj", "丽水市信访局", "city", "ls", "丽访", kind="petition_bureau")
+    pol = policy()
+    e = Engine.in_memory(
+        policy=attrs.evolve(pol, org=OrgTree([*ORG.units, city_office])),
+        reader=Actor.system(),
+    )
+    clerk = Actor("ls-xfj-clerk", {Role.clerk.value, Role.director.value}, "ls-xfj", "市信访局")
+    details = {"simple": True} if simple else {}
+    case = letter(e, "2026-03-02", unit="ls-xfj", actor=clerk, details=details,
+                  summary="初次来信：路灯损坏")  # fmt: skip
+    case = e.fire(case.id, "route", actor=clerk, at=at("2026-03-03", 9), to="qt-xfj")
+    county = e.get(case.links[-1].case_id)
+    assert [(d.period, d.due.isoformat()) for d in county.deadlines] == [(period, due_on)]
+    routed = e.fire(county.id, "route", actor=BUREAU, at=at("2026-03-04", 9), to="qt-dm")
+    assert routed.state == "transferred"

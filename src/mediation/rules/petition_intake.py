@@ -342,6 +342,12 @@ def _first_clocks(case: Case, ctx: Context[PetitionIntake]) -> Case:
         return deadlines.open_clock(case, ctx, REVIEW_OPINION)
     if given.stage is PetitionStage.rereview:
         return deadlines.open_clock(case, ctx, REREVIEW_OPINION)
+    if kind in policy.bureau_kinds and given.origin and v2(case):
+        # A petition office that receives a matter from the office above registers and
+        # passes it on (第二十二条第一款: 15 日; a simple matter, 1 working day a level, row
+        # 13): it neither decides acceptance nor owes the receiving organ's notice
+        # (第二十三条第三款).
+        return deadlines.open_clock(case, ctx, SIMPLE_TRANSFER if given.simple else REGISTER)
     if given.origin:
         if given.simple:
             first = SIMPLE_ACCEPT
