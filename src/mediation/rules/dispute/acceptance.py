@@ -34,7 +34,7 @@ from mediation.rules.dispute._common import (
     v4,
 )
 from mediation.rules.dispute.details import Refusal, _level, _matter, _unit_kind, _with, details
-from mediation.rules.dispute.intake import _public_order, _traffic_police
+from mediation.rules.dispute.intake import _public_order, _traffic_police, past_days
 from mediation.rules.dispute.procedure import (
     HANDLED_GROUNDS,
     REFUSAL_GROUNDS,
@@ -498,17 +498,7 @@ def accept_dates_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     acceptance would put the statutory period off to a day of the clerk's choosing, as the
     steps that record them later refuse (``record_appraisal``, ``record_mediation_start``).
     Workflow version 4 on."""
-    given = ctx.inputs
-    for name, wanted in _PAST_FACTS:
-        value: dt.date | None = getattr(given, name)
-        if value is not None and value > ctx.day:
-            return refuse_input(
-                "accept",
-                name,
-                value.isoformat(),
-                f"{wanted}: not after the acceptance ({ctx.day.isoformat()})",
-            )
-    return ALLOW
+    return past_days("accept", ctx.inputs, _PAST_FACTS, ctx.day, "the acceptance")
 
 
 def not_accepted_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:

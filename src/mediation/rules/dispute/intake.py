@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -140,15 +141,9 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
         # The days the track's periods count from have come by the registration: a later
         # one would put a statutory period off (程序规定 第八十五、八十六、九十条;
         # 特邀调解规定 第二十七条).
-        for name in _PAST_FACTS:
-            value: dt.date | None = getattr(given, name)
-            if value is not None and value > ctx.day:
-                return refuse_input(
-                    "intake",
-                    name,
-                    value.isoformat(),
-                    f"a day that has come: not after the registration ({ctx.day.isoformat()})",
-                )
+        late = past_days("intake", given, _PAST_FACTS, ctx.day, "the registration")
+        if not late.allowed:
+            return late
     if _traffic_police(case, given.track, ctx):
         if not given.joint_application:
             return refuse(
@@ -170,12 +165,26 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
 
 
 _PAST_FACTS = (
-    "certificate_received_on",
-    "mediation_start_on",
-    "materials_signed_on",
-    "mediation_ended_on",
+    ("certificate_received_on", "a day that has come"),
+    ("mediation_start_on", "a day that has come"),
+    ("materials_signed_on", "a day that has come"),
+    ("mediation_ended_on", "a day that has come"),
 )
 """Registration facts a period counts from: each a day that has come."""
+
+
+def past_days(
+    rule: str, given: Any, names: Iterable[tuple[str, str]], day: dt.date, step: str
+) -> Decision:
+    """Refuse the first of the dates ``names`` (input name, what it must be) that ``given``
+    dates after ``day``, the day of ``step``: a period counts from a day that has come."""
+    for name, wanted in names:
+        value: dt.date | None = getattr(given, name)
+        if value is not None and value > day:
+            return refuse_input(
+                rule, name, value.isoformat(), f"{wanted}: not after {step} ({day.isoformat()})"
+            )
+    return ALLOW
 
 
 def _switched_in_time(
