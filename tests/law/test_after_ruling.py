@@ -161,6 +161,29 @@ def test_an_agreement_rejected_by_the_court_may_be_changed_by_mediation() -> Non
     assert again.state == "mediating"
 
 
+def test_mediating_again_after_a_rejection_leaves_the_objection_period_running() -> None:
+    """民诉法解释 第三百七十二条: the parties' 15 日 to object run against the court's ruling,
+    served 2026-03-16 → 03-31; mediating again from 03-17 (第三十三条第三款) neither uses nor
+    ends them. The old agreement's callback, not yet due, is no longer owed: cancelled, not
+    recorded as made (2002 规定 第三十六条)."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    _to_court(e, case.id, "2026-03-09", "2026-03-10")
+    e.fire(case.id, "court_rules", actor=MEDIATOR, at=at("2026-03-16", 9), ruling="rejected",
+           rejection="unclear")  # fmt: skip
+    again = e.fire(
+        case.id, "remediate", actor=MEDIATOR, at=at("2026-03-17"), reason="变更协议", consent=True
+    )
+    objection = clock(again, "confirmation_objection_party")
+    assert (objection.status, str(objection.due)) == (DeadlineStatus.running, "2026-03-31")
+    callback = clock(again, "callback_visit")
+    assert callback.status is DeadlineStatus.cancelled
+    assert clock(again, "people_mediation").status is DeadlineStatus.running
+    ended = e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-03-20"), reason="failed",
+                   remedies_informed=True)  # fmt: skip
+    assert clock(ended, "confirmation_objection_party").status is DeadlineStatus.running
+
+
 @pytest.mark.parametrize(
     ("ruling", "extra", "says"),
     [

@@ -26,10 +26,9 @@ import attrs
 
 from mediation.model import Case, DeadlineStatus, LabeledEnum, PartyRole, evolve
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
-from mediation.rules.dispute._common import ENFORCEMENT, OBJECTION, v4
+from mediation.rules.dispute._common import ENFORCEMENT, OBJECTION, OBJECTION_INTERESTED, v4
 from mediation.rules.dispute.court import Ruling
 from mediation.rules.dispute.details import details
-from mediation.rules.periods import period
 
 __all__ = [
     "AFTER_RULING",
@@ -50,7 +49,6 @@ AFTER_RULING = "after_ruling"
 
 OBJECTION_BASIS = "民诉法解释 第三百七十二条"
 ENFORCEMENT_BASIS = "《民事诉讼法》第二百零六条、第二百五十条"
-OBJECTION_INTERESTED = period("confirmation_objection_interested")
 
 
 class Objector(LabeledEnum):

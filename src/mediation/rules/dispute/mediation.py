@@ -21,6 +21,8 @@ from mediation.rules.dispute._common import (
     CONFIRMATION,
     ESCALATION_REPORT,
     FEEDBACK_CLOCKS,
+    OBJECTION,
+    OBJECTION_INTERESTED,
     PS_FIRST,
     PS_HANDLING,
     PS_SECOND,
@@ -492,16 +494,20 @@ def _close_work(case: Case, ctx: Context[Any]) -> Case:
     police's case-handling period the round's: a failure restarts it
     (:func:`restart_handling`). Version 4 on, nor are the parties' 30 days to apply for
     司法确认 of an agreement still in effect (《人民调解法》第三十一条、第三十三条): a
-    round of re-mediation that ends without a new agreement leaves it binding.
+    round of re-mediation that ends without a new agreement leaves it binding; nor a
+    party's or an interested person's period to object to the court's ruling on it
+    (民诉法解释 第三百七十二条), a right against the court that mediation neither uses nor
+    ends.
     """
     kept = _KEPT
     if v4(case):
+        kept = kept | {OBJECTION.id, OBJECTION_INTERESTED.id}
         # The second 治安调解 session is held only if needed (第一百八十三条: 必要时可以
         # 增加一次): a mediation that ends without it owes none, and its window closes
         # unused, not breached.
         case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_SECOND.id)
         if effective(case) is not None:
-            kept = _KEPT | {CONFIRMATION.id}
+            kept = kept | {CONFIRMATION.id}
     return deadlines.close(case, ctx, where=lambda d: d.period not in kept)
 
 

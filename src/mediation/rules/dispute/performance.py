@@ -18,6 +18,8 @@ from mediation.rules.dispute._common import (
     CONFIRMATION,
     ENFORCEMENT,
     FEEDBACK_CLOCKS,
+    OBJECTION,
+    OBJECTION_INTERESTED,
     v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
@@ -239,12 +241,21 @@ def on_reopen(case: Case, ctx: Context[Any]) -> Case:
     Version 4 on, an agreement in effect keeps binding while it is mediated again: only a
     new agreement changes it (《人民调解法》第三十一条; 2002 规定 第三十七条第二项), so the
     parties' 30 days to apply for its 司法确认 run on (第三十三条) — a new agreement
-    supersedes it and them (:func:`~.agreement.on_agree`)."""
+    supersedes it and them (:func:`~.agreement.on_agree`).
+
+    Version 4 on, too: a party's or an interested person's period to object to the court's
+    ruling (民诉法解释 第三百七十二条) is a right against the court, which mediating
+    again does not end; and a callback on the old agreement not yet due is no longer owed
+    — cancelled, not met (2002 规定 第三十六条: the visit follows the mediation's end)."""
     binding = v4(case) and effective(case) is not None
+    kept = {CONFIRMATION.id} if binding else set()
+    if v4(case):
+        kept |= {OBJECTION.id, OBJECTION_INTERESTED.id}
+        case = deadlines.cancel_all(
+            case, ctx, where=lambda d: d.period == CALLBACK.id and ctx.at <= d.due_at
+        )
     case = deadlines.cancel_all(
-        case,
-        ctx,
-        where=lambda d: not d.kind.is_own and not (binding and d.period == CONFIRMATION.id),
+        case, ctx, where=lambda d: not d.kind.is_own and d.period not in kept
     )
     case = _close_work(case, ctx)
     if case.outcome == PERFORMED:  # mediating again: it has not ended yet
