@@ -161,6 +161,34 @@ def test_the_health_department_s_mediation_past_its_thirty_working_days_is_deeme
     assert reached.state in ("agreed", "performing")
 
 
+@pytest.mark.parametrize("where", ["committee", "health_department"])
+def test_a_medical_agreement_is_written_not_oral(where: str) -> None:
+    """医疗条例 第三十九条: the committee's agreement takes effect once both sides sign or
+    seal it and the mediator signs and the committee seals it — and the committee tells both
+    sides of 司法确认; 第四十条: the health department's mediation ends in a signed 调解协议书.
+    An oral agreement (《人民调解法》第二十八条's other form) is refused, naming the field, and
+    the case is left as it was."""
+    e = engine()
+    if where == "committee":
+        case = register(e, "qt-yt", at("2026-02-09"), category="medical")
+        e.fire(case.id, "triage", actor=MEDICAL_COMMITTEE, at=at("2026-02-09", 10),
+               track="people")  # fmt: skip
+        e.fire(case.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-02-09", 11),
+               other_side_consents=True)  # fmt: skip
+        e.fire(case.id, "inform_rights", actor=MEDICAL_COMMITTEE, at=at("2026-02-09", 12))
+        who = MEDICAL_COMMITTEE
+    else:
+        case = _health(e, "2026-02-09", other_side_consents=True)
+        who = HEALTH
+    e.fire(case.id, "start_mediation", actor=who, at=at("2026-02-10"), mediators=[who.id])
+    before = e.get(case.id)
+    oral = {**agreement("2026-03-20"), "form": "oral"}
+    with pytest.raises(ValidationError, match="第三十九条、第四十条") as err:
+        e.fire(case.id, "agree", actor=who, at=at("2026-02-13"), agreement=oral)
+    assert err.value.field == "agreement.form"
+    assert e.get(case.id) == before
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("materials_signed_on", "2026-09-30"), ("certificate_received_on", "2026-09-15")],

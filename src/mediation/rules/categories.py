@@ -86,7 +86,15 @@ CATEGORIES: Mapping[str, Category] = MappingProxyType(
                 mediators_basis="《劳动争议调解仲裁法》第十条",
                 written="《劳动争议调解仲裁法》第十四条第一款",
             ),
-            Category("medical", "医疗纠纷", "《医疗纠纷预防和处理条例》"),
+            Category(
+                "medical",
+                "医疗纠纷",
+                "《医疗纠纷预防和处理条例》",
+                # A committee's agreement takes effect once signed or sealed by both sides and
+                # the mediator and sealed by the committee (第三十九条); the health department's
+                # mediation ends in an agreement both sides sign (第四十条).
+                written="《医疗纠纷预防和处理条例》第三十九条、第四十条",
+            ),
             Category("traffic", "道路交通事故纠纷", "《道路交通安全法》第七十四条"),
             Category("property_management", "物业纠纷"),
             Category("consumer", "消费纠纷"),

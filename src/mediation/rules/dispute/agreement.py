@@ -141,7 +141,8 @@ _PUBLIC_ORDER_BASIS = "《公安机关办理行政案件程序规定》第一百
 def written_required(category: str, policy: Any) -> Category | None:
     """The category (or broader one) whose statute requires a written 调解协议书, if any
     (:attr:`~mediation.rules.categories.Category.written`: labour, 《劳动争议调解仲裁法》
-    第十四条第一款; land contract, 《农村土地承包经营纠纷调解仲裁法》第十条)."""
+    第十四条第一款; land contract, 《农村土地承包经营纠纷调解仲裁法》第十条; medical,
+    《医疗纠纷预防和处理条例》第三十九条、第四十条)."""
     table = policy.categories
     return next((table[c] for c in ancestors(category, table) if table[c].written), None)
 
