@@ -25,6 +25,7 @@ from mediation import (
     LabeledEnum,
     Link,
     LinkKind,
+    Risk,
     Role,
     RuleRejectedError,
     Step,
@@ -98,6 +99,7 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
         summary=case.summary,
         note="访调对接",
         overlays={k: v for k, v in case.overlays.items() if k == "leader"},
+        risk=case.risk,
     )
     return case
 
@@ -231,9 +233,10 @@ def _engine(spec: str) -> Engine:
     return engine
 
 
-def _register(engine: Engine, workflow: str = "sending") -> Case:
+def _register(engine: Engine, workflow: str = "sending", risk: str = "low") -> Case:
     return engine.intake(
         workflow=workflow,
+        risk=risk,
         channel="walk_in",
         category="neighbor",
         parties=parties(),
@@ -359,6 +362,20 @@ def test_an_overlay_carries_over_to_the_case_handed_off_to(engine: Engine) -> No
             actor=CLERK,
             overlays={"nope": Leader("x")},
         )
+
+
+def test_the_case_handed_off_to_keeps_the_matter_s_risk(engine: Engine) -> None:
+    """A high-risk matter stays high-risk where it goes: the step that opens the case passes
+    its escalation risk on (``open_case(risk=…)``), recorded in the new case's intake."""
+    case = _register(engine, risk="high")
+    handed = engine.fire(case.id, "hand_off", actor=CLERK, at=at("2026-03-04"), unit="qt-dm")
+    other = engine.get(handed.links[0].case_id)
+    assert other.risk is Risk.high
+    assert engine.verify(other.id).ok
+    assert engine.replay(other.id) == other
+    low = _register(engine)
+    handed = engine.fire(low.id, "hand_off", actor=CLERK, at=at("2026-03-04"), unit="qt-dm")
+    assert engine.get(handed.links[0].case_id).risk is Risk.low
 
 
 def test_a_refused_follow_up_refuses_the_step_and_writes_nothing(engine: Engine) -> None:

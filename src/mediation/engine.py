@@ -967,6 +967,7 @@ class Engine:
                     case_id=item.case_id,
                     links=[Link(item.back, origin.id, item.note)],
                     overlays=item.overlays,
+                    risk=item.risk,
                 )
             else:
                 other = self._store.load(_case_id(item.case_id))
@@ -1015,6 +1016,7 @@ class Engine:
                     case_id=item.case_id,
                     links=[Link(item.back, origin.id, item.note)],  # as _follow links it
                     overlays=item.overlays,
+                    risk=item.risk,
                 )
                 continue
             other = seen.get(item.case_id) or self._store.load(_case_id(item.case_id))

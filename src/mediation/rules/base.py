@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import Actor, Case, LinkKind, Party, Place, RelatedCase
+from mediation.model import Actor, Case, LinkKind, Party, Place, RelatedCase, Risk
 
 if TYPE_CHECKING:
     from mediation.rules.clockbook import StepClocks
@@ -116,6 +116,7 @@ class OpenCase:
     back: LinkKind = LinkKind.handed_off_from
     note: str = ""
     overlays: Mapping[str, Any] = attrs.field(factory=dict)
+    risk: Risk = Risk.low
 
 
 @attrs.frozen(slots=True)
@@ -186,13 +187,15 @@ class Context(Generic[InputsT]):
         back: LinkKind = LinkKind.handed_off_from,
         note: str = "",
         overlays: Mapping[str, Any] | None = None,
+        risk: Risk = Risk.low,
     ) -> str:
         """Ask for a new case to be registered with this step; return its id.
 
         The id is derived from this case, this step and the request's order
         (the same in a replay), so an effect can link to it; the new case
         links back with ``back``. ``overlays`` carry over (a 领导包案
-        assignment survives the hand-off).
+        assignment survives the hand-off); so may the matter's escalation ``risk``
+        (the grade it was registered or re-assessed with).
         """
         n = sum(1 for f in self.follow_ups if isinstance(f, OpenCase))
         case_id = hashlib.sha256(f"{self.case_id}|{self.seq}|{n}".encode()).hexdigest()[:32]
@@ -213,6 +216,7 @@ class Context(Generic[InputsT]):
                 back,
                 note,
                 dict(overlays or {}),
+                risk,
             )
         )
         return case_id
