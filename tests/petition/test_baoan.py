@@ -11,6 +11,7 @@ from mediation import Actor, Engine, Risk, Role, RuleRejectedError, ValidationEr
 from mediation.rules.baoan import Baoan, BaoanPolicy, DutyKind, Leader
 from mediation.rules.baoan_reception import reception_days
 from mediation.rules.org import OrgTree
+from mediation.rules.petition import details
 
 from .conftest import (
     BUREAU,
@@ -28,6 +29,7 @@ from .conftest import (
     engine,
     letter,
     mediate,
+    petitioners,
     visit,
 )
 
@@ -141,6 +143,34 @@ def test_a_case_outside_the_selection_needs_a_stated_reason() -> None:
         **PLAN,
     )
     assert baoan(case.overlays).reasons == ()
+
+
+def test_a_transferred_matter_stays_collective_and_high_risk_and_so_a_candidate() -> None:
+    """The matter the bureau routes is the same matter at the town (第二十二条第一款): a
+    collective visit — 30 people, 5 representatives (第二十条第三款) — stays collective, and
+    a high-risk letter stays high-risk; both stay 包案 candidates (RULES.md §7.1), and the
+    county leader the policy names for a collective matter takes it without stating a
+    reason."""
+    e = engine()
+    high = letter(e, "2026-02-05", risk="high")
+    high = e.fire(high.id, "route", actor=BUREAU, at=at("2026-02-06", 10), to="qt-dm")
+    town = e.get(high.links[-1].case_id)
+    assert town.risk is Risk.high
+    assert "baoan_candidate" in town.flags
+    crowd = visit(e, "2026-02-05", "qt-xfj", BUREAU, parties=petitioners(5),
+                  details={"people": 30})  # fmt: skip
+    head = Actor("zx-head", {Role.director.value, Role.clerk.value}, "qt", "中心主任")
+    e.fire(crowd.id, "onestop_permit", actor=head, at=at("2026-02-06", 9), to="qt-dm",
+           reason="on_site")  # fmt: skip
+    crowd = e.fire(crowd.id, "route", actor=BUREAU, at=at("2026-02-06", 10), to="qt-dm")
+    there = e.get(crowd.links[-1].case_id)
+    assert (details(there).collective, details(there).people) == (True, 30)
+    assert {"collective", "baoan_candidate"} <= set(there.flags)
+    taken = e.fire(there.id, "baoan_assign", actor=COUNTY_LEADER, at=at("2026-02-09"),
+                   leader="ld-county", **PLAN)  # fmt: skip
+    assert baoan(taken.overlays).reasons
+    for cid in (high.id, town.id, crowd.id, there.id):
+        assert e.verify(cid).ok
 
 
 def test_duties_are_recorded_and_reminders_follow_the_cadence() -> None:
@@ -428,6 +458,7 @@ def test_a_dispute_handed_to_another_track_takes_its_baoan_along() -> None:
     assert baoan(handed.overlays).handed_to
     assert not [d for d in handed.deadlines if d.period.startswith("baoan") and d.is_open]
     court = e.get(handed.links[-1].case_id)
+    assert court.risk is Risk.high  # the matter's risk goes with it
     assert not baoan(court.overlays).handed_to
     assert {d.period for d in court.deadlines if d.is_open} >= {"baoan_reminder"}
     figures = e.statistics(actor=Actor.system(), since=dt.date(2026, 3, 1),

@@ -30,9 +30,9 @@ from .conftest import (
 HAND: dict[str, Any] = {"committee": "qt-dm-tw", "consents": ["p1", "p2"]}
 
 
-def handling(e: Engine, day: str = "2026-03-10") -> Case:
+def handling(e: Engine, day: str = "2026-03-10", **kw: Any) -> Case:
     """A neighbour petition with the other side named, accepted by the town on ``day``."""
-    case = letter(e, day, unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True))
+    case = letter(e, day, unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True), **kw)
     return e.fire(case.id, "accept", actor=TOWN, at=at(day, 10))
 
 
@@ -94,6 +94,17 @@ def test_both_parties_consent_and_the_unit_is_a_committee() -> None:
             **{**HAND, "committee": "qt-wx"},
         )
     assert bad.value.field == "committee"
+
+
+def test_the_mediation_case_keeps_the_petition_s_risk() -> None:
+    """访调对接 (第三十三条; petition version 2): the committee's case is the same matter, at
+    the risk the petition was registered with — a high-risk matter is not mediated as a
+    low-risk one."""
+    e = engine()
+    case = handling(e, risk="high")
+    case = e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    dispute = e.get(details(case).mediation.case_id)  # type: ignore[union-attr]
+    assert dispute.risk.value == "high"
 
 
 def test_an_agreement_concludes_the_petition_with_the_agreement_referenced() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, LabeledEnum, PartyRole, evolve
+from mediation.model import Case, LabeledEnum, PartyRole, Risk, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, OpenCase, field, refuse, refuse_input
 from mediation.rules.dispute import details as dispute_details
@@ -260,6 +260,7 @@ def on_hand(case: Case, ctx: Context[HandInputs]) -> Case:
         location=case.location,
         note="访调对接",
         overlays=overlays,
+        risk=case.risk if v2(case) else Risk.low,
     )
     pause = ctx.policy.part(PetitionPolicy).mediation_pause
     if pause is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, evolve
+from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, Risk, evolve
 from mediation.rules import baoan, deadlines, onestop, petition_aftercare, petition_recusal
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -488,7 +488,12 @@ def _own_system(org: OrgTree, case: Case, ctx: Context[Any], to: str) -> bool:
 
 def handoff_details(case: Case, **more: Any) -> dict[str, Any]:
     """The intake details of the case a hand-off opens: the matter's first case, this one,
-    and the day the petitioner raised the matter (version 2 on)."""
+    and the day the petitioner raised the matter (version 2 on).
+
+    Version 2 on, too, a collective matter stays one where it goes, with how many came
+    (集体访; 第二十条第三款: the representatives stand for them): it is the same matter,
+    a 包案 candidate for that reason (RULES.md §7.1) and never simple (2016 简易办理办法).
+    The hand-off passes the matter's escalation risk on as well (:func:`hand_on`)."""
     found = details(case)
     out: dict[str, Any] = {
         "root": found.root or case.id,
@@ -499,6 +504,10 @@ def handoff_details(case: Case, **more: Any) -> dict[str, Any]:
     if v2(case):
         raised = found.raised_on or case.received_at.astimezone(CHINA_TZ).date()
         out["raised_on"] = raised.isoformat()
+        if found.collective:
+            out["collective"] = True
+        if found.people:
+            out["people"] = found.people
     return {**out, **more}
 
 
@@ -532,6 +541,7 @@ def hand_on(
         details=data,
         note=note,
         overlays=overlays,
+        risk=case.risk if v2(case) else Risk.low,
     )
     return baoan.passed_on(case, ctx, new_id), new_id
 

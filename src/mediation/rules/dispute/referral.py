@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, Deadline, evolve
+from mediation.model import Case, Deadline, Risk, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -446,6 +446,7 @@ def on_hand_off(case: Case, ctx: Context[HandOffInputs]) -> Case:
         },
         note=given.reason,
         overlays=overlays,
+        risk=case.risk if current else Risk.low,
     )
     if current:
         case = baoan.passed_on(case, ctx, new_id)
