@@ -443,6 +443,26 @@ def test_litigation_arbitration_and_reconsideration_are_diverted(
     assert ("第二十八条第二款" in notice) is (item == "第一项")
 
 
+def test_a_petition_office_transfers_a_litigation_letter_and_guides_a_visitor() -> None:
+    """第二十二条第二款: a letter about litigation rights reaching the county 信访局 is
+    transferred to the same-level political-legal organ, not turned away with a notice; a
+    visitor with one is guided to it there and then. The refusal leaves the case as it was."""
+    e = engine()
+    case = letter(e, "2026-02-12", summary="不服县法院民事判决，请求再审")
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="转送同级政法机关") as err:
+        e.fire(case.id, "divert", actor=BUREAU, at=at("2026-02-13"), route="litigation",
+               where="青田县人民法院", to_unit="qt-fy", told=True)  # fmt: skip
+    assert err.value.basis == "《信访工作条例》第二十二条第一款、第二款"
+    assert e.get(case.id) == before
+    routed = e.fire(case.id, "route", actor=BUREAU, at=at("2026-02-13"), to="qt-fy")
+    assert e.get(routed.links[-1].case_id).unit == "qt-fy"
+    guided = visit(e, "2026-02-12", "qt-xfj", BUREAU, summary="来访：不服县法院民事判决")
+    guided = e.fire(guided.id, "divert", actor=BUREAU, at=at("2026-02-13"), route="litigation",
+                    where="青田县人民法院", to_unit="qt-fy", told=True)  # fmt: skip
+    assert guided.state == "diverted"
+
+
 @pytest.mark.parametrize(
     "target", [{"where": "东门镇人民政府"}, {"where": "本镇", "to_unit": "qt-dm"}]
 )

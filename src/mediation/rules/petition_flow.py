@@ -36,6 +36,7 @@ from mediation.rules.petition import (
     Bar,
     Diversion,
     DivertRoute,
+    PetitionPolicy,
     PetitionStage,
     Refusal,
     Route,
@@ -614,9 +615,24 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
 
     For a one-stop case the organ must be named: telling the party to go outside
     the centre needs a permit (最多跑一地).
+
+    A petition office (信访部门) points only a visitor to a legal procedure — one with a
+    matter of litigation rights to the political-legal organ (第二十二条第二款). What
+    reaches it in writing (a letter, an online petition, a transfer) it transfers or
+    assigns to the organ with the power to handle it, a litigation matter to the
+    same-level political-legal organ (第二十二条第一款、第二款; ``route``): the
+    classification of 第三十一条 is that organ's. Petition workflow version 2 on.
     """
     given = ctx.inputs
     basis = given.route.basis
+    if v2(case) and petition_office(case, ctx) and not _told_in_person(case, ctx):
+        return refuse(
+            "divert",
+            "信访部门对来信、网上信访等书面提出的信访事项，应当转送、交办有权处理的机关、"
+            "单位；涉及诉讼权利救济的，转送同级政法机关依法处理（转送、交办：route），"
+            "不是告知信访人另行提出",
+            f"{ART}第二十二条第一款、第二款",
+        )
     if not given.told:
         return refuse("divert", "须告知信访人依照法定途径向有关机关提出", basis)
     if given.route is DivertRoute.protective_duty and _names_own_unit(case, ctx, given):
@@ -638,6 +654,13 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
             return known
         return onestop.check_send(case, ctx, given.to_unit, "to_unit")
     return ALLOW
+
+
+def _told_in_person(case: Case, ctx: Context[Any]) -> bool:
+    """Whether the petitioner raised the matter orally (a visit, a call: 第十九条第一款),
+    and so may be told there and then where to take it."""
+    policy = ctx.policy.part(PetitionPolicy)
+    return case.channel in policy.oral_channels or case.channel in policy.oral_channels_v2
 
 
 def _names_own_unit(case: Case, ctx: Context[Any], given: DivertInputs) -> bool:
