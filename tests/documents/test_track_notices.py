@@ -390,6 +390,30 @@ def test_a_labour_agreement_not_performed_goes_to_arbitration_and_the_payment_or
         _no_court_suit_on_the_agreement(out)
 
 
+def test_a_township_s_labour_agreement_also_names_the_payment_order() -> None:
+    """The labour statute governs whichever body mediates (第十条): a township government's
+    劳动争议调解协议书 prints arbitration on non-performance (第十五条) and the 支付令 for an
+    agreement on unpaid wages (第十六条), as a committee's does."""
+    from mediation._demo import agreement
+    from tests.helpers import signed_by_all
+
+    e = engine()
+    who = actor("qt-dmz")
+    case = register(e, "qt-dmz", at("2026-02-09"), category="labour", summary="拖欠工资",
+                    details={"received_on": "2026-02-09", "track": "administrative"})  # fmt: skip
+    e.fire(case.id, "triage", actor=who, at=at("2026-02-09", 10), track="administrative")
+    e.fire(case.id, "accept", actor=who, at=at("2026-02-09", 11))
+    mediating = e.fire(case.id, "start_mediation", actor=who, at=at("2026-02-10", 9),
+                       mediators=[who.id])  # fmt: skip
+    terms = agreement("2026-03-13")
+    terms["signatures"] = signed_by_all(mediating, at("2026-02-13", 10), "调解员", "东门镇人民政府")
+    e.fire(case.id, "agree", actor=who, at=at("2026-02-13", 10), agreement=terms)
+    for out in _render(e, case.id, "mediation_agreement"):
+        assert "劳动争议调解协议书" in out
+        assert "申请仲裁（《劳动争议调解仲裁法》第十五条）" in out
+        assert "申请支付令（《劳动争议调解仲裁法》第十六条）" in out
+
+
 # -- remedies() never offers the procedure that ended ----------------------------------------
 
 
