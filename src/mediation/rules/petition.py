@@ -90,6 +90,7 @@ __all__ = [
     "check_unit",
     "details",
     "petition_office",
+    "raised_orally",
     "v2",
     "with_details",
 ]
@@ -546,6 +547,15 @@ def bar_guard(case: Case, ctx: Context[Any]) -> Decision:
     earlier = f"（{found.bar_code}）" if found.bar_code else ""
     return refuse(
         "accept", f"{found.bar.label}{earlier}，不予受理：请出具不予受理告知书", found.bar.basis
+    )
+
+
+def raised_orally(case: Case, ctx: Context[Any]) -> bool:
+    """Whether the petitioner raised the matter orally — a visit, a call (第十九条第一款:
+    the organ records it faithfully): the policy's oral channels, the version 2 ones too."""
+    policy = ctx.policy.part(PetitionPolicy)
+    return case.channel in policy.oral_channels or (
+        v2(case) and case.channel in policy.oral_channels_v2
     )
 
 

@@ -36,7 +36,6 @@ from mediation.rules.petition import (
     Bar,
     Diversion,
     DivertRoute,
-    PetitionPolicy,
     PetitionStage,
     Refusal,
     Route,
@@ -45,6 +44,7 @@ from mediation.rules.petition import (
     check_unit,
     details,
     petition_office,
+    raised_orally,
     v2,
     with_details,
 )
@@ -625,7 +625,7 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
     """
     given = ctx.inputs
     basis = given.route.basis
-    if v2(case) and petition_office(case, ctx) and not _told_in_person(case, ctx):
+    if v2(case) and petition_office(case, ctx) and not raised_orally(case, ctx):
         return refuse(
             "divert",
             "信访部门对来信、网上信访等书面提出的信访事项，应当转送、交办有权处理的机关、"
@@ -654,13 +654,6 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
             return known
         return onestop.check_send(case, ctx, given.to_unit, "to_unit")
     return ALLOW
-
-
-def _told_in_person(case: Case, ctx: Context[Any]) -> bool:
-    """Whether the petitioner raised the matter orally (a visit, a call: 第十九条第一款),
-    and so may be told there and then where to take it."""
-    policy = ctx.policy.part(PetitionPolicy)
-    return case.channel in policy.oral_channels or case.channel in policy.oral_channels_v2
 
 
 def _names_own_unit(case: Case, ctx: Context[Any], given: DivertInputs) -> bool:

@@ -47,6 +47,7 @@ from mediation.rules.petition import (
     PetitionPolicy,
     PetitionStage,
     details,
+    raised_orally,
     v2,
 )
 
@@ -265,10 +266,7 @@ def intake_guard(case: Case, ctx: Context[PetitionIntake]) -> Decision:
                 "intake", "raised_on", given.raised_on.isoformat(), "a day after the registration"
             )
     policy = ctx.policy.part(PetitionPolicy)
-    oral = case.channel in policy.oral_channels or (
-        v2(case) and case.channel in policy.oral_channels_v2
-    )
-    if oral and not given.origin and not given.oral_record.strip():
+    if raised_orally(case, ctx) and not given.origin and not given.oral_record.strip():
         return refuse_input(
             "intake",
             "oral_record",
