@@ -26,6 +26,9 @@ COURT_EXAMINE = period("judicial_confirmation_examine")
 COURT_STATUTORY = period("judicial_confirmation_statutory")
 OBJECTION = period("confirmation_objection_party")
 OBJECTION_INTERESTED = period("confirmation_objection_interested")
+RULING_OBJECTIONS = frozenset({OBJECTION.id, OBJECTION_INTERESTED.id})
+"""The periods to object to a court's ruling on an agreement (民诉法解释 第三百七十二条): a
+party's and an interested person's rights against the court, which mediation does not end."""
 ENFORCEMENT = period("enforcement_apply")
 LIMITATION = period("limitation_period")
 MEDICAL_ADMIN_ACCEPT = period("medical_admin_accept")

@@ -21,11 +21,10 @@ from mediation.rules.dispute._common import (
     CONFIRMATION,
     ESCALATION_REPORT,
     FEEDBACK_CLOCKS,
-    OBJECTION,
-    OBJECTION_INTERESTED,
     PS_FIRST,
     PS_HANDLING,
     PS_SECOND,
+    RULING_OBJECTIONS,
     SUSPENSION,
     TRAFFIC_NOTICE,
     v4,
@@ -501,7 +500,7 @@ def _close_work(case: Case, ctx: Context[Any]) -> Case:
     """
     kept = _KEPT
     if v4(case):
-        kept = kept | {OBJECTION.id, OBJECTION_INTERESTED.id}
+        kept = kept | RULING_OBJECTIONS
         # The second 治安调解 session is held only if needed (第一百八十三条: 必要时可以
         # 增加一次): a mediation that ends without it owes none, and its window closes
         # unused, not breached.

@@ -18,8 +18,7 @@ from mediation.rules.dispute._common import (
     CONFIRMATION,
     ENFORCEMENT,
     FEEDBACK_CLOCKS,
-    OBJECTION,
-    OBJECTION_INTERESTED,
+    RULING_OBJECTIONS,
     v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
@@ -250,7 +249,7 @@ def on_reopen(case: Case, ctx: Context[Any]) -> Case:
     binding = v4(case) and effective(case) is not None
     kept = {CONFIRMATION.id} if binding else set()
     if v4(case):
-        kept |= {OBJECTION.id, OBJECTION_INTERESTED.id}
+        kept |= RULING_OBJECTIONS
         case = deadlines.cancel_all(
             case, ctx, where=lambda d: d.period == CALLBACK.id and ctx.at <= d.due_at
         )
