@@ -134,3 +134,28 @@ def _text_file(d: Path) -> Path:
     p = d / "notes.txt"
     p.write_text("these are not the droids\n" * 100)
     return p
+
+
+def _checkpoint_pages(store: Any) -> int:
+    return int(store._conn().execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+
+def test_the_write_ahead_log_is_copied_back_every_ten_thousand_pages(tmp_path: Path) -> None:
+    """Each connection of a file store copies the log back at 10,000 pages unless told
+    otherwise; a count that is not one is refused, naming the option."""
+    from mediation.store.sql import SqlStore
+
+    store = SqlStore.sqlite(tmp_path / "a.db")
+    assert _checkpoint_pages(store) == 10_000
+    seen: list[int] = []
+    worker = threading.Thread(target=lambda: seen.append(_checkpoint_pages(store)))
+    worker.start()
+    worker.join()
+    assert seen == [10_000]  # the connection of another thread too
+    store.close()
+    store = SqlStore.sqlite(tmp_path / "b.db", wal_autocheckpoint=1_000)
+    assert _checkpoint_pages(store) == 1_000
+    store.close()
+    for bad in (-1, "10000", 1.5, True):
+        with pytest.raises(PersistenceError, match="sqlite_wal_autocheckpoint"):
+            SqlStore.sqlite(tmp_path / "c.db", wal_autocheckpoint=bad)  # type: ignore[arg-type]
