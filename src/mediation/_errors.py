@@ -58,11 +58,16 @@ class TransitionNotAllowedError(TransitionError):
     Attributes:
         state: The state the case is in.
         trigger: The trigger that was asked for.
+        basis: The legal source that makes the state final (the workflow's
+            :attr:`~mediation.WorkflowDefinition.endings`), or ``""``.
     """
 
-    def __init__(self, state: str, trigger: str, message: str | None = None) -> None:
+    def __init__(
+        self, state: str, trigger: str, message: str | None = None, basis: str = ""
+    ) -> None:
         self.state = state
         self.trigger = trigger
+        self.basis = basis
         super().__init__(
             message or f"trigger {_short(trigger)} is not allowed in state {_short(state)}"
         )

@@ -147,11 +147,14 @@ class CompiledWorkflow:
                 f"trigger: unknown trigger {trigger!r} for workflow {d.name!r} v{d.version} "
                 f"(known: {known})",
             )
+        ending = d.endings.get(case.state)  # type: ignore[call-overload]
+        why, basis = ("", "") if ending is None else (f"：{ending.reason}", ending.basis)
         return TransitionNotAllowedError(
             case.state,
             trigger,
-            f"当前状态“{d.label_of(case.state)}”不能“{d.label_of(trigger)}” "
+            f"当前状态“{d.label_of(case.state)}”不能“{d.label_of(trigger)}”{why} "
             f"(trigger {trigger!r} is not allowed in state {case.state!r})",
+            basis,
         )
 
     def fire(self, case: Case, trigger: str, ctx: Context[Any]) -> tuple[Case, str]:

@@ -224,6 +224,8 @@ def _reason(exc: MediationError) -> tuple[str, str, str | None]:
         return exc.rule, exc.basis, exc.field
     if isinstance(exc, AuthorizationError):
         return exc.reason, "", None
+    if isinstance(exc, TransitionNotAllowedError):
+        return str(exc), exc.basis, None
     return str(exc), "", None
 
 

@@ -12,7 +12,7 @@ from mediation import DefinitionError, RuleRejectedError, TransitionNotAllowedEr
 from mediation._machine import compile_workflow, mermaid
 from mediation.model import CaseKind, LabeledEnum
 from mediation.rules.base import ALLOW, Decision
-from mediation.workflows.definition import Transition, WorkflowDefinition
+from mediation.workflows.definition import Ending, Transition, WorkflowDefinition
 from mediation.workflows.dispute import DISPUTE, DisputeState, DisputeTrigger
 
 
@@ -123,6 +123,12 @@ BAD: list[tuple[str, Callable[[], WorkflowDefinition], str]] = [
     ("clock named by a string", lambda: build(GOOD, clocks=("people_mediation",)), "PeriodRule"),
     ("details not an attrs class", lambda: build(GOOD, details=dict), "details"),
     ("details without defaults", lambda: build(GOOD, details=_NeedsValue), "default"),
+    (
+        "ending of a state that is not final",
+        lambda: build(GOOD, endings={S.b: Ending("不再办理", "某法第一条")}),
+        "endings",
+    ),
+    ("ending not an Ending", lambda: build(GOOD, endings={S.c: "某法第一条"}), "endings"),
 ]
 
 
@@ -288,3 +294,45 @@ def test_fire_tries_the_candidates_in_order_and_raises_the_first_refusal() -> No
         refused.fire(cast(Any, _Held("c")), "go", cast(Any, None))
     with pytest.raises(TransitionNotAllowedError, match="unknown trigger"):
         refused.fire(cast(Any, _Held("a")), "jump", cast(Any, None))
+
+
+def test_a_final_state_s_ending_gives_the_refusal_its_reason_and_basis() -> None:
+    """A trigger asked of a case in a final state that the law makes final is refused with
+    the definition's reason and basis, by ``fire`` and ``available_triggers`` alike; a final
+    state without an ending is refused as before, with no basis."""
+    from mediation import Actor, Party
+
+    from ..conftest import make_engine
+
+    ended = build(
+        GOOD,
+        name="ended",
+        endings={S.c: Ending("该事项已终结，不再办理", "《某某条例》第九条第三款")},
+    )
+    engine = make_engine("memory", workflows=[ended, build(GOOD, name="plain")])
+    actor = Actor("clerk", {"clerk"}, "qt-dm-dmc")
+    for name, basis in (("ended", "《某某条例》第九条第三款"), ("plain", "")):
+        case = engine.intake(
+            workflow=name,
+            channel="walk_in",
+            category="neighbor",
+            parties=[
+                Party.person(f"甲{name}", role="applicant", phone="13900000001"),
+                Party.person(f"乙{name}", role="respondent", phone="13900000002"),
+            ],
+            summary="测试",
+            unit="qt-dm-dmc",
+            actor=actor,
+        )
+        engine.fire(case.id, "go", actor=actor)
+        case = engine.fire(case.id, "go", actor=actor)
+        assert case.state == "c"
+        with pytest.raises(TransitionNotAllowedError) as refused:
+            engine.fire(case.id, "back", actor=actor)
+        assert refused.value.basis == basis
+        assert ("该事项已终结，不再办理" in str(refused.value)) is bool(basis)
+        (option,) = (
+            o for o in engine.available_triggers(case.id, actor=actor) if o.trigger == "back"
+        )
+        assert (option.allowed, option.basis, option.reason) == (False, basis, str(refused.value))
+        assert engine.get(case.id) == case

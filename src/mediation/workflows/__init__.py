@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from mediation.workflows.baoan import BAOAN_HOOKS, BAOAN_STEPS
-from mediation.workflows.definition import Hook, Numbering, Step, Transition, WorkflowDefinition
+from mediation.workflows.definition import (
+    Ending,
+    Hook,
+    Numbering,
+    Step,
+    Transition,
+    WorkflowDefinition,
+)
 from mediation.workflows.dispute import (
     AMEND,
     DISPUTE,
@@ -24,6 +31,7 @@ __all__ = [
     "BUILTIN_STEPS",
     "BUILTIN_WORKFLOWS",
     "CORE_STEPS",
+    "Ending",
     "Numbering",
     "Registry",
     "Step",

@@ -79,6 +79,19 @@ def _check_callables(where: str, fns: Iterable[Any]) -> None:
 
 
 @attrs.frozen(slots=True)
+class Ending:
+    """Why a final state ends the matter, for the refusal of anything asked of it after.
+
+    Attributes:
+        reason: In words a clerk can act on (``"复核意见为最终意见……不再受理"``).
+        basis: The legal source (law and article).
+    """
+
+    reason: str
+    basis: str
+
+
+@attrs.frozen(slots=True)
 class Transition:
     """One arrow of the state graph.
 
@@ -260,6 +273,9 @@ class WorkflowDefinition:
             ``ctx.related``.
         overlays: The overlays its effects put on cases, by name, with their
             ``attrs`` types (so stored cases read them back).
+        endings: For a final state that the law makes final, why (:class:`Ending`):
+            a trigger asked of a case there is refused with that reason and basis
+            (:class:`~mediation.TransitionNotAllowedError` ``.basis``).
 
     Raises:
         DefinitionError: see :meth:`validate`.
@@ -286,6 +302,7 @@ class WorkflowDefinition:
     keys: Callable[[Case], Iterable[str]] | None = None
     intake_guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
     overlays: Mapping[str, type] = attrs.field(factory=dict, converter=_types)
+    endings: Mapping[StrEnum, Ending] = attrs.field(factory=dict, converter=dict)
 
     def __attrs_post_init__(self) -> None:
         self.validate()
@@ -302,7 +319,7 @@ class WorkflowDefinition:
         transitions share a (trigger, source); every guard and effect is a
         callable (a string is refused); roles are enum members; inputs and
         details are attrs classes, one inputs class per trigger; clocks are
-        clock rules; every trigger is used.
+        clock rules; every trigger is used; endings are of final states.
         """
         where = f"workflow {self.name!r} v{self.version}"
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -344,6 +361,12 @@ class WorkflowDefinition:
                 raise DefinitionError(f"{where}: overlay name {name!r} is not an identifier")
             if not (isinstance(value_type, type) and attrs.has(value_type)):
                 raise DefinitionError(f"{where}: overlay {name!r} must be an attrs class")
+        for state, ending in self.endings.items():
+            if state not in self.finals or not isinstance(ending, Ending):
+                raise DefinitionError(
+                    f"{where}: endings maps final states to Ending values, "
+                    f"not {state!r}: {ending!r}"
+                )
         for clock_id, kind in self.clock_kinds.items():
             if not isinstance(clock_id, str) or not isinstance(kind, ClockKind):
                 raise DefinitionError(
