@@ -235,6 +235,10 @@ def _types(value: Mapping[str, type]) -> Mapping[str, type]:
     return dict(value)
 
 
+def _endings(value: Mapping[Any, Ending]) -> dict[StrEnum, Ending]:
+    return dict(value)
+
+
 @attrs.frozen(slots=True, repr=False)
 class WorkflowDefinition:
     """A complete, validated workflow.
@@ -302,7 +306,7 @@ class WorkflowDefinition:
     keys: Callable[[Case], Iterable[str]] | None = None
     intake_guards: tuple[Guard, ...] = attrs.field(default=(), converter=_tuple)
     overlays: Mapping[str, type] = attrs.field(factory=dict, converter=_types)
-    endings: Mapping[StrEnum, Ending] = attrs.field(factory=dict, converter=dict)
+    endings: Mapping[StrEnum, Ending] = attrs.field(factory=dict, converter=_endings)
 
     def __attrs_post_init__(self) -> None:
         self.validate()
