@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Case, Engine, RuleRejectedError, ValidationError
+from mediation import Case, Engine, RuleRejectedError, TransitionNotAllowedError, ValidationError
 from mediation.model import DeadlineStatus
 from mediation.rules.petition import Bar, Outcome, details
 
@@ -353,6 +353,17 @@ def test_review_and_rereview_go_up_the_org_and_the_rereview_ends_the_matter() ->
     )
     assert rereview.state == "final"
     assert not rereview.open_deadlines
+    # No 复核 of a 复核 (第三十六条第三款); the review's own request was taken up already.
+    for ended, article, words in (
+        (rereview, "第三十六条第三款", "不再复查、复核"),
+        (review, "第三十五条", "由复查（复核）机关在其案件中办理"),
+    ):
+        before = e.get(ended.id)
+        with pytest.raises(TransitionNotAllowedError) as no_more:
+            e.fire(ended.id, "request_review", actor=CITY, at=at("2026-07-10", 9), reason="不服")
+        assert article in no_more.value.basis
+        assert words in str(no_more.value)
+        assert e.get(ended.id) == before
     again = letter(e, "2026-08-03", unit="qt-dm", actor=TOWN)
     found = details(again)
     assert (found.bar, found.bar_code) == (Bar.final, rereview.code)

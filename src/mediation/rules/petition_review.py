@@ -154,6 +154,21 @@ class DeliveryInputs:
 
 
 _WINDOWS = frozenset({REVIEW_REQUEST.id, REREVIEW_REQUEST.id})
+
+ENDED_BY_REREVIEW = (
+    "复核意见为最终意见：信访人对复核意见不服，仍以同一事实和理由提出的，不再受理，"
+    "也不再复查、复核",
+    f"{ART}第三十六条第三款",
+)
+"""(reason, basis) of a matter concluded by 复核: nothing more is asked of it."""
+
+REVIEW_TAKEN_UP = (
+    "已请求复查（复核）：由复查（复核）机关在其案件中办理并出具意见，"
+    "对其意见不服的，向其上一级机关请求复核",
+    f"{ART}第三十五条、第三十六条第一款",
+)
+"""(reason, basis) of a matter whose review was asked for: the reviewing organ's case
+goes on, and the next step is asked of that case."""
 """The petitioner's windows to ask for 复查 and 复核 (第三十五条、第三十六条第一款)."""
 
 

@@ -33,6 +33,7 @@ from mediation.rules import petition_settlement as ps
 from mediation.rules.petition import PetitionStage, RouteMode
 from mediation.rules.resolution import RESOLUTION, Resolution
 from mediation.workflows.definition import (
+    Ending,
     Hook,
     Site,
     Step,
@@ -137,6 +138,10 @@ PETITION = WorkflowDefinition(
     ),
     details=r.PetitionDetails,
     intake_inputs=r.PetitionIntake,
+    endings={
+        S.final: Ending(*rv.ENDED_BY_REREVIEW),
+        S.review_requested: Ending(*rv.REVIEW_TAKEN_UP),
+    },
     intake_guards=pi.intake_guard,
     intake_effects=pi.on_intake,
     intake_roles=_CLERKS,
