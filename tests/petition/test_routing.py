@@ -567,3 +567,32 @@ def test_a_petition_office_receiving_from_the_office_above_registers_and_passes_
     assert [(d.period, d.due.isoformat()) for d in county.deadlines] == [(period, due_on)]
     routed = e.fire(county.id, "route", actor=BUREAU, at=at("2026-03-04", 9), to="qt-dm")
     assert routed.state == "transferred"
+
+
+@pytest.mark.parametrize(
+    ("routed_on", "status"), [("2026-03-04", "met"), ("2026-03-05", "breached")]
+)
+def test_an_organ_passing_a_simple_matter_on_has_one_working_day(
+    routed_on: str, status: str
+) -> None:
+    """Row 13 (简易办理办法): each level a simple matter passes through has 1 working day to
+    transfer or assign it; only the organ that decides on acceptance has 3. The county
+    government receives a first-time letter from the county office on Tue 3 March and
+    passes it to the town: by Wed 4 March (1 working day) it is on time; on Thu 5 March,
+    within the 3 working days of a decision (→ Fri 6 March), it is late. Its acceptance
+    clock is cancelled, not met: it decided nothing."""
+    e = engine()
+    case = letter(e, "2026-03-02", details={"simple": True}, summary="初次来信：路灯损坏")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03", 9), to="qt")
+    county = e.get(case.links[-1].case_id)
+    assert due(county, "petition_simple_accept") == "2026-03-06"
+    county = e.fire(county.id, "route", actor=COUNTY, at=at(routed_on, 9), to="qt-dm")
+    clocks = {d.period: (d.due.isoformat(), d.status.value) for d in county.deadlines}
+    assert clocks["petition_simple_accept"] == ("2026-03-06", "cancelled")
+    assert clocks["petition_simple_transfer"] == ("2026-03-04", status)
+    town = e.get(county.links[-1].case_id)
+    assert details(town).simple
+    assert due(town, "petition_simple_accept") == (
+        "2026-03-09" if status == "met" else "2026-03-10"
+    )
+    assert e.verify(county.id).ok

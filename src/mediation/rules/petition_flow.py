@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, Risk, evolve
+from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, DeadlineStatus, Risk, evolve
 from mediation.rules import baoan, deadlines, onestop, petition_aftercare, petition_recusal
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -31,7 +31,9 @@ from mediation.rules.petition import (
     OBJECTION_VERIFY,
     PARTY_CLOCKS,
     REGISTER,
+    SIMPLE_ACCEPT,
     SIMPLE_HANDLE,
+    SIMPLE_TRANSFER,
     TRANSFER_NOTICE,
     Bar,
     Diversion,
@@ -547,6 +549,40 @@ def hand_on(
     return baoan.passed_on(case, ctx, new_id), new_id
 
 
+def _as_a_transfer_level(case: Case, ctx: Context[Any]) -> Case:
+    """An organ that passes a 简易办理 matter on, rather than deciding to accept it, is a
+    level the matter passes through: it has 1 working day from receipt, not the 3 working
+    days of the organ that decides (RULES.md §0 row 13; 国家信访局《信访事项简易办理办法
+    (试行)》: 每一中间层级转送、交办 1 个工作日). Its acceptance clock is cancelled and a
+    transfer clock from the same receipt, with the same time left out, takes its place, for
+    :func:`close_clocks` to judge met or breached. A clock paused while an objection is
+    verified is left as it is. (Petition version 2; a petition office already runs the
+    transfer clock from receipt.)"""
+    if not v2(case):
+        return case
+    out: list[Deadline] = []
+    for d in case.deadlines:
+        if d.period == SIMPLE_ACCEPT.id and d.status is DeadlineStatus.running:
+            due, due_at = ctx.clocks.due(
+                SIMPLE_TRANSFER.id, d.start, paused=d.paused, extension=d.extension
+            )
+            out.append(evolve(d, status=DeadlineStatus.cancelled, closed_at=ctx.at))
+            d = Deadline(
+                id=f"{SIMPLE_TRANSFER.id}-{ctx.seq}",
+                period=SIMPLE_TRANSFER.id,
+                start=d.start,
+                due=due.due,
+                due_at=due_at,
+                paused=d.paused,
+                pauses=d.pauses,
+                extension=d.extension,
+                estimated=due.estimated or d.estimated,
+                kind=ctx.clocks.kind(SIMPLE_TRANSFER.id),
+            )
+        out.append(d)
+    return evolve(case, deadlines=tuple(out))
+
+
 def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
     """Hand the matter to the organ: its routing clock is met, a linked case opens there
     with the transfer's notice and objection periods (第二十三条第三款) and, for 交办,
@@ -564,6 +600,7 @@ def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:
         data["name_address_clear"] = False
     data["note"] = given.mode.label
     case, new_id = hand_on(case, ctx, given.to, "petition_referral", data)
+    case = _as_a_transfer_level(case, ctx)
     case = close_clocks(case, ctx)  # after hand_on: 包案's clocks went on with the matter
     route = Route(given.mode, given.to, ctx.at, new_id, given.report_due)
     case = with_details(case, route=route)
