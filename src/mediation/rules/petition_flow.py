@@ -558,29 +558,32 @@ def _as_a_transfer_level(case: Case, ctx: Context[Any]) -> Case:
     :func:`close_clocks` to judge met or breached. A clock paused while an objection is
     verified is left as it is. (Petition version 2; a petition office already runs the
     transfer clock from receipt.)"""
-    if not v2(case):
+    ids = {
+        d.id
+        for d in case.deadlines
+        if d.period == SIMPLE_ACCEPT.id and d.status is DeadlineStatus.running
+    }
+    if not ids or not v2(case):
         return case
-    out: list[Deadline] = []
+    transfer = []
     for d in case.deadlines:
-        if d.period == SIMPLE_ACCEPT.id and d.status is DeadlineStatus.running:
+        if d.id in ids:
             due, due_at = ctx.clocks.due(
                 SIMPLE_TRANSFER.id, d.start, paused=d.paused, extension=d.extension
             )
-            out.append(evolve(d, status=DeadlineStatus.cancelled, closed_at=ctx.at))
-            d = Deadline(
-                id=f"{SIMPLE_TRANSFER.id}-{ctx.seq}",
-                period=SIMPLE_TRANSFER.id,
-                start=d.start,
-                due=due.due,
-                due_at=due_at,
-                paused=d.paused,
-                pauses=d.pauses,
-                extension=d.extension,
-                estimated=due.estimated or d.estimated,
-                kind=ctx.clocks.kind(SIMPLE_TRANSFER.id),
+            transfer.append(
+                evolve(
+                    d,
+                    id=f"{SIMPLE_TRANSFER.id}-{ctx.seq}",
+                    period=SIMPLE_TRANSFER.id,
+                    due=due.due,
+                    due_at=due_at,
+                    estimated=due.estimated or d.estimated,
+                    kind=ctx.clocks.kind(SIMPLE_TRANSFER.id),
+                )
             )
-        out.append(d)
-    return evolve(case, deadlines=tuple(out))
+    case = deadlines.cancel_all(case, ctx, where=lambda d: d.id in ids)
+    return evolve(case, deadlines=(*case.deadlines, *transfer))
 
 
 def on_route(case: Case, ctx: Context[RouteInputs]) -> Case:

@@ -154,6 +154,7 @@ class DeliveryInputs:
 
 
 _WINDOWS = frozenset({REVIEW_REQUEST.id, REREVIEW_REQUEST.id})
+"""The petitioner's windows to ask for 复查 and 复核 (第三十五条、第三十六条第一款)."""
 
 ENDED_BY_REREVIEW = (
     "复核意见为最终意见：信访人对复核意见不服，仍以同一事实和理由提出的，不再受理，"
@@ -169,7 +170,6 @@ REVIEW_TAKEN_UP = (
 )
 """(reason, basis) of a matter whose review was asked for: the reviewing organ's case
 goes on, and the next step is asked of that case."""
-"""The petitioner's windows to ask for 复查 and 复核 (第三十五条、第三十六条第一款)."""
 
 
 def delivery_guard(case: Case, ctx: Context[DeliveryInputs]) -> Decision:
