@@ -533,3 +533,29 @@ def test_a_petition_settled_by_an_agreement_is_resolved(backend: str) -> None:
         assert s.resolved_by_level["town"] == 1
     finally:
         engine.close()
+
+
+def test_same_facts_means_only_the_latest_step_moved() -> None:
+    """What lets the SQL store write only ``last_s`` after most steps: wherever ``same_facts``
+    holds between a step's case before and after, ``case_facts`` differs in ``last_s`` alone;
+    and it does not hold where a step changed a fact (the agreement's resolution, a visit)."""
+    import attrs
+
+    from mediation.statistics import case_facts, same_facts
+
+    from .helpers import happy_path
+
+    engine = make_engine("memory")
+    old = intake(engine)
+    held, moved = [], []
+    for trigger, actor, when, data in happy_path():
+        new = engine.fire(old.id, trigger, actor=actor, at=when, **data)
+        before, after = case_facts(old), case_facts(new)
+        if same_facts(old, new):
+            held.append(trigger)
+            assert attrs.evolve(before, last_s=after.last_s) == after, trigger
+        elif attrs.evolve(before, last_s=after.last_s) != after:
+            moved.append(trigger)
+        old = new
+    assert {"triage", "accept", "start_mediation"} <= set(held)
+    assert {"record_callback", "close"} <= set(moved), moved

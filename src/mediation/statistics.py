@@ -392,7 +392,7 @@ class CaseFacts:
 
 
 def case_facts(case: Case) -> CaseFacts:
-    """Read :class:`CaseFacts` off ``case``."""
+    """Read :class:`CaseFacts` off ``case`` (what it reads, :func:`same_facts` compares)."""
     found = resolution_of(case)
     lead = case.overlays.get(baoan.OVERLAY)
     stop = case.overlays.get(onestop.OVERLAY)
@@ -421,6 +421,25 @@ def case_facts(case: Case) -> CaseFacts:
             (epoch(v.at), str(v.satisfaction)) for v in getattr(case.details, "visits", ())
         ),
     )
+
+
+def same_facts(old: Case, new: Case) -> bool:
+    """Whether ``new`` has the :class:`CaseFacts` of ``old`` but for ``last_s``.
+
+    True when every value :func:`case_facts` reads, its latest step aside, is the very
+    same object in both cases (a step's ``evolve`` keeps what it does not change): a
+    store holding ``old``'s facts then only moves ``last_s``. Keep the two in step.
+    """
+    if new.intake is not old.intake or new.overlays is not old.overlays:
+        return False
+    if new.links is not old.links or new.unit != old.unit or new.kind != old.kind:
+        return False
+    if new.details is old.details:
+        return True
+    a, b = old.details, new.details
+    return getattr(a, "referrals", ()) is getattr(b, "referrals", ()) and getattr(
+        a, "visits", ()
+    ) is getattr(b, "visits", ())
 
 
 def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:

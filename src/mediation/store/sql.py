@@ -37,7 +37,7 @@ from mediation._errors import (
     PersistenceError,
 )
 from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake, OrgEvent
-from mediation.statistics import StatsQuery, Tally, case_facts
+from mediation.statistics import StatsQuery, Tally, case_facts, epoch, same_facts
 from mediation.store import schema
 from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
 
@@ -72,6 +72,7 @@ def _keyset(cursor: tuple[dt.datetime, str], *, later: bool) -> sa.ColumnElement
 
 _STATS = tuple(c.name for c in schema.STATS_COLUMNS)
 """The columns of what the statistics count (:meth:`CaseFacts.row`), written with every step."""
+_LAST_S = _STATS.index("last_s")
 
 _SQL = {
     "load": (
@@ -266,6 +267,7 @@ class SqlStore:
             )
         self._begin = "BEGIN IMMEDIATE" if self._sqlite else "BEGIN"
         self._stmts = {name: self._compile(sql) for name, sql in _SQL.items()}
+        self._version_stmt = self._stmts["version"]
         self._update_case: dict[tuple[tuple[str, ...], tuple[str, ...]], _Compiled] = {}
         self._find_keys: dict[tuple[int, bool], _Compiled] = {}
         self._local = threading.local()
@@ -589,7 +591,8 @@ class SqlStore:
             "facts": _codec.dumps(e.facts) if e.facts else "{}",
         }
 
-    def _case_params(self, case: Case) -> dict[str, Any]:
+    def _row_params(self, case: Case) -> dict[str, Any]:
+        """The case row's columns but the statistics ones."""
         return {
             "id": case.id,
             "state": case.state,
@@ -599,8 +602,12 @@ class SqlStore:
             "workflow_version": case.workflow_version,
             "version": case.version,
             "body": _codec.dumps(self._codec.case_body(case)),
-            **case_facts(case).row(),
         }
+
+    def _case_params(self, case: Case) -> dict[str, Any]:
+        params = self._row_params(case)
+        params.update(case_facts(case).row())
+        return params
 
     def _write_parties(self, cur: Any, case: Case) -> None:
         for i, p in enumerate(case.parties):
@@ -753,19 +760,28 @@ class SqlStore:
 
     def _write_case(self, cur: Any, case: Case, old: Case | None, expected: int) -> None:
         """UPDATE one case row if it is still at ``expected``; else raise, writing nothing."""
-        params = self._case_params(case)
-        params["expected"] = expected
         # Only the indexed columns that changed are written: SQLite then leaves
         # the other indexes alone (about half the cost of a transition).
         changed = tuple(c for c in _INDEXED if old is None or getattr(old, c) != getattr(case, c))
         # Of the statistics columns, those that differ from what this store committed at
         # ``expected`` (the UPDATE only lands on that version); all of them otherwise.
-        values = tuple(params[c] for c in _STATS)
         known = self._stats.get(case.id)
-        if known is not None and known[0] == expected:
-            stats = tuple(c for c, v, w in zip(_STATS, values, known[1], strict=True) if v != w)
+        if known is not None and known[0] == expected and old is not None and same_facts(old, case):
+            # Only the latest step moved: the rest stands as committed at ``expected``.
+            was = known[1]
+            last_s = None if case.updated_at is None else epoch(case.updated_at)
+            values = (*was[:_LAST_S], last_s, *was[_LAST_S + 1 :])
+            params = self._row_params(case)
+            params["last_s"] = last_s
+            stats: tuple[str, ...] = ("last_s",) if last_s != was[_LAST_S] else ()
         else:
-            stats = _STATS
+            params = self._case_params(case)
+            values = tuple(params[c] for c in _STATS)
+            if known is not None and known[0] == expected:
+                stats = tuple(c for c, v, w in zip(_STATS, values, known[1], strict=True) if v != w)
+            else:
+                stats = _STATS
+        params["expected"] = expected
         stmt = self._update_stmt(changed, stats)
         cur.execute(stmt.sql, stmt.bind(params))
         if cur.rowcount != 1:
@@ -849,17 +865,31 @@ class SqlStore:
             # Inside a batch the version is checked once, when the batch writes the
             # case: a stale copy then fails the batch with ConcurrentUpdateError.
             return cached
-        if cached is not None:
-            # A version number is never reused for different content: it only moves
-            # when a commit lands, and rolled-back commits never reach the cache.
-            with self._read(flush=False) as cur:
-                row = self._run(cur, "version", {"id": case_id}).fetchone()
-            if row is not None and row[0] == cached.version:
-                return cached
+        # A version number is never reused for different content: it only moves
+        # when a commit lands, and rolled-back commits never reach the cache.
+        if cached is not None and self._version(case_id) == cached.version:
+            return cached
         case = self._load(case_id)
         if getattr(self._local, "batch", None) is None:
             self._remember(case)
         return case
+
+    def _version(self, case_id: str) -> int | None:
+        """The stored version of a case (``None``: no such case): one indexed read.
+
+        :meth:`_read` spelled out, as every cached load asks it.
+        """
+        snapshot = getattr(self._local, "snapshot", None)
+        cur = snapshot or self._conn().cursor()
+        stmt = self._version_stmt
+        try:
+            row = cur.execute(stmt.sql, stmt.bind({"id": case_id})).fetchone()
+        except self._driver_errors() as exc:
+            raise PersistenceError(f"database error: {exc}") from exc
+        finally:
+            if snapshot is None:
+                cur.close()
+        return None if row is None else int(row[0])
 
     def _load(self, case_id: str) -> Case:
         with self._read(flush=False) as cur:
