@@ -19,7 +19,8 @@ Prints medians and ratios for:
   (a1) (a) on version 1 of the dispute workflow — release 0.1's graph and rules under
       today's engine — which separates the engine's cost from the law added since;
   with ``--release=REF`` (e.g. ``92fa70e``, release 0.1 when issue 7 was filed), that
-  commit's own benchmark run from a git worktree in the same run: before and after.
+  commit's own benchmark run from a git worktree in the same run: before and after;
+  (b=) then (b) for both by one procedure, in turns (``bench/_persisted.py``).
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ def bench_in_memory_v1() -> float:
 def bench_release(ref: str) -> list[str]:
     """Run release ``ref``'s own bench/engine.py (quick) from a git worktree, in this run.
 
-    Its lines (a), (b), (c) and (e) are returned; its (d) is not waited for.
+    Its lines (a), (b), (c) and (e) are returned; its (d) is not waited for. Then line
+    (b) again for both, by one procedure (``bench/_persisted.py``): see :func:`same_b`.
     """
     root = Path(__file__).resolve().parent.parent
     out: list[str] = []
@@ -213,6 +215,7 @@ def bench_release(ref: str) -> list[str]:
                     break
             child.kill()
             child.wait()
+            out.append(same_b(root, tree, env))
         finally:
             subprocess.run(
                 ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)],
@@ -220,6 +223,36 @@ def bench_release(ref: str) -> list[str]:
                 capture_output=True,
             )
     return out
+
+
+def same_b(root: Path, tree: Path, env: dict[str, str]) -> str:
+    """(b=) Line (b) for this tree and for the release by the same procedure, alternating.
+
+    The release's own (b) leaves up to 1,000 pages of its log uncopied when its clock
+    stops and does not copy the intakes' log first; this tree's (b) does both. Here both
+    run ``bench/_persisted.py`` (the intakes' log copied first, the fires' copy timed),
+    each in a fresh process, in turns, ``REPEATS`` times.
+    """
+    script = str(Path(__file__).resolve().parent / "_persisted.py")
+    ours_env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(REPEATS):
+        for cwd, child_env, into in ((root, ours_env, ours), (tree, env, theirs)):
+            done = subprocess.run(
+                [sys.executable, script, str(N)],
+                cwd=cwd,
+                env=child_env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            into.append(float(done.stdout.split()[-1]))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    return (
+        f"(b=) persisted fire, one procedure for both (bench/_persisted.py, {REPEATS} turns): "
+        f"this tree {a:.0f} us, the release {b:.0f} us; ratio {a / b:.2f}x"
+    )
 
 
 def _fresh(path: Path) -> None:
