@@ -628,6 +628,54 @@ def test_a_minor_is_mediated_with_a_guardian_and_the_violator_sends_no_agent() -
                mediators=["m"])  # fmt: skip
 
 
+def test_a_mutual_fight_names_both_violators_and_an_injured_respondent_may_send_an_agent() -> None:
+    """程序规定 第一百八十一条 (dispute v4): who may not send an agent is the person who violated
+    public order, not whoever is registered as respondent. ``violators`` names them: in a
+    mutual fight both, so neither is represented; where the applicant struck first, the
+    injured respondent's lawyer takes part. A name that is no party, or ``violators`` on
+    another track, is refused and leaves the case as it was."""
+    import pytest
+
+    from mediation import Party, RuleRejectedError, ValidationError
+
+    e = engine()
+    adult = Party.person("王五", id_number="332522195811040038", role="respondent",
+                         phone="13800000003", address="东门村14号")  # fmt: skip
+    for_respondent = Party.person("钱律师", role="agent", agent_of="王五", phone="13800000009")
+    for_applicant = Party.person("孙律师", role="agent", agent_of="张三", phone="13800000008")
+
+    injured = _public_order_with(e, adult, for_respondent)
+    with pytest.raises(RuleRejectedError, match="不得委托"):
+        e.fire(injured.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"])
+    before = e.get(injured.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(injured.id, "start_mediation", actor=POLICE, at=at("2026-10-09"),
+               mediators=["m"], violators=["p1", "p3"])  # fmt: skip
+    assert err.value.field == "violators[1]"  # p3 is the respondent's agent
+    assert e.get(injured.id) == before
+    started = e.fire(injured.id, "start_mediation", actor=POLICE, at=at("2026-10-09"),
+                     mediators=["m"], violators=["p1"])  # fmt: skip
+    assert started.state == "mediating"
+
+    mutual = _public_order_with(e, adult, for_applicant)
+    with pytest.raises(RuleRejectedError, match="张三"):
+        e.fire(mutual.id, "start_mediation", actor=POLICE, at=at("2026-10-09"),
+               mediators=["m"], violators=["p1", "p2"])  # fmt: skip
+    plain = _public_order_with(e, adult)
+    assert e.fire(plain.id, "start_mediation", actor=POLICE, at=at("2026-10-09"),
+                  mediators=["m"], violators=["p1", "p2"]).state == "mediating"  # fmt: skip
+
+    staff = actor("qt-dm-dmc")
+    people = register(e, "qt-dm-dmc", at("2026-10-08"))
+    for trigger, data in (("triage", {"track": "people", "level": "village"}),
+                          ("accept", {}), ("inform_rights", {})):  # fmt: skip
+        e.fire(people.id, trigger, actor=staff, at=at("2026-10-08", 10), **data)
+    with pytest.raises(ValidationError) as err:
+        e.fire(people.id, "start_mediation", actor=staff, at=at("2026-10-09"),
+               mediators=["m"], violators=["p2"])  # fmt: skip
+    assert err.value.field == "violators"
+
+
 def test_public_order_first_session_three_working_days_from_acceptance_or_appraisal() -> None:
     """Accepted Tue 2026-09-29: 09-30 (1), [国庆], 10-08 (2), 10-09 (3) → first session due
     Fri 2026-10-09. With the injury appraisal issued Fri 10-09: Sat 10-10 (make-up, 1),

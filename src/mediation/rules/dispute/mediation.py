@@ -64,8 +64,10 @@ def on_informed(case: Case, ctx: Context[InformInputs]) -> Case:
 @attrs.frozen(slots=True)
 class MediatorsInputs:
     """开始调解: the mediators (人民调解法 第十九条: designated or chosen); 治安调解: the
-    minors mediated without their guardian; 交警调解: the day the parties were notified of
-    the session and, where a side is more than three people, who attends."""
+    minors mediated without their guardian, and who violated public order where it is not
+    the respondent alone (party ids; a mutual fight names both); 交警调解: the day the
+    parties were notified of the session and, where a side is more than three people, who
+    attends."""
 
     mediators: tuple[str, ...] = field("调解员", default=(), validator=_ids)
     note: str = field("备注", default="")
@@ -74,6 +76,7 @@ class MediatorsInputs:
     )
     notified_on: dt.date | None = field("通知当事人调解时间的日期", default=None)
     attendees: tuple[str, ...] = field("参加调解的人员（当事人、代理人）", default=())
+    violators: tuple[str, ...] = field("违反治安管理行为人", default=())
 
 
 def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
@@ -153,16 +156,38 @@ def public_order_parties_guard(case: Case, ctx: Context[MediatorsInputs]) -> Dec
     - A party under 18 on the day has a parent or other guardian present (recorded as an
       agent of that party); only a minor of 16 or 17 living on their own labour income
       who agrees may be mediated without (``guardian_not_notified``).
-    - The person who violated public order (the respondent) may not be represented by an
-      agent; the injured party may. A minor respondent's agent is taken as the guardian.
+    - A person who violated public order (违反治安管理行为人) may not be represented by an
+      agent; the injured party (被侵害人) may. They are the parties named in ``violators``
+      — both, in a mutual fight; the applicant, where the one who struck first applied —
+      or, when none is named, the respondents. A minor violator's agent is taken as the
+      guardian.
 
-    Workflow version 4 on; other tracks are not concerned.
+    Workflow version 4 on; ``violators`` on another track is refused, as meaningless there.
     """
+    named = ctx.inputs.violators
     if not _public_order(case, details(case).track, ctx):
+        if named:
+            return refuse_input(
+                "start_mediation",
+                "violators",
+                list(named),
+                "only 治安调解 names who violated public order (程序规定 第一百八十一条)",
+            )
         return ALLOW
+    principals = agreement_rules.principals(case.parties)
+    ids = {p.id for p in principals}
+    for i, who in enumerate(named):
+        if who not in ids:
+            return refuse_input(
+                "start_mediation",
+                f"violators[{i}]",
+                who,
+                "not a party of this case (a party id; an agent violates nothing here)",
+            )
+    violators = set(named) or {p.id for p in principals if p.role is PartyRole.respondent}
     waived = set(ctx.inputs.guardian_not_notified)
     represented = {p.agent_of for p in case.parties if p.agent_of}
-    for party in agreement_rules.principals(case.parties):
+    for party in principals:
         age = age_on(party, ctx.day)
         minor = age is not None and age < 18
         if party.id in waived and not (minor and age is not None and age >= 16):
@@ -181,7 +206,7 @@ def public_order_parties_guard(case: Case, ctx: Context[MediatorsInputs]) -> Dec
                 "（登记为其代理人）",
                 PS_PARTIES_BASIS,
             )
-        if party.role is PartyRole.respondent and not minor and party.id in represented:
+        if party.id in violators and not minor and party.id in represented:
             return refuse(
                 "start_mediation",
                 f"违反治安管理行为人（{party.name}）不得委托他人参加调解",
