@@ -800,3 +800,30 @@ def test_only_an_applicant_withdraws_the_application() -> None:
     done = e.fire(case.id, "withdraw", actor=MEDIATOR, at=at("2026-03-04"), reason="申请人撤回",
                   by=applicant.id)  # fmt: skip
     assert done.state == "withdrawn"
+
+
+def test_a_party_registered_after_the_rights_notice_is_told_before_mediation() -> None:
+    """2002 规定 第三十条 (dispute v4): the parties are told their rights and duties before
+    mediation — each of them. 赵六, added as a respondent by 补正 after the notice, has not
+    been told: starting is refused naming him, and the case is left as it was; told again,
+    mediation starts, and the record names everyone told."""
+    from mediation._demo import parties
+
+    e = _engine()
+    case = to_state(e, intake(e).id, "accepted")
+    case = e.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 11, 30))
+    told = tuple(p.id for p in case.parties if p.role.value != "agent")
+    assert case.details.rights_informed_to == told
+    zhao = Party.person("赵六", role="respondent", phone="13800000006", address="东门村16号")
+    e.fire(case.id, "amend_registration", actor=CLERK, at=at("2026-03-02", 15),
+           reason="追加被申请人", parties=[*parties(), zhao])  # fmt: skip
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="赵六") as err:
+        e.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9))
+    assert "第三十条" in (err.value.basis or "")
+    assert e.get(case.id) == before
+    e.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-03", 9))
+    started = e.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9, 30))
+    assert started.state == "mediating"
+    assert started.details.rights_informed_to == (*told, started.parties[-1].id)
+    assert e.verify(case.id).ok

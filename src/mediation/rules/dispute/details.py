@@ -217,6 +217,8 @@ class DisputeDetails:
         penalty_waived_at: 治安: when the police approved the parties' joint written
             application after they settled themselves and performed, and imposed no
             penalty (程序规定 第一百八十六条).
+        rights_informed_to: The parties (ids) told their rights and duties, as told each
+            time (workflow version 4 on): a party registered after is told before mediation.
     """
 
     track: str | None = None
@@ -240,6 +242,7 @@ class DisputeDetails:
     performed_at: dt.datetime | None = None
     police_referral: PoliceReferral | None = None
     penalty_waived_at: dt.datetime | None = None
+    rights_informed_to: tuple[str, ...] = ()
 
 
 def details(case: Case) -> DisputeDetails:

@@ -57,8 +57,31 @@ class InformInputs:
 
 def on_informed(case: Case, ctx: Context[InformInputs]) -> Case:
     """Record that the parties were told the nature, principles and effect of mediation and
-    their rights and duties (2002 规定 第三十条; 《人民调解法》第二十三条)."""
-    return _with(case, rights_informed_at=ctx.at)
+    their rights and duties (2002 规定 第三十条; 《人民调解法》第二十三条); from workflow
+    version 4, which parties: those registered when told, with those told before."""
+    if not v4(case):
+        return _with(case, rights_informed_at=ctx.at)
+    told = dict.fromkeys(details(case).rights_informed_to)
+    told.update(dict.fromkeys(p.id for p in agreement_rules.principals(case.parties)))
+    return _with(case, rights_informed_at=ctx.at, rights_informed_to=tuple(told))
+
+
+def _untold(case: Case, trigger: str) -> Decision:
+    """Refuse mediating while a party registered after the notice has not been told
+    (2002 规定 第三十条: the parties are told before mediation; workflow version 4 on)."""
+    found = details(case)
+    if not v4(case) or not found.rights_informed_to:
+        return ALLOW
+    told = set(found.rights_informed_to)
+    for party in agreement_rules.principals(case.parties):
+        if party.id not in told:
+            return refuse(
+                trigger,
+                f"当事人{party.name}在告知权利义务后登记，调解前须向其告知权利义务"
+                "（再次告知：inform_rights）",
+                "《人民调解工作若干规定》第三十条",
+            )
+    return ALLOW
 
 
 @attrs.frozen(slots=True)
@@ -102,7 +125,7 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
             "调解前须告知当事人权利义务（人民调解当事人权利义务告知书）",
             "《人民调解工作若干规定》第三十条",
         )
-    return ALLOW
+    return _untold(case, "start_mediation") if people else ALLOW
 
 
 def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
@@ -115,10 +138,10 @@ def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decisio
     committee and is not concerned. Workflow version 4 on.
     """
     found = details(case)
-    if found.track != "judicial" or found.rights_informed_at is not None:
+    if found.track != "judicial" or not at_committee(case, ctx.policy):
         return ALLOW
-    if not at_committee(case, ctx.policy):
-        return ALLOW
+    if found.rights_informed_at is not None:
+        return _untold(case, "start_mediation")
     return refuse(
         "start_mediation",
         "人民调解委员会调解前须告知当事人权利义务（人民调解当事人权利义务告知书），"
