@@ -827,3 +827,26 @@ def test_a_party_registered_after_the_rights_notice_is_told_before_mediation() -
     assert started.state == "mediating"
     assert started.details.rights_informed_to == (*told, started.parties[-1].id)
     assert e.verify(case.id).ok
+
+
+def test_a_party_registered_during_mediation_is_told_before_it_goes_on() -> None:
+    """2002 规定 第三十条 (dispute v4): 赵六, registered by 补正 while mediation is suspended,
+    has not been told his rights: resuming is refused naming him, leaving the case as it
+    was; the notice is given in place (``inform_rights`` while suspended), and mediation
+    resumes."""
+    from mediation._demo import parties
+
+    e = _engine()
+    case = to_state(e, intake(e).id, "mediating")
+    e.fire(case.id, "suspend", actor=MEDIATOR, at=at("2026-03-04", 9), reason="party_wait")
+    zhao = Party.person("赵六", role="respondent", phone="13800000006", address="东门村16号")
+    e.fire(case.id, "amend_registration", actor=CLERK, at=at("2026-03-04", 10),
+           reason="追加被申请人", parties=[*parties(), zhao])  # fmt: skip
+    before = e.get(case.id)
+    with pytest.raises(RuleRejectedError, match="赵六"):
+        e.fire(case.id, "resume", actor=MEDIATOR, at=at("2026-03-05", 9))
+    assert e.get(case.id) == before
+    told = e.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-05", 9))
+    assert told.state == "suspended"
+    assert e.fire(case.id, "resume", actor=MEDIATOR, at=at("2026-03-05", 10)).state == "mediating"
+    assert e.verify(case.id).ok

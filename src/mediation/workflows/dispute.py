@@ -765,7 +765,13 @@ rejected it."""
 
 _AGAIN = (d.confirmed_agreement_guard, d.consent_guard)
 _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
-    T2.agree: (d.written_only_guard, d.agreement_signers_guard, d.binding_stage_guard),
+    T2.agree: (
+        d.written_only_guard,
+        d.agreement_signers_guard,
+        d.binding_stage_guard,
+        d.told_guard,
+    ),
+    T2.resume: (d.told_guard,),
     T2.sign: (d.signer_guard, d.signed_once_guard),
     T2.start_mediation: (
         d.mediator_not_party_guard,
@@ -815,6 +821,19 @@ def _v4(t: Transition) -> Transition:
 
 
 _V4_ADDED: tuple[Transition, ...] = (
+    # A party registered during mediation is told their rights before it goes on (2002
+    # 规定 第三十条; :func:`~mediation.rules.dispute.told_guard`): the notice again, in place.
+    *(
+        Transition(
+            T2.inform_rights,
+            here,
+            here,
+            effects=d.on_informed,
+            roles=_ANYONE,
+            inputs=d.InformInputs,
+        )
+        for here in (S2.mediating, S2.suspended)
+    ),
     # An agreement reached but not in effect binds no one (《人民调解法》第二十九条第二款):
     # a party may still refuse (第二十三条), the mediator end it (第二十六条), the
     # applicant withdraw.

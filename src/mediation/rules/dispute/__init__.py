@@ -199,6 +199,9 @@ from mediation.rules.dispute.mediation import second_session_guard as second_ses
 from mediation.rules.dispute.mediation import start_guard as start_guard
 from mediation.rules.dispute.mediation import terminate_guard as terminate_guard
 from mediation.rules.dispute.mediation import (
+    told_guard as told_guard,
+)
+from mediation.rules.dispute.mediation import (
     traffic_session_guard as traffic_session_guard,
 )
 from mediation.rules.dispute.performance import ArchiveInputs as ArchiveInputs

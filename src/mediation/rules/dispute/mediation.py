@@ -84,6 +84,17 @@ def _untold(case: Case, trigger: str) -> Decision:
     return ALLOW
 
 
+def told_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Mediation goes on, and an agreement is reached, only with every party told their
+    rights and duties (2002 规定 第三十条): a party registered during mediation is told
+    (``inform_rights``) before it resumes or an agreement binds them. The people's track,
+    and a committee on a court's entrustment; workflow version 4 on."""
+    track = details(case).track or "people"
+    if track != "people" and not (track == "judicial" and at_committee(case, ctx.policy)):
+        return ALLOW
+    return _untold(case, "inform_rights")
+
+
 @attrs.frozen(slots=True)
 class MediatorsInputs:
     """开始调解: the mediators (人民调解法 第十九条: designated or chosen); 治安调解: the
