@@ -777,6 +777,7 @@ _V4_GUARDS: dict[DisputeTrigger, tuple[Callable[..., Any], ...]] = {
         d.mediator_not_party_guard,
         d.committee_rights_guard,
         d.public_order_parties_guard,
+        d.told_guard,
         d.start_pending_guard,
         d.traffic_session_guard,
     ),

@@ -66,33 +66,28 @@ def on_informed(case: Case, ctx: Context[InformInputs]) -> Case:
     return _with(case, rights_informed_at=ctx.at, rights_informed_to=tuple(told))
 
 
-def _untold(case: Case, trigger: str) -> Decision:
-    """Refuse mediating while a party registered after the notice has not been told
-    (2002 规定 第三十条: the parties are told before mediation; workflow version 4 on)."""
+def told_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Mediation starts, goes on, and reaches an agreement only with every party told their
+    rights and duties (2002 规定 第三十条): a party registered by 补正 after the notice is
+    told (``inform_rights`` again, also while mediating or suspended) before mediation
+    starts or resumes or an agreement binds them. The people's track, and a committee on a
+    court's entrustment; workflow version 4 on."""
     found = details(case)
     if not v4(case) or not found.rights_informed_to:
+        return ALLOW
+    track = found.track or "people"
+    if track != "people" and not (track == "judicial" and at_committee(case, ctx.policy)):
         return ALLOW
     told = set(found.rights_informed_to)
     for party in agreement_rules.principals(case.parties):
         if party.id not in told:
             return refuse(
-                trigger,
+                "inform_rights",
                 f"当事人{party.name}在告知权利义务后登记，调解前须向其告知权利义务"
                 "（再次告知：inform_rights）",
                 "《人民调解工作若干规定》第三十条",
             )
     return ALLOW
-
-
-def told_guard(case: Case, ctx: Context[Any]) -> Decision:
-    """Mediation goes on, and an agreement is reached, only with every party told their
-    rights and duties (2002 规定 第三十条): a party registered during mediation is told
-    (``inform_rights``) before it resumes or an agreement binds them. The people's track,
-    and a committee on a court's entrustment; workflow version 4 on."""
-    track = details(case).track or "people"
-    if track != "people" and not (track == "judicial" and at_committee(case, ctx.policy)):
-        return ALLOW
-    return _untold(case, "inform_rights")
 
 
 @attrs.frozen(slots=True)
@@ -136,7 +131,7 @@ def start_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
             "调解前须告知当事人权利义务（人民调解当事人权利义务告知书）",
             "《人民调解工作若干规定》第三十条",
         )
-    return _untold(case, "start_mediation") if people else ALLOW
+    return ALLOW
 
 
 def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
@@ -149,10 +144,10 @@ def committee_rights_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decisio
     committee and is not concerned. Workflow version 4 on.
     """
     found = details(case)
-    if found.track != "judicial" or not at_committee(case, ctx.policy):
+    if found.track != "judicial" or found.rights_informed_at is not None:
         return ALLOW
-    if found.rights_informed_at is not None:
-        return _untold(case, "start_mediation")
+    if not at_committee(case, ctx.policy):
+        return ALLOW
     return refuse(
         "start_mediation",
         "人民调解委员会调解前须告知当事人权利义务（人民调解当事人权利义务告知书），"
