@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mediation import (
     CaseKind,
@@ -16,7 +19,7 @@ from mediation import (
     Place,
     ValidationError,
 )
-from mediation.model import Case, Channel, Intake, aware
+from mediation.model import Case, Channel, Intake, Risk, aware, evolve
 
 
 def test_person_with_valid_resident_id_is_accepted() -> None:
@@ -97,3 +100,55 @@ def test_amount_is_decimal_never_float() -> None:
         Intake(amount=3000.5, **base)
     with pytest.raises(ValidationError):
         Intake(amount="-1", **base)
+
+
+_CASE_CHANGES = st.fixed_dictionaries(
+    {},
+    optional={
+        "state": st.sampled_from(["received", "accepted", "closed"]),
+        "unit": st.text(min_size=1, max_size=8),
+        "level": st.none() | st.sampled_from(["village", "town"]),
+        "risk": st.sampled_from(list(Risk)),
+        "flags": st.frozensets(st.text(max_size=4), max_size=3),
+        "assignees": st.tuples(st.text(min_size=1, max_size=4)),
+        "outcome": st.none() | st.text(max_size=10),
+        "version": st.integers(1, 10_000),
+        "head": st.text(alphabet="0123456789abcdef", max_size=64),
+        "details": st.none() | st.integers(),
+    },
+)
+
+
+@given(_CASE_CHANGES)
+def test_evolve_is_attrs_evolve(changes: dict[str, object]) -> None:
+    """The one copy idiom gives what :func:`attrs.evolve` gives — an equal, hashable, frozen
+    ``Case`` with the changes and every other field kept — though a ``Case`` is copied by
+    slot rather than through its constructor (the engine copies a case several times a step)."""
+    base = {
+        "category": "neighbor",
+        "summary": "s",
+        "channel": Channel.walk_in,
+        "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+        "parties": (),
+    }
+    case = Case("x", "c", CaseKind.dispute, "dispute", 1, "received", "u", Intake(**base))
+    copy = evolve(case, **changes)
+    expected = attrs.evolve(case, **changes)
+    assert type(copy) is Case
+    assert copy == expected
+    assert hash(copy) == hash(expected)
+    assert all(getattr(copy, a.name) is getattr(expected, a.name) for a in attrs.fields(Case))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        copy.state = "closed"  # type: ignore[misc]
+    assert case.state == "received"
+
+
+def test_evolve_runs_validators_where_a_class_has_them() -> None:
+    """A class with validators or converters is rebuilt through its constructor: a bad value
+    is refused as by the constructor, never slipped in by the copy."""
+    party = Party.person("张三", role="applicant")
+    with pytest.raises(ValidationError) as err:
+        evolve(party, role="judge")
+    assert err.value.field == "role"
+    with pytest.raises(TypeError):
+        evolve(party, no_such_field=1)

@@ -222,6 +222,7 @@ class _Copier:
     values: Callable[[Any], tuple[Any, ...]]
     index: Mapping[str, int]
     positional: bool
+    build: Callable[..., Any] | None
 
 
 _COPIERS: dict[type, _Copier] = {}
@@ -234,8 +235,45 @@ def _copier(cls: Any) -> _Copier:
     if len(fields) == 1:
         values = lambda obj: (getter(obj),)  # noqa: E731 - attrgetter of one name gives no tuple
     index = {str(a.alias): i for i, a in enumerate(fields)}
-    copier = _COPIERS[cls] = _Copier(values, index, not any(a.kw_only for a in fields))
+    copier = _COPIERS[cls] = _Copier(
+        values, index, not any(a.kw_only for a in fields), _builder(cls, fields)
+    )
     return copier
+
+
+def _builder(cls: Any, fields: list[Any]) -> Callable[..., Any] | None:
+    """A faster constructor than ``cls(*values)`` for a frozen slotted class with nothing to
+    run on its fields (no converter, validator, factory or post-init), if it can have one.
+
+    A frozen class sets each slot through ``object.__setattr__``, a call per field; a
+    mutable twin with the same slots stores them directly, and the copy then becomes an
+    instance of ``cls`` (``__class__`` assignment between classes of one layout). A class
+    with a ``__weakref__`` slot never has the twin's layout (CPython places it after the
+    fields), nor does one with a base other than ``object``: those keep ``cls(*values)``.
+    """
+    slots = cls.__dict__.get("__slots__")
+    if (
+        cls.__bases__ != (object,)
+        or slots is None
+        or set(slots) != {a.name for a in fields}
+        or len(fields) != len(attrs.fields(cls))
+        or any(a.converter is not None or a.validator is not None for a in fields)
+        or hasattr(cls, "__attrs_post_init__")
+        or hasattr(cls, "__attrs_pre_init__")
+    ):
+        return None
+    twin = type(f"_{cls.__name__}Copy", (), {"__slots__": tuple(slots)})
+    names = [a.name for a in fields]
+    body = "".join(f"    o.{n} = {n}\n" for n in names)
+    code = f"def build({', '.join(names)}):\n    o = new(twin)\n{body}    o.__class__ = cls\n    return o\n"
+    scope: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    exec(code, scope)  # generated from the class's own field names, as attrs does
+    build: Callable[..., Any] = scope["build"]
+    try:
+        build(*(None for _ in names))
+    except TypeError:
+        return None
+    return build
 
 
 def evolve(inst: _T, **changes: Any) -> _T:
@@ -246,6 +284,8 @@ def evolve(inst: _T, **changes: Any) -> _T:
     once per class and passed by position (the engine copies a case several
     times per step; :func:`attrs.evolve` walks the field list and passes
     every field by keyword each time, which cost more than the rest of a step).
+    A class with nothing to run on its fields, declared without a ``__weakref__``
+    slot (``Case``, ``Deadline``), is copied slot by slot instead: see ``_builder``.
 
     Raises:
         TypeError: a name that is not a field.
@@ -259,6 +299,8 @@ def evolve(inst: _T, **changes: Any) -> _T:
         if at is None:
             raise TypeError(f"{cls.__name__} has no field {name!r}")
         values[at] = value
+    if copier.build is not None:
+        return copier.build(*values)  # type: ignore[no-any-return]
     if copier.positional:
         return cls(*values)  # type: ignore[no-any-return]
     return cls(**dict(zip(index, values, strict=True)))  # type: ignore[no-any-return]
@@ -633,7 +675,7 @@ class Pause:
     counted: int
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Deadline:
     """A statutory or policy clock on a case. Every clock is a row of its own.
 
@@ -976,7 +1018,7 @@ class Intake:
     location: tuple[Place, ...] = attrs.field(default=(), converter=_tuple)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Case:
     """A case and everything the engine knows of it: a generic core plus workflow details.
 

@@ -280,7 +280,7 @@ def _run(before_unit: str | None, after: Case, ctx: Context[Any]) -> OneStop | D
             return None
         if before_unit is not None and _centre(org, before_unit) is not None:
             state = start(after, ctx, before_unit)
-        elif _centre(org, after.unit) is not None:
+        elif after.unit != before_unit and _centre(org, after.unit) is not None:
             state = start(after, ctx, after.unit)
             before_unit = after.unit
         if state is None:

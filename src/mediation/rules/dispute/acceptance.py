@@ -560,23 +560,31 @@ def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
     given = ctx.inputs
     found = details(case)
     facts = found.facts
-    facts = evolve(
-        facts,
-        mediation_start_on=given.mediation_start_on or facts.mediation_start_on,
-        materials_signed_on=given.materials_signed_on or facts.materials_signed_on,
-        appraisal_issued_on=given.appraisal_issued_on or facts.appraisal_issued_on,
-        simplified=given.simplified or facts.simplified,
-        court=given.court.strip() if given.court else facts.court,
-        online=given.online or facts.online,
-    )
-    case = _with(case, facts=facts)
-    case = deadlines.close(case, ctx, (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT))
+    if (
+        given.mediation_start_on
+        or given.materials_signed_on
+        or given.appraisal_issued_on
+        or given.simplified
+        or given.court
+        or given.online
+    ):
+        facts = evolve(
+            facts,
+            mediation_start_on=given.mediation_start_on or facts.mediation_start_on,
+            materials_signed_on=given.materials_signed_on or facts.materials_signed_on,
+            appraisal_issued_on=given.appraisal_issued_on or facts.appraisal_issued_on,
+            simplified=given.simplified or facts.simplified,
+            court=given.court.strip() if given.court else facts.court,
+            online=given.online or facts.online,
+        )
+        case = _with(case, facts=facts)
+    accepted = (ACCEPTANCE, MEDICAL_ADMIN_ACCEPT)
     if _start_pending(case, ctx, given):
         # The 10 working days wait for the start (record_mediation_start); meanwhile a
         # reminder runs, so the case is not forgotten.
-        return deadlines.open_clock(case, ctx, TRAFFIC_START)
+        return deadlines.close_and_open(case, ctx, accepted, TRAFFIC_START)
     rule, start = mediation_clock(case, ctx)
-    case = deadlines.open_clock(case, ctx, rule, start)
+    case = deadlines.close_and_open(case, ctx, accepted, rule, start)
     if v4(case) and _public_order(case, found.track, ctx):
         case = deadlines.open_clock(case, ctx, PS_HANDLING)
     return case

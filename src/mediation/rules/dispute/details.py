@@ -180,7 +180,7 @@ class PoliceReferral:
     applied_on: dt.date | None = None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class DisputeDetails:
     """What the dispute workflow records on a case beyond the generic core.
 
