@@ -18,7 +18,7 @@ Values that cannot be printed usefully (huge, deep, self-containing,
 unprintable) are generated as :class:`Nasty` tokens, built fresh for each
 call and printed by their label, so a falsifying example reads well.
 
-Each public entry point gets :data:`EXAMPLES` (2000) examples on the in-memory
+Each public entry point gets :data:`EXAMPLES` (1000) examples on the in-memory
 engine: ``intake``, ``fire`` (on a fresh case driven to each state),
 ``available_triggers``, ``get``, ``find``, ``due``, ``history``, ``render``
 (text/html/docx; PDF, at 1-2 s a document, gets a dozen), ``explain``,
@@ -26,7 +26,8 @@ engine: ``intake``, ``fire`` (on a fresh case driven to each state),
 ``migrate_case``, and the constructors ``Party``, ``Party.person``,
 ``Party.organisation``, ``Place`` and ``Actor``. Intake, fire, the reads and
 supervise also run, fewer times, on SQLite. ``MEDIATION_FUZZ_EXAMPLES=200``
-shortens a local run.
+shortens a local run; ``MEDIATION_FUZZ_EXAMPLES=10000`` searches deeper (the suite keeps
+1000 so that the whole of it stays within its time budget).
 
 Every failure is reported through :func:`_fail` with the exact call (and the
 library frame it escaped from); a plugin that replaces ``_fail`` can collect
@@ -81,7 +82,7 @@ from .helpers import ADMIN, agreement, at, intake, to_state
 from .strategies import inputs_for, resident_ids
 from .test_stateful import GOOD_INPUTS
 
-EXAMPLES = int(os.environ.get("MEDIATION_FUZZ_EXAMPLES", "2000"))
+EXAMPLES = int(os.environ.get("MEDIATION_FUZZ_EXAMPLES", "1000"))
 """Examples per public entry point (in-memory engine); the variable shortens a local run."""
 SQLITE_EXAMPLES = max(EXAMPLES * 3 // 20, 1)
 """Examples of the SQLite runs (intake, fire and the reads: where the store matters)."""
