@@ -141,6 +141,8 @@ def test_evolve_is_attrs_evolve(changes: dict[str, object]) -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         copy.state = "closed"  # type: ignore[misc]
     assert case.state == "received"
+    with pytest.raises(TypeError, match="Case has no field 'stat'"):
+        evolve(case, stat="closed", **changes)
 
 
 def test_evolve_runs_validators_where_a_class_has_them() -> None:

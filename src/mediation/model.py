@@ -217,12 +217,13 @@ _E = TypeVar("_E", bound=StrEnum)
 
 @attrs.frozen(slots=True)
 class _Copier:
-    """How to rebuild one class: its init fields' values in order, and where each name sits."""
+    """How to rebuild one class: its init fields' values in order, and where each name sits;
+    or, for a class copied slot by slot, the function that does it (see :func:`_slot_copy`)."""
 
     values: Callable[[Any], tuple[Any, ...]]
     index: Mapping[str, int]
     positional: bool
-    build: Callable[..., Any] | None
+    copy: Callable[[Any, dict[str, Any]], Any] | None
 
 
 _COPIERS: dict[type, _Copier] = {}
@@ -236,44 +237,61 @@ def _copier(cls: Any) -> _Copier:
         values = lambda obj: (getter(obj),)  # noqa: E731 - attrgetter of one name gives no tuple
     index = {str(a.alias): i for i, a in enumerate(fields)}
     copier = _COPIERS[cls] = _Copier(
-        values, index, not any(a.kw_only for a in fields), _builder(cls, fields)
+        values, index, not any(a.kw_only for a in fields), _slot_copy(cls, fields)
     )
     return copier
 
 
-def _builder(cls: Any, fields: list[Any]) -> Callable[..., Any] | None:
-    """A faster constructor than ``cls(*values)`` for a frozen slotted class with nothing to
-    run on its fields (no converter, validator, factory or post-init), if it can have one.
+def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], Any] | None:
+    """``copy(inst, changes)`` for a frozen slotted class with nothing to run on its fields
+    (no converter, validator, factory or post-init), if it can have one; else ``None``.
 
-    A frozen class sets each slot through ``object.__setattr__``, a call per field; a
-    mutable twin with the same slots stores them directly, and the copy then becomes an
-    instance of ``cls`` (``__class__`` assignment between classes of one layout). A class
-    with a ``__weakref__`` slot never has the twin's layout (CPython places it after the
-    fields), nor does one with a base other than ``object``: those keep ``cls(*values)``.
+    A frozen class sets each slot through ``object.__setattr__``, a call per field. The
+    copy is made instead as a mutable twin with the same slots, whose slots are stored
+    directly, and then becomes an instance of ``cls`` (``__class__`` assignment between
+    classes of one layout). A class with a ``__weakref__`` slot never has the twin's layout
+    (CPython places it after the fields), nor does one with a base other than ``object``:
+    those are rebuilt through their constructor.
     """
     slots = cls.__dict__.get("__slots__")
+    names = [a.name for a in fields]
     if (
         cls.__bases__ != (object,)
         or slots is None
-        or set(slots) != {a.name for a in fields}
+        or set(slots) != set(names)
         or len(fields) != len(attrs.fields(cls))
+        or any(a.alias != a.name for a in fields)
         or any(a.converter is not None or a.validator is not None for a in fields)
         or hasattr(cls, "__attrs_post_init__")
         or hasattr(cls, "__attrs_pre_init__")
     ):
         return None
     twin = type(f"_{cls.__name__}Copy", (), {"__slots__": tuple(slots)})
-    names = [a.name for a in fields]
-    body = "".join(f"    o.{n} = {n}\n" for n in names)
-    code = f"def build({', '.join(names)}):\n    o = new(twin)\n{body}    o.__class__ = cls\n    return o\n"
-    scope: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    body = "".join(f"    o.{n} = inst.{n}\n" for n in names)
+    code = (
+        f"def copy(inst, changes):\n    o = new(twin)\n{body}"
+        "    for name, value in changes.items():\n"
+        "        if name not in fields:\n"
+        "            raise TypeError(f'{cls.__name__} has no field {name!r}')\n"
+        "        setattr(o, name, value)\n"
+        "    o.__class__ = cls\n    return o\n"
+    )
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "twin": twin,
+        "cls": cls,
+        "fields": frozenset(names),
+    }
     exec(code, scope)  # generated from the class's own field names, as attrs does
-    build: Callable[..., Any] = scope["build"]
+    copy: Callable[[Any, dict[str, Any]], Any] = scope["copy"]
     try:
-        build(*(None for _ in names))
+        probe: Any = object.__new__(twin)
+        for name in names:
+            setattr(probe, name, None)
+        probe.__class__ = cls
     except TypeError:
         return None
-    return build
+    return copy
 
 
 def evolve(inst: _T, **changes: Any) -> _T:
@@ -285,13 +303,15 @@ def evolve(inst: _T, **changes: Any) -> _T:
     times per step; :func:`attrs.evolve` walks the field list and passes
     every field by keyword each time, which cost more than the rest of a step).
     A class with nothing to run on its fields, declared without a ``__weakref__``
-    slot (``Case``, ``Deadline``), is copied slot by slot instead: see ``_builder``.
+    slot (``Case``, ``Deadline``), is copied slot by slot instead: see :func:`_slot_copy`.
 
     Raises:
         TypeError: a name that is not a field.
     """
     cls: Any = type(inst)
     copier = _COPIERS.get(cls) or _copier(cls)
+    if copier.copy is not None:
+        return copier.copy(inst, changes)  # type: ignore[no-any-return]
     values = list(copier.values(inst))
     index = copier.index
     for name, value in changes.items():
@@ -299,8 +319,6 @@ def evolve(inst: _T, **changes: Any) -> _T:
         if at is None:
             raise TypeError(f"{cls.__name__} has no field {name!r}")
         values[at] = value
-    if copier.build is not None:
-        return copier.build(*values)  # type: ignore[no-any-return]
     if copier.positional:
         return cls(*values)  # type: ignore[no-any-return]
     return cls(**dict(zip(index, values, strict=True)))  # type: ignore[no-any-return]
