@@ -54,7 +54,7 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             {"refused_by": "p1"},
             {"refused_by": "p3"},
             {"handled_by": "县人民法院"},
-            {"act": "assault"},
+            {"act": "assault", "ground": "trifles"},
         ]
     ),
     "inform_rights": st.just({}),

@@ -566,6 +566,31 @@ def test_public_order_mediation_only_for_an_eligible_act() -> None:
     assert "第一百七十九条" in (ended.outcome or "")
 
 
+@pytest.mark.parametrize("ground", ["trifles", "victim_fault", "conducive"])
+def test_a_listed_act_is_mediated_only_in_one_of_the_three_circumstances(ground: str) -> None:
+    """第一百七十八条第一款 (dispute v4): a minor act of a civil dispute "且具有下列情形之一的"
+    may be mediated — a quarrel over trifles among relatives, neighbours, colleagues or
+    students; the victim's own prior fault; or mediation otherwise likelier to resolve it.
+    The act alone is refused, naming the missing input and the three circumstances, and the
+    case is left as it was; with any one of them the case is accepted and its first session
+    is due within 3 working days."""
+    e = engine()
+    case = _public_order(e)
+    before = e.get(case.id)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    assert err.value.field == "ground"
+    assert "第一百七十八条第一款" in str(err.value)
+    assert "因琐事发生纠纷" in str(err.value)
+    assert "被侵害人事前的过错" in str(err.value)
+    assert e.get(case.id) == before
+    accepted = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault",
+                      ground=ground)  # fmt: skip
+    assert accepted.state == "accepted"
+    assert clock(accepted, "public_security_first_session").due == day("2026-10-09")
+    assert e.history(case.id)[-1].data["ground"] == ground
+
+
 def _resident_id(body: str) -> str:
     """A resident ID with its GB 11643 check digit (invented persons)."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -582,7 +607,7 @@ def _public_order_with(e, *others):  # type: ignore[no-untyped-def]
     case = register(e, "qt-pcs", at("2026-09-28"), category="public_order", channel="police_110",
                     details={"track": "administrative"}, parties=[applicant, *others])  # fmt: skip
     e.fire(case.id, "triage", actor=POLICE, at=at("2026-09-28", 10), track="administrative")
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     return case
 
 
@@ -682,10 +707,14 @@ def test_public_order_first_session_three_working_days_from_acceptance_or_apprai
     10-12 (2), 10-13 (3) → due Tue 2026-10-13 (工作规范 第九条)."""
     e = engine()
     case = _public_order(e)
-    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    case = e.fire(
+        case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles"
+    )
     assert clock(case, "public_security_first_session").due == day("2026-10-09")
     other = _public_order(e)
-    other = e.fire(other.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury")
+    other = e.fire(
+        other.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury", ground="trifles"
+    )
     with pytest.raises(ValidationError) as err:  # not issued yet: recorded when it is
         e.fire(
             other.id, "record_appraisal", actor=POLICE, at=at("2026-10-08"), issued_on="2026-10-09"
@@ -711,7 +740,7 @@ def test_a_party_refusing_public_order_mediation_cites_the_police_rules() -> Non
         "明确表示不愿意调解处理，不予调解（《公安机关办理行政案件程序规定》第一百七十九条）"
     )
     during = _public_order(e)
-    e.fire(during.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(during.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(during.id, "inform_rights", actor=POLICE, at=at("2026-09-29", 11))
     e.fire(during.id, "start_mediation", actor=POLICE, at=at("2026-09-30"), mediators=[POLICE.id])
     failed = e.fire(during.id, "party_refuses", actor=POLICE, at=at("2026-09-30", 11),
@@ -730,7 +759,7 @@ def test_public_order_appraisal_issued_after_acceptance_restarts_the_first_sessi
     not breached. Once the first session is held, an appraisal no longer moves it."""
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury", ground="trifles")
     with pytest.raises(ValidationError) as err:
         e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-10-08"),
                issued_on="2026-10-09")  # fmt: skip
@@ -756,7 +785,7 @@ def test_public_order_appraisal_before_acceptance_counts_from_acceptance() -> No
     cannot come before acceptance, so the 3 working days run from acceptance → Fri 10-09."""
     e = engine()
     case = _public_order(e)
-    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury",
+    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury", ground="trifles",
                   appraisal_issued_on="2026-09-21")  # fmt: skip
     assert clock(case, "public_security_first_session").due == day("2026-10-09")
 
@@ -786,7 +815,7 @@ def test_public_order_at_most_two_sessions_the_second_within_seven_working_days(
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"])
     assert clock(case, "public_security_first_session").status is DeadlineStatus.met
     assert any(d.is_open for d in case.deadlines)
@@ -805,7 +834,7 @@ def test_public_order_second_session_after_seven_working_days_is_refused() -> No
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09"), mediators=["m"])
     second = clock(case, "public_security_second_session")
     assert (second.start, second.due) == (day("2026-10-09"), day("2026-10-19"))
@@ -823,7 +852,7 @@ def test_public_order_failure_returns_to_the_penalty_procedure() -> None:
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     case = e.fire(
         case.id,
@@ -851,7 +880,9 @@ def test_public_order_handling_period_runs_from_acceptance_and_restarts() -> Non
     第九条): the period from acceptance is met and nothing is left running."""
     e = engine()
     case = _public_order(e)
-    case = e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    case = e.fire(
+        case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles"
+    )
     handling = clock(case, "public_security_handling")
     assert (handling.start, handling.due) == (day("2026-09-29"), day("2026-10-29"))
     assert handling.status is DeadlineStatus.running
@@ -882,7 +913,7 @@ def test_public_order_appraisal_time_is_left_out_of_the_handling_period() -> Non
     appraisal is commissioned before it is issued."""
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="injury", ground="trifles")
     with pytest.raises(ValidationError) as err:
         e.fire(case.id, "record_appraisal", actor=POLICE, at=at("2026-11-06"),
                issued_on="2026-11-06", commissioned_on="2026-11-07")  # fmt: skip
@@ -917,7 +948,7 @@ def test_police_mediation_ends_in_a_written_agreement() -> None:
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     oral = {**agreement("2026-10-09"), "form": "oral"}
     before = e.get(case.id)
@@ -943,7 +974,9 @@ def test_a_failed_public_order_mediation_is_penalised_before_a_hand_off() -> Non
     decision the civil claim may go to the committee."""
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    e.fire(
+        case.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault", ground="trifles"
+    )
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-09-30"), mediators=["m"])
     e.fire(case.id, "terminate", actor=POLICE, at=at("2026-09-30", 11),
            reason="未达成协议", remedies_informed=True)  # fmt: skip
@@ -957,7 +990,9 @@ def test_a_failed_public_order_mediation_is_penalised_before_a_hand_off() -> Non
     assert handed.state == "handed_off"
     # Accepted and not yet mediated, nothing has failed: 警调对接 is open (第一百八十六条).
     other = _public_order(e)
-    e.fire(other.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    e.fire(
+        other.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault", ground="trifles"
+    )
     assert e.fire(other.id, "hand_off", actor=POLICE, at=at("2026-09-30"), **hand_off).state == (
         "handed_off"
     )
@@ -971,7 +1006,7 @@ def test_an_organ_s_rights_notice_is_its_own_not_a_committee_s(fmt: str) -> None
     mediator; the traffic police's names its 调解书 (程序规定 第九十条)."""
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "inform_rights", actor=POLICE, at=at("2026-09-29", 11))
     text = str(e.render(case.id, "rights_notice", format=fmt))
     assert "治安调解当事人权利义务告知书" in text
@@ -1025,7 +1060,7 @@ def _public_order_agreed(e: Any) -> Any:
     from mediation._demo import agreement
 
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     signed = at("2026-10-09", 11)
     terms = agreement("2026-10-20")
@@ -1096,7 +1131,7 @@ def test_a_public_order_agreement_states_what_the_police_rules_require() -> None
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9),
                   mediators=["m"])  # fmt: skip
     signed = at("2026-10-09", 11)
@@ -1170,7 +1205,7 @@ def test_police_mediation_is_not_begun_again_after_it_failed() -> None:
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     e.fire(case.id, "second_session", actor=POLICE, at=at("2026-10-12", 9))
     e.fire(
@@ -1361,7 +1396,14 @@ def test_a_committee_does_not_run_the_police_track() -> None:
     case = register(e, "qt-dm-dmc", at("2026-09-28"), category="public_order")
     e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-28", 10), track="administrative")
     with pytest.raises(RuleRejectedError):
-        e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-09-28", 11), act="assault")
+        e.fire(
+            case.id,
+            "accept",
+            actor=VILLAGE,
+            at=at("2026-09-28", 11),
+            act="assault",
+            ground="trifles",
+        )
 
 
 _ = Role
@@ -1414,7 +1456,7 @@ def test_the_optional_second_public_order_session_is_never_a_breach(how: str) ->
     without one owes none, and its window closes unused — never breached."""
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["民警甲"])
     held = how.startswith("second")
     if held:
@@ -1498,7 +1540,7 @@ def test_an_on_the_spot_police_agreement_is_registered_as_the_police_s() -> None
 
     e = engine()
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     oral = {**agreement("2026-10-09"), "form": "oral"}
     e.fire(case.id, "agree", actor=POLICE, at=at("2026-10-09", 10), agreement=oral,
@@ -1599,7 +1641,9 @@ def _handed_to_committee(e: Any) -> tuple[Any, Any]:
     """A 治安 case accepted Tue 2026-09-29 and handed to the village committee on Wed 09-30,
     before any penalty decision: the police case and the committee's case."""
     police = _public_order(e)
-    e.fire(police.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    e.fire(
+        police.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault", ground="trifles"
+    )
     police = e.fire(police.id, "hand_off", actor=POLICE, at=at("2026-09-30"), **_TO_COMMITTEE)
     link = next(x for x in police.links if x.kind is LinkKind.handed_off_to)
     return police, e.get(link.case_id)
@@ -1697,7 +1741,9 @@ def test_a_public_order_case_handed_to_a_committee_is_penalised_when_mediation_f
     assert e.verify(police.id).ok
     # Penalty decided first, then the civil claim handed on: nothing is left to decide.
     other = _public_order(e)
-    e.fire(other.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault")
+    e.fire(
+        other.id, "accept", actor=POLICE, at=at("2026-09-29", 11), act="assault", ground="trifles"
+    )
     e.fire(other.id, "start_mediation", actor=POLICE, at=at("2026-09-30"), mediators=["m"])
     e.fire(other.id, "terminate", actor=POLICE, at=at("2026-09-30", 11),
            reason="未达成协议", remedies_informed=True)  # fmt: skip
@@ -1795,7 +1841,7 @@ def test_traffic_session_is_notified_three_working_days_before() -> None:
 def _public_order_failed(e: Any) -> Any:
     """治安调解 accepted 09-29, failed Fri 2026-10-09: the penalty is owed."""
     case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
     e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     return e.fire(case.id, "terminate", actor=POLICE, at=at("2026-10-09", 11),
                   reason="双方未达成协议", remedies_informed=True)  # fmt: skip
@@ -1846,7 +1892,9 @@ def test_self_settlement_comes_too_late_after_the_penalty_and_too_early_in_media
     with pytest.raises(RuleRejectedError, match="已经作出处罚决定"):
         e.fire(decided.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **apply)
     mediating = _public_order(e)
-    e.fire(mediating.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault")
+    e.fire(
+        mediating.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles"
+    )
     e.fire(mediating.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9), mediators=["m"])
     with pytest.raises(RuleRejectedError, match="自行和解并履行"):
         e.fire(mediating.id, "waive_penalty", actor=POLICE, at=at("2026-10-16"), **apply)

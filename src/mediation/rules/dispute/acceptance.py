@@ -64,6 +64,15 @@ class PublicOrderAct(LabeledEnum):
     trespass = "trespass", "非法侵入住宅"
 
 
+class PublicOrderGround(LabeledEnum):
+    """Why a minor act of a civil dispute may be mediated by the police: one of the three
+    circumstances of 程序规定 第一百七十八条第一款."""
+
+    trifles = "trifles", "亲友、邻里、同事、在校学生之间因琐事发生纠纷引起的"
+    victim_fault = "victim_fault", "行为人的侵害行为系由被侵害人事前的过错行为引起的"
+    conducive = "conducive", "其他适用调解处理更易化解矛盾的"
+
+
 class PublicOrderExclusion(LabeledEnum):
     """Cases 治安调解 may not cover (程序规定 第一百七十九条)."""
 
@@ -86,6 +95,8 @@ class AcceptInputs:
         other_side_consents: Medical people's mediation: the other side applied or consents
             (《医疗纠纷预防和处理条例》第三十一条).
         act: 治安调解: the act (程序规定 第一百七十八条).
+        ground: 治安调解: which of the article's three circumstances the act has (dispute
+            version 4 on: the act alone does not make a case mediable).
         excluded_by: 治安调解: a ground that excludes mediation (第一百七十九条).
         appraisal_issued_on: 治安调解: when the appraisal was issued (the first session counts
             from it).
@@ -107,6 +118,7 @@ class AcceptInputs:
     handled_by: str | None = field("已受理或者处理的机关", default=None)
     other_side_consents: bool = field("对方当事人同意调解", default=False)
     act: PublicOrderAct | None = field("违反治安管理行为", default=None)
+    ground: PublicOrderGround | None = field("可以调解处理的情形", default=None)
     excluded_by: PublicOrderExclusion | None = field("不适用调解的情形", default=None)
     appraisal_issued_on: dt.date | None = field("鉴定意见出具日期", default=None)
     mediation_start_on: dt.date | None = field("调解开始日期", default=None)
@@ -175,7 +187,8 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     - Medical people's mediation: both sides applied, or the other consents
       (《医疗纠纷预防和处理条例》第三十一条); the health department's too (第四十条, version 4
       on).
-    - 治安调解: an act the rule lists (程序规定 第一百七十八条).
+    - 治安调解: an act the rule lists, and (dispute version 4 on) one of its three
+      circumstances (程序规定 第一百七十八条第一款).
     - The amount in dispute within the level's limit (local PRACTICE): else refer up.
     """
     given = ctx.inputs
@@ -210,13 +223,24 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
                 if admin
                 else "《医疗纠纷预防和处理条例》第三十一条",
             )
-    if _public_order(case, track, ctx) and given.act is None:
+    public_order = _public_order(case, track, ctx)
+    if public_order and given.act is None:
         return refuse_input(
             "accept",
             "act",
             None,
             "治安调解须为因民间纠纷引起、情节较轻的法定行为",
             "《公安机关办理行政案件程序规定》第一百七十八条",
+        )
+    if public_order and given.ground is None and v4(case):
+        return refuse_input(
+            "accept",
+            "ground",
+            None,
+            "治安调解还须具有下列情形之一："
+            + "；".join(g.label for g in PublicOrderGround)
+            + f"（{', '.join(PublicOrderGround)}）",
+            "《公安机关办理行政案件程序规定》第一百七十八条第一款",
         )
     level = _level(case, ctx)
     limits = ctx.policy.part(ReferralPolicy).amount_limits
