@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -20,6 +21,14 @@ from mediation import (
     ValidationError,
 )
 from mediation.model import Case, Channel, Intake, Risk, aware, evolve
+
+_REGISTRATION: dict[str, Any] = {
+    "category": "neighbor",
+    "summary": "s",
+    "channel": Channel.walk_in,
+    "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+    "parties": (),
+}
 
 
 def test_person_with_valid_resident_id_is_accepted() -> None:
@@ -86,13 +95,7 @@ def test_place_code_is_twelve_digits() -> None:
 
 def test_amount_is_decimal_never_float() -> None:
     """Amounts are Decimals; floats and negatives are refused."""
-    base = {
-        "category": "neighbor",
-        "summary": "s",
-        "channel": Channel.walk_in,
-        "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
-        "parties": (),
-    }
+    base = _REGISTRATION
     intake = Intake(amount="3000.50", **base)
     case = Case("x", "c", CaseKind.dispute, "dispute", 1, "received", "u", intake)
     assert case.amount == Decimal("3000.50")
@@ -124,14 +127,7 @@ def test_evolve_is_attrs_evolve(changes: dict[str, object]) -> None:
     """The one copy idiom gives what :func:`attrs.evolve` gives — an equal, hashable, frozen
     ``Case`` with the changes and every other field kept — though a ``Case`` is copied by
     slot rather than through its constructor (the engine copies a case several times a step)."""
-    base = {
-        "category": "neighbor",
-        "summary": "s",
-        "channel": Channel.walk_in,
-        "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
-        "parties": (),
-    }
-    case = Case("x", "c", CaseKind.dispute, "dispute", 1, "received", "u", Intake(**base))
+    case = Case("x", "c", CaseKind.dispute, "dispute", 1, "received", "u", Intake(**_REGISTRATION))
     copy = evolve(case, **changes)
     expected = attrs.evolve(case, **changes)
     assert type(copy) is Case
