@@ -176,3 +176,33 @@ def test_a_new_agreement_after_a_refused_confirmation_prints_its_own_window() ->
     )
     assert "申请期限至2026年5月22日" in text
     assert "2026年4月7日" not in text
+
+
+def test_a_mediation_past_its_one_month_reads_past_the_usual_time_not_overdue(
+    engine: Engine,
+) -> None:
+    """2002 规定 第三十三条: "一般在一个月内调结" is the usual time, not a limit. A people's
+    mediation accepted Mon 2026-03-02 that failed on 04-10 closes its clock after its day
+    (04-02); the closing report prints it 超过一般期限, not 超期, which is kept for a
+    limit — as a county that makes the month binding (``hard_limits``) prints it."""
+    from mediation.model import PAST_TARGET, DeadlineStatus
+
+    from .helpers import DIRECTOR
+
+    def failed_and_closed(e: Engine) -> str:
+        case = to_state(e, intake(e).id, "accepted")
+        e.fire(case.id, "inform_rights", actor=CLERK, at=at("2026-03-02", 11, 30))
+        e.fire(case.id, "start_mediation", actor=MEDIATOR, at=at("2026-03-03", 9),
+               mediators=[MEDIATOR.id])  # fmt: skip
+        e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-04-10", 9),
+               reason="双方分歧较大", remedies_informed=True)  # fmt: skip
+        closed = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-11", 9))
+        month = next(d for d in closed.deadlines if d.period == "people_mediation")
+        assert month.status is DeadlineStatus.breached
+        return closed.id
+
+    text = str(engine.render(failed_and_closed(engine), "closing_report"))
+    assert PAST_TARGET in text
+    assert "超期" not in text
+    hard = make_engine("memory", policy=hard_limits())
+    assert "超期" in str(hard.render(failed_and_closed(hard), "closing_report"))

@@ -189,7 +189,7 @@ def demo(
         for d in case.deadlines:
             rule = engine.clocks.rule(d.period)
             clocks.add_row(
-                rule.name_zh, d.start.isoformat(), d.due.isoformat(), d.status.label, rule.basis
+                rule.name_zh, d.start.isoformat(), d.due.isoformat(), d.status_label, rule.basis
             )
         console.print(clocks)
         report = engine.verify(case.id)

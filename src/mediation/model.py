@@ -738,6 +738,21 @@ class Deadline:
         """Whether the clock still runs (or is paused)."""
         return self.status.is_open
 
+    @property
+    def status_label(self) -> str:
+        """The status in words, as documents, pages and the command line print it.
+
+        A target (一般期限) closed after its day reads 超过一般期限, not 超期: its rule sets
+        the usual time, not a limit (2002 规定 第三十三条: "一般在一个月内调结").
+        """
+        if self.status is DeadlineStatus.breached and self.kind is ClockKind.target:
+            return PAST_TARGET
+        return self.status.label
+
+
+PAST_TARGET = "超过一般期限"
+"""How a target clock closed after its day reads (:attr:`Deadline.status_label`)."""
+
 
 @attrs.frozen(slots=True)
 class Link:

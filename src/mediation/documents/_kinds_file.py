@@ -85,7 +85,7 @@ def closing_report(src: Source) -> dict[str, Any]:
             # The workflow's practice clocks cite the people's-mediation rules; an organ's
             # mediation is not under them (RULES.md §6.3–§6.5, §6.7): no basis is printed.
             basis = ""
-        status = d.status.label
+        status = d.status_label
         closed_by_closing = close is not None and d.closed_at == close.at
         if closed_by_closing and d.kind is ClockKind.party and d.status is DeadlineStatus.cancelled:
             # The committee's closing ends its clock, not the parties' period.
@@ -346,7 +346,7 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "start": cn_date(d.start),
             "due": due_text(d),
             "days_overdue": (src.today - d.due).days,
-            "status": d.status.label,
+            "status": d.status_label,
         },
         "issuer": str(src.extra.get("issuer") or _supervisor(src)),
         "reply_days": src.extra.get("reply_days", src.policy.supervision.reply_days),

@@ -94,7 +94,7 @@ def install(env: Environment, engine: Engine) -> None:
 
     def clock_level(deadline: Deadline, now: dt.datetime) -> tuple[str, str]:
         if not deadline.is_open:
-            return "done", deadline.status.label
+            return "done", deadline.status_label
         level = warning_of(engine, deadline, now)
         return level.value, level.label
 
