@@ -91,6 +91,39 @@ def test_on_a_closed_file_an_application_not_accepted_may_be_made_again_in_time(
     assert not again.open_deadlines
 
 
+def test_an_application_posted_on_the_last_day_is_in_time_however_late_it_arrives() -> None:
+    """《民事诉讼法》第八十五条第四款: 期间不包括在途时间，诉讼文书在期满前交邮的，不算过期. The
+    agreement took effect Fri 2026-03-06; the 30 days end Tue 04-07 (04-05 falls in 清明's
+    rest days). An application posted on 04-07 and received on Thu 04-09 is in time: the
+    window is met, and the court's 3 days count from its receipt. Received on 04-09 without
+    a posting day, or posted on 04-08, it is refused; a posting day after the receipt or
+    before the agreement took effect is a bad input. Each refusal leaves the case as it
+    was."""
+    e = _demo()
+    case = run(e, stop_before="begin_performance")
+    before = e.get(case.id)
+    apply = {"court": "青田县人民法院", "joint": True}
+    late = at("2026-04-09", 10)
+    with pytest.raises(RuleRejectedError, match="2026-04-07"):
+        e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=late, **apply)
+    with pytest.raises(RuleRejectedError, match="第八十五条第四款"):
+        e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=late, posted_on="2026-04-08",
+               **apply)  # fmt: skip
+    for bad in ("2026-04-10", "2026-03-05"):
+        with pytest.raises(ValidationError) as err:
+            e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=late, posted_on=bad,
+                   **apply)  # fmt: skip
+        assert err.value.field == "posted_on"
+    assert e.get(case.id) == before
+    applied = e.fire(case.id, "apply_confirmation", actor=MEDIATOR, at=late,
+                     posted_on="2026-04-07", **apply)  # fmt: skip
+    window = clock(applied, "judicial_confirmation_apply")
+    assert (window.due.isoformat(), window.status) == ("2026-04-07", DeadlineStatus.met)
+    assert clock(applied, "judicial_confirmation_accept").start.isoformat() == "2026-04-09"
+    assert e.history(case.id)[-1].data["posted_on"] == "2026-04-07"
+    assert e.verify(case.id).ok
+
+
 def test_a_rejection_opens_only_the_objection() -> None:
     """A rejection (民诉法解释 第三百五十八条) can be objected to within 15 days; there is
     nothing to enforce."""

@@ -133,13 +133,14 @@ def _closed(
     ctx: Context[Any],
     periods: Collection[ClockRef] | None,
     where: Callable[[Deadline], bool] | None,
+    on_time: bool = False,
 ) -> tuple[Deadline, ...]:
     ids = None if periods is None else {_id(p) for p in periods}
     out: list[Deadline] = []
     changed = False
     for d in deadlines:
         if d.status.is_open and (ids is None or d.period in ids) and (where is None or where(d)):
-            status = _late(d, ctx) or DeadlineStatus.met
+            status = (None if on_time else _late(d, ctx)) or DeadlineStatus.met
             d = evolve(
                 d,
                 status=status,
@@ -157,9 +158,14 @@ def close(
     periods: Collection[ClockRef] | None = None,
     *,
     where: Callable[[Deadline], bool] | None = None,
+    on_time: bool = False,
 ) -> Case:
-    """Close open clocks (all, or those of ``periods``): met if on time, else breached or lapsed."""
-    closed = _closed(case.deadlines, ctx, periods, where)
+    """Close open clocks (all, or those of ``periods``): met if on time, else breached or lapsed.
+
+    With ``on_time``, met: the act was done in time though recorded after the period (a
+    document posted before it ran out, 《民事诉讼法》第八十五条第四款).
+    """
+    closed = _closed(case.deadlines, ctx, periods, where, on_time)
     return case if closed is case.deadlines else evolve(case, deadlines=closed)
 
 

@@ -53,11 +53,18 @@ class RejectionGround(LabeledEnum):
 
 @attrs.frozen(slots=True)
 class ApplyConfirmationInputs:
-    """申请司法确认: the court, that both parties apply, and the matters the agreement covers."""
+    """申请司法确认: the court, that both parties apply, and the matters the agreement covers.
+
+    Attributes:
+        posted_on: The application was sent by post on this day (the step records the
+            court's receipt): posted before the 30 days ran out, it is in time however late
+            it arrives (《民事诉讼法》第八十五条第四款: 期间不包括在途时间).
+    """
 
     court: str = field("受理法院", validator=_nonblank)
     joint: bool = field("双方当事人共同申请", default=False)
     matters: tuple[ConfirmationExclusion, ...] = field("涉及事项", default=())
+    posted_on: dt.date | None = field("交邮日期", default=None)
 
 
 def _runs(case: Case, window: Deadline) -> bool:
@@ -158,13 +165,21 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "属于中级人民法院管辖的，向相应的中级人民法院提出",
             "《民事诉讼法》第二百零五条第二项；民诉法解释 第三百五十二条",
         )
+    posted = _posted_problem(ctx, effective(case))
+    if not posted.allowed:
+        return posted
     window = [d for d in case.deadlines if d.period == CONFIRMATION.id]
-    if not window or not _runs(case, window[-1]) or ctx.at > window[-1].due_at:
+    if not window or not _runs(case, window[-1]) or not _in_time(window[-1], ctx):
         due = window[-1].due.isoformat() if window else "—"
+        when = (
+            "" if ctx.inputs.posted_on is None else f"；交邮日期{ctx.inputs.posted_on.isoformat()}"
+        )
         return refuse(
             "apply_confirmation",
-            f"申请司法确认的期间已届满（自协议生效之日起三十日，至{due}）",
-            "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
+            f"申请司法确认的期间已届满（自协议生效之日起三十日，至{due}{when}）",
+            "《人民调解法》第三十三条；《民事诉讼法》第二百零五条、第八十五条第四款"
+            if ctx.inputs.posted_on is not None
+            else "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
         )
     if ctx.inputs.matters:
         labels = "、".join(m.label for m in ctx.inputs.matters)
@@ -178,14 +193,52 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
     return ALLOW
 
 
+def _posted_problem(ctx: Context[ApplyConfirmationInputs], since: dt.datetime | None) -> Decision:
+    """A posting day that cannot be: after the court's receipt (the step), or before the
+    agreement it asks to confirm took effect."""
+    posted = ctx.inputs.posted_on
+    if posted is None:
+        return ALLOW
+    if posted > ctx.day:
+        return refuse_input(
+            "apply_confirmation",
+            "posted_on",
+            posted.isoformat(),
+            f"交邮日期不能晚于法院收到申请之日（{ctx.day.isoformat()}）",
+        )
+    effective_on = since.astimezone(ctx.policy.tz).date() if since is not None else None
+    if effective_on is not None and posted < effective_on:
+        return refuse_input(
+            "apply_confirmation",
+            "posted_on",
+            posted.isoformat(),
+            f"交邮日期不能早于调解协议生效之日（{effective_on.isoformat()}）",
+        )
+    return ALLOW
+
+
+def _in_time(window: Deadline, ctx: Context[ApplyConfirmationInputs]) -> bool:
+    """Applied within the 30 days: received by their end, or posted on or before their last
+    day (《民事诉讼法》第八十五条第四款)."""
+    posted = ctx.inputs.posted_on
+    if posted is not None:
+        return posted <= window.due
+    return ctx.at <= window.due_at
+
+
 _ABOVE_INTERMEDIATE = ("高级人民法院", "最高人民法院")
 """Courts that never take an application to confirm a mediation agreement (民诉法 第二百零五条:
 basic-level, or intermediate where the dispute is theirs)."""
 
 
 def on_apply_confirmation(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Case:
-    """The window is met; the court's 3 days to decide on acceptance start (法释〔2011〕5号 第四条)."""
-    case = deadlines.close(case, ctx, (CONFIRMATION,))
+    """The window is met — by a posted application too, however late it arrived (《民事诉讼法》
+    第八十五条第四款) —; the court's 3 days to decide on acceptance start from its receipt
+    (法释〔2011〕5号 第四条)."""
+    if ctx.inputs.posted_on is None:
+        case = deadlines.close(case, ctx, (CONFIRMATION,))
+    else:
+        case = deadlines.close(case, ctx, (CONFIRMATION,), on_time=True)
     confirmation = Confirmation(ctx.inputs.court.strip(), ctx.at)
     case = _with(case, confirmation=confirmation)
     if on_closed_file(case):
