@@ -241,6 +241,62 @@ def test_a_case_under_baoan_closes_only_after_the_leaders_own_sign_off() -> None
     assert e.verify(cid).ok
 
 
+def test_a_leader_who_moves_post_hands_the_case_to_one_who_may_take_it() -> None:
+    """一名领导、一抓到底: the town's mayor in charge moves post on 03-15; the case passes to
+    the county secretary (a county leader may lead a town's case, over its territory), with
+    why, keeping the plan, the team and the timetable; the reminders go to the new leader
+    from that day. Refused, the case left as it was: a leader of another town, one not on
+    the roster, the leader already in charge, no reason, and a hand-over after the
+    sign-off. The sign-off is then the new leader's own."""
+    e = engine()
+    cid = repeat_petition(e)
+    e.fire(cid, "baoan_assign", actor=TOWN_LEADER, at=at("2026-03-10"), leader="ld-town", **PLAN)
+    before = e.get(cid)
+    when = at("2026-03-15")
+    for leader, field in (("ld-wx", "leader"), ("x", "leader"), ("ld-town", "leader")):
+        with pytest.raises(ValidationError) as err:
+            e.fire(cid, "baoan_handover", actor=COUNTY_LEADER, at=when, leader=leader,
+                   reason="原包案领导职务变动")  # fmt: skip
+        assert err.value.field == field
+    with pytest.raises(ValidationError) as err:
+        e.fire(cid, "baoan_handover", actor=COUNTY_LEADER, at=when, leader="ld-county", reason=" ")
+    assert err.value.field == "reason"
+    assert e.get(cid) == before
+    case = e.fire(cid, "baoan_handover", actor=COUNTY_LEADER, at=when, leader="ld-county",
+                  reason="原包案领导职务变动")  # fmt: skip
+    found = baoan(case.overlays)
+    assert (found.leader, found.leader_name, found.level) == ("ld-county", "县委书记周明", "county")
+    assert [(h.from_leader, h.from_name, h.reason) for h in found.handovers] == [
+        ("ld-town", "东门镇镇长吴强", "原包案领导职务变动")
+    ]
+    assert (found.plan, found.team, found.timetable) == (
+        baoan(before.overlays).plan,
+        baoan(before.overlays).team,
+        baoan(before.overlays).timetable,
+    )
+    assert due(case, "baoan_timetable") == "2026-04-30"
+    assert due(case, "baoan_reminder") == "2026-03-30"
+    e.fire(cid, "accept", actor=TOWN, at=at("2026-03-16", 11))
+    e.fire(cid, "opine", actor=TOWN, at=at("2026-03-20"), **OPINION_DATA)
+    with pytest.raises(RuleRejectedError, match="本人"):
+        e.fire(cid, "baoan_sign_off", actor=TOWN_LEADER, at=at("2026-03-21"), result="已化解")
+    e.fire(cid, "baoan_sign_off", actor=COUNTY_LEADER, at=at("2026-03-21"), result="已化解")
+    for fmt in ("text", "html"):
+        sheet = str(e.render(cid, "baoan_sign_off", format=fmt))
+        assert (
+            "包案领导调整：2026年3月15日由东门镇镇长吴强调整（原包案领导职务变动）"
+            in sheet.replace('<th>包案领导调整</th><td colspan="3">', "包案领导调整：")
+        )
+        assert "县委书记周明" in sheet
+    with pytest.raises(RuleRejectedError, match="签字销号"):
+        e.fire(cid, "baoan_handover", actor=COUNTY_LEADER, at=at("2026-03-21", 10),
+               leader="ld-town", reason="再次调整")  # fmt: skip
+    assert e.fire(cid, "conclude", actor=TOWN, at=at("2026-03-21", 11), satisfied=True).state == (
+        "concluded"
+    )
+    assert e.verify(cid).ok
+
+
 def test_the_sign_off_does_not_hold_up_what_the_law_or_the_petitioner_ends() -> None:
     """签字销号 is practice (RULES.md §7.1): it waits before the organ concludes a matter, not
     before the petitioner withdraws, nor before 诉访分离 (《信访工作条例》第二十八条第二款);

@@ -425,6 +425,10 @@ def _baoan_context(src: Source) -> dict[str, Any]:
             }
             for d in found.duties
         ],
+        "handovers": [
+            {"at": cn_date(h.at), "from": h.from_name or h.from_leader, "reason": h.reason}
+            for h in found.handovers
+        ],
         "reminders": found.reminders,
         "signed": found.signed_off is not None,
         "signed_at": cn_date(found.signed_off.at) if found.signed_off else "",

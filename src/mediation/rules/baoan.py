@@ -231,6 +231,17 @@ class SignOff:
 
 
 @attrs.frozen(slots=True)
+class Handover:
+    """A change of the leader in charge (包案领导调整): from whom, when, by whom, why."""
+
+    at: dt.datetime
+    by: str
+    from_leader: str
+    from_name: str
+    reason: str
+
+
+@attrs.frozen(slots=True)
 class Baoan:
     """The ``baoan`` overlay: who leads the case, with whom, by which plan, and what was done.
 
@@ -250,6 +261,8 @@ class Baoan:
         signed_off: The sign-off, once given.
         handed_to: The case the assignment went on with (转送, 复查…): the
             sign-off belongs there, this case may close without it.
+        handovers: The earlier leaders in charge, each with why the case passed on
+            (``baoan_handover``): the plan and its timetable stay, one case, one leader at a time.
     """
 
     leader: str
@@ -266,6 +279,7 @@ class Baoan:
     reminders: int = 0
     signed_off: SignOff | None = None
     handed_to: str = ""
+    handovers: tuple[Handover, ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -280,6 +294,17 @@ class AssignInputs:
     leader_name: str = field("领导姓名职务", default="")
     level: str | None = field("领导层级", default=None)
     reason: str = field("包案理由（不属于选案范围时）", default="")
+
+
+@attrs.frozen(slots=True)
+class HandoverInputs:
+    """包案领导调整: the leader who takes the case over, and why (the one in charge moved post,
+    left office…); without a roster, the new leader's name, post and level."""
+
+    leader: str = field("接任包案领导", validator=_nonblank)
+    reason: str = field("调整理由", validator=_nonblank)
+    leader_name: str = field("领导姓名职务", default="")
+    level: str | None = field("领导层级", default=None)
 
 
 @attrs.frozen(slots=True)
@@ -394,38 +419,59 @@ def assign_guard(case: Case, ctx: Context[AssignInputs]) -> Decision:
         if not item.task.strip():
             return refuse_input("baoan_assign", f"timetable[{i}].task", item.task, "须写明工作内容")
     needed = leader_level(case, reasons, policy)
+    return _leader_problem(
+        "baoan_assign", case, ctx, needed, given.leader, given.leader_name, given.level
+    )
+
+
+def _leader_problem(
+    rule: str,
+    case: Case,
+    ctx: Context[Any],
+    needed: str,
+    leader: str,
+    leader_name: str,
+    level: str | None,
+) -> Decision:
+    """Whether ``leader`` may lead the case: on the roster (when there is one), at level
+    ``needed`` or above, over the case's territory; without a roster, named with a level."""
+    policy = ctx.policy.part(BaoanPolicy)
     org = ctx.policy.org
     if policy.roster:
-        entry = policy.leader(given.leader)
+        entry = policy.leader(leader)
         if entry is None:
-            return refuse_input("baoan_assign", "leader", given.leader, "不在包案领导名册中")
+            return refuse_input(rule, "leader", leader, "不在包案领导名册中")
         if org is None:
-            return refuse("baoan_assign", "未配置组织机构，无法核对包案领导的辖区", BASIS)
+            return refuse(rule, "未配置组织机构，无法核对包案领导的辖区", BASIS)
         if _rank(org, entry.level) < _rank(org, needed):
             return refuse_input(
-                "baoan_assign",
+                rule,
                 "leader",
-                given.leader,
+                leader,
                 f"本案应由{org.ladder.label(needed)}领导包案，{entry.name}为"
                 f"{org.ladder.label(entry.level)}领导",
                 BASIS,
             )
         if case.unit not in org or not org.within(case.unit, entry.unit):
-            return refuse_input(
-                "baoan_assign", "leader", given.leader, f"本案不在{entry.name}所在单位的辖区内"
-            )
+            return refuse_input(rule, "leader", leader, f"本案不在{entry.name}所在单位的辖区内")
         return ALLOW
-    if not given.leader_name.strip() or given.level is None:
-        return refuse_input(
-            "baoan_assign", "leader_name", given.leader_name, "无名册时须写明领导姓名职务和层级"
-        )
-    if org is not None and given.level not in org.ladder:
-        return refuse_input("baoan_assign", "level", given.level, "unknown level")
-    if _rank(org, given.level) < _rank(org, needed):
-        return refuse_input(
-            "baoan_assign", "level", given.level, f"本案应由{needed}层级领导包案", BASIS
-        )
+    if not leader_name.strip() or level is None:
+        return refuse_input(rule, "leader_name", leader_name, "无名册时须写明领导姓名职务和层级")
+    if org is not None and level not in org.ladder:
+        return refuse_input(rule, "level", level, "unknown level")
+    if _rank(org, level) < _rank(org, needed):
+        return refuse_input(rule, "level", level, f"本案应由{needed}层级领导包案", BASIS)
     return ALLOW
+
+
+def _named(
+    policy: BaoanPolicy, leader: str, leader_name: str, level: str | None
+) -> tuple[str, str]:
+    """The leader's name and post as printed, and level: from the roster, else as given."""
+    entry = policy.leader(leader) if policy.roster else None
+    if entry is not None:
+        return f"{entry.title}{entry.name}", entry.level
+    return leader_name.strip(), level or policy.town_level
 
 
 def _restart_reminder(case: Case, ctx: Context[Any]) -> Case:
@@ -439,11 +485,7 @@ def on_assign(case: Case, ctx: Context[AssignInputs]) -> Case:
     given = ctx.inputs
     policy = ctx.policy.part(BaoanPolicy)
     reasons = candidates(case, ctx.at, policy)
-    entry = policy.leader(given.leader) if policy.roster else None
-    if entry is not None:
-        name, level = f"{entry.title}{entry.name}", entry.level
-    else:
-        name, level = given.leader_name.strip(), given.level or policy.town_level
+    name, level = _named(policy, given.leader, given.leader_name, given.level)
     timetable = tuple(sorted(given.timetable, key=lambda m: m.due))
     state = Baoan(
         leader=given.leader,
@@ -495,6 +537,48 @@ def on_duty(case: Case, ctx: Context[DutyInputs]) -> Case:
     assert found is not None
     duty = Duty(ctx.inputs.kind, ctx.at, ctx.actor.id, ctx.inputs.note.strip())
     found = evolve(found, duties=(*found.duties, duty))
+    case = evolve(case, overlays=case.overlays.set(OVERLAY, found))
+    return _restart_reminder(case, ctx)
+
+
+def handover_guard(case: Case, ctx: Context[HandoverInputs]) -> Decision:
+    """The case passes to another leader while under 包案 and not signed off: one who may
+    take it as at assignment (level, territory, roster), not the one already in charge, for
+    a stated reason. The sign-off is the leader's own (:func:`sign_off_guard`): a leader who
+    moved post could not give it. Source: :data:`BASIS` (一名领导、一抓到底: one leader at a
+    time, the plan carried through)."""
+    found = _open_under(case, "baoan_handover")
+    if isinstance(found, Decision):
+        return found
+    given = ctx.inputs
+    if given.leader == found.leader:
+        return refuse_input(
+            "baoan_handover",
+            "leader",
+            given.leader,
+            f"{found.leader_name or found.leader}已是本案包案领导",
+        )
+    needed = leader_level(case, found.reasons, ctx.policy.part(BaoanPolicy))
+    return _leader_problem(
+        "baoan_handover", case, ctx, needed, given.leader, given.leader_name, given.level
+    )
+
+
+def on_handover(case: Case, ctx: Context[HandoverInputs]) -> Case:
+    """The new leader takes the case with its plan, team and timetable; the one before is
+    kept with why; the reminder cadence starts again from today, to the new leader."""
+    found = _found(case)
+    assert found is not None
+    given = ctx.inputs
+    name, level = _named(ctx.policy.part(BaoanPolicy), given.leader, given.leader_name, given.level)
+    record = Handover(ctx.at, ctx.actor.id, found.leader, found.leader_name, given.reason.strip())
+    found = evolve(
+        found,
+        leader=given.leader,
+        leader_name=name,
+        level=level,
+        handovers=(*found.handovers, record),
+    )
     case = evolve(case, overlays=case.overlays.set(OVERLAY, found))
     return _restart_reminder(case, ctx)
 

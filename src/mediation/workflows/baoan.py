@@ -24,6 +24,7 @@ class BaoanStep(LabeledEnum):
 
     baoan_assign = "baoan_assign", "领导包案"
     baoan_duty = "baoan_duty", "记录包案领导履职"
+    baoan_handover = "baoan_handover", "包案领导调整"
     baoan_remind = "baoan_remind", "包案督促提醒"
     baoan_sign_off = "baoan_sign_off", "包案领导签字销号"
     baoan_nominate = "baoan_nominate", "列为包案候选"
@@ -49,6 +50,15 @@ BAOAN_STEPS = (
         roles={Role.leader, Role.director, Role.clerk},
         guards=b.duty_guard,
         effects=b.on_duty,
+        overlays=_OVERLAYS,  # type: ignore[arg-type]  # core: converter=dict
+    ),
+    Step(
+        BaoanStep.baoan_handover,
+        inputs=b.HandoverInputs,
+        roles={Role.director, Role.leader},
+        guards=b.handover_guard,
+        effects=b.on_handover,
+        clocks=(b.REMINDER,),
         overlays=_OVERLAYS,  # type: ignore[arg-type]  # core: converter=dict
     ),
     Step(
