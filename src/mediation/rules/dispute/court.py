@@ -235,10 +235,7 @@ def on_apply_confirmation(case: Case, ctx: Context[ApplyConfirmationInputs]) -> 
     """The window is met — by a posted application too, however late it arrived (《民事诉讼法》
     第八十五条第四款) —; the court's 3 days to decide on acceptance start from its receipt
     (法释〔2011〕5号 第四条)."""
-    if ctx.inputs.posted_on is None:
-        case = deadlines.close(case, ctx, (CONFIRMATION,))
-    else:
-        case = deadlines.close(case, ctx, (CONFIRMATION,), on_time=True)
+    case = deadlines.close(case, ctx, (CONFIRMATION,), on_time=ctx.inputs.posted_on is not None)
     confirmation = Confirmation(ctx.inputs.court.strip(), ctx.at)
     case = _with(case, confirmation=confirmation)
     if on_closed_file(case):
