@@ -20,7 +20,7 @@ from mediation import (
     Place,
     ValidationError,
 )
-from mediation.model import Case, Channel, Intake, Risk, aware, evolve
+from mediation.model import _COPIERS, Case, Channel, Intake, Risk, aware, evolve
 
 _REGISTRATION: dict[str, Any] = {
     "category": "neighbor",
@@ -129,6 +129,7 @@ def test_evolve_is_attrs_evolve(changes: dict[str, object]) -> None:
     slot rather than through its constructor (the engine copies a case several times a step)."""
     case = Case("x", "c", CaseKind.dispute, "dispute", 1, "received", "u", Intake(**_REGISTRATION))
     copy = evolve(case, **changes)
+    assert _COPIERS[Case].copy is not None  # copied by slot, not through the constructor
     expected = attrs.evolve(case, **changes)
     assert type(copy) is Case
     assert copy == expected

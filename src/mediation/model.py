@@ -244,7 +244,8 @@ def _copier(cls: Any) -> _Copier:
 
 def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], Any] | None:
     """``copy(inst, changes)`` for a frozen slotted class with nothing to run on its fields
-    (no converter, validator, factory or post-init), if it can have one; else ``None``.
+    (no converter, validator or pre- or post-init) whose slots are exactly its init fields,
+    if it can have one; else ``None``.
 
     A frozen class sets each slot through ``object.__setattr__``, a call per field. The
     copy is made instead as a mutable twin with the same slots, whose slots are stored
@@ -259,7 +260,6 @@ def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], A
         cls.__bases__ != (object,)
         or slots is None
         or set(slots) != set(names)
-        or len(fields) != len(attrs.fields(cls))
         or any(a.alias != a.name for a in fields)
         or any(a.converter is not None or a.validator is not None for a in fields)
         or hasattr(cls, "__attrs_post_init__")
