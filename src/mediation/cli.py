@@ -32,6 +32,7 @@ from mediation import _demo
 from mediation._errors import MediationError
 from mediation.engine import Engine
 from mediation.model import CHINA_TZ, Actor
+from mediation.rules import deadlines
 from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.masking import mask_id, mask_text
 from mediation.rules.notices import Notice
@@ -189,7 +190,11 @@ def demo(
         for d in case.deadlines:
             rule = engine.clocks.rule(d.period)
             clocks.add_row(
-                rule.name_zh, d.start.isoformat(), d.due.isoformat(), d.status_label, rule.basis
+                rule.name_zh,
+                d.start.isoformat(),
+                d.due.isoformat(),
+                deadlines.status_text(case, d),
+                rule.basis,
             )
         console.print(clocks)
         report = engine.verify(case.id)

@@ -16,7 +16,7 @@ import pytest
 
 from mediation import Actor, Engine, RuleRejectedError, ValidationError
 from mediation._demo import MEDIATOR, run
-from mediation.model import ClockKind, DeadlineStatus
+from mediation.model import ClockKind, DeadlineStatus, evolve
 from mediation.rules.policy import Policy
 
 from ._support import at, clock
@@ -70,6 +70,27 @@ def test_on_a_closed_file_the_court_s_stage_is_recorded_and_runs_no_clock() -> N
     assert ruled.details.confirmation.ruling == "valid"  # type: ignore[union-attr]
     assert not ruled.open_deadlines
     assert e.verify(case.id).ok
+
+
+def test_a_parties_period_the_closing_cancelled_reads_as_still_theirs() -> None:
+    """The demo case closes on 03-31 with the parties' 30 days for 司法确认 still running
+    (to 04-07; 《人民调解法》第三十三条). The closing cancels its clock — a closed case runs no
+    clock — but every page reads it as the parties' period, not 已取消; the unit's own clocks
+    read as they closed, and a parties' period cancelled before the end reads 已取消."""
+    from mediation.rules import deadlines
+
+    e = _demo()
+    case = run(e)
+    window = clock(case, "judicial_confirmation_apply")
+    assert window.kind is ClockKind.party and window.status is DeadlineStatus.cancelled
+    assert deadlines.status_text(case, window) == "当事人的期间，不因结案而终止"
+    for d in case.deadlines:
+        if d is not window:
+            assert deadlines.status_text(case, d) == d.status_label == "按期完成"
+    before = run(_demo(), stop_before="close")
+    assert deadlines.status_text(before, clock(before, "judicial_confirmation_apply")) == "计时中"
+    early = evolve(window, closed_at=window.due_at)  # not the closing's: cancelled on its own
+    assert deadlines.status_text(evolve(case, deadlines=(early,)), early) == "已取消"
 
 
 def test_on_a_closed_file_an_application_not_accepted_may_be_made_again_in_time() -> None:

@@ -297,6 +297,9 @@ def test_pages_work_on_the_demo_database(tmp_path: Path) -> None:
         page = s.get(f"/cases/{case_id.group(1)}")
         assert "已结案" in page.text
         assert "为什么是这一天" in page.text
+        # the parties' 司法确认 window outlives the closing (《人民调解法》第三十三条)
+        assert "当事人的期间，不因结案而终止" in page.text
+        assert "已取消" not in text_of(page.text)
         assert "<svg" in page.text
         s.close()
     finally:

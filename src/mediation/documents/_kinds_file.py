@@ -21,7 +21,8 @@ from mediation.documents._kinds_agreement import court_name, written_form
 from mediation.documents._kinds_case import ending
 from mediation.documents._kinds_dispute import SLIP_TITLES, mediation_name, organ_form, unit_name
 from mediation.documents._registry import Source, document
-from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
+from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
+from mediation.rules import deadlines
 from mediation.rules.dispute import details
 from mediation.rules.dispute.court import Ruling
 from mediation.workflows.dispute import DisputeState
@@ -50,10 +51,6 @@ def _check_closed(src: Source) -> None:
         raise ValidationError(
             "case.state", src.case.state, "the case is not closed (trigger 'close')"
         )
-
-
-_PARTIES_AFTER_CLOSING = "当事人的期间，不因结案而终止"
-"""How the closing report shows a parties' period whose clock the closing ended."""
 
 
 @document(
@@ -85,11 +82,7 @@ def closing_report(src: Source) -> dict[str, Any]:
             # The workflow's practice clocks cite the people's-mediation rules; an organ's
             # mediation is not under them (RULES.md §6.3–§6.5, §6.7): no basis is printed.
             basis = ""
-        status = d.status_label
-        closed_by_closing = close is not None and d.closed_at == close.at
-        if closed_by_closing and d.kind is ClockKind.party and d.status is DeadlineStatus.cancelled:
-            # The committee's closing ends its clock, not the parties' period.
-            status = _PARTIES_AFTER_CLOSING
+        status = deadlines.status_text(src.case, d)
         clocks.append({"name": name, "basis": basis, "due": due_text(d), "status": status})
     last_visit = visits[-1] if visits else None
     # 结案时间 is when the matter was concluded — an agreement performed: its performance
@@ -346,7 +339,7 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "start": cn_date(d.start),
             "due": due_text(d),
             "days_overdue": (src.today - d.due).days,
-            "status": d.status_label,
+            "status": deadlines.status_text(src.case, d),
         },
         "issuer": str(src.extra.get("issuer") or _supervisor(src)),
         "reply_days": src.extra.get("reply_days", src.policy.supervision.reply_days),

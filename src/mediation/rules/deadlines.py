@@ -17,10 +17,11 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.model import Case, Deadline, DeadlineStatus, Pause, evolve
+from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Pause, evolve
 from mediation.rules.base import ALLOW, Context, Decision, refuse
 from mediation.rules.clockbook import ClockRule, FixedClock
 from mediation.rules.periods import PauseReason, check_extension
+from mediation.rules.resolution import resolution_of
 
 __all__ = [
     "cancel_all",
@@ -34,7 +35,11 @@ __all__ = [
     "recount",
     "recount_guard",
     "resume",
+    "status_text",
 ]
+
+PARTIES_AFTER_END = "当事人的期间，不因结案而终止"
+"""How a parties' period reads once the case's end cancelled its clock (:func:`status_text`)."""
 
 ClockRef = ClockRule | str
 """A clock named by its rule (preferred: checked at import) or by its id."""
@@ -397,3 +402,24 @@ def on_recount(case: Case, ctx: Context[Any]) -> Case:
     """Count every open provisional clock of ``case`` afresh (:func:`recount`)."""
     changed = {d.id: recount(d, ctx) for d in case.deadlines if d.estimated and d.status.is_open}
     return _with(case, {k: v for k, v in changed.items() if v != case.deadline(k)})
+
+
+def status_text(case: Case, d: Deadline) -> str:
+    """How clock ``d`` of ``case`` reads on a page: :attr:`~mediation.model.Deadline.status_label`,
+    except for a parties' period (``ClockKind.party``) that the case's end cancelled.
+
+    A closed case runs no clock (DESIGN.md), so closing cancels the parties' clocks too; but
+    their period is theirs and does not end with the unit's file. E.g. the 30 days to apply
+    for 司法确认 still run (《人民调解法》第三十三条; 《民事诉讼法》第二百零五条), and an
+    application within them is received after the closing. Such a clock reads
+    :data:`PARTIES_AFTER_END`, not 已取消.
+    """
+    ended = resolution_of(case)
+    if (
+        d.kind is ClockKind.party
+        and d.status is DeadlineStatus.cancelled
+        and ended is not None
+        and d.closed_at == ended.at
+    ):
+        return PARTIES_AFTER_END
+    return d.status_label

@@ -10,6 +10,7 @@ from jinja2 import Environment
 
 from mediation import Case, Deadline, Engine, MediationError, Role
 from mediation.model import CHINA_TZ
+from mediation.rules import deadlines
 from mediation.web.forms import PEOPLE_HINTS, SELECT_HINTS, count_rows, resolved_fields
 from mediation.web.service import case_warning, warning_of
 
@@ -92,9 +93,9 @@ def install(env: Environment, engine: Engine) -> None:
         level, deadline = case_warning(engine, case, now)
         return level.value, level.label, deadline
 
-    def clock_level(deadline: Deadline, now: dt.datetime) -> tuple[str, str]:
+    def clock_level(case: Case, deadline: Deadline, now: dt.datetime) -> tuple[str, str]:
         if not deadline.is_open:
-            return "done", deadline.status_label
+            return "done", deadlines.status_text(case, deadline)
         level = warning_of(engine, deadline, now)
         return level.value, level.label
 
