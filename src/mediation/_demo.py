@@ -98,10 +98,15 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
         stop_before: Stop before the first step with this trigger and return the
             case as it then is (e.g. ``"agree"`` leaves it mediating).
     """
+    registered = at("2026-03-02", 9, 10)
     open_same = [
         r
         for r in engine.find_related(
-            kind="dispute", parties=parties(), category="neighbor", actor=Actor.system()
+            kind="dispute",
+            parties=parties(),
+            category="neighbor",
+            actor=Actor.system(),
+            at=registered,
         )
         if not r.closed
     ]
@@ -121,7 +126,7 @@ def run(engine: Engine, *, stop_before: str | None = None) -> Case:
         location=[Place("青田县", "331121000000"), Place("东门镇"), Place("东门村")],
         unit="qt-dm-dmc",
         actor=CLERK,
-        at=at("2026-03-02", 9, 10),
+        at=registered,
     )
     signed, sealed = at("2026-03-06", 16, 30), at("2026-03-06", 17, 0)
     steps: list[tuple[str, Actor, dt.datetime, dict[str, object]]] = [

@@ -732,7 +732,7 @@ class Engine:
 
         related: tuple[RelatedCase, ...] = ()
         if definition.keys is not None:
-            related = self._related(frozenset(definition.keys(make(""))), None)
+            related = self._related(frozenset(definition.keys(make(""))), None, at)
 
         def build(number: int) -> tuple[Case, Event]:
             initial = make(case_code(prefix, year, number))
@@ -752,8 +752,18 @@ class Engine:
         self._outbox.after_commit()
         return case
 
-    def _related(self, keys: frozenset[str], exclude: str | None) -> tuple[RelatedCase, ...]:
-        """The cases holding any of ``keys``, as they stand (at most :data:`RELATED_LIMIT`)."""
+    def _related(
+        self, keys: frozenset[str], exclude: str | None, at: dt.datetime | None = None
+    ) -> tuple[RelatedCase, ...]:
+        """The cases holding any of ``keys`` (at most :data:`RELATED_LIMIT`): as they stand,
+        or, with ``at``, as they stood then.
+
+        A step is judged by the world of its own day, not of the day it is entered (a
+        record made after the fact): with ``at``, a case received later is left out, and
+        one that moved since is read as its log had it at ``at`` (:meth:`_as_of`). E.g. a
+        committee's acceptance dated before a court accepted the same medical dispute was
+        not barred (《医疗纠纷预防和处理条例》第三十一条), whenever it is recorded.
+        """
         if not keys:
             return ()
         matched: dict[str, set[str]] = {}
@@ -763,6 +773,11 @@ class Engine:
         out = []
         for case_id, found in matched.items():
             other = self._store.load(case_id)
+            if at is not None and other.updated_at is not None and other.updated_at > at:
+                then = self._as_of(other, at)
+                if then is None:
+                    continue
+                other = then
             definition = self._journal.workflow(other).definition
             duties = sorted(
                 (d.due_at, d.period)
@@ -790,6 +805,17 @@ class Engine:
             )
         return tuple(sorted(out, key=lambda r: (r.received_at, r.id)))
 
+    def _as_of(self, case: Case, at: dt.datetime) -> Case | None:
+        """``case`` as its log had it at ``at`` (its steps up to then, replayed); ``None`` if it
+        was not yet received."""
+        if case.received_at > at:
+            return None
+        events = self._store.events(case.id)
+        then = [e for e in events if e.at <= at]  # a case's steps are in time order
+        if not then:
+            return None
+        return self._journal.replay(then)
+
     def related(self, case_id: str, *, actor: Actor | None = None) -> list[RelatedCase]:
         """Other cases sharing a key with ``case_id`` (same party ID, same matter...),
         those ``actor`` may read, oldest first.
@@ -813,11 +839,14 @@ class Engine:
         claims: Sequence[str] = (),
         location: Sequence[Place] = (),
         actor: Actor | None = None,
+        at: dt.datetime | None = None,
     ) -> list[RelatedCase]:
         """Before registering: the cases a registration with these details would match.
 
         Lets a clerk see an existing case (and link to it, or record a
         contact on it) instead of opening a second one. Nothing is written.
+        With ``at`` (a registration dated then), the cases as they stood at ``at``, as the
+        intake will judge them; without, as they stand now.
 
         Raises:
             ValidationError: unknown workflow or kind, or malformed parties.
@@ -855,13 +884,14 @@ class Engine:
                 category=category,
                 summary=summary,
                 channel="",
-                received_at=self._at(None),
+                received_at=self._at(at),  # checked here: a naive ``at`` is refused
                 parties=assign_party_ids(parties),
                 claims=tuple(claims),
                 location=tuple(location),
             ),
         )
-        found = self._related(frozenset(definition.keys(probe)), None)
+        when = None if at is None else probe.received_at
+        found = self._related(frozenset(definition.keys(probe)), None, when)
         return [r for r in found if self._may_read(reader, self._store.load(r.id))]
 
     # -- the pipeline ---------------------------------------------------------
@@ -904,7 +934,8 @@ class Engine:
         step = plan.step
         if step is not None and step.numbering is not None and number is not None:
             inputs = evolve(inputs, **{step.numbering.field: number(step, inputs)})
-        related = self._related(case.keys, case.id) if journal.reads_related(plan, case) else ()
+        reads = journal.reads_related(plan, case)
+        related = self._related(case.keys, case.id, at) if reads else ()
         ctx = journal.context(case, actor.id, at, inputs, related=related)
         moved, dest = journal.decide(case, plan, ctx)
         if moved.unit != case.unit:
