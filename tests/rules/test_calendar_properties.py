@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mediation.rules.calendar import DayKind, OfficialCalendar
@@ -135,13 +135,15 @@ def test_working_days_in_range_equal_length(
 def test_later_start_never_gives_earlier_due(
     a: date, b: date, p: tuple[PeriodUnit, int, int, int], roll: RollPolicy
 ) -> None:
-    """Protects: monotonicity: starting later never makes the deadline earlier."""
+    """Protects: monotonicity: starting later never makes the deadline earlier (but for the
+    weekday policy's make-up day: :func:`_not_earlier`)."""
     unit, length, paused, extension = p
     first, second = sorted((a, b))
     kw = {"calendar": CAL, "paused": paused, "extension": extension, "roll": roll}
-    assert (
-        compute_due(first, length, unit, **kw).due  # type: ignore[arg-type]
-        <= compute_due(second, length, unit, **kw).due  # type: ignore[arg-type]
+    _not_earlier(
+        compute_due(second, length, unit, **kw).due,  # type: ignore[arg-type]
+        compute_due(first, length, unit, **kw).due,  # type: ignore[arg-type]
+        roll,
     )
 
 
@@ -150,7 +152,8 @@ def test_later_start_never_gives_earlier_due(
 def test_extension_never_shortens(
     start: date, p: tuple[PeriodUnit, int, int, int], more: int, roll: RollPolicy
 ) -> None:
-    """Protects: granting an extension never moves the deadline earlier."""
+    """Protects: granting an extension never moves the deadline earlier (but for the weekday
+    policy's make-up day: :func:`_not_earlier`)."""
     unit, length, paused, extension = p
     more = min(more, MAX_LENGTH[unit] // 10)
     base = compute_due(
@@ -159,20 +162,38 @@ def test_extension_never_shortens(
     longer = compute_due(
         start, length, unit, calendar=CAL, paused=paused, extension=extension + more, roll=roll
     ).due
-    assert longer >= base
+    _not_earlier(longer, base, roll)
+
+
+def _not_earlier(longer: date, base: date, roll: RollPolicy) -> None:
+    """The longer period's last day is not before the shorter one's, but for the one case the
+    weekday policy makes by design (RULES.md §5.4): the shorter period's last day fell in a
+    rest and rolled past a make-up working weekend day to the Monday, while the longer one's
+    last day is that make-up day itself, which is not a rest day and so stays (§5.4(1)).
+    E.g. 2014: 05-01..03 off, Sun 05-04 worked; a last day of 05-01 ends on Mon 05-05, one of
+    05-04 on 05-04."""
+    if longer >= base:
+        return
+    assert roll is RollPolicy.weekday
+    between = [longer + timedelta(days=i) for i in range((base - longer).days)]
+    assert all(d.weekday() >= 5 for d in between)  # a make-up weekend, then the Monday
+    assert all(CAL.day_kind(d) is not DayKind.rest for d in between)
 
 
 @fast
 @given(starts, periods(), st.integers(0, 30), rolls)
+@example(date(2014, 3, 1), (PeriodUnit.days, 0, 30, 31), 3, RollPolicy.weekday)
+@example(date(2014, 3, 1), (PeriodUnit.days, 0, 30, 31), 3, RollPolicy.literal)
 def test_pause_never_shortens(
     start: date, p: tuple[PeriodUnit, int, int, int], more: int, roll: RollPolicy
 ) -> None:
-    """Protects: excluded time (鉴定, 听证) never moves the deadline earlier."""
+    """Protects: excluded time (鉴定, 听证) never moves the deadline earlier (but for the weekday
+    policy's make-up day: :func:`_not_earlier`)."""
     unit, length, paused, extension = p
     kw = {"calendar": CAL, "extension": extension, "roll": roll}
     base = compute_due(start, length, unit, paused=paused, **kw).due  # type: ignore[arg-type]
     more_paused = compute_due(start, length, unit, paused=paused + more, **kw).due  # type: ignore[arg-type]
-    assert more_paused >= base
+    _not_earlier(more_paused, base, roll)
 
 
 @fast
@@ -237,3 +258,20 @@ def test_a_pause_never_makes_a_zero_length_working_day_period_earlier() -> None:
         for p in range(4)
     ]
     assert dues == [date(2023, 1, 28), date(2023, 1, 28), date(2023, 1, 29), date(2023, 1, 30)]
+
+
+def test_the_weekday_policy_keeps_a_last_day_on_a_make_up_day_and_rolls_one_before_it() -> None:
+    """RULES.md §5.4: 2014's 劳动节 was 05-01..05-03 off, Sun 05-04 a make-up working day. A
+    last day of 05-01 rolls off the rest to 05-04 (literal) or to Mon 05-05 (weekday); a last
+    day of 05-04 is a working day under either and stays. So under the weekday policy the
+    longer period ends a day earlier: the property tests above allow this one case, and only
+    under that policy."""
+    start = date(2014, 3, 31)  # + 31 days → 05-01; + 34 days → 05-04
+    due = {
+        (n, roll): compute_due(start, n, PeriodUnit.days, calendar=CAL, roll=roll).due
+        for n in (31, 34)
+        for roll in RollPolicy
+    }
+    assert due[(31, RollPolicy.literal)] == date(2014, 5, 4)
+    assert due[(31, RollPolicy.weekday)] == date(2014, 5, 5)
+    assert due[(34, RollPolicy.literal)] == due[(34, RollPolicy.weekday)] == date(2014, 5, 4)
