@@ -446,6 +446,7 @@ def test_the_case_page_serves_any_registered_workflow(keyed_site: Server) -> Non
     s.close()
 
 
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")  # as test_formats.py
 def test_documents_download_as_pdf(session: Callable[[str], Session]) -> None:
     """The registration form as PDF (needs WeasyPrint and a CJK font; skipped without the
     font except under CI, as the library's own PDF tests)."""
