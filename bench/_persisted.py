@@ -4,7 +4,10 @@ whichever release of the library is importable, so two releases are timed alike.
 Run by ``bench/engine.py --release=REF`` in a child process, once with this tree's
 ``src`` and once with the release's (its ``bench/engine.py`` gives the intakes)::
 
-    cd TREE && PYTHONPATH=TREE/src python /path/to/bench/_persisted.py N
+    cd TREE && PYTHONPATH=TREE/src python /path/to/bench/_persisted.py N [DIR]
+
+``DIR``: where the database file goes (default: the system's temporary directory; a RAM
+disk such as ``/dev/shm`` leaves the disk out and times the processor's work alone).
 
 Prints the microseconds per fire. The procedure: N intakes; the intakes' log copied
 into the database (it is not the fires' to copy); one ``triage`` fire per case, each
@@ -40,12 +43,13 @@ def _copy_log(path: Path) -> None:
 
 def main() -> None:
     n = int(sys.argv[1])
+    where = sys.argv[2] if len(sys.argv) > 2 else None
     kwargs = {}
     if "reader" in inspect.signature(Engine.__init__).parameters:
         from mediation import Actor
 
         kwargs["reader"] = Actor.system()
-    with tempfile.TemporaryDirectory() as d:
+    with tempfile.TemporaryDirectory(dir=where) as d:
         path = Path(d) / "b.db"
         engine = Engine.sqlite(str(path), policy=policy(), **kwargs)
         ids = intake_many(engine, n)
