@@ -109,8 +109,9 @@ class Transition:
             it may go (an authorizer sees ``Access.sending``); otherwise a move
             needs the actor's authority at the destination too.
         reads_related: Its rules see the other cases sharing a key with the case,
-            as they stand (``Context.related``, as an intake's do); the engine
-            looks them up and logs them with the event, so a replay sees the same.
+            as they stood at the step's ``at`` (``Context.related``, as an intake's
+            do); the engine looks them up and logs them with the event, so a replay
+            sees the same.
             ``True``, or a predicate of the case and the engine's policy saying
             for which cases (the lookup costs a query: only those that need it).
     """

@@ -368,7 +368,7 @@ def _held_elsewhere(
     article)`` — of a kind that bars this procedure (:func:`_exclusion`; with
     ``courts_only``, a court); ``None`` if none does, or nothing bars the case's procedure
     (a court is never barred). Held: the same matter (same parties, same category),
-    accepted and not ended, as the related cases stand now."""
+    accepted and not ended, as the related cases stood at the step's ``at``."""
     org = ctx.policy.org
     if not ctx.related or org is None:
         return None
@@ -393,7 +393,7 @@ def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     health department accepted it; the health department does not accept it once a court or
     a committee accepted it. Nor do the traffic police accept a dispute a court has accepted
     (《道路交通安全法实施条例》第九十六条). The step reads the cases sharing its keys as
-    they stand now (``reads_related``; :func:`_held_elsewhere`). A court is not barred (a
+    they stood at its ``at`` (``reads_related``; :func:`_held_elsewhere`). A court is not barred (a
     suit, or its own mediation, goes on whatever a mediation body holds). Workflow version 4
     on; other categories and procedures are not concerned."""
     held = _held_elsewhere(case, ctx)
@@ -447,8 +447,8 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     public-security organ or another administrative organ has accepted (2002 规定
     第二十二条第二项: 不得受理).
 
-    The step reads the cases sharing the matter's key as they stand now (``reads_related``):
-    one of the same kind, same parties and category, held by such an organ — accepted and
+    The step reads the cases sharing the matter's key as they stood at its ``at``
+    (``reads_related``): one of the same kind, same parties and category, held by such an organ — accepted and
     not ended — bars the acceptance, naming it; the committee then records it as not
     accepted (``handled_by``). A matter such an organ already resolved (已经解决的: its case
     ended) is the clerk's to recognise and record as ``handled_by``, as is what the clerk
