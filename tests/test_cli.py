@@ -32,7 +32,8 @@ def test_demo_prints_the_timeline_with_chinese_labels(tmp_path: Path) -> None:
         assert text in result.output, text
     # The parties' 30 days for 司法确认 outlive the closing (《人民调解法》第三十三条).
     window = next(line for line in result.output.splitlines() if "申请司法确认" in line)
-    assert "当事人的期间" in window and "已取消" not in window
+    assert "当事人的期间" in window
+    assert "已取消" not in window
     assert db.exists()
 
 

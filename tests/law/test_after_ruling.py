@@ -82,7 +82,8 @@ def test_a_parties_period_the_closing_cancelled_reads_as_still_theirs() -> None:
     e = _demo()
     case = run(e)
     window = clock(case, "judicial_confirmation_apply")
-    assert window.kind is ClockKind.party and window.status is DeadlineStatus.cancelled
+    assert window.kind is ClockKind.party
+    assert window.status is DeadlineStatus.cancelled
     assert deadlines.status_text(case, window) == "当事人的期间，不因结案而终止"
     for d in case.deadlines:
         if d is not window:
