@@ -20,6 +20,7 @@ Time is always passed in (``at=``) or read from the injectable clock.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import os
@@ -211,6 +212,9 @@ def _unnumbered(_step: Step, _inputs: Any) -> str:
 RELATED_LIMIT = 50
 """At most this many related cases are shown to an intake (the oldest first)."""
 
+_AS_OF_CACHE = 4096
+"""Entries kept by each of the engine's two caches of earlier states (:meth:`Engine._as_of`)."""
+
 
 def _default_clock() -> dt.datetime:
     return dt.datetime.now(CHINA_TZ)
@@ -355,6 +359,11 @@ class Engine:
         self._codec = Codec()
         self._registry = builtin_registry()
         self._compiled: dict[tuple[str, int], CompiledWorkflow] = {}
+        self._step_times: dict[tuple[str, int], tuple[tuple[dt.datetime, ...], tuple[str, ...]]]
+        self._step_times = {}
+        """Each (case id, version): its events' times and hashes (:meth:`_as_of`)."""
+        self._earlier: dict[tuple[str, int, str], Case] = {}
+        """Each (case id, n, hash of event n): the case replayed to its n-th event."""
         for step in self._registry.steps():
             self._add_clocks(step.clocks)
             for name, value_type in step.overlays.items():
@@ -807,14 +816,37 @@ class Engine:
 
     def _as_of(self, case: Case, at: dt.datetime) -> Case | None:
         """``case`` as its log had it at ``at`` (its steps up to then, replayed); ``None`` if it
-        was not yet received."""
+        was not yet received.
+
+        A log only grows and its hashes chain, so the first n events of a case, named by the
+        n-th hash, replay to the same case whenever asked: both the times of a version's
+        events and each replayed prefix are kept (a step reads up to
+        :data:`RELATED_LIMIT` related cases, and many steps are dated alike).
+        """
         if case.received_at > at:
             return None
-        events = self._store.events(case.id)
-        then = [e for e in events if e.at <= at]  # a case's steps are in time order
-        if not then:
+        key = (case.id, case.version)
+        found = self._step_times.get(key)
+        events = None
+        if found is None:
+            events = self._store.events(case.id)
+            found = (tuple(e.at for e in events), tuple(e.hash for e in events))
+            if len(self._step_times) >= _AS_OF_CACHE:
+                self._step_times.clear()
+            self._step_times[key] = found
+        times, hashes = found
+        n = bisect.bisect_right(times, at)  # a case's steps are in time order
+        if n == 0:
             return None
-        return self._journal.replay(then)
+        prefix = (case.id, n, hashes[n - 1])
+        earlier = self._earlier.get(prefix)
+        if earlier is None:
+            events = events if events is not None else self._store.events(case.id)
+            earlier = self._journal.replay(events[:n])
+            if len(self._earlier) >= _AS_OF_CACHE:
+                self._earlier.clear()
+            self._earlier[prefix] = earlier
+        return earlier
 
     def related(self, case_id: str, *, actor: Actor | None = None) -> list[RelatedCase]:
         """Other cases sharing a key with ``case_id`` (same party ID, same matter...),
