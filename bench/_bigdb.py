@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from mediation import Actor, Engine
+from mediation import Actor, Engine, Party
 from mediation._demo import CLERK, parties, policy
 from mediation.model import CHINA_TZ
 from mediation.store.sql import utc_text
@@ -37,9 +37,14 @@ def build(path: Path, total: int) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
     rng = random.Random(7)
     engine = Engine.sqlite(str(path), policy=policy(), reader=Actor.system())
-    ps = parties()
+    template = parties()
     with engine.batch():
-        for _ in range(SEED_CASES):
+        for i in range(SEED_CASES):
+            # The same people twice with a case still open is a duplicate intake: rename them.
+            ps = [
+                Party.person(f"{p.name}{i}", role=p.role, phone=p.phone, address=p.address)
+                for p in template
+            ]
             day = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randrange(0, 300))
             when = dt.datetime.combine(day, dt.time(9), CHINA_TZ)
             engine.intake(
