@@ -58,6 +58,7 @@ __all__ = [
     "Codec",
     "dumps",
     "event_hash",
+    "event_text",
     "recompute_hash",
     "seal",
     "seal_ok",
@@ -110,6 +111,33 @@ def dumps(value: Any) -> str:
     return _dumps(value)
 
 
+_EVENT_TEXTS: dict[int, tuple[Mapping[str, Any], str]] = {}
+"""The last few event parts encoded: id → (the object, held so its id is not reused; its text)."""
+_EVENT_TEXTS_KEPT = 8
+
+
+def event_text(part: Mapping[str, Any]) -> str:
+    """Canonical JSON of an event's ``data`` or ``facts``, the same object encoded once.
+
+    An event's parts are encoded for its hash (:func:`event_hash`) and again by the store
+    that keeps them; an intake's ``data`` is a snapshot of the case, some 3 KB of JSON. An
+    event's parts are never changed once the event is made, so the text is remembered for
+    the last few objects, each held while it is remembered (its id cannot be reused).
+    """
+    key = id(part)
+    hit = _EVENT_TEXTS.get(key)
+    if hit is not None and hit[0] is part:
+        return hit[1]
+    text = _dumps(part)
+    if len(_EVENT_TEXTS) >= _EVENT_TEXTS_KEPT:
+        try:
+            del _EVENT_TEXTS[next(iter(_EVENT_TEXTS))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            _EVENT_TEXTS.clear()
+    _EVENT_TEXTS[key] = (part, text)
+    return text
+
+
 def event_hash(
     case_id: str,
     seq: int,
@@ -129,7 +157,7 @@ def event_hash(
     ``facts`` enter as their canonical JSON (sorted keys, no whitespace,
     UTF-8). An event without facts hashes as events did before facts existed.
     """
-    body = _dumps(data) if data else "{}"
+    body = event_text(data) if data else "{}"
     n = str(seq)
     framed = (
         f"{len(case_id)}:{case_id}{len(n)}:{n}{len(trigger)}:{trigger}{len(actor)}:{actor}"
@@ -137,7 +165,7 @@ def event_hash(
         f"{len(prev_hash)}:{prev_hash}"
     )
     if facts:
-        known = _dumps(facts)
+        known = event_text(facts)
         framed += f"{len(known)}:{known}"
     return hashlib.sha256(framed.encode()).hexdigest()
 

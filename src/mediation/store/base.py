@@ -235,9 +235,9 @@ it is about 800 bytes. Shorter inputs (every other step's) are kept as text."""
 def _pack(e: Event) -> _Packed:
     """An event kept compact: a county-year holds some 600,000, and their inputs and facts as
     nested dicts were a third of a simulation's memory (the SQL stores keep the same text)."""
-    text = _codec.dumps(e.data) if e.data else ""
+    text = _codec.event_text(e.data) if e.data else ""
     data = zlib.compress(text.encode(), 1) if len(text) >= _DEFLATE_FROM else text
-    facts = _codec.dumps(e.facts) if e.facts else ""
+    facts = _codec.event_text(e.facts) if e.facts else ""
     return (e.case_id, e.seq, e.trigger, e.actor, e.at, e.source, e.dest, data, e.prev_hash,
             e.hash, e.seal, facts)  # fmt: skip
 

@@ -584,11 +584,11 @@ class SqlStore:
             "at": e.at.isoformat(),
             "source": e.source,
             "dest": e.dest,
-            "data": _codec.dumps(e.data),
+            "data": _codec.event_text(e.data),
             "prev_hash": e.prev_hash,
             "hash": e.hash,
             "seal": e.seal,
-            "facts": _codec.dumps(e.facts) if e.facts else "{}",
+            "facts": _codec.event_text(e.facts) if e.facts else "{}",
         }
 
     def _row_params(self, case: Case) -> dict[str, Any]:
