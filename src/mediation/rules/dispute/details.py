@@ -12,7 +12,17 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Agreement, Case, LabeledEnum, Party, PartyRole, Risk, Visit, evolve
+from mediation.model import (
+    Agreement,
+    Case,
+    Intake,
+    LabeledEnum,
+    Party,
+    PartyRole,
+    Risk,
+    Visit,
+    evolve,
+)
 from mediation.rules.base import Context
 from mediation.rules.referral import Direction
 
@@ -286,15 +296,33 @@ def _matter(case: Case) -> str:
     return next(k for k in dispute_keys(case) if k.startswith("matter:"))
 
 
+_KEYS: dict[int, tuple[Intake, tuple[str, ...]]] = {}
+"""The keys of the last few registrations, by identity: id → (the registration, its keys)."""
+_KEYS_KEPT = 16
+
+
 def dispute_keys(case: Case) -> Iterable[str]:
     """Lookup keys of a dispute: each party, and the matter (same parties, same category).
 
     A party is known by its ID where given, else by normalised name and
     address; the matter by the sorted parties (agents excluded) and the
     category (issue 10: same parties and same matter → show the open case).
+
+    The keys depend on the registration alone (frozen): an intake asks for them
+    several times (related cases, guards, effects, the stored keys), so the last
+    few registrations' keys are remembered by identity.
     """
-    people = sorted({_person(p) for p in case.parties if p.role is not PartyRole.agent})
-    for person in people:
-        yield f"party:{person}"
-    digest = hashlib.sha256(("|".join(people) + "#" + case.category).encode()).hexdigest()
-    yield f"matter:{digest[:32]}"
+    registration = case.intake
+    hit = _KEYS.get(id(registration))
+    if hit is not None and hit[0] is registration:
+        return hit[1]
+    people = sorted({_person(p) for p in registration.parties if p.role is not PartyRole.agent})
+    digest = hashlib.sha256(("|".join(people) + "#" + registration.category).encode())
+    keys = (*(f"party:{person}" for person in people), f"matter:{digest.hexdigest()[:32]}")
+    if len(_KEYS) >= _KEYS_KEPT:
+        try:
+            del _KEYS[next(iter(_KEYS))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            _KEYS.clear()
+    _KEYS[id(registration)] = (registration, keys)
+    return keys
