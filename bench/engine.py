@@ -240,9 +240,9 @@ def same_b(root: Path, tree: Path, env: dict[str, str]) -> list[str]:
     The release's own (b) leaves up to 1,000 pages of its log uncopied when its clock
     stops and does not copy the intakes' log first; this tree's (b) does both. Here both
     run ``bench/_persisted.py`` (the intakes' log copied first, the fires' copy timed),
-    each in a fresh process, in turns, :data:`SAME_TURNS` times: once on a file in the
-    temporary directory (the disk) and, where the machine has one, once on a RAM disk
-    (the processor's work alone, the disk left out).
+    each in a fresh process, in turns (who goes first alternating), :data:`SAME_TURNS`
+    times: once on a file in the temporary directory (the disk) and, where the machine
+    has one, once on a RAM disk (the processor's work alone, the disk left out).
     """
     script = str(Path(__file__).resolve().parent / "_persisted.py")
     ours_env = {**os.environ, "PYTHONPATH": str(root / "src")}
@@ -253,8 +253,11 @@ def same_b(root: Path, tree: Path, env: dict[str, str]) -> list[str]:
     for label, where in places:
         ours: list[float] = []
         theirs: list[float] = []
-        for _ in range(SAME_TURNS):
-            for cwd, child_env, into in ((root, ours_env, ours), (tree, env, theirs)):
+        for turn in range(SAME_TURNS):
+            pair = [(root, ours_env, ours), (tree, env, theirs)]
+            # Who goes first alternates: a process run right after another is not timed
+            # alike (the processor's clock and caches), so neither tree always gets that turn.
+            for cwd, child_env, into in pair if turn % 2 == 0 else pair[::-1]:
                 done = subprocess.run(
                     [sys.executable, script, str(N), *([where] if where else [])],
                     cwd=cwd,
