@@ -20,7 +20,8 @@ Prints medians and ratios for:
       today's engine — which separates the engine's cost from the law added since;
   with ``--release=REF`` (e.g. ``92fa70e``, release 0.1 when issue 7 was filed), that
   commit's own benchmark run from a git worktree in the same run: before and after;
-  (b=) then (b) for both by one procedure, in turns (``bench/_persisted.py``), on the disk
+  (a=) then (a) for both by one procedure, in turns (``bench/_in_memory.py``);
+  (b=) and (b) for both by one procedure, in turns (``bench/_persisted.py``), on the disk
       and on a RAM disk (the processor's work alone).
 """
 
@@ -186,8 +187,8 @@ def bench_in_memory_v1() -> float:
 def bench_release(ref: str) -> list[str]:
     """Run release ``ref``'s own bench/engine.py (quick) from a git worktree, in this run.
 
-    Its lines (a), (b), (c) and (e) are returned; its (d) is not waited for. Then line
-    (b) again for both, by one procedure (``bench/_persisted.py``): see :func:`same_b`.
+    Its lines (a), (b), (c) and (e) are returned; its (d) is not waited for. Then lines
+    (a) and (b) again for both, each by one procedure: see :func:`same_a` and :func:`same_b`.
     """
     root = Path(__file__).resolve().parent.parent
     out: list[str] = []
@@ -216,6 +217,7 @@ def bench_release(ref: str) -> list[str]:
                     break
             child.kill()
             child.wait()
+            out.append(same_a(root, tree, env))
             out.extend(same_b(root, tree, env))
         finally:
             subprocess.run(
@@ -234,48 +236,118 @@ each turn's own ratio, say more than three."""
 RAM_DISK = Path("/dev/shm")
 
 
+def _in_turns(script: str, runs: list[tuple[Path, dict[str, str], list[str]]]) -> list[list[float]]:
+    """Each of ``runs`` (tree, environment, arguments) of ``script`` :data:`SAME_TURNS`
+    times, each time in a fresh process, in turns; the figure each printed last.
+
+    Who goes first rotates: a process run right after another is not timed alike (the
+    processor's clock and caches), so no run always gets that place.
+    """
+    out: list[list[float]] = [[] for _ in runs]
+    for turn in range(SAME_TURNS):
+        shift = turn % len(runs)
+        for k in [*range(shift, len(runs)), *range(shift)]:
+            cwd, child_env, args = runs[k]
+            done = subprocess.run(
+                [sys.executable, script, *args],
+                cwd=cwd,
+                env=child_env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            out[k].append(float(done.stdout.split()[-1]))
+    return out
+
+
+def _spread(xs: list[float]) -> str:
+    return f"{statistics.median(xs):.1f} us ({min(xs):.1f}-{max(xs):.1f})"
+
+
+def _ratios(ours: list[float], theirs: list[float]) -> str:
+    a, b = statistics.median(ours), statistics.median(theirs)
+    turns = statistics.median(x / y for x, y in zip(ours, theirs, strict=True))
+    return f"ratio of medians {a / b:.2f}x, median of the turns' ratios {turns:.2f}x"
+
+
+def _compare(
+    what: str, script: str, root: Path, tree: Path, env: dict[str, str], args: list[str]
+) -> str:
+    """One line of (a=) or (b=): ``script`` run in turns for this tree, for this tree on
+    version 1 of the dispute workflow (release 0.1's law: ``--v1``), for the release, and
+    where ``args`` name the RAM disk, for this tree on version 1 with its log copied back
+    every 1,000 pages (the release's setting: the code alone, on the same law and setting).
+    """
+    ours_env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    labels = ["this tree", "this tree on version 1", "the release"]
+    runs = [
+        (root, ours_env, args),
+        (root, ours_env, [*args, "--v1"]),
+        (tree, env, args),
+    ]
+    if len(args) > 1:
+        labels.append("this tree on version 1 with the release's log setting")
+        runs.append((root, ours_env, [*args, "1000", "--v1"]))
+    got = _in_turns(script, runs)
+    theirs = got[2]
+    parts = [f"{label} {_spread(xs)}" for label, xs in zip(labels, got, strict=True)]
+    ratios = [
+        f"{label}: {_ratios(xs, theirs)}"
+        for k, (label, xs) in enumerate(zip(labels, got, strict=True))
+        if k != 2
+    ]
+    return (
+        f"{what} ({SAME_TURNS} turns): {'; '.join(parts)}. Against the release, {'; '.join(ratios)}"
+    )
+
+
+def same_a(root: Path, tree: Path, env: dict[str, str]) -> str:
+    """(a=) Line (a) for this tree and for the release by one procedure, in turns.
+
+    The release's own (a) times an engine's first calls (its converters are built on
+    first use) with the fires; this tree's (a) fires a few cases first. Here both run
+    ``bench/_in_memory.py`` (warmed, release 0.1's five steps timed), each in a fresh
+    process, :data:`SAME_TURNS` times; this tree also on version 1 of the workflow.
+    """
+    script = str(Path(__file__).resolve().parent / "_in_memory.py")
+    return _compare(
+        "(a=) in-memory fire, one procedure for all (bench/_in_memory.py)",
+        script,
+        root,
+        tree,
+        env,
+        [str(N)],
+    )
+
+
 def same_b(root: Path, tree: Path, env: dict[str, str]) -> list[str]:
-    """(b=) Line (b) for this tree and for the release by the same procedure, alternating.
+    """(b=) Line (b) for this tree and for the release by the same procedure, in turns.
 
     The release's own (b) leaves up to 1,000 pages of its log uncopied when its clock
     stops and does not copy the intakes' log first; this tree's (b) does both. Here both
     run ``bench/_persisted.py`` (the intakes' log copied first, the fires' copy timed),
-    each in a fresh process, in turns (who goes first alternating), :data:`SAME_TURNS`
-    times: once on a file in the temporary directory (the disk) and, where the machine
-    has one, once on a RAM disk (the processor's work alone, the disk left out).
+    each in a fresh process, in turns, :data:`SAME_TURNS` times: once on a file in the
+    temporary directory (the disk) and, where the machine has one, once on a RAM disk
+    (the processor's work alone, the disk left out). This tree runs on its own workflow
+    and on version 1; on the RAM disk also with the log copied back every 1,000 pages,
+    which separates the cost of the store's longer log (line (f) shows it pays on the
+    disk) from the code's.
     """
     script = str(Path(__file__).resolve().parent / "_persisted.py")
-    ours_env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    places = [("disk", None)]
+    places: list[tuple[str, list[str]]] = [("disk", [])]
     if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
-        places.append(("RAM disk", str(RAM_DISK)))
-    lines = []
-    for label, where in places:
-        ours: list[float] = []
-        theirs: list[float] = []
-        for turn in range(SAME_TURNS):
-            pair = [(root, ours_env, ours), (tree, env, theirs)]
-            # Who goes first alternates: a process run right after another is not timed
-            # alike (the processor's clock and caches), so neither tree always gets that turn.
-            for cwd, child_env, into in pair if turn % 2 == 0 else pair[::-1]:
-                done = subprocess.run(
-                    [sys.executable, script, str(N), *([where] if where else [])],
-                    cwd=cwd,
-                    env=child_env,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                into.append(float(done.stdout.split()[-1]))
-        a, b = statistics.median(ours), statistics.median(theirs)
-        turns = statistics.median(x / y for x, y in zip(ours, theirs, strict=True))
-        lines.append(
-            f"(b=) persisted fire on the {label}, one procedure for both (bench/_persisted.py, "
-            f"{SAME_TURNS} turns): this tree {a:.0f} us ({min(ours):.0f}-{max(ours):.0f}), "
-            f"the release {b:.0f} us ({min(theirs):.0f}-{max(theirs):.0f}); "
-            f"ratio of medians {a / b:.2f}x, median of the turns' ratios {turns:.2f}x"
+        places.append(("RAM disk", [str(RAM_DISK)]))
+    return [
+        _compare(
+            f"(b=) persisted fire on the {label}, one procedure for all (bench/_persisted.py)",
+            script,
+            root,
+            tree,
+            env,
+            [str(N), *where],
         )
-    return lines
+        for label, where in places
+    ]
 
 
 def _fresh(path: Path) -> None:
