@@ -120,6 +120,9 @@ def test_supervision_notice_names_the_escalated_clock() -> None:
     assert "督办通知" in text
     assert "受理审查" in text
     assert "2026年3月5日" in text
+    assert "已超期5日" in text  # a duty clock (a hard limit): overdue, not past a target
+    assert "超期原因" in text
+    assert "一般期限" not in text
     assert "3日" in text  # reply days from the policy
     # signed by the unit the case was raised to (the village's parent, the town committee)
     assert text.rstrip().splitlines()[-2] == "东门镇人民调解委员会"

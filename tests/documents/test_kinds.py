@@ -159,11 +159,15 @@ def test_termination_without_informing_remedies_is_refused(
 def test_supervision_notice_names_clock_due_date_overdue_days_and_basis(
     scenarios: dict[str, Scenario], renderer: DocumentRenderer
 ) -> None:
-    """督办通知: the clock, its due date, days overdue and the legal basis."""
+    """督办通知: the clock, its due date, days overdue and the legal basis. The people's
+    mediation month is a target (2002 规定 第三十三条: "一般在一个月内调结"): past it, the
+    case is past its usual time, not overdue."""
     text = scenarios["overdue"].render(renderer, "supervision_notice")
     assert "“人民调解调结”" in text
     assert "应于2026年4月2日届满" in text
-    assert "已超期18日" in text
+    assert "已超过一般期限18日" in text
+    assert "未在一般期限内办结的原因" in text
+    assert "超期" not in text
     assert "《人民调解工作若干规定》(2002) 第三十三条" in text
     assert text.startswith("东门镇人民调解委员会\n督办通知")
 

@@ -21,7 +21,7 @@ from mediation.documents._kinds_agreement import court_name, written_form
 from mediation.documents._kinds_case import ending
 from mediation.documents._kinds_dispute import SLIP_TITLES, mediation_name, organ_form, unit_name
 from mediation.documents._registry import Source, document
-from mediation.model import AgreementForm, Deadline, DeadlineStatus, PartyRole
+from mediation.model import AgreementForm, ClockKind, Deadline, DeadlineStatus, PartyRole
 from mediation.rules import deadlines
 from mediation.rules.dispute import details
 from mediation.rules.dispute.court import Ruling
@@ -328,7 +328,12 @@ def _check_overdue(src: Source) -> None:
     check=_check_overdue,
 )
 def supervision_notice(src: Source) -> dict[str, Any]:
-    """Context of 督办通知 for the most overdue clock (or ``extra["deadline"]``)."""
+    """Context of 督办通知 for the most overdue clock (or ``extra["deadline"]``).
+
+    A target clock (一般期限) passed reads 已超过一般期限, not 已超期: its rule sets the
+    usual time, not a limit (2002 规定 第三十三条: "一般在一个月内调结"); ``deadline.target``
+    tells the template.
+    """
     d = _overdue(src)
     name, basis = _rule(src, d.period)
     return {
@@ -340,6 +345,7 @@ def supervision_notice(src: Source) -> dict[str, Any]:
             "due": due_text(d),
             "days_overdue": (src.today - d.due).days,
             "status": deadlines.status_text(src.case, d),
+            "target": d.kind is ClockKind.target,
         },
         "issuer": str(src.extra.get("issuer") or _supervisor(src)),
         "reply_days": src.extra.get("reply_days", src.policy.supervision.reply_days),
