@@ -227,3 +227,23 @@ def test_acceptance_refuses_the_day_the_court_s_materials_are_signed_for_if_late
     done = e.fire(case.id, "accept", actor=town, at=at("2026-09-02"),
                   materials_signed_on="2026-09-02")  # fmt: skip
     assert clock(done, "court_delegated").start == day("2026-09-02")
+
+
+def test_a_committee_that_took_up_a_medical_dispute_itself_guides_both_sides_to_apply() -> None:
+    """第三十一条第三款: a medical committee that learns of a major dispute may take it up on
+    its own initiative, to guide both sides to apply (第一款: jointly, or one with the
+    other's consent). Its initiative is no application: acceptance still needs the consent,
+    and the refusal says what to do and leaves the case as it was."""
+    e = engine()
+    case = register(e, "qt-yt", at("2026-03-02"), category="medical", channel="own_initiative")
+    triaged = e.fire(case.id, "triage", actor=MEDICAL_COMMITTEE, at=at("2026-03-02", 10),
+                     track="people")  # fmt: skip
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-02", 11))
+    assert err.value.field == "other_side_consents"
+    assert "引导医患双方申请调解" in str(err.value)
+    assert err.value.basis == "《医疗纠纷预防和处理条例》第三十一条第一款、第三款"
+    assert e.get(case.id) == triaged
+    accepted = e.fire(case.id, "accept", actor=MEDICAL_COMMITTEE, at=at("2026-03-02", 11),
+                      other_side_consents=True)  # fmt: skip
+    assert accepted.state == "accepted"

@@ -14,6 +14,7 @@ from mediation.model import Case, LabeledEnum, Risk, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.categories import ancestors
+from mediation.rules.channels import OWN_INITIATIVE
 from mediation.rules.dispute._common import (
     _ADMINISTRATIVE,
     _COURT_DELEGATED,
@@ -186,7 +187,8 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
       does not run the police's mediation; it hands the case off).
     - Medical people's mediation: both sides applied, or the other consents
       (《医疗纠纷预防和处理条例》第三十一条); the health department's too (第四十条, version 4
-      on).
+      on). A committee that took up a major medical dispute itself (第三十一条第三款) is told
+      to guide both sides to apply: its own initiative is no application.
     - 治安调解: an act the rule lists, and (dispute version 4 on) one of its three
       circumstances (程序规定 第一百七十八条第一款).
     - The amount in dispute within the level's limit (local PRACTICE): else refer up.
@@ -213,6 +215,17 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
         # The health department's mediation is applied for as the committee's is (第四十条:
         # 参照第三十一条第一款、第二款), workflow version 4 on.
         admin = v4(case) and procedure(case, ctx.policy) is Procedure.medical_admin
+        if track == "people" and not admin and case.channel in OWN_INITIATIVE:
+            # 第三十一条第三款: a committee that learns of a major medical dispute may take
+            # it up itself, but to guide both sides to apply: its initiative is no application.
+            return refuse_input(
+                "accept",
+                "other_side_consents",
+                False,
+                "医疗纠纷人民调解委员会主动开展工作的，应当引导医患双方申请调解："
+                "须双方共同申请，或一方申请、另一方同意",
+                "《医疗纠纷预防和处理条例》第三十一条第一款、第三款",
+            )
         if track == "people" or admin:
             return refuse_input(
                 "accept",
