@@ -215,27 +215,22 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
         # The health department's mediation is applied for as the committee's is (第四十条:
         # 参照第三十一条第一款、第二款), workflow version 4 on.
         admin = v4(case) and procedure(case, ctx.policy) is Procedure.medical_admin
-        if track == "people" and not admin and case.channel in OWN_INITIATIVE:
-            # 第三十一条第三款: a committee that learns of a major medical dispute may take
-            # it up itself, but to guide both sides to apply: its initiative is no application.
-            return refuse_input(
-                "accept",
-                "other_side_consents",
-                False,
-                "医疗纠纷人民调解委员会主动开展工作的，应当引导医患双方申请调解："
-                "须双方共同申请，或一方申请、另一方同意",
-                "《医疗纠纷预防和处理条例》第三十一条第一款、第三款",
-            )
         if track == "people" or admin:
-            return refuse_input(
-                "accept",
-                "other_side_consents",
-                False,
-                f"医疗纠纷{'行政' if admin else '人民'}调解须双方共同申请，或一方申请、另一方同意",
-                "《医疗纠纷预防和处理条例》第四十条、第三十一条"
-                if admin
-                else "《医疗纠纷预防和处理条例》第三十一条",
-            )
+            applied = "须双方共同申请，或一方申请、另一方同意"
+            if admin:
+                why, basis = (
+                    f"医疗纠纷行政调解{applied}",
+                    "《医疗纠纷预防和处理条例》第四十条、第三十一条",
+                )
+            elif case.channel in OWN_INITIATIVE:
+                # 第三十一条第三款: a committee that learns of a major medical dispute may
+                # take it up itself, to guide both sides to apply: its initiative is no
+                # application.
+                why = f"医疗纠纷人民调解委员会主动开展工作的，应当引导医患双方申请调解：{applied}"
+                basis = "《医疗纠纷预防和处理条例》第三十一条第一款、第三款"
+            else:
+                why, basis = f"医疗纠纷人民调解{applied}", "《医疗纠纷预防和处理条例》第三十一条"
+            return refuse_input("accept", "other_side_consents", False, why, basis)
     public_order = _public_order(case, track, ctx)
     if public_order and given.act is None:
         return refuse_input(
