@@ -270,31 +270,37 @@ def _ratios(ours: list[float], theirs: list[float]) -> str:
     return f"ratio of medians {a / b:.2f}x, median of the turns' ratios {turns:.2f}x"
 
 
+RELEASE_RUN = 2
+"""Where the release stands among the runs of :func:`_compare` (the ratios' baseline)."""
+
+
 def _compare(
-    what: str, script: str, root: Path, tree: Path, env: dict[str, str], args: list[str]
+    what: str,
+    script: str,
+    root: Path,
+    tree: Path,
+    env: dict[str, str],
+    args: list[str],
+    more: tuple[tuple[str, list[str]], ...] = (),
 ) -> str:
     """One line of (a=) or (b=): ``script`` run in turns for this tree, for this tree on
     version 1 of the dispute workflow (release 0.1's law: ``--v1``), for the release, and
-    where ``args`` name the RAM disk, for this tree on version 1 with its log copied back
-    every 1,000 pages (the release's setting: the code alone, on the same law and setting).
-    """
+    for this tree with each of ``more`` (a label, and the arguments added to ``args``)."""
     ours_env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    labels = ["this tree", "this tree on version 1", "the release"]
     runs = [
-        (root, ours_env, args),
-        (root, ours_env, [*args, "--v1"]),
-        (tree, env, args),
+        ("this tree", root, ours_env, args),
+        ("this tree on version 1", root, ours_env, [*args, "--v1"]),
+        ("the release", tree, env, args),
+        *((label, root, ours_env, [*args, *extra]) for label, extra in more),
     ]
-    if len(args) > 1:
-        labels.append("this tree on version 1 with the release's log setting")
-        runs.append((root, ours_env, [*args, "1000", "--v1"]))
-    got = _in_turns(script, runs)
-    theirs = got[2]
+    got = _in_turns(script, [(cwd, child_env, a) for _, cwd, child_env, a in runs])
+    theirs = got[RELEASE_RUN]
+    labels = [run[0] for run in runs]
     parts = [f"{label} {_spread(xs)}" for label, xs in zip(labels, got, strict=True)]
     ratios = [
         f"{label}: {_ratios(xs, theirs)}"
         for k, (label, xs) in enumerate(zip(labels, got, strict=True))
-        if k != 2
+        if k != RELEASE_RUN
     ]
     return (
         f"{what} ({SAME_TURNS} turns): {'; '.join(parts)}. Against the release, {'; '.join(ratios)}"
@@ -334,20 +340,29 @@ def same_b(root: Path, tree: Path, env: dict[str, str]) -> list[str]:
     disk) from the code's.
     """
     script = str(Path(__file__).resolve().parent / "_persisted.py")
-    places: list[tuple[str, list[str]]] = [("disk", [])]
-    if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
-        places.append(("RAM disk", [str(RAM_DISK)]))
-    return [
+    lines = [
         _compare(
-            f"(b=) persisted fire on the {label}, one procedure for all (bench/_persisted.py)",
+            "(b=) persisted fire on the disk, one procedure for all (bench/_persisted.py)",
             script,
             root,
             tree,
             env,
-            [str(N), *where],
+            [str(N)],
         )
-        for label, where in places
     ]
+    if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+        lines.append(
+            _compare(
+                "(b=) persisted fire on the RAM disk, one procedure for all (bench/_persisted.py)",
+                script,
+                root,
+                tree,
+                env,
+                [str(N), str(RAM_DISK)],
+                more=(("this tree on version 1 with the release's log setting", ["1000", "--v1"]),),
+            )
+        )
+    return lines
 
 
 def _fresh(path: Path) -> None:
