@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mediation import (
     Actor,
@@ -195,3 +198,51 @@ def test_a_lookup_in_a_batch_sees_the_keys_a_held_step_changed(spec: str, tmp_pa
         amend_then_register()
     assert engine.get(first.id).parties == first.parties  # the batch rolled back
     engine.close()
+
+
+def _naive_find_keys(
+    cases: list[Case], keys: frozenset[str], limit: int, exclude: str
+) -> list[tuple[str, str]]:
+    """The store's key lookup, by its definition: every (case, key) sharing a key but the
+    excluded case's own, in order, the first ``limit``."""
+    hits = sorted((c.id, k) for c in cases for k in c.keys & keys if c.id != exclude)
+    return hits[:limit]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([1, 2, 3, 5, 6, 7]),
+            st.sampled_from(["邻里排水纠纷", "宅基地界址纠纷", "噪声"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(1, 4),
+)
+def test_the_key_lookup_is_the_same_on_every_store(
+    registrations: list[tuple[int, str]], limit: int
+) -> None:
+    """The cases sharing a key are found alike in memory and in SQLite, and as the lookup
+    defines them: an asking case never finds itself; a page is the first matches in order."""
+    pool = parties()
+    with tempfile.TemporaryDirectory() as d:
+        engines = [_engine("memory"), _engine(f"sqlite:///{Path(d) / 'k.db'}")]
+        try:
+            for engine in engines:
+                for n, (mask, summary) in enumerate(registrations):
+                    who = [p for i, p in enumerate(pool) if mask & (1 << i)]
+                    _register(engine, summary, f"2026-03-{n + 2:02d}", who)
+            for engine in engines:
+                cases = engine.find(limit=100)
+                for case in cases:
+                    want = _naive_find_keys(cases, case.keys, limit, case.id)
+                    got = engine._store.find_keys(case.keys, limit=limit, exclude=case.id)
+                    assert got == want
+                    assert engine._store.find_keys(list(case.keys) * 2, limit=limit) == (
+                        _naive_find_keys(cases, case.keys, limit, "")
+                    )
+        finally:
+            for engine in engines:
+                engine.close()

@@ -489,14 +489,18 @@ class MemoryStore:
     def find_keys(
         self, keys: Collection[str], *, limit: int, exclude: str | None = None
     ) -> list[tuple[str, str]]:
+        index = self._keys
+        hits: list[tuple[str, str]] = []
         with self._lock:
             # Each key's ids are sorted: its first limit + 1 are all a merged page can need.
-            hits = sorted(
-                (cid, key)
-                for key in set(keys)
-                for cid in self._keys.get(key, [])[: limit + 1]
-                if cid != exclude
-            )
+            for key in keys if isinstance(keys, (set, frozenset)) else set(keys):
+                ids = index.get(key)
+                if not ids or (len(ids) == 1 and ids[0] == exclude):
+                    continue  # most keys name one matter: the asking case's own
+                hits.extend((cid, key) for cid in ids[: limit + 1] if cid != exclude)
+        if not hits:
+            return hits
+        hits.sort()
         return hits[:limit]
 
     def append_org(self, event: OrgEvent) -> None:
