@@ -336,3 +336,30 @@ def test_make_engine_still_runs_with_a_policy_tree() -> None:
     engine = make_engine("memory")
     with pytest.raises(ValidationError, match="policy"):
         engine.put_unit(Unit("x", "X", "village", "qt-dm"), actor=SYSTEM)
+
+
+def test_level_ladder_knows_its_names_and_ranks_only() -> None:
+    """A ladder answers membership and rank from its own names; anything else is not a
+    level (an unhashable value included) and ranking it is refused naming the field."""
+    from mediation.rules.org import DEFAULT_LADDER, Level, LevelLadder
+
+    ladder = LevelLadder((Level("team", "班组"), Level("hall", "大厅")))
+    assert [name in ladder for name in ("hall", "team", "village", 1, ["hall"])] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert [ladder.rank("team"), ladder.rank("hall")] == [0, 1]
+    assert [DEFAULT_LADDER.rank(n) for n in ("grid", "village", "town", "county", "city")] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
+    with pytest.raises(ValidationError) as caught:
+        ladder.rank("village")
+    assert caught.value.field == "level"
+    assert ladder == LevelLadder((Level("team", "班组"), Level("hall", "大厅")))

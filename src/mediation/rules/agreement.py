@@ -262,4 +262,5 @@ def copies(case: Case) -> int:
 
 def principals(parties: Sequence[Party]) -> tuple[Party, ...]:
     """The parties proper: everyone but agents (an agent signs for a party)."""
-    return tuple(p for p in parties if p.role is not PartyRole.agent)
+    agent = PartyRole.agent
+    return tuple([p for p in parties if p.role is not agent])

@@ -49,11 +49,14 @@ class LevelLadder:
     """Levels from the lowest (rank 0) up."""
 
     levels: tuple[Level, ...]
+    _ranks: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
+    """Each level's rank by name (derived: a triage looks its level up on every step)."""
 
     def __attrs_post_init__(self) -> None:
         names = [lv.name for lv in self.levels]
         if not names or len(set(names)) != len(names):
             raise DefinitionError("a level ladder needs distinct level names")
+        object.__setattr__(self, "_ranks", {n: i for i, n in enumerate(names)})
 
     def rank(self, name: str) -> int:
         """Position of level ``name`` (0 = lowest).
@@ -61,9 +64,8 @@ class LevelLadder:
         Raises:
             ValidationError: unknown level.
         """
-        for i, lv in enumerate(self.levels):
-            if lv.name == name:
-                return i
+        if name in self:
+            return self._ranks[name]
         raise ValidationError(
             "level", name, f"unknown level; one of {', '.join(lv.name for lv in self.levels)}"
         )
@@ -73,7 +75,7 @@ class LevelLadder:
         return self.levels[self.rank(name)].label
 
     def __contains__(self, name: object) -> bool:
-        return any(lv.name == name for lv in self.levels)
+        return isinstance(name, str) and name in self._ranks
 
 
 DEFAULT_LADDER = LevelLadder(
