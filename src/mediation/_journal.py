@@ -20,7 +20,7 @@ from mediation import _codec, _legacy
 from mediation._codec import Codec
 from mediation._errors import MediationError, TransitionNotAllowedError, ValidationError
 from mediation._machine import CompiledWorkflow, refusal_error
-from mediation.model import Actor, Case, Event, Link, RelatedCase, evolve
+from mediation.model import Actor, Case, Event, Link, RelatedCase, evolve, maker
 from mediation.rules.base import Context, OpenCase
 from mediation.rules.clockbook import ClockBook, StepClocks
 from mediation.rules.org import OrgTree
@@ -29,6 +29,9 @@ from mediation.workflows.definition import Hook, ReadsRelated, Step, WorkflowDef
 from mediation.workflows.registry import INTAKE, Registry
 
 __all__ = ["INTAKE", "Journal", "Plan", "VerifyReport"]
+
+_EVENT = maker(Event)
+"""Makes an :class:`Event` (one per step)."""
 
 
 @attrs.frozen(slots=True)
@@ -366,7 +369,7 @@ class Journal:
             case.id, seq, name, actor_id, at.isoformat(), case.state, dest, data, case.head, facts
         )
         seal = "" if self.key is None else _codec.seal(self.key, digest)
-        return Event(
+        return _EVENT(
             case.id, seq, name, actor_id, at, case.state, dest, data, case.head, digest, seal, facts
         )
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -242,17 +242,17 @@ def _copier(cls: Any) -> _Copier:
     return copier
 
 
-def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], Any] | None:
-    """``copy(inst, changes)`` for a frozen slotted class with nothing to run on its fields
-    (no converter, validator or pre- or post-init) whose slots are exactly its init fields,
-    if it can have one; else ``None``.
+def _twin(cls: Any, fields: list[Any]) -> type | None:
+    """A mutable class with the slots of ``cls``, a frozen slotted class with nothing to run
+    on its fields (no converter, validator or pre- or post-init) whose slots are exactly its
+    init fields, if it can have one; else ``None``.
 
-    A frozen class sets each slot through ``object.__setattr__``, a call per field. The
-    copy is made instead as a mutable twin with the same slots, whose slots are stored
-    directly, and then becomes an instance of ``cls`` (``__class__`` assignment between
-    classes of one layout). A class with a ``__weakref__`` slot never has the twin's layout
-    (CPython places it after the fields), nor does one with a base other than ``object``:
-    those are rebuilt through their constructor.
+    A frozen class sets each slot through ``object.__setattr__``, a call per field. A value
+    is made instead as an instance of the twin, whose slots are stored directly, which then
+    becomes an instance of ``cls`` (``__class__`` assignment between classes of one layout).
+    A class with a ``__weakref__`` slot never has the twin's layout (CPython places it after
+    the fields), nor does one with a base other than ``object``: those are made through
+    their constructor.
     """
     slots = cls.__dict__.get("__slots__")
     names = [a.name for a in fields]
@@ -267,6 +267,22 @@ def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], A
     ):
         return None
     twin = type(f"_{cls.__name__}Copy", (), {"__slots__": tuple(slots)})
+    try:
+        probe: Any = object.__new__(twin)
+        for name in names:
+            setattr(probe, name, None)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
+
+
+def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], Any] | None:
+    """``copy(inst, changes)`` for a class with a twin (:func:`_twin`), else ``None``."""
+    twin = _twin(cls, fields)
+    if twin is None:
+        return None
+    names = [a.name for a in fields]
     body = "".join(f"    o.{n} = inst.{n}\n" for n in names)
     code = (
         f"def copy(inst, changes):\n    o = new(twin)\n{body}"
@@ -284,14 +300,46 @@ def _slot_copy(cls: Any, fields: list[Any]) -> Callable[[Any, dict[str, Any]], A
     }
     exec(code, scope)  # generated from the class's own field names, as attrs does
     copy: Callable[[Any, dict[str, Any]], Any] = scope["copy"]
-    try:
-        probe: Any = object.__new__(twin)
-        for name in names:
-            setattr(probe, name, None)
-        probe.__class__ = cls
-    except TypeError:
-        return None
     return copy
+
+
+def maker(cls: Callable[..., _T]) -> Callable[..., _T]:
+    """The constructor of the frozen value class ``cls``, made as :func:`evolve` copies: the
+    same arguments (by position or by name, with the same defaults) give an equal value.
+
+    For the values the engine makes on every step (an :class:`Event`, a :class:`Deadline`);
+    a class without a twin (:func:`_twin`) gets its own constructor back.
+    """
+    fields = [a for a in attrs.fields(cast(Any, cls)) if a.init]
+    twin = None if any(a.kw_only for a in fields) else _twin(cls, fields)
+    if twin is None or len(fields) != len(attrs.fields(cast(Any, cls))):
+        return cls
+    scope: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls, "_unset": _UNSET}
+    params: list[str] = []
+    body: list[str] = []
+    for i, a in enumerate(fields):
+        if a.default is attrs.NOTHING:
+            params.append(a.name)
+        elif isinstance(a.default, attrs.Factory) and not a.default.takes_self:  # type: ignore[arg-type]
+            scope[f"factory{i}"] = a.default.factory
+            params.append(f"{a.name}=_unset")
+            body.append(f"    if {a.name} is _unset:\n        {a.name} = factory{i}()\n")
+        elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            return cls
+        else:
+            scope[f"default{i}"] = a.default
+            params.append(f"{a.name}=default{i}")
+    stores = "".join(f"    o.{a.name} = {a.name}\n" for a in fields)
+    code = (
+        f"def make({', '.join(params)}):\n{''.join(body)}    o = new(twin)\n{stores}"
+        "    o.__class__ = cls\n    return o\n"
+    )
+    exec(code, scope)  # generated from the class's own field names, as attrs does
+    make: Callable[..., _T] = scope["make"]
+    return make
+
+
+_UNSET: Any = object()
 
 
 def evolve(inst: _T, **changes: Any) -> _T:
@@ -1191,7 +1239,7 @@ class Case:
         return tuple(p for p in self.intake.parties if p.role is not PartyRole.agent)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Event:
     """One entry of a case's audit log, hash-chained to the entry before it.
 

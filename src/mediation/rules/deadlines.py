@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from mediation._errors import ValidationError
-from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Pause, evolve
+from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Pause, evolve, maker
 from mediation.rules.base import ALLOW, Context, Decision, refuse
 from mediation.rules.clockbook import ClockRule, FixedClock
 from mediation.rules.periods import PauseReason, check_extension
@@ -45,6 +45,10 @@ ClockRef = ClockRule | str
 """A clock named by its rule (preferred: checked at import) or by its id."""
 
 
+_DEADLINE = maker(Deadline)
+"""Makes a :class:`Deadline` (a clock opened by a step)."""
+
+
 def _id(ref: ClockRef) -> str:
     return ref if isinstance(ref, str) else ref.id
 
@@ -59,7 +63,7 @@ def _new_clock(ctx: Context[Any], period: ClockRef, start: dt.date | None) -> De
     period_id = _id(period)
     start = start or ctx.day
     due, due_at = ctx.clocks.due(period_id, start)
-    return Deadline(
+    return _DEADLINE(
         id=f"{period_id}-{ctx.seq}",
         period=period_id,
         start=start,
@@ -122,7 +126,7 @@ def close_and_open(
 
 def open_fixed(case: Case, ctx: Context[Any], clock: FixedClock, due: dt.date) -> Case:
     """Open a clock whose last day was fixed by the parties (e.g. the performance date)."""
-    deadline = Deadline(
+    deadline = _DEADLINE(
         id=f"{clock.id}-{ctx.seq}",
         period=clock.id,
         start=ctx.day,

@@ -196,6 +196,13 @@ class OrgTree:
                     raise DefinitionError(f"unit {uid!r} is in a cycle of line parents")
                 seen.append(cur)
                 cur = by_id[cur].line_parent
+        # The one-stop centre each unit is, or is stationed at (:meth:`centre_of`).
+        self._centres: dict[str, Unit] = {}
+        for u in by_id.values():
+            if u.kind == UnitKind.centre.value:
+                self._centres[u.id] = u
+            elif u.centre is not None:
+                self._centres[u.id] = by_id[u.centre]
         self._children: dict[str, list[str]] = {}
         for u in by_id.values():
             up = self._up(u)
@@ -295,10 +302,10 @@ class OrgTree:
 
     def centre_of(self, unit_id: str) -> Unit | None:
         """The one-stop centre the unit is, or is stationed at (入驻), if any."""
-        unit = self.get(unit_id)
-        if unit.kind == UnitKind.centre.value:
-            return unit
-        return None if unit.centre is None else self._units[unit.centre]
+        found = self._centres.get(unit_id)
+        if found is None:
+            self.get(unit_id)  # an unknown unit is refused
+        return found
 
     def stationed(self, centre_id: str) -> tuple[Unit, ...]:
         """The departments stationed at a one-stop centre."""

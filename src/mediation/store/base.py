@@ -22,7 +22,7 @@ import attrs
 
 from mediation import _codec
 from mediation._errors import CaseNotFoundError, ConcurrentUpdateError, PersistenceError
-from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event, OrgEvent
+from mediation.model import Case, ClockKind, Deadline, DeadlineStatus, Event, OrgEvent, maker
 
 if TYPE_CHECKING:
     from mediation._codec import Codec
@@ -222,6 +222,9 @@ def _matches(c: Case, query: CaseQuery) -> bool:
     )
 
 
+_EVENT = maker(Event)
+"""Makes an :class:`Event` (one per event read back)."""
+
 _Packed = tuple[str, int, str, str, dt.datetime, str, str, str | bytes, str, str, str, str]
 """An event as the memory store keeps it: its fields, ``data`` and ``facts`` as canonical JSON
 (a long ``data`` — an intake's snapshot of the case — deflated)."""
@@ -247,7 +250,7 @@ def _unpack(p: _Packed) -> Event:
     raw = p[7]
     data = json.loads(zlib.decompress(raw) if isinstance(raw, bytes) else raw) if raw else {}
     facts = json.loads(p[11]) if p[11] else {}
-    return Event(p[0], p[1], p[2], p[3], p[4], p[5], p[6], data, p[8], p[9], p[10], facts)
+    return _EVENT(p[0], p[1], p[2], p[3], p[4], p[5], p[6], data, p[8], p[9], p[10], facts)
 
 
 class MemoryStore:
