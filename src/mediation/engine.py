@@ -69,6 +69,7 @@ from mediation.model import (
     aware,
     check_text,
     evolve,
+    maker,
     parse_enum,
 )
 from mediation.rules.authz import Access, Authorizer, RolePolicy
@@ -260,6 +261,10 @@ def _list(field: str, value: object) -> tuple[Any, ...]:
     if not isinstance(value, list | tuple | set | frozenset):
         raise ValidationError(field, value, "a list")
     return tuple(value)
+
+
+_ACCESS = maker(Access)
+"""Makes an :class:`Access` (every step asks for one)."""
 
 
 def _text_arg(field: str, value: object) -> str:
@@ -959,7 +964,7 @@ class Engine:
             # Who may not see the case learns nothing of its state.
             self._allow(actor, Access("read", case.unit, frozenset(), case))
             raise
-        self._allow(actor, Access(name, case.unit, plan.roles, case))
+        self._allow(actor, _ACCESS(name, case.unit, plan.roles, case))
         if name == CoreStep.migrate_workflow:
             self._check_migration(case, data)
         inputs: Any = self._codec.parse_inputs(plan.inputs, data)

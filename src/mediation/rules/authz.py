@@ -29,7 +29,7 @@ from mediation.rules.org import OrgTree
 __all__ = ["Access", "Authorizer", "RolePolicy"]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Access:
     """What an actor asks to do.
 
