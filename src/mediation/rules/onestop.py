@@ -308,6 +308,16 @@ def check_step(before: Case, after: Case, ctx: Context[Any]) -> Decision:
 
     Source: :data:`BASIS` (最多跑一地, 只进一扇门).
     """
+    org = ctx.policy.org
+    if _found(after) is None and (
+        org is None
+        or after.version != 1
+        or (
+            _centre(org, before.unit) is None
+            and (after.unit == before.unit or _centre(org, after.unit) is None)
+        )
+    ):
+        return ALLOW  # not a one-stop case, nor one from this step (:func:`_run`)
     found = _before_unit(before, after)
     result = _run(found, after, ctx)
     if isinstance(result, Decision):
@@ -323,6 +333,9 @@ def _before_unit(before: Case, after: Case) -> str | None:
 def on_step(case: Case, ctx: Context[Any]) -> Case:
     """Record the places a step sent the party (after :func:`check_step` allowed it)."""
     state = _found(case)
+    org = ctx.policy.org
+    if state is None and (org is None or case.version != 1 or _centre(org, case.unit) is None):
+        return case  # not a one-stop case, nor one from this step (:func:`_run`)
     before_unit = state.current if state is not None else None
     result = _run(before_unit, case, ctx)
     if result is None or isinstance(result, Decision) or result == state:

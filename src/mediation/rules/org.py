@@ -303,7 +303,7 @@ class OrgTree:
     def centre_of(self, unit_id: str) -> Unit | None:
         """The one-stop centre the unit is, or is stationed at (入驻), if any."""
         found = self._centres.get(unit_id)
-        if found is None:
+        if found is None and unit_id not in self._units:
             self.get(unit_id)  # an unknown unit is refused
         return found
 
