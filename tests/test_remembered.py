@@ -1,13 +1,15 @@
 """Values remembered by identity give the same answer as computing them afresh.
 
 An event's parts are encoded once for its hash and its store (``_codec.event_text``),
-and a registration's dispute keys once per intake (``dispute_keys``): a stale answer
-would break the audit chain or miss a duplicate, so these check the memo against the
+a registration's dispute keys once per intake (``dispute_keys``), and a due instant's text
+once for the steps that log it (``clockbook._instant_text``): a stale answer would break
+the audit chain, miss a duplicate or log another instant, so these check the memo against the
 plain computation over many values, old ones dropped and their memory reused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from mediation import Case, Intake, Party
 from mediation._codec import dumps, event_text
 from mediation.model import CHINA_TZ, evolve
+from mediation.rules.clockbook import _instant_text
 from mediation.rules.dispute import dispute_keys
 
 from .helpers import at
@@ -44,6 +47,35 @@ def test_a_new_object_at_a_freed_address_is_encoded_afresh() -> None:
         seen.add(id(part))
         assert json.loads(event_text(part)) == {"n": i}
     assert len(seen) < 200  # the addresses were reused, so the identity check mattered
+
+
+_INSTANTS = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),
+    max_value=dt.datetime(2100, 1, 1),
+    timezones=st.just(CHINA_TZ),
+)
+
+
+@settings(max_examples=60)
+@given(st.lists(_INSTANTS, min_size=1, max_size=80), st.data())
+def test_an_instant_logged_again_reads_as_its_iso_text(
+    instants: list[dt.datetime], data: st.DataObject
+) -> None:
+    """A clock's due instant is logged with every step that computed it: the remembered
+    text is its ISO text, for the same object again and for an equal one."""
+    for when in [*instants, *data.draw(st.permutations(instants))]:
+        assert _instant_text(when) == when.isoformat()
+        assert _instant_text(when.replace()) == when.isoformat()
+
+
+def test_a_new_instant_at_a_freed_address_is_written_afresh() -> None:
+    seen = set()
+    start = dt.datetime(2026, 3, 2, tzinfo=CHINA_TZ)
+    for i in range(200):
+        when = start + dt.timedelta(minutes=i)  # freed after its turn: its address is reused
+        seen.add(id(when))
+        assert _instant_text(when) == when.isoformat()
+    assert len(seen) < 200
 
 
 def _case(names: list[str], category: str) -> Case:

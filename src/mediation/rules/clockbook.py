@@ -196,6 +196,26 @@ class ClockBook:
 
 
 _Key = tuple[str, dt.date, int, int]
+
+_TEXTS: dict[int, tuple[dt.datetime, str]] = {}
+"""The text of the last few instants a step logged, by identity: id → (the instant, held so
+its id is not reused; its text). An instant's ISO text costs more than the rest of its row."""
+_TEXTS_KEPT = 64
+
+
+def _instant_text(at: dt.datetime) -> str:
+    """``at.isoformat()``, remembered for the instants the clock table hands out again (a
+    due instant is cached with its due date: the clocks opened the same day share it)."""
+    hit = _TEXTS.get(id(at))
+    if hit is not None and hit[0] is at:
+        return hit[1]
+    text = at.isoformat()
+    if len(_TEXTS) >= _TEXTS_KEPT:
+        _TEXTS.clear()
+    _TEXTS[id(at)] = (at, text)
+    return text
+
+
 _SpanKey = tuple[str, dt.date, dt.date]
 
 
@@ -304,7 +324,15 @@ class StepClocks:
         out: dict[str, list[list[Any]]] = {}
         if self._recorded:
             out["due"] = [
-                [k[0], k[1].isoformat(), k[2], k[3], d.due.isoformat(), at.isoformat(), d.estimated]
+                [
+                    k[0],
+                    k[1].isoformat(),
+                    k[2],
+                    k[3],
+                    d.due.isoformat(),
+                    _instant_text(at),
+                    d.estimated,
+                ]
                 for k, (d, at) in self._recorded.items()
             ]
         if self._spans:
