@@ -165,7 +165,10 @@ class ClockKind(LabeledEnum):
     @property
     def is_own(self) -> bool:
         """The owning unit's own clock (a hard limit or a target)."""
-        return self is ClockKind.duty or self is ClockKind.target
+        return self in _OWN_KINDS
+
+
+_OWN_KINDS = frozenset({ClockKind.duty, ClockKind.target})
 
 
 class DeadlineStatus(LabeledEnum):
@@ -181,7 +184,10 @@ class DeadlineStatus(LabeledEnum):
     @property
     def is_open(self) -> bool:
         """Whether the clock is still open (running or paused)."""
-        return self is DeadlineStatus.running or self is DeadlineStatus.paused
+        return self in _OPEN_STATUSES
+
+
+_OPEN_STATUSES = frozenset({DeadlineStatus.running, DeadlineStatus.paused})
 
 
 class AgreementForm(LabeledEnum):

@@ -98,6 +98,7 @@ class Policy:
     org: OrgTree | None = None
     supervision: SupervisionPolicy = attrs.field(factory=SupervisionPolicy)
     parts: Mapping[type, Any] = attrs.field(factory=dict, converter=_parts)
+    _defaults: dict[type, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # A part may check itself against the rest of the policy (``check_policy``): a
@@ -121,5 +122,8 @@ class Policy:
         """
         found = self.parts.get(kind)
         if found is None:
-            return kind()
+            # A part's defaults are a value: made once per policy (rules read them per step).
+            found = self._defaults.get(kind)
+            if found is None:
+                found = self._defaults[kind] = kind()
         return cast(_P, found)

@@ -405,8 +405,10 @@ def medical_exclusive_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     suit, or its own mediation, goes on whatever a mediation body holds). Workflow version 4
     on; other categories and procedures are not concerned."""
     held = _held_elsewhere(case, ctx)
+    if held is None:
+        return ALLOW
     excluded = _exclusion(case, ctx.policy)
-    if held is None or excluded is None:
+    if excluded is None:
         return ALLOW
     name, code, basis = held
     rule = excluded[1]
