@@ -262,6 +262,19 @@ def _moves(before_unit: str | None, after: Case, ctx: Context[Any]) -> list[tupl
     return out
 
 
+def _first_centre(before_unit: str | None, after: Case, org: OrgTree) -> str | None:
+    """Where a case without the overlay is received at a centre at this step, if it is: its
+    first step after intake, from a centre or to one. Only a case registered at a centre is
+    a one-stop case (a case referred to the centre later was received elsewhere)."""
+    if after.version != 1:
+        return None
+    if before_unit is not None and _centre(org, before_unit) is not None:
+        return before_unit
+    if after.unit != before_unit and _centre(org, after.unit) is not None:
+        return after.unit
+    return None
+
+
 def _run(before_unit: str | None, after: Case, ctx: Context[Any]) -> OneStop | Decision | None:
     """The overlay after a step (``None``: not a one-stop case), or why the step is refused.
 
@@ -274,17 +287,11 @@ def _run(before_unit: str | None, after: Case, ctx: Context[Any]) -> OneStop | D
         return None
     state = _found(after)
     if state is None:
-        if after.version != 1:
-            # Only a case registered at a centre is a one-stop case: its first step after
-            # intake finds it there (a case referred to the centre later was received elsewhere).
-            return None
-        if before_unit is not None and _centre(org, before_unit) is not None:
-            state = start(after, ctx, before_unit)
-        elif after.unit != before_unit and _centre(org, after.unit) is not None:
-            state = start(after, ctx, after.unit)
-            before_unit = after.unit
+        where = _first_centre(before_unit, after, org)
+        state = None if where is None else start(after, ctx, where)
         if state is None:
             return None
+        before_unit = where
     else:
         before_unit = state.current
     for unit, via in _moves(before_unit, after, ctx):
@@ -309,14 +316,7 @@ def check_step(before: Case, after: Case, ctx: Context[Any]) -> Decision:
     Source: :data:`BASIS` (最多跑一地, 只进一扇门).
     """
     org = ctx.policy.org
-    if _found(after) is None and (
-        org is None
-        or after.version != 1
-        or (
-            _centre(org, before.unit) is None
-            and (after.unit == before.unit or _centre(org, after.unit) is None)
-        )
-    ):
+    if _found(after) is None and (org is None or _first_centre(before.unit, after, org) is None):
         return ALLOW  # not a one-stop case, nor one from this step (:func:`_run`)
     found = _before_unit(before, after)
     result = _run(found, after, ctx)
@@ -334,7 +334,7 @@ def on_step(case: Case, ctx: Context[Any]) -> Case:
     """Record the places a step sent the party (after :func:`check_step` allowed it)."""
     state = _found(case)
     org = ctx.policy.org
-    if state is None and (org is None or case.version != 1 or _centre(org, case.unit) is None):
+    if state is None and (org is None or _first_centre(None, case, org) is None):
         return case  # not a one-stop case, nor one from this step (:func:`_run`)
     before_unit = state.current if state is not None else None
     result = _run(before_unit, case, ctx)
