@@ -42,6 +42,7 @@ from mediation.rules.dispute import (
     details,
     medical_period_over,
     police_mediation,
+    police_period_over,
     unperformed,
     visits_owed,
     written_required,
@@ -212,8 +213,12 @@ def _repeat(ctx: StepContext) -> SpawnPlan | None:
 
 
 def _in_time(ctx: StepContext) -> bool:
-    """No agreement once a medical people's mediation is deemed failed (第三十八条)."""
-    return medical_period_over(ctx.case, ctx.at) is None
+    """No agreement once a medical people's mediation is deemed failed (第三十八条), nor once
+    the police's one mediation period has run out (程序规定 第九十条、第一百八十三条: version 5
+    refuses it; the case takes its failure row)."""
+    return medical_period_over(ctx.case, ctx.at) is None and (
+        police_period_over(ctx.case, ctx.at) is None
+    )
 
 
 def _again(ctx: StepContext) -> bool:
@@ -609,8 +614,9 @@ def _version_4() -> WorkflowBehaviour:
     return _version_2(current=True)
 
 
-_VERSIONS = {1: _version_1, 2: _version_2, 3: _version_2, 4: _version_4}
-"""Versions 3 and 4 have version 2's graph: the same table, with version 4's rules."""
+_VERSIONS = {1: _version_1, 2: _version_2, 3: _version_2, 4: _version_4, 5: _version_4}
+"""Versions 3, 4 and 5 have version 2's graph: the same table, with version 4's rules (the
+agreement row already keeps to version 5's police periods, :func:`_in_time`)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

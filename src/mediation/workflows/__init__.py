@@ -19,6 +19,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V1,
     DISPUTE_V2,
     DISPUTE_V3,
+    DISPUTE_V4,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -44,6 +45,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V1,
     DISPUTE_V2,
     DISPUTE_V3,
+    DISPUTE_V4,
     DISPUTE,
     PETITION_V1,
     PETITION,

@@ -44,6 +44,7 @@ __all__ = [
     "DISPUTE_V1",
     "DISPUTE_V2",
     "DISPUTE_V3",
+    "DISPUTE_V4",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -796,7 +797,7 @@ for traffic police mediation a party has since sued over (程序规定 第九十
 
 
 def _v4(t: Transition) -> Transition:
-    """Version 3's transition ``t`` as version 4 has it (see :data:`DISPUTE`)."""
+    """Version 3's transition ``t`` as version 4 has it (see :data:`DISPUTE_V4`)."""
     extra = _V4_GUARDS.get(t.trigger, ())  # type: ignore[call-overload]
     accepts = t.trigger is T2.accept and t.dest is S2.accepted
     mediates = t.trigger in _MEDIATES
@@ -892,14 +893,15 @@ _V4_ADDED: tuple[Transition, ...] = (
 )
 """Transitions version 4 adds to version 3's graph."""
 
-DISPUTE = attrs.evolve(
+DISPUTE_V4 = attrs.evolve(
     DISPUTE_V3,
     version=4,
     clock_kinds={},
     clocks=(*DISPUTE_V3.clocks, d.TRAFFIC_START),
     transitions=(*(_v4(t) for t in DISPUTE_V3.transitions), *_V4_ADDED),
 )
-"""The dispute workflow, version 4: new cases run on it. Version 3's graph and rules, and:
+"""The dispute workflow, version 4, kept for the cases recorded under it. Version 3's graph
+and rules, and:
 
 - closing counts only the callback visits made since the current round of mediation
   began (《人民调解法》第三十一条第二款; 2002 规定 第三十六条), and waits for the written
@@ -941,6 +943,27 @@ DISPUTE = attrs.evolve(
   not opened either.
 
 Stricter or different from version 3, so versions 2 and 3 stay for their recorded cases."""
+
+
+def _v5(t: Transition) -> Transition:
+    """Version 4's transition ``t`` as version 5 has it (see :data:`DISPUTE`)."""
+    if t.trigger is not T2.agree:
+        return t
+    return attrs.evolve(t, guards=(*t.guards, d.police_period_guard))
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V4,
+    version=5,
+    transitions=tuple(_v5(t) for t in DISPUTE_V4.transitions),
+)
+"""The dispute workflow, version 5: new cases run on it. Version 4's graph and rules, and an
+agreement the police reach after their one mediation period is refused — the mediation has
+failed (:func:`~mediation.rules.dispute.police_period_guard`): 交警调解's 10 working days
+(《道路交通事故处理程序规定》第九十条; 《道路交通安全法实施条例》第九十五条), 治安调解's
+7 working days after the first session (程序规定 第一百八十三条、第一百八十五条).
+
+Stricter than version 4, so version 4 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

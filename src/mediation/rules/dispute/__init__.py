@@ -112,6 +112,8 @@ from mediation.rules.dispute.agreement import on_agree as on_agree
 from mediation.rules.dispute.agreement import on_sign as on_sign
 from mediation.rules.dispute.agreement import on_unsigned_dropped as on_unsigned_dropped
 from mediation.rules.dispute.agreement import performance_guard as performance_guard
+from mediation.rules.dispute.agreement import police_period_guard as police_period_guard
+from mediation.rules.dispute.agreement import police_period_over as police_period_over
 from mediation.rules.dispute.agreement import sign_guard as sign_guard
 from mediation.rules.dispute.agreement import signed_once_guard as signed_once_guard
 from mediation.rules.dispute.agreement import signer_guard as signer_guard

@@ -15,6 +15,7 @@ from mediation.rules.categories import Category, ancestors
 from mediation.rules.dispute._common import (
     _MEDICAL_ADMIN,
     _MEDICAL_PEOPLE,
+    _TRAFFIC_POLICE,
     CALLBACK,
     CONFIRMATION,
     MEDIATION_CLOCKS,
@@ -218,6 +219,62 @@ def _medical_lapse(case: Case, reached: dt.datetime) -> tuple[dt.date, str] | No
         if d.period == _MEDICAL_ADMIN.id and v4(case):
             return d.due, "《医疗纠纷预防和处理条例》第四十条"
     return None
+
+
+def police_period_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
+    """An agreement reached after the police's one mediation period has run out is refused:
+    the mediation has then failed (:func:`police_period_over`). Workflow version 5 on."""
+    lapsed = _police_lapse(case, _reached(ctx))
+    if lapsed is None:
+        return ALLOW
+    last, traffic = lapsed
+    if traffic:
+        return refuse(
+            "agree",
+            f"交警调解期间已于{last.isoformat()}届满，未达成协议的应当制作调解终结书，"
+            "不再制作调解书",
+            "《道路交通事故处理程序规定》第九十条；《道路交通安全法实施条例》第九十五条",
+        )
+    return refuse(
+        "agree",
+        f"治安调解应当在第一次调解后七个工作日内完成（至{last.isoformat()}），"
+        "期满未达成协议的，依法处罚",
+        "《公安机关办理行政案件程序规定》第一百八十三条、第一百八十五条",
+    )
+
+
+def police_period_over(case: Case, reached: dt.datetime) -> dt.date | None:
+    """The last day of the police's one mediation period, if it ended before ``reached``
+    (``None`` while it runs, or where the police do not mediate):
+
+    - 交警调解: one period of 10 working days from the start of mediation, no extension,
+      ending in a 调解书 or, without agreement, a 调解终结书 (《道路交通事故处理程序规定》
+      第九十条; 《道路交通安全法实施条例》第九十五条).
+    - 治安调解: one session, one more if needed, completed within 7 working days after the
+      first (程序规定 第一百八十三条); without an agreement in that time the police decide
+      the case under the law (第一百八十五条).
+
+    A clock paused (an appraisal, a suspension) has not run out.
+    """
+    lapsed = _police_lapse(case, reached)
+    return None if lapsed is None else lapsed[0]
+
+
+def _police_lapse(case: Case, reached: dt.datetime) -> tuple[dt.date, bool] | None:
+    """:func:`police_period_over`, and whether it is the traffic police's period."""
+    for d in case.deadlines:
+        if reached <= d.due_at:
+            continue
+        if d.period == _TRAFFIC_POLICE.id and d.status is DeadlineStatus.running:
+            return d.due, True
+        if d.period == PS_SECOND.id and d.status in _PS_WINDOW_HELD:
+            return d.due, False
+    return None
+
+
+_PS_WINDOW_HELD = frozenset({DeadlineStatus.running, DeadlineStatus.met})
+"""The states of the 治安调解 session window that still bound the mediation: open, or met by
+the second session held in it (the mediation is to be completed within it either way)."""
 
 
 def _signature_date(
