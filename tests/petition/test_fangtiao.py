@@ -8,16 +8,19 @@ from typing import Any
 import attrs
 import pytest
 
-from mediation import Case, Engine, RuleRejectedError, ValidationError
+from mediation import Actor, Case, Engine, RuleRejectedError, ValidationError
 from mediation._demo import agreement
 from mediation.rules.fangtiao import Fangtiao
 from mediation.rules.periods import PERIODS, PauseReason
-from mediation.rules.petition import PetitionPolicy, details
+from mediation.rules.petition import Bar, PetitionPolicy, details
 
 from .conftest import (
     BUREAU,
+    CITY,
+    COUNTY,
     COUNTY_LEADER,
     MEDIATOR,
+    OPINION_DATA,
     TOWN,
     at,
     due,
@@ -60,15 +63,100 @@ def test_a_matter_reserved_to_a_specialised_organ_is_not_handed_over() -> None:
     """访调对接 excludes what only a specialised organ may handle: a criminal matter is the
     public-security organ's (2002 规定 第二十二条第一项; the 2025 意见). Handing it over
     would open a committee case that triage must refuse; the hand-off is refused instead,
-    and the petition stays as it was."""
+    and the petition stays as it was — by a petition office from registration, and by an
+    organ handling a matter it accepted under petition workflow version 2."""
+    e = engine()
+    case = letter(e, "2026-03-10", category="criminal", parties=petitioners(respondent=True))
+    with pytest.raises(RuleRejectedError, match="公安机关") as err:
+        e.fire(case.id, "hand_to_mediation", actor=BUREAU, at=at("2026-03-11"), **HAND)
+    assert "第二十二条第一项" in err.value.basis
+    assert e.get(case.id) == case
+    old = letter(e, "2026-03-10", unit="qt-dm", actor=TOWN, category="criminal",
+                 parties=petitioners(respondent=True))  # fmt: skip
+    e.migrate_case(old.id, to_version=2, actor=Actor.system(), at=at("2026-03-10", 9))
+    old = e.fire(old.id, "accept", actor=TOWN, at=at("2026-03-10", 10))
+    assert old.workflow_version == 2
+    with pytest.raises(RuleRejectedError, match="公安机关") as err:
+        e.fire(old.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
+    assert "第二十二条第一项" in err.value.basis
+    assert e.get(old.id) == old
+
+
+def _barred_hand(e: Engine, case: Case, article: str, earlier: Case) -> None:
+    """The office's hand-off of ``case`` is refused on its ground, naming the earlier case;
+    ``available_triggers`` says the same, and the petition is left as it was."""
+    data = {"committee": "qt-dm-tw", "consents": [p.id for p in case.parties]}
+    when = at("2026-03-10", 11)
+    with pytest.raises(RuleRejectedError, match="不移交人民调解") as err:
+        e.fire(case.id, "hand_to_mediation", actor=BUREAU, at=when, **data)
+    assert article in err.value.basis
+    assert earlier.code in err.value.reason
+    assert e.get(case.id) == case
+    options = e.available_triggers(case.id, BUREAU, when, inputs={"hand_to_mediation": data})
+    assert not {o.trigger: o for o in options}["hand_to_mediation"].allowed
+
+
+def test_a_matter_pending_below_is_not_handed_to_mediation_above() -> None:
+    """第十九条第三款: the matter the town accepted, sent to the county petition office within
+    its period, is not accepted there — nor handed to people's mediation from registration
+    (petition workflow version 3)."""
+    e = engine()
+    lower = letter(e, "2026-03-02", unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True))
+    lower = e.fire(lower.id, "accept", actor=TOWN, at=at("2026-03-03", 10))
+    upper = letter(e, "2026-03-10", parties=petitioners(respondent=True))
+    assert details(upper).bar is Bar.pending
+    _barred_hand(e, upper, "第十九条第三款", lower)
+
+
+def test_a_matter_final_after_rereview_is_not_handed_to_mediation() -> None:
+    """第三十六条第三款: after 复核 the same facts and reasons are not accepted again — and
+    not taken up by handing them to a committee either, which would end the matter anew."""
+    e = engine()
+    first = letter(e, "2026-01-05", unit="qt-dm", actor=TOWN, parties=petitioners(respondent=True))
+    first = e.fire(first.id, "accept", actor=TOWN, at=at("2026-01-06", 10))
+    first = e.fire(first.id, "opine", actor=TOWN, at=at("2026-01-20", 10), **OPINION_DATA)
+    first = e.fire(first.id, "request_review", actor=TOWN, at=at("2026-01-21", 9), reason="不服")
+    review = e.get(first.links[-1].case_id)
+    review = e.fire(review.id, "opine", actor=COUNTY, at=at("2026-02-02", 10), **OPINION_DATA)
+    review = e.fire(
+        review.id, "request_review", actor=COUNTY, at=at("2026-02-03", 9), reason="不服"
+    )
+    rereview = e.get(review.links[-1].case_id)
+    rereview = e.fire(rereview.id, "opine", actor=CITY, at=at("2026-02-10", 10), **OPINION_DATA)
+    assert rereview.state == "final"
+    again = letter(e, "2026-03-10", parties=petitioners(respondent=True))
+    assert details(again).bar is Bar.final
+    _barred_hand(e, again, "第三十六条第三款", rereview)
+
+
+def test_a_criminal_matter_is_diverted_not_accepted_as_a_petition() -> None:
+    """A matter reserved to the police's legal procedure is not accepted for handling as a
+    petition under 第三十一条第六项 (60 days, a handling opinion): it follows that procedure
+    and the petitioner is told where to go (《信访工作条例》第三十一条第一项、第二十八条第二款
+    诉访分离). Refused, the petition is left as it was; ``divert`` takes it (version 3)."""
     e = engine()
     case = letter(e, "2026-03-10", unit="qt-dm", actor=TOWN, category="criminal",
                   parties=petitioners(respondent=True))  # fmt: skip
-    case = e.fire(case.id, "accept", actor=TOWN, at=at("2026-03-10", 10))
-    with pytest.raises(RuleRejectedError, match="公安机关") as err:
-        e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND)
-    assert "第二十二条第一项" in err.value.basis
+    assert case.workflow_version == 3
+    with pytest.raises(RuleRejectedError, match="公安机关依照法定程序处理") as err:
+        e.fire(case.id, "accept", actor=TOWN, at=at("2026-03-10", 10))
+    assert err.value.basis == "《信访工作条例》第三十一条第一项、第二十八条第二款"
     assert e.get(case.id) == case
+    options = {o.trigger: o for o in e.available_triggers(case.id, TOWN, at("2026-03-10", 10))}
+    assert not options["accept"].allowed
+    diverted = e.fire(
+        case.id,
+        "divert",
+        actor=TOWN,
+        at=at("2026-03-10", 11),
+        route="police",
+        where="青田县公安局东门派出所",
+        told=True,
+    )
+    assert diverted.state == "diverted"
+    neighbour = letter(e, "2026-03-10", unit="qt-dm", actor=TOWN,
+                       parties=petitioners(respondent=True))  # fmt: skip
+    assert e.fire(neighbour.id, "accept", actor=TOWN, at=at("2026-03-10", 10)).state == "accepted"
 
 
 def test_both_parties_consent_and_the_unit_is_a_committee() -> None:

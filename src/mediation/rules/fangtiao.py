@@ -226,6 +226,25 @@ def hand_registered_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
     return hand_guard(case, ctx)
 
 
+def hand_bar_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
+    """A matter a ground bars is not taken up by handing it to people's mediation either: the
+    office tells the petitioner it is not accepted, as it would refuse to route or accept it
+    (:class:`~mediation.rules.petition.Bar`: after 复核 the same facts and reasons are not
+    accepted again, 《信访工作条例》第三十六条第三款; a matter already accepted and within
+    its period is not accepted by a higher organ, 第十九条第三款; a skip-level visit,
+    第二十条第一款; an answered matter goes to 复查 or 复核, 第三十五条、第三十六条).
+    Petition workflow version 3 on."""
+    found = details(case)
+    if found.bar is None:
+        return ALLOW
+    earlier = f"（{found.bar_code}）" if found.bar_code else ""
+    return refuse(
+        "hand_to_mediation",
+        f"{found.bar.label}{earlier}，不予受理，也不移交人民调解：请出具不予受理告知书",
+        found.bar.basis,
+    )
+
+
 def from_registration(case: Case, ctx: Context[Any]) -> Decision:
     """The matter was handed to mediation from registration (never accepted here): a
     failure brings it back there, for the office to route (第二十二条第一款)."""

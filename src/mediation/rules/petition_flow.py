@@ -637,6 +637,23 @@ def accept_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
 _PETITION_BUREAU = UnitKind.petition_bureau.value
 
 
+def reserved_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """A matter of a category reserved to a specialised organ's legal procedure (a criminal
+    matter: the public-security organ, :attr:`~mediation.rules.categories.Category.reserved_to`)
+    is not accepted for handling as a petition under 第三十一条第六项: it follows that
+    procedure, and the petitioner is told where to go (``divert``; 第三十一条第一项,
+    第二十八条第二款 诉访分离). Petition workflow version 3 on."""
+    category = ctx.policy.categories.get(case.category)
+    if category is None or not category.reserved_to:
+        return ALLOW
+    return refuse(
+        "accept",
+        f"{category.label}由{category.reserved_to}依照法定程序处理，不作为信访事项受理办理："
+        "请依法分流，告知信访人向该机关提出",
+        f"{ART}第三十一条第一项、第二十八条第二款",
+    )
+
+
 def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
     """The notice periods are met (第二十三条); the 60-day handling period starts
     (第三十四条; 简易办理: 10 个工作日). A 交办 report date stays open."""

@@ -23,7 +23,13 @@ from mediation.workflows.dispute import (
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
-from mediation.workflows.petition import PETITION, PETITION_HOOKS, PETITION_STEPS, PETITION_V1
+from mediation.workflows.petition import (
+    PETITION,
+    PETITION_HOOKS,
+    PETITION_STEPS,
+    PETITION_V1,
+    PETITION_V2,
+)
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
 
@@ -48,6 +54,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V4,
     DISPUTE,
     PETITION_V1,
+    PETITION_V2,
     PETITION,
 )
 """The workflows every engine knows."""

@@ -105,7 +105,7 @@ _CLERKS = {Role.clerk, Role.director}
 _HEADS = {Role.director}
 _HANDLING, _REVIEW, _REREVIEW = PetitionStage.handling, PetitionStage.review, PetitionStage.rereview
 
-PETITION = WorkflowDefinition(
+PETITION_V2 = WorkflowDefinition(
     name="petition",
     version=2,
     kind=CaseKind.petition,
@@ -444,11 +444,36 @@ PETITION = WorkflowDefinition(
         ),
     ),
 )
-"""The petition workflow, version 2: the receiving organ's 5 working days to object
-(《信访工作条例》第二十三条第三款) are its right, not a duty — not supervised, and
-cancelled, not breached, when it accepts instead."""
+"""The petition workflow, version 2, kept for the cases recorded under it: the receiving
+organ's 5 working days to object (《信访工作条例》第二十三条第三款) are its right, not a
+duty — not supervised, and cancelled, not breached, when it accepts instead."""
 
-PETITION_V1 = attrs.evolve(PETITION, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
+
+def _v3(t: Transition) -> Transition:
+    """Version 2's transition ``t`` as version 3 has it (see :data:`PETITION`)."""
+    if t.trigger is T.accept and t.dest is S.accepted:
+        return attrs.evolve(t, guards=(*t.guards, f.reserved_guard))
+    if t.trigger is T.hand_to_mediation and S.registered in t.source:
+        return attrs.evolve(t, guards=(ft.hand_bar_guard, *t.guards))
+    return t
+
+
+PETITION = attrs.evolve(
+    PETITION_V2, version=3, transitions=tuple(_v3(t) for t in PETITION_V2.transitions)
+)
+"""The petition workflow, version 3: new cases run on it. Version 2's graph and rules, and:
+
+- a matter a ground bars (after 复核, pending at a lower organ, a skip-level visit, an
+  answered matter) is not handed to people's mediation from registration either
+  (:func:`~mediation.rules.fangtiao.hand_bar_guard`; 第三十六条第三款, 第十九条第三款,
+  第二十条第一款, 第三十五条);
+- a matter of a category reserved to a specialised organ's procedure (a criminal matter) is
+  not accepted as a 第三十一条第六项 petition: it is diverted to that procedure
+  (:func:`~mediation.rules.petition_flow.reserved_guard`; 第三十一条第一项, 第二十八条第二款).
+
+Stricter than version 2, so version 2 stays for its recorded cases."""
+
+PETITION_V1 = attrs.evolve(PETITION_V2, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
 """Version 1, kept for the cases begun under it: their window to object opened as a duty
 clock (supervised; met or breached when the organ accepted), and replays so."""
 
