@@ -190,7 +190,17 @@ def party_facts(
         "address_label": "住址" if person else "住所",
         "agent_of": (names or {}).get(p.agent_of or "", p.agent_of or ""),
         "agents": [a.name for a in agents if a.agent_of == p.id],
+        "agents_label": _agency(age),
     }
+
+
+def _agency(age: int | None) -> str:
+    """What a party's agent is to them: a minor's (under 18) is the guardian, the 法定代理人
+    (《民法典》第二十三条: the guardian of a person of no or limited capacity is their
+    法定代理人; 第十七条、第十九条); anyone else's acts on the party's entrustment, a
+    委托代理人 (第一百六十三条). The engine takes a minor's agent as the guardian (治安调解,
+    程序规定 第一百八十一条)."""
+    return "法定代理人" if age is not None and age < 18 else "委托代理人"
 
 
 def _label(mapping: Mapping[str, Any], key: str | None) -> str:
@@ -274,9 +284,11 @@ def base_context(src: Source, spec: Spec) -> dict[str, Any]:
     }
 
 
-def party_lists(src: Source, kind: str, on: dt.date) -> dict[str, list[dict[str, Any]]]:
+def party_lists(src: Source, kind: str, on: dt.date) -> dict[str, Any]:
     """The parties as a form of ``kind`` prints them, their ages as of ``on``: ``parties``
-    (principals), ``applicants``, ``respondents``, ``third_parties``, ``agents``.
+    (principals), ``applicants``, ``respondents``, ``third_parties``, ``agents`` (each with
+    its ``agency``, 法定代理人 or 委托代理人), and ``agents_label`` (what they are together:
+    either of those, or 代理人 when they differ).
 
     A form prints the facts of its own day: every form of :func:`base_context` as of its
     render date; the 受理登记表 as of the registration (a party who turned 61 since is
@@ -284,14 +296,25 @@ def party_lists(src: Source, kind: str, on: dt.date) -> dict[str, list[dict[str,
     case = src.case
     masked = not src.policy.part(MaskingPolicy).full(kind)
     agents = case.parties_in(PartyRole.agent)
-    parties = [party_facts(p, on, agents, masked=masked) for p in case.principals]
+    principals = case.principals
+    parties = [party_facts(p, on, agents, masked=masked) for p in principals]
     names = {q.id: q.name for q in case.parties}
+    agency = {p.id: facts["agents_label"] for p, facts in zip(principals, parties, strict=True)}
+    agent_facts = [
+        {
+            **party_facts(a, on, names=names, masked=masked),
+            "agency": agency.get(a.agent_of or "", _agency(None)),
+        }
+        for a in agents
+    ]
+    kinds = {a["agency"] for a in agent_facts}
     return {
         "parties": parties,
         "applicants": [p for p in parties if p["role"] == PartyRole.applicant.value],
         "respondents": [p for p in parties if p["role"] == PartyRole.respondent.value],
         "third_parties": [p for p in parties if p["role"] == PartyRole.third_party.value],
-        "agents": [party_facts(a, on, names=names, masked=masked) for a in agents],
+        "agents": agent_facts,
+        "agents_label": kinds.pop() if len(kinds) == 1 else "代理人",
     }
 
 

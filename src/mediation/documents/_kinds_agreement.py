@@ -51,7 +51,7 @@ from mediation.rules.agreement import (
     unsigned,
 )
 from mediation.rules.calendar import OfficialCalendar
-from mediation.rules.dispute import DisputeDetails, details
+from mediation.rules.dispute import DisputeDetails, court_mediation, details
 from mediation.rules.dispute.agreement import (
     DELEGATED_EFFECT_BASIS,
     organ_statute,
@@ -145,6 +145,16 @@ def court_name(src: Source, court: str) -> str:
     """The court as printed: a unit of the organisation by its name, else as recorded."""
     org = src.policy.org
     return org.get(court).name if org is not None and court in org else court
+
+
+def inviting_court(src: Source) -> str:
+    """The court that delegated (委派) or entrusted (委托) the mediation, as printed — the
+    court the parties apply to for 司法确认 (《民事诉讼法》第二百零五条第一项) — or ``""``
+    when no court invited it or none is recorded."""
+    court = details(src.case).facts.court
+    if not court or not court_mediation(src.case, src.policy):
+        return ""
+    return court_name(src, court)
 
 
 def agreement_number(src: Source, agreement: Agreement) -> str:
@@ -346,7 +356,11 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     parties = list(principals(src.case.parties))
     alone = parties_sign_alone(src.case)
     effective = effective_at(agreement, parties, parties_only=alone)
-    confirmation: dict[str, Any] = {"days": _CONFIRMATION_DAYS, "basis": _BASIS_CONFIRM}
+    confirmation: dict[str, Any] = {
+        "days": _CONFIRMATION_DAYS,
+        "basis": _BASIS_CONFIRM,
+        "court": inviting_court(src),
+    }
     if effective is not None:
         deadline, from_clock = confirmation_deadline(src, effective)
         confirmation |= {"deadline": _printed(src, deadline), "from_clock": from_clock}
@@ -475,7 +489,8 @@ def _check_confirmation(src: Source) -> None:
 def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     """Context of the joint application for judicial confirmation (裁定确认调解协议有效),
     addressed to the court given to the render, else to the court the parties applied to
-    (``apply_confirmation``; 《民事诉讼法》第二百零五条)."""
+    (``apply_confirmation``), else to the court that invited the mediation (《民事诉讼法》
+    第二百零五条第一项: the parties apply to it)."""
     agreement = _agreement(src, AgreementForm.written)
     effective = effective_at(
         agreement, principals(src.case.parties), parties_only=parties_sign_alone(src.case)
@@ -486,6 +501,8 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
     applied = details(src.case).confirmation
     if not (isinstance(court, str) and court.strip()) and applied is not None:
         court = court_name(src, applied.court)
+    if not (isinstance(court, str) and court.strip()):
+        court = inviting_court(src)
     # Once filed (apply_confirmation), the application is dated the day it was filed, and the
     # parties' ages are as of that day, however late the dossier copy is printed.
     filed = src.today if applied is None else local_date(applied.applied_at)
