@@ -173,3 +173,45 @@ def test_only_mediation_errors_escape_the_public_api(engine: Engine) -> None:
             attempt()
     assert engine.get(case.id).version == 5
     assert engine.verify(case.id).ok
+
+
+def test_an_unknown_party_does_not_refuse_mediation(engine: Engine) -> None:
+    """``accept(refused_by=…)`` names a party of the case by id (《人民调解法》第十七条;
+    dispute workflow version 5): an unknown id is an error on ``refused_by`` and the case is
+    left as it was — not closed as 不予受理 on a refusal nobody made. ``available_triggers``
+    says the same; a party's id is taken."""
+    case = intake(engine)
+    case = engine.fire(
+        case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", level="village"
+    )
+    when = at("2026-03-02", 11)
+    options = engine.available_triggers(
+        case.id, CLERK, when, inputs={"accept": {"refused_by": "p9"}}
+    )
+    assert not {o.trigger: o for o in options}["accept"].allowed
+    with pytest.raises(ValidationError) as err:
+        engine.fire(case.id, "accept", actor=CLERK, at=when, refused_by="p9")
+    assert err.value.field == "refused_by"
+    assert "p1, p2, p3" in str(err.value)
+    assert engine.get(case.id) == case
+    assert engine.fire(case.id, "accept", actor=CLERK, at=when, refused_by="p3").state == (
+        "not_accepted"
+    )
+
+
+def test_a_handler_that_cannot_be_called_is_refused(engine: Engine) -> None:
+    """Registered, it would fail on every event and hold back the other subscribers'."""
+    with pytest.raises(ValidationError) as err:
+        engine.subscribe(5)  # type: ignore[arg-type]
+    assert err.value.field == "handler"
+    got: list[int] = []
+    engine.subscribe(lambda event: got.append(event.seq))
+    intake(engine)
+    assert got == [1]
+
+
+@pytest.mark.parametrize("bad", [5, None, True, b"x.db"])
+def test_a_database_path_is_a_path(bad: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        Engine.sqlite(bad)  # type: ignore[arg-type]
+    assert err.value.field == "path"

@@ -434,6 +434,7 @@ class Engine:
             **kwargs: As for :class:`Engine`.
 
         Raises:
+            ValidationError: ``path`` is not a path (text or :class:`os.PathLike`).
             PersistenceError: not a database, a directory, a missing file or
                 directory, or (read-only) a schema older than this release.
         """
@@ -1977,7 +1978,13 @@ class Engine:
 
         Returns:
             A function that unsubscribes the handler.
+
+        Raises:
+            ValidationError: ``handler`` cannot be called (delivery would fail on every event
+                and hold back the other subscribers' events).
         """
+        if not callable(handler):
+            raise ValidationError("handler", repr(handler), "a callable taking an Event")
         return self._outbox.subscribe(handler)
 
     def deliver(self, limit: int = 1000) -> int:

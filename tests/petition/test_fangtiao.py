@@ -42,7 +42,7 @@ def handling(e: Engine, day: str = "2026-03-10", **kw: Any) -> Case:
 @pytest.mark.parametrize(
     ("extra", "message", "basis"),
     [
-        ({"refused_by": "王五"}, "明确拒绝", "《人民调解法》第十七条"),
+        ({"refused_by": "p2"}, "当事人王五明确拒绝", "《人民调解法》第十七条"),
         ({"against_organ": True}, "行政争议", "第三十三条"),
         ({"in_litigation": True}, "诉讼", "第三十一条第一项"),
     ],
@@ -157,6 +157,19 @@ def test_a_criminal_matter_is_diverted_not_accepted_as_a_petition() -> None:
     neighbour = letter(e, "2026-03-10", unit="qt-dm", actor=TOWN,
                        parties=petitioners(respondent=True))  # fmt: skip
     assert e.fire(neighbour.id, "accept", actor=TOWN, at=at("2026-03-10", 10)).state == "accepted"
+
+
+def test_the_party_who_refuses_is_named_by_id() -> None:
+    """``refused_by`` is a party of the petition, by id (《人民调解法》第十七条; petition
+    workflow version 3): an unknown id is an input error, not a refusal by nobody."""
+    e = engine()
+    case = handling(e)
+    with pytest.raises(ValidationError) as err:
+        e.fire(case.id, "hand_to_mediation", actor=TOWN, at=at("2026-03-11"), **HAND,
+               refused_by="王五")  # fmt: skip
+    assert err.value.field == "refused_by"
+    assert "p1, p2" in str(err.value)
+    assert e.get(case.id) == case
 
 
 def test_both_parties_consent_and_the_unit_is_a_committee() -> None:

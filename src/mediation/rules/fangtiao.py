@@ -154,9 +154,11 @@ def hand_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
     given = ctx.inputs
     policy = ctx.policy.part(PetitionPolicy)
     if given.refused_by:
+        # By party id (version 3 checks it, hand_refused_by_guard); version 2 took any text.
+        name = next((p.name for p in case.parties if p.id == given.refused_by), given.refused_by)
         return refuse(
             "hand_to_mediation",
-            f"当事人{given.refused_by}明确拒绝调解，不得调解",
+            f"当事人{name}明确拒绝调解，不得调解",
             "《人民调解法》第十七条",
         )
     if given.against_organ:
@@ -224,6 +226,25 @@ def hand_registered_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
             "hand_to_mediation", "复查、复核请求不移交人民调解", f"{ART}第三十五条、第三十六条"
         )
     return hand_guard(case, ctx)
+
+
+def hand_refused_by_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
+    """The party who clearly refused mediation (《人民调解法》第十七条) is one of the
+    petition's parties, named by id: an unknown id is refused as an input, not read as a
+    party's refusal. Petition workflow version 3 on."""
+    who = ctx.inputs.refused_by
+    if not who:
+        return ALLOW
+    ids = sorted(p.id for p in case.principals)
+    if who in ids:
+        return ALLOW
+    return refuse_input(
+        "hand_to_mediation",
+        "refused_by",
+        who,
+        f"a party of the case ({', '.join(ids)})",
+        "《人民调解法》第十七条",
+    )
 
 
 def hand_bar_guard(case: Case, ctx: Context[HandInputs]) -> Decision:

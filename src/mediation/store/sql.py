@@ -35,6 +35,7 @@ from mediation._errors import (
     ConcurrentUpdateError,
     CorruptRowError,
     PersistenceError,
+    ValidationError,
 )
 from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake, OrgEvent
 from mediation.statistics import StatsQuery, Tally, case_facts, epoch, same_facts
@@ -306,9 +307,12 @@ class SqlStore:
             wal_autocheckpoint: ``PRAGMA wal_autocheckpoint`` (see the class).
 
         Raises:
+            ValidationError: ``path`` is not a path (text or :class:`os.PathLike`).
             PersistenceError: a directory, a missing file (when not creating),
                 a missing parent directory, or not a database.
         """
+        if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+            raise ValidationError("path", repr(path), "a database file path (text or a Path)")
         p = Path(path)
         if p.is_dir():
             raise PersistenceError(f"{p}: is a directory, not a database file")

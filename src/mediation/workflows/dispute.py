@@ -947,9 +947,11 @@ Stricter or different from version 3, so versions 2 and 3 stay for their recorde
 
 def _v5(t: Transition) -> Transition:
     """Version 4's transition ``t`` as version 5 has it (see :data:`DISPUTE`)."""
-    if t.trigger is not T2.agree:
-        return t
-    return attrs.evolve(t, guards=(*t.guards, d.police_period_guard))
+    if t.trigger is T2.accept:
+        return attrs.evolve(t, guards=(d.refused_by_guard, *t.guards))
+    if t.trigger is T2.agree:
+        return attrs.evolve(t, guards=(*t.guards, d.police_period_guard))
+    return t
 
 
 DISPUTE = attrs.evolve(
@@ -957,11 +959,14 @@ DISPUTE = attrs.evolve(
     version=5,
     transitions=tuple(_v5(t) for t in DISPUTE_V4.transitions),
 )
-"""The dispute workflow, version 5: new cases run on it. Version 4's graph and rules, and an
-agreement the police reach after their one mediation period is refused — the mediation has
-failed (:func:`~mediation.rules.dispute.police_period_guard`): 交警调解's 10 working days
-(《道路交通事故处理程序规定》第九十条; 《道路交通安全法实施条例》第九十五条), 治安调解's
-7 working days after the first session (程序规定 第一百八十三条、第一百八十五条).
+"""The dispute workflow, version 5: new cases run on it. Version 4's graph and rules, and:
+
+- an agreement the police reach after their one mediation period is refused — the mediation
+  has failed (:func:`~mediation.rules.dispute.police_period_guard`): 交警调解's 10 working
+  days (《道路交通事故处理程序规定》第九十条; 《道路交通安全法实施条例》第九十五条),
+  治安调解's 7 working days after the first session (程序规定 第一百八十三条、第一百八十五条);
+- the party who refused mediation at acceptance is one of the case's parties, by id
+  (:func:`~mediation.rules.dispute.refused_by_guard`; 《人民调解法》第十七条).
 
 Stricter than version 4, so version 4 stays for its recorded cases."""
 

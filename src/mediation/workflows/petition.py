@@ -453,8 +453,9 @@ def _v3(t: Transition) -> Transition:
     """Version 2's transition ``t`` as version 3 has it (see :data:`PETITION`)."""
     if t.trigger is T.accept and t.dest is S.accepted:
         return attrs.evolve(t, guards=(*t.guards, f.reserved_guard))
-    if t.trigger is T.hand_to_mediation and S.registered in t.source:
-        return attrs.evolve(t, guards=(ft.hand_bar_guard, *t.guards))
+    if t.trigger is T.hand_to_mediation:
+        bar = (ft.hand_bar_guard,) if S.registered in t.source else ()
+        return attrs.evolve(t, guards=(ft.hand_refused_by_guard, *bar, *t.guards))
     return t
 
 
@@ -470,6 +471,8 @@ PETITION = attrs.evolve(
 - a matter of a category reserved to a specialised organ's procedure (a criminal matter) is
   not accepted as a 第三十一条第六项 petition: it is diverted to that procedure
   (:func:`~mediation.rules.petition_flow.reserved_guard`; 第三十一条第一项, 第二十八条第二款).
+- the party who refused to be mediated is one of the petition's parties, by id
+  (:func:`~mediation.rules.fangtiao.hand_refused_by_guard`; 《人民调解法》第十七条).
 
 Stricter than version 2, so version 2 stays for its recorded cases."""
 

@@ -92,6 +92,7 @@ from mediation.rules.dispute.acceptance import (
 )
 from mediation.rules.dispute.acceptance import one_body_dispute as one_body_dispute
 from mediation.rules.dispute.acceptance import reads_other_bodies as reads_other_bodies
+from mediation.rules.dispute.acceptance import refused_by_guard as refused_by_guard
 from mediation.rules.dispute.acceptance import start_pending_guard as start_pending_guard
 from mediation.rules.dispute.after_ruling import AFTER_RULING as AFTER_RULING
 from mediation.rules.dispute.after_ruling import AfterRuling as AfterRuling

@@ -12,6 +12,7 @@ import attrs
 from mediation._errors import ValidationError
 from mediation.model import Case, LabeledEnum, Risk, evolve
 from mediation.rules import deadlines
+from mediation.rules.agreement import principals
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.categories import ancestors
 from mediation.rules.channels import OWN_INITIATIVE
@@ -165,6 +166,26 @@ def _bar(
             "《公安机关办理行政案件程序规定》第一百七十九条",
         )
     return None
+
+
+def refused_by_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """The party who clearly refused mediation (《人民调解法》第十七条) is one of the case's
+    parties, named by id: an unknown id is refused, not recorded as a refusal that closes the
+    case. Workflow version 5 on (version 1 named parties by name, and versions 2 to 4 took
+    any text and replay so)."""
+    who = ctx.inputs.refused_by
+    if not who:
+        return ALLOW
+    ids = sorted(p.id for p in principals(case.parties))
+    if who in ids:
+        return ALLOW
+    return refuse_input(
+        "accept",
+        "refused_by",
+        who,
+        f"a party of the case ({', '.join(ids)})",
+        "《人民调解法》第十七条",
+    )
 
 
 MEDICAL_HANDLED = "《医疗纠纷预防和处理条例》第三十一条；《人民调解工作若干规定》第二十二条第二项"
