@@ -1,6 +1,8 @@
-"""The dispute-mediation workflow (矛盾纠纷调解), as data: version 2, and version 1 frozen.
+"""The dispute-mediation workflow (矛盾纠纷调解), as data: the current version, 5, and the
+earlier ones kept for their recorded cases (1 frozen from release 0.1).
 
-Version 2 (new cases)::
+Versions 2 to 5 share one graph (version 4 adds a few transitions; the later versions add
+and swap rules, each described where it is defined)::
 
     received ─triage→ triaged ─accept→ accepted ─inform_rights→ accepted ─start_mediation→ mediating
         │                 ├─accept (a bar: refusal, handled elsewhere)→ not_accepted

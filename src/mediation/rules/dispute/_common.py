@@ -201,9 +201,9 @@ class AgreementPolicy:
 
 
 V4 = 4
-"""Dispute workflow version 4, the current one (not in any release yet). The rules that would
-change how a case recorded under versions 2 and 3 replays apply from it on — each use says
-which; those versions replay as recorded."""
+"""Dispute workflow version 4 (not in any release yet; version 5, which adds guards only, is
+the current one). The rules that would change how a case recorded under versions 2 and 3
+replays apply from it on — each use says which; those versions replay as recorded."""
 
 
 def v4(case: Any) -> bool:
