@@ -264,3 +264,17 @@ def principals(parties: Sequence[Party]) -> tuple[Party, ...]:
     """The parties proper: everyone but agents (an agent signs for a party)."""
     agent = PartyRole.agent
     return tuple([p for p in parties if p.role is not agent])
+
+
+def principal_problem(
+    parties: Sequence[Party], rule: str, field_name: str, party_id: str, basis: str
+) -> Decision:
+    """``party_id`` names one of the parties proper (not an agent) by id; else refused as
+    the input ``field_name``, listing them — e.g. the party who refuses mediation
+    (《人民调解法》第十七条、第二十三条)."""
+    ids = sorted(p.id for p in principals(parties))
+    if party_id in ids:
+        return ALLOW
+    return refuse_input(
+        rule, field_name, party_id, f"a party of the case ({', '.join(ids)})", basis
+    )

@@ -28,6 +28,7 @@ import attrs
 
 from mediation.model import Case, LabeledEnum, PartyRole, Risk, evolve
 from mediation.rules import baoan, deadlines, onestop
+from mediation.rules.agreement import principal_problem
 from mediation.rules.base import ALLOW, Context, Decision, OpenCase, field, refuse, refuse_input
 from mediation.rules.dispute import details as dispute_details
 from mediation.rules.petition import (
@@ -35,6 +36,7 @@ from mediation.rules.petition import (
     Mediation,
     PetitionPolicy,
     PetitionStage,
+    bar_refusal,
     check_unit,
     details,
     petition_office,
@@ -235,15 +237,8 @@ def hand_refused_by_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
     who = ctx.inputs.refused_by
     if not who:
         return ALLOW
-    ids = sorted(p.id for p in case.principals)
-    if who in ids:
-        return ALLOW
-    return refuse_input(
-        "hand_to_mediation",
-        "refused_by",
-        who,
-        f"a party of the case ({', '.join(ids)})",
-        "《人民调解法》第十七条",
+    return principal_problem(
+        case.parties, "hand_to_mediation", "refused_by", who, "《人民调解法》第十七条"
     )
 
 
@@ -255,15 +250,7 @@ def hand_bar_guard(case: Case, ctx: Context[HandInputs]) -> Decision:
     its period is not accepted by a higher organ, 第十九条第三款; a skip-level visit,
     第二十条第一款; an answered matter goes to 复查 or 复核, 第三十五条、第三十六条).
     Petition workflow version 3 on."""
-    found = details(case)
-    if found.bar is None:
-        return ALLOW
-    earlier = f"（{found.bar_code}）" if found.bar_code else ""
-    return refuse(
-        "hand_to_mediation",
-        f"{found.bar.label}{earlier}，不予受理，也不移交人民调解：请出具不予受理告知书",
-        found.bar.basis,
-    )
+    return bar_refusal(case, "hand_to_mediation", "不予受理，也不移交人民调解")
 
 
 def from_registration(case: Case, ctx: Context[Any]) -> Decision:

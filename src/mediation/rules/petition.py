@@ -541,12 +541,18 @@ def bar_guard(case: Case, ctx: Context[Any]) -> Decision:
     The grounds and their articles: :class:`Bar` (第十九条第三款, 第二十条第一款,
     第三十五条、第三十六条, 第三十六条第三款).
     """
+    return bar_refusal(case, "accept", "不予受理")
+
+
+def bar_refusal(case: Case, rule: str, what: str) -> Decision:
+    """Refuse ``rule`` on the ground found at intake, if any (:class:`Bar`), naming the
+    earlier case: "<ground>（<its code>），<what>：请出具不予受理告知书"."""
     found = details(case)
     if found.bar is None:
         return ALLOW
     earlier = f"（{found.bar_code}）" if found.bar_code else ""
     return refuse(
-        "accept", f"{found.bar.label}{earlier}，不予受理：请出具不予受理告知书", found.bar.basis
+        rule, f"{found.bar.label}{earlier}，{what}：请出具不予受理告知书", found.bar.basis
     )
 
 

@@ -470,7 +470,7 @@ PETITION = attrs.evolve(
   第二十条第一款, 第三十五条);
 - a matter of a category reserved to a specialised organ's procedure (a criminal matter) is
   not accepted as a 第三十一条第六项 petition: it is diverted to that procedure
-  (:func:`~mediation.rules.petition_flow.reserved_guard`; 第三十一条第一项, 第二十八条第二款).
+  (:func:`~mediation.rules.petition_flow.reserved_guard`; 第三十一条第一项, 第二十八条第二款);
 - the party who refused to be mediated is one of the petition's parties, by id
   (:func:`~mediation.rules.fangtiao.hand_refused_by_guard`; 《人民调解法》第十七条).
 

@@ -12,7 +12,7 @@ import attrs
 from mediation._errors import ValidationError
 from mediation.model import Case, LabeledEnum, Risk, evolve
 from mediation.rules import deadlines
-from mediation.rules.agreement import principals
+from mediation.rules.agreement import principal_problem
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
 from mediation.rules.categories import ancestors
 from mediation.rules.channels import OWN_INITIATIVE
@@ -176,16 +176,7 @@ def refused_by_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     who = ctx.inputs.refused_by
     if not who:
         return ALLOW
-    ids = sorted(p.id for p in principals(case.parties))
-    if who in ids:
-        return ALLOW
-    return refuse_input(
-        "accept",
-        "refused_by",
-        who,
-        f"a party of the case ({', '.join(ids)})",
-        "《人民调解法》第十七条",
-    )
+    return principal_problem(case.parties, "accept", "refused_by", who, "《人民调解法》第十七条")
 
 
 MEDICAL_HANDLED = "《医疗纠纷预防和处理条例》第三十一条；《人民调解工作若干规定》第二十二条第二项"

@@ -447,15 +447,11 @@ def party_refuses_guard(case: Case, ctx: Context[PartyRefusesInputs]) -> Decisio
     requires telling the parties their other remedies (第二十六条).
     """
     given = ctx.inputs
-    principals = {p.id for p in agreement_rules.principals(case.parties)}
-    if given.party not in principals:
-        return refuse_input(
-            "party_refuses",
-            "party",
-            given.party,
-            f"a party of the case ({', '.join(sorted(principals))})",
-            "《人民调解法》第二十三条",
-        )
+    problem = agreement_rules.principal_problem(
+        case.parties, "party_refuses", "party", given.party, "《人民调解法》第二十三条"
+    )
+    if not problem.allowed:
+        return problem
     mediating = not _before_acceptance(case)
     if mediating and not given.remedies_informed:
         return refuse(
