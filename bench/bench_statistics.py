@@ -47,10 +47,14 @@ from mediation import Actor, Engine, Policy, Unit  # noqa: E402
 from mediation._demo import run  # noqa: E402
 from mediation.model import CHINA_TZ  # noqa: E402
 from mediation.rules.org import OrgTree  # noqa: E402
+from mediation.store import schema  # noqa: E402
 from mediation.store.schema import STATS_COLUMNS  # noqa: E402
 from mediation.store.sql import utc_text  # noqa: E402
 
 STATS = tuple(c.name for c in STATS_COLUMNS)
+CLOCK_UNITS = "unit" in schema.deadlines.c
+"""Schema revision 0010 on: each clock row names the unit it counts for (here the case's:
+the bulk cases never moved). A checkout before it has no such column."""
 
 _fill = importlib.import_module("mediation.store.migrations.versions.0007_case_stats")
 """Revision 0007: how it fills a stored row's statistics columns (the bench's rows are copied
@@ -220,6 +224,7 @@ def rows(
                     c["body"],
                     0,
                     "duty" if k == 1 else c["kind"],
+                    *((unit,) if CLOCK_UNITS else ()),
                 )
             )
         yield case, clocks
@@ -241,7 +246,7 @@ def build(url: str, n: int) -> float:
             ) as cases,
             other.cursor().copy(
                 "COPY deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
-                "body, provisional, kind) FROM STDIN"
+                f"body, provisional, kind{', unit' if CLOCK_UNITS else ''}) FROM STDIN"
             ) as deadlines,
         ):
             for case, clocks in rows(n, info0, body0, clocks0):

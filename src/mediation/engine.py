@@ -2053,9 +2053,11 @@ class Engine:
         if callable(tally_of):
             tally = tally_of(query)
         else:
+            # Every case: a case that moved on still has clocks that count for the units
+            # that held it (statistics.clock_units); the tally scopes each figure.
             ids: list[str] = []
             while batch := self._store.case_ids(
-                after=ids[-1] if ids else None, limit=10_000, units=units
+                after=ids[-1] if ids else None, limit=10_000, units=None
             ):
                 ids += batch
             tally = stats.tally_cases((self._store.load(i) for i in ids), query)

@@ -31,14 +31,17 @@ policy's time zone; "now" is ``as_of``, at most the end of ``W``):
 - ``on_time`` (per clock period) and ``on_time_duty``: **duty clocks only**
   (:attr:`ClockKind.duty <mediation.model.ClockKind>`, the unit's statutory
   limits) due in ``W``: met over met, breached and still open past due at ``as_of``;
-  a clock not yet due at ``as_of`` is pending and not counted.
+  a clock not yet due at ``as_of`` is pending and not counted. Within a subtree, a
+  clock counts for the unit that held the case when it closed (:func:`clock_units`:
+  a village that let its period pass, then referred the case up, breached it).
 - ``time_to_close``: registration to end of the cases that ended in ``W``
   (whole seconds), mean, median and 90th percentile (nearest rank), in days.
 - ``backlog``: cases open at the end of ``W``; ``backlog_daily``: at the end of
   each day of ``W`` (any date's backlog is the last day of a window ending there).
-- ``referrals`` (moves between units not returned) and ``handoffs`` (handed off
-  to another track or organ, a ``handed_off_to`` link) of the cases received in
-  ``W``, and per case.
+- ``referrals`` (moves between units that did not go back: neither returned nor
+  refused by a party before the receiver took it) and ``handoffs`` (handed off to
+  another track or organ, a ``handed_off_to`` link) of the cases received in ``W``,
+  and per case.
 - ``petitions`` received in ``W`` (case kind ``petition``), ``repeat_petitions``
   among them (a ``repeat_of`` link), ``baoan`` cases put under 领导包案 in ``W`` (a
   matter once: an assignment handed on with the matter, 转送 or 复查, counts on the
@@ -86,6 +89,7 @@ __all__ = [
     "Tally",
     "build",
     "case_facts",
+    "clock_units",
     "epoch",
     "tally_cases",
 ]
@@ -404,11 +408,9 @@ def case_facts(case: Case) -> CaseFacts:
         end_s=None if found is None else epoch(found.at),
         level=None if found is None else found.level,
         last_s=None if case.updated_at is None else epoch(case.updated_at),
-        refs=sum(
-            1
-            for r in getattr(case.details, "referrals", ())
-            if getattr(r, "outcome", "") != "returned"
-        ),
+        # A referral that went back (returned, or refused before it was taken) moved
+        # the case out and back: the sender holds it, nothing was passed on.
+        refs=sum(1 for r in getattr(case.details, "referrals", ()) if not r.went_back),
         hands=sum(1 for link in links if link.kind is LinkKind.handed_off_to),
         repeat=case.kind == CaseKind.petition.value
         and any(link.kind is LinkKind.repeat_of for link in links),
@@ -421,6 +423,38 @@ def case_facts(case: Case) -> CaseFacts:
             (epoch(v.at), str(v.satisfaction)) for v in getattr(case.details, "visits", ())
         ),
     )
+
+
+def clock_units(case: Case) -> tuple[str, ...]:
+    """The unit each of ``case.deadlines`` counts for: the one that held the case when
+    the clock closed, or holds it now if the clock is open.
+
+    A case moves between units (分流交办, RULES.md §4) and each unit answers for its own
+    clocks: a village that let its period pass and then referred the case up breached it,
+    not the town that received it. The moves come from the details' ``unit_moves()``
+    (``(when, from, to)`` in order; :meth:`DisputeDetails.unit_moves
+    <mediation.rules.dispute.details.DisputeDetails.unit_moves>`); a workflow whose cases
+    never move has none, and every clock counts for the case's unit. A move at the very
+    instant a clock closed comes after it: the step that refers a case closes the
+    sender's clocks first.
+    """
+    moves_of = getattr(case.details, "unit_moves", None)
+    moves: tuple[tuple[dt.datetime, str, str], ...] = () if moves_of is None else moves_of()
+    if not moves:
+        return (case.unit,) * len(case.deadlines)
+    units: list[str] = []
+    for d in case.deadlines:
+        closed = d.closed_at
+        if d.status.is_open or closed is None:
+            units.append(case.unit)
+            continue
+        held = moves[0][1]
+        for at, _sender, receiver in moves:
+            if at >= closed:
+                break
+            held = receiver
+        units.append(held)
+    return tuple(units)
 
 
 def same_facts(old: Case, new: Case) -> bool:
@@ -459,14 +493,18 @@ def tally_cases(cases: Iterable[Case], query: StatsQuery) -> Tally:
         counts[(dim, key)] += 1
         sums[(dim, key)] += value
 
+    units = query.units
     for case in cases:
-        if query.units is not None and case.unit not in query.units:
-            continue
-        for d in case.deadlines:
+        # Each clock counts for the unit it ran at (clock_units), the rest for the case's.
+        held: tuple[str, ...] = () if units is None else clock_units(case)
+        for i, d in enumerate(case.deadlines):
             # Due in W: its last day is in W — ``due_at`` is the end of that day (24:00),
             # so the window's own end counts and its start does not.
-            if d.kind is ClockKind.duty and start < d.due_at <= end:
+            due = d.kind is ClockKind.duty and start < d.due_at <= end
+            if due and (units is None or held[i] in units):
                 clocks[(d.period, d.status.value, d.due_at < as_of)] += 1
+        if units is not None and case.unit not in units:
+            continue
         f = case_facts(case)
         if f.baoan_s is not None and start_s <= f.baoan_s < end_s:
             # Once per matter, on the case the assignment went to — which a transfer after

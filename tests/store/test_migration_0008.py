@@ -20,7 +20,7 @@ from ..helpers import alembic, alembic_revision, sqlite_indexes
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NEW = "ix_cases_unit_received"
 GONE = ("ix_cases_state_unit", "ix_cases_unit")
-HEAD = "0009"
+HEAD = "0010"
 """The newest revision (0009 empties a column's value on some rows; no index changes)."""
 
 

@@ -41,7 +41,7 @@ def test_the_routing_cases_count_no_places_after_the_upgrade(tmp_path: Path) -> 
     path = tmp_path / "old.db"
     shutil.copy(FIXTURE, path)
     _all_verify(path)  # opening migrates to head, filling and then correcting the column
-    assert alembic_revision(path) == "0009"
+    assert alembic_revision(path) == "0010"
     after = _places(path)
     assert {after[c] for c in ROUTED} == {None}
     assert [v for c, v in after.items() if c not in ROUTED and v is not None]

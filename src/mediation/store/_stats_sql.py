@@ -14,7 +14,9 @@ computes in Python, with the same definitions, so every backend gives the same
   the median and 90th percentile come from ``ROW_NUMBER()`` over the durations
   (nearest rank), in the same statement;
 - a second statement groups the duty clocks due in the window by period and
-  status (the ``deadlines`` table's ``kind``, ``status`` and ``due_at`` columns).
+  status (the ``deadlines`` table's ``kind``, ``status`` and ``due_at`` columns), within
+  a subtree by the clock's own ``unit`` (revision 0010: the unit that held the case
+  while it ran, not the one holding it now).
 
 Instants are whole epoch seconds, as the store wrote them; the window's bounds
 are whole seconds, so the comparisons are exact.
@@ -205,16 +207,18 @@ def _clocks(store: SqlStore, query: StatsQuery) -> dict[tuple[str, str, bool], i
     """Duty clocks due in the window by (period, status, due before ``as_of``)."""
     from mediation.store.sql import utc_text
 
-    d, c = schema.deadlines, schema.cases
+    d = schema.deadlines
     late = sa.case((d.c.due_at < utc_text(query.as_of), 1), else_=0)
     stmt = sa.select(d.c.period, d.c.status, late, sa.func.count()).where(
-        d.c.kind == ClockKind.duty.value,
+        # A literal, not a parameter: the partial index of duty clocks by unit applies.
+        d.c.kind == sa.literal_column(f"'{ClockKind.duty.value}'"),
         # Its last day is in the window: due_at is the end of that day (24:00).
         d.c.due_at > utc_text(query.start),
         d.c.due_at <= utc_text(query.end),
     )
     if query.units is not None:
-        stmt = stmt.join_from(d, c, c.c.id == d.c.case_id).where(c.c.unit.in_(sorted(query.units)))
+        # Each clock counts for the unit that held the case while it ran (clock_units).
+        stmt = stmt.where(d.c.unit.in_(sorted(query.units)))
     stmt = stmt.group_by(d.c.period, d.c.status, late)
     return {
         (str(period), str(status), bool(is_late)): int(n)

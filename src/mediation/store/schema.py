@@ -112,10 +112,22 @@ deadlines = Table(
     Column("body", Text, nullable=False),
     Column("provisional", Integer, nullable=False, server_default=text("0")),
     Column("kind", String(16), nullable=False, server_default=text("'duty'")),
+    # The unit the clock counts for (mediation.statistics.clock_units): the one that held
+    # the case when it closed, or holds it now. Revision 0010.
+    Column("unit", String(64)),
     PrimaryKeyConstraint("case_id", "id"),
     Index("ix_deadlines_due", "status", "due_at", "case_id", "id"),
     Index("ix_deadlines_provisional", "provisional", "status", "case_id"),
     Index("ix_deadlines_warn", "status", "warn_from", "due_at", "case_id", "id"),
+    # A unit's duty clocks due in a window (statistics within a subtree); only duty
+    # clocks are counted, so only they are indexed (revision 0010).
+    Index(
+        "ix_deadlines_unit_duty",
+        "unit",
+        "due_at",
+        sqlite_where=text("kind = 'duty'"),
+        postgresql_where=text("kind = 'duty'"),
+    ),
 )
 
 events = Table(

@@ -38,7 +38,14 @@ from mediation._errors import (
     ValidationError,
 )
 from mediation.model import Case, Deadline, DeadlineStatus, Event, Intake, OrgEvent
-from mediation.statistics import StatsQuery, Tally, case_facts, epoch, same_facts
+from mediation.statistics import (
+    StatsQuery,
+    Tally,
+    case_facts,
+    clock_units,
+    epoch,
+    same_facts,
+)
 from mediation.store import schema
 from mediation.store.base import CaseQuery, DueQuery, changed_deadlines
 
@@ -97,13 +104,13 @@ _SQL = {
     "index_keys": "SELECT key FROM case_keys WHERE case_id = :case_id ORDER BY key",
     "insert_deadline": (
         "INSERT INTO deadlines (case_id, id, ord, period, status, due_at, warn_from, escalated, "
-        "body, provisional, kind) VALUES (:case_id, :id, :ord, :period, :status, :due_at, "
-        ":warn_from, :escalated, :body, :provisional, :kind)"
+        "body, provisional, kind, unit) VALUES (:case_id, :id, :ord, :period, :status, "
+        ":due_at, :warn_from, :escalated, :body, :provisional, :kind, :unit)"
     ),
     "update_deadline": (
         "UPDATE deadlines SET status = :status, due_at = :due_at, warn_from = :warn_from, "
-        "escalated = :escalated, body = :body, provisional = :provisional, kind = :kind "
-        "WHERE case_id = :case_id AND id = :id"
+        "escalated = :escalated, body = :body, provisional = :provisional, kind = :kind, "
+        "unit = :unit WHERE case_id = :case_id AND id = :id"
     ),
     "provisional": (
         "SELECT DISTINCT case_id FROM deadlines WHERE provisional = 1 "
@@ -133,8 +140,8 @@ _SQL = {
         f"received_at, version, {', '.join(_STATS)} FROM cases WHERE id = :id"
     ),
     "index_deadlines": (
-        "SELECT id, ord, period, status, due_at, warn_from, escalated, provisional, kind "
-        "FROM deadlines WHERE case_id = :case_id ORDER BY ord"
+        "SELECT id, ord, period, status, due_at, warn_from, escalated, provisional, kind, "
+        "unit FROM deadlines WHERE case_id = :case_id ORDER BY ord"
     ),
     "index_parties": (
         "SELECT ord, pid, name, role, identifier FROM parties WHERE case_id = :case_id ORDER BY ord"
@@ -562,7 +569,7 @@ class SqlStore:
     # -- writes ---------------------------------------------------------------
 
     def _deadline_params(
-        self, case_id: str, ord_: int, d: Deadline, warn: dt.date
+        self, case_id: str, ord_: int, d: Deadline, warn: dt.date, unit: str
     ) -> dict[str, Any]:
         return {
             "case_id": case_id,
@@ -576,6 +583,7 @@ class SqlStore:
             "body": _codec.dumps(self._codec.deadline_to_dict(d)),
             "provisional": 1 if d.estimated else 0,
             "kind": d.kind.value,
+            "unit": unit,
         }
 
     @staticmethod
@@ -677,9 +685,12 @@ class SqlStore:
             self._run(cur, "insert_case", params)
             self._write_parties(cur, case)
             self._write_keys(cur, case)
+            units = clock_units(case)
             for i, d, _new in changed_deadlines(None, case):
                 self._run(
-                    cur, "insert_deadline", self._deadline_params(case.id, i, d, self._warn_from(d))
+                    cur,
+                    "insert_deadline",
+                    self._deadline_params(case.id, i, d, self._warn_from(d), units[i]),
                 )
             self._run(cur, "insert_event", self._event_params(event))
             self._run(cur, "insert_outbox", {"case_id": case.id, "seq": event.seq})
@@ -725,6 +736,12 @@ class SqlStore:
             key = (case.id, d.id)
             earlier = batch.deadlines.get(key)
             batch.deadlines[key] = (i, d, new or (earlier is not None and earlier[2]))
+        if old is not None and old.unit != case.unit:
+            # The case moved: its open clocks count for the unit that holds it now
+            # (clock_units), though nothing else of them changed.
+            for i, d in enumerate(case.deadlines):
+                if d.status.is_open:
+                    batch.deadlines.setdefault((case.id, d.id), (i, d, False))
         batch.events.append(self._event_params(event))
         batch.outbox.append({"case_id": case.id, "seq": event.seq})
         self._local.pending.append(case)
@@ -738,9 +755,13 @@ class SqlStore:
             self._write_case(cur, case, batch.old[case_id], batch.expected[case_id])
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
+        units: dict[str, tuple[str, ...]] = {}
         for (case_id, _), (i, d, new) in batch.deadlines.items():
+            held = units.get(case_id)
+            if held is None:
+                held = units[case_id] = clock_units(batch.cases[case_id])
             (inserts if new else updates).append(
-                self._deadline_params(case_id, i, d, self._warn_from(d))
+                self._deadline_params(case_id, i, d, self._warn_from(d), held[i])
             )
         for name, rows in (
             ("insert_deadline", inserts),
@@ -1162,8 +1183,9 @@ class SqlStore:
                 0 if d.escalated_at is None else 1,
                 1 if d.estimated else 0,
                 d.kind.value,
+                unit,
             )
-            for i, d in enumerate(case.deadlines)
+            for i, (d, unit) in enumerate(zip(case.deadlines, clock_units(case), strict=True))
         ]
         got_deadlines = [tuple(r) for r in deadline_rows]
         for want, got in zip(want_deadlines, got_deadlines, strict=False):

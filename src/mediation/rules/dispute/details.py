@@ -83,6 +83,10 @@ class Refusal:
     statement: str = ""
 
 
+_BACK_TO_SENDER = frozenset({"returned", "refused"})
+"""The outcomes of a referral after which the sender holds the case again."""
+
+
 @attrs.frozen(slots=True)
 class Referral:
     """One move of the case between units (分流交办).
@@ -96,7 +100,8 @@ class Referral:
         from_state: The state it left (a return restores it).
         note: Why, in words.
         feedback_by: For an assignment (交办): the day the receiver reports back by.
-        outcome: ``pending``, ``taken`` or ``returned``.
+        outcome: ``pending``, ``taken``, ``returned``, or ``refused`` (a party refused
+            mediation before the receiver took it, dispute v4 on).
         decided_at: When the receiver took or returned it.
         return_reason: Why the receiver returned it.
         feedback_default: ``feedback_by`` is the policy's default, the sender having set no
@@ -115,6 +120,12 @@ class Referral:
     decided_at: dt.datetime | None = None
     return_reason: str = ""
     feedback_default: bool = False
+
+    @property
+    def went_back(self) -> bool:
+        """Whether the case went back to the sender: returned (退回), or a party refused
+        mediation while the receiver had not yet taken it (the sender closes it)."""
+        return self.outcome in _BACK_TO_SENDER
 
 
 @attrs.frozen(slots=True)
@@ -253,6 +264,21 @@ class DisputeDetails:
     police_referral: PoliceReferral | None = None
     penalty_waived_at: dt.datetime | None = None
     rights_informed_to: tuple[str, ...] = ()
+
+    def unit_moves(self) -> tuple[tuple[dt.datetime, str, str], ...]:
+        """Every change of the unit holding the case, in order: (when, from, to).
+
+        A referral moves the case to the receiver when it is sent; one that went back
+        (:attr:`Referral.went_back`) moves it back to the sender when decided. Statistics
+        read this to count each clock for the unit that held the case while it ran
+        (:func:`mediation.statistics.clock_units`).
+        """
+        moves: list[tuple[dt.datetime, str, str]] = []
+        for r in self.referrals:
+            moves.append((r.at, r.from_unit, r.to_unit))
+            if r.went_back and r.decided_at is not None:
+                moves.append((r.decided_at, r.to_unit, r.from_unit))
+        return tuple(moves)
 
 
 def details(case: Case) -> DisputeDetails:
