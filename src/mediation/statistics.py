@@ -429,14 +429,13 @@ def clock_units(case: Case) -> tuple[str, ...]:
     """The unit each of ``case.deadlines`` counts for: the one that held the case when
     the clock closed, or holds it now if the clock is open.
 
-    A case moves between units (分流交办, RULES.md §4) and each unit answers for its own
+    A case moves between units (分流交办, RULES.md §7.3) and each unit answers for its own
     clocks: a village that let its period pass and then referred the case up breached it,
     not the town that received it. The moves come from the details' ``unit_moves()``
-    (``(when, from, to)`` in order; :meth:`DisputeDetails.unit_moves
-    <mediation.rules.dispute.details.DisputeDetails.unit_moves>`); a workflow whose cases
-    never move has none, and every clock counts for the case's unit. A move at the very
-    instant a clock closed comes after it: the step that refers a case closes the
-    sender's clocks first.
+    method, if its workflow's details type has one: every change of the holding unit as
+    ``(when, from, to)``, in order. A workflow whose cases never move has none, and every
+    clock counts for the case's unit. A move at the very instant a clock closed comes
+    after it: the step that refers a case closes the sender's clocks first.
     """
     moves_of = getattr(case.details, "unit_moves", None)
     moves: tuple[tuple[dt.datetime, str, str], ...] = () if moves_of is None else moves_of()
