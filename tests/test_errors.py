@@ -215,3 +215,60 @@ def test_a_database_path_is_a_path(bad: object) -> None:
     with pytest.raises(ValidationError) as err:
         Engine.sqlite(bad)  # type: ignore[arg-type]
     assert err.value.field == "path"
+
+
+def test_a_misspelt_or_missing_argument_is_named(engine: Engine) -> None:
+    """A keyword the method does not take, or a required one left out, is an ArgumentError
+    (a ValidationError, and a TypeError as Python's own is) naming it; nothing is written."""
+    before = _count(engine)
+    with pytest.raises(mediation.ArgumentError) as err:
+        intake(engine, sumary="邻里排水纠纷")
+    assert err.value.field == "sumary"
+    assert "summary" in str(err.value)  # the arguments it does take are listed
+    assert isinstance(err.value, ValidationError)
+    assert isinstance(err.value, TypeError)
+    kwargs = {"kind": "dispute", "channel": "walk_in", "category": "neighbor"}
+    with pytest.raises(ValidationError) as missing:
+        engine.intake(**kwargs, parties=parties(), unit="qt-dm-dmc", actor=CLERK)  # type: ignore[call-arg]
+    assert missing.value.field == "summary"
+    assert _count(engine) == before
+    case = intake(engine)
+    window = {"since": dt.date(2026, 3, 1), "until": dt.date(2026, 3, 31)}
+    calls: list[tuple[Callable[[], object], str]] = [
+        (lambda: engine.statistics(**window, whithin="qt-dm"), "whithin"),  # type: ignore[call-arg]
+        (lambda: engine.find(limt=5), "limt"),  # type: ignore[call-arg]
+        (lambda: engine.get(case.id, actr=CLERK), "actr"),  # type: ignore[call-arg]
+        (lambda: engine.extend_deadline(case.id), "deadline_id"),  # type: ignore[call-arg]
+        (lambda: Engine.in_memory(polcy=None), "polcy"),
+    ]
+    for call, field in calls:
+        with pytest.raises(mediation.ArgumentError) as bad:
+            call()
+        assert bad.value.field == field, bad.value
+    assert engine.get(case.id).version == 1
+
+
+def test_a_type_error_inside_a_method_is_not_taken_for_bad_arguments() -> None:
+    """Only a call whose arguments do not bind is an ArgumentError: a TypeError raised
+    inside the method goes on as it was."""
+    from mediation._errors import checked_arguments
+
+    class Store:
+        @checked_arguments
+        def put(self, key: str, *, value: int) -> int:
+            return value + key  # type: ignore[operator]  # the method's own mistake
+
+    with pytest.raises(TypeError) as inside:
+        Store().put("k", value=1)
+    assert not isinstance(inside.value, mediation.ArgumentError)
+    with pytest.raises(mediation.ArgumentError) as bad:
+        Store().put("k", valeu=1)  # type: ignore[call-arg]
+    assert bad.value.field == "valeu"
+
+
+def test_fire_without_its_trigger_is_named(engine: Engine) -> None:
+    case = intake(engine)
+    with pytest.raises(mediation.ArgumentError) as err:
+        engine.fire(case.id, actor=CLERK, at=at("2026-03-02", 10))  # type: ignore[call-arg]
+    assert err.value.field == "trigger"
+    assert engine.get(case.id).version == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from mediation._errors import ArgumentError as ArgumentError
 from mediation._errors import AuthorizationError as AuthorizationError
 from mediation._errors import CalendarError as CalendarError
 from mediation._errors import CaseNotFoundError as CaseNotFoundError
@@ -105,6 +106,7 @@ __all__ = [
     "Actor",
     "Agreement",
     "AgreementForm",
+    "ArgumentError",
     "AuditReport",
     "AuthorizationError",
     "Authorizer",

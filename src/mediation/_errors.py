@@ -10,6 +10,7 @@ mapped at the boundary with ``raise ... from exc`` and never escape raw::
     │   ├── TransitionNotAllowedError   .state .trigger
     │   └── RuleRejectedError           .rule .reason .basis
     ├── ValidationError            bad input: .field .value .rule
+    │   └── ArgumentError          a call's arguments do not fit the method (also TypeError)
     ├── AuthorizationError         the actor may not do this: .actor .action
     ├── CaseNotFoundError          (also LookupError)
     ├── ConcurrentUpdateError      .case_id .expected_version
@@ -21,9 +22,14 @@ mapped at the boundary with ``raise ... from exc`` and never escape raw::
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 __all__ = [
+    "ArgumentError",
     "AuthorizationError",
     "CalendarError",
     "CaseNotFoundError",
@@ -107,6 +113,65 @@ class ValidationError(MediationError, ValueError):
         self.basis = basis
         suffix = f"（{basis}）" if basis else ""
         super().__init__(f"{field}: {rule}{suffix} (got {_short(value)})")
+
+
+class ArgumentError(ValidationError, TypeError):
+    """A call's arguments do not fit the method: one it does not take, a required one
+    missing, or one given twice. The field is the argument's name.
+
+    Also a :class:`TypeError`, which Python raises for the same mistake, so code that
+    catches either keeps working.
+    """
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_NAMED = re.compile(r"'(\w+)'")
+
+
+def checked_arguments(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``func``, raising :class:`ArgumentError` naming the argument where a call's
+    arguments do not bind to its signature (a misspelt keyword, a missing one).
+
+    Nothing is checked before the call: only when it raises :class:`TypeError` is the
+    call bound again, and a ``TypeError`` from inside ``func`` goes on as it was.
+    """
+    signature = inspect.signature(func)
+    name = func.__name__.strip("_") or func.__qualname__
+
+    @functools.wraps(func)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return func(*args, **kwargs)
+        except TypeError:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError as bad:
+                raise _argument_error(name, signature, kwargs, str(bad)) from None
+            raise
+
+    return call
+
+
+def _argument_error(
+    name: str, signature: inspect.Signature, given: dict[str, Any], why: str
+) -> ArgumentError:
+    params = signature.parameters
+    takes = [p for p in params if p not in ("self", "cls")]
+    takes = [p for p in takes if params[p].kind is not inspect.Parameter.VAR_KEYWORD]
+    # A misspelt keyword first: it is why the right one is missing, too.
+    unknown = [k for k in given if k not in params or params[k].kind.name.startswith("VAR")]
+    if unknown and not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        field = unknown[0]
+        rule = f"{name}() takes no argument {field!r}; it takes {', '.join(takes)}"
+        return ArgumentError(field, given[field], rule)
+    found = _NAMED.search(why)
+    field = found.group(1) if found else "arguments"
+    if "missing" in why:
+        return ArgumentError(field, None, f"{name}() needs {field!r}")
+    if "multiple values" in why:
+        return ArgumentError(field, given.get(field), f"{name}() got {field!r} twice")
+    return ArgumentError(field, None, f"{name}(): {why}; it takes {', '.join(takes)}")
 
 
 def _short(value: Any) -> str:

@@ -43,6 +43,7 @@ from mediation._errors import (
     RuleRejectedError,
     TransitionNotAllowedError,
     ValidationError,
+    checked_arguments,
 )
 from mediation._journal import INTAKE, Journal, VerifyReport
 from mediation._machine import CompiledWorkflow, compile_workflow, mermaid
@@ -338,6 +339,7 @@ class Engine:
         ('received', '已登记')
     """
 
+    @checked_arguments
     def __init__(
         self,
         store: Store,
@@ -409,11 +411,13 @@ class Engine:
     # -- construction ---------------------------------------------------------
 
     @classmethod
+    @checked_arguments
     def in_memory(cls, **kwargs: Any) -> Engine:
         """An engine whose cases live in process memory (tests, simulations)."""
         return cls(MemoryStore(), **kwargs)
 
     @classmethod
+    @checked_arguments
     def sqlite(
         cls,
         path: str | os.PathLike[str],
@@ -444,12 +448,14 @@ class Engine:
         return cls(store, **kwargs)
 
     @classmethod
+    @checked_arguments
     def from_url(cls, url: str, **kwargs: Any) -> Engine:
         """An engine on any supported SQLAlchemy URL (``postgresql+psycopg://...``)."""
         from mediation.store.sql import SqlStore
 
         return cls(SqlStore(url), **kwargs)
 
+    @checked_arguments
     def register(self, item: WorkflowDefinition | Step | Hook) -> None:
         """Add a workflow definition (new intakes use the highest version of each name), a
         step, or a hook.
@@ -519,6 +525,7 @@ class Engine:
         if not decision.allowed:
             raise AuthorizationError(actor.id, access.action, decision.reason)
 
+    @checked_arguments
     def definition(self, name: str, version: int | None = None) -> WorkflowDefinition:
         """A registered workflow definition (the latest version if none given).
 
@@ -531,12 +538,14 @@ class Engine:
         """Every registered workflow definition (every version)."""
         return list(self._registry.workflows())
 
+    @checked_arguments
     def diagram(self, name: str, version: int | None = None) -> str:
         """A Mermaid state diagram of a workflow, with Chinese labels."""
         return mermaid(self.definition(name, version))
 
     # -- intake ---------------------------------------------------------------
 
+    @checked_arguments
     def intake(
         self,
         *,
@@ -854,6 +863,7 @@ class Engine:
             self._earlier[prefix] = earlier
         return earlier
 
+    @checked_arguments
     def related(self, case_id: str, *, actor: Actor | None = None) -> list[RelatedCase]:
         """Other cases sharing a key with ``case_id`` (same party ID, same matter...),
         those ``actor`` may read, oldest first.
@@ -866,6 +876,7 @@ class Engine:
         found = self._related(case.keys, case.id)
         return [r for r in found if self._may_read(reader, self._store.load(r.id))]
 
+    @checked_arguments
     def find_related(
         self,
         *,
@@ -1127,6 +1138,7 @@ class Engine:
 
         return number
 
+    @checked_arguments
     def fire(
         self,
         case_id: str,
@@ -1170,6 +1182,7 @@ class Engine:
 
     # -- steps outside the graph ----------------------------------------------
 
+    @checked_arguments
     def extend_deadline(
         self,
         case_id: str,
@@ -1202,6 +1215,7 @@ class Engine:
         }
         return self._run(case_id, CoreStep.extend_deadline, actor, at, data)
 
+    @checked_arguments
     def supervise(
         self, *, at: dt.datetime | None = None, limit: int = 100, actor: Actor | None = None
     ) -> list[Event]:
@@ -1234,6 +1248,7 @@ class Engine:
             if len(claimed) < limit:
                 return written
 
+    @checked_arguments
     def run_scheduled(
         self, *, at: dt.datetime | None = None, limit: int = 100, actor: Actor | None = None
     ) -> list[Event]:
@@ -1288,6 +1303,7 @@ class Engine:
             if not progress or len(rows) < wanted:
                 return written
 
+    @checked_arguments
     def recompute_provisional(
         self, *, at: dt.datetime | None = None, actor: Actor | None = None, limit: int = 200
     ) -> RecountReport:
@@ -1353,6 +1369,7 @@ class Engine:
             after = page[-1]
         return RecountReport(examined, changed, tuple(moved), cleared, still, tuple(skipped))
 
+    @checked_arguments
     def migrate_case(
         self, case_id: str, *, to_version: int, actor: Actor, at: dt.datetime | None = None
     ) -> Case:
@@ -1460,6 +1477,7 @@ class Engine:
         self._set_org(tree)
         return tree
 
+    @checked_arguments
     def load_org(
         self, units: Iterable[Unit], *, actor: Actor, at: dt.datetime | None = None
     ) -> OrgTree:
@@ -1482,6 +1500,7 @@ class Engine:
         roots = [u.id for u in self.org if u.parent is None] if self.org is not None else []
         return self._change_org("load", data, actor, at, roots)
 
+    @checked_arguments
     def put_unit(self, unit: Unit, *, actor: Actor, at: dt.datetime | None = None) -> OrgTree:
         """Add a unit, or change one (rename, move, line parent, centre), as one audited change.
 
@@ -1498,6 +1517,7 @@ class Engine:
                 touched.append(old_parent)
         return self._change_org("put", {"unit": self._codec.encode(unit)}, actor, at, touched)
 
+    @checked_arguments
     def merge_unit(
         self, unit_id: str, *, into: str, actor: Actor, at: dt.datetime | None = None
     ) -> OrgTree:
@@ -1541,6 +1561,7 @@ class Engine:
                 f"(its documents: {', '.join(definition.documents) or 'none'})",
             )
 
+    @checked_arguments
     def issue_document(
         self, case_id: str, kind: str, *, actor: Actor, at: dt.datetime | None = None
     ) -> str:
@@ -1564,6 +1585,7 @@ class Engine:
         assert number is not None
         return number
 
+    @checked_arguments
     def render(
         self,
         case_id: str,
@@ -1646,6 +1668,7 @@ class Engine:
             raise ValidationError("unit", unit, "a unit id")
         return scope
 
+    @checked_arguments
     def get(self, case_id: str, *, actor: Actor | None = None) -> Case:
         """The case as stored now, if ``actor`` may see it.
 
@@ -1667,6 +1690,7 @@ class Engine:
         org.get(within)
         return frozenset(u.id for u in org if org.within(u.id, within))
 
+    @checked_arguments
     def find(
         self,
         *,
@@ -1762,6 +1786,7 @@ class Engine:
             return found
         return [c for c in found if self._may_read(reader, c)]
 
+    @checked_arguments
     def history(self, case_id: str, *, actor: Actor | None = None) -> list[Event]:
         """The case's audit log, oldest first.
 
@@ -1772,6 +1797,7 @@ class Engine:
         self.get(case_id, actor=actor)
         return self._store.events(case_id)
 
+    @checked_arguments
     def available_triggers(
         self,
         case_id: str,
@@ -1827,6 +1853,7 @@ class Engine:
             out.append(TriggerOption(name, label, True, step=is_step, inputs=cls))
         return out
 
+    @checked_arguments
     def explain(self, case_id: str, deadline_id: str, *, actor: Actor | None = None) -> Explanation:
         """How a clock's due date was computed: start, unit, length, pauses, rolls, the law.
 
@@ -1847,6 +1874,7 @@ class Engine:
         assert due.explanation is not None  # computed now, not read from a log
         return due.explanation
 
+    @checked_arguments
     def due(
         self,
         *,
@@ -1917,11 +1945,13 @@ class Engine:
 
     # -- audit ----------------------------------------------------------------
 
+    @checked_arguments
     def replay(self, case_id: str, *, actor: Actor | None = None) -> Case:
         """Rebuild a case from its audit log alone (the rules are re-run on the logged inputs)."""
         self.get(case_id, actor=actor)
         return self._journal.replay(self._store.events(case_id))
 
+    @checked_arguments
     def verify(self, case_id: str, *, actor: Actor | None = None) -> VerifyReport:
         """Check one case: its hash chain (and seals), replay, and every column queries read.
 
@@ -1937,6 +1967,7 @@ class Engine:
         self._allow(reader, Access("read", unit, frozenset(), None))
         return self._auditor.verify(case_id)
 
+    @checked_arguments
     def verify_all(
         self, *, checkpoint: Checkpoint | None = None, actor: Actor | None = None
     ) -> AuditReport:
@@ -1951,6 +1982,7 @@ class Engine:
         units = self._scope(reader, None, None)
         return self._auditor.verify_all(units, checkpoint, self._audit_key)
 
+    @checked_arguments
     def checkpoint(
         self, *, at: dt.datetime | None = None, actor: Actor | None = None
     ) -> Checkpoint:
@@ -1969,6 +2001,7 @@ class Engine:
 
     # -- outbox ---------------------------------------------------------------
 
+    @checked_arguments
     def subscribe(self, handler: Callable[[Event], None]) -> Callable[[], None]:
         """Call ``handler`` with every committed event, at least once, in commit order.
 
@@ -1987,12 +2020,14 @@ class Engine:
             raise ValidationError("handler", repr(handler), "a callable taking an Event")
         return self._outbox.subscribe(handler)
 
+    @checked_arguments
     def deliver(self, limit: int = 1000) -> int:
         """Deliver pending outbox events to the subscribers; return how many were delivered."""
         return self._outbox.deliver(limit)
 
     # -- statistics -----------------------------------------------------------
 
+    @checked_arguments
     def statistics(
         self,
         *,
