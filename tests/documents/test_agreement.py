@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -76,6 +77,35 @@ def test_oral_agreement_is_refused_and_pointed_to_the_register(
     text = scenarios["oral"].render(renderer, "oral_agreement_register")
     assert "王五当场向张三、李梅赔礼道歉" in text
     assert "《人民调解法》第三十条" in text
+
+
+def test_the_register_is_dated_the_day_the_agreement_was_recorded(
+    renderer: DocumentRenderer,
+) -> None:
+    """An oral agreement reached on 03-04 and recorded by the mediator on 03-06 (《人民调解法》
+    第二十八条: 应当记录协议内容): the register shows when it was reached and took effect
+    (第三十条) and is dated the day it was registered."""
+    from mediation import Actor, Engine
+    from mediation._demo import MEDIATOR, at, policy
+    from mediation.rules.dispute import AgreementPolicy
+
+    from .conftest import Scenario, _mediate
+
+    engine_policy = attrs.evolve(policy(), parts=(AgreementPolicy(oral_limit=Decimal("5000")),))
+    e = Engine.in_memory(policy=engine_policy, reader=Actor.system())
+    cid = _mediate(e)
+    case = e.fire(cid, "agree", actor=MEDIATOR, at=at("2026-03-06", 9, 0),
+                  reached_at=at("2026-03-04", 16, 0),
+                  agreement={"form": "oral", "terms": ["王五当场向张三、李梅赔礼道歉"],
+                             "performance_manner": "当场履行",
+                             "performance_place": "青田县东门镇东门村",
+                             "performance_deadline": "2026-03-04"})  # fmt: skip
+    text = Scenario(case, e.history(cid), {"policy": engine_policy}).render(
+        renderer, "oral_agreement_register"
+    )
+    assert "达成协议时间：2026年3月4日16时00分" in text
+    assert "自各方当事人达成协议之日（2026年3月4日）起生效" in text
+    assert "登记日期：2026年3月6日" in text
 
 
 def test_written_agreement_is_not_a_register(

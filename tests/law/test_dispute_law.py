@@ -263,6 +263,13 @@ def test_an_oral_agreement_is_refused_where_writing_is_required() -> None:
     oral = e.fire(asked.id, "agree", actor=MEDIATOR, at=at("2026-03-06"), agreement=_oral())
     assert oral.state == "agreed"
     assert not clocks(oral, "judicial_confirmation_apply")  # only a written one is confirmed
+    # The court is handed the agreement itself (民诉法解释 第三百五十三条): none to hand.
+    with pytest.raises(RuleRejectedError) as no_paper:
+        e.fire(oral.id, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-07"),
+               court="青田县人民法院", joint=True)  # fmt: skip
+    assert "口头调解协议" in no_paper.value.reason
+    assert "第三百五十三条" in no_paper.value.basis
+    assert e.get(oral.id).version == oral.version
 
 
 # -- §4 refusal, risk and the court --------------------------------------------------------

@@ -438,6 +438,9 @@ def oral_agreement_register(src: Source) -> dict[str, Any]:
             "basis": basis,
         },
         "recorded_by": display_name(src, agree.actor) if agree is not None else "",
+        # Registered when the mediator recorded it (第二十八条: 应当记录协议内容), which
+        # may be after the day it was reached; the reaching day is printed above.
+        "recorded_on": cn_date(agree.at if agree is not None else agreement.reached_at),
     }
 
 

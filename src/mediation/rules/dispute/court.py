@@ -105,7 +105,8 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
     """A written, effective agreement; both parties; the right court; within 30 days; not an
     excluded matter.
 
-    《人民调解法》第三十三条; 《民事诉讼法》第二百零五条 (jointly, within 30 days of
+    《人民调解法》第三十三条; 民诉法解释 第三百五十三条 (the agreement itself is filed: an
+    oral one cannot be); 《民事诉讼法》第二百零五条 (jointly, within 30 days of
     the effective date: a late application is not accepted, RULES.md §3; a mediation the
     court invited — 委派 or 委托, its name recorded — to the inviting court, 第一项);
     民诉法解释 第三百五十五条 (matters the court does not accept). Version 4 on: the court
@@ -114,7 +115,15 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
     """
     found = details(case)
     agreement = found.agreement
-    if agreement is None or agreement.form is not AgreementForm.written or effective(case) is None:
+    if agreement is not None and agreement.form is not AgreementForm.written:
+        # The court is handed the agreement itself (民诉法解释 第三百五十三条); an oral one
+        # is binding from the day it is reached (第三十条) but has none to hand.
+        return refuse(
+            "apply_confirmation",
+            "口头调解协议不能申请司法确认：申请须向人民法院提交书面调解协议",
+            "《人民调解法》第三十三条；民诉法解释 第三百五十三条",
+        )
+    if agreement is None or effective(case) is None:
         return refuse(
             "apply_confirmation",
             "只有已生效的书面调解协议可以申请司法确认",
