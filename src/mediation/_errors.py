@@ -137,7 +137,7 @@ def checked_arguments(func: Callable[_P, _R]) -> Callable[_P, _R]:
     call bound again, and a ``TypeError`` from inside ``func`` goes on as it was.
     """
     signature = inspect.signature(func)
-    name = func.__name__.strip("_") or func.__qualname__
+    name = func.__qualname__.removesuffix(".__init__")  # Engine.intake, Engine
 
     @functools.wraps(func)
     def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:

@@ -150,7 +150,8 @@ class StatsQuery:
         start: The window's first instant (aware).
         end: The instant after the window.
         as_of: "Now" for clocks still open (at most ``end``).
-        units: Only cases owned by these units (``None``: every unit).
+        units: Only cases owned by these units, and only clocks that count for them
+            (:func:`clock_units`) (``None``: every unit).
         closed: ``"<workflow> <state>"`` of every closed state: a case there with
             no recorded resolution has ended.
     """
@@ -410,7 +411,9 @@ def case_facts(case: Case) -> CaseFacts:
         last_s=None if case.updated_at is None else epoch(case.updated_at),
         # A referral that went back (returned, or refused before it was taken) moved
         # the case out and back: the sender holds it, nothing was passed on.
-        refs=sum(1 for r in getattr(case.details, "referrals", ()) if not r.went_back),
+        refs=sum(
+            1 for r in getattr(case.details, "referrals", ()) if not getattr(r, "went_back", False)
+        ),
         hands=sum(1 for link in links if link.kind is LinkKind.handed_off_to),
         repeat=case.kind == CaseKind.petition.value
         and any(link.kind is LinkKind.repeat_of for link in links),

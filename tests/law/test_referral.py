@@ -8,6 +8,7 @@ RULES.md §7.3, §7.4. Feedback dates are counted by hand (calendar days, RULES.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from mediation.model import DeadlineStatus, LinkKind
 from mediation.rules.policy import Policy
 from mediation.rules.referral import ReferralPolicy
 
+from ..conftest import make_engine
 from ._support import ORG, actor, at, clock, clocks, day, engine, register
 
 VILLAGE = actor("qt-dm-dmc")
@@ -220,6 +222,34 @@ def test_a_report_back_date_set_by_the_assigner_across_the_year_end() -> None:
     )
     taken = e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-12-29"))
     assert clock(taken, "assignment_feedback").due == day("2027-01-04")
+
+
+@pytest.mark.parametrize("spec", ["memory", "sqlite"])
+def test_an_assignment_taken_after_its_report_back_day_is_overdue_at_once(
+    spec: str, tmp_path: Path
+) -> None:
+    """The town assigns a case on Wed 09-16 with the report due Wed 09-30; the village takes
+    it only on 10-08. The report-back clock runs from the assignment (09-16), not from the
+    take: it is overdue at once, never due before it starts. (The take used to be refused
+    by the SQL store, and in memory it opened a clock due before its start.)"""
+    url = None if spec == "memory" else f"sqlite:///{tmp_path / 'cases.db'}"
+    e = engine() if url is None else make_engine(url, policy=Policy(org=ORG))
+    case = _triaged(e, "qt-dm", TOWN, "2026-09-16")
+    e.fire(case.id, "refer", actor=TOWN, at=at("2026-09-16", 11), to="qt-dm-dmc",
+           reason="assigned", feedback_by="2026-09-30")  # fmt: skip
+    taken = e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-10-08", 9))
+    report = clock(taken, "assignment_feedback")
+    assert (report.start, report.due) == (day("2026-09-16"), day("2026-09-30"))
+    assert all(d.start <= d.due for d in taken.deadlines)
+    assert report.is_open
+    assert {ev.case_id for ev in e.supervise(at=at("2026-10-08", 10))} == {case.id}
+    assert e.verify(case.id).ok
+    on_time = _triaged(e, "qt-dm", TOWN, "2026-09-16")
+    e.fire(on_time.id, "refer", actor=TOWN, at=at("2026-09-16", 11), to="qt-dm-dmc",
+           reason="assigned", feedback_by="2026-09-30")  # fmt: skip
+    in_time = e.fire(on_time.id, "take_referral", actor=VILLAGE, at=at("2026-09-17", 9))
+    assert clock(in_time, "assignment_feedback").start == day("2026-09-17")  # as before
+    e.close()
 
 
 # -- across ------------------------------------------------------------------------------

@@ -124,12 +124,15 @@ def close_and_open(
     return evolve(case, deadlines=(*closed, _new_clock(ctx, period, start)))
 
 
-def open_fixed(case: Case, ctx: Context[Any], clock: FixedClock, due: dt.date) -> Case:
-    """Open a clock whose last day was fixed by the parties (e.g. the performance date)."""
+def open_fixed(
+    case: Case, ctx: Context[Any], clock: FixedClock, due: dt.date, start: dt.date | None = None
+) -> Case:
+    """Open a clock whose last day was fixed by the parties (e.g. the performance date),
+    counted from ``start`` (default: today)."""
     deadline = _DEADLINE(
         id=f"{clock.id}-{ctx.seq}",
         period=clock.id,
-        start=ctx.day,
+        start=ctx.day if start is None else start,
         due=due,
         due_at=ctx.clocks.end_of(due),
         kind=ctx.clocks.kind(clock.id),

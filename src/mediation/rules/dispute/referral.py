@@ -150,7 +150,13 @@ def on_take(case: Case, ctx: Context[Any]) -> Case:
     if pending.feedback_by is not None:
         # A date the sender set is a limit; the policy's default, a target (v4 on).
         clock = FEEDBACK_TARGET if pending.feedback_default else FEEDBACK
-        case = deadlines.open_fixed(case, ctx, clock, pending.feedback_by)
+        # Taken after the report-back day, the period ran from the assignment and is
+        # overdue at once: never a clock due before it starts. (Such a take used to be
+        # refused by the SQL stores and to open an impossible clock in memory; a take in
+        # time opens as it always did, so recorded cases replay unchanged.)
+        late = pending.feedback_by < ctx.day
+        sent = pending.at.astimezone(ctx.policy.tz).date() if late else None
+        case = deadlines.open_fixed(case, ctx, clock, pending.feedback_by, start=sent)
     if pending.from_state in ("received", "triaged"):
         return case  # the acceptance decision is still to take, here
     case = deadlines.close(case, ctx, (ACCEPTANCE,))
