@@ -354,6 +354,9 @@ def test_a_dispute_handed_on_to_another_committee_reports_from_where_it_ends() -
     first = details(case).mediation.case_id  # type: ignore[union-attr]
     e.fire(first, "triage", actor=MEDIATOR, at=at("2026-03-12", 9), track="people")
     e.fire(first, "accept", actor=MEDIATOR, at=at("2026-03-12", 10))
+    # A hand-off on the same track (committee to committee): dispute version 5 allows it;
+    # version 6 moves such a case by referral (tests/law/test_referral_fit.py).
+    e.migrate_case(first, to_version=5, actor=Actor.system(), at=at("2026-03-12", 10, 30))
     handed = e.fire(
         first,
         "hand_off",

@@ -147,10 +147,13 @@ def test_a_letter_sends_nobody_anywhere() -> None:
 
 def test_a_dispute_at_the_centre_is_held_by_the_same_rule() -> None:
     """Not petition-only: a dispute received in person at the centre's committee may move to
-    the stationed court (internal) but not up to the county government without a permit."""
+    the stationed court (internal) but not up to the county government without a permit
+    (dispute version 5; version 6 refuses the county government as a receiver anyway: it
+    does not run people's mediation)."""
     e = engine()
     head = Actor("tw-head", {r.value for r in Role}, "qt", "中心调委会主任")
     case = dispute(e, unit="qt-tw", actor=head)
+    e.migrate_case(case.id, to_version=5, actor=Actor.system(), at=at("2026-03-02", 9, 30))
     case = e.fire(case.id, "triage", actor=head, at=at("2026-03-02", 10), track="people")
     assert places(e, case.id).places_visited == 1
     refer = {"to": "qt", "reason": "complex"}

@@ -614,9 +614,18 @@ def _version_4() -> WorkflowBehaviour:
     return _version_2(current=True)
 
 
-_VERSIONS = {1: _version_1, 2: _version_2, 3: _version_2, 4: _version_4, 5: _version_4}
-"""Versions 3, 4 and 5 have version 2's graph: the same table, with version 4's rules (the
-agreement row already keeps to version 5's police periods, :func:`_in_time`)."""
+_VERSIONS = {
+    1: _version_1,
+    2: _version_2,
+    3: _version_2,
+    4: _version_4,
+    5: _version_4,
+    6: _version_4,
+}
+"""Versions 3 to 6 have version 2's graph: the same table, with version 4's rules (the
+agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
+referral and hand-off rules bind moves the table does not make: it refers down with
+the policy's date, never up with one, and hands off to another track)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

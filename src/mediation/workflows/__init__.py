@@ -20,6 +20,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V2,
     DISPUTE_V3,
     DISPUTE_V4,
+    DISPUTE_V5,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -52,6 +53,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V2,
     DISPUTE_V3,
     DISPUTE_V4,
+    DISPUTE_V5,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,

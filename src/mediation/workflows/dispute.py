@@ -1,7 +1,7 @@
-"""The dispute-mediation workflow (矛盾纠纷调解), as data: the current version, 5, and the
+"""The dispute-mediation workflow (矛盾纠纷调解), as data: the current version, 6, and the
 earlier ones kept for their recorded cases (1 frozen from release 0.1).
 
-Versions 2 to 5 share one graph (version 4 adds a few transitions; the later versions add
+Versions 2 to 6 share one graph (version 4 adds a few transitions; the later versions add
 and swap rules, each described where it is defined)::
 
     received ─triage→ triaged ─accept→ accepted ─inform_rights→ accepted ─start_mediation→ mediating
@@ -47,6 +47,7 @@ __all__ = [
     "DISPUTE_V2",
     "DISPUTE_V3",
     "DISPUTE_V4",
+    "DISPUTE_V5",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -948,7 +949,7 @@ Stricter or different from version 3, so versions 2 and 3 stay for their recorde
 
 
 def _v5(t: Transition) -> Transition:
-    """Version 4's transition ``t`` as version 5 has it (see :data:`DISPUTE`)."""
+    """Version 4's transition ``t`` as version 5 has it (see :data:`DISPUTE_V5`)."""
     if t.trigger is T2.accept:
         return attrs.evolve(t, guards=(d.refused_by_guard, *t.guards))
     if t.trigger is T2.agree:
@@ -956,12 +957,13 @@ def _v5(t: Transition) -> Transition:
     return t
 
 
-DISPUTE = attrs.evolve(
+DISPUTE_V5 = attrs.evolve(
     DISPUTE_V4,
     version=5,
     transitions=tuple(_v5(t) for t in DISPUTE_V4.transitions),
 )
-"""The dispute workflow, version 5: new cases run on it. Version 4's graph and rules, and:
+"""The dispute workflow, version 5, kept for the cases recorded under it. Version 4's graph
+and rules, and:
 
 - an agreement the police reach after their one mediation period is refused — the mediation
   has failed (:func:`~mediation.rules.dispute.police_period_guard`): 交警调解's 10 working
@@ -971,6 +973,34 @@ DISPUTE = attrs.evolve(
   (:func:`~mediation.rules.dispute.refused_by_guard`; 《人民调解法》第十七条).
 
 Stricter than version 4, so version 4 stays for its recorded cases."""
+
+
+def _v6(t: Transition) -> Transition:
+    """Version 5's transition ``t`` as version 6 has it (see :data:`DISPUTE`)."""
+    if t.trigger is T2.refer:
+        return attrs.evolve(t, guards=(*t.guards, d.refer_fit_guard))
+    if t.trigger is T2.hand_off:
+        return attrs.evolve(t, guards=(d.hand_off_track_guard, *t.guards))
+    return t
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V5,
+    version=6,
+    transitions=tuple(_v6(t) for t in DISPUTE_V5.transitions),
+)
+"""The dispute workflow, version 6: new cases run on it. Version 5's graph and rules, and:
+
+- a referral (分流交办) goes to a unit that runs the case's track; to another track's organ
+  the case is handed off, with the parties' consent (《信访工作条例》第三十七条;
+  :func:`~mediation.rules.dispute.refer_fit_guard`);
+- only an assignment down (交办) sets a report-back date: a unit sending a case up or across
+  sets none on the receiver (第二十二条第一款第三项);
+- a hand-off (三调联动) goes to another track: on the same track a case moves by referral,
+  with its reasons and its ladder (2002 规定 第二十一条; RULES.md §7.4;
+  :func:`~mediation.rules.dispute.hand_off_track_guard`).
+
+Stricter than version 5, so version 5 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

@@ -246,12 +246,14 @@ from mediation.rules.dispute.referral import TakeReferralInputs as TakeReferralI
 from mediation.rules.dispute.referral import feedback_guard as feedback_guard
 from mediation.rules.dispute.referral import hand_off_guard as hand_off_guard
 from mediation.rules.dispute.referral import hand_off_in_time_guard as hand_off_in_time_guard
+from mediation.rules.dispute.referral import hand_off_track_guard as hand_off_track_guard
 from mediation.rules.dispute.referral import on_feedback as on_feedback
 from mediation.rules.dispute.referral import on_hand_off as on_hand_off
 from mediation.rules.dispute.referral import on_refer as on_refer
 from mediation.rules.dispute.referral import on_refused_while_referred as on_refused_while_referred
 from mediation.rules.dispute.referral import on_return as on_return
 from mediation.rules.dispute.referral import on_take as on_take
+from mediation.rules.dispute.referral import refer_fit_guard as refer_fit_guard
 from mediation.rules.dispute.referral import refer_guard as refer_guard
 from mediation.rules.dispute.referral import referral_from as referral_from
 

@@ -71,6 +71,45 @@ def refer_guard(case: Case, ctx: Context[ReferInputs]) -> Decision:
     return ALLOW
 
 
+def refer_fit_guard(case: Case, ctx: Context[ReferInputs]) -> Decision:
+    """Version 6: a referral goes to a unit that runs the case's track, and only an
+    assignment (交办, down) sets a report-back date.
+
+    - 《信访工作条例》第三十七条 (三调联动): each track is run by its own kind of organ — a
+      people's-mediation case is referred among the units that run people's mediation
+      (as :func:`accept_guard` accepts it); to another track's organ it is handed off
+      (``hand_off``), with the parties' consent.
+    - 第二十二条第一款第三项: a report-back date (办结反馈) is set by the unit that assigns
+      the case down; a unit sending a case up or across sets none on the receiver.
+    """
+    org = ctx.policy.org
+    given = ctx.inputs
+    track = details(case).track
+    if org is not None and given.to in org and track is not None and track in _ORGAN_TRACKS:
+        target = org.get(given.to)
+        if target.kind not in _ORGAN_TRACKS[track]:
+            label = ctx.policy.tracks[track].label if track in ctx.policy.tracks else track
+            return refuse_input(
+                "refer",
+                "to",
+                given.to,
+                f"{target.name}不办理{label}：移交其他调解途径的机关，请用 hand_off（三调联动）",
+                "《信访工作条例》第三十七条",
+            )
+    known = org is not None and given.to in org and case.unit in org
+    if given.feedback_by is not None and known:
+        assert org is not None
+        if direction(org, case.unit, given.to) is not Direction.down:
+            return refuse_input(
+                "refer",
+                "feedback_by",
+                given.feedback_by.isoformat(),
+                "只有向下交办可以设定反馈期限（上报、转办不设）",
+                "《信访工作条例》第二十二条第一款第三项",
+            )
+    return ALLOW
+
+
 def on_refer(case: Case, ctx: Context[ReferInputs]) -> Case:
     """Send the case: it is the receiver's now (exactly one owner), awaiting its decision.
 
@@ -289,6 +328,26 @@ class HandOffInputs:
     consent: bool = field("当事人同意", default=False)
     certificate_received_on: dt.date | None = field("收到事故认定书日期", default=None)
     mediation_start_on: dt.date | None = field("调解开始日期", default=None)
+
+
+def hand_off_track_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
+    """Version 6: a hand-off goes to another track (三调联动, 《信访工作条例》第三十七条).
+
+    A move on the same track is a referral among that track's units, with its reasons and
+    its ladder (2002 规定 第二十一条: no level skipped but for a major or urgent matter,
+    RULES.md §7.4): a hand-off on the same track would move the case to any unit of the
+    tree, the county's included, without them.
+    """
+    current = details(case).track
+    if current is not None and ctx.inputs.track == current:
+        return refuse_input(
+            "hand_off",
+            "track",
+            ctx.inputs.track,
+            "移交（三调联动）是移交其他调解途径；同一途径内移送其他单位请用 refer（分流交办）",
+            "《人民调解工作若干规定》第二十一条；《信访工作条例》第三十七条",
+        )
+    return ALLOW
 
 
 def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
