@@ -272,3 +272,124 @@ def test_fire_without_its_trigger_is_named(engine: Engine) -> None:
         engine.fire(case.id, actor=CLERK, at=at("2026-03-02", 10))  # type: ignore[call-arg]
     assert err.value.field == "trigger"
     assert engine.get(case.id).version == 1
+
+
+# -- an engine's parts, and the arguments an audit found unchecked ---------------------------
+
+
+def test_an_engine_of_the_wrong_parts_is_refused_naming_the_part() -> None:
+    """Each part of the wrong kind is named when the engine is made, not at the first step
+    that uses it (a clock of text failed at intake; a renderer of text at render)."""
+    from mediation.store.base import MemoryStore
+    from mediation.workflows import DISPUTE
+
+    parts: list[tuple[Callable[[], object], str]] = [
+        (lambda: Engine(None), "store"),  # type: ignore[arg-type]
+        (lambda: Engine("store"), "store"),  # type: ignore[arg-type]
+        (lambda: Engine.in_memory(policy="x"), "policy"),
+        (lambda: Engine.in_memory(workflows=5), "workflows"),
+        (lambda: Engine.in_memory(workflows=[DISPUTE, "x"]), "workflows[1]"),
+        (lambda: Engine.in_memory(steps=["x"]), "steps[0]"),
+        (lambda: Engine.in_memory(hooks=["x"]), "hooks[0]"),
+        (lambda: Engine.in_memory(clock="now"), "clock"),
+        (lambda: Engine.in_memory(authorizer="x"), "authorizer"),
+        (lambda: Engine.in_memory(documents="x"), "documents"),
+        (lambda: Engine.in_memory(require_seals="yes"), "require_seals"),
+        (lambda: Engine(MemoryStore()).register("x"), "item"),  # type: ignore[arg-type]
+    ]
+    for make, field in parts:
+        with pytest.raises(ValidationError) as err:
+            make()
+        assert err.value.field == field, err.value
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("tz", "Asia/Shanghai"),
+        ("calendar", "x"),
+        ("roll", "x"),
+        ("close_of_business", "17:00"),
+        ("categories", 5),
+        ("periods", 5),
+        ("channels", ["a"]),
+        ("ladder", "x"),
+        ("org", "qt"),
+        ("parts", 5),
+    ],
+)
+def test_a_policy_setting_of_the_wrong_kind_is_named(setting: str, value: object) -> None:
+    from mediation.rules.policy import Policy
+
+    with pytest.raises(ValidationError) as err:
+        Policy(**{setting: value})  # type: ignore[arg-type]
+    assert err.value.field == setting
+
+
+def test_a_refused_sqlite_engine_leaves_no_file(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "new.db"
+    for bad, field in (
+        ({"policy": "x"}, "policy"),
+        ({"audit_key": b"short"}, "audit_key"),
+        ({"synchronous": 5}, "synchronous"),
+        ({"create": "no"}, "create"),
+        ({"readonly": 1}, "readonly"),
+    ):
+        with pytest.raises(ValidationError) as err:
+            Engine.sqlite(path, **bad)  # type: ignore[arg-type]
+        assert err.value.field == field
+        assert not list(Path(str(tmp_path)).iterdir()), bad
+    existing = Path(str(tmp_path)) / "old.db"
+    Engine.sqlite(existing).close()
+    with pytest.raises(ValidationError):
+        Engine.sqlite(existing, policy="x")  # type: ignore[arg-type]
+    assert existing.exists()  # a file it did not create stays
+
+
+def test_unchecked_arguments_are_named(engine: Engine) -> None:
+    """deliver's limit (SQL read -1 as no limit), due's flags ("false" was True), an
+    agreement with a key that is not text."""
+    case = to_state(engine, intake(engine).id, "mediating")
+    for limit in ("x", -1, 0, True):
+        with pytest.raises(ValidationError) as err:
+            engine.deliver(limit)  # type: ignore[arg-type]
+        assert err.value.field == "limit"
+    for flag in ("warnings", "unescalated"):
+        with pytest.raises(ValidationError) as bad:
+            engine.due(**{flag: "false"})  # type: ignore[arg-type]
+        assert bad.value.field == flag
+    with pytest.raises(ValidationError) as key:
+        engine.fire(case.id, "agree", actor=MEDIATOR, at=at("2026-03-05"),
+                    agreement={"form": "written", 5: "x"})  # fmt: skip
+    assert key.value.field == "agreement.5"
+    assert engine.get(case.id) == case
+
+
+def test_the_organisation_log_is_checked_like_a_case_s() -> None:
+    """load_org of no list; a merge into an unknown unit names ``into``; a change dated
+    before the last is refused (time never runs backwards), and nothing is stored."""
+    from mediation import Actor, Unit
+
+    engine = Engine.in_memory(reader=Actor.system())
+    system = Actor.system()
+    for units in (5, None, "qt"):
+        with pytest.raises(ValidationError) as err:
+            engine.load_org(units, actor=system)  # type: ignore[arg-type]
+        assert err.value.field == "units"
+    units = [
+        Unit("qt", "青田县矛盾纠纷调处化解中心", "county", None, "青调", kind="centre"),
+        Unit("qt-dm", "东门镇人民调解委员会", "town", "qt", "东镇调"),
+        Unit("qt-dm-dmc", "东门村人民调解委员会", "village", "qt-dm", "东调"),
+    ]
+    engine.load_org(units, actor=system, at=at("2026-03-01"))
+    for into in (5, "nope"):
+        with pytest.raises(ValidationError) as merge:
+            engine.merge_unit("qt-dm-dmc", into=into, actor=system, at=at("2026-03-02"))  # type: ignore[arg-type]
+        assert merge.value.field == "into"
+    with pytest.raises(ValidationError) as late:
+        engine.put_unit(units[2], actor=system, at=at("2020-01-01"))
+    assert late.value.field == "at"
+    assert len(engine.org_history()) == 1
+    assert engine.verify_org() is None

@@ -709,7 +709,7 @@ def _join(path: str, part: str) -> str:
 def _first(exc: BaseException, path: str) -> ValidationError:
     """The first leaf error of a cattrs error group, as a ValidationError naming its path."""
     if isinstance(exc, ForbiddenExtraKeysError):
-        extra = sorted(exc.extra_fields)[0]
+        extra = sorted(str(k) for k in exc.extra_fields)[0]  # a key may be any value
         return ValidationError(_join(path, extra), None, "not a field of this value")
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()

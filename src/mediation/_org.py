@@ -145,8 +145,10 @@ class OrgBook:
                 return tree.put(unit)
             if op == "merge":
                 unit_id, into = data.get("unit"), data.get("into")
-                if not isinstance(unit_id, str) or not isinstance(into, str):
+                if not isinstance(unit_id, str):
                     raise ValidationError("unit", unit_id, "merge names a unit and its successor")
+                if not isinstance(into, str):
+                    raise ValidationError("into", into, "merge names a unit and its successor")
                 return tree.merge(unit_id, into)
         except DefinitionError as exc:
             raise ValidationError("units", op, str(exc)) from exc
@@ -163,6 +165,11 @@ class OrgBook:
                 the tree again and retry).
         """
         with self._lock:
+            if self._log and at < self._log[-1].at:
+                # As within a case (DESIGN.md: time never runs backwards): the log is the
+                # organisation's history, read back at any past instant.
+                last = self._log[-1].at.isoformat()
+                raise ValidationError("at", at, f"an organisation change after the last ({last})")
             seq = len(self._log) + 1
             current = self.tree_at(seq - 1) if seq > 1 else None
             tree = self._apply(current, op, data).with_seq(seq)

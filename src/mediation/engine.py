@@ -235,6 +235,47 @@ def _reason(exc: MediationError) -> tuple[str, str, str | None]:
     return str(exc), "", None
 
 
+def _check_setup(
+    store: object,
+    policy: object,
+    workflows: object,
+    steps: object,
+    hooks: object,
+    clock: object,
+    authorizer: object,
+    documents: object,
+) -> None:
+    """Refuse an engine's parts of the wrong kind, naming the argument, before any is used."""
+    if not all(callable(getattr(store, m, None)) for m in ("attach", "load", "commit", "create")):
+        raise ValidationError("store", store, "a Store (MemoryStore, SqlStore or the protocol's)")
+    if policy is not None and not isinstance(policy, Policy):
+        raise ValidationError("policy", policy, "a Policy")
+    for name, items, kind in (
+        ("workflows", workflows, WorkflowDefinition),
+        ("steps", steps, Step),
+        ("hooks", hooks, Hook),
+    ):
+        if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+            raise ValidationError(name, items, f"a list of {kind.__name__} values")
+        if isinstance(items, list | tuple):
+            for i, item in enumerate(items):
+                if not isinstance(item, kind):
+                    raise ValidationError(f"{name}[{i}]", item, f"a {kind.__name__}")
+    if not callable(clock):
+        raise ValidationError("clock", clock, "a function returning the aware current time")
+    if authorizer is not None and not callable(authorizer):
+        raise ValidationError("authorizer", authorizer, "an Authorizer: (actor, access) → Decision")
+    if documents is not None and not callable(getattr(documents, "render", None)):
+        raise ValidationError("documents", documents, "a DocumentRenderer")
+
+
+def _flag(field: str, value: object) -> bool:
+    """``value`` if it is True or False, else refuse it (``"false"`` is not False)."""
+    if not isinstance(value, bool):
+        raise ValidationError(field, value, "True or False")
+    return value
+
+
 def _page(limit: object, offset: object) -> None:
     """Refuse a page that is not a sensible pair of whole numbers."""
     if type(limit) is not int or not 0 < limit <= 100_000:
@@ -355,6 +396,8 @@ class Engine:
         audit_key: bytes | None = None,
         require_seals: bool = False,
     ) -> None:
+        _check_setup(store, policy, workflows, steps, hooks, clock, authorizer, documents)
+        _flag("require_seals", require_seals)
         self._store = store
         self._default_reader = None if reader is None else self._actor(reader)
         self._documents = documents
@@ -444,8 +487,22 @@ class Engine:
         """
         from mediation.store.sql import SqlStore
 
+        if not isinstance(synchronous, str):
+            raise ValidationError("synchronous", synchronous, "NORMAL, FULL, OFF or EXTRA")
+        _flag("readonly", readonly)
+        _flag("create", create)
+        new = isinstance(path, str | os.PathLike) and not os.path.exists(path)
         store = SqlStore.sqlite(path, synchronous=synchronous, readonly=readonly, create=create)
-        return cls(store, **kwargs)
+        try:
+            return cls(store, **kwargs)
+        except BaseException:
+            # A refused engine leaves nothing behind: not the file this call created.
+            store.close()
+            if new:
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.remove(f"{os.fspath(path)}{suffix}")
+            raise
 
     @classmethod
     @checked_arguments
@@ -461,8 +518,11 @@ class Engine:
         step, or a hook.
 
         Raises:
+            ValidationError: ``item`` is none of the three.
             DefinitionError: a name is taken, or a clock id clashes with another rule.
         """
+        if not isinstance(item, WorkflowDefinition | Step | Hook):
+            raise ValidationError("item", item, "a WorkflowDefinition, a Step or a Hook")
         if isinstance(item, Hook):
             self._registry.add_hook(item)
             for name, value_type in item.overlays.items():
@@ -1493,6 +1553,8 @@ class Engine:
         """
         if isinstance(units, OrgTree):
             units = units.units
+        if isinstance(units, str | bytes | Mapping) or not isinstance(units, Iterable):
+            raise ValidationError("units", units, "a list of Unit values")
         given = list(units)
         if not all(isinstance(u, Unit) for u in given):
             raise ValidationError("units", given, "a list of Unit values")
@@ -1904,6 +1966,8 @@ class Engine:
         reader = self._reader(actor)
         at = self._at(at)
         _page(limit, 0)
+        _flag("warnings", warnings)
+        _flag("unescalated", unescalated)
         if periods is not None:
             periods = frozenset(_texts_arg("periods", periods))
         if kinds is None:
@@ -2022,7 +2086,12 @@ class Engine:
 
     @checked_arguments
     def deliver(self, limit: int = 1000) -> int:
-        """Deliver pending outbox events to the subscribers; return how many were delivered."""
+        """Deliver pending outbox events to the subscribers; return how many were delivered.
+
+        Raises:
+            ValidationError: ``limit`` is not a whole number from 1 to 100000.
+        """
+        _page(limit, 0)
         return self._outbox.deliver(limit)
 
     # -- statistics -----------------------------------------------------------

@@ -369,6 +369,8 @@ class OrgTree:
             ValidationError: unknown unit, or merging a unit into itself or a merged unit.
         """
         unit = self.get(unit_id)
+        if not isinstance(into, str) or into not in self._units:
+            raise ValidationError("into", into, "unknown unit (not in the org tree)")
         target = self.get(into)
         if target.id == unit.id or not target.active:
             raise ValidationError("into", into, "merge into another, active unit")

@@ -52,11 +52,30 @@ class CallbackPolicy:
 
 def _parts(value: Mapping[type, Any] | Iterable[Any]) -> Mapping[type, Any]:
     """Policies by their type: given as a mapping, or as a list of policy values."""
+    if isinstance(value, str | bytes) or not isinstance(value, Mapping | Iterable):
+        raise ValidationError("parts", value, "a list of policy values (or a mapping by type)")
     items = dict(value) if isinstance(value, Mapping) else {type(v): v for v in value}
     for kind, found in items.items():
         if not isinstance(kind, type) or type(found) is not kind:
             raise ValidationError("parts", found, f"a policy value of type {kind!r}")
     return MappingProxyType(items)
+
+
+_SETTINGS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("periods", Mapping, "a mapping of period id to PeriodRule"),
+    ("roll", RollPolicy, "a RollPolicy"),
+    ("close_of_business", (dt.time, type(None)), "a datetime.time, or None (24:00)"),
+    ("tz", dt.tzinfo, "a time zone (zoneinfo.ZoneInfo)"),
+    ("warnings", WarningPolicy, "a WarningPolicy"),
+    ("ladder", LevelLadder, "a LevelLadder"),
+    ("categories", Mapping, "a mapping of code to Category"),
+    ("channels", Mapping, "a Vocabulary of channel codes"),
+    ("tracks", Mapping, "a mapping of code to Track"),
+    ("callbacks", CallbackPolicy, "a CallbackPolicy"),
+    ("org", (OrgTree, type(None)), "an OrgTree, or None"),
+    ("supervision", SupervisionPolicy, "a SupervisionPolicy"),
+)
+"""Each setting of :class:`Policy` but the calendar (a protocol), the type it takes."""
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -101,6 +120,14 @@ class Policy:
     _defaults: dict[type, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        # Each setting is of its type, checked here: a wrong one would fail only at the
+        # first step that reads it, far from where it was given.
+        for name, kinds, what in _SETTINGS:
+            value = getattr(self, name)
+            if not isinstance(value, kinds):
+                raise ValidationError(name, value, what)
+        if not callable(getattr(self.calendar, "day_kind", None)):
+            raise ValidationError("calendar", self.calendar, "a Calendar (day_kind(date))")
         # A part may check itself against the rest of the policy (``check_policy``): a
         # setting that would silently do nothing is refused when the policy is built.
         for found in self.parts.values():
