@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mediation.cli import app
@@ -50,6 +51,31 @@ def test_installed_console_script_runs() -> None:
     exe = Path(sys.executable).with_name("mediation")
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
     assert "demo" in out.stdout
+
+
+@pytest.mark.parametrize("module", ["mediation.cli", "mediation"])
+def test_python_dash_m_runs_the_command(tmp_path: Path, module: str) -> None:
+    """`python -m mediation.cli` and `python -m mediation` are the `mediation` command:
+    its help, and its one-line error with exit code 2."""
+    shown = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "demo" in shown.stdout
+    assert "report" in shown.stdout
+    assert shown.stderr == ""
+    missing = tmp_path / "none.db"
+    refused = subprocess.run(
+        [sys.executable, "-m", module, "verify", str(missing), "some-case"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.startswith("error: ")
+    assert "no such" in refused.stderr
+    assert not missing.exists()
 
 
 NOTICE = """

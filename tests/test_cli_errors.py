@@ -22,9 +22,9 @@ KEEP = b"\x00keep me: not a database\xff\n"
 """Arbitrary bytes of a file the program did not create."""
 
 
-def invoke(*args: str | Path) -> Result:
-    """Run ``mediation ARGS`` in-process."""
-    return CliRunner().invoke(app, [str(a) for a in args])
+def invoke(*args: str | Path, input: str | None = None) -> Result:
+    """Run ``mediation ARGS`` in-process (``input`` on standard input)."""
+    return CliRunner().invoke(app, [str(a) for a in args], input=input)
 
 
 def fails(result: Result, *words: str) -> str:
@@ -284,3 +284,99 @@ def test_render_a_case_to_a_file(tmp_path: Path, demo_db: tuple[Path, str]) -> N
 
 def test_diagram_of_an_unknown_workflow() -> None:
     fails(invoke("diagram", "no-such-workflow"), "no-such-workflow")
+
+
+# -- org load: a refused organisation leaves no database behind ----------------------
+
+
+def test_org_load_of_refused_units_creates_no_database(tmp_path: Path) -> None:
+    org = org_file(
+        tmp_path,
+        '[{"id": "a", "name": "A", "level": "village", "parent": "b"},'
+        ' {"id": "b", "name": "B", "level": "town", "parent": "a"}]',
+    )
+    before = listing(tmp_path)
+    fails(invoke("org", "load", org, tmp_path / "new.db"), "cycle")
+    assert listing(tmp_path) == before
+
+
+def test_org_load_of_refused_units_keeps_an_existing_database(tmp_path: Path) -> None:
+    db = tmp_path / "cases.db"
+    good = org_file(tmp_path, '[{"id": "town", "name": "T", "level": "town"}]')
+    assert invoke("org", "load", good, db).exit_code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '[{"id": "town", "name": "T", "level": "town"},'
+        ' {"id": "x", "name": "X", "level": "village", "parent": "zz"}]'
+    )
+    fails(invoke("org", "load", bad, db), "zz")
+    assert db.is_file()
+    shown = invoke("org", "show", db)
+    assert shown.exit_code == 0, shown.output
+    assert "第1次变更" in shown.output  # the refused load changed nothing
+
+
+# -- serve and user add (the committee app) ---------------------------------------
+
+PASSWORD = "a long enough password"
+
+
+@pytest.mark.parametrize("port", ["-5", "65536", "99999"])
+def test_serve_on_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
+    result = invoke("serve", tmp_path / "u.db", "--port", port)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    said = " ".join(result.output.replace("│", " ").split())
+    assert f"{port} is not a port: give 0 to 65535" in said
+    assert listing(tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "words"),
+    [
+        ([], None, ["no password"]),
+        ([], "short\n", ["password", "8"]),
+        (["--roles", "nobody"], f"{PASSWORD}\n", ["roles", "nobody"]),
+        (["--unit", " "], f"{PASSWORD}\n", ["unit"]),
+    ],
+)
+def test_user_add_refused_creates_no_database(
+    tmp_path: Path, args: list[str], password: str | None, words: list[str]
+) -> None:
+    new = tmp_path / "new.db"
+    options = {"--roles": "clerk", "--unit": "qt", **dict(zip(args[::2], args[1::2], strict=True))}
+    given = [part for pair in options.items() for part in pair]
+    fails(invoke("user", "add", new, "bob", *given, input=password), *words)
+    assert listing(tmp_path) == {}
+
+
+def test_user_add_failing_after_creating_the_database_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mediation import ValidationError
+    from mediation.web.store import WebStore
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise ValidationError("login", "bob", "refused by the test")
+
+    monkeypatch.setattr(WebStore, "add_user", refuse)
+    new = tmp_path / "new.db"
+    args = ("user", "add", new, "bob", "--roles", "clerk", "--unit", "qt")
+    result = invoke(*args, input=f"{PASSWORD}\n")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    # a new database has no organisation: a note, then the error
+    assert result.stderr.splitlines()[-1] == "error: login: refused by the test (got 'bob')"
+    assert listing(tmp_path) == {}
+
+
+def test_user_add_refused_keeps_an_existing_database(tmp_path: Path) -> None:
+    db = tmp_path / "cases.db"
+    org = org_file(tmp_path, '[{"id": "town", "name": "T", "level": "town"}]')
+    assert invoke("org", "load", org, db).exit_code == 0
+    before = set(listing(tmp_path))
+    args = ("user", "add", db, "bob", "--roles", "clerk")
+    fails(invoke(*args, "--unit", "mars", input=f"{PASSWORD}\n"), "mars", "no such unit")
+    fails(invoke(*args, "--unit", "town", input=""), "no password")
+    assert set(listing(tmp_path)) == before
+    assert invoke("user", "list", db).stdout == ""

@@ -118,3 +118,38 @@ def test_bad_options_exit_2_with_one_line(
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("chart", ["chart.txt", "noext", "sub", "sub/", ".", "missing/c.png"])
+def test_a_chart_path_it_cannot_write_is_refused_before_any_work(
+    app: typer.Typer, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chart: str
+) -> None:
+    """A --chart that is a directory, has no .png/.svg/.pdf suffix or lies in a missing
+    directory: one line, exit code 2, nothing printed and no file written anywhere."""
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    result = CliRunner().invoke(app, ["report", str(db), "--month", "2026-03", "--chart", chart])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: --chart ")
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"), [("r.svg", b"<?xml"), ("r.pdf", b"%PDF"), ("R.PNG", b"\x89PNG")]
+)
+def test_chart_as_svg_or_pdf(
+    app: typer.Typer, db: Path, tmp_path: Path, name: str, magic: bytes
+) -> None:
+    """The suffix picks the format (any case)."""
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / name
+    result = CliRunner().invoke(
+        app, ["report", str(db), "--month", "2026-03", "--chart", str(chart)]
+    )
+    assert result.exit_code == 0, result.output
+    assert chart.read_bytes().startswith(magic)

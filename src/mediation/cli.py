@@ -18,7 +18,7 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec
 
@@ -136,6 +136,22 @@ def _claim_demo_database(db: Path) -> None:
     os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
+
+
+@contextlib.contextmanager
+def _removed_on_failure(db: Path) -> Iterator[None]:
+    """Remove ``db`` and its companions again if the body fails and created them."""
+    paths = [db, *(db.with_name(db.name + suffix) for suffix in _COMPANIONS)]
+    existed = {path for path in paths if os.path.lexists(path)}
+    try:
+        yield
+    except BaseException:
+        if db not in existed:
+            for path in paths:
+                if path not in existed:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        raise
 
 
 def _settle_demo_database(db: Path) -> None:
@@ -429,11 +445,14 @@ def org_load(
     file: Annotated[Path, typer.Argument(help="JSON or TOML file of units.")],
     db: Annotated[Path, typer.Argument(help="SQLite file (created if missing).")],
 ) -> None:
-    """Store an organisation in a database (one audited change; units are never deleted)."""
+    """Store an organisation in a database (one audited change; units are never deleted).
+
+    A database the command created is removed again if the units are refused.
+    """
     units = units_from_file(file)
     if db.is_dir():
         _fail(f"{db}: is a directory, not a database file")
-    with Engine.sqlite(str(db), reader=Actor.system()) as engine:
+    with _removed_on_failure(db), Engine.sqlite(str(db), reader=Actor.system()) as engine:
         tree = engine.load_org(units, actor=Actor.system("cli"))
         console.print(f"stored {len(tree)} units in {db} (organisation change {tree.seq})")
 
@@ -482,5 +501,9 @@ _extras()
 
 
 def main() -> None:
-    """Entry point of the ``mediation`` command."""
+    """Entry point of the ``mediation`` command (and of ``python -m mediation.cli``)."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@
 ``register(app)`` adds the command to the ``mediation`` command line::
 
     mediation report cases.db --month 2026-03 --unit qt-dm [--format text|csv] [--chart out.png]
+    mediation report cases.db --month 2026-03 --chart out.svg   # or .pdf
     mediation report cases.db --week 2026-W10      # or any day of the week: --week 2026-03-04
     mediation report cases.db --day 2026-03-04
     mediation report postgresql+psycopg://…/db --month 2026-03
@@ -48,6 +49,9 @@ HOW_LABELS = {
     "closed": "办结（未记录结果）",
 }
 """Chinese labels of how cases ended (the workflows' words)."""
+
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+"""The chart's formats, chosen by the file name's suffix (any case)."""
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC")
 """CJK fonts looked for, in order (as the simulation's charts)."""
@@ -261,6 +265,17 @@ def render_chart(engine: Engine, s: Statistics, kind: str, path: Path) -> bool:
     return True
 
 
+def _check_chart(chart: Path) -> None:
+    """Refuse a ``--chart`` that is a directory, lies in a missing directory or has no
+    supported suffix (:data:`CHART_SUFFIXES`)."""
+    if chart.is_dir():
+        _fail(f"--chart {chart}: is a directory, not a file")
+    if chart.suffix.lower() not in CHART_SUFFIXES:
+        _fail(f"--chart {chart}: the file name must end in .png, .svg or .pdf")
+    if not chart.parent.is_dir():
+        _fail(f"--chart {chart}: no such directory {chart.parent}")
+
+
 def _open(db: str) -> Engine:
     """A reading engine on an SQLite file (read-only) or a database URL."""
     from mediation.engine import Engine
@@ -278,9 +293,13 @@ def report(
     day: Annotated[str | None, typer.Option(help="日碰头: YYYY-MM-DD.")] = None,
     unit: Annotated[str | None, typer.Option(help="The unit whose subtree is counted.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or csv.")] = "text",
-    chart: Annotated[Path | None, typer.Option(help="Write a chart (PNG) here.")] = None,
+    chart: Annotated[
+        Path | None, typer.Option(help="Write a chart here (.png, .svg or .pdf).")
+    ] = None,
 ) -> None:
     """Print the figures of a day, week or month (日碰头 / 周会商 / 月研判) for a unit."""
+    if chart is not None:
+        _check_chart(chart)
     try:
         if fmt not in ("text", "csv"):
             raise ValidationError("format", fmt, "text or csv")

@@ -10,8 +10,10 @@ at a terminal), never from an argument.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,9 +56,16 @@ def _guarded(command: Callable[_P, None]) -> Callable[_P, None]:
     return run
 
 
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
 @contextmanager
 def _open(db: Path, *, create: bool = False) -> Iterator[tuple[Engine, WebStore]]:
-    """The engine (migrating the file) and the app's store on ``db``."""
+    """The engine (migrating the file) and the app's store on ``db``.
+
+    A database this call created is removed again if the command then fails:
+    a refused command leaves nothing behind.
+    """
     from mediation import Engine
     from mediation.web.store import WebStore
 
@@ -64,15 +73,25 @@ def _open(db: Path, *, create: bool = False) -> Iterator[tuple[Engine, WebStore]
         _fail(f"{db}: is a directory, not a database file")
     if not create and not db.is_file():
         _fail(f"{db}: no such database file")
-    engine = Engine.sqlite(str(db), create=create)
+    paths = [db, *(db.with_name(db.name + suffix) for suffix in _COMPANIONS)]
+    existed = {path for path in paths if os.path.lexists(path)}
     try:
-        store = WebStore.sqlite(db)
+        engine = Engine.sqlite(str(db), create=create)
         try:
-            yield engine, store
+            store = WebStore.sqlite(db)
+            try:
+                yield engine, store
+            finally:
+                store.close()
         finally:
-            store.close()
-    finally:
-        engine.close()
+            engine.close()
+    except BaseException:
+        if db not in existed:
+            for path in paths:
+                if path not in existed:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        raise
 
 
 def _roles(value: str) -> list[str]:
@@ -105,6 +124,13 @@ def _read_password(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
+def _port(value: int) -> int:
+    """``--port``, if it is 0 to 65535 (a usage error otherwise)."""
+    if not 0 <= value <= 65535:
+        raise typer.BadParameter(f"{value} is not a port: give 0 to 65535 (0: any free port)")
+    return value
+
+
 DbArg = Annotated[Path, typer.Argument(help="SQLite file.")]
 
 
@@ -131,7 +157,10 @@ def register(app: typer.Typer) -> None:
 def serve(
     db: Annotated[Path, typer.Argument(help="SQLite file (created if missing).")],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int,
+        typer.Option(callback=_port, help="Port to listen on, 0 to 65535 (0: any free port)."),
+    ] = 8000,
     secure_cookies: Annotated[
         bool | None,
         typer.Option(
@@ -205,10 +234,23 @@ def user_add(
     unit: Annotated[str, typer.Option(help="The unit the user works in.")],
     name: Annotated[str, typer.Option(help="Display name.")] = "",
 ) -> None:
-    """Add a user; the password is read from standard input."""
+    """Add a user; the password is read from standard input.
+
+    A new database has no organisation to check the unit against, so the
+    password is read and checked before the file is created: a refused
+    command creates nothing.
+    """
+    from mediation.web.values import check_login, check_password, check_roles, check_unit
+
+    check_login(login)
+    check_roles(_roles(roles))
+    check_unit(unit)
+    prompt = f"password for {login}"
+    password = None if os.path.lexists(db) else check_password(_read_password(prompt))
     with _open(db, create=True) as (engine, store):
         _check_unit(engine, unit)
-        password = _read_password(f"password for {login}")
+        if password is None:
+            password = _read_password(prompt)
         user = store.add_user(login, password=password, roles=_roles(roles), unit=unit, name=name)
         store.audit("user_added", user.login, "cli", "命令行添加")
         typer.echo(f"added {user.login} ({user.role_labels}) at {user.unit}")
