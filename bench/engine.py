@@ -36,7 +36,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -192,40 +193,46 @@ def bench_release(ref: str) -> list[str]:
     """
     root = Path(__file__).resolve().parent.parent
     out: list[str] = []
-    with tempfile.TemporaryDirectory() as d:
-        tree = Path(d) / "release"
+    with tempfile.TemporaryDirectory() as d, release_tree(root, ref, Path(d) / "release") as tree:
+        env = {**os.environ, "PYTHONPATH": str(tree / "src"), "TMPDIR": d}
+        child = subprocess.Popen(
+            [sys.executable, "bench/engine.py", "--quick"],
+            cwd=tree,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith(("(a)", "(b)", "(c)", "(e)")):
+                out.append(line.rstrip())
+            if line.startswith("(e)"):
+                break
+        child.kill()
+        child.wait()
+        out.append(same_a(root, tree, env))
+        out.extend(same_b(root, tree, env))
+    return out
+
+
+@contextmanager
+def release_tree(root: Path, ref: str, tree: Path) -> Iterator[Path]:
+    """Commit ``ref`` of the repository at ``root`` checked out at ``tree`` (a git
+    worktree), removed again afterwards."""
+    subprocess.run(
+        ["git", "-C", str(root), "worktree", "add", "--detach", str(tree), ref],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield tree
+    finally:
         subprocess.run(
-            ["git", "-C", str(root), "worktree", "add", "--detach", str(tree), ref],
-            check=True,
+            ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)],
+            check=False,
             capture_output=True,
         )
-        try:
-            env = {**os.environ, "PYTHONPATH": str(tree / "src"), "TMPDIR": d}
-            child = subprocess.Popen(
-                [sys.executable, "bench/engine.py", "--quick"],
-                cwd=tree,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
-            assert child.stdout is not None
-            for line in child.stdout:
-                if line.startswith(("(a)", "(b)", "(c)", "(e)")):
-                    out.append(line.rstrip())
-                if line.startswith("(e)"):
-                    break
-            child.kill()
-            child.wait()
-            out.append(same_a(root, tree, env))
-            out.extend(same_b(root, tree, env))
-        finally:
-            subprocess.run(
-                ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)],
-                check=False,
-                capture_output=True,
-            )
-    return out
 
 
 SAME_TURNS = 7 if QUICK else 11

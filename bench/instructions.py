@@ -35,21 +35,13 @@ CHILD = "--child"
 
 def child(n: int, fires: int, where: str) -> None:
     """The measured procedure (run under ``cachegrind`` with the tree's ``src`` importable)."""
-    import sqlite3
-
     sys.path.insert(0, str(Path.cwd() / "bench"))
+    from _persisted import _copy_log as copy_log  # type: ignore[import-not-found]
     from _same import engine_options, intakes  # type: ignore[import-not-found]
     from engine import AT1  # type: ignore[import-not-found]  # the tree's own bench
 
     from mediation import Engine
     from mediation._demo import CLERK, policy
-
-    def copy_log(path: Path) -> None:
-        conn = sqlite3.connect(path)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            conn.close()
 
     kwargs, workflow = engine_options()
     with tempfile.TemporaryDirectory(dir=where) as d:
@@ -105,23 +97,13 @@ def main() -> None:
         print("instructions: valgrind is not installed (apt-get install valgrind); skipped")
         return
     where = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
-    with tempfile.TemporaryDirectory() as d:
-        release = Path(d) / "release"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(release), ref],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            runs = [(t, f) for t in (ROOT, release) for f in (0, n)]
-            with ThreadPoolExecutor(2) as pool:
-                found = list(pool.map(lambda r: counted(r[0], n, r[1], where), runs))
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(release)],
-                check=False,
-                capture_output=True,
-            )
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from engine import release_tree  # type: ignore[import-not-found]
+
+    with tempfile.TemporaryDirectory() as d, release_tree(ROOT, ref, Path(d) / "release") as rel:
+        runs = [(t, f) for t in (ROOT, rel) for f in (0, n)]
+        with ThreadPoolExecutor(2) as pool:
+            found = list(pool.map(lambda r: counted(r[0], n, r[1], where), runs))
     per = {}
     for name, (idle, busy) in (("this tree", found[:2]), (f"release {ref}", found[2:])):
         per[name] = {k: (busy[k] - idle[k]) / n for k in busy}

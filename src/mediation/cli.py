@@ -18,7 +18,7 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec
 
@@ -30,6 +30,7 @@ from rich.tree import Tree
 
 from mediation import _demo
 from mediation._errors import MediationError
+from mediation._files import removed_on_failure, with_companions
 from mediation.engine import Engine
 from mediation.model import CHINA_TZ, Actor
 from mediation.rules import deadlines
@@ -51,7 +52,6 @@ DEMO_APPLICATION_ID = 0x4D444D4F
 """``PRAGMA application_id`` of a database ``mediation demo`` created ("MDMO")."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 _P = ParamSpec("_P")
 
@@ -123,7 +123,7 @@ def _claim_demo_database(db: Path) -> None:
         _fail(f"{db}: is a directory, not a database file")
     if not db.parent.is_dir():
         _fail(f"{db.parent}: no such directory")
-    companions = [db.with_name(db.name + suffix) for suffix in _COMPANIONS]
+    companions = with_companions(db)[1:]
     if os.path.lexists(db):
         if not stat.S_ISREG(db.lstat().st_mode) or not _is_demo_database(db):
             _fail(f"{db}: the file exists and is not a demo database; choose another --db")
@@ -136,22 +136,6 @@ def _claim_demo_database(db: Path) -> None:
     os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
-
-
-@contextlib.contextmanager
-def _removed_on_failure(db: Path) -> Iterator[None]:
-    """Remove ``db`` and its companions again if the body fails and created them."""
-    paths = [db, *(db.with_name(db.name + suffix) for suffix in _COMPANIONS)]
-    existed = {path for path in paths if os.path.lexists(path)}
-    try:
-        yield
-    except BaseException:
-        if db not in existed:
-            for path in paths:
-                if path not in existed:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
-        raise
 
 
 def _settle_demo_database(db: Path) -> None:
@@ -452,7 +436,7 @@ def org_load(
     units = units_from_file(file)
     if db.is_dir():
         _fail(f"{db}: is a directory, not a database file")
-    with _removed_on_failure(db), Engine.sqlite(str(db), reader=Actor.system()) as engine:
+    with removed_on_failure(db), Engine.sqlite(str(db), reader=Actor.system()) as engine:
         tree = engine.load_org(units, actor=Actor.system("cli"))
         console.print(f"stored {len(tree)} units in {db} (organisation change {tree.seq})")
 

@@ -10,7 +10,6 @@ at a terminal), never from an argument.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import getpass
 import os
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec
 
 import typer
+
+from mediation._files import removed_on_failure
 
 if TYPE_CHECKING:
     from mediation import Engine
@@ -56,9 +57,6 @@ def _guarded(command: Callable[_P, None]) -> Callable[_P, None]:
     return run
 
 
-_COMPANIONS = ("-wal", "-shm", "-journal")
-
-
 @contextmanager
 def _open(db: Path, *, create: bool = False) -> Iterator[tuple[Engine, WebStore]]:
     """The engine (migrating the file) and the app's store on ``db``.
@@ -73,9 +71,7 @@ def _open(db: Path, *, create: bool = False) -> Iterator[tuple[Engine, WebStore]
         _fail(f"{db}: is a directory, not a database file")
     if not create and not db.is_file():
         _fail(f"{db}: no such database file")
-    paths = [db, *(db.with_name(db.name + suffix) for suffix in _COMPANIONS)]
-    existed = {path for path in paths if os.path.lexists(path)}
-    try:
+    with removed_on_failure(db):
         engine = Engine.sqlite(str(db), create=create)
         try:
             store = WebStore.sqlite(db)
@@ -85,13 +81,6 @@ def _open(db: Path, *, create: bool = False) -> Iterator[tuple[Engine, WebStore]
                 store.close()
         finally:
             engine.close()
-    except BaseException:
-        if db not in existed:
-            for path in paths:
-                if path not in existed:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
-        raise
 
 
 def _roles(value: str) -> list[str]:
