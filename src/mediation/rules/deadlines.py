@@ -88,7 +88,12 @@ def run_on(case: Case, ctx: Context[Any], closed: Deadline) -> Case:
     """Open ``closed`` again, in place: the same clock, with its start, pauses, extension and
     supervision, runs on to the same last day rather than counting afresh (e.g. a referral
     returned to the unit that sent it). Its closing is undone, so the period is counted
-    once, not met (or breached) and then kept again."""
+    once, not met (or breached) and then kept again. A clock on a date someone fixed (a
+    :class:`~mediation.rules.clockbook.FixedClock`: a report-back date set on an assignment)
+    keeps that date."""
+    if isinstance(ctx.clocks.rule(closed.period), FixedClock):
+        again = evolve(closed, status=DeadlineStatus.running, closed_at=None)
+        return _with(case, {closed.id: again})
     due, due_at = ctx.clocks.due(
         closed.period, closed.start, paused=closed.paused, extension=closed.extension
     )

@@ -621,11 +621,14 @@ _VERSIONS = {
     4: _version_4,
     5: _version_4,
     6: _version_4,
+    7: _version_4,
 }
-"""Versions 3 to 6 have version 2's graph: the same table, with version 4's rules (the
+"""Versions 3 to 7 have version 2's graph: the same table, with version 4's rules (the
 agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
 referral and hand-off rules bind moves the table does not make: it refers down with
-the policy's date, never up with one, and hands off to another track)."""
+the policy's date, never up with one, and hands off to another track; version 7's refer for
+no lateness, take no case another organ holds, and a return restores the clocks the
+simulation reads anyway)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

@@ -21,6 +21,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V3,
     DISPUTE_V4,
     DISPUTE_V5,
+    DISPUTE_V6,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -54,6 +55,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V3,
     DISPUTE_V4,
     DISPUTE_V5,
+    DISPUTE_V6,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,

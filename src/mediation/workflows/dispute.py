@@ -48,6 +48,7 @@ __all__ = [
     "DISPUTE_V3",
     "DISPUTE_V4",
     "DISPUTE_V5",
+    "DISPUTE_V6",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -984,12 +985,13 @@ def _v6(t: Transition) -> Transition:
     return t
 
 
-DISPUTE = attrs.evolve(
+DISPUTE_V6 = attrs.evolve(
     DISPUTE_V5,
     version=6,
     transitions=tuple(_v6(t) for t in DISPUTE_V5.transitions),
 )
-"""The dispute workflow, version 6: new cases run on it. Version 5's graph and rules, and:
+"""The dispute workflow, version 6, kept for the cases recorded under it. Version 5's graph
+and rules, and:
 
 - a referral (分流交办) goes to a unit that runs the case's track; to another track's organ
   the case is handed off, with the parties' consent (《信访工作条例》第三十七条;
@@ -1001,6 +1003,52 @@ DISPUTE = attrs.evolve(
   :func:`~mediation.rules.dispute.hand_off_track_guard`).
 
 Stricter than version 5, so version 5 stays for its recorded cases."""
+
+
+def _v7(t: Transition) -> Transition:
+    """Version 6's transition ``t`` as version 7 has it (see :data:`DISPUTE`)."""
+    if t.trigger is T2.refer:
+        return attrs.evolve(t, guards=(*t.guards, d.refer_reason_guard))
+    if t.trigger is T2.take_referral:
+        # Both takes leave the referred state: the one that accepts reads the cases of the
+        # same matter, and the other reports its refusal (the first one is reported).
+        taken_before = t.dest is S2.triaged
+        return attrs.evolve(
+            t,
+            guards=(
+                (d.taken_before_acceptance_guard,)
+                if taken_before
+                else (*t.guards, d.take_held_elsewhere_guard)
+            ),
+            reads_related=d.reads_other_bodies,
+        )
+    if t.trigger is T2.return_referral:
+        return attrs.evolve(t, effects=d.on_return_current)
+    return t
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V6,
+    version=7,
+    transitions=tuple(_v7(t) for t in DISPUTE_V6.transitions),
+)
+"""The dispute workflow, version 7: new cases run on it. Version 6's graph and rules, and:
+
+- a receiver that takes a case referred after acceptance accepts it, so it does not take a
+  dispute a court, the police or another administrative organ has accepted and still holds
+  (2002 规定 第二十二条第二项), nor a medical or traffic-police dispute another body holds
+  (《医疗纠纷预防和处理条例》第三十一条、第四十条; 《道路交通安全法实施条例》第九十六条):
+  the take reads the cases of the same matter, as acceptance does
+  (:func:`~mediation.rules.dispute.take_held_elsewhere_guard`);
+- a returned case takes up where it stood: a failed mediation comes back failed with its file
+  still to close, not with a new mediation period; an assignment's report back is still
+  owed by its date (《人民调解法》第二十六条、第二十七条; 《信访工作条例》第二十二条第一款
+  第三项; :func:`~mediation.rules.dispute.on_return_current`);
+- 超期未化解 (``clock_breached``) sends a case up only when one of the unit's own clocks is
+  past its day (《信访工作条例》第四十五条;
+  :func:`~mediation.rules.dispute.refer_reason_guard`).
+
+Stricter than version 6, so version 6 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

@@ -252,10 +252,16 @@ from mediation.rules.dispute.referral import on_hand_off as on_hand_off
 from mediation.rules.dispute.referral import on_refer as on_refer
 from mediation.rules.dispute.referral import on_refused_while_referred as on_refused_while_referred
 from mediation.rules.dispute.referral import on_return as on_return
+from mediation.rules.dispute.referral import on_return_current as on_return_current
 from mediation.rules.dispute.referral import on_take as on_take
 from mediation.rules.dispute.referral import refer_fit_guard as refer_fit_guard
 from mediation.rules.dispute.referral import refer_guard as refer_guard
+from mediation.rules.dispute.referral import refer_reason_guard as refer_reason_guard
 from mediation.rules.dispute.referral import referral_from as referral_from
+from mediation.rules.dispute.referral import take_held_elsewhere_guard as take_held_elsewhere_guard
+from mediation.rules.dispute.referral import (
+    taken_before_acceptance_guard as taken_before_acceptance_guard,
+)
 
 __all__ = [
     "ACCEPTANCE",

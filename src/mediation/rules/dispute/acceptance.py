@@ -482,23 +482,35 @@ def handled_elsewhere_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     访调对接: the organ's case no longer holds it). A medical dispute is left to
     :func:`medical_exclusive_guard` (its own, wider rule). Workflow version 4 on.
     """
+    held = held_by_organ(case, ctx)
+    if held is None:
+        return ALLOW
+    name, code = held
+    return refuse(
+        "accept",
+        f"同一纠纷已由{name}受理（{code}），人民调解委员会不得受理（不予受理：handled_by）",
+        HANDLED_BASIS,
+    )
+
+
+def held_by_organ(case: Case, ctx: Context[Any]) -> tuple[str, str] | None:
+    """The people's court, public-security organ or other administrative organ that has
+    accepted the same dispute and still holds it — ``(its name, its case code)`` — when
+    ``case`` is a committee's own people's mediation of a non-medical dispute; ``None``
+    otherwise (2002 规定 第二十二条第二项; see :func:`handled_elsewhere_guard`). Read from
+    the related cases as they stood at the step's ``at``."""
     org = ctx.policy.org
     if not ctx.related or org is None or not committee_case(case, ctx.policy):
-        return ALLOW
+        return None
     if medical_dispute(case, ctx.policy):
-        return ALLOW
+        return None
     matter = _matter(case)
     for r in ctx.related:
         if r.kind != case.kind or matter not in r.matched or r.closed or r.state not in _IN_HAND:
             continue
         if r.unit in org and org.get(r.unit).kind in _ORGANS:
-            return refuse(
-                "accept",
-                f"同一纠纷已由{org.get(r.unit).name}受理（{r.code}），人民调解委员会不得受理"
-                "（不予受理：handled_by）",
-                HANDLED_BASIS,
-            )
-    return ALLOW
+            return org.get(r.unit).name, r.code
+    return None
 
 
 _TRAFFIC_SUED = "《道路交通事故处理程序规定》第九十四条第一项"

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, Deadline, Risk, evolve
+from mediation.model import Case, Deadline, DeadlineStatus, Risk, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
@@ -28,7 +28,13 @@ from mediation.rules.dispute._common import (
     TRAFFIC_SWITCH,
     v4,
 )
-from mediation.rules.dispute.acceptance import mediation_clock
+from mediation.rules.dispute.acceptance import (
+    HANDLED_BASIS,
+    _exclusion,
+    _held_elsewhere,
+    held_by_organ,
+    mediation_clock,
+)
 from mediation.rules.dispute.details import Feedback, PoliceReferral, Referral, _with, details
 from mediation.rules.dispute.intake import _applied_in_time
 from mediation.rules.org import UnitKind
@@ -108,6 +114,49 @@ def refer_fit_guard(case: Case, ctx: Context[ReferInputs]) -> Decision:
                 "《信访工作条例》第二十二条第一款第三项",
             )
     return ALLOW
+
+
+def refer_reason_guard(case: Case, ctx: Context[ReferInputs]) -> Decision:
+    """Version 7: a reason that states a fact about the case's handling holds. 超期未化解
+    (``clock_breached``: 《信访工作条例》第四十五条; 跟踪督办, PRACTICE) sends a case up only
+    when one of the referring unit's own clocks (a hard limit or a target) has run past its
+    day unresolved: one still running past its last instant, or one that closed breached
+    while the case was at this unit. A unit that is within its periods refers for what is
+    true of the case (疑难复杂, 本级调解不成 …), not for a lateness it has not incurred."""
+    if ctx.inputs.reason != _CLOCK_BREACHED:
+        return ALLOW
+    since = _held_since(case)
+    for d in case.deadlines:
+        if not d.kind.is_own:
+            continue
+        if d.status is DeadlineStatus.running and ctx.at > d.due_at:
+            return ALLOW
+        closed = d.closed_at
+        late = d.status is DeadlineStatus.breached and closed is not None
+        # A clock closed at the very instant the case came here closed at the sender.
+        if late and (since is None or (closed is not None and closed > since)):
+            return ALLOW
+    found = ctx.policy.part(ReferralPolicy).reasons.get(_CLOCK_BREACHED)
+    return refuse_input(
+        "refer",
+        "reason",
+        _CLOCK_BREACHED,
+        "本单位办理本案的期限均未超过，不得以“超期未化解”为由上报",
+        found.basis if found is not None else "《信访工作条例》第四十五条",
+    )
+
+
+_CLOCK_BREACHED = "clock_breached"
+
+
+def _held_since(case: Case) -> dt.datetime | None:
+    """When the case last came to the unit holding it (``None``: it has been there since
+    intake)."""
+    since = None
+    for at, _sender, receiver in details(case).unit_moves():
+        if receiver == case.unit:
+            since = at
+    return since
 
 
 def on_refer(case: Case, ctx: Context[ReferInputs]) -> Case:
@@ -203,6 +252,54 @@ def on_take(case: Case, ctx: Context[Any]) -> Case:
     return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
 
 
+def take_held_elsewhere_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Version 7: a case referred after its acceptance is accepted by the receiver when it
+    takes it (:func:`on_take`), so the bars on accepting a dispute another body holds apply
+    to the take as they do to an acceptance (the step reads the cases of the same matter,
+    ``reads_related``):
+
+    - a people's mediation committee does not take a dispute a people's court, a
+      public-security organ or another administrative organ has accepted and still holds
+      (2002 规定 第二十二条第二项: 不得受理);
+    - a medical dispute is mediated by one body at a time (《医疗纠纷预防和处理条例》
+      第三十一条、第四十条), and the traffic police do not take a dispute a court has
+      accepted (《道路交通安全法实施条例》第九十六条).
+
+    The receiver returns the case to the sender instead (``return_referral``), naming the
+    other body's case.
+    """
+    held = held_by_organ(case, ctx)
+    if held is not None:
+        name, code = held
+        return refuse(
+            "take_referral",
+            f"同一纠纷已由{name}受理（{code}），人民调解委员会不得接收：请退回移送单位",
+            HANDLED_BASIS,
+        )
+    other = _held_elsewhere(case, ctx)
+    excluded = _exclusion(case, ctx.policy)
+    if other is not None and excluded is not None:
+        name, code, basis = other
+        return refuse(
+            "take_referral",
+            f"{excluded[1]}：同一纠纷已由{name}受理（{code}），不得接收：请退回移送单位",
+            basis,
+        )
+    return ALLOW
+
+
+def taken_before_acceptance_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """Version 7's guard of the take that leaves acceptance to the receiver: the pending
+    referral left the case received or triaged. When it left it later, the other take
+    decides (it accepts the case here, :func:`take_held_elsewhere_guard`); if that one
+    refuses too, its reason is given here, since the first refusal is the one reported."""
+    pending = _last_referral(case)
+    if pending is not None and pending.from_state in ("received", "triaged"):
+        return ALLOW
+    other = take_held_elsewhere_guard(case, ctx)
+    return other if not other.allowed else refuse("referral", "not this branch")
+
+
 def on_refused_while_referred(case: Case, ctx: Context[Any]) -> Case:
     """A party refused mediation while the case waited to be taken (《人民调解法》第十七条、
     第二十三条): the referral ends there, neither taken nor returned, and the case stays
@@ -250,6 +347,50 @@ def on_return(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
             return resumed
     rule, start = mediation_clock(case, ctx)
     return deadlines.open_clock(case, ctx, rule, max(start, ctx.day))
+
+
+def on_return_current(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
+    """Version 7: the receiver returns the case and the sender takes up where it stood.
+
+    Every one of the sender's own clocks that the referral closed runs on from its own
+    start (:func:`~mediation.rules.deadlines.run_on`), as its mediation's periods already did
+    (:func:`on_return`), and no period is opened afresh for a state that has none:
+
+    - a mediation that had failed (调解不成, 《人民调解法》第二十六条) comes back failed, its
+      file still to close (:data:`CLOSING`, 第二十七条): no new mediation period opens;
+    - an assignment (交办) the sender had taken still owes its report back by the date set
+      (《信访工作条例》第二十二条第一款第三项): referring the case on did not report it.
+
+    Referred before acceptance, the sender decides on acceptance again from the return, as
+    before.
+    """
+    pending = _last_referral(case)
+    assert pending is not None
+    if pending.from_state != "failed":
+        case = on_return(case, ctx)
+        return _run_on_sender(case, ctx, pending, FEEDBACK_CLOCKS)
+    returned = evolve(
+        pending, outcome="returned", decided_at=ctx.at, return_reason=ctx.inputs.reason
+    )
+    case = _with(case, referrals=(*details(case).referrals[:-1], returned))
+    case = deadlines.close(case, ctx, (ACCEPTANCE,))
+    case = _to_sender(case, ctx, pending)
+    return _run_on_sender(case, ctx, pending, None)
+
+
+def _run_on_sender(
+    case: Case, ctx: Context[Any], pending: Referral, periods: frozenset[str] | None
+) -> Case:
+    """Run on the sender's own clocks (of ``periods``; all but the acceptance decision if
+    ``None``) that ``pending`` closed and that nothing has reopened since."""
+    reopened = {d.period for d in case.deadlines if d.is_open}
+    for d in case.deadlines:
+        if d.closed_at != pending.at or not d.kind.is_own or d.period in reopened:
+            continue
+        if d.period == ACCEPTANCE.id or (periods is not None and d.period not in periods):
+            continue
+        case = deadlines.run_on(case, ctx, d)
+    return case
 
 
 _RUN_ON = frozenset({*(rule.id for rule in MEDIATION_CLOCKS), PS_HANDLING.id, SUSPENSION.id})
