@@ -303,6 +303,31 @@ def test_an_engine_of_the_wrong_parts_is_refused_naming_the_part() -> None:
         assert err.value.field == field, err.value
 
 
+def test_an_authorizer_answering_a_bool_is_a_setup_error_and_writes_nothing() -> None:
+    """An embedder's authorizer that answers ``True`` (not a Decision) is named as a setup
+    error — at intake, at a step, at a read — rather than an ``AttributeError`` from inside
+    the engine; nothing is written."""
+    from mediation import DefinitionError
+    from mediation.rules.base import ALLOW
+
+    from .conftest import policy
+
+    answers: list[object] = [ALLOW]
+    engine = Engine.in_memory(policy=policy(), authorizer=lambda actor, access: answers[0])
+    case = intake(engine)
+    answers[0] = True
+    with pytest.raises(DefinitionError, match="returns a Decision"):
+        intake(engine)
+    with pytest.raises(DefinitionError, match="'triage'"):
+        engine.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people")
+    with pytest.raises(DefinitionError, match="bool"):
+        engine.get(case.id, actor=CLERK)
+    answers[0] = ALLOW
+    assert len(engine.find(limit=10, actor=CLERK)) == 1
+    assert engine.get(case.id, actor=CLERK) == case
+    assert engine.verify(case.id, actor=CLERK).ok
+
+
 @pytest.mark.parametrize(
     ("setting", "value"),
     [

@@ -39,6 +39,7 @@ from mediation._errors import (
     AuthorizationError,
     CaseNotFoundError,
     ConcurrentUpdateError,
+    DefinitionError,
     MediationError,
     RuleRejectedError,
     TransitionNotAllowedError,
@@ -74,7 +75,7 @@ from mediation.model import (
     parse_enum,
 )
 from mediation.rules.authz import Access, Authorizer, RolePolicy
-from mediation.rules.base import FollowUp, NoInputs, OpenCase
+from mediation.rules.base import Decision, FollowUp, NoInputs, OpenCase
 from mediation.rules.clockbook import ClockBook, FixedClock
 from mediation.rules.counting import Explanation
 from mediation.rules.intake import assign_party_ids, case_code, check_intake
@@ -580,8 +581,22 @@ class Engine:
             raise ValidationError("actor", actor, "an Actor (who takes the step)")
         return actor
 
-    def _allow(self, actor: Actor, access: Access) -> None:
+    def _access(self, actor: Actor, access: Access) -> Decision:
+        """The authorizer's decision on ``access``; an embedder's authorizer that answers
+        with anything but a :class:`~mediation.rules.base.Decision` is a setup error named
+        as such, not an ``AttributeError`` deep in a step (nothing has been written)."""
         decision = self._authorize(actor, access)
+        if self._role_policy is None and not isinstance(decision, Decision):
+            raise DefinitionError(
+                f"the authorizer {self._authorize!r} answered {access.action!r} with "
+                f"{decision!r}: an Authorizer returns a Decision (ALLOW, or refuse(rule, "
+                "reason) from mediation.rules.base), not a "
+                f"{type(decision).__name__}"
+            )
+        return decision
+
+    def _allow(self, actor: Actor, access: Access) -> None:
+        decision = self._access(actor, access)
         if not decision.allowed:
             raise AuthorizationError(actor.id, access.action, decision.reason)
 
@@ -1717,7 +1732,7 @@ class Engine:
         return self._actor(actor)
 
     def _may_read(self, actor: Actor, case: Case) -> bool:
-        return self._authorize(actor, Access("read", case.unit, frozenset(), case)).allowed
+        return self._access(actor, Access("read", case.unit, frozenset(), case)).allowed
 
     def _scope(self, actor: Actor, within: str | None, unit: str | None) -> frozenset[str] | None:
         """The units a list query may return: the actor's scope, within ``within``."""
@@ -2146,7 +2161,7 @@ class Engine:
                     reader.id, "statistics", "the authorizer gives no data scope and no org tree"
                 )
             allowed = frozenset(
-                u.id for u in org if self._authorize(reader, Access("read", u.id)).allowed
+                u.id for u in org if self._access(reader, Access("read", u.id)).allowed
             )
             units = allowed if units is None else units & allowed
         closed = frozenset(
