@@ -314,6 +314,7 @@ def test_org_load_of_refused_units_keeps_an_existing_database(tmp_path: Path) ->
     shown = invoke("org", "show", db)
     assert shown.exit_code == 0, shown.output
     assert "第1次变更" in shown.output  # the refused load changed nothing
+    assert "T [town]" in shown.output  # the unit id, printed as text (not a rich style)
 
 
 # -- serve and user add (the committee app) ---------------------------------------
@@ -328,6 +329,21 @@ def test_serve_on_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str
     assert "Traceback" not in result.output
     said = " ".join(result.output.replace("│", " ").split())
     assert f"{port} is not a port: give 0 to 65535" in said
+    assert listing(tmp_path) == {}
+
+
+def test_serve_where_it_cannot_listen_is_refused_before_any_file(tmp_path: Path) -> None:
+    """A host that does not resolve, or a port another server holds: one line, exit code 2,
+    and no database left behind (the server used to fail once started, exit code 3)."""
+    import socket
+
+    fails(invoke("serve", tmp_path / "u.db", "--host", "no-such-host.invalid"), "--host")
+    assert listing(tmp_path) == {}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        fails(invoke("serve", tmp_path / "u.db", "--port", port), "--port", port)
     assert listing(tmp_path) == {}
 
 

@@ -25,6 +25,7 @@ from typing import Annotated, NoReturn, ParamSpec
 import attrs
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -456,10 +457,13 @@ def org_show(db: Annotated[Path, typer.Argument(help="SQLite file.")]) -> None:
                 label = f"{child.name} [{child.id}] {org.ladder.label(child.level)}"
                 if not child.active:
                     label += f"（已并入 {child.successor}）"
-                add(node.add(label), child.id)
+                add(node.add(escape(label)), child.id)
 
+        # The labels are the stored text, not markup: "[town]" is a unit id to print, not
+        # a style for rich to apply (and drop).
         for root in (u for u in org if u.parent is None and u.successor is None):
-            add(tree.add(f"{root.name} [{root.id}] {org.ladder.label(root.level)}"), root.id)
+            label = f"{root.name} [{root.id}] {org.ladder.label(root.level)}"
+            add(tree.add(escape(label)), root.id)
         console.print(tree)
 
 

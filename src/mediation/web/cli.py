@@ -120,6 +120,25 @@ def _port(value: int) -> int:
     return value
 
 
+def _check_listen(host: str, port: int) -> None:
+    """Refuse, before any file is created, an address the server could not listen on: a
+    host that does not resolve, or an address and port taken or not this machine's (the
+    server itself would only fail once started, leaving a new database behind)."""
+    import socket
+
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        _fail(f"--host {host}: not an address to listen on ({exc})")
+    family, kind, proto, _name, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            _fail(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})")
+
+
 DbArg = Annotated[Path, typer.Argument(help="SQLite file.")]
 
 
@@ -180,6 +199,7 @@ def serve(
         _fail(f"{db}: is a directory, not a database file")
     if not db.parent.is_dir():
         _fail(f"{db.parent}: no such directory")
+    _check_listen(host, port)
     # Every log line is masked: an error carrying a party's ID or phone number never
     # reaches the server's log in full (《个人信息保护法》第五十一条).
     handler = logging.StreamHandler()
