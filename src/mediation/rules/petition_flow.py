@@ -16,7 +16,14 @@ from typing import Any
 import attrs
 
 from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, DeadlineStatus, Risk, evolve
-from mediation.rules import baoan, deadlines, onestop, petition_aftercare, petition_recusal
+from mediation.rules import (
+    baoan,
+    deadlines,
+    onestop,
+    petition_aftercare,
+    petition_intake,
+    petition_recusal,
+)
 from mediation.rules.base import ALLOW, Context, Decision, Guard, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
 from mediation.rules.org import OrgTree, UnitKind
@@ -38,6 +45,7 @@ from mediation.rules.petition import (
     Bar,
     Diversion,
     DivertRoute,
+    PetitionDetails,
     PetitionStage,
     Refusal,
     Route,
@@ -153,6 +161,9 @@ class NotAcceptInputs:
     reason: str = field("理由", default="")
     guide_to: str = field("引导信访人向何机关提出", default="")
     guide_unit: str | None = field("有权处理的机关", default=None)
+    same_as: str | None = field(
+        "同一事实和理由的在先信访事项", default=None, validator=attrs.validators.optional(_nonblank)
+    )
 
 
 @attrs.frozen(slots=True)
@@ -774,6 +785,11 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
     """
     given = ctx.inputs
     found = details(case)
+    if given.same_as is not None:
+        named = _named_ground(case, ctx)
+        if isinstance(named, Decision):
+            return named
+        found = named
     org = ctx.policy.org
     at_office = org is not None and case.unit in org and org.get(case.unit).kind == _PETITION_BUREAU
     if found.bar is None and at_office and v2(case):
@@ -836,11 +852,41 @@ def not_accept_guard(case: Case, ctx: Context[NotAcceptInputs]) -> Decision:
     return ALLOW
 
 
+def _named_ground(case: Case, ctx: Context[NotAcceptInputs]) -> PetitionDetails | Decision:
+    """The case's details with the ground the earlier petition the clerk named
+    (``same_as``) gives (:func:`~mediation.rules.petition_intake.named_ground`), or the
+    refusal of that input: the intake found a ground already, or the named petition is
+    not an earlier one of this petitioner's that bars acceptance."""
+    found = details(case)
+    named = ctx.inputs.same_as
+    assert named is not None
+    if found.bar is not None:
+        return refuse_input(
+            "not_accept",
+            "same_as",
+            named,
+            f"a ground was found at registration already: {found.bar.label}（{found.bar_code}）",
+            found.bar.basis,
+        )
+    bar, earlier = petition_intake.named_ground(case, ctx, named)
+    if bar is None:
+        assert isinstance(earlier, str)
+        return refuse_input("not_accept", "same_as", named, earlier, f"{ART}第三十六条第三款")
+    assert not isinstance(earlier, str)
+    return evolve(found, bar=bar, bar_case=earlier.id, bar_code=earlier.code)
+
+
 def on_not_accept(case: Case, ctx: Context[NotAcceptInputs]) -> Case:
     """Close the clocks (the notice is the written reply, 第二十三条), record the ground,
-    the earlier case and where the petitioner was guided."""
+    the earlier case and where the petitioner was guided. A ground the clerk recognised in
+    an earlier petition (``same_as``) is recorded as the intake's would be."""
     given = ctx.inputs
     found = details(case)
+    if given.same_as is not None:
+        named = _named_ground(case, ctx)
+        assert not isinstance(named, Decision)
+        case = with_details(case, bar=named.bar, bar_case=named.bar_case, bar_code=named.bar_code)
+        found = named
     extra = given.reason.strip()
     if found.bar is not None:
         reason = found.bar.label + (f"；{extra}" if extra else "")

@@ -212,6 +212,47 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
     return None
 
 
+def named_ground(
+    case: Case, ctx: Context[Any], named: str
+) -> tuple[Bar, RelatedCase] | tuple[None, str]:
+    """The ground an earlier petition the clerk names as the same matter gives against
+    accepting ``case``, with that petition; else ``(None, why not)``.
+
+    The intake finds an earlier petition on the same facts and reasons by its fingerprint
+    (:func:`fingerprint`): the same petitioners, category and wording. A matter raised
+    again in other words, or with a co-petitioner added, is still "同一事实和理由"
+    (第三十六条第三款) — the clerk, who reads it, recognises it and names the earlier
+    petition (its id or code) among the petitions sharing a petitioner with this one (the
+    step reads them). The grounds are the intake's, in its order: concluded after 复核
+    (第三十六条第三款), accepted or being handled within its periods (第十九条第三款), an
+    opinion issued that is to be reviewed rather than raised anew (第三十五条、第三十六条).
+    """
+    root = details(case).root or case.id
+    if named in (case.id, case.code):
+        return None, "this matter's own petition, not an earlier one"
+    for r in ctx.related:
+        if named not in (r.id, r.code) or r.kind != case.kind:
+            continue
+        if r.id == case.id or _root_of(r) == root:
+            return None, "this matter's own petition, not an earlier one"
+        if FINAL in r.flags:
+            return Bar.final, r
+        if (
+            not r.closed
+            and REPLIED not in r.flags
+            and _in_period(r, ctx.at)
+            and (not v2(case) or _handled(r))
+        ):
+            return Bar.pending, r
+        if REPLIED in r.flags:
+            return Bar.answered, r
+        return None, (
+            f"{r.code}: neither concluded after 复核, nor accepted and within its periods, nor "
+            "answered with an opinion — nothing in it bars accepting this petition"
+        )
+    return None, "no earlier petition of this petitioner has that id or code"
+
+
 def _collective(case: Case, ctx: Context[PetitionIntake]) -> bool:
     """Several people raising a common matter (集体访): ticked, or, at a visit, at least
     ``collective_from`` people (5: RULES.md §7.4) came — counted as ``people``, or as the

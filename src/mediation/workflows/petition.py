@@ -205,6 +205,10 @@ PETITION_V2 = WorkflowDefinition(
             effects=f.on_not_accept,
             roles=_HEADS,
             inputs=f.NotAcceptInputs,
+            # A matter reworded is still the same (第三十六条第三款): the clerk names the
+            # earlier petition among this petitioner's (``same_as``). Only a refusal that
+            # names one reads them, so every version takes the input.
+            reads_related=True,
         ),
         Transition(
             T.object,
