@@ -211,7 +211,10 @@ def test_complete_agreement_override_is_accepted(
 ) -> None:
     """An edited agreement template that keeps every item loads and is used."""
     official = (official_dir() / "mediation_agreement.txt.j2").read_text(encoding="utf-8")
-    _override(tmp_path, "mediation_agreement.txt.j2", official.replace("一、", "第一部分 "))
+    heading = "{{ cn[n.i - 1] }}、纠纷的主要事实"
+    assert heading in official
+    edited = official.replace(heading, "第一部分 纠纷的主要事实")
+    _override(tmp_path, "mediation_agreement.txt.j2", edited)
     text = scenarios["signed"].render(DocumentRenderer(overrides=tmp_path), "mediation_agreement")
     assert "第一部分 纠纷的主要事实" in text
 

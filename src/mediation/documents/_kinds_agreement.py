@@ -54,9 +54,11 @@ from mediation.rules.calendar import OfficialCalendar
 from mediation.rules.dispute import DisputeDetails, court_mediation, details
 from mediation.rules.dispute.agreement import (
     DELEGATED_EFFECT_BASIS,
+    effect_basis,
     organ_statute,
     parties_sign_alone,
 )
+from mediation.rules.dispute.agreement import missing_items as missing_for
 from mediation.rules.dispute.documents import agreement_routes
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
@@ -95,7 +97,9 @@ def check_written(src: Source) -> None:
             (``field`` = ``agreement.<field>``, comma-separated when several).
     """
     agreement = _agreement(src, AgreementForm.written)
-    missing = missing_items(agreement, principals(src.case.parties))
+    # The items of the case's own form: a 治安调解协议书 states its own (程序规定
+    # 第一百八十四条), as the step that recorded it asked.
+    missing = missing_for(src.case, agreement, src.policy)
     if missing:
         fields = ", ".join(f"agreement.{i.field}" for i in missing)
         labels = "、".join(i.label for i in missing)
@@ -355,6 +359,9 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
     agreement = _agreement(src, AgreementForm.written)
     parties = list(principals(src.case.parties))
     alone = parties_sign_alone(src.case)
+    # On the parties' signatures alone: a court's delegation (its own effect clause) or
+    # 治安调解 (the police form's clause says so).
+    delegated = alone and effect_basis(src.case) == DELEGATED_EFFECT_BASIS
     effective = effective_at(agreement, parties, parties_only=alone)
     confirmation: dict[str, Any] = {
         "days": _CONFIRMATION_DAYS,
@@ -385,7 +392,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
         # The parties as they were on the day of the agreement (their ages then).
         **party_lists(src, "mediation_agreement", local_date(agreement.reached_at)),
         "form": {
-            "effect": _DELEGATED_EFFECT if alone else form.effect,
+            "effect": _DELEGATED_EFFECT if delegated else form.effect,
             "after": form.after,
             "confirmation": form.confirmation,
             "kept_by": form.kept_by,
@@ -399,7 +406,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
             "at": cn_datetime(effective),
             "date": cn_date(effective),
             "pending": pending,
-            "basis": DELEGATED_EFFECT_BASIS if alone else "《人民调解法》第二十九条第二款",
+            "basis": effect_basis(src.case),
         },
         "confirmation": confirmation,
         # A labour dispute mediated by a committee: its statute's routes on non-performance.
@@ -521,7 +528,7 @@ def judicial_confirmation_application(src: Source) -> dict[str, Any]:
             "at": cn_datetime(effective),
             "date": cn_date(effective),
             "how": (
-                f"经各方当事人签名（{DELEGATED_EFFECT_BASIS}）"
+                f"经各方当事人签名（{effect_basis(src.case)}）"
                 if parties_sign_alone(src.case)
                 else "经各方当事人签名、调解员签名并加盖人民调解委员会印章"
             ),

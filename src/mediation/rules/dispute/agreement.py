@@ -117,10 +117,8 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
         if not problem.allowed:
             return problem
     agreement = agreement_rules.build_agreement(given, case, reached)
-    missing = agreement_rules.missing_items(agreement, agreement_rules.principals(case.parties))
+    missing = missing_items(case, agreement, ctx.policy)
     police = v4(case) and procedure(case, ctx.policy) is Procedure.public_order
-    if police:
-        missing = tuple(i for i in missing if i.field in _PUBLIC_ORDER_ITEMS)
     if missing:
         names = "、".join(i.label for i in missing)
         basis = _PUBLIC_ORDER_BASIS if police else missing[0].basis
@@ -137,6 +135,19 @@ presiding officer are printed by the document) — not the people's mediation ru
 of performance, disputed matters or responsibilities (2002 规定 第三十五条)."""
 
 _PUBLIC_ORDER_BASIS = "《公安机关办理行政案件程序规定》第一百八十四条"
+
+
+def missing_items(
+    case: Case, agreement: Agreement, policy: Any
+) -> tuple[agreement_rules.RequiredItem, ...]:
+    """The items a written agreement of ``case`` must state and does not: a 治安调解协议书
+    its own (:data:`_PUBLIC_ORDER_ITEMS`, 程序规定 第一百八十四条; workflow version 4 on),
+    any other the people's mediation rules' (:func:`mediation.rules.agreement.missing_items`).
+    The step that records the agreement and the document that prints it ask the same."""
+    missing = agreement_rules.missing_items(agreement, agreement_rules.principals(case.parties))
+    if v4(case) and procedure(case, policy) is Procedure.public_order:
+        return tuple(i for i in missing if i.field in _PUBLIC_ORDER_ITEMS)
+    return missing
 
 
 def written_required(category: str, policy: Any) -> Category | None:
@@ -360,11 +371,36 @@ DELEGATED_EFFECT_BASIS = "《最高人民法院关于人民法院特邀调解的
 
 def parties_sign_alone(case: Case) -> bool:
     """Whether the case's written agreement takes effect on the parties' signatures alone:
-    mediation a people's court delegated before filing (委派 — the case came by court
-    referral; not the judicial track, a court's own entrusted mediation), 特邀调解规定
-    第二十四条 (RULES.md §6.6). Elsewhere the mediator signs and the committee seals too
-    (《人民调解法》第二十九条第二款). Workflow version 4 on."""
-    return v4(case) and case.channel == COURT_REFERRAL and details(case).track != "judicial"
+
+    - mediation a people's court delegated before filing (委派 — the case came by court
+      referral; not the judicial track, a court's own entrusted mediation), 特邀调解规定
+      第二十四条 (RULES.md §6.6; workflow version 4 on);
+    - 治安调解: the police make the agreement and both parties sign it (程序规定
+      第一百八十四条, RULES.md §6.5) — no committee's mediator or seal (workflow version 7
+      on). A 治安调解 is the case the police accepted as one: its case-handling period
+      (第一百六十五条) opened at acceptance.
+
+    Elsewhere the mediator signs and the committee seals too (《人民调解法》第二十九条第二款).
+    """
+    if not v4(case):
+        return False
+    if case.channel == COURT_REFERRAL and details(case).track != "judicial":
+        return True
+    return case.workflow_version >= _V7 and any(d.period == PS_HANDLING.id for d in case.deadlines)
+
+
+_V7 = 7
+"""The dispute workflow version from which a 治安调解 agreement takes effect on the parties'
+signatures (:func:`parties_sign_alone`)."""
+
+
+def effect_basis(case: Case) -> str:
+    """The rule that says who signs the case's agreement for it to take effect."""
+    if not parties_sign_alone(case):
+        return "《人民调解法》第二十九条第二款"
+    if case.channel == COURT_REFERRAL:
+        return DELEGATED_EFFECT_BASIS
+    return _PUBLIC_ORDER_BASIS
 
 
 def unsigned(case: Case) -> tuple[str, ...]:
@@ -475,9 +511,7 @@ def performance_guard(case: Case, ctx: Context[Any]) -> Decision:
         return refuse(
             "begin_performance",
             f"调解协议尚未生效（尚缺：{missing}），不能进入履行",
-            DELEGATED_EFFECT_BASIS
-            if parties_sign_alone(case)
-            else "《人民调解法》第二十九条第二款",
+            effect_basis(case),
         )
     return ALLOW
 

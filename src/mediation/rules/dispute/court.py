@@ -24,6 +24,7 @@ from mediation.rules.dispute._common import (
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
+from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.org import UnitKind
 from mediation.rules.resolution import resolution_of
 
@@ -101,6 +102,15 @@ def _not_a_court(court: str, ctx: Context[Any]) -> str | None:
     return f"“{court}”不是人民法院"
 
 
+_ORGANS = {
+    Procedure.public_order: "公安机关（治安调解）",
+    Procedure.traffic_police: "公安机关交通管理部门",
+    Procedure.medical_admin: "卫生主管部门",
+    Procedure.administrative: "行政机关",
+}
+"""Who presides over each procedure whose agreement is not a people's mediation agreement."""
+
+
 def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
     """A written, effective agreement; both parties; the right court; within 30 days; not an
     excluded matter.
@@ -122,6 +132,16 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "apply_confirmation",
             "口头调解协议不能申请司法确认：申请须向人民法院提交书面调解协议",
             "《人民调解法》第三十三条；民诉法解释 第三百五十三条",
+        )
+    proc = procedure(case, ctx.policy)
+    if agreement is not None and v4(case) and proc is not Procedure.people:
+        # The organ's own agreement opens no window for 司法确认 (version 4 on): say so,
+        # rather than that a window which never opened has run out.
+        return refuse(
+            "apply_confirmation",
+            f"本案调解协议由{_ORGANS.get(proc, '行政机关')}主持达成，不是人民调解协议："
+            "司法确认由人民调解委员会调解达成的调解协议的双方当事人申请",
+            "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
         )
     if agreement is None or effective(case) is None:
         return refuse(
