@@ -92,6 +92,7 @@ __all__ = [
     "petition_office",
     "raised_orally",
     "v2",
+    "v4",
     "with_details",
 ]
 
@@ -249,6 +250,7 @@ class Bar(LabeledEnum):
     pending = "pending", "同一信访事项已经受理、正在办理"
     answered = "answered", "该事项已出具处理意见，不服的应当依法请求复查、复核"
     skip_level = "skip_level", "该事项属于越级走访，应当向有权处理的本级或者上一级机关提出"
+    concluded = "concluded", "该事项已经调解或者和解达成协议办结"
 
     @property
     def basis(self) -> str:
@@ -260,6 +262,8 @@ class Bar(LabeledEnum):
             "answered": f"{ART}第三十五条、第三十六条；国家信访局《关于进一步规范信访事项受理"
             "办理程序引导来访人依法逐级走访的办法》(2014)",
             "skip_level": f"{ART}第二十条第一款",
+            "concluded": f"{ART}第三十三条；国家信访局《关于进一步规范信访事项受理办理程序"
+            "引导来访人依法逐级走访的办法》(2014)",
         }[self.value]
 
 
@@ -604,3 +608,13 @@ version 1 replays as recorded."""
 def v2(case: Case) -> bool:
     """Whether ``case`` runs under the rules of petition workflow version 2 or later (:data:`V2`)."""
     return case.workflow_version >= V2
+
+
+V4 = 4
+"""Petition workflow version 4: the grounds found at registration read the earlier
+petitions' later stages (a review taken up; a matter concluded by agreement)."""
+
+
+def v4(case: Case) -> bool:
+    """Whether ``case`` runs under the rules of petition workflow version 4 or later (:data:`V4`)."""
+    return case.workflow_version >= V4

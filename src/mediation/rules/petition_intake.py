@@ -49,6 +49,7 @@ from mediation.rules.petition import (
     details,
     raised_orally,
     v2,
+    v4,
 )
 
 __all__ = [
@@ -183,6 +184,26 @@ def _in_period(r: RelatedCase, at: dt.datetime) -> bool:
     return due is None or at < due
 
 
+_CONCLUDED = "concluded"
+_REVIEW_TAKEN = "review_requested"
+
+
+def _settled(r: RelatedCase) -> bool:
+    """The earlier matter was concluded by a mediation or settlement agreement (第三十三条):
+    concluded without a written opinion (which would be reviewed instead) — petition
+    workflow version 4 on (国家信访局 2014 办法: a matter 已经办结 is not accepted)."""
+    return r.state == _CONCLUDED and REPLIED not in r.flags and FINAL not in r.flags
+
+
+def _answered(case: Case, r: RelatedCase) -> bool:
+    """The earlier matter has an opinion the petitioner is to have reviewed (第三十五条、
+    第三十六条). From petition workflow version 4, not once its review was requested: the
+    review is then the matter's stage, pending in its period or, past it, lapsed (the
+    organ above then accepts the matter, as for any lapsed period: :func:`_in_period`) —
+    the petitioner did ask for review, and is not told to."""
+    return REPLIED in r.flags and not (v4(case) and r.state == _REVIEW_TAKEN)
+
+
 def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | None] | None:
     """The ground that bars acceptance, with the earlier case, if any."""
     if ctx.inputs.stage is not PetitionStage.handling or ctx.inputs.origin:
@@ -201,7 +222,11 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
     ]
     if pending:
         return Bar.pending, pending[-1]
-    answered = [r for r in same if REPLIED in r.flags]
+    if v4(case):
+        settled = [r for r in same if _settled(r)]
+        if settled:
+            return Bar.concluded, settled[-1]
+    answered = [r for r in same if _answered(case, r)]
     if answered:
         return Bar.answered, answered[-1]
     competent = ctx.inputs.competent
@@ -224,8 +249,9 @@ def named_ground(
     (第三十六条第三款) — the clerk, who reads it, recognises it and names the earlier
     petition (its id or code) among the petitions sharing a petitioner with this one (the
     step reads them). The grounds are the intake's, in its order: concluded after 复核
-    (第三十六条第三款), accepted or being handled within its periods (第十九条第三款), an
-    opinion issued that is to be reviewed rather than raised anew (第三十五条、第三十六条).
+    (第三十六条第三款), accepted or being handled within its periods (第十九条第三款),
+    concluded by an agreement (第三十三条; version 4 on), an opinion issued that is to be
+    reviewed rather than raised anew (第三十五条、第三十六条).
     """
     root = details(case).root or case.id
     if named in (case.id, case.code):
@@ -244,7 +270,9 @@ def named_ground(
             and (not v2(case) or _handled(r))
         ):
             return Bar.pending, r
-        if REPLIED in r.flags:
+        if v4(case) and _settled(r):
+            return Bar.concluded, r
+        if _answered(case, r):
             return Bar.answered, r
         return None, (
             f"{r.code}: neither concluded after 复核, nor accepted and within its periods, nor "

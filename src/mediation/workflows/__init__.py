@@ -31,6 +31,7 @@ from mediation.workflows.petition import (
     PETITION_STEPS,
     PETITION_V1,
     PETITION_V2,
+    PETITION_V3,
 )
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
@@ -59,6 +60,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE,
     PETITION_V1,
     PETITION_V2,
+    PETITION_V3,
     PETITION,
 )
 """The workflows every engine knows."""

@@ -46,6 +46,7 @@ __all__ = [
     "PETITION",
     "PETITION_HOOKS",
     "PETITION_STEPS",
+    "PETITION_V3",
     "PetitionState",
     "PetitionStep",
     "PetitionTrigger",
@@ -454,7 +455,7 @@ duty — not supervised, and cancelled, not breached, when it accepts instead.""
 
 
 def _v3(t: Transition) -> Transition:
-    """Version 2's transition ``t`` as version 3 has it (see :data:`PETITION`)."""
+    """Version 2's transition ``t`` as version 3 has it (see :data:`PETITION_V3`)."""
     if t.trigger is T.accept and t.dest is S.accepted:
         return attrs.evolve(t, guards=(*t.guards, f.reserved_guard))
     if t.trigger is T.hand_to_mediation:
@@ -463,10 +464,11 @@ def _v3(t: Transition) -> Transition:
     return t
 
 
-PETITION = attrs.evolve(
+PETITION_V3 = attrs.evolve(
     PETITION_V2, version=3, transitions=tuple(_v3(t) for t in PETITION_V2.transitions)
 )
-"""The petition workflow, version 3: new cases run on it. Version 2's graph and rules, and:
+"""The petition workflow, version 3, kept for the cases recorded under it. Version 2's graph
+and rules, and:
 
 - a matter a ground bars (after 复核, pending at a lower organ, a skip-level visit, an
   answered matter) is not handed to people's mediation from registration either
@@ -479,6 +481,20 @@ PETITION = attrs.evolve(
   (:func:`~mediation.rules.fangtiao.hand_refused_by_guard`; 《人民调解法》第十七条).
 
 Stricter than version 2, so version 2 stays for its recorded cases."""
+
+PETITION = attrs.evolve(PETITION_V3, version=4)
+"""The petition workflow, version 4: new cases run on it. Version 3's graph and rules, and
+the grounds found at registration read the earlier petitions' later stages
+(:mod:`mediation.rules.petition_intake`):
+
+- a matter whose opinion the petitioner had reviewed is not refused as "answered, to be
+  reviewed" (第三十五条、第三十六条): the review is its stage — pending while in its period
+  (第十九条第三款), else lapsed, and the organ above accepts the matter as for any lapsed
+  period;
+- a matter concluded by a mediation or settlement agreement (第三十三条) is not accepted
+  again (国家信访局 2014 办法: 已经办结).
+
+Different grounds at registration, so version 3 stays for its recorded cases."""
 
 PETITION_V1 = attrs.evolve(PETITION_V2, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
 """Version 1, kept for the cases begun under it: their window to object opened as a duty
