@@ -587,16 +587,21 @@ class Engine:
         as such, not an ``AttributeError`` deep in a step (nothing has been written)."""
         decision = self._authorize(actor, access)
         if self._role_policy is None and not isinstance(decision, Decision):
-            raise DefinitionError(
-                f"the authorizer {self._authorize!r} answered {access.action!r} with "
-                f"{decision!r}: an Authorizer returns a Decision (ALLOW, or refuse(rule, "
-                "reason) from mediation.rules.base), not a "
-                f"{type(decision).__name__}"
-            )
+            raise self._bad_answer(access, decision)
         return decision
 
+    def _bad_answer(self, access: Access, decision: object) -> DefinitionError:
+        return DefinitionError(
+            f"the authorizer {self._authorize!r} answered {access.action!r} with "
+            f"{decision!r}: an Authorizer returns a Decision (ALLOW, or refuse(rule, "
+            f"reason) from mediation.rules.base), not a {type(decision).__name__}"
+        )
+
     def _allow(self, actor: Actor, access: Access) -> None:
-        decision = self._access(actor, access)
+        # Every step passes here: the check of :meth:`_access`, inlined.
+        decision = self._authorize(actor, access)
+        if self._role_policy is None and not isinstance(decision, Decision):
+            raise self._bad_answer(access, decision)
         if not decision.allowed:
             raise AuthorizationError(actor.id, access.action, decision.reason)
 
