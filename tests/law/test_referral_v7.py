@@ -281,3 +281,23 @@ def test_the_take_reads_the_organ_s_case_on_sqlite(tmp_path: Path) -> None:
     assert e.get(case.id).state == "referred"
     assert e.verify(case.id).ok
     e.close()
+
+
+def test_the_medical_committee_does_not_take_a_dispute_the_health_department_holds() -> None:
+    """医疗条例 第三十一条: the village sent a medical dispute to the county's medical committee
+    (specialised); meanwhile the health department accepted the same dispute. The medical
+    committee does not take it."""
+    e = engine()
+    committee, health = actor("qt-yt"), actor("qt-wjj")
+    case = register(e, "qt-dm-dmc", at("2026-03-02"), category="medical")
+    e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-03-02", 10), track="people")
+    e.fire(case.id, "accept", actor=VILLAGE, at=at("2026-03-02", 11), other_side_consents=True)
+    e.fire(case.id, "refer", actor=VILLAGE, at=at("2026-03-03"), to="qt-yt", reason="specialised")
+    held = register(e, "qt-wjj", at("2026-03-03"), category="medical")
+    e.fire(held.id, "triage", actor=health, at=at("2026-03-03", 10), track="administrative")
+    e.fire(held.id, "accept", actor=health, at=at("2026-03-03", 11), other_side_consents=True)
+    with pytest.raises(RuleRejectedError) as refused:
+        e.fire(case.id, "take_referral", actor=committee, at=at("2026-03-04"))
+    assert refused.value.basis == "《医疗纠纷预防和处理条例》第三十一条"
+    assert e.get(held.id).code in str(refused.value)
+    assert e.get(case.id).state == "referred"
