@@ -188,6 +188,17 @@ _CONCLUDED = "concluded"
 _REVIEW_TAKEN = "review_requested"
 
 
+def _pending(case: Case, r: RelatedCase, at: dt.datetime) -> bool:
+    """The earlier matter is accepted or being handled, within its periods, without an
+    opinion yet (第十九条第三款)."""
+    return (
+        not r.closed
+        and REPLIED not in r.flags
+        and _in_period(r, at)
+        and (not v2(case) or _handled(r))
+    )
+
+
 def _settled(r: RelatedCase) -> bool:
     """The earlier matter was concluded by a mediation or settlement agreement (第三十三条):
     concluded without a written opinion (which would be reviewed instead) — petition
@@ -212,14 +223,7 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
     final = [r for r in same if FINAL in r.flags]
     if final:
         return Bar.final, final[-1]
-    pending = [
-        r
-        for r in same
-        if not r.closed
-        and REPLIED not in r.flags
-        and _in_period(r, ctx.at)
-        and (not v2(case) or _handled(r))
-    ]
+    pending = [r for r in same if _pending(case, r, ctx.at)]
     if pending:
         return Bar.pending, pending[-1]
     if v4(case):
@@ -263,12 +267,7 @@ def named_ground(
             return None, "this matter's own petition, not an earlier one"
         if FINAL in r.flags:
             return Bar.final, r
-        if (
-            not r.closed
-            and REPLIED not in r.flags
-            and _in_period(r, ctx.at)
-            and (not v2(case) or _handled(r))
-        ):
+        if _pending(case, r, ctx.at):
             return Bar.pending, r
         if v4(case) and _settled(r):
             return Bar.concluded, r

@@ -977,7 +977,7 @@ Stricter than version 4, so version 4 stays for its recorded cases."""
 
 
 def _v6(t: Transition) -> Transition:
-    """Version 5's transition ``t`` as version 6 has it (see :data:`DISPUTE`)."""
+    """Version 5's transition ``t`` as version 6 has it (see :data:`DISPUTE_V6`)."""
     if t.trigger is T2.refer:
         return attrs.evolve(t, guards=(*t.guards, d.refer_fit_guard))
     if t.trigger is T2.hand_off:

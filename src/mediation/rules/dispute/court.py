@@ -102,7 +102,7 @@ def _not_a_court(court: str, ctx: Context[Any]) -> str | None:
     return f"“{court}”不是人民法院"
 
 
-_ORGANS = {
+_PRESIDING = {
     Procedure.public_order: "公安机关（治安调解）",
     Procedure.traffic_police: "公安机关交通管理部门",
     Procedure.medical_admin: "卫生主管部门",
@@ -139,7 +139,7 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
         # rather than that a window which never opened has run out.
         return refuse(
             "apply_confirmation",
-            f"本案调解协议由{_ORGANS.get(proc, '行政机关')}主持达成，不是人民调解协议："
+            f"本案调解协议由{_PRESIDING.get(proc, '行政机关')}主持达成，不是人民调解协议："
             "司法确认由人民调解委员会调解达成的调解协议的双方当事人申请",
             "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
         )

@@ -276,16 +276,17 @@ def take_held_elsewhere_guard(case: Case, ctx: Context[Any]) -> Decision:
             f"同一纠纷已由{name}受理（{code}），人民调解委员会不得接收：请退回移送单位",
             HANDLED_BASIS,
         )
-    other = _held_elsewhere(case, ctx)
-    excluded = _exclusion(case, ctx.policy)
-    if other is not None and excluded is not None:
-        name, code, basis = other
-        return refuse(
-            "take_referral",
-            f"{excluded[1]}：同一纠纷已由{name}受理（{code}），不得接收：请退回移送单位",
-            basis,
-        )
-    return ALLOW
+    other = _held_elsewhere(case, ctx)  # found only where a rule bars (_exclusion)
+    if other is None:
+        return ALLOW
+    name, code, basis = other
+    rule = _exclusion(case, ctx.policy)
+    assert rule is not None
+    return refuse(
+        "take_referral",
+        f"{rule[1]}：同一纠纷已由{name}受理（{code}），不得接收：请退回移送单位",
+        basis,
+    )
 
 
 def taken_before_acceptance_guard(case: Case, ctx: Context[Any]) -> Decision:
@@ -328,17 +329,22 @@ class ReturnReferralInputs:
     reason: str = field("退回理由", validator=_nonblank)
 
 
+def _returned(case: Case, ctx: Context[ReturnReferralInputs], pending: Referral) -> Case:
+    """The referral marked returned with the receiver's reasons, the receiver's acceptance
+    decision met, the case back with the sender."""
+    returned = evolve(
+        pending, outcome="returned", decided_at=ctx.at, return_reason=ctx.inputs.reason
+    )
+    case = _with(case, referrals=(*details(case).referrals[:-1], returned))
+    case = deadlines.close(case, ctx, (ACCEPTANCE,))
+    return _to_sender(case, ctx, pending)
+
+
 def on_return(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
     """The receiver returns the case to the sender, with its reasons; the sender resumes."""
     pending = _last_referral(case)
     assert pending is not None
-    returned = evolve(
-        pending, outcome="returned", decided_at=ctx.at, return_reason=ctx.inputs.reason
-    )
-    found = details(case)
-    case = _with(case, referrals=(*found.referrals[:-1], returned))
-    case = deadlines.close(case, ctx, (ACCEPTANCE,))
-    case = _to_sender(case, ctx, pending)
+    case = _returned(case, ctx, pending)
     if pending.from_state in ("received", "triaged"):
         return deadlines.open_clock(case, ctx, ACCEPTANCE)
     if v4(case):
@@ -369,13 +375,7 @@ def on_return_current(case: Case, ctx: Context[ReturnReferralInputs]) -> Case:
     if pending.from_state != "failed":
         case = on_return(case, ctx)
         return _run_on_sender(case, ctx, pending, FEEDBACK_CLOCKS)
-    returned = evolve(
-        pending, outcome="returned", decided_at=ctx.at, return_reason=ctx.inputs.reason
-    )
-    case = _with(case, referrals=(*details(case).referrals[:-1], returned))
-    case = deadlines.close(case, ctx, (ACCEPTANCE,))
-    case = _to_sender(case, ctx, pending)
-    return _run_on_sender(case, ctx, pending, None)
+    return _run_on_sender(_returned(case, ctx, pending), ctx, pending, None)
 
 
 def _run_on_sender(
