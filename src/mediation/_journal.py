@@ -47,6 +47,8 @@ class Plan:
         sends: It sends the case to another unit (authorized where the case is).
         related: Its rules see the cases sharing a key with the case (the engine
             looks them up; the event logs them): see :meth:`Journal.reads_related`.
+        actor_unit: Its rules see the actor's unit (the event logs it): see
+            :attr:`Step.reads_actor_unit`.
     """
 
     name: str
@@ -56,6 +58,7 @@ class Plan:
     inputs: type
     sends: bool = False
     related: ReadsRelated = False
+    actor_unit: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -171,10 +174,12 @@ class Journal:
         inputs: Any,
         facts: Mapping[str, Any] | None = None,
         related: Sequence[RelatedCase] = (),
+        actor_unit: str | None = None,
     ) -> Context[Any]:
         """The context a rule of the next step on ``case`` sees (``facts``: in a replay, the
-        event's, and the related cases are read from them; ``related``: the cases sharing
-        a key, for a step that reads them)."""
+        event's, and the related cases and the actor's unit are read from them; ``related``:
+        the cases sharing a key, and ``actor_unit``: the actor's unit, for a step that
+        reads them)."""
         clocks = StepClocks(
             self.clocks,
             None if facts is None else StepClocks.read(facts.get("clocks")),
@@ -183,9 +188,14 @@ class Journal:
         policy = self.policy if facts is None else self.policy_of(facts)
         if facts is not None:
             related = self.read_related(facts.get("related"))
+            logged = facts.get("actor_unit")
+            actor_unit = logged if isinstance(logged, str) else None
+        actor = self.actor(actor_id)
+        if actor_unit is not None:
+            actor = Actor(actor_id, actor.roles, actor_unit)
         return Context(
             at,
-            self.actor(actor_id),
+            actor,
             inputs,
             policy,
             clocks,
@@ -269,6 +279,7 @@ class Journal:
             step.inputs,
             step.sends,
             step.reads_related,
+            step.reads_actor_unit,
         )
 
     def reads_related(self, plan: Plan, case: Case) -> bool:
@@ -385,6 +396,8 @@ class Journal:
             out["org"] = org.seq
         if ctx.related:
             out["related"] = [_related_row(r) for r in ctx.related]
+        if ctx.actor.unit is not None:
+            out["actor_unit"] = ctx.actor.unit
         return out
 
     @staticmethod

@@ -1065,7 +1065,8 @@ class Engine:
             inputs = evolve(inputs, **{step.numbering.field: number(step, inputs)})
         reads = journal.reads_related(plan, case)
         related = self._related(case.keys, case.id, at) if reads else ()
-        ctx = journal.context(case, actor.id, at, inputs, related=related)
+        unit = actor.unit if plan.actor_unit else None
+        ctx = journal.context(case, actor.id, at, inputs, related=related, actor_unit=unit)
         moved, dest = journal.decide(case, plan, ctx)
         if moved.unit != case.unit:
             self._allow(actor, Access(name, moved.unit, plan.roles, moved, plan.sends))

@@ -143,7 +143,8 @@ class Context(Generic[InputsT]):
     Attributes:
         at: Business time of the step (timezone-aware).
         actor: Who fires it, as the log knows it (an id; roles are not visible
-            to rules, so a replay sees exactly what the step saw).
+            to rules, so a replay sees exactly what the step saw). A step declared
+            ``reads_actor_unit`` also sees the actor's unit, which its event logs.
         inputs: The step's typed inputs.
         policy: The engine's policy (calendar, vocabularies, thresholds).
         clocks: The clock table as this step sees it (periods and due-date

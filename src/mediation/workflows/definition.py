@@ -170,6 +170,9 @@ class Step:
             have defaults.
         reads_related: Its rules see the cases sharing a key with the case (see
             :attr:`Transition.reads_related`).
+        reads_actor_unit: Its rules see the unit the actor works in
+            (``ctx.actor.unit``; the event logs it, so a replay sees it too). Other
+            steps see the actor as an id only. A system actor has no unit.
     """
 
     name: StrEnum
@@ -186,6 +189,7 @@ class Step:
     sends: bool = False
     on_due: ClockRule | None = None
     reads_related: ReadsRelated = False
+    reads_actor_unit: bool = False
 
     def __attrs_post_init__(self) -> None:
         where = f"step {self.name!r}"
