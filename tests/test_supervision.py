@@ -17,7 +17,7 @@ from mediation import (
 from mediation.rules.warnings import WarningLevel
 
 from .conftest import make_engine
-from .helpers import ADMIN, CLERK, at, hard_limits, intake, to_state
+from .helpers import CLERK, at, hard_limits, intake, to_state
 
 
 @pytest.fixture
@@ -144,7 +144,8 @@ def test_petition_extension_requires_telling_the_petitioner(mem_engine: Engine) 
 
     engine = mem_engine
     case = intake(engine)
-    ctx = Context(at("2026-03-02"), ADMIN, None, engine.policy, engine.clocks, 99)
+    head = Actor("head", {"director"}, case.unit)  # 本机关负责人
+    ctx = Context(at("2026-03-02"), head, None, engine.policy, engine.clocks, 99)
     with_clock = deadlines.open_clock(case, ctx, "petition_handling")
     clock = with_clock.deadline("petition_handling-99")
     ask = ExtendInputs(clock.id, 30, Approver.organ_head, "复杂")

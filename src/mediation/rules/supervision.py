@@ -15,7 +15,7 @@ from mediation.model import Case, ClockKind, DeadlineStatus, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.clockbook import FixedClock
-from mediation.rules.periods import Approver, check_extension
+from mediation.rules.periods import Approver, ClockHolder, PeriodRule, check_extension
 
 __all__ = [
     "ExtendInputs",
@@ -147,12 +147,71 @@ def extend_guard(case: Case, ctx: Context[ExtendInputs]) -> Decision:
     except ValidationError as exc:
         name = "length" if exc.field == "extension" else exc.field
         return refuse_input("extend", name, exc.value, exc.rule, rule.basis)
+    wrong = _approver_elsewhere(case, ctx, rule)
+    if wrong is not None:
+        return wrong
     ext = rule.extension
     if ext is not None and ext.notify_petitioner and not given.petitioner_notified:
         return refuse(
             "extend", "延长办理期限须告知信访人延期理由", f"{rule.basis}（延期须告知信访人）"
         )
     return ALLOW
+
+
+_OWN_HEAD = frozenset(
+    {Approver.organ_head, Approver.court_president, Approver.arbitration_commission_head}
+)
+"""Approvers who head the body whose period it is (本机关负责人, 本院院长, 仲裁委员会主任)."""
+
+
+def _unit_name(ctx: Context[ExtendInputs], unit: str) -> str:
+    org = ctx.policy.org
+    if org is None:
+        return unit
+    try:
+        return f"{org.get(unit).name}（{unit}）"
+    except ValidationError:
+        return unit
+
+
+def _approver_elsewhere(
+    case: Case, ctx: Context[ExtendInputs], rule: PeriodRule
+) -> Decision | None:
+    """Refuse an approval given at the wrong unit, for the unit's own period.
+
+    信访工作条例 第三十四条: “经本行政机关负责人批准”, the head of the organ handling the
+    matter, not a leader of another organ, even one above it (a county leader who holds
+    the case by 领导包案 is not the town's head). The court's period is its president's
+    (本院院长) and the arbitration commission's its chair's. 《公安机关办理行政案件程序规定》
+    第一百六十五条 (RULES.md §6.5): the handling period is extended with the approval of
+    the police one level up, never by the station handling the case. The unit is known for a step that reads it
+    (``reads_actor_unit``); a system actor, or an event logged before the unit was,
+    has none and is not checked. Another organ's period (its holder is not the unit)
+    is approved there, beyond what the case records.
+    """
+    who = ctx.actor.unit
+    ext = rule.extension
+    if who is None or ext is None or rule.holder is not ClockHolder.unit:
+        return None
+    if ext.approver in _OWN_HEAD and who != case.unit:
+        return refuse_input(
+            "extend",
+            "approver",
+            ext.approver.value,
+            f"{rule.name_zh}的延长须经{_unit_name(ctx, case.unit)}的{ext.approver.label}批准："
+            f"{_unit_name(ctx, who)}不是办理本案的机关",
+            rule.basis,
+        )
+    if ext.approver is Approver.higher_public_security and who == case.unit:
+        return refuse_input(
+            "extend",
+            "approver",
+            ext.approver.value,
+            f"{rule.name_zh}的延长须经{ext.approver.label}批准："
+            f"{_unit_name(ctx, who)}是办理本案的机关本身",
+            rule.basis,
+        )
+    return None
 
 
 def on_extend(case: Case, ctx: Context[ExtendInputs]) -> Case:

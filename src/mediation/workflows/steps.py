@@ -32,8 +32,10 @@ EXTEND = Step(
     roles=_LEADERS,
     guards=supervision.extend_guard,
     effects=supervision.on_extend,
+    reads_actor_unit=True,
 )
-"""An approved extension, capped by the clock's rule (RULES.md §5.6)."""
+"""An approved extension, capped by the clock's rule and approved at the unit it names
+(RULES.md §5.6; 《信访工作条例》第三十四条)."""
 
 SUPERVISE = Step(
     CoreStep.supervise,
