@@ -164,6 +164,29 @@ def test_assign_down_with_a_report_back_clock_that_closure_waits_for() -> None:
     assert e.fire(case.id, "close", actor=VILLAGE, at=at("2026-03-13", 10)).state == "closed"
 
 
+def test_the_county_assigns_straight_to_the_village_where_the_dispute_arose() -> None:
+    """County centre → village committee, past the town: a case sent down goes to the unit
+    that handles it (2002 规定 第二十一条: the village committee mediates its village's
+    disputes; 《信访工作条例》第二十二条: 属地管理, 交办). Only the way up is rung by rung:
+    before, this was refused as 越级. The county is a one-stop centre: its head first
+    allows the parties a second place (the village, to handle it on the spot: 最多跑一地).
+    The village takes it and reports back to the county."""
+    e = engine()
+    case = _triaged(e, "qt", COUNTY, "2026-03-09")
+    e.fire(case.id, "onestop_permit", actor=COUNTY, at=at("2026-03-09", 10), to="qt-dm-dmc",
+           reason="on_site", note="纠纷发生地就地化解")  # fmt: skip
+    sent = e.fire(case.id, "refer", actor=COUNTY, at=at("2026-03-09", 11), to="qt-dm-dmc",
+                  reason="assigned")  # fmt: skip
+    assert (sent.unit, sent.level) == ("qt-dm-dmc", "village")
+    assert sent.details.referrals[-1].direction.value == "down"  # type: ignore[union-attr]
+    taken = e.fire(case.id, "take_referral", actor=VILLAGE, at=at("2026-03-10"))
+    assert clock(taken, "assignment_feedback_target").due == day("2026-03-24")
+    reported = e.fire(case.id, "report_feedback", actor=VILLAGE, at=at("2026-03-11"),
+                      report="已受理，正在调解")  # fmt: skip
+    assert reported.details.feedback[-1].to_unit == "qt"  # type: ignore[union-attr]
+    assert e.verify(case.id).ok
+
+
 def test_the_default_report_back_date_rolls_past_the_national_day_holiday() -> None:
     """An assignment on Wed 2026-09-16 with no date: 15 days end on Thu 10-01, inside the
     国庆 holiday (10-01 … 10-07, official notice for 2026); the last day of a period that
@@ -521,8 +544,8 @@ _ = WEST, YT
 def test_referrals_never_skip_a_level_without_a_reason_and_one_unit_owns_the_case(
     moves: list[tuple[str, str, bool]],
 ) -> None:
-    """Random referrals, each taken or returned: a move that skips a level has a reason that
-    allows it; after every step exactly one unit owns the case and the level is its own."""
+    """Random referrals, each taken or returned: a move up that skips a level has a reason
+    that allows it; after every step exactly one unit owns the case and the level is its own."""
     from mediation import MediationError
     from mediation.rules.referral import DEFAULT_REASONS
 
@@ -536,8 +559,8 @@ def test_referrals_never_skip_a_level_without_a_reason_and_one_unit_owns_the_cas
             case = e.fire(case.id, "refer", actor=who, at=when, to=to, reason=reason)
         except MediationError:
             continue
-        gap = abs(ORG.rank(to) - ORG.rank(source))
-        if gap > 1 and ORG.within(to, source) | ORG.within(source, to):
+        gap = ORG.rank(to) - ORG.rank(source)
+        if gap > 1 and ORG.within(source, to):  # up, past a level
             assert DEFAULT_REASONS[reason].skips_levels
         assert (case.unit, case.level) == (to, ORG.level_of(to))
         decide = "take_referral" if take else "return_referral"

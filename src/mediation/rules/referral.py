@@ -196,7 +196,12 @@ def referral_problem(
     """Whether ``case`` may be referred to ``target`` for ``reason`` (pure).
 
     Checks: a known, active, other unit; a known reason serving that direction;
-    no level skipped unless the reason allows it; a threshold reason only
+    no level skipped on the way up unless the reason allows it (2002 规定 第二十一条
+    sends a village's difficult dispute to the township; 重大、紧急 may go higher); a
+    case sent down may go straight to the unit where the parties live or the dispute
+    arose (2002 规定 第二十一条: the village committee mediates the disputes of its
+    village; 《信访工作条例》第二十二条: 属地管理, 交办 to the organ that handles it —
+    "小事不出村" points down, not rung by rung); a threshold reason only
     where the threshold is met; ``mediation_failed`` only after the ladder's
     attempts at this level (and not past its top); across only to a unit of
     the same level under the same superior, an industry committee of the case's
@@ -224,8 +229,8 @@ def referral_problem(
             f"“{found.label}” does not send a case {way.value} ({way.label})",
             found.basis,
         )
-    gap = abs(org.rank(dest.id) - org.rank(source.id))
-    if way is not Direction.across and gap > 1 and not found.skips_levels:
+    gap = org.rank(dest.id) - org.rank(source.id)
+    if way is Direction.up and gap > 1 and not found.skips_levels:
         return refuse(
             "refer",
             f"不得越级：{source.name}（{org.ladder.label(source.level)}）与"
