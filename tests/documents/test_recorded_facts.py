@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mediation import Actor, Engine, ValidationError
-from mediation._demo import CLERK, MEDIATOR, ORG, at, parties, run
+from mediation._demo import CLERK, DIRECTOR, MEDIATOR, ORG, at, parties, run
 from mediation.rules.policy import Policy
 
 
@@ -153,7 +153,7 @@ def test_the_callback_record_keeps_the_measures_taken(tmp_path: Path) -> None:
            visitor="陈调解", party="张三", performance="尚欠500元",
            recurrence="双方又起争执", measures=" 督促李四于4月10日前付清 ")  # fmt: skip
     e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-31", 9),
-           visitor="陈调解", party="李四", performance="已付清")  # fmt: skip
+           visitor="陈调解", party="王五", performance="已付清")  # fmt: skip
     again = _demo(tmp_path / "m.db")
     visits = again.get(case.id).details.visits  # type: ignore[union-attr]
     assert [v.measures for v in visits] == ["督促李四于4月10日前付清", ""]
@@ -176,7 +176,7 @@ def test_a_visit_that_did_not_describe_performance_prints_the_case_s_record() ->
     text = str(e.render(case.id, "callback_record", format="text"))
     assert "履行情况：已履行（据履行记录）" in text
     e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-31", 9),
-           visitor="陈调解", party="李四", performance="维修费已付清")  # fmt: skip
+           visitor="陈调解", party="王五", performance="维修费已付清")  # fmt: skip
     assert "履行情况：维修费已付清" in str(e.render(case.id, "callback_record", format="text"))
 
 
@@ -226,3 +226,14 @@ def test_a_form_prints_the_ages_of_its_own_day() -> None:
         e.render(case.id, "judicial_confirmation_application", format="text", today=later)
     )
     assert "张三，男，61岁" in confirmation
+
+
+def test_the_file_is_numbered_in_the_year_it_was_filed() -> None:
+    """人民调解法 第二十七条; RULES.md §2.1 #12: the 卷号 "（年）人调字第 号" (its number
+    left blank to fill in by hand) carries the year the file was archived, not the year the
+    index is printed in."""
+    e = _demo()
+    case = run(e)
+    e.fire(case.id, "archive", actor=DIRECTOR, at=at("2026-12-30"))
+    index = str(e.render(case.id, "dossier_index", today=at("2027-01-05").date()))
+    assert "卷号：（2026）人调字第　　号" in index

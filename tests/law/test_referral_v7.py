@@ -22,7 +22,7 @@ import pytest
 from mediation import Actor, Engine, RuleRejectedError, ValidationError
 from mediation.model import Case, DeadlineStatus
 from mediation.rules.policy import Policy
-from mediation.workflows.dispute import DISPUTE, DISPUTE_V6
+from mediation.workflows.dispute import DISPUTE, DISPUTE_V6, DISPUTE_V7
 
 from ..conftest import make_engine
 from ._support import ORG, actor, at, day, engine, register
@@ -49,11 +49,12 @@ def _open(case: Case, period: str) -> list[tuple[str, dt.date]]:
     return [(d.id, d.due) for d in case.deadlines if d.period == period and d.is_open]
 
 
-def test_version_7_is_the_one_new_cases_run_on() -> None:
+def test_new_cases_run_on_version_7_or_later() -> None:
     e = engine()
     case = _mediating(e)
-    assert (DISPUTE.version, DISPUTE_V6.version) == (7, 6)
-    assert (case.workflow, case.workflow_version) == ("dispute", 7)
+    assert (DISPUTE_V7.version, DISPUTE_V6.version) == (7, 6)
+    assert (case.workflow, case.workflow_version) == ("dispute", DISPUTE.version)
+    assert DISPUTE.version >= 7
 
 
 # -- a failed mediation returned ------------------------------------------------------------

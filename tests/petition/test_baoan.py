@@ -510,7 +510,7 @@ def test_a_dispute_handed_to_another_track_takes_its_baoan_along() -> None:
            leader="ld-county", **PLAN)  # fmt: skip
     mediate(e, case.id)
     handed = e.fire(case.id, "hand_off", actor=MEDIATOR, at=at("2026-03-05"), track="judicial",
-                    unit="qt-fy", reason="移交法院", consent=True)  # fmt: skip
+                    unit="qt-fy", reason="移交法院", consent=True, measures="已稳控")  # fmt: skip
     assert baoan(handed.overlays).handed_to
     assert not [d for d in handed.deadlines if d.period.startswith("baoan") and d.is_open]
     court = e.get(handed.links[-1].case_id)

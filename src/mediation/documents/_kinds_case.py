@@ -98,12 +98,21 @@ def limitation_fact(src: Source) -> str:
 
     Interrupted by the claim, it runs anew from the end of the procedure (《民法典》
     第一百九十五条); one that ran out before the claim is stated as such, with the
-    obligor's defence (第一百九十二条).
+    obligor's defence (第一百九十二条). A labour or land-contract dispute's arbitration
+    time bar is named as such, with its own articles
+    (:func:`mediation.rules.dispute.limitation.named`).
     """
     record = limitation.recorded(src.case)
     if record is None:
         return ""
+    bar = record.period != limitation.LIMITATION.id
+    name, basis = limitation.named(record)
     if not record.interrupted:
+        if bar:
+            return (
+                f"据申请人陈述，其于{cn_date(record.known_on)}知道或者应当知道其权利被侵害，"
+                f"{name}期间已于{cn_date(record.expires_on)}届满（{basis}）"
+            )
         return (
             f"据申请人陈述，其于{cn_date(record.known_on)}知道权利受到损害以及义务人，"
             f"诉讼时效期间已于{cn_date(record.expires_on)}届满，义务人可以提出不履行义务的抗辩"
@@ -113,8 +122,8 @@ def limitation_fact(src: Source) -> str:
         return ""
     runs_to = cn_date(record.runs_to) + (ESTIMATED_NOTE if record.estimated else "")
     return (
-        f"申请人的诉讼时效期间因申请调解而中断，自{cn_date(record.restarted_on)}起重新计算，"
-        f"至{runs_to}届满（{limitation.BASIS}）"
+        f"申请人的{name}期间因申请调解而中断，自{cn_date(record.restarted_on)}起重新计算，"
+        f"至{runs_to}届满（{basis}）"
     )
 
 

@@ -15,6 +15,7 @@ from mediation.documents._facts import (
     cn_datetime,
     display_name,
     due_text,
+    local_date,
     satisfaction_label,
 )
 from mediation.documents._kinds_agreement import court_name, written_form
@@ -264,7 +265,8 @@ def dossier_index(src: Source) -> dict[str, Any]:
         "filing_basis": "参照《人民调解法》第二十七条" if own else "《人民调解法》第二十七条",
         "dossier_word": "　" if own else "人调",
         "dossier_no": str(dossier_no or ""),
-        "dossier_year": src.today.year,
+        # The file is numbered in the year it was filed, whenever the index is printed.
+        "dossier_year": local_date(archive.at).year if archive is not None else src.today.year,
         "filed_by": display_name(src, archive.actor) if archive is not None else "",
         "filed_at": cn_date(archive.at) if archive is not None else "",
         "retention": str(src.extra.get("retention") or ""),

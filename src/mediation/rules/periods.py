@@ -545,6 +545,18 @@ _RULES = (
         status=_PRIMARY,
         note="逾期未达成调解协议的，当事人可以依法申请仲裁；无延长规定。",
     ),
+    PeriodRule(
+        id="labour_arbitration_time_bar",
+        holder=_PARTY_PERIOD,
+        name_zh="劳动争议申请仲裁时效",
+        length=1,
+        unit=_Y,
+        starts_on="知道或者应当知道其权利被侵害之日",
+        basis="《劳动争议调解仲裁法》第二十七条",
+        status=_PRIMARY,
+        note="向有关部门请求权利救济的中断，从中断时起重新计算（第二款）；劳动关系存续期间"
+        "因拖欠劳动报酬发生争议的，不受一年限制，劳动关系终止的自终止之日起一年（第四款）。",
+    ),
     # Rows 15, 15a.
     PeriodRule(
         id="medical_people_mediation",

@@ -196,7 +196,7 @@ def _callback(satisfied: str) -> Any:
     def build(ctx: StepContext) -> Mapping[str, Any]:
         return {
             "visitor": ctx.mediator or "回访员",
-            "party": "申请人",
+            "party": ctx.case.parties[0].name,  # the applicant (version 8: a party's name)
             "performance": "已履行" if ctx.fired.get("confirm_performed") else "",
             "satisfaction": satisfied,
             "recurrence": "无",
@@ -622,13 +622,15 @@ _VERSIONS = {
     5: _version_4,
     6: _version_4,
     7: _version_4,
+    8: _version_4,
 }
-"""Versions 3 to 7 have version 2's graph: the same table, with version 4's rules (the
+"""Versions 3 to 8 have version 2's graph: the same table, with version 4's rules (the
 agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
 referral and hand-off rules bind moves the table does not make: it refers down with
 the policy's date, never up with one, and hands off to another track; version 7's refer for
 no lateness, take no case another organ holds, and a return restores the clocks the
-simulation reads anyway)."""
+simulation reads anyway; version 8's committees accept no dispute between organisations
+only, and the simulation's applicant is always a person)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

@@ -22,6 +22,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V4,
     DISPUTE_V5,
     DISPUTE_V6,
+    DISPUTE_V7,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -57,6 +58,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V4,
     DISPUTE_V5,
     DISPUTE_V6,
+    DISPUTE_V7,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,

@@ -49,6 +49,7 @@ __all__ = [
     "DISPUTE_V4",
     "DISPUTE_V5",
     "DISPUTE_V6",
+    "DISPUTE_V7",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -122,6 +123,7 @@ class DisputeStep(LabeledEnum):
         "decide_penalty_after_committee",
         "作出处罚决定（人民调解不成）",
     )
+    change_mediators = "change_mediators", "更换调解员"
 
 
 S, T = DisputeStateV1, DisputeTriggerV1
@@ -1027,12 +1029,12 @@ def _v7(t: Transition) -> Transition:
     return t
 
 
-DISPUTE = attrs.evolve(
+DISPUTE_V7 = attrs.evolve(
     DISPUTE_V6,
     version=7,
     transitions=tuple(_v7(t) for t in DISPUTE_V6.transitions),
 )
-"""The dispute workflow, version 7: new cases run on it. Version 6's graph and rules, and:
+"""The dispute workflow, version 7. Version 6's graph and rules, and:
 
 - a receiver that takes a case referred after acceptance accepts it, so it does not take a
   dispute a court, the police or another administrative organ has accepted and still holds
@@ -1049,6 +1051,51 @@ DISPUTE = attrs.evolve(
   :func:`~mediation.rules.dispute.refer_reason_guard`).
 
 Stricter than version 6, so version 6 stays for its recorded cases."""
+
+
+def _v8(t: Transition) -> Transition:
+    """Version 7's transition ``t`` as version 8 has it (see :data:`DISPUTE`)."""
+    if t.trigger is T2.record_callback:
+        return attrs.evolve(t, guards=(*t.guards, d.callback_guard))
+    return t
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V7,
+    version=8,
+    transitions=tuple(_v8(t) for t in DISPUTE_V7.transitions),
+)
+"""The dispute workflow, version 8: new cases run on it. Version 7's graph and rules, and
+(each rule gated on the version):
+
+- a people's mediation committee does not accept a dispute whose sides are organisations
+  only: it is no 民间纠纷 (2002 规定 第二十条; 《人民调解法》第二条). Acceptance takes its
+  other branch (not accepted), and the parties are told where to go. An industry committee,
+  and the other tracks, are not held to it
+  (:func:`~mediation.rules.dispute.acceptance.not_civil_dispute`);
+- ``assess_risk`` at ``medium`` (the dispute may intensify) needs the targeted measures, as
+  at ``high`` (《人民调解法》第二十五条; :func:`~mediation.rules.dispute.mediation.risk_guard`);
+- ``hand_off`` of a high-risk case needs the easing measures first, as ``transfer_out`` does
+  (2002 规定 第二十四条; :func:`~mediation.rules.dispute.referral.hand_off_guard`);
+- an administrative organ does not accept for its own mediation a dispute a committee, a
+  court or an arbitration commission holds, and a suit accepted during it ends it (RULES.md
+  §6.7; :func:`~mediation.rules.dispute.acceptance.medical_exclusive_guard`,
+  :func:`~mediation.rules.dispute.acceptance.court_took_over_guard`);
+- ``apply_confirmation`` of a labour agreement needs ``payment_only`` and the committee's
+  court (劳动争议解释（一）第五十二条;
+  :func:`~mediation.rules.dispute.court.labour_confirmation_problem`);
+- ``record_limitation`` of a labour or land-contract dispute counts its arbitration time
+  bar (1 or 2 years; :func:`~mediation.rules.dispute.limitation.time_bar`);
+- a rejection given both a 第三百五十八条 ground and a 第三百五十五条 matter keeps both;
+- a court's delegation before filing (``court_referral``) accepted as simplified is refused
+  (特邀调解规定 第二十七条: 7 days are 委托's, after filing);
+- ``record_callback`` visits a party of the case, and one that finds the agreement not
+  performed (``finding="not_performed"``) records the measures taken (《人民调解法》第三十一条第二款;
+  2002 规定 第三十七条; :func:`~mediation.rules.dispute.performance.callback_guard`).
+- an agreement reported not performed ends its performance period cancelled (lapsed past
+  its deadline), not met.
+
+Stricter than version 7, so version 7 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 
@@ -1146,12 +1193,20 @@ DISPUTE_STEPS: tuple[Step, ...] = (
         overlays={d.COURT_REPORT: d.CourtReport},  # type: ignore[arg-type]  # core: converter=dict
     ),
     Step(
+        DisputeStep.change_mediators,
+        inputs=d.ChangeMediatorsInputs,
+        roles=_MEDIATORS,
+        guards=d.change_mediators_guard,
+        effects=d.on_change_mediators,
+        workflows=_DISPUTES,
+    ),
+    Step(
         DisputeStep.record_limitation,
         inputs=d.LimitationInputs,
         roles=_ANYONE,
         guards=d.limitation_guard,
         effects=d.on_limitation,
-        clocks=(d.LIMITATION,),
+        clocks=(d.LIMITATION, d.LABOUR_TIME_BAR, d.LAND_TIME_BAR),
         workflows=_DISPUTES,
         overlays={d.LIMITATION_RECORD: d.Limitation},  # type: ignore[arg-type]  # core: converter=dict
     ),

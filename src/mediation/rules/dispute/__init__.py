@@ -157,6 +157,8 @@ from mediation.rules.dispute.intake import police_mediation as police_mediation
 from mediation.rules.dispute.intake import registration_problems as registration_problems
 from mediation.rules.dispute.intake import traffic_application_guard as traffic_application_guard
 from mediation.rules.dispute.intake import triage_guard as triage_guard
+from mediation.rules.dispute.limitation import LABOUR_TIME_BAR as LABOUR_TIME_BAR
+from mediation.rules.dispute.limitation import LAND_TIME_BAR as LAND_TIME_BAR
 from mediation.rules.dispute.limitation import LIMITATION as LIMITATION
 from mediation.rules.dispute.limitation import LIMITATION_RECORD as LIMITATION_RECORD
 from mediation.rules.dispute.limitation import PROCEDURE_ENDS as PROCEDURE_ENDS
@@ -165,6 +167,7 @@ from mediation.rules.dispute.limitation import LimitationInputs as LimitationInp
 from mediation.rules.dispute.limitation import limitation_guard as limitation_guard
 from mediation.rules.dispute.limitation import on_limitation as on_limitation
 from mediation.rules.dispute.limitation import on_procedure_end as on_procedure_end
+from mediation.rules.dispute.mediation import ChangeMediatorsInputs as ChangeMediatorsInputs
 from mediation.rules.dispute.mediation import InformInputs as InformInputs
 from mediation.rules.dispute.mediation import MediatorsInputs as MediatorsInputs
 from mediation.rules.dispute.mediation import PartyRefusesInputs as PartyRefusesInputs
@@ -172,11 +175,15 @@ from mediation.rules.dispute.mediation import RiskInputs as RiskInputs
 from mediation.rules.dispute.mediation import SuspendInputs as SuspendInputs
 from mediation.rules.dispute.mediation import TerminateInputs as TerminateInputs
 from mediation.rules.dispute.mediation import (
+    change_mediators_guard as change_mediators_guard,
+)
+from mediation.rules.dispute.mediation import (
     committee_rights_guard as committee_rights_guard,
 )
 from mediation.rules.dispute.mediation import (
     mediator_not_party_guard as mediator_not_party_guard,
 )
+from mediation.rules.dispute.mediation import on_change_mediators as on_change_mediators
 from mediation.rules.dispute.mediation import on_informed as on_informed
 from mediation.rules.dispute.mediation import on_party_refuses as on_party_refuses
 from mediation.rules.dispute.mediation import (
@@ -211,11 +218,13 @@ from mediation.rules.dispute.performance import ArchiveInputs as ArchiveInputs
 from mediation.rules.dispute.performance import CallbackInputs as CallbackInputs
 from mediation.rules.dispute.performance import CloseInputs as CloseInputs
 from mediation.rules.dispute.performance import NoteInputs as NoteInputs
+from mediation.rules.dispute.performance import PerformanceFinding as PerformanceFinding
 from mediation.rules.dispute.performance import PerformedInputs as PerformedInputs
 from mediation.rules.dispute.performance import ReasonInputs as ReasonInputs
 from mediation.rules.dispute.performance import RemediateInputs as RemediateInputs
 from mediation.rules.dispute.performance import TransferInputs as TransferInputs
 from mediation.rules.dispute.performance import WithdrawInputs as WithdrawInputs
+from mediation.rules.dispute.performance import callback_guard as callback_guard
 from mediation.rules.dispute.performance import close_guard as close_guard
 from mediation.rules.dispute.performance import close_guard_current as close_guard_current
 from mediation.rules.dispute.performance import (
@@ -276,6 +285,8 @@ __all__ = [
     "FEEDBACK_CLOCKS",
     "FEEDBACK_DEFAULT",
     "FEEDBACK_TARGET",
+    "LABOUR_TIME_BAR",
+    "LAND_TIME_BAR",
     "LIMITATION",
     "MEDIATION_CLOCKS",
     "SIGNING",

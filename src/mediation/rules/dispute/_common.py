@@ -31,6 +31,8 @@ RULING_OBJECTIONS = frozenset({OBJECTION.id, OBJECTION_INTERESTED.id})
 party's and an interested person's rights against the court, which mediation does not end."""
 ENFORCEMENT = period("enforcement_apply")
 LIMITATION = period("limitation_period")
+LABOUR_TIME_BAR = period("labour_arbitration_time_bar")
+LAND_TIME_BAR = period("land_arbitration_time_bar")
 MEDICAL_ADMIN_ACCEPT = period("medical_admin_accept")
 TRAFFIC_APPLY = period("traffic_police_apply")
 TRAFFIC_SWITCH = period("traffic_switch_to_police")
@@ -209,3 +211,22 @@ replays apply from it on — each use says which; those versions replay as recor
 def v4(case: Any) -> bool:
     """Whether ``case`` runs under the rules of dispute workflow version 4 or later (:data:`V4`)."""
     return bool(case.workflow_version >= V4)
+
+
+V8 = 8
+"""Dispute workflow version 8: a people's mediation committee does not accept a dispute
+between organisations only (2002 规定 第二十条; :func:`~.acceptance.not_civil_dispute`);
+a medium risk, like a high one, needs measures (《人民调解法》第二十五条;
+:func:`~.mediation.risk_guard`); a high-risk case is eased before it is handed off
+(2002 规定 第二十四条; :func:`~.referral.hand_off_guard`); an administrative organ does not
+mediate a dispute held in people's mediation, by a court or in arbitration (RULES.md §6.7;
+:func:`~.acceptance.medical_exclusive_guard`); a labour agreement is confirmed on payment
+obligations only, by the committee's court (劳动争议解释（一）第五十二条;
+:func:`~.court.labour_confirmation_problem`); a labour or land-contract claim runs its
+arbitration time bar (:func:`~.limitation.time_bar`); a rejection keeps both its grounds
+(:func:`~.court.on_court_rules`)."""
+
+
+def v8(case: Any) -> bool:
+    """Whether ``case`` runs under the rules of dispute workflow version 8 or later (:data:`V8`)."""
+    return bool(case.workflow_version >= V8)

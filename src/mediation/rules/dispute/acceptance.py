@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from mediation._errors import ValidationError
-from mediation.model import Case, LabeledEnum, Risk, evolve
+from mediation.model import Case, LabeledEnum, PartyKind, PartyRole, Risk, evolve
 from mediation.rules import deadlines
 from mediation.rules.agreement import principal_problem
 from mediation.rules.base import ALLOW, Context, Decision, field, nonblank, refuse, refuse_input
@@ -34,6 +34,7 @@ from mediation.rules.dispute._common import (
     PS_HANDLING,
     TRAFFIC_START,
     v4,
+    v8,
 )
 from mediation.rules.dispute.details import Refusal, _level, _matter, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police, past_days
@@ -143,7 +144,7 @@ def _bar(
     A party's clear refusal (《人民调解法》第十七条; the ground of ``proc``:
     :data:`~.procedure.REFUSAL_GROUNDS`); the matter already accepted or resolved by another
     organ (:data:`~.procedure.HANDLED_GROUNDS`);
-    治安调解 excluded (程序规定 第一百七十九条). The basis may be empty where no national
+    治安调解 excluded (程序规定 第一百七十九条); no 民间纠纷 (:func:`not_civil_dispute`). The basis may be empty where no national
     rule applies (an administrative organ's own mediation, RULES.md §6.7).
     """
     given = ctx.inputs
@@ -165,7 +166,40 @@ def _bar(
             f"{given.excluded_by.label}，不适用治安调解，依法处罚",
             "《公安机关办理行政案件程序规定》第一百七十九条",
         )
+    if not_civil_dispute(case, ctx.policy):
+        return (
+            "双方当事人均为法人或者其他组织，不属于人民调解的民间纠纷，不予受理；"
+            "告知当事人向有关机关申请处理或者依法提起诉讼",
+            CIVIL_DISPUTE_BASIS,
+        )
     return None
+
+
+CIVIL_DISPUTE_BASIS = "《人民调解工作若干规定》第二十条；《人民调解法》第二条"
+
+_SIDES = frozenset({PartyRole.applicant, PartyRole.respondent})
+
+
+def not_civil_dispute(case: Case, policy: Any) -> bool:
+    """A dispute on the people's track whose sides are organisations only (version 8 on).
+
+    People's mediation committees mediate 民间纠纷 (《人民调解法》第二条), which 2002 规定
+    第二十条 defines as disputes between citizens, or between citizens and legal persons or
+    other organisations: one between two companies is not one, and the committee does not
+    accept it (第二十四条: it tells the parties where to go). A 行业性、专业性 committee
+    (《人民调解法》第三十四条: set up by social organisations, such as a chamber of
+    commerce's for its members' disputes) is not held to it, nor are the other tracks
+    (administrative, judicial: a court may delegate a dispute between companies).
+    """
+    if not v8(case) or details(case).track != "people":
+        return False
+    sides = [p for p in case.parties if p.role in _SIDES]
+    if not sides or any(p.kind is PartyKind.person for p in sides):
+        return False
+    org = policy.org
+    if org is None or case.unit not in org:
+        return True
+    return bool(org.get(case.unit).kind != UnitKind.industry_committee.value)
 
 
 def refused_by_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
@@ -361,23 +395,53 @@ _TRAFFIC_SUIT = (
 )
 """A suit bars the traffic police's mediation (实施条例 第九十六条)."""
 
+_ADMINISTRATIVE_HELD = (
+    frozenset(
+        {
+            UnitKind.committee.value,
+            UnitKind.industry_committee.value,
+            UnitKind.court.value,
+            UnitKind.arbitration.value,
+        }
+    ),
+    "同一纠纷已进入人民调解、诉讼或者仲裁程序的，行政机关不再进行行政调解",
+    "各地行政调解办法（无全国性法律，RULES.md §6.7）",
+)
+"""People's mediation, a suit or arbitration under way bars an administrative organ's own
+mediation of the same dispute (RULES.md §6.7: the common pattern of the local rules, e.g.
+《山东省行政调解办法》; dispute workflow version 8 on). The medical and police procedures
+have their own rules (:data:`_EXCLUDES`, :data:`_TRAFFIC_SUIT`); 治安调解 none, nor any
+mediation at a public-security organ (:func:`_at_police`)."""
+
 
 def _exclusion(case: Case, policy: Any) -> tuple[frozenset[str], str, str] | None:
     """What bars the case's procedure once another body holds the same dispute — the kinds of
     body, the rule, the article — if anything does: a medical dispute's procedures
-    (:data:`_EXCLUDES`), traffic police mediation (a suit: :data:`_TRAFFIC_SUIT`)."""
+    (:data:`_EXCLUDES`), traffic police mediation (a suit: :data:`_TRAFFIC_SUIT`), from
+    version 8 on an administrative organ's own mediation (:data:`_ADMINISTRATIVE_HELD`)."""
     proc = procedure(case, policy)
     if proc is Procedure.traffic_police:
         return _TRAFFIC_SUIT
     if medical_dispute(case, policy):
         return _EXCLUDES.get(proc)
+    if proc is Procedure.administrative and v8(case) and not _at_police(case, policy):
+        return _ADMINISTRATIVE_HELD
     return None
+
+
+def _at_police(case: Case, policy: Any) -> bool:
+    """Whether ``case`` is held by a public-security organ: its mediation, even of another
+    category, follows the police's own rules, not the local rules of administrative
+    mediation (the police handle a violation whatever body mediates the civil claim)."""
+    org = policy.org
+    return org is not None and case.unit in org and org.get(case.unit).kind == UnitKind.police.value
 
 
 def one_body_dispute(case: Case, policy: Any) -> bool:
     """Whether the case's procedure gives way to a court, or to another body, holding the same
     dispute: a medical dispute (医疗条例 第三十一条、第四十条), traffic police mediation
-    (实施条例 第九十六条; 程序规定 第九十四条第一项). Its steps then read the related cases."""
+    (实施条例 第九十六条; 程序规定 第九十四条第一项), an administrative organ's own
+    mediation (version 8 on; RULES.md §6.7). Its steps then read the related cases."""
     return _exclusion(case, policy) is not None
 
 
@@ -520,18 +584,26 @@ def court_took_over_guard(case: Case, ctx: Context[Any]) -> Decision:
     """A medical dispute's mediation does not go on once a court accepted the same dispute:
     "已经受理的，终止调解" (《医疗纠纷预防和处理条例》第三十一条 for the committee, 第四十条
     for the health department); nor does the traffic police's once a party sued during it
-    (《道路交通事故处理程序规定》第九十四条第一项: 终止调解). Starting, resuming, concluding
-    it or signing an agreement not yet in effect is refused, naming the court's case; the
-    body ends it (``terminate``). Workflow version 4 on."""
+    (《道路交通事故处理程序规定》第九十四条第一项: 终止调解); nor, from version 8 on, an
+    administrative organ's own mediation once a suit is accepted (RULES.md §6.7). Starting,
+    resuming, concluding it or signing an agreement not yet in effect is refused, naming
+    the court's case; the body ends it (``terminate``). Workflow version 4 on."""
     held = _held_elsewhere(case, ctx, courts_only=True)
     if held is None:
         return ALLOW
     name, code, basis = held
-    if procedure(case, ctx.policy) is Procedure.traffic_police:
+    proc = procedure(case, ctx.policy)
+    if proc is Procedure.traffic_police:
         return refuse(
             "court_took_over",
             f"调解期间当事人已向人民法院提起民事诉讼，{name}已受理（{code}）：应当终止调解",
             _TRAFFIC_SUED,
+        )
+    if proc is Procedure.administrative:
+        return refuse(
+            "court_took_over",
+            f"调解期间当事人已向人民法院起诉，{name}已受理（{code}）：应当终止行政调解",
+            basis,
         )
     return refuse(
         "court_took_over", f"同一医疗纠纷已由{name}受理（{code}）：已经受理的，应当终止调解", basis
@@ -555,7 +627,22 @@ def accept_dates_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     mediator's signing for the court's materials (特邀调解规定 第二十七条). A date after the
     acceptance would put the statutory period off to a day of the clerk's choosing, as the
     steps that record them later refuse (``record_appraisal``, ``record_mediation_start``).
-    Workflow version 4 on."""
+    Workflow version 4 on.
+
+    From version 8 on, a court's delegation before filing (委派, the ``court_referral``
+    channel: 30 days) is not marked as in simplified procedure: the 7 days of 特邀调解规定
+    第二十七条 are those of a mediation entrusted after filing (委托, the judicial track),
+    and the mark was silently ignored."""
+    marked = ctx.inputs.simplified or details(case).facts.simplified
+    if v8(case) and case.channel == "court_referral" and marked:
+        return refuse_input(
+            "accept",
+            "simplified",
+            True,
+            "立案前委派调解的期限为三十日，不分简易程序；立案后委托调解（简易程序七日）"
+            "请按委托调解登记（渠道不为法院委派，途径为司法调解）",
+            "最高法《关于人民法院特邀调解的规定》第二十七条",
+        )
     return past_days("accept", ctx.inputs, _PAST_FACTS, ctx.day, "the acceptance")
 
 

@@ -13,6 +13,7 @@ from mediation.model import AgreementForm, Case, Deadline, DeadlineStatus, Label
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
+from mediation.rules.categories import ancestors
 from mediation.rules.dispute._common import (
     CONFIRMATION,
     COURT_ACCEPT,
@@ -21,6 +22,7 @@ from mediation.rules.dispute._common import (
     ENFORCEMENT,
     OBJECTION,
     v4,
+    v8,
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
@@ -60,12 +62,16 @@ class ApplyConfirmationInputs:
         posted_on: The application was sent by post on this day (the step records the
             court's receipt): posted before the 30 days ran out, it is in time however late
             it arrives (《民事诉讼法》第八十五条第四款: 期间不包括在途时间).
+        payment_only: A labour dispute's agreement settles payment obligations only
+            (给付义务: wages, compensation …): only such an agreement is confirmed
+            (:func:`labour_confirmation_problem`).
     """
 
     court: str = field("受理法院", validator=_nonblank)
     joint: bool = field("双方当事人共同申请", default=False)
     matters: tuple[ConfirmationExclusion, ...] = field("涉及事项", default=())
     posted_on: dt.date | None = field("交邮日期", default=None)
+    payment_only: bool = field("仅就给付义务达成", default=False)
 
 
 def _runs(case: Case, window: Deadline) -> bool:
@@ -210,6 +216,9 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             if ctx.inputs.posted_on is not None
             else "《人民调解法》第三十三条；《民事诉讼法》第二百零五条",
         )
+    labour = labour_confirmation_problem(case, ctx)
+    if not labour.allowed:
+        return labour
     if ctx.inputs.matters:
         labels = "、".join(m.label for m in ctx.inputs.matters)
         return refuse_input(
@@ -220,6 +229,78 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十五条",
         )
     return ALLOW
+
+
+LABOUR_CONFIRMATION_BASIS = "《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》第五十二条"
+
+
+def labour_confirmation_problem(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
+    """A labour dispute's agreement reached before a people's mediation committee is
+    confirmed only if it settles payment obligations alone, and only by the basic-level
+    court where the committee sits (劳动争议解释（一）第五十二条: 仅就给付义务达成的调解协议
+    …共同向人民调解委员会所在地的基层人民法院申请司法确认; dispute workflow version 8 on).
+
+    The court where the committee sits is read from the org tree: the courts in the
+    subtree of the committee's nearest ancestor that has any, intermediate courts left
+    out. Where the tree knows none, a court named as intermediate (中级) is refused.
+    Other categories are not concerned.
+    """
+    if not v8(case) or "labour" not in ancestors(case.category, ctx.policy.categories):
+        return ALLOW
+    if not ctx.inputs.payment_only:
+        return refuse_input(
+            "apply_confirmation",
+            "payment_only",
+            False,
+            "劳动争议调解协议仅就给付义务达成的，方可申请司法确认；其他内容的调解协议具有"
+            "劳动合同的约束力，不履行的可以申请仲裁",
+            LABOUR_CONFIRMATION_BASIS,
+        )
+    court = ctx.inputs.court.strip()
+    local = _local_courts(case, ctx.policy)
+    if local:
+        if court in local or court in local.values():
+            return ALLOW
+        names = "、".join(local.values())
+        return refuse_input(
+            "apply_confirmation",
+            "court",
+            court,
+            f"劳动争议调解协议向人民调解委员会所在地的基层人民法院（{names}）申请司法确认",
+            LABOUR_CONFIRMATION_BASIS,
+        )
+    if _INTERMEDIATE in court:
+        return refuse_input(
+            "apply_confirmation",
+            "court",
+            court,
+            "劳动争议调解协议向人民调解委员会所在地的基层人民法院申请司法确认",
+            LABOUR_CONFIRMATION_BASIS,
+        )
+    return ALLOW
+
+
+_INTERMEDIATE = "中级人民法院"
+
+
+def _local_courts(case: Case, policy: Any) -> dict[str, str]:
+    """The basic-level courts (and their tribunals) where ``case``'s unit sits, by unit id
+    with their names: those in the subtree of its nearest ancestor that holds any court of
+    the org tree, intermediate and higher courts left out; empty if the tree knows none."""
+    org = policy.org
+    if org is None or case.unit not in org:
+        return {}
+    courts = [
+        u
+        for u in org.units
+        if u.kind == UnitKind.court.value
+        and not any(level in u.name for level in (_INTERMEDIATE, *_ABOVE_INTERMEDIATE))
+    ]
+    for root in org.ancestors(case.unit):
+        found = {u.id: u.name for u in courts if org.within(u.id, root)}
+        if found:
+            return found
+    return {}
 
 
 def _posted_problem(ctx: Context[ApplyConfirmationInputs], since: dt.datetime | None) -> Decision:
@@ -333,7 +414,8 @@ class CourtRulesInputs:
 def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
     """A ruling on an application (《民事诉讼法》第二百零六条): valid or rejected after
     acceptance, not accepted before it; a rejection names its ground (民诉法解释
-    第三百五十八条), a non-acceptance its ground (第三百五十五条)."""
+    第三百五十八条) or the excluded matter found after acceptance (第三百五十五条第二款:
+    受理后发现的，裁定驳回申请), a non-acceptance its ground (第三百五十五条)."""
     given = ctx.inputs
     confirmation = details(case).confirmation
     if confirmation is None or confirmation.ruling is not None:
@@ -351,13 +433,14 @@ def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
         mismatch = _mismatch(given)
         if mismatch is not None:
             return mismatch
-    if given.ruling is Ruling.rejected and given.rejection is None:
+    if given.ruling is Ruling.rejected and given.rejection is None and given.exclusion is None:
         return refuse_input(
             "court_rules",
             "rejection",
             None,
-            "state the ground of the rejection",
-            "民诉法解释 第三百五十八条",
+            "state the ground of the rejection (第三百五十八条), or the matter the court "
+            "should not have accepted (exclusion, 第三百五十五条第二款)",
+            "民诉法解释 第三百五十五条第二款、第三百五十八条",
         )
     if given.ruling is Ruling.not_accepted and given.exclusion is None:
         return refuse_input(
@@ -421,12 +504,15 @@ def on_court_rules(case: Case, ctx: Context[CourtRulesInputs]) -> Case:
     given = ctx.inputs
     found = details(case)
     assert found.confirmation is not None
-    ground = given.rejection or given.exclusion
+    named = [g.label for g in (given.rejection, given.exclusion) if g is not None]
+    # Version 8 keeps both grounds of a rejection given both (第三百五十八条 and the matter
+    # found after acceptance, 第三百五十五条第二款); earlier versions kept the first.
+    grounds = "；".join(named if v8(case) else named[:1])
     ruled = evolve(
         found.confirmation,
         ruling=given.ruling.value,
         ruled_at=ctx.at,
-        grounds="" if ground is None else ground.label,
+        grounds=grounds,
     )
     case = deadlines.close(case, ctx, (COURT_ACCEPT, COURT_EXAMINE, COURT_STATUTORY))
     case = _with(case, confirmation=ruled)

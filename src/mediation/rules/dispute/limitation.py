@@ -16,6 +16,15 @@ from the day the claim is made (最高法《关于审理民事案件适用诉讼
   and the running one is cancelled (the dispute workflow's reopening cancels the parties'
   periods).
 
+A labour dispute's claim is barred by the 1-year arbitration time bar instead
+(《劳动争议调解仲裁法》第二十七条: the claim for relief to a mediation body interrupts it,
+第二款, and it runs anew from then), a rural land-contract dispute's by the 2-year one
+(《农村土地承包经营纠纷调解仲裁法》第十八条; its interruption follows the limitation rules,
+《仲裁法》第七十四条): their disputes go to arbitration, not to a court (dispute workflow
+version 8 on; :func:`time_bar`). The labour law's exception for wages owed while the
+employment lasts (第二十七条第四款: no bar until it ends) is the clerk's to apply: the
+library does not know whether the employment has ended.
+
 A period that ran out before the claim was made is not revived: the claim does not
 interrupt it; the obligor may then refuse to perform (第一百九十二条), and neither a court
 (第一百九十三条) nor the committee applies it of its own motion — mediation goes on, and
@@ -36,21 +45,27 @@ from mediation.model import Case, Deadline, evolve
 from mediation.rules import deadlines
 from mediation.rules.agreement import PERFORMANCE
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
-from mediation.rules.dispute._common import LIMITATION, v4
+from mediation.rules.categories import ancestors
+from mediation.rules.dispute._common import LABOUR_TIME_BAR, LAND_TIME_BAR, LIMITATION, v4, v8
 from mediation.rules.dispute.details import details
+from mediation.rules.periods import PeriodRule
 
 __all__ = [
     "BASIS",
+    "LABOUR_TIME_BAR",
+    "LAND_TIME_BAR",
     "LIMITATION",
     "LIMITATION_RECORD",
     "PROCEDURE_ENDS",
     "Limitation",
     "LimitationInputs",
     "limitation_guard",
+    "named",
     "on_limitation",
     "on_procedure_end",
     "pending_again",
     "recorded",
+    "time_bar",
 ]
 
 LIMITATION_RECORD = "limitation"
@@ -83,15 +98,17 @@ class Limitation:
     Attributes:
         known_on: The day the claimant knew or should have known of the damage and of
             the obligor (the period's start, 《民法典》第一百八十八条).
-        expires_on: The last day of the three years counted from ``known_on``, had
-            nothing interrupted them.
+        expires_on: The last day of the period (three years; a time bar's one or two)
+            counted from ``known_on``, had nothing interrupted it.
         claimed_on: The day the claim was made to the unit (the case's registration).
         recorded_at: When this was recorded.
         restarted_on: The day the period last ran anew: the end of this case's procedure
             (None while the claim is pending before this unit).
-        runs_to: The last day of the three years from ``restarted_on``.
+        runs_to: The last day of the period counted anew from ``restarted_on``.
         estimated: ``runs_to`` was counted on provisional holiday data (a year without its
             official notice): printed as provisional.
+        period: The id of the period (:func:`time_bar`): the limitation period, or an
+            arbitration time bar.
     """
 
     known_on: dt.date
@@ -101,6 +118,7 @@ class Limitation:
     restarted_on: dt.date | None = None
     runs_to: dt.date | None = None
     estimated: bool = False
+    period: str = LIMITATION.id
 
     @property
     def interrupted(self) -> bool:
@@ -115,6 +133,42 @@ class LimitationInputs:
 
     known_on: dt.date = field("知道或者应当知道权利受到损害以及义务人之日")
     note: str = field("备注", default="")
+
+
+_BARS: tuple[PeriodRule, ...] = (LIMITATION, LABOUR_TIME_BAR, LAND_TIME_BAR)
+_BAR_IDS = frozenset(p.id for p in _BARS)
+
+_BY_CATEGORY = (("labour", LABOUR_TIME_BAR), ("land_contract", LAND_TIME_BAR))
+"""The categories whose disputes go to arbitration under their own time bar."""
+
+
+def time_bar(case: Case, policy: Any) -> PeriodRule:
+    """The period that bars the claimant's claim in ``case``: a labour dispute's 1-year
+    arbitration time bar (《劳动争议调解仲裁法》第二十七条), a rural land-contract
+    dispute's 2-year one (《农村土地承包经营纠纷调解仲裁法》第十八条), from dispute
+    workflow version 8 on; otherwise the 3-year limitation period (《民法典》第一百八十八条)."""
+    if v8(case):
+        found = ancestors(case.category, policy.categories)
+        for category, rule in _BY_CATEGORY:
+            if category in found:
+                return rule
+    return LIMITATION
+
+
+_NAMES = {
+    LIMITATION.id: ("诉讼时效", BASIS),
+    LABOUR_TIME_BAR.id: ("劳动争议申请仲裁时效", "《劳动争议调解仲裁法》第二十七条"),
+    LAND_TIME_BAR.id: (
+        "申请仲裁时效",
+        "《农村土地承包经营纠纷调解仲裁法》第十八条；《仲裁法》第七十四条",
+    ),
+}
+
+
+def named(record: Limitation) -> tuple[str, str]:
+    """How a notice names the period of ``record`` — 诉讼时效, or an arbitration time bar
+    (:func:`time_bar`) — and the articles it runs and restarts under."""
+    return _NAMES.get(record.period, _NAMES[LIMITATION.id])
 
 
 def recorded(case: Case) -> Limitation | None:
@@ -158,15 +212,16 @@ def on_limitation(case: Case, ctx: Context[LimitationInputs]) -> Case:
     counted anew).
     """
     claimed = _claimed_on(case, ctx)
-    due, _ = ctx.clocks.due(LIMITATION.id, ctx.inputs.known_on)
-    record = Limitation(ctx.inputs.known_on, due.due, claimed, ctx.at)
+    rule = time_bar(case, ctx.policy)
+    due, _ = ctx.clocks.due(rule.id, ctx.inputs.known_on)
+    record = Limitation(ctx.inputs.known_on, due.due, claimed, ctx.at, period=rule.id)
     case = _cancel_running(case, ctx)
     return _restart(case, ctx, record, _ended_on(case, ctx, today=False))
 
 
 def on_procedure_end(case: Case, ctx: Context[Any]) -> Case:
     """The procedure the claim started ended (``case`` is in its new state): a new period
-    of three years runs from the day it ended (《民法典》第一百九十五条)."""
+    (:func:`time_bar`) runs from the day it ended (《民法典》第一百九十五条)."""
     record = recorded(case)
     if record is None:
         return case
@@ -183,11 +238,11 @@ def _restart(case: Case, ctx: Context[Any], record: Limitation, on: dt.date | No
     the dates."""
     if on is None or not record.interrupted:
         return _set(case, _pending(record))
-    due, _ = ctx.clocks.due(LIMITATION.id, on)
+    due, _ = ctx.clocks.due(record.period, on)
     case = _set(case, evolve(record, restarted_on=on, runs_to=due.due, estimated=due.estimated))
     if case.state in _CLOSED_ENDS:
         return case
-    return deadlines.open_clock(case, ctx, LIMITATION, on)
+    return deadlines.open_clock(case, ctx, record.period, on)
 
 
 def _pending(record: Limitation) -> Limitation:
@@ -217,7 +272,7 @@ def _claimed_on(case: Case, ctx: Context[Any]) -> dt.date:
 
 
 def _cancel_running(case: Case, ctx: Context[Any]) -> Case:
-    return deadlines.cancel_all(case, ctx, where=lambda d: d.period == LIMITATION.id)
+    return deadlines.cancel_all(case, ctx, where=lambda d: d.period in _BAR_IDS)
 
 
 def _ended_on(case: Case, ctx: Context[Any], *, today: bool) -> dt.date | None:

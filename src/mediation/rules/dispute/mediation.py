@@ -28,6 +28,7 @@ from mediation.rules.dispute._common import (
     SUSPENSION,
     TRAFFIC_NOTICE,
     v4,
+    v8,
 )
 from mediation.rules.dispute.acceptance import _party_name, at_committee
 from mediation.rules.dispute.agreement import effective
@@ -161,19 +162,83 @@ def mediator_not_party_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decis
     body or chosen by the parties (《人民调解法》第十九条) and does not side with a party
     (第十五条第一项) — named by a party's id or name among ``mediators``, refused. Workflow
     version 4 on."""
-    parties = case.parties
-    known = {p.id: p.name for p in parties} | {p.name: p.name for p in parties}
-    for i, mediator in enumerate(ctx.inputs.mediators):
+    return _party_as_mediator(case, ctx.inputs.mediators, "start_mediation")
+
+
+def _party_as_mediator(case: Case, mediators: tuple[str, ...], rule: str) -> Decision:
+    """Refused if one of ``mediators`` is a party or agent of ``case`` (by id or name)."""
+    known = {p.id: p.name for p in case.parties} | {p.name: p.name for p in case.parties}
+    for i, mediator in enumerate(mediators):
         name = known.get(mediator.strip())
         if name is not None:
             return refuse_input(
-                "start_mediation",
+                rule,
                 f"mediators[{i}]",
                 mediator,
                 f"当事人及其代理人（{name}）不能担任本案调解员",
                 "《人民调解法》第十九条、第十五条第一项",
             )
     return ALLOW
+
+
+@attrs.frozen(slots=True)
+class ChangeMediatorsInputs:
+    """更换调解员: the mediators who take over, why, and the party who asked, if one did
+    (by party id: 《人民调解法》第二十三条第一项, a party's right to choose or accept a
+    mediator)."""
+
+    mediators: tuple[str, ...] = field("调解员", validator=_ids)
+    reason: str = field("更换理由", validator=_nonblank)
+    requested_by: str = field("提出更换的当事人", default="")
+
+
+CHANGE_MEDIATORS_BASIS = "《人民调解法》第十九条、第二十三条第一项"
+
+_CHANGEABLE = frozenset({"accepted", "mediating", "suspended"})
+"""Where the mediators may be changed: the matter accepted and its mediation not ended."""
+
+
+def change_mediators_guard(case: Case, ctx: Context[ChangeMediatorsInputs]) -> Decision:
+    """The mediators are changed while the mediation is under way — accepted, mediating or
+    suspended — by the body's designation or at a party's request: a party may choose or
+    accept a mediator (《人民调解法》第二十三条第一项), and the body designates one or more,
+    or the parties choose (第十九条). The new mediators are not a party or a party's
+    agent (第十五条第一项), nor the same as those mediating; the party who asked is one of
+    the case's."""
+    given = ctx.inputs
+    if case.state not in _CHANGEABLE:
+        return refuse(
+            "change_mediators",
+            "调解员在受理后、调解结束前更换（已受理、调解中、中止调解）",
+            CHANGE_MEDIATORS_BASIS,
+        )
+    party = _party_as_mediator(case, given.mediators, "change_mediators")
+    if not party.allowed:
+        return party
+    if tuple(m.strip() for m in given.mediators) == tuple(case.assignees):
+        return refuse_input(
+            "change_mediators",
+            "mediators",
+            list(given.mediators),
+            "与现任调解员相同，无须更换",
+            CHANGE_MEDIATORS_BASIS,
+        )
+    asked = given.requested_by.strip()
+    if asked and asked not in {p.id for p in case.parties}:
+        return refuse_input(
+            "change_mediators",
+            "requested_by",
+            asked,
+            "提出更换的当事人应当以本案当事人的编号（party id）写明",
+            CHANGE_MEDIATORS_BASIS,
+        )
+    return ALLOW
+
+
+def on_change_mediators(case: Case, ctx: Context[ChangeMediatorsInputs]) -> Case:
+    """The new mediators take the case over (its assignees); the step's event records who
+    asked and why."""
+    return evolve(case, assignees=tuple(m.strip() for m in ctx.inputs.mediators))
 
 
 PS_PARTIES_BASIS = "《公安机关办理行政案件程序规定》第一百八十一条"
@@ -649,7 +714,12 @@ def on_penalty(case: Case, ctx: Context[Any]) -> Case:
 
 @attrs.frozen(slots=True)
 class RiskInputs:
-    """风险研判: the finding, the level, the measures, and whom it was reported to."""
+    """风险研判: the finding, the level, the measures, and whom it was reported to.
+
+    The levels read 《人民调解法》第二十五条's two findings: ``medium``, the dispute may
+    intensify (有可能激化); ``high``, it may lead to a public-order or criminal case
+    (有可能引起治安案件、刑事案件); ``low``, neither.
+    """
 
     level: Risk = field("风险等级")
     finding: str = field("研判情况", validator=_nonblank)
@@ -658,9 +728,13 @@ class RiskInputs:
 
 
 def risk_guard(case: Case, ctx: Context[RiskInputs]) -> Decision:
-    """A high risk is met with targeted measures (《人民调解法》第二十五条)."""
+    """A dispute found likely to intensify is met with targeted measures (《人民调解法》
+    第二十五条): a high risk, and from dispute workflow version 8 on a medium one too (the
+    article asks measures of every dispute that may intensify, and the report besides of
+    one that may lead to a public-order or criminal case; before, only a high risk)."""
     given = ctx.inputs
-    if given.level is Risk.high and not given.measures.strip():
+    needs = given.level is Risk.high or (given.level is Risk.medium and v8(case))
+    if needs and not given.measures.strip():
         return refuse_input(
             "assess_risk",
             "measures",

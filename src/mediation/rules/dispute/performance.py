@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from mediation.model import Case, PartyRole, Risk, Visit, evolve
+from mediation.model import Case, LabeledEnum, PartyRole, Risk, Visit, evolve
 from mediation.rules import agreement as agreement_rules
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
@@ -19,6 +19,7 @@ from mediation.rules.dispute._common import (
     ENFORCEMENT,
     FEEDBACK_CLOCKS,
     RULING_OBJECTIONS,
+    V8,
     v4,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
@@ -68,8 +69,16 @@ def on_performed_current(case: Case, ctx: Context[Any]) -> Case:
     return _performance_over(case, ctx)
 
 
-def _performance_over(case: Case, ctx: Context[Any]) -> Case:
-    case = deadlines.close(case, ctx, (agreement_rules.PERFORMANCE,))
+def _performance_over(case: Case, ctx: Context[Any], *, performed: bool = True) -> Case:
+    """The performance period ends: met by performance in time. Reported not performed,
+    from dispute workflow version 8 on, it is not met — a party who refused before the
+    deadline ends it cancelled (lapsed once the deadline passed); earlier versions closed it
+    as met if reported in time, and the closing report read 按期完成 beside 未履行."""
+    if not performed and case.workflow_version >= V8:
+        period = agreement_rules.PERFORMANCE.id
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == period, late=True)
+    else:
+        case = deadlines.close(case, ctx, (agreement_rules.PERFORMANCE,))
     if any(d.period == CALLBACK.id and d.is_open for d in case.deadlines):
         return case
     return deadlines.open_clock(case, ctx, CALLBACK)
@@ -84,7 +93,7 @@ def on_not_performed(case: Case, ctx: Context[Any]) -> Case:
     shall penalise, and the case-handling period starts again from the day of
     non-performance (《公安机关办理行政案件程序规定》第一百八十五条; 《治安管理处罚法》第九条).
     """
-    case = _performance_over(case, ctx)
+    case = _performance_over(case, ctx, performed=False)
     if _public_order(case, details(case).track, ctx):
         return restart_handling(case, ctx, _not_performed_on(case, ctx))
     return case
@@ -126,6 +135,14 @@ def police_mediation_once(case: Case, ctx: Context[Any]) -> Decision:
     return ALLOW
 
 
+class PerformanceFinding(LabeledEnum):
+    """What a callback visit found of the agreement's performance (回访记录: 履行情况)."""
+
+    performed = "performed", "已履行"
+    not_performed = "not_performed", "未履行"
+    unknown = "unknown", "未说明"
+
+
 @attrs.frozen(slots=True)
 class CallbackInputs:
     """记录回访: who visited whom, performance, satisfaction (structured), recurrence, and
@@ -137,6 +154,49 @@ class CallbackInputs:
     satisfaction: Satisfaction = field("满意程度", default=Satisfaction.unknown)
     recurrence: str = field("有无反复", default="")
     measures: str = field("采取的措施", default="")
+    finding: PerformanceFinding = field("回访发现的履行情况", default=PerformanceFinding.unknown)
+
+
+CALLBACK_BASIS = "《人民调解法》第三十一条第二款；《人民调解工作若干规定》第三十七条"
+
+
+def callback_guard(case: Case, ctx: Context[CallbackInputs]) -> Decision:
+    """The visit is to a party of the case (or its agent), named by name or party id; a visit
+    that finds the agreement not performed records what was done about it — urging
+    performance, mediating again, or telling the parties their remedies (《人民调解法》
+    第三十一条第二款: the committee supervises performance; 2002 规定 第三十七条). Dispute
+    workflow version 8 on: earlier versions took any name and closed such a file as
+    performed, the finding unread (``finding``: :class:`PerformanceFinding`)."""
+    given = ctx.inputs
+    whom = given.party.strip()
+    if whom and not any(whom in (p.name, p.id) for p in case.parties):
+        names = "、".join(p.name for p in case.parties)
+        return refuse_input(
+            "record_callback",
+            "party",
+            whom,
+            f"被回访人应当是本案当事人（{names}）",
+            CALLBACK_BASIS,
+        )
+    if given.finding is PerformanceFinding.not_performed and not given.measures.strip():
+        return refuse_input(
+            "record_callback",
+            "measures",
+            "",
+            "回访发现调解协议未履行的，应当督促履行、再次调解或者告知当事人依法维护权利的途径，"
+            "并记录采取的措施",
+            CALLBACK_BASIS,
+        )
+    return ALLOW
+
+
+def _performance(case: Case, given: CallbackInputs) -> str:
+    """The visit's 履行情况 as recorded: the text given, or — version 8 on, none given — what
+    the structured finding says."""
+    found = given.finding
+    if given.performance or found is PerformanceFinding.unknown or case.workflow_version < V8:
+        return given.performance
+    return found.label
 
 
 def on_callback(case: Case, ctx: Context[CallbackInputs]) -> Case:
@@ -149,7 +209,7 @@ def on_callback(case: Case, ctx: Context[CallbackInputs]) -> Case:
         at=ctx.at,
         visitor=given.visitor.strip(),
         party=given.party,
-        performance=given.performance,
+        performance=_performance(case, given),
         satisfaction=given.satisfaction.value,
         recurrence=given.recurrence,
         measures=given.measures.strip(),

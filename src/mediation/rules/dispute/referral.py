@@ -27,6 +27,7 @@ from mediation.rules.dispute._common import (
     SUSPENSION,
     TRAFFIC_SWITCH,
     v4,
+    v8,
 )
 from mediation.rules.dispute.acceptance import (
     HANDLED_BASIS,
@@ -461,6 +462,8 @@ class HandOffInputs:
             the receiving procedure requires it: traffic police mediation).
         certificate_received_on: Traffic: when the accident report was received.
         mediation_start_on: Traffic: the start of mediation the rule names.
+        measures: For a dispute that may escalate: the easing measures taken before it is
+            handed over (2002 规定 第二十四条; required from dispute workflow version 8 on).
     """
 
     track: str = field("移交调解途径")
@@ -469,6 +472,7 @@ class HandOffInputs:
     consent: bool = field("当事人同意", default=False)
     certificate_received_on: dt.date | None = field("收到事故认定书日期", default=None)
     mediation_start_on: dt.date | None = field("调解开始日期", default=None)
+    measures: str = field("已采取的疏导措施", default="")
 
 
 def hand_off_track_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
@@ -493,10 +497,14 @@ def hand_off_track_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
 
 def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
     """Another track's organ of the right kind; the parties' consent; a switch from failed
-    people's mediation to police traffic mediation within 3 working days (程序规定 第八十五条).
+    people's mediation to police traffic mediation within 3 working days (程序规定 第八十五条);
+    a dispute that may escalate eased first (version 8 on).
 
     《信访工作条例》第三十七条 (三调联动); 《人民调解法》第十八条 (courts and police
-    refer parties to committees); 《道路交通事故处理程序规定》第八十五、八十六条.
+    refer parties to committees); 《道路交通事故处理程序规定》第八十五、八十六条;
+    2002 规定 第二十四条 (a dispute that may escalate at any time: easing and guidance
+    first, then handed promptly to the relevant organ, as ``transfer_out`` and a refused
+    acceptance already ask).
     """
     given = ctx.inputs
     policy = ctx.policy
@@ -525,6 +533,14 @@ def hand_off_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
             False,
             "调解以当事人自愿为原则，移交须经当事人同意",
             "《人民调解法》第三条、第十七条",
+        )
+    if v8(case) and case.risk is Risk.high and not given.measures.strip():
+        return refuse_input(
+            "hand_off",
+            "measures",
+            "",
+            "纠纷有激化可能，须先采取疏导措施再移交",
+            "《人民调解工作若干规定》第二十四条",
         )
     # 第八十五条's 3 working days bind the parties' application to the traffic police only:
     # a hand-off to another organ's mediation is not one (version 4 on; earlier versions
