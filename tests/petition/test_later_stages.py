@@ -35,7 +35,7 @@ def test_a_review_within_its_period_makes_the_matter_pending_not_answered() -> N
     original = _review_requested(e)
     review = e.get(original.links[-1].case_id)
     new = letter(e, "2026-04-20", unit="ls", actor=CITY)
-    assert new.workflow_version == 4
+    assert new.workflow_version >= 4
     assert details(new).bar is Bar.pending
     assert details(new).bar_case == review.id
 

@@ -226,6 +226,16 @@ class DivertRoute(LabeledEnum):
         }[self.value]
 
     @property
+    def organ_kinds(self) -> frozenset[str]:
+        """The kinds of unit (:class:`~mediation.rules.org.UnitKind`) that run the procedure
+        this route points to, for a diversion naming a unit of the org tree: a suit to a
+        court, the police's procedure to the police, arbitration to an arbitration
+        commission; reconsideration, rulings, permits and penalties, and the protective duty
+        to administrative organs (the police among them: 治安处罚). Empty where the org tree
+        has no kind for it (the procuratorate, the party's discipline organs)."""
+        return _ORGAN_KINDS.get(self.value, frozenset())
+
+    @property
     def basis(self) -> str:
         """The articles a diversion by this route cites: its item of 第三十一条, and for a
         matter of litigation rights (the first item: to the courts, the procuratorate, the
@@ -233,6 +243,26 @@ class DivertRoute(LabeledEnum):
         administrative procedure, which that paragraph does not govern."""
         own = f"{ART}第三十一条{self.item}"
         return f"{own}、第二十八条第二款" if self.item == "第一项" else own
+
+
+_ADMINISTRATIVE_ORGANS = frozenset(
+    {
+        UnitKind.government.value,
+        UnitKind.department.value,
+        UnitKind.police.value,
+        UnitKind.justice_office.value,
+    }
+)
+
+_ORGAN_KINDS: dict[str, frozenset[str]] = {
+    "litigation": frozenset({UnitKind.court.value}),
+    "police": frozenset({UnitKind.police.value}),
+    "arbitration": frozenset({UnitKind.arbitration.value}),
+    "administrative": _ADMINISTRATIVE_ORGANS,
+    "protective_duty": _ADMINISTRATIVE_ORGANS,
+}
+"""Which kinds of unit run each route's procedure (:attr:`DivertRoute.organ_kinds`;
+《信访工作条例》第三十一条第一至五项)."""
 
 
 class Outcome(LabeledEnum):
@@ -618,3 +648,14 @@ petitions' later stages (a review taken up; a matter concluded by agreement)."""
 def v4(case: Case) -> bool:
     """Whether ``case`` runs under the rules of petition workflow version 4 or later (:data:`V4`)."""
     return case.workflow_version >= V4
+
+
+V5 = 5
+"""Petition workflow version 5: a matter whose review (复查 or 复核) was withdrawn, or not
+accepted, stands answered by its last opinion (第三十五条、第三十六条); a diversion names an
+organ that runs the route's procedure (第三十一条第一至五项)."""
+
+
+def v5(case: Case) -> bool:
+    """Whether ``case`` runs under the rules of petition workflow version 5 or later (:data:`V5`)."""
+    return case.workflow_version >= V5

@@ -56,6 +56,7 @@ from mediation.rules.petition import (
     petition_office,
     raised_orally,
     v2,
+    v5,
     with_details,
 )
 from mediation.rules.resolution import RESOLUTION, record_resolution, resolution_of
@@ -720,8 +721,32 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
         known = check_unit(ctx, given.to_unit, "to_unit")
         if not known.allowed:
             return known
+        unfit = _unfit_organ(case, ctx, given)
+        if unfit is not None:
+            return unfit
         return onestop.check_send(case, ctx, given.to_unit, "to_unit")
     return ALLOW
+
+
+def _unfit_organ(case: Case, ctx: Context[DivertInputs], given: DivertInputs) -> Decision | None:
+    """A unit named that does not run the route's procedure (petition workflow version 5 on):
+    a suit goes to a court, arbitration to an arbitration commission, the police's procedure
+    to the police, an administrative procedure to an administrative organ
+    (:attr:`~mediation.rules.petition.DivertRoute.organ_kinds`; 第三十一条第一至五项)."""
+    kinds = given.route.organ_kinds
+    org = ctx.policy.org
+    if not v5(case) or not kinds or org is None or given.to_unit is None:
+        return None
+    unit = org.get(given.to_unit)
+    if unit.kind in kinds:
+        return None
+    return refuse_input(
+        "divert",
+        "to_unit",
+        given.to_unit,
+        f"{unit.name}不办理“{given.route.label}”：请写明依法办理该程序的机关",
+        given.route.basis,
+    )
 
 
 def _names_own_unit(case: Case, ctx: Context[Any], given: DivertInputs) -> bool:

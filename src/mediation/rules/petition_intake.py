@@ -50,6 +50,7 @@ from mediation.rules.petition import (
     raised_orally,
     v2,
     v4,
+    v5,
 )
 
 __all__ = [
@@ -206,13 +207,35 @@ def _settled(r: RelatedCase) -> bool:
     return r.state == _CONCLUDED and REPLIED not in r.flags and FINAL not in r.flags
 
 
-def _answered(case: Case, r: RelatedCase) -> bool:
+def _answered(case: Case, r: RelatedCase, same: list[RelatedCase]) -> bool:
     """The earlier matter has an opinion the petitioner is to have reviewed (第三十五条、
     第三十六条). From petition workflow version 4, not once its review was requested: the
     review is then the matter's stage, pending in its period or, past it, lapsed (the
     organ above then accepts the matter, as for any lapsed period: :func:`_in_period`) —
-    the petitioner did ask for review, and is not told to."""
-    return REPLIED in r.flags and not (v4(case) and r.state == _REVIEW_TAKEN)
+    the petitioner did ask for review, and is not told to. From version 5, unless that
+    review ended without an opinion (:func:`_review_dropped`): the opinion stands."""
+    if REPLIED not in r.flags:
+        return False
+    if not (v4(case) and r.state == _REVIEW_TAKEN):
+        return True
+    return v5(case) and _review_dropped(r, same)
+
+
+def _review_dropped(r: RelatedCase, same: list[RelatedCase]) -> bool:
+    """A later case of ``r``'s matter — the review it was taken to — ended without an
+    opinion: withdrawn by the petitioner, or not accepted (a request out of time). The
+    petitioner did not pursue the review; the last opinion answers the matter (第三十五条、
+    第三十六条), and a new petition on it is told so, not handled anew."""
+    root = _root_of(r)
+    return any(
+        o.id != r.id
+        and _root_of(o) == root
+        and o.received_at >= r.received_at
+        and o.closed
+        and REPLIED not in o.flags
+        and FINAL not in o.flags
+        for o in same
+    )
 
 
 def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | None] | None:
@@ -230,7 +253,7 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
         settled = [r for r in same if _settled(r)]
         if settled:
             return Bar.concluded, settled[-1]
-    answered = [r for r in same if _answered(case, r)]
+    answered = [r for r in same if _answered(case, r, same)]
     if answered:
         return Bar.answered, answered[-1]
     competent = ctx.inputs.competent
@@ -271,7 +294,7 @@ def named_ground(
             return Bar.pending, r
         if v4(case) and _settled(r):
             return Bar.concluded, r
-        if _answered(case, r):
+        if _answered(case, r, [o for o in ctx.related if o.kind == case.kind]):
             return Bar.answered, r
         return None, (
             f"{r.code}: neither concluded after 复核, nor accepted and within its periods, nor "

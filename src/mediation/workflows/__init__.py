@@ -33,6 +33,7 @@ from mediation.workflows.petition import (
     PETITION_V1,
     PETITION_V2,
     PETITION_V3,
+    PETITION_V4,
 )
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
@@ -63,6 +64,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     PETITION_V1,
     PETITION_V2,
     PETITION_V3,
+    PETITION_V4,
     PETITION,
 )
 """The workflows every engine knows."""

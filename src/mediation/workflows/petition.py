@@ -47,6 +47,7 @@ __all__ = [
     "PETITION_HOOKS",
     "PETITION_STEPS",
     "PETITION_V3",
+    "PETITION_V4",
     "PetitionState",
     "PetitionStep",
     "PetitionTrigger",
@@ -482,8 +483,9 @@ and rules, and:
 
 Stricter than version 2, so version 2 stays for its recorded cases."""
 
-PETITION = attrs.evolve(PETITION_V3, version=4)
-"""The petition workflow, version 4: new cases run on it. Version 3's graph and rules, and
+PETITION_V4 = attrs.evolve(PETITION_V3, version=4)
+"""The petition workflow, version 4, kept for the cases recorded under it. Version 3's graph
+and rules, and
 the grounds found at registration read the earlier petitions' later stages
 (:mod:`mediation.rules.petition_intake`):
 
@@ -495,6 +497,19 @@ the grounds found at registration read the earlier petitions' later stages
   again (国家信访局 2014 办法: 已经办结).
 
 Different grounds at registration, so version 3 stays for its recorded cases."""
+
+PETITION = attrs.evolve(PETITION_V4, version=5)
+"""The petition workflow, version 5: new cases run on it. Version 4's graph and rules, and a
+matter whose review (复查 or 复核) ended without an opinion — the petitioner withdrew the
+request, or it was not accepted — stands answered by its last opinion (第三十五条、
+第三十六条): a new petition on it is refused as answered, not handled anew with a fresh
+60 days (:func:`~mediation.rules.petition_intake._review_dropped`). Version 4 handled it
+anew. And ``divert`` naming a unit of the org tree names one that runs the route's
+procedure (第三十一条第一至五项: a court for a suit, an arbitration commission for
+arbitration, an administrative organ for an administrative procedure;
+:attr:`~mediation.rules.petition.DivertRoute.organ_kinds`).
+
+Stricter at registration and diversion, so version 4 stays for its recorded cases."""
 
 PETITION_V1 = attrs.evolve(PETITION_V2, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
 """Version 1, kept for the cases begun under it: their window to object opened as a duty
