@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import pytest
 
-from mediation import Case, Engine, ValidationError
+from mediation import Case, Engine, RuleRejectedError, ValidationError
 from mediation.rules.petition import Bar, details
 
-from .conftest import CITY, COUNTY, OPINION_DATA, TOWN, at, engine, letter
+from .conftest import (
+    BUREAU,
+    CITY,
+    COUNTY,
+    OPINION_DATA,
+    TOWN,
+    at,
+    engine,
+    letter,
+    petitioners,
+    visit,
+)
 
 
 def _review_withdrawn(e: Engine) -> tuple[Case, Case]:
@@ -83,3 +94,37 @@ def test_a_diversion_names_an_organ_that_runs_the_procedure(
     diverted = e.fire(case.id, "divert", actor=TOWN, at=at("2026-03-03"), route=route,
                       where="有关机关", to_unit=right, told=True)  # fmt: skip
     assert diverted.state == "diverted"
+
+
+def test_a_matter_ended_by_rereview_is_not_diverted_either() -> None:
+    """第三十六条第三款: raised again after 复核 on the same facts and reasons, the matter is
+    not taken up again — neither accepted nor sent along a legal route; not_accept."""
+    e = engine()
+    case = letter(e, "2025-12-15", unit="qt-dm", actor=TOWN)
+    e.fire(case.id, "accept", actor=TOWN, at=at("2025-12-18", 10))
+    e.fire(case.id, "opine", actor=TOWN, at=at("2026-03-20", 15), **OPINION_DATA)
+    asked = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-03"), reason="不服")
+    review = e.fire(asked.links[-1].case_id, "opine", actor=COUNTY, at=at("2026-04-28"),
+                    **OPINION_DATA)  # fmt: skip
+    again = e.fire(review.id, "request_review", actor=CITY, at=at("2026-05-06"), reason="不服复查")
+    e.fire(again.links[-1].case_id, "opine", actor=CITY, at=at("2026-05-25"), **OPINION_DATA)
+    new = letter(e, "2026-06-01", unit="ls", actor=CITY)
+    assert details(new).bar is Bar.final
+    before = e.get(new.id)
+    with pytest.raises(RuleRejectedError, match="不再受理"):
+        e.fire(new.id, "divert", actor=CITY, at=at("2026-06-02"), route="litigation",
+               where="青田县人民法院", told=True)  # fmt: skip
+    assert e.get(new.id) == before
+    assert e.fire(new.id, "not_accept", actor=CITY, at=at("2026-06-02")).state == "not_accepted"
+
+
+def test_a_visit_about_a_committee_s_matter_counts_the_organ_above_it() -> None:
+    """第二十条第一款 ("本级或者上一级机关"): a village committee is no organ; the town
+    government is the competent organ's level, and the county one level above it — a visit
+    there is not skip-level. The city is two above: skip-level."""
+    e = engine()
+    county = visit(e, "2026-03-02", "qt-xfj", BUREAU, details={"competent": "qt-dm-01"})
+    assert details(county).bar is None
+    city = visit(e, "2026-03-02", "ls", CITY, details={"competent": "qt-dm-01"},
+                 parties=petitioners(2))  # fmt: skip
+    assert details(city).bar is Bar.skip_level

@@ -653,7 +653,9 @@ def v4(case: Case) -> bool:
 V5 = 5
 """Petition workflow version 5: a matter whose review (复查 or 复核) was withdrawn, or not
 accepted, stands answered by its last opinion (第三十五条、第三十六条); a diversion names an
-organ that runs the route's procedure (第三十一条第一至五项)."""
+organ that runs the route's procedure (第三十一条第一至五项), and none is made of a matter
+ended by 复核 (第三十六条第三款); a competent committee counts as the organ above it in the
+skip-level rule (第二十条第一款)."""
 
 
 def v5(case: Case) -> bool:

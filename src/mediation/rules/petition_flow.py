@@ -51,6 +51,7 @@ from mediation.rules.petition import (
     Route,
     RouteMode,
     bar_guard,
+    bar_refusal,
     check_unit,
     details,
     petition_office,
@@ -691,9 +692,17 @@ def divert_guard(case: Case, ctx: Context[DivertInputs]) -> Decision:
     assigns to the organ with the power to handle it, a litigation matter to the
     same-level political-legal organ (第二十二条第一款、第二款; ``route``): the
     classification of 第三十一条 is that organ's. Petition workflow version 2 on.
+
+    From version 5 on, a matter ended by 复核 and raised again on the same facts and
+    reasons (the intake's ``final`` ground) is not diverted either: it is not taken up
+    again (第三十六条第三款; ``not_accept``).
     """
     given = ctx.inputs
     basis = given.route.basis
+    if v5(case) and details(case).bar is Bar.final:
+        # 第三十六条第三款: a matter ended by 复核, raised again on the same facts and
+        # reasons, is not taken up again — not accepted, nor sent along a legal route.
+        return bar_refusal(case, "divert", "不再受理")
     if v2(case) and petition_office(case, ctx) and not raised_orally(case, ctx):
         return refuse(
             "divert",

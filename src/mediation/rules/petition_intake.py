@@ -23,6 +23,7 @@ import attrs
 from mediation.model import Case, Link, LinkKind, Party, PartyRole, RelatedCase, evolve
 from mediation.rules import baoan, deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, refuse, refuse_input
+from mediation.rules.org import UnitKind
 from mediation.rules.petition import (
     ACCEPTANCE_DECISION,
     ART,
@@ -124,6 +125,27 @@ def _others(case: Case, ctx: Context[PetitionIntake]) -> tuple[list[RelatedCase]
         if mine in r.matched:
             same.append(r)
     return same, roots
+
+
+_NOT_ORGANS = frozenset(
+    {UnitKind.committee.value, UnitKind.industry_committee.value, UnitKind.grid.value}
+)
+"""Units that are not organs (机关): a mediation committee, a grid."""
+
+
+def _organ_of(ctx: Context[Any], unit: str) -> str:
+    """The organ a competent unit stands for in the skip-level rule (第二十条第一款:
+    "本级或者上一级机关"): the unit itself, or — for a committee or a grid, which is no
+    organ — its nearest ancestor that is one. Petition workflow version 5 on; earlier
+    versions counted the committee's own level, so a visit to the county about a village
+    committee's matter read as skipping the town."""
+    org = ctx.policy.org
+    if org is None or unit not in org:
+        return unit
+    for uid in org.ancestors(unit):
+        if org.get(uid).kind not in _NOT_ORGANS:
+            return uid
+    return unit
 
 
 def _rank(ctx: Context[Any], unit: str) -> int | None:
@@ -257,6 +279,8 @@ def _bar(case: Case, ctx: Context[PetitionIntake]) -> tuple[Bar, RelatedCase | N
     if answered:
         return Bar.answered, answered[-1]
     competent = ctx.inputs.competent
+    if competent and v5(case):
+        competent = _organ_of(ctx, competent)
     here, there = _rank(ctx, case.unit), _rank(ctx, competent) if competent else None
     visits = ctx.policy.part(PetitionPolicy).visit_channels
     if case.channel in visits and here is not None and there is not None and here - there >= 2:

@@ -507,7 +507,9 @@ request, or it was not accepted — stands answered by its last opinion (第三�
 anew. And ``divert`` naming a unit of the org tree names one that runs the route's
 procedure (第三十一条第一至五项: a court for a suit, an arbitration commission for
 arbitration, an administrative organ for an administrative procedure;
-:attr:`~mediation.rules.petition.DivertRoute.organ_kinds`).
+:attr:`~mediation.rules.petition.DivertRoute.organ_kinds`); a matter ended by 复核 is not
+diverted either (第三十六条第三款); the skip-level rule counts the organ a competent
+committee stands under (第二十条第一款: 机关).
 
 Stricter at registration and diversion, so version 4 stays for its recorded cases."""
 
