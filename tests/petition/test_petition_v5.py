@@ -50,10 +50,9 @@ def test_a_new_petition_on_a_matter_whose_review_was_withdrawn_is_answered() -> 
     assert details(new).bar_case in (original.id, review.id)
 
 
-def test_a_withdrawn_rereview_leaves_the_review_opinion_standing() -> None:
-    """复查 answered by the county (04-28); 复核 asked of the city (05-06) and withdrawn
-    (05-08): a new petition at the town, the county or the city is told it was answered."""
-    e = engine()
+def _rereview_asked(e: Engine) -> str:
+    """The town's opinion of 03-20; 复查 asked of the county (04-03) and answered (04-28);
+    复核 asked of the city on 05-06: the 复核 case's id."""
     case = letter(e, "2025-12-15", unit="qt-dm", actor=TOWN)
     e.fire(case.id, "accept", actor=TOWN, at=at("2025-12-18", 10))
     e.fire(case.id, "opine", actor=TOWN, at=at("2026-03-20", 15), **OPINION_DATA)
@@ -61,7 +60,14 @@ def test_a_withdrawn_rereview_leaves_the_review_opinion_standing() -> None:
     review = e.fire(asked.links[-1].case_id, "opine", actor=COUNTY, at=at("2026-04-28"),
                     **OPINION_DATA)  # fmt: skip
     again = e.fire(review.id, "request_review", actor=CITY, at=at("2026-05-06"), reason="不服复查")
-    e.fire(again.links[-1].case_id, "withdraw", actor=CITY, at=at("2026-05-08"),
+    return again.links[-1].case_id
+
+
+def test_a_withdrawn_rereview_leaves_the_review_opinion_standing() -> None:
+    """复查 answered by the county (04-28); 复核 asked of the city (05-06) and withdrawn
+    (05-08): a new petition at the town, the county or the city is told it was answered."""
+    e = engine()
+    e.fire(_rereview_asked(e), "withdraw", actor=CITY, at=at("2026-05-08"),
            reason="信访人撤回复核请求")  # fmt: skip
     for unit, who in (("qt-dm", TOWN), ("qt", COUNTY), ("ls", CITY)):
         new = letter(e, "2026-07-01", unit=unit, actor=who)
@@ -100,14 +106,7 @@ def test_a_matter_ended_by_rereview_is_not_diverted_either() -> None:
     """第三十六条第三款: raised again after 复核 on the same facts and reasons, the matter is
     not taken up again — neither accepted nor sent along a legal route; not_accept."""
     e = engine()
-    case = letter(e, "2025-12-15", unit="qt-dm", actor=TOWN)
-    e.fire(case.id, "accept", actor=TOWN, at=at("2025-12-18", 10))
-    e.fire(case.id, "opine", actor=TOWN, at=at("2026-03-20", 15), **OPINION_DATA)
-    asked = e.fire(case.id, "request_review", actor=COUNTY, at=at("2026-04-03"), reason="不服")
-    review = e.fire(asked.links[-1].case_id, "opine", actor=COUNTY, at=at("2026-04-28"),
-                    **OPINION_DATA)  # fmt: skip
-    again = e.fire(review.id, "request_review", actor=CITY, at=at("2026-05-06"), reason="不服复查")
-    e.fire(again.links[-1].case_id, "opine", actor=CITY, at=at("2026-05-25"), **OPINION_DATA)
+    e.fire(_rereview_asked(e), "opine", actor=CITY, at=at("2026-05-25"), **OPINION_DATA)
     new = letter(e, "2026-06-01", unit="ls", actor=CITY)
     assert details(new).bar is Bar.final
     before = e.get(new.id)

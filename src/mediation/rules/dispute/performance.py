@@ -19,8 +19,8 @@ from mediation.rules.dispute._common import (
     ENFORCEMENT,
     FEEDBACK_CLOCKS,
     RULING_OBJECTIONS,
-    V8,
     v4,
+    v8,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.agreement import effective
@@ -74,7 +74,7 @@ def _performance_over(case: Case, ctx: Context[Any], *, performed: bool = True) 
     from dispute workflow version 8 on, it is not met — a party who refused before the
     deadline ends it cancelled (lapsed once the deadline passed); earlier versions closed it
     as met if reported in time, and the closing report read 按期完成 beside 未履行."""
-    if not performed and case.workflow_version >= V8:
+    if not performed and v8(case):
         period = agreement_rules.PERFORMANCE.id
         case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == period, late=True)
     else:
@@ -194,7 +194,7 @@ def _performance(case: Case, given: CallbackInputs) -> str:
     """The visit's 履行情况 as recorded: the text given, or — version 8 on, none given — what
     the structured finding says."""
     found = given.finding
-    if given.performance or found is PerformanceFinding.unknown or case.workflow_version < V8:
+    if given.performance or found is PerformanceFinding.unknown or not v8(case):
         return given.performance
     return found.label
 
