@@ -209,3 +209,17 @@ def test_a_mediation_past_its_one_month_reads_past_the_usual_time_not_overdue(
     assert "超期" not in text
     hard = make_engine("memory", policy=hard_limits())
     assert "超期" in str(hard.render(failed_and_closed(hard), "closing_report"))
+
+
+@pytest.mark.parametrize("today", [dt.date(1, 1, 1), dt.date(1899, 12, 31), dt.date(9999, 12, 31)])
+def test_a_printed_date_outside_the_business_years_is_refused(
+    engine: Engine, today: dt.date
+) -> None:
+    """The date a document prints is a business date: year 1 or 9999 is a typo, refused with
+    the field named, as every other date the engine takes."""
+    case = intake(engine)
+    with pytest.raises(ValidationError) as err:
+        engine.render(case.id, "registration", today=today, actor=CLERK)
+    assert err.value.field == "today"
+    assert "1900" in str(err.value)
+    assert engine.render(case.id, "registration", today=dt.date(2026, 3, 2), actor=CLERK)

@@ -69,6 +69,7 @@ from mediation.model import (
     Role,
     Unit,
     aware,
+    check_day,
     check_text,
     evolve,
     maker,
@@ -1694,8 +1695,10 @@ class Engine:
                 agreement item).
             DocumentRenderError: the template failed or ran past its bounds.
         """
-        if today is not None and (type(today) is not dt.date):
-            raise ValidationError("today", today, "a datetime.date (the date printed)")
+        if today is not None:
+            if type(today) is not dt.date:
+                raise ValidationError("today", today, "a datetime.date (the date printed)")
+            check_day("today", today)
         case = self.get(case_id, actor=actor)
         self._document_kind(case, kind)
         org = self.policy.org

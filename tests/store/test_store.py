@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mediation import ConcurrentUpdateError, Engine, PersistenceError
+from mediation import (
+    ConcurrentUpdateError,
+    Engine,
+    PersistenceError,
+    TransitionNotAllowedError,
+)
 
 from ..conftest import make_engine
 from ..helpers import CLERK, at, intake, to_state
@@ -224,6 +229,58 @@ def test_a_batch_on_a_stale_case_fails_whole_and_writes_nothing(sql_backend: str
         assert a.get(first.id).state == "triaged"  # the stale copy is not served again
         assert a.verify(first.id).ok
         assert a.verify(second.id).ok
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_step_on_a_stale_cached_case_is_taken_on_the_stored_case(sql_backend: str) -> None:
+    """Another process moved a case this engine had cached: a step the stored case allows
+    lands on it (not refused on the stale copy), with the next version and a sound log."""
+    a, b = make_engine(sql_backend), make_engine(sql_backend)
+    try:
+        case = intake(a)
+        assert a.get(case.id).state == "received"  # cached by engine a
+        b.fire(
+            case.id, "triage", actor=CLERK, at=at("2026-03-02", 10), track="people", level="village"
+        )
+        # From "received" (a's copy) accept is not a trigger; from "triaged" it is.
+        done = a.fire(
+            case.id, "accept", actor=CLERK, at=at("2026-03-02", 11), other_side_consents=True
+        )
+        assert (done.state, done.version) == ("accepted", 3)
+        assert [e.trigger for e in b.history(case.id)][-2:] == ["triage", "accept"]
+        assert b.verify(case.id).ok
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_step_the_stored_case_refuses_is_refused_though_the_cache_allowed_it(
+    sql_backend: str,
+) -> None:
+    """The stale copy would allow the step; the stored case does not: the caller is told what
+    the stored case says, and nothing is written."""
+    a, b = make_engine(sql_backend), make_engine(sql_backend)
+    try:
+        case = intake(a)
+        a.get(case.id)  # cached by engine a at "received"
+        b.fire(
+            case.id,
+            "triage",
+            actor=CLERK,
+            at=at("2026-03-02", 10),
+            track="people",
+            level="village",
+            note="b",
+        )
+        with pytest.raises(TransitionNotAllowedError) as err:
+            a.fire(case.id, "triage", actor=CLERK, at=at("2026-03-02", 11), track="judicial")
+        assert err.value.state == "triaged"
+        stored = b.get(case.id)
+        assert (stored.state, stored.version, stored.details.track) == ("triaged", 2, "people")
+        assert len(b.history(case.id)) == 2
+        assert a.get(case.id).version == 2
     finally:
         a.close()
         b.close()
