@@ -45,7 +45,7 @@ def test_a_new_petition_on_a_matter_whose_review_was_withdrawn_is_answered() -> 
     original, review = _review_withdrawn(e)
     assert review.state == "withdrawn"
     new = letter(e, "2026-06-01", unit="qt-dm", actor=TOWN)
-    assert new.workflow_version == 5
+    assert new.workflow_version >= 5
     assert details(new).bar is Bar.answered
     assert details(new).bar_case in (original.id, review.id)
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from mediation._errors import ValidationError
 from mediation.model import Case, ClockKind, DeadlineStatus, LabeledEnum, LinkKind, Risk, evolve
 from mediation.rules import deadlines
 from mediation.rules.base import ALLOW, Context, Decision, OpenCase, field, refuse, refuse_input
@@ -41,6 +42,7 @@ __all__ = [
     "BASIS",
     "CLOCKS",
     "OVERLAY",
+    "STRICT_SINCE",
     "AssignInputs",
     "Baoan",
     "BaoanPolicy",
@@ -61,6 +63,7 @@ __all__ = [
     "handed",
     "is_backlog",
     "leader_level",
+    "needed_level",
     "nominate_guard",
     "on_assign",
     "on_duty",
@@ -69,8 +72,10 @@ __all__ = [
     "on_sign_off",
     "reclaimed",
     "remind_guard",
+    "roster_problem",
     "sign_off_check",
     "sign_off_guard",
+    "strict",
 ]
 
 OVERLAY = "baoan"
@@ -201,6 +206,34 @@ class BaoanPolicy:
     def leader(self, leader_id: str) -> Leader | None:
         """The roster entry of ``leader_id``."""
         return next((x for x in self.roster if x.id == leader_id), None)
+
+    def check_policy(self, policy: Any) -> None:
+        """Check the roster against the policy's org tree, as
+        :func:`~mediation.rules.baoan_reception.roster_from_file` does: each leader's unit
+        is a unit of the tree and the level is the unit's. A level claimed above the unit's
+        would let a town official take the county's hardest cases.
+
+        Raises:
+            ValidationError: naming the entry (``BaoanPolicy.roster[0].level``).
+        """
+        org = policy.org
+        if org is None:
+            return
+        problem = roster_problem(self.roster, org)
+        if problem is not None:
+            where, value, why = problem
+            raise ValidationError(f"BaoanPolicy.roster{where}", value, why)
+
+
+def roster_problem(roster: Iterable[Leader], org: OrgTree) -> tuple[str, str, str] | None:
+    """The first leader of ``roster`` whose unit is not one of ``org``'s, or whose level is
+    not the unit's: (``"[i].unit"`` or ``"[i].level"``, the value, why); ``None``: none."""
+    for i, leader in enumerate(roster):
+        if leader.unit not in org:
+            return f"[{i}].unit", leader.unit, "not a unit of the org"
+        if org.level_of(leader.unit) != leader.level:
+            return f"[{i}].level", leader.level, f"the unit is at {org.level_of(leader.unit)}"
+    return None
 
 
 @attrs.frozen(slots=True)
@@ -373,11 +406,48 @@ def leader_level(case: Case, reasons: Iterable[BaoanReason], policy: BaoanPolicy
     """The level of leader a case needs: county for the county's hardest, town otherwise.
 
     The hardest: a reason of :attr:`BaoanPolicy.county_reasons`, or a case owned
-    at county level already.
+    at county level already. (A case owned above the county needs a leader of its own
+    level: :func:`needed_level`.)
     """
     if set(reasons) & policy.county_reasons or case.level == policy.county_level:
         return policy.county_level
     return policy.town_level
+
+
+STRICT_SINCE: dict[str, int] = {"dispute": 9, "petition": 6}
+"""The workflow versions from which the 包案 steps hold a case to the rules below
+(:func:`strict`); a workflow not named here (an embedder's own) is held to them always.
+
+- A case owned above the county (a city's) needs a leader of its own level or above, not
+  a town leader (:func:`needed_level`; "一名领导" at the level that holds the case,
+  RULES.md §7.1, §7.4).
+- A duty (四包) is the leader's in charge: another leader of the roster, or a leader the
+  case was handed over from, does not record one on it (:func:`duty_guard`).
+
+Earlier versions' cases replay as they were recorded."""
+
+
+def strict(case: Case) -> bool:
+    """Whether the 包案 steps hold ``case`` to the rules of :data:`STRICT_SINCE`."""
+    return case.workflow_version >= STRICT_SINCE.get(case.workflow, 1)
+
+
+def needed_level(
+    case: Case, reasons: Iterable[BaoanReason], policy: BaoanPolicy, org: OrgTree | None
+) -> str:
+    """:func:`leader_level`, and — :func:`strict` — the case's own level where the org's
+    ladder ranks it higher (a city's case needs a city leader at least)."""
+    needed = leader_level(case, reasons, policy)
+    own = case.level
+    if (
+        strict(case)
+        and org is not None
+        and own is not None
+        and own in org.ladder
+        and _rank(org, own) > _rank(org, needed)
+    ):
+        return own
+    return needed
 
 
 def _rank(org: OrgTree | None, level: str) -> int:
@@ -418,7 +488,7 @@ def assign_guard(case: Case, ctx: Context[AssignInputs]) -> Decision:
             )
         if not item.task.strip():
             return refuse_input("baoan_assign", f"timetable[{i}].task", item.task, "须写明工作内容")
-    needed = leader_level(case, reasons, policy)
+    needed = needed_level(case, reasons, policy, ctx.policy.org)
     return _leader_problem(
         "baoan_assign", case, ctx, needed, given.leader, given.leader_name, given.level
     )
@@ -526,9 +596,31 @@ def _open_under(case: Case, rule: str) -> Baoan | Decision:
 
 
 def duty_guard(case: Case, ctx: Context[DutyInputs]) -> Decision:
-    """Duties are recorded on a case under 包案 not yet signed off (source: :data:`BASIS`)."""
+    """Duties are recorded on a case under 包案 not yet signed off (source: :data:`BASIS`).
+
+    :func:`strict`: the duties (四包: 接访下访、教育转化、督促指导、帮扶救助) are the leader's
+    in charge — "一名领导" (RULES.md §7.1). The leader records them, or staff on the
+    leader's behalf; another leader of the roster, or one the case was handed over from,
+    does not: the reception would count for a leader who did not hold it, and put off the
+    reminder to the one who must (as :func:`~mediation.rules.baoan_reception.held_guard`
+    counts only the leader in charge's reception).
+    """
     found = _open_under(case, "baoan_duty")
-    return found if isinstance(found, Decision) else ALLOW
+    if isinstance(found, Decision):
+        return found
+    who = ctx.actor.id
+    if not strict(case) or who == found.leader:
+        return ALLOW
+    policy = ctx.policy.part(BaoanPolicy)
+    former = {h.from_leader for h in found.handovers}
+    if who in former or (policy.roster and policy.leader(who) is not None):
+        return refuse(
+            "baoan_duty",
+            f"本案包案领导为{found.leader_name or found.leader}：包案领导履职由其本人或工作人员"
+            "代为记录，其他领导不在本案记录履职",
+            BASIS,
+        )
+    return ALLOW
 
 
 def on_duty(case: Case, ctx: Context[DutyInputs]) -> Case:
@@ -558,7 +650,7 @@ def handover_guard(case: Case, ctx: Context[HandoverInputs]) -> Decision:
             given.leader,
             f"{found.leader_name or found.leader}已是本案包案领导",
         )
-    needed = leader_level(case, found.reasons, ctx.policy.part(BaoanPolicy))
+    needed = needed_level(case, found.reasons, ctx.policy.part(BaoanPolicy), ctx.policy.org)
     return _leader_problem(
         "baoan_handover", case, ctx, needed, given.leader, given.leader_name, given.level
     )

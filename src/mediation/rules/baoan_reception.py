@@ -23,7 +23,15 @@ import attrs
 from mediation._errors import ValidationError
 from mediation.model import Case, evolve
 from mediation.rules import deadlines
-from mediation.rules.baoan import OVERLAY, BaoanPolicy, Duty, DutyKind, Leader, assignment
+from mediation.rules.baoan import (
+    OVERLAY,
+    BaoanPolicy,
+    Duty,
+    DutyKind,
+    Leader,
+    assignment,
+    roster_problem,
+)
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.calendar import Calendar, is_working_day
 from mediation.rules.clockbook import FixedClock
@@ -279,14 +287,8 @@ def roster_from_file(path: str | Path, org: OrgTree | None = None) -> tuple[Lead
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValidationError("leaders", str(p), f"cannot be read: {exc}") from exc
     roster = roster_from_data(data)
-    if org is not None:
-        for i, leader in enumerate(roster):
-            if leader.unit not in org:
-                raise ValidationError(f"leaders[{i}].unit", leader.unit, "not a unit of the org")
-            if org.level_of(leader.unit) != leader.level:
-                raise ValidationError(
-                    f"leaders[{i}].level",
-                    leader.level,
-                    f"the unit is at {org.level_of(leader.unit)}",
-                )
+    problem = None if org is None else roster_problem(roster, org)
+    if problem is not None:
+        where, value, why = problem
+        raise ValidationError(f"leaders{where}", value, why)
     return roster

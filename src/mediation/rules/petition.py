@@ -661,3 +661,16 @@ skip-level rule (第二十条第一款)."""
 def v5(case: Case) -> bool:
     """Whether ``case`` runs under the rules of petition workflow version 5 or later (:data:`V5`)."""
     return case.workflow_version >= V5
+
+
+V6 = 6
+"""Petition workflow version 6: accepting a matter under 领导包案, or answering it with an
+opinion that does not end it, leaves the 包案's timetable, its reminders and a booked
+leader's reception open — the leader follows the matter through to the sign-off (一抓到底,
+RULES.md §7.1) — where version 5 closed them as met; and the 包案 steps hold the case to
+:data:`~mediation.rules.baoan.STRICT_SINCE`'s rules."""
+
+
+def v6(case: Case) -> bool:
+    """Whether ``case`` runs under the rules of petition workflow version 6 or later (:data:`V6`)."""
+    return case.workflow_version >= V6

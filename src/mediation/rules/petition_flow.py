@@ -18,6 +18,7 @@ import attrs
 from mediation.model import CHINA_TZ, Case, ClockKind, Deadline, DeadlineStatus, Risk, evolve
 from mediation.rules import (
     baoan,
+    baoan_reception,
     deadlines,
     onestop,
     petition_aftercare,
@@ -58,6 +59,7 @@ from mediation.rules.petition import (
     raised_orally,
     v2,
     v5,
+    v6,
     with_details,
 )
 from mediation.rules.resolution import RESOLUTION, record_resolution, resolution_of
@@ -200,6 +202,17 @@ def _unused(d: Deadline) -> bool:
     """A period nobody had to act in: the petitioner's requests; the organ's window to
     object, a right (第二十三条第三款), unless its workflow version kept it a duty."""
     return d.period in PARTY_CLOCKS or (d.period == OBJECTION.id and d.kind is not ClockKind.duty)
+
+
+LEADER_CLOCKS = frozenset({*(c.id for c in baoan.CLOCKS), baoan_reception.RECEPTION.id})
+"""The clocks of the 包案 leader's own work (its timetable, its reminders, a booked
+reception): they run to the sign-off or the reception, not to a step of the handling."""
+
+
+def leader_clocks(case: Case) -> frozenset[str]:
+    """The clocks a step of the handling leaves to the 包案 leader (version 6 on:
+    :data:`LEADER_CLOCKS`; before, none: accepting or answering closed them as met)."""
+    return LEADER_CLOCKS if v6(case) else frozenset()
 
 
 def close_clocks(case: Case, ctx: Context[Any], *, keep: frozenset[str] = frozenset()) -> Case:
@@ -669,8 +682,9 @@ def reserved_guard(case: Case, ctx: Context[Any]) -> Decision:
 
 def on_accept(case: Case, ctx: Context[AcceptInputs]) -> Case:
     """The notice periods are met (第二十三条); the 60-day handling period starts
-    (第三十四条; 简易办理: 10 个工作日). A 交办 report date stays open."""
-    case = close_clocks(case, ctx, keep=frozenset({ASSIGNED_REPORT.id}))
+    (第三十四条; 简易办理: 10 个工作日). A 交办 report date stays open, and (version 6 on)
+    the 包案 leader's clocks (:func:`leader_clocks`)."""
+    case = close_clocks(case, ctx, keep=frozenset({ASSIGNED_REPORT.id}) | leader_clocks(case))
     clock = SIMPLE_HANDLE if details(case).simple else HANDLING
     case = with_details(case, accepted_at=ctx.at)
     return deadlines.open_clock(case, ctx, clock)

@@ -34,7 +34,13 @@ from mediation.rules.petition import (
     v2,
     with_details,
 )
-from mediation.rules.petition_flow import close_clocks, hand_on, handoff_details, report_back
+from mediation.rules.petition_flow import (
+    close_clocks,
+    hand_on,
+    handoff_details,
+    leader_clocks,
+    report_back,
+)
 
 __all__ = [
     "ConcludeInputs",
@@ -118,7 +124,7 @@ def opine_guard(case: Case, ctx: Context[OpineInputs]) -> Decision:
 
 def on_opine(case: Case, ctx: Context[OpineInputs]) -> Case:
     """Record the opinion; the organ's clocks are met (the 办结报告 with them, reported to
-    the assigning office); the petitioner's 30 days to ask for 复查 (第三十五条) or 复核
+    the assigning office; version 6 on, not the 包案 leader's: :func:`leader_clocks`); the petitioner's 30 days to ask for 复查 (第三十五条) or 复核
     (第三十六条) start from receipt; a 复核 opinion ends the matter (第三十六条第三款)."""
     given = ctx.inputs
     delivered = given.delivered_on or ctx.day
@@ -131,8 +137,11 @@ def on_opine(case: Case, ctx: Context[OpineInputs]) -> Case:
         ctx.at,
         delivered,
     )
-    case = close_clocks(case, ctx)
     found = details(case)
+    # Version 6 on: an opinion that leaves the matter open to 复查 or 复核 leaves the 包案
+    # leader's clocks running to the sign-off; the 复核 opinion ends the matter.
+    ends = found.stage is PetitionStage.rereview
+    case = close_clocks(case, ctx, keep=frozenset() if ends else leader_clocks(case))
     case = with_details(case, opinion=opinion)
     outcome = f"{found.stage.label}意见：{given.outcome.label}"
     case = report_back(case, ctx, outcome)

@@ -623,14 +623,16 @@ _VERSIONS = {
     6: _version_4,
     7: _version_4,
     8: _version_4,
+    9: _version_4,
 }
-"""Versions 3 to 8 have version 2's graph: the same table, with version 4's rules (the
+"""Versions 3 to 9 have version 2's graph: the same table, with version 4's rules (the
 agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
 referral and hand-off rules bind moves the table does not make: it refers down with
 the policy's date, never up with one, and hands off to another track; version 7's refer for
 no lateness, take no case another organ holds, and a return restores the clocks the
 simulation reads anyway; version 8's committees accept no dispute between organisations
-only, and the simulation's applicant is always a person)."""
+only, and the simulation's applicant is always a person; version 9's 包案 rules bind steps the
+table does not take)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

@@ -667,20 +667,21 @@ def _arrival(matter: Matter, routing: Routing, policy: Policy) -> str:
 
 
 def petition_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:
-    """The petition workflow's behaviour table (versions 1 to 5: one graph; version 2
+    """The petition workflow's behaviour table (versions 1 to 6: one graph; version 2
     changes a clock's kind only, version 3 refuses more, versions 4 and 5 find more grounds
-    at registration — a barred petition takes the table's refusal row whatever its ground),
+    at registration — a barred petition takes the table's refusal row whatever its ground —
+    and version 6 keeps the 包案 leader's clocks to the sign-off the table takes anyway),
     with its default numbers.
 
     Raises:
         DefinitionError: no table for that version (see :func:`dispute_behaviour`).
     """
-    if definition is not None and definition.version not in (1, 2, 3, 4, 5):
+    if definition is not None and definition.version not in (1, 2, 3, 4, 5, 6):
         from mediation import DefinitionError
 
         raise DefinitionError(
             f"the simulation has no behaviour table for workflow 'petition' "
-            f"v{definition.version} (it has v1 to v5): add one in "
+            f"v{definition.version} (it has v1 to v6): add one in "
             "mediation.simulation._petition"
         )
     return WorkflowBehaviour(

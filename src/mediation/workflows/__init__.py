@@ -23,6 +23,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V5,
     DISPUTE_V6,
     DISPUTE_V7,
+    DISPUTE_V8,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -34,6 +35,7 @@ from mediation.workflows.petition import (
     PETITION_V2,
     PETITION_V3,
     PETITION_V4,
+    PETITION_V5,
 )
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
@@ -60,11 +62,13 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V5,
     DISPUTE_V6,
     DISPUTE_V7,
+    DISPUTE_V8,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,
     PETITION_V3,
     PETITION_V4,
+    PETITION_V5,
     PETITION,
 )
 """The workflows every engine knows."""

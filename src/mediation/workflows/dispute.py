@@ -50,6 +50,7 @@ __all__ = [
     "DISPUTE_V5",
     "DISPUTE_V6",
     "DISPUTE_V7",
+    "DISPUTE_V8",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -1060,12 +1061,12 @@ def _v8(t: Transition) -> Transition:
     return t
 
 
-DISPUTE = attrs.evolve(
+DISPUTE_V8 = attrs.evolve(
     DISPUTE_V7,
     version=8,
     transitions=tuple(_v8(t) for t in DISPUTE_V7.transitions),
 )
-"""The dispute workflow, version 8: new cases run on it. Version 7's graph and rules, and
+"""The dispute workflow, version 8, kept for the cases recorded under it. Version 7's graph and rules, and
 (each rule gated on the version):
 
 - a people's mediation committee does not accept a dispute whose sides are organisations
@@ -1096,6 +1097,14 @@ DISPUTE = attrs.evolve(
   its deadline), not met.
 
 Stricter than version 7, so version 7 stays for its recorded cases."""
+
+DISPUTE = attrs.evolve(DISPUTE_V8, version=9)
+"""The dispute workflow, version 9: new cases run on it. Version 8's graph and rules, and
+the 包案 steps hold the case to :data:`~mediation.rules.baoan.STRICT_SINCE`: a case owned
+above the county needs a 包案 leader of its level, and another leader does not record a
+duty (四包) of the one in charge (RULES.md §7.1).
+
+Stricter 包案 steps, so version 8 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

@@ -48,6 +48,7 @@ __all__ = [
     "PETITION_STEPS",
     "PETITION_V3",
     "PETITION_V4",
+    "PETITION_V5",
     "PetitionState",
     "PetitionStep",
     "PetitionTrigger",
@@ -498,8 +499,8 @@ the grounds found at registration read the earlier petitions' later stages
 
 Different grounds at registration, so version 3 stays for its recorded cases."""
 
-PETITION = attrs.evolve(PETITION_V4, version=5)
-"""The petition workflow, version 5: new cases run on it. Version 4's graph and rules, and a
+PETITION_V5 = attrs.evolve(PETITION_V4, version=5)
+"""The petition workflow, version 5, kept for the cases recorded under it. Version 4's graph and rules, and a
 matter whose review (复查 or 复核) ended without an opinion — the petitioner withdrew the
 request, or it was not accepted — stands answered by its last opinion (第三十五条、
 第三十六条): a new petition on it is refused as answered, not handled anew with a fresh
@@ -512,6 +513,20 @@ diverted either (第三十六条第三款); the skip-level rule counts the organ
 committee stands under (第二十条第一款: 机关).
 
 Stricter at registration and diversion, so version 4 stays for its recorded cases."""
+
+PETITION = attrs.evolve(PETITION_V5, version=6)
+"""The petition workflow, version 6: new cases run on it. Version 5's graph and rules, and
+the 领导包案 followed through to the sign-off (一抓到底, RULES.md §7.1):
+
+- accepting the matter, or answering it with an opinion the petitioner may still take to
+  复查 or 复核, leaves the 包案's timetable, its reminders and a booked leader's reception
+  running (:func:`~mediation.rules.petition_flow.leader_clocks`); version 5 closed them as
+  met, so the leader was reminded no more and a reception not yet held read as held;
+- the 包案 steps hold the case to :data:`~mediation.rules.baoan.STRICT_SINCE`: a case owned
+  above the county needs a leader of its level, and another leader does not record a duty
+  of the one in charge.
+
+Different clocks and stricter 包案 steps, so version 5 stays for its recorded cases."""
 
 PETITION_V1 = attrs.evolve(PETITION_V2, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
 """Version 1, kept for the cases begun under it: their window to object opened as a duty
