@@ -123,18 +123,27 @@ def _city_case(e: Engine) -> str:
     ).id
 
 
-def _town_leader_for(e: Engine, cid: str) -> Any:
+def _leader_for(e: Engine, cid: str, level: str, title: str) -> Any:
+    """Assign ``cid`` a leader named only by ``level`` and ``title`` (no roster)."""
     return e.fire(
         cid,
         "baoan_assign",
         actor=CITY_LEADER,
         at=at("2026-03-03"),
         leader="ld-x",
-        leader_name="某镇镇长",
-        level="town",
+        leader_name=title,
+        level=level,
         reason="群众反映强烈",
         **PLAN,
     )
+
+
+def _county_leader_for(e: Engine, cid: str) -> Any:
+    """The county leader of the roster takes the dispute ``cid`` on."""
+    return e.fire(
+        cid, "baoan_assign", actor=COUNTY_LEADER, at=at("2026-03-02", 9, 30), leader="ld-county",
+        **PLAN,
+    )  # fmt: skip
 
 
 def test_a_city_case_needs_a_leader_of_its_own_level() -> None:
@@ -144,25 +153,15 @@ def test_a_city_case_needs_a_leader_of_its_own_level() -> None:
     cid = _city_case(e)
     assert e.get(cid).level == "city"
     with pytest.raises(ValidationError) as err:
-        _town_leader_for(e, cid)
+        _leader_for(e, cid, "town", "某镇镇长")
     assert err.value.field == "level"
-    taken = e.fire(
-        cid,
-        "baoan_assign",
-        actor=CITY_LEADER,
-        at=at("2026-03-03"),
-        leader="ld-x",
-        leader_name="某市副市长",
-        level="city",
-        reason="群众反映强烈",
-        **PLAN,
-    )
+    taken = _leader_for(e, cid, "city", "某市副市长")
     assert taken.overlays["baoan"].level == "city"
 
     old = engine(BaoanPolicy())
     old_id = _city_case(old)
     old.migrate_case(old_id, to_version=5, actor=Actor.system(), at=at("2026-03-02", 12))
-    assert _town_leader_for(old, old_id).overlays["baoan"].level == "town"
+    assert _leader_for(old, old_id, "town", "某镇镇长").overlays["baoan"].level == "town"
     assert old.verify(old_id).ok
 
 
@@ -202,29 +201,15 @@ def test_a_leader_handed_over_from_records_no_more_duties() -> None:
 def test_a_dispute_under_baoan_holds_to_the_same_rules_from_version_9() -> None:
     e = engine()
     case = dispute(e, risk=Risk.high)
-    assert case.workflow_version == 9
-    e.fire(
-        case.id,
-        "baoan_assign",
-        actor=COUNTY_LEADER,
-        at=at("2026-03-02", 9, 30),
-        leader="ld-county",
-        **PLAN,
-    )
+    assert case.workflow_version >= 9
+    _county_leader_for(e, case.id)
     with pytest.raises(RuleRejectedError):
         e.fire(case.id, "baoan_duty", actor=TOWN_LEADER, at=at("2026-03-03"), kind="visit")
 
     old = engine()
     was = dispute(old, risk=Risk.high)
     old.migrate_case(was.id, to_version=8, actor=Actor.system(), at=at("2026-03-02", 9, 10))
-    old.fire(
-        was.id,
-        "baoan_assign",
-        actor=COUNTY_LEADER,
-        at=at("2026-03-02", 9, 30),
-        leader="ld-county",
-        **PLAN,
-    )
+    _county_leader_for(old, was.id)
     kept = old.fire(was.id, "baoan_duty", actor=TOWN_LEADER, at=at("2026-03-03"), kind="visit")
     assert kept.overlays["baoan"].duties[-1].by == "ld-town"
     assert old.verify(was.id).ok
