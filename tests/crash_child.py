@@ -24,7 +24,7 @@ STEPS = [
     ("begin_performance", MEDIATOR, {}),
     ("confirm_performed", MEDIATOR, {}),
     ("start_callback", MEDIATOR, {}),
-    ("record_callback", MEDIATOR, {"visitor": "陈调解"}),
+    ("record_callback", MEDIATOR, {"visitor": "陈调解", "party": "p1", "finding": "performed"}),
     ("close", DIRECTOR, {}),
     ("archive", CLERK, {}),
 ]

@@ -83,7 +83,12 @@ def happy_path() -> list[tuple[str, Actor, dt.datetime, dict[str, Any]]]:
         ("begin_performance", MEDIATOR, at("2026-03-09", 9), {}),
         ("confirm_performed", MEDIATOR, at("2026-03-18", 9), {}),
         ("start_callback", MEDIATOR, at("2026-03-30", 9), {}),
-        ("record_callback", MEDIATOR, at("2026-03-30", 10), {"visitor": "陈调解"}),
+        (
+            "record_callback",
+            MEDIATOR,
+            at("2026-03-30", 10),
+            {"visitor": "陈调解", "party": "p1", "finding": "performed"},
+        ),
         ("close", DIRECTOR, at("2026-03-31", 9), {}),
         ("archive", CLERK, at("2026-04-01", 9), {}),
     ]

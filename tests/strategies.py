@@ -97,8 +97,14 @@ _TRIGGERS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "start_callback": st.just({}),
     "record_callback": st.sampled_from(
         [
-            {"visitor": "陈调解", "satisfaction": "satisfied"},
-            {"visitor": "陈调解", "satisfaction": "满意"},
+            {
+                "visitor": "陈调解",
+                "party": "p1",
+                "finding": "performed",
+                "satisfaction": "satisfied",
+            },
+            {"visitor": "陈调解", "party": "张三", "performance": "已履行", "satisfaction": "满意"},
+            {"visitor": "陈调解", "satisfaction": "satisfied"},  # refused from version 10 on
         ]
     ),
     "reopen": st.just({"reason": "回访发现未履行", "consent": True}),

@@ -71,7 +71,9 @@ GOOD_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     ),
     "remediate": st.just({"reason": "一方反悔", "consent": True}),
     "terminate": st.just({"reason": "分歧过大", "remedies_informed": True}),
-    "record_callback": st.just({"visitor": "陈调解", "satisfaction": "satisfied"}),
+    "record_callback": st.just(
+        {"visitor": "陈调解", "party": "p1", "performance": "已履行", "satisfaction": "satisfied"}
+    ),
     "reopen": st.just({"reason": "回访发现未履行", "consent": True}),
     "withdraw": st.just({"reason": "申请人撤回"}),
 }

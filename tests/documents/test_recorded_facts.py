@@ -168,9 +168,11 @@ def test_a_visit_that_did_not_describe_performance_prints_the_case_s_record() ->
     """2002 规定 第三十六条: the callback records how the agreement is being performed. A
     visit recorded without a word on it prints the performance as the case recorded it at
     the visit (已履行 after the demo's confirm_performed on 03-18), marked as taken from the
-    record; a visit that described it prints its own words."""
+    record; a visit that described it prints its own words. Dispute workflow version 9 and
+    before: version 10 refuses such a visit (RULES.md §7.5)."""
     e = _demo()
     case = run(e, stop_before="record_callback")
+    e.migrate_case(case.id, to_version=9, actor=Actor.system(), at=at("2026-03-30", 9, 30))
     e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 11),
            visitor="陈调解", party="张三")  # fmt: skip
     text = str(e.render(case.id, "callback_record", format="text"))
@@ -181,9 +183,11 @@ def test_a_visit_that_did_not_describe_performance_prints_the_case_s_record() ->
 
 
 def test_a_visit_after_non_performance_prints_not_performed() -> None:
-    """Performance was reported as not done (03-23), then the callback visit: 未履行."""
+    """Performance was reported as not done (03-23), then the callback visit: 未履行.
+    Dispute workflow version 9: version 10 refuses a visit that found nothing."""
     e = _demo()
     case = run(e, stop_before="confirm_performed")
+    e.migrate_case(case.id, to_version=9, actor=Actor.system(), at=at("2026-03-18", 9, 30))
     e.fire(case.id, "report_not_performed", actor=MEDIATOR, at=at("2026-03-23", 10),
            note="王五未支付维修费")  # fmt: skip
     e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-03-30"))

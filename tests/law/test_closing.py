@@ -104,7 +104,8 @@ def test_a_visit_on_a_replaced_agreement_does_not_close_the_new_one() -> None:
     e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-04-21"))
     with pytest.raises(RuleRejectedError, match="已回访0次"):
         e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-21", 10))
-    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-22"), visitor="陈调解")
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-22"), visitor="陈调解",
+           party="p1", finding="performed")  # fmt: skip
     closed = e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-22", 10))
     assert closed.state == "closed"
     assert closed.outcome == "达成调解协议，已履行完毕"
@@ -635,7 +636,8 @@ def test_the_closing_report_s_time_is_not_a_performance_mediated_again_since() -
     e.fire(case.id, "terminate", actor=MEDIATOR, at=at("2026-04-10", 16),
            reason="再次调解不成", remedies_informed=True)  # fmt: skip
     e.fire(case.id, "start_callback", actor=MEDIATOR, at=at("2026-04-20"))
-    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-21"), visitor="陈调解")
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-04-21"), visitor="陈调解",
+           party="p1", performance="原协议已履行，矛盾反复，再次调解不成")  # fmt: skip
     e.fire(case.id, "close", actor=DIRECTOR, at=at("2026-04-22"))
     text = str(e.render(case.id, "closing_report"))
     assert "结案时间：2026年4月22日" in text

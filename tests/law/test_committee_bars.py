@@ -148,7 +148,8 @@ def test_a_matter_a_court_resolved_is_the_clerk_s_to_recognise() -> None:
         ("begin_performance", "2026-03-03", 9, {}),
         ("confirm_performed", "2026-03-05", 9, {}),
         ("start_callback", "2026-03-06", 9, {}),
-        ("record_callback", "2026-03-06", 10, {"visitor": "法官甲"}),
+        ("record_callback", "2026-03-06", 10,
+         {"visitor": "法官甲", "party": case.principals[0].id, "finding": "performed"}),
         ("close", "2026-03-06", 12, {}),
     ]  # fmt: skip
     for trigger, day, hour, data in steps:

@@ -109,7 +109,13 @@ def test_the_callback_clock_is_met_by_the_visit_not_by_closing() -> None:
     callback = clock(case, "callback_visit")
     assert (callback.start, callback.due) == (day("2026-03-20"), day("2026-04-07"))
     case = e.fire(
-        case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 10), visitor="陈调解"
+        case.id,
+        "record_callback",
+        actor=MEDIATOR,
+        at=at("2026-03-30", 10),
+        visitor="陈调解",
+        party="p1",
+        finding="performed",
     )
     met = clock(case, "callback_visit")
     assert met.status is DeadlineStatus.met
@@ -703,7 +709,7 @@ def test_no_committee_breach_is_ever_recorded_for_a_parties_period(
     case = _sign(e, case.id, when)
     for trigger, data, gap in zip(
         ("begin_performance", "confirm_performed", "start_callback", "record_callback", "close"),
-        ({}, {}, {}, {"visitor": "陈调解"}, {}),
+        ({}, {}, {}, {"visitor": "陈调解", "party": "p1", "finding": "performed"}, {}),
         gaps,
         strict=True,
     ):

@@ -1036,7 +1036,8 @@ def test_a_police_case_s_forms_are_titled_as_its_own_mediation() -> None:
     case = _public_order_agreed(e)
     e.fire(case.id, "confirm_performed", actor=POLICE, at=at("2026-10-13"))
     e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-14"))
-    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-15"), visitor="民警甲")
+    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-15"), visitor="民警甲",
+           party=case.parties[0].id, finding="performed")  # fmt: skip
     e.fire(case.id, "close", actor=POLICE, at=at("2026-10-16"))
     titles = {
         "registration": "治安调解受理登记表",
@@ -1094,7 +1095,8 @@ def test_public_order_agreement_not_performed_returns_to_the_penalty_procedure()
     e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-22"))
     with pytest.raises(RuleRejectedError, match="处罚决定"):
         e.fire(case.id, "close", actor=POLICE, at=at("2026-10-23"), no_visit_reason="未回访")
-    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-23"), visitor="民警甲")
+    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-23"), visitor="民警甲",
+           party=case.parties[0].id, performance="未履行，依法处罚")  # fmt: skip
     case = e.fire(case.id, "decide_penalty", actor=POLICE, at=at("2026-10-26"))
     assert clock(case, "public_security_handling").status is DeadlineStatus.met
     with pytest.raises(RuleRejectedError, match="第一百八十五条"):
@@ -1559,7 +1561,8 @@ def test_a_police_closing_report_cites_no_people_s_mediation_rule() -> None:
     case = _public_order_agreed(e)
     e.fire(case.id, "confirm_performed", actor=POLICE, at=at("2026-10-15"))
     e.fire(case.id, "start_callback", actor=POLICE, at=at("2026-10-16"))
-    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-17"), visitor="民警甲")
+    e.fire(case.id, "record_callback", actor=POLICE, at=at("2026-10-17"), visitor="民警甲",
+           party=case.parties[0].id, finding="performed")  # fmt: skip
     e.fire(case.id, "close", actor=POLICE, at=at("2026-10-18"))
     text = str(e.render(case.id, "closing_report"))
     assert "治安调解结案报告表" in text

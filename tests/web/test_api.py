@@ -141,7 +141,15 @@ def test_plain_http_takes_a_case_from_intake_to_closure(api: httpx.Client) -> No
     )
     satisfaction = callback["inputs"]["properties"]["satisfaction"]
     happy = "satisfied" if "satisfied" in satisfaction.get("enum", []) else "满意"
-    case = _step(api, case, "record_callback", visitor="陈调解", party=names[0], satisfaction=happy)
+    case = _step(
+        api,
+        case,
+        "record_callback",
+        visitor="陈调解",
+        party=names[0],
+        finding="performed",
+        satisfaction=happy,
+    )
     case = _step(api, case, "close", note="协议已履行")
     assert case["state"] == "closed"
     assert case["closed"] is True

@@ -818,7 +818,7 @@ _RULES = (
         status="PRACTICE",
         soft=True,
         note="法律只要求“适时”回访，无全国统一天数 (RULES.md §7.5, UNVERIFIED)；"
-        "15日为常见做法，可配置。",
+        "“15日内”“30日内”等做法均未能核实，15日是本库的默认值，可配置。",
     ),
     PeriodRule(
         id="administrative_mediation",

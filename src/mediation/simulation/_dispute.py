@@ -193,14 +193,24 @@ def _closing(ctx: StepContext) -> Mapping[str, Any]:
 
 
 def _callback(satisfied: str) -> Any:
+    """The visit's record (RULES.md §7.5): the applicant visited, and what was found of the
+    agreement — performed, or not performed with the measures taken — or, no agreement
+    reached, that there was nothing to perform (version 10 asks for both)."""
+
     def build(ctx: StepContext) -> Mapping[str, Any]:
-        return {
+        record: dict[str, Any] = {
             "visitor": ctx.mediator or "回访员",
             "party": ctx.case.parties[0].name,  # the applicant (version 8: a party's name)
-            "performance": "已履行" if ctx.fired.get("confirm_performed") else "",
             "satisfaction": satisfied,
             "recurrence": "无",
         }
+        if ctx.fired.get("confirm_performed"):
+            record.update(performance="已履行", finding="performed")
+        elif ctx.fired.get("report_not_performed"):
+            record.update(finding="not_performed", measures="告知当事人依法维护权利的途径")
+        else:
+            record.update(performance="未达成调解协议，无履行事项")
+        return record
 
     return build
 
@@ -624,15 +634,16 @@ _VERSIONS = {
     7: _version_4,
     8: _version_4,
     9: _version_4,
+    10: _version_4,
 }
-"""Versions 3 to 9 have version 2's graph: the same table, with version 4's rules (the
+"""Versions 3 to 10 have version 2's graph: the same table, with version 4's rules (the
 agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
 referral and hand-off rules bind moves the table does not make: it refers down with
 the policy's date, never up with one, and hands off to another track; version 7's refer for
 no lateness, take no case another organ holds, and a return restores the clocks the
 simulation reads anyway; version 8's committees accept no dispute between organisations
 only, and the simulation's applicant is always a person; version 9's 包案 rules bind steps the
-table does not take)."""
+table does not take; version 10's callback records what :func:`_callback` always gives)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

@@ -24,6 +24,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V6,
     DISPUTE_V7,
     DISPUTE_V8,
+    DISPUTE_V9,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -63,6 +64,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V6,
     DISPUTE_V7,
     DISPUTE_V8,
+    DISPUTE_V9,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,

@@ -51,6 +51,7 @@ __all__ = [
     "DISPUTE_V6",
     "DISPUTE_V7",
     "DISPUTE_V8",
+    "DISPUTE_V9",
     "DisputeState",
     "DisputeStep",
     "DisputeTrigger",
@@ -1098,13 +1099,23 @@ DISPUTE_V8 = attrs.evolve(
 
 Stricter than version 7, so version 7 stays for its recorded cases."""
 
-DISPUTE = attrs.evolve(DISPUTE_V8, version=9)
-"""The dispute workflow, version 9: new cases run on it. Version 8's graph and rules, and
+DISPUTE_V9 = attrs.evolve(DISPUTE_V8, version=9)
+"""The dispute workflow, version 9, kept for the cases recorded under it. Version 8's graph and rules, and
 the 包案 steps hold the case to :data:`~mediation.rules.baoan.STRICT_SINCE`: a case owned
 above the county needs a 包案 leader of its level, and another leader does not record a
 duty (四包) of the one in charge (RULES.md §7.1).
 
 Stricter 包案 steps, so version 8 stays for its recorded cases."""
+
+DISPUTE = attrs.evolve(DISPUTE_V9, version=10)
+"""The dispute workflow, version 10: new cases run on it. Version 9's graph and rules, and
+``record_callback`` holds the callback record's items (RULES.md §7.5; 《人民调解法》
+第三十一条第二款): the party visited (``party``) and, the case having an agreement, what the
+visit found of its performance (``finding``, or ``performance`` in words). Version 9 counted a
+visit naming only its visitor toward closing
+(:func:`~mediation.rules.dispute.performance.callback_guard`).
+
+A stricter guard, so version 9 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

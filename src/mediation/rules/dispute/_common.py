@@ -230,3 +230,14 @@ arbitration time bar (:func:`~.limitation.time_bar`); a rejection keeps both its
 def v8(case: Any) -> bool:
     """Whether ``case`` runs under the rules of dispute workflow version 8 or later (:data:`V8`)."""
     return bool(case.workflow_version >= V8)
+
+
+V10 = 10
+"""Dispute workflow version 10: a callback visit records whom it visited and, when the case
+has an agreement, what it found of the agreement's performance — the callback record's items
+(《人民调解法》第三十一条第二款; RULES.md §7.5; :func:`~.performance.callback_guard`)."""
+
+
+def v10(case: Any) -> bool:
+    """Whether ``case`` runs under the rules of dispute workflow version 10 or later (:data:`V10`)."""
+    return bool(case.workflow_version >= V10)

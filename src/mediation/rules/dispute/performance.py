@@ -21,6 +21,7 @@ from mediation.rules.dispute._common import (
     RULING_OBJECTIONS,
     v4,
     v8,
+    v10,
 )
 from mediation.rules.dispute.acceptance import mediation_clock
 from mediation.rules.dispute.agreement import effective
@@ -166,9 +167,22 @@ def callback_guard(case: Case, ctx: Context[CallbackInputs]) -> Decision:
     performance, mediating again, or telling the parties their remedies (《人民调解法》
     第三十一条第二款: the committee supervises performance; 2002 规定 第三十七条). Dispute
     workflow version 8 on: earlier versions took any name and closed such a file as
-    performed, the finding unread (``finding``: :class:`PerformanceFinding`)."""
+    performed, the finding unread (``finding``: :class:`PerformanceFinding`).
+
+    Version 10 on, the record holds the callback record's items (RULES.md §7.5): whom the
+    visit reached (``party``), and — the case having an agreement — what it found of the
+    agreement's performance, as a ``finding`` or in words (``performance``). Earlier
+    versions counted a visit that named only its visitor toward closing the file."""
     given = ctx.inputs
     whom = given.party.strip()
+    if not whom and v10(case):
+        return refuse_input(
+            "record_callback",
+            "party",
+            "",
+            "回访记录应当载明被回访的当事人",
+            CALLBACK_BASIS,
+        )
     if whom and not any(whom in (p.name, p.id) for p in case.parties):
         names = "、".join(p.name for p in case.parties)
         return refuse_input(
@@ -176,6 +190,20 @@ def callback_guard(case: Case, ctx: Context[CallbackInputs]) -> Decision:
             "party",
             whom,
             f"被回访人应当是本案当事人（{names}）",
+            CALLBACK_BASIS,
+        )
+    if (
+        v10(case)
+        and details(case).agreement is not None
+        and given.finding is PerformanceFinding.unknown
+        and not given.performance.strip()
+    ):
+        return refuse_input(
+            "record_callback",
+            "finding",
+            given.finding.value,
+            "回访记录应当载明调解协议的履行情况（finding 为 performed 或 not_performed，"
+            "或以 performance 文字说明）",
             CALLBACK_BASIS,
         )
     if given.finding is PerformanceFinding.not_performed and not given.measures.strip():
