@@ -241,3 +241,30 @@ def test_the_file_is_numbered_in_the_year_it_was_filed() -> None:
     e.fire(case.id, "archive", actor=DIRECTOR, at=at("2026-12-30"))
     index = str(e.render(case.id, "dossier_index", today=at("2027-01-05").date()))
     assert "卷号：（2026）人调字第　　号" in index
+
+
+def test_the_callback_record_names_the_party_visited_given_by_id() -> None:
+    """RULES.md §2.1 form 10: the record names the party visited, not the case's party id."""
+    e = _demo()
+    case = run(e, stop_before="record_callback")
+    e.fire(case.id, "record_callback", actor=MEDIATOR, at=at("2026-03-30", 11),
+           visitor="陈调解", party=case.parties[2].id, finding="performed")  # fmt: skip
+    text = str(e.render(case.id, "callback_record", format="text"))
+    assert "王五" in text
+    assert case.parties[2].id not in text
+
+
+def test_a_refusal_of_the_committee_s_own_initiative_is_told_to_every_party() -> None:
+    """2002 规定 第二十三条: a committee may take a dispute up of its own motion; no one applied.
+    The 不予受理告知书 of such a case goes to every party and says the committee meant to
+    mediate — not "你（们）…申请调解的" to the applicants alone."""
+    e = _demo()
+    case = e.intake(kind="dispute", channel="own_initiative", category="neighbor",
+                    parties=parties(), summary="邻里排水纠纷", unit="qt-dm-dmc", actor=CLERK,
+                    at=at("2026-03-02", 9))  # fmt: skip
+    e.fire(case.id, "party_refuses", actor=CLERK, at=at("2026-03-02", 10), party="p3")
+    for form in ("text", "html"):
+        text = str(e.render(case.id, "non_acceptance_notice", format=form))
+        assert "张三、李梅、王五：" in text
+        assert "本委员会于2026年3月2日登记拟主动调解的" in text
+        assert "申请调解的" not in text

@@ -7,6 +7,8 @@
   a public-security organ or another administrative organ has accepted — seen by the
   engine when that organ's case is in the system, not only when the clerk says so; one it
   resolved is the clerk's to recognise (a new dispute between the same parties is not).
+  The organ the clerk names (``handled_by``) is one of those: another mediation committee
+  is not (dispute workflow version 10).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import datetime as dt
 
 import pytest
 
-from mediation import Engine, RuleRejectedError
+from mediation import Actor, Engine, RuleRejectedError, ValidationError
 
 from ._support import actor, at, engine, register
 
@@ -100,6 +102,34 @@ def test_a_committee_does_not_accept_what_a_court_or_the_police_accepted(
     ended = e.fire(cid, "accept", actor=who, at=at("2026-09-15", 11), handled_by=unit)
     assert ended.state == "not_accepted"
     assert HANDLED in (ended.outcome or "")
+
+
+def test_the_organ_named_as_handling_it_is_a_court_police_or_administrative_organ() -> None:
+    """2002 规定 第二十二条第二项 names a people's court, a public-security organ or another
+    administrative organ: the town's mediation committee, named by its unit id, is refused
+    on ``handled_by`` (version 10), the case left as it was. A court named by its unit id
+    is recorded, and printed, by its name."""
+    e = engine()
+    cid = _committee_triaged(e)
+    who = actor(VILLAGE)
+    before = e.get(cid)
+    with pytest.raises(ValidationError, match="不是人民法院、公安机关或者其他行政机关") as refused:
+        e.fire(cid, "accept", actor=who, at=at("2026-09-15", 11), handled_by="qt-dm")
+    assert refused.value.field == "handled_by"
+    assert HANDLED in str(refused.value)
+    assert e.get(cid) == before
+    ended = e.fire(cid, "accept", actor=who, at=at("2026-09-15", 11), handled_by=COURT)
+    assert "纠纷已由青田县人民法院受理或者解决" in (ended.outcome or "")
+    notice = str(e.render(cid, "non_acceptance_notice"))
+    assert "青田县人民法院受理或者解决" in notice
+    assert COURT not in notice
+
+    old = engine()
+    was = _committee_triaged(old)
+    old.migrate_case(was, to_version=9, actor=Actor.system(), at=at("2026-09-15", 10, 30))
+    kept = old.fire(was, "accept", actor=who, at=at("2026-09-15", 11), handled_by="qt-dm")
+    assert "纠纷已由qt-dm受理或者解决" in (kept.outcome or "")
+    assert old.verify(was).ok
 
 
 def test_a_matter_the_organ_no_longer_holds_does_not_bar() -> None:

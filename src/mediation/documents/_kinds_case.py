@@ -336,6 +336,9 @@ def non_acceptance_notice(src: Source) -> dict[str, Any]:
         reason, ground = _bar_of(src, refuse, proc)
     people = proc is Procedure.people
     return {
+        # 2002 规定 第二十三条: a dispute the committee took up of its own motion was applied
+        # for by no one; the notice goes to every party, not to "applicants".
+        "own_initiative": src.case.channel in OWN_INITIATIVE,
         "reason": reason or src.case.outcome or "",
         "ground": ground or _NOT_ACCEPTED_GROUNDS[proc],
         "organ": ENDINGS[proc].organ,
@@ -364,9 +367,15 @@ _NOT_ACCEPTED_GROUNDS: dict[Procedure, str] = {
 people's-mediation ground (RULES.md §6.3: 条例 第四十条; §6.4, §6.5, §6.7: none national)."""
 
 
+def _organ(src: Source, organ: str) -> str:
+    """An organ as printed: a unit of the org by its name, one named in words as given."""
+    org = src.policy.org
+    return str(org.get(organ).name) if organ and org is not None and organ in org else organ
+
+
 def _bar_of(src: Source, event: Event, proc: Procedure) -> tuple[str, str]:
     """The reason and the article of a version-2 non-acceptance, from its event."""
-    handled = _text(event, "handled_by")
+    handled = _organ(src, _text(event, "handled_by"))
     refused = _text(event, "refused_by") or (
         _text(event, "party") if event.trigger == "party_refuses" else ""
     )
@@ -608,7 +617,7 @@ def callback_record(src: Source) -> dict[str, Any]:
             "at": cn_datetime(visit.at),
             "date": cn_date(visit.at),
             "visitor": visit.visitor,
-            "party": visit.party,
+            "party": next((p.name for p in src.case.parties if p.id == visit.party), visit.party),
             "performance": visit.performance
             or (_performance_on_record(src, visit.at) if agreement is not None else ""),
             "satisfaction": satisfaction_label(visit.satisfaction),

@@ -1107,15 +1107,31 @@ duty (四包) of the one in charge (RULES.md §7.1).
 
 Stricter 包案 steps, so version 8 stays for its recorded cases."""
 
-DISPUTE = attrs.evolve(DISPUTE_V9, version=10)
+
+def _v10(t: Transition) -> Transition:
+    """Version 9's transition ``t`` as version 10 has it (see :data:`DISPUTE`)."""
+    if t.trigger is T2.accept:
+        return attrs.evolve(t, guards=(d.handled_by_guard, *t.guards))
+    return t
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V9,
+    version=10,
+    transitions=tuple(_v10(t) for t in DISPUTE_V9.transitions),
+)
 """The dispute workflow, version 10: new cases run on it. Version 9's graph and rules, and
 ``record_callback`` holds the callback record's items (RULES.md §7.5; 《人民调解法》
 第三十一条第二款): the party visited (``party``) and, the case having an agreement, what the
 visit found of its performance (``finding``, or ``performance`` in words). Version 9 counted a
 visit naming only its visitor toward closing
-(:func:`~mediation.rules.dispute.performance.callback_guard`).
+(:func:`~mediation.rules.dispute.performance.callback_guard`); and a committee's
+non-acceptance because the matter is handled elsewhere (``handled_by``) names a people's
+court, a public-security organ or another administrative organ — a unit of another kind is
+refused — and records the unit's name, not its id (2002 规定 第二十二条第二项;
+:func:`~mediation.rules.dispute.acceptance.handled_by_guard`).
 
-A stricter guard, so version 9 stays for its recorded cases."""
+Stricter guards, so version 9 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

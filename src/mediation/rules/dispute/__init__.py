@@ -78,6 +78,7 @@ from mediation.rules.dispute.acceptance import accept_guard as accept_guard
 from mediation.rules.dispute.acceptance import appraisal_guard as appraisal_guard
 from mediation.rules.dispute.acceptance import competence_guard as competence_guard
 from mediation.rules.dispute.acceptance import court_took_over_guard as court_took_over_guard
+from mediation.rules.dispute.acceptance import handled_by_guard as handled_by_guard
 from mediation.rules.dispute.acceptance import handled_elsewhere_guard as handled_elsewhere_guard
 from mediation.rules.dispute.acceptance import mediation_start_guard as mediation_start_guard
 from mediation.rules.dispute.acceptance import medical_dispute as medical_dispute

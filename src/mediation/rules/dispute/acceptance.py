@@ -35,6 +35,7 @@ from mediation.rules.dispute._common import (
     TRAFFIC_START,
     v4,
     v8,
+    v10,
 )
 from mediation.rules.dispute.details import Refusal, _level, _matter, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police, past_days
@@ -160,7 +161,8 @@ def _bar(
             and "medical" in ancestors(case.category, ctx.policy.categories)
         ):
             basis = MEDICAL_HANDLED
-        return f"纠纷已由{given.handled_by}受理或者解决，不予受理", basis
+        organ = _organ_name(ctx.policy, given.handled_by) if v10(case) else given.handled_by
+        return f"纠纷已由{organ}受理或者解决，不予受理", basis
     if _public_order(case, track, ctx) and given.excluded_by is not None:
         return (
             f"{given.excluded_by.label}，不适用治安调解，依法处罚",
@@ -216,6 +218,42 @@ def refused_by_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
 MEDICAL_HANDLED = "《医疗纠纷预防和处理条例》第三十一条；《人民调解工作若干规定》第二十二条第二项"
 """A medical dispute a court or the health department already accepted: the committee does
 not accept it (医疗条例 第三十一条, besides the general rule). Version 4 on."""
+
+
+def _organ_name(policy: Any, organ: str) -> str:
+    """The name of ``organ`` when it is a unit of the policy's org (its id given), else the
+    text as given (an organ outside the system, named)."""
+    org = policy.org
+    if org is not None and organ in org:
+        return str(org.get(organ).name)
+    return organ
+
+
+def handled_by_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
+    """The organ a people's mediation committee names as having accepted or resolved the
+    dispute (``handled_by``) is one 2002 规定 第二十二条第二项 lists: a people's court, a
+    public-security organ or another administrative organ. Named by a unit of the org, it is
+    a unit of such a kind — not another mediation committee, a villagers' grid or a centre,
+    whose handling does not bar the acceptance. An organ named in words (outside the system)
+    is the clerk's to recognise. Dispute workflow version 10 on; other procedures cite their
+    own rules (a health department is barred by a committee's acceptance, 医疗条例
+    第四十条), and are not held to it."""
+    organ = (ctx.inputs.handled_by or "").strip()
+    org = ctx.policy.org
+    if not organ or not v10(case) or org is None or organ not in org:
+        return ALLOW
+    if procedure(case, ctx.policy) is not Procedure.people:
+        return ALLOW
+    unit = org.get(organ)
+    if unit.kind in _ORGANS:
+        return ALLOW
+    return refuse_input(
+        "accept",
+        "handled_by",
+        organ,
+        f"{unit.name}不是人民法院、公安机关或者其他行政机关，其受理或者处理不构成不予受理的事由",
+        HANDLED_GROUNDS[Procedure.people],
+    )
 
 
 def _party_name(case: Case, party_id: str) -> str:
