@@ -196,9 +196,9 @@ def test_not_objecting_is_no_breach_the_receiver_has_its_15_days() -> None:
 
 
 def test_a_rejected_objection_leaves_the_matter_with_the_receiver() -> None:
-    """The office may reject the objection: the receiver handles it, its notice period running
-    on for the days it had left (stopped from the objection, 4 March, to the rejection, 5 March:
-    one day more, 18 → 19 March)."""
+    """The office may reject the objection: the receiver handles it, its notice period due
+    as from receipt (3 March → 18 March): the objection did not stop it (petition version 7;
+    version 6 stopped it from the objection, 4 March, to the rejection, 5 March: 19 March)."""
     e = engine()
     case = letter(e, "2026-03-02")
     case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-03"), to="qt-dm")
@@ -209,7 +209,7 @@ def test_a_rejected_objection_leaves_the_matter_with_the_receiver() -> None:
     assert not office.open_deadlines
     town = e.get(town_id)
     assert town.state == "registered"
-    assert due(town, "petition_transfer_notice") == "2026-03-19"
+    assert due(town, "petition_transfer_notice") == "2026-03-18"
     with pytest.raises(RuleRejectedError):
         e.fire(town_id, "object", actor=TOWN, at=at("2026-03-06"), reason="仍不属本镇")
     assert e.verify(office.id).ok
@@ -486,16 +486,37 @@ def test_a_receiver_passing_the_matter_down_still_tells_the_petitioner() -> None
     assert status["petition_transfer_notice"] == "met"
 
 
-def test_a_simple_matter_s_three_working_days_stop_while_an_objection_is_verified() -> None:
+def test_a_simple_matter_s_three_working_days_run_on_while_an_objection_is_verified() -> None:
     """简易办理 (row 13): the town received a first-time matter on Mon 2 March, 3 working days
     to decide (→ Thu 5 March); it objected in time on Wed 4 March (第二十三条第三款 gives 5
-    working days). Not late while the office verifies: on Mon 9 March nothing is supervised.
-    The office rejects the objection that day: the days left run on — the pause, 4 to 9 March,
-    held the working days 5, 6 and 9 March, so the decision is due Tue 10 March."""
+    working days). No rule leaves the verification out (RULES.md §5.6): on Mon 9 March the
+    decision is late, and the office's rejection that day does not move it (petition
+    version 7)."""
     e = engine()
     case = letter(e, "2026-03-02", details={"simple": True}, summary="初次来信：路灯损坏")
     case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 15), to="qt-dm")
     town_id = case.links[-1].case_id
+    town = e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04", 10), reason="属县住建局职权")
+    clock = next(d for d in town.deadlines if d.period == "petition_simple_accept")
+    assert (clock.status.value, clock.due.isoformat()) == ("running", "2026-03-05")
+    late = [i.deadline.period for i in e.due(at=at("2026-03-09", 9))]
+    assert "petition_simple_accept" in late
+    e.fire(case.id, "reject_objection", actor=BUREAU, at=at("2026-03-09", 10), reason="属地管理")
+    assert due(e.get(town_id), "petition_simple_accept") == "2026-03-05"
+    town = e.fire(town_id, "accept", actor=TOWN, at=at("2026-03-10", 14))
+    done = next(d for d in town.deadlines if d.period == "petition_simple_accept")
+    assert done.status.value == "breached"
+    assert e.verify(town_id).ok
+
+
+def test_version_6_stopped_a_simple_matter_s_days_while_an_objection_was_verified() -> None:
+    """Petition version 6: the pause, 4 to 9 March, held the working days 5, 6 and 9 March,
+    so the decision fell due Tue 10 March; its cases replay so."""
+    e = engine()
+    case = letter(e, "2026-03-02", details={"simple": True}, summary="初次来信：路灯损坏")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 15), to="qt-dm")
+    town_id = case.links[-1].case_id
+    e.migrate_case(town_id, to_version=6, actor=Actor.system(), at=at("2026-03-02", 16))
     assert due(e.get(town_id), "petition_simple_accept") == "2026-03-05"
     town = e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04", 10), reason="属县住建局职权")
     clock = next(d for d in town.deadlines if d.period == "petition_simple_accept")
@@ -510,16 +531,36 @@ def test_a_simple_matter_s_three_working_days_stop_while_an_objection_is_verifie
     assert e.verify(town_id).ok
 
 
-def test_an_organ_that_objected_is_not_late_while_the_office_verifies() -> None:
-    """第二十三条第三款: two branches. The town objected in time (4 March), the office took
-    three weeks to decide. The town's 15 日 notice (to 17 March) stopped meanwhile: the
-    scan of 20 March lists only the office's own verification target, and supervises
-    nothing. The office rejects the objection on 23 March: the notice runs on for the days
-    it had left (13 of them, to 5 April, a Sunday of the 清明 holiday: 7 April)."""
+def test_an_organ_that_objected_keeps_its_fifteen_days_from_receipt() -> None:
+    """第二十三条第三款: 15 日 from receipt to decide and tell the petitioner; the objection
+    (5 working days) is the other branch, and no rule stops the 15 日 while the office
+    verifies (RULES.md §0 row 9, §5.6). The town objected in time (4 March), the office
+    took three weeks: on 20 March the town's notice (due 17 March) is late, and stays due
+    17 March when the objection is rejected on 23 March (petition version 7)."""
     e = engine()
     case = letter(e, "2026-03-02")
     case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 10), to="qt-dm")
     town_id = case.links[0].case_id
+    town = e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04", 10), reason="属县住建局职权")
+    notice = next(d for d in town.deadlines if d.period == "petition_transfer_notice")
+    assert (notice.status.value, notice.due.isoformat()) == ("running", "2026-03-17")
+    overdue = {i.deadline.period for i in e.due(at=at("2026-03-20", 9))}
+    assert "petition_transfer_notice" in overdue
+    e.fire(case.id, "reject_objection", actor=BUREAU, at=at("2026-03-23", 10), reason="属地管理")
+    assert due(e.get(town_id), "petition_transfer_notice") == "2026-03-17"
+    assert e.verify(town_id).ok
+
+
+def test_version_6_stopped_the_fifteen_days_while_the_office_verified() -> None:
+    """Petition version 6: the town's 15 日 notice (to 17 March) stopped while the office
+    verified: the scan of 20 March lists only the office's own verification target, and
+    supervises nothing. The office rejects the objection on 23 March: the notice runs on
+    for the days it had left (13 of them, to 5 April, a Sunday of the 清明 holiday: 7 April)."""
+    e = engine()
+    case = letter(e, "2026-03-02")
+    case = e.fire(case.id, "route", actor=BUREAU, at=at("2026-03-02", 10), to="qt-dm")
+    town_id = case.links[0].case_id
+    e.migrate_case(town_id, to_version=6, actor=Actor.system(), at=at("2026-03-02", 11))
     town = e.fire(town_id, "object", actor=TOWN, at=at("2026-03-04", 10), reason="属县住建局职权")
     notice = next(d for d in town.deadlines if d.period == "petition_transfer_notice")
     assert (notice.status.value, notice.due.isoformat()) == ("paused", "2026-03-17")

@@ -22,8 +22,10 @@ from mediation.documents._facts import (
 from mediation.documents._registry import Source, document
 from mediation.model import Deadline
 from mediation.rules import baoan
+from mediation.rules.org import UnitKind
 from mediation.rules.periods import Approver, PeriodRule
 from mediation.rules.petition import Opinion, PetitionStage, SettlementForm, details
+from mediation.rules.petition_review import reviewer
 from mediation.rules.petition_settlement import represented
 
 __all__: list[str] = []
@@ -41,12 +43,18 @@ def _unit_name(src: Source, unit_id: str | None) -> str:
 
 
 def _superior_name(src: Source) -> str:
+    """The organ the opinion names for 复查 (复核): the one ``request_review`` would open the
+    review at (:func:`~mediation.rules.petition_review.reviewer`; a court's is the court
+    above it, petition version 7 on)."""
     org = src.policy.org
     unit = src.case.unit
     if org is None or unit not in org:
         return "上一级行政机关"
-    up = org.superior(unit)
-    return up.name if up is not None else "上一级行政机关"
+    up = reviewer(src.case, org, None)
+    if isinstance(up, str):
+        return str(org.get(up).name)
+    court = org.get(unit).kind == UnitKind.court.value
+    return "上一级人民法院" if court else "上一级行政机关"
 
 
 def _clock(src: Source, *periods: str) -> Deadline | None:

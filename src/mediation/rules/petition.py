@@ -674,3 +674,16 @@ RULES.md §7.1) — where version 5 closed them as met; and the 包案 steps hol
 def v6(case: Case) -> bool:
     """Whether ``case`` runs under the rules of petition workflow version 6 or later (:data:`V6`)."""
     return case.workflow_version >= V6
+
+
+V7 = 7
+"""Petition workflow version 7: an organ's objection to a transferred or assigned matter
+(第二十三条第三款) no longer stops its 15 日 to decide and tell the petitioner, nor the
+简易办理 days: the period runs from receipt, and RULES.md §5.6 leaves no time out for the
+verification (§0 rows 9 and 13: no pause); and a court's 复查 is its superior court's, not
+the government's where it sits (第三十五条: the organ one level above the original handler)."""
+
+
+def v7(case: Case) -> bool:
+    """Whether ``case`` runs under the rules of petition workflow version 7 or later (:data:`V7`)."""
+    return case.workflow_version >= V7

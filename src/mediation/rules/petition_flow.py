@@ -60,6 +60,7 @@ from mediation.rules.petition import (
     v2,
     v5,
     v6,
+    v7,
     with_details,
 )
 from mediation.rules.resolution import RESOLUTION, record_resolution, resolution_of
@@ -986,13 +987,14 @@ def on_object(case: Case, ctx: Context[ObjectInputs]) -> Case:
 
     第二十三条第三款 gives the receiver two branches: within its competence, tell the
     petitioner in 15 days; outside it, object in 5 working days and hand the materials back
-    once the office agrees. An organ that objected in time is on the second: its notice
-    period stops while the office verifies (:data:`~mediation.rules.periods.PauseReason`
-    ``objection``) and runs on, for the days left, if the office does not agree
-    (:func:`on_objection_rejected`). Version 1 kept it running.
+    once the office agrees. Versions 2 to 6 stopped the notice period while the office
+    verified (:data:`~mediation.rules.periods.PauseReason` ``objection``), running on for
+    the days left if it did not agree (:func:`on_objection_rejected`). Version 7 keeps it
+    running, as version 1 did: the 15 日 (and 简易办理's days) count from receipt, and no
+    rule leaves the verification out (RULES.md §0 rows 9 and 13, §5.6).
     """
     case = deadlines.close(case, ctx, (OBJECTION,))
-    if v2(case):
+    if v2(case) and not v7(case):
         case = deadlines.pause(case, ctx, PauseReason.objection, spent=True)
     reason = ctx.inputs.reason.strip()
     ctx.notify(
@@ -1054,7 +1056,8 @@ def on_returned(case: Case, ctx: Context[NoteInputs]) -> Case:
 
 def on_objection_rejected(case: Case, ctx: Context[ReasonInputs]) -> Case:
     """The objection was rejected: handle the matter, the notice period running on for the
-    days it had left (第二十三条第三款; :func:`on_object`)."""
+    days it had left (第二十三条第三款; :func:`on_object`) — from version 7 it never
+    stopped, and nothing is paused to resume."""
     case = deadlines.resume(case, ctx)
     return with_details(
         case, objection=f"{details(case).objection}（未获同意：{ctx.inputs.reason})"

@@ -18,7 +18,7 @@ from mediation.model import Case, DeadlineStatus, evolve
 from mediation.rules import deadlines, onestop
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
 from mediation.rules.base import nonblank as _nonblank
-from mediation.rules.org import OrgTree
+from mediation.rules.org import OrgTree, UnitKind
 from mediation.rules.periods import PauseReason
 from mediation.rules.petition import (
     ART,
@@ -32,6 +32,7 @@ from mediation.rules.petition import (
     PetitionStage,
     details,
     v2,
+    v7,
     with_details,
 )
 from mediation.rules.petition_flow import (
@@ -227,22 +228,33 @@ def on_delivery(case: Case, ctx: Context[DeliveryInputs]) -> Case:
 
 def reviewer(case: Case, org: OrgTree, wanted: str | None) -> str | Decision:
     """The organ that reviews ``case``: the 上一级行政机关 (line parent, else territorial
-    parent: :meth:`OrgTree.superior`), or the 本级人民政府 when asked (第三十五条)."""
+    parent: :meth:`OrgTree.superior`), or the 本级人民政府 when asked (第三十五条).
+
+    A people's court's superior is the court above it (its line parent), not the government
+    where it sits: from petition version 7 a court's 复查 goes there or nowhere (第三十五条:
+    the organ one level above the original handler; the 条例 binds courts, RULES.md §4.3)."""
     basis = f"{ART}第三十五条、第三十六条第一款"
     if case.unit not in org:
         return refuse("request_review", "办理机关不在组织机构中", basis)
     up = org.superior(case.unit)
-    options = {u.id for u in (up, org.parent(case.unit)) if u is not None}
+    parent = org.parent(case.unit)
+    court = v7(case) and org.get(case.unit).kind == UnitKind.court.value
+    if court:
+        up, parent = org.line_parent(case.unit), None
+    options = {u.id for u in (up, parent) if u is not None}
     if wanted is None:
         if up is None:
-            return refuse("request_review", "办理机关没有上一级机关", basis)
+            why = "（人民法院的上一级机关是上一级人民法院，组织机构中未列明）" if court else ""
+            return refuse("request_review", f"办理机关没有上一级机关{why}", basis)
         return up.id
     if wanted not in options:
         return refuse_input(
             "request_review",
             "reviewer",
             wanted,
-            "复查（复核）由原办理（复查）机关的上一级行政机关或者本级人民政府进行",
+            "复查（复核）由原办理（复查）机关的上一级人民法院进行"
+            if court
+            else "复查（复核）由原办理（复查）机关的上一级行政机关或者本级人民政府进行",
             basis,
         )
     return wanted

@@ -61,6 +61,7 @@ from mediation.rules.petition import (
     PetitionStage,
     details,
 )
+from mediation.rules.petition_review import reviewer
 from mediation.simulation._behaviour import (
     Choice,
     Param,
@@ -438,8 +439,10 @@ def _opinable(ctx: StepContext) -> bool:
 
 
 def _reviewer(ctx: StepContext) -> str | None:
-    up = ctx.routing.org.superior(ctx.case.unit)
-    return None if up is None else up.id
+    """The organ ``request_review`` opens the review at, if the case has one (a court's is
+    the court above it, petition version 7)."""
+    up = reviewer(ctx.case, ctx.routing.org, None)
+    return up if isinstance(up, str) else None
 
 
 def _may_ask(stage: PetitionStage) -> Any:
@@ -667,21 +670,22 @@ def _arrival(matter: Matter, routing: Routing, policy: Policy) -> str:
 
 
 def petition_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:
-    """The petition workflow's behaviour table (versions 1 to 6: one graph; version 2
+    """The petition workflow's behaviour table (versions 1 to 7: one graph; version 2
     changes a clock's kind only, version 3 refuses more, versions 4 and 5 find more grounds
     at registration — a barred petition takes the table's refusal row whatever its ground —
-    and version 6 keeps the 包案 leader's clocks to the sign-off the table takes anyway),
+    version 6 keeps the 包案 leader's clocks to the sign-off the table takes anyway, and
+    version 7's objection clock and court reviews bind steps the table does not take),
     with its default numbers.
 
     Raises:
         DefinitionError: no table for that version (see :func:`dispute_behaviour`).
     """
-    if definition is not None and definition.version not in (1, 2, 3, 4, 5, 6):
+    if definition is not None and definition.version not in (1, 2, 3, 4, 5, 6, 7):
         from mediation import DefinitionError
 
         raise DefinitionError(
             f"the simulation has no behaviour table for workflow 'petition' "
-            f"v{definition.version} (it has v1 to v6): add one in "
+            f"v{definition.version} (it has v1 to v7): add one in "
             "mediation.simulation._petition"
         )
     return WorkflowBehaviour(

@@ -37,6 +37,7 @@ from mediation.workflows.petition import (
     PETITION_V3,
     PETITION_V4,
     PETITION_V5,
+    PETITION_V6,
 )
 from mediation.workflows.registry import Registry
 from mediation.workflows.steps import CORE_STEPS
@@ -71,6 +72,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     PETITION_V3,
     PETITION_V4,
     PETITION_V5,
+    PETITION_V6,
     PETITION,
 )
 """The workflows every engine knows."""

@@ -49,6 +49,7 @@ __all__ = [
     "PETITION_V3",
     "PETITION_V4",
     "PETITION_V5",
+    "PETITION_V6",
     "PetitionState",
     "PetitionStep",
     "PetitionTrigger",
@@ -514,8 +515,8 @@ committee stands under (第二十条第一款: 机关).
 
 Stricter at registration and diversion, so version 4 stays for its recorded cases."""
 
-PETITION = attrs.evolve(PETITION_V5, version=6)
-"""The petition workflow, version 6: new cases run on it. Version 5's graph and rules, and
+PETITION_V6 = attrs.evolve(PETITION_V5, version=6)
+"""The petition workflow, version 6, kept for the cases recorded under it. Version 5's graph and rules, and
 the 领导包案 followed through to the sign-off (一抓到底, RULES.md §7.1):
 
 - accepting the matter, or answering it with an opinion the petitioner may still take to
@@ -527,6 +528,21 @@ the 领导包案 followed through to the sign-off (一抓到底, RULES.md §7.1)
   of the one in charge.
 
 Different clocks and stricter 包案 steps, so version 5 stays for its recorded cases."""
+
+PETITION = attrs.evolve(PETITION_V6, version=7)
+"""The petition workflow, version 7: new cases run on it. Version 6's graph and rules, and
+
+- an organ that objects to a transferred or assigned matter (第二十三条第三款) keeps its
+  15 日 to decide and tell the petitioner (and 简易办理's days) running from receipt while
+  the office verifies: no rule leaves the verification out (RULES.md §0 rows 9 and 13,
+  §5.6). Version 6 stopped the period meanwhile, so an objection rejected late left the
+  organ not late (:func:`~mediation.rules.petition_flow.on_object`);
+- a people's court's 复查 is the court above it, not the government where it sits
+  (第三十五条: the organ one level above the original handler): with no superior court in
+  the org, ``request_review`` is refused rather than opened at the government
+  (:func:`~mediation.rules.petition_review.reviewer`).
+
+Different clocks and review organs, so version 6 stays for its recorded cases."""
 
 PETITION_V1 = attrs.evolve(PETITION_V2, version=1, clock_kinds={r.OBJECTION.id: ClockKind.duty})
 """Version 1, kept for the cases begun under it: their window to object opened as a duty
