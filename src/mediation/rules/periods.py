@@ -426,9 +426,9 @@ _RULES = (
         status=_PRIMARY,
         pausable_by={PauseReason.objection},
         note=(
-            "The branch of an organ that holds the matter within its competence. One that "
-            "objected in time (petition_objection) took the other branch: the 15 日 stop "
-            "while the office verifies, and run on if the office does not agree."
+            "Counted from receipt with no pause (RULES.md §0 row 9, §5.6): from petition "
+            "version 7 an objection (petition_objection) does not stop it. Versions 2 to 6 "
+            "stopped the 15 日 while the office verified, and ran on if it did not agree."
         ),
     ),
     PeriodRule(
@@ -508,10 +508,10 @@ _RULES = (
         status=_SECONDARY,
         pausable_by={PauseReason.objection},
         note=(
-            "仅适用于初次信访事项。An organ that objected in time to a transferred or assigned "
-            "matter (《信访工作条例》第二十三条第三款, 5 个工作日) is not late while the office "
-            "verifies: the 3 working days stop, as petition_transfer_notice does, and run on "
-            "if the office does not agree."
+            "仅适用于初次信访事项。Counted from receipt with no pause (RULES.md §0 row 13): "
+            "from petition version 7 an objection to a transferred or assigned matter "
+            "(《信访工作条例》第二十三条第三款) does not stop it; versions 2 to 6 stopped the "
+            "3 working days while the office verified."
         ),
     ),
     PeriodRule(
