@@ -265,8 +265,14 @@ def test_a_court_delegated_mediation_is_reported_to_the_court_before_closing() -
     with pytest.raises(RuleRejectedError, match="第二十六条") as err:
         e.fire(case.id, "close", actor=who, at=at("2026-09-11"))
     assert "书面报告人民法院" in err.value.reason
+    # A report without the file does not discharge 第二十六条 (version 10): the return is
+    # reported when the file goes back, and the case closes only then.
+    e.fire(case.id, "report_to_court", actor=who, at=at("2026-09-11", 8), text="调解不成",
+           materials_returned=False)  # fmt: skip
+    with pytest.raises(RuleRejectedError, match="第二十六条"):
+        e.fire(case.id, "close", actor=who, at=at("2026-09-11", 8, 30))
     reported = e.fire(
-        case.id, "report_to_court", actor=who, at=at("2026-09-11"), text="调解不成，退回材料"
+        case.id, "report_to_court", actor=who, at=at("2026-09-11", 9), text="调解不成，退回材料"
     )
     report = reported.overlays.get("court_report")
     assert (report.agreed, report.materials_returned) == (False, True)
@@ -502,21 +508,25 @@ def test_a_court_handing_a_matter_to_a_committee_delegates_it() -> None:
                no_visit_reason="调解不成")  # fmt: skip
 
 
-@pytest.mark.parametrize("channel", ["court_referral", "walk_in"])
+@pytest.mark.parametrize(
+    ("channel", "track"),
+    [("court_referral", "people"), ("court_referral", "judicial"), ("walk_in", "people")],
+)
 def test_a_court_delegated_agreement_takes_effect_on_the_parties_signatures(
-    channel: str,
+    channel: str, track: str
 ) -> None:
     """特邀调解规定 第二十四条 (RULES.md §6.6): an agreement reached in mediation a court
-    delegated before filing (委派) takes effect on the parties' signatures; the mediator's
-    signature and the seal, given later, do not move it. A walk-in people's mediation's
-    agreement waits for them (《人民调解法》第二十九条第二款): performance is refused and
-    the case is left as it was."""
+    delegated before filing (委派) takes effect on the parties' signatures, on whichever
+    track the committee triaged it (version 10: the judicial track's 委派 too, which ran on
+    委派's 30 日); the mediator's signature and the seal, given later, do not move it. A
+    walk-in people's mediation's agreement waits for them (《人民调解法》第二十九条第二款):
+    performance is refused and the case is left as it was."""
     e = engine()
     who = actor("qt-dm")
     details = {"materials_signed_on": "2026-09-07", "court": "青田县人民法院"}
     case = register(e, "qt-dm", at("2026-09-07"), channel=channel,
                     **({"details": details} if channel == "court_referral" else {}))  # fmt: skip
-    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track=track)
     e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11))
     e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-07", 12))
     e.fire(case.id, "start_mediation", actor=who, at=at("2026-09-08"), mediators=[who.id])

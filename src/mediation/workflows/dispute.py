@@ -1129,7 +1129,12 @@ visit naming only its visitor toward closing
 non-acceptance because the matter is handled elsewhere (``handled_by``) names a people's
 court, a public-security organ or another administrative organ — a unit of another kind is
 refused — and records the unit's name, not its id (2002 规定 第二十二条第二项;
-:func:`~mediation.rules.dispute.acceptance.handled_by_guard`).
+:func:`~mediation.rules.dispute.acceptance.handled_by_guard`); a mediation a court delegated
+before filing (委派) triaged to the judicial track takes effect on the parties' signatures,
+as on the others (特邀调解规定 第二十四条;
+:func:`~mediation.rules.dispute.agreement.parties_sign_alone`); and a report to the court
+made without the file leaves the report owed until the file goes back (第二十六条;
+:func:`~mediation.rules.dispute.court.court_report_owed`).
 
 Stricter guards, so version 9 stays for its recorded cases."""
 

@@ -24,6 +24,7 @@ from mediation.rules.dispute._common import (
     SIGNING,
     AgreementPolicy,
     v4,
+    v10,
 )
 from mediation.rules.dispute.details import _with, details
 from mediation.rules.dispute.procedure import Procedure, procedure
@@ -373,8 +374,11 @@ def parties_sign_alone(case: Case) -> bool:
     """Whether the case's written agreement takes effect on the parties' signatures alone:
 
     - mediation a people's court delegated before filing (委派 — the case came by court
-      referral; not the judicial track, a court's own entrusted mediation), 特邀调解规定
-      第二十四条 (RULES.md §6.6; workflow version 4 on);
+      referral), 特邀调解规定 第二十四条 (RULES.md §6.6; workflow version 4 on). Versions 4
+      to 9 left out such a case triaged to the judicial track, though it ran on 委派's
+      30 日 (:func:`~.acceptance.mediation_clock`): every party signed and it never took
+      effect. Version 10 holds every 委派 to 第二十四条 (entrusted mediation after filing,
+      委托, comes on the judicial track by another channel);
     - 治安调解: the police make the agreement and both parties sign it (程序规定
       第一百八十四条, RULES.md §6.5) — no committee's mediator or seal (workflow version 7
       on). A 治安调解 is the case the police accepted as one: its case-handling period
@@ -384,7 +388,7 @@ def parties_sign_alone(case: Case) -> bool:
     """
     if not v4(case):
         return False
-    if case.channel == COURT_REFERRAL and details(case).track != "judicial":
+    if case.channel == COURT_REFERRAL and (v10(case) or details(case).track != "judicial"):
         return True
     return case.workflow_version >= _V7 and any(d.period == PS_HANDLING.id for d in case.deadlines)
 

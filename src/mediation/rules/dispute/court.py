@@ -23,6 +23,7 @@ from mediation.rules.dispute._common import (
     OBJECTION,
     v4,
     v8,
+    v10,
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
@@ -630,19 +631,26 @@ def _round_ended(case: Case) -> dt.datetime | None:
 def court_report_owed(case: Case, policy: Any) -> bool:
     """A court's mediation whose current round ended, with no report on it yet
     (特邀调解规定 第二十六条: the mediator reports in writing and returns the file): a duty of
-    the invited mediator, not of a court mediating its own case (:func:`court_mediation`)."""
+    the invited mediator, not of a court mediating its own case (:func:`court_mediation`).
+
+    Version 10 on, a report made without the file (``materials_returned=False``) leaves the
+    duty owed: the file's return is reported again, and the case does not close before it.
+    Earlier versions took the report alone and refused a second one."""
     if not court_mediation(case, policy):
         return False
     ended = _round_ended(case)
     if ended is None:
         return False
     report = case.overlays.get(COURT_REPORT)
-    return not isinstance(report, CourtReport) or report.at < ended
+    if not isinstance(report, CourtReport) or report.at < ended:
+        return True
+    return v10(case) and not report.materials_returned
 
 
 def court_report_guard(case: Case, ctx: Context[CourtReportInputs]) -> Decision:
     """Only a mediation a court delegated or entrusted, once its round has ended, and once
-    per round (特邀调解规定 第二十六条)."""
+    per round — again when the report went without the file, version 10 on
+    (:func:`court_report_owed`; 特邀调解规定 第二十六条)."""
     if not court_mediation(case, ctx.policy):
         return refuse(
             "report_to_court", "只有人民法院委派、委托的调解须书面报告人民法院", REPORT_BASIS
