@@ -268,6 +268,32 @@ def test_triage_into_traffic_police_mediation_checks_the_application_too() -> No
     e.fire(other.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")
 
 
+def test_an_application_for_traffic_police_mediation_gives_the_report_s_day() -> None:
+    """第八十六条: the parties apply within 10 working days of receiving the accident report;
+    without its day the period cannot be checked. From version 10 the application gives it,
+    at registration on the track or at triage into it; version 9 took it without."""
+    from mediation import Actor
+
+    e = engine()
+    with pytest.raises(ValidationError, match="第八十六条") as at_intake:
+        register(e, "qt-jj", at("2026-09-21"), category="traffic",
+                 details={"track": "administrative", "joint_application": True})  # fmt: skip
+    assert at_intake.value.field.endswith("certificate_received_on")
+    case = register(e, "qt-jj", at("2026-09-21"), category="traffic")
+    before = e.get(case.id)
+    with pytest.raises(ValidationError, match="第八十六条") as at_triage:
+        e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10),
+               track="administrative", joint_application=True)  # fmt: skip
+    assert at_triage.value.field == "certificate_received_on"
+    assert e.get(case.id) == before
+
+    old = register(e, "qt-jj", at("2026-09-21"), category="traffic")
+    e.migrate_case(old.id, to_version=9, actor=Actor.system(), at=at("2026-09-21", 9, 30))
+    taken = e.fire(old.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10),
+                   track="administrative", joint_application=True)  # fmt: skip
+    assert (taken.state, taken.workflow_version) == ("triaged", 9)
+
+
 def _failed_people_traffic(e):  # type: ignore[no-untyped-def]
     case = register(e, "qt-dm-dmc", at("2026-09-21"), category="traffic")
     e.fire(case.id, "triage", actor=VILLAGE, at=at("2026-09-21", 10), track="people")

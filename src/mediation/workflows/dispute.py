@@ -1134,7 +1134,10 @@ before filing (委派) triaged to the judicial track takes effect on the parties
 as on the others (特邀调解规定 第二十四条;
 :func:`~mediation.rules.dispute.agreement.parties_sign_alone`); and a report to the court
 made without the file leaves the report owed until the file goes back (第二十六条;
-:func:`~mediation.rules.dispute.court.court_report_owed`).
+:func:`~mediation.rules.dispute.court.court_report_owed`); and an application for traffic
+police mediation gives the day the accident report was received, at registration on the
+track or at triage into it, so that its 10 working days are checked (《道路交通事故处理
+程序规定》第八十六条; :func:`~mediation.rules.dispute.intake.traffic_application_guard`).
 
 Stricter guards, so version 9 stays for its recorded cases."""
 

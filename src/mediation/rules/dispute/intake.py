@@ -20,6 +20,7 @@ from mediation.rules.dispute._common import (
     TRAFFIC_SWITCH,
     RegistrationPolicy,
     v4,
+    v10,
 )
 from mediation.rules.dispute.details import (
     DisputeDetails,
@@ -161,7 +162,25 @@ def intake_guard(case: Case, ctx: Context[DisputeIntake]) -> Decision:
             return _switched_in_time(ctx, given.mediation_ended_on, applied)
         if given.certificate_received_on is not None and given.handed_from is None:
             return _applied_in_time("intake", case, ctx, given.certificate_received_on, applied)
+        if given.handed_from is None and given.mediation_ended_on is None and v10(case):
+            return _report_day_needed("intake")
     return ALLOW
+
+
+def _report_day_needed(action: str) -> Decision:
+    """An application for traffic police mediation gives the day the parties received the
+    accident report (认定书, or the 证明 or review conclusion): the 10 working days to apply
+    run from it (《道路交通事故处理程序规定》第八十六条), and without it they cannot be
+    checked. Dispute workflow version 10 on; earlier versions took the application
+    unchecked."""
+    return refuse_input(
+        action,
+        "certificate_received_on",
+        None,
+        "交警调解须自收到道路交通事故认定书（或者证明、复核结论）之日起十日内共同申请："
+        "写明收到之日，以核对申请期限",
+        "《道路交通事故处理程序规定》第八十六条",
+    )
 
 
 _PAST_FACTS = (
@@ -412,7 +431,8 @@ def traffic_application_guard(case: Case, ctx: Context[TriageInputs]) -> Decisio
     """Triage into traffic police mediation needs what the intake checks when it names the
     track (《道路交通事故处理程序规定》第八十六条): all parties applied jointly, in writing,
     within 10 working days of receiving the accident report (the application is the
-    registration; the report's day given here or at intake)."""
+    registration; the report's day given here or at intake — from version 10 it must be
+    given, :func:`_report_day_needed`)."""
     given = ctx.inputs
     found = details(case)
     if given.category is not None:
@@ -428,6 +448,8 @@ def traffic_application_guard(case: Case, ctx: Context[TriageInputs]) -> Decisio
             "《道路交通事故处理程序规定》第八十六条",
         )
     report_on = given.certificate_received_on or found.facts.certificate_received_on
+    if report_on is None and v10(case):
+        return _report_day_needed("triage")
     if report_on is None:
         return ALLOW
     applied_on = found.facts.received_on or case.received_at.astimezone(ctx.policy.tz).date()
