@@ -93,3 +93,17 @@ def test_version_7_did_not_check_it() -> None:
     cid = _agreed(e, version=7)
     applied = _apply(e, cid, court="北京市朝阳区人民法院")
     assert applied.workflow_version == 7  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("category", ["labour", "neighbor"])
+def test_a_labour_agreement_tells_the_parties_only_payment_is_confirmed(category: str) -> None:
+    """The written agreement's 司法确认 clause, for a labour dispute, says what 第五十二条
+    allows: an agreement on payment obligations alone, at the committee's basic court. A
+    neighbours' agreement keeps the general clause."""
+    e = engine()
+    cid = _agreed(e, category)
+    for form in ("text", "html"):
+        text = str(e.render(cid, "mediation_agreement", format=form))
+        assert "申请司法确认" in text
+        limited = "仅就给付义务达成的，方可向人民调解委员会所在地的基层人民法院申请司法确认"
+        assert (limited in text) is (category == "labour")

@@ -59,6 +59,7 @@ from mediation.rules.dispute.agreement import (
     parties_sign_alone,
 )
 from mediation.rules.dispute.agreement import missing_items as missing_for
+from mediation.rules.dispute.court import labour_confirmation_limit
 from mediation.rules.dispute.documents import agreement_routes
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.periods import period
@@ -367,6 +368,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
         "days": _CONFIRMATION_DAYS,
         "basis": _BASIS_CONFIRM,
         "court": inviting_court(src),
+        "limit": labour_confirmation_limit(src.case, src.policy),
     }
     if effective is not None:
         deadline, from_clock = confirmation_deadline(src, effective)

@@ -235,6 +235,20 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
 LABOUR_CONFIRMATION_BASIS = "《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》第五十二条"
 
 
+def labour_confirmation_limit(case: Case, policy: Any) -> str:
+    """What a labour dispute's written agreement tells the parties of 司法确认 beyond the
+    general clause: only an agreement on payment obligations alone is confirmed, by the
+    basic-level court where the committee sits (劳动争议解释（一）第五十二条;
+    :func:`labour_confirmation_problem` holds the application to it). Empty for other
+    categories."""
+    if "labour" not in ancestors(case.category, policy.categories):
+        return ""
+    return (
+        "劳动争议调解协议仅就给付义务达成的，方可向人民调解委员会所在地的基层人民法院"
+        f"申请司法确认（{LABOUR_CONFIRMATION_BASIS}）"
+    )
+
+
 def labour_confirmation_problem(case: Case, ctx: Context[ApplyConfirmationInputs]) -> Decision:
     """A labour dispute's agreement reached before a people's mediation committee is
     confirmed only if it settles payment obligations alone, and only by the basic-level
