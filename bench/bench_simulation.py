@@ -139,6 +139,7 @@ def floor_runner(scenario: Any) -> Any:
         channel: str
         workflow: str
         kind: str
+        received_at: Any = None
         level: str | None = None
         principals: tuple[Any, ...] = ()
         links: tuple[Any, ...] = ()
@@ -166,6 +167,7 @@ def floor_runner(scenario: Any) -> Any:
                 channel,
                 workflow,
                 definition.kind,
+                self.timeline.at(self._now()),
             )
 
         def _fire(self, case: Any, trigger: str, actor: Any, ctx: Any, inputs: Any) -> Any:

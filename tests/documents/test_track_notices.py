@@ -23,6 +23,7 @@ import pytest
 
 from mediation import Actor, Engine
 from mediation._demo import CLERK, MEDIATOR, policy, run
+from mediation.rules.calendar import is_working_day
 from mediation.rules.dispute import remedies
 from tests.law._support import actor, at, engine, register
 
@@ -36,18 +37,28 @@ def _render(e: Engine, case_id: str, kind: str) -> list[str]:
 
 
 def _terminate(e: Engine, unit: str, when: str, *, category: str, **kw: Any) -> str:
-    """Register at ``unit`` on the administrative track, accept, mediate, terminate."""
+    """Register at ``unit`` on the administrative track, accept, mediate, terminate: the same
+    day, or — the traffic police's, whose parties are told of the session three working days
+    before (程序规定 第八十八条) — told on the day, the session three working days later."""
     who = actor(unit)
     details = {"track": "administrative", **kw.pop("details", {})}
     case = register(e, unit, at(when), category=category, details=details)
     e.fire(case.id, "triage", actor=who, at=at(when, 10), track="administrative")
     e.fire(case.id, "accept", actor=who, at=at(when, 11), **kw)
-    e.fire(case.id, "start_mediation", actor=who, at=at(when, 14), mediators=[who.id])
+    session, notice = when, {}
+    if category == "traffic":
+        day, worked = dt.date.fromisoformat(when), 0
+        while worked < 3:
+            day += dt.timedelta(days=1)
+            worked += is_working_day(day, e.policy.calendar)
+        session, notice = day.isoformat(), {"notified_on": when}
+    e.fire(case.id, "start_mediation", actor=who, at=at(session, 14), mediators=[who.id],
+           **notice)  # fmt: skip
     e.fire(
         case.id,
         "terminate",
         actor=who,
-        at=at(when, 16),
+        at=at(session, 16),
         reason="双方分歧较大",
         remedies_informed=True,
     )
@@ -118,7 +129,7 @@ def test_the_dossier_lists_the_termination_notice_by_its_own_title() -> None:
         details={"joint_application": True, "certificate_received_on": "2026-09-18"},
         mediation_start_on="2026-09-21",
     )
-    e.fire(cid, "close", actor=actor("qt-jj"), at=at("2026-09-22"), note="调解终结")
+    e.fire(cid, "close", actor=actor("qt-jj"), at=at("2026-09-25"), note="调解终结")
     text = str(e.render(cid, "dossier_index"))
     assert "道路交通事故损害赔偿调解终结书" in text
     assert "终止人民调解告知书" not in text

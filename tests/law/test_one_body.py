@@ -74,7 +74,7 @@ def test_a_suit_during_traffic_police_mediation_ends_it() -> None:
     e.fire(police.id, "accept", actor=TRAFFIC, at=at("2026-09-15", 11),
            mediation_start_on="2026-09-15")  # fmt: skip
     mediating = e.fire(police.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-21"),
-                       mediators=[TRAFFIC.id])  # fmt: skip
+                       mediators=[TRAFFIC.id], notified_on="2026-09-15")  # fmt: skip
     terms = agreement("2026-10-20")
     signed = at("2026-09-22", 10)
     terms["signatures"] = signed_by_all(mediating, signed, "民警乙", "qt-jj")[:1]

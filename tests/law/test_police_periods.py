@@ -31,8 +31,9 @@ POLICE = actor("qt-pcs")
 
 def _traffic(e: Engine) -> Case:
     """A traffic accident's damages before the police, accepted Mon 02-09 (the start: the
-    loss fixed earlier), mediation begun 02-11. 10 working days: 10, 11, 12, 13, 14 (made
-    up), 24, 25, 26, 27, 28 (made up) — the period's last day is 02-28."""
+    loss fixed earlier), the parties told that day of the session, held three working days
+    later, Thu 02-12 (第八十八条). 10 working days: 10, 11, 12, 13, 14 (made up), 24, 25,
+    26, 27, 28 (made up) — the period's last day is 02-28."""
     case = register(
         e,
         "qt-jj",
@@ -46,7 +47,8 @@ def _traffic(e: Engine) -> Case:
     )
     e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-02-09", 10), track="administrative")
     e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-02-09", 11))
-    return e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-02-11"), mediators=["m"])
+    return e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-02-12"), mediators=["m"],
+                  notified_on="2026-02-09")  # fmt: skip
 
 
 def _public_order(e: Engine) -> Case:
@@ -158,7 +160,7 @@ def test_a_version_4_case_replays_its_late_agreement() -> None:
     replays and verifies on version 4's rules."""
     e = engine()
     case = _traffic(e)
-    e.migrate_case(case.id, to_version=4, actor=Actor.system(), at=at("2026-02-11", 12))
+    e.migrate_case(case.id, to_version=4, actor=Actor.system(), at=at("2026-02-12", 12))
     late = _agree(e, e.get(case.id), TRAFFIC, at("2026-03-02", 10), "qt-jj")
     assert (late.state, late.workflow_version) == ("agreed", 4)
     assert e.replay(case.id) == late

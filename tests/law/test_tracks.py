@@ -152,7 +152,8 @@ def test_traffic_mediation_counts_from_a_start_recorded_after_acceptance() -> No
     with pytest.raises(RuleRejectedError, match="只有一个调解期间"):  # once
         e.fire(other.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-21"),
                start_on="2026-10-21", event="loss_fixed")  # fmt: skip
-    e.fire(other.id, "start_mediation", actor=TRAFFIC, at=at("2026-10-21"), mediators=["m"])
+    e.fire(other.id, "start_mediation", actor=TRAFFIC, at=at("2026-10-21"), mediators=["m"],
+           notified_on="2026-10-15")  # fmt: skip
     with pytest.raises(RuleRejectedError, match="第九十条"):
         e.fire(other.id, "record_mediation_start", actor=TRAFFIC, at=at("2026-10-22"),
                start_on="2026-10-22", event="loss_fixed")  # fmt: skip
@@ -989,9 +990,10 @@ def test_police_mediation_ends_in_a_written_agreement() -> None:
     traffic = _traffic(e, at("2026-09-14", 9))
     e.fire(traffic.id, "triage", actor=TRAFFIC, at=at("2026-09-14", 10), track="administrative")
     e.fire(traffic.id, "accept", actor=TRAFFIC, at=at("2026-09-14", 11))
-    e.fire(traffic.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-15"), mediators=["m"])
+    e.fire(traffic.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-17"), mediators=["m"],
+           notified_on="2026-09-14")  # fmt: skip
     with pytest.raises(ValidationError, match="第九十条"):
-        e.fire(traffic.id, "agree", actor=TRAFFIC, at=at("2026-09-16"), agreement=oral)
+        e.fire(traffic.id, "agree", actor=TRAFFIC, at=at("2026-09-18"), agreement=oral)
 
 
 def test_a_failed_public_order_mediation_is_penalised_before_a_hand_off() -> None:
@@ -1198,7 +1200,8 @@ def test_a_traffic_police_agreement_is_a_damages_mediation_document() -> None:
     case = _traffic(e, at("2026-09-21", 9), mediation_start_on="2026-09-21")
     e.fire(case.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
     e.fire(case.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
-    e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-23"), mediators=["m"])
+    e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-24"), mediators=["m"],
+           notified_on="2026-09-21")  # fmt: skip
     signed = at("2026-09-24", 11)
     terms = agreement("2026-10-20")
     terms["signatures"] = signed_by_all(e.get(case.id), signed, "民警乙", "qt-jj")
@@ -1269,7 +1272,8 @@ def test_police_mediation_is_not_begun_again_after_it_failed() -> None:
     )
     e.fire(t.id, "triage", actor=TRAFFIC, at=at("2026-09-21", 10), track="administrative")
     e.fire(t.id, "accept", actor=TRAFFIC, at=at("2026-09-21", 11))
-    e.fire(t.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-22"), mediators=["m"])
+    e.fire(t.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-24"), mediators=["m"],
+           notified_on="2026-09-21")  # fmt: skip
     e.fire(
         t.id,
         "terminate",
@@ -1816,21 +1820,22 @@ def test_traffic_mediation_admits_three_people_a_side() -> None:
     e = engine()
     case = _traffic_crowd(e)
     with pytest.raises(ValidationError) as err:
-        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"])
+        e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"],
+               notified_on="2026-09-21")  # fmt: skip
     assert err.value.field == "attendees"
     assert "第八十九条" in (err.value.basis or "")
     assert "5人" in str(err.value)
     with pytest.raises(ValidationError) as err:
         e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"],
-               attendees=["a1", "a2", "a3", "a1-agent", "r1"])  # fmt: skip
+               notified_on="2026-09-21", attendees=["a1", "a2", "a3", "a1-agent", "r1"])  # fmt: skip
     assert err.value.field == "attendees"
     with pytest.raises(ValidationError) as err:
         e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"), mediators=["m"],
-               attendees=["a1", "a9", "r1"])  # fmt: skip
+               notified_on="2026-09-21", attendees=["a1", "a9", "r1"])  # fmt: skip
     assert "a9" in str(err.value)
     assert e.get(case.id) == case
     started = e.fire(case.id, "start_mediation", actor=TRAFFIC, at=at("2026-09-28"),
-                     mediators=["m"], attendees=["a1", "a1-agent", "a2", "r1"])  # fmt: skip
+                     mediators=["m"], notified_on="2026-09-21", attendees=["a1", "a1-agent", "a2", "r1"])  # fmt: skip
     assert started.state == "mediating"
     # The traffic police's procedure only: a committee mediates the same five without naming.
     other = register(e, "qt-dm-dmc", at("2026-09-21", 9), category="neighbor",

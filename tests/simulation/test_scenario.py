@@ -252,3 +252,18 @@ def test_only_mediation_errors_escape_loading() -> None:
     ):
         with pytest.raises(MediationError):
             parse_scenario(data)
+
+
+def test_the_engine_refuses_no_step_of_the_example_county_in_a_month() -> None:
+    """The baseline's behaviour tables give every step what the current workflow versions ask
+    (a traffic matter before the police gives its accident report's day, a callback the party
+    visited and how the agreement stands...): a month of the county's arrivals runs with no
+    step refused."""
+    import attrs
+
+    from mediation.simulation import simulate
+
+    base = load_scenario(EXAMPLES / "scenarios" / "baseline.toml")
+    run = simulate(attrs.evolve(base, days=30))
+    assert run.errors == {}
+    assert run.kpis["cases.closed"] > 0

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mediation import DefinitionError, Link, LinkKind, WorkflowDefinition
+from mediation.rules.categories import ancestors
 from mediation.rules.dispute import (
     court_report_owed,
     details,
@@ -455,8 +456,14 @@ def _version_1() -> WorkflowBehaviour:
 def _triage_v2(ctx: StepContext) -> Mapping[str, Any]:
     ctx.memo[_TARGET] = ctx.routing.triage(ctx.matter, ctx.floor)
     # A matter brought to traffic police mediation comes with the parties' joint written
-    # application (程序规定 第八十六条; version 3 checks it at triage).
-    return {"track": ctx.matter.track, "joint_application": True}
+    # application (程序规定 第八十六条; version 3 checks it at triage), made the day they
+    # received the accident report (version 10 asks for that day).
+    inputs: dict[str, Any] = {"track": ctx.matter.track, "joint_application": True}
+    if ctx.matter.track == "administrative" and "traffic" in ancestors(
+        ctx.matter.category, ctx.policy.categories
+    ):
+        inputs["certificate_received_on"] = ctx.case.received_at.astimezone(ctx.policy.tz).date()
+    return inputs
 
 
 def _elsewhere(ctx: StepContext) -> bool:
