@@ -44,6 +44,7 @@ from mediation.rules.dispute import (
     medical_period_over,
     police_mediation,
     police_period_over,
+    traffic_police_mediation,
     unperformed,
     visits_owed,
     written_required,
@@ -518,6 +519,27 @@ def _not_informed(ctx: StepContext) -> bool:
     return not _informed(ctx)
 
 
+def _traffic_session_due(ctx: StepContext) -> bool:
+    """Told their rights, before the traffic police (whose sessions are noticed in advance)."""
+    return _informed(ctx) and traffic_police_mediation(ctx.case, ctx.policy)
+
+
+def _session_due(ctx: StepContext) -> bool:
+    return _informed(ctx) and not traffic_police_mediation(ctx.case, ctx.policy)
+
+
+_NOTICE_AHEAD = Keyed.of(Delay("uniform", 4.0, "wd", low=3.0, high=5.0))
+"""The traffic police notify the parties of a session three working days ahead
+(《道路交通事故处理程序规定》第八十八条): the session follows the notice by three to five."""
+
+
+def _noticed(ctx: StepContext) -> Mapping[str, Any]:
+    """The parties were notified when the session was set, on the case's last step (version
+    11 asks for that day, 《道路交通事故处理程序规定》第八十八条)."""
+    last = ctx.case.updated_at or ctx.case.received_at
+    return {"notified_on": last.astimezone(ctx.policy.tz).date()}
+
+
 def _version_2(*, current: bool = False) -> WorkflowBehaviour:
     """Versions 2 and 3; with ``current``, version 4 (agreements written where the category's statute says; a closing
     counts the visits of the current round of mediation)."""
@@ -580,11 +602,26 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
             (
                 Choice("withdraw", Keyed.of(0.01), _fixed(3), _const(reason="当事人撤回调解申请")),
                 Choice("inform_rights", rest, _fixed(0), when=_not_informed, doc="告知权利义务"),
+                *(
+                    (
+                        Choice(
+                            "start_mediation",
+                            rest,
+                            _NOTICE_AHEAD,
+                            _noticed,
+                            when=_traffic_session_due,
+                            name="start_traffic_mediation",
+                            doc="开始交警调解（调解时间三个工作日前通知当事人）",
+                        ),
+                    )
+                    if current
+                    else ()
+                ),
                 Choice(
                     "start_mediation",
                     rest,
                     Keyed.of(_gamma(1, 0.5)),
-                    when=_informed,
+                    when=_session_due if current else _informed,
                     doc="开始调解",
                 ),
             )
@@ -642,15 +679,18 @@ _VERSIONS = {
     8: _version_4,
     9: _version_4,
     10: _version_4,
+    11: _version_4,
 }
-"""Versions 3 to 10 have version 2's graph: the same table, with version 4's rules (the
+"""Versions 3 to 11 have version 2's graph: the same table, with version 4's rules (the
 agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
 referral and hand-off rules bind moves the table does not make: it refers down with
 the policy's date, never up with one, and hands off to another track; version 7's refer for
 no lateness, take no case another organ holds, and a return restores the clocks the
 simulation reads anyway; version 8's committees accept no dispute between organisations
 only, and the simulation's applicant is always a person; version 9's 包案 rules bind steps the
-table does not take; version 10's callback records what :func:`_callback` always gives)."""
+table does not take; version 10's callback records what :func:`_callback` always gives; version 11's traffic police
+session follows its notice, which version 4's rows already record, by three working days or
+more, :func:`_noticed`; its medical appraisal is a step the table does not take)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

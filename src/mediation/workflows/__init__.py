@@ -25,6 +25,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V7,
     DISPUTE_V8,
     DISPUTE_V9,
+    DISPUTE_V10,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -66,6 +67,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V7,
     DISPUTE_V8,
     DISPUTE_V9,
+    DISPUTE_V10,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,

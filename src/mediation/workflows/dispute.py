@@ -1115,12 +1115,12 @@ def _v10(t: Transition) -> Transition:
     return t
 
 
-DISPUTE = attrs.evolve(
+DISPUTE_V10 = attrs.evolve(
     DISPUTE_V9,
     version=10,
     transitions=tuple(_v10(t) for t in DISPUTE_V9.transitions),
 )
-"""The dispute workflow, version 10: new cases run on it. Version 9's graph and rules, and
+"""The dispute workflow, version 10, kept for the cases recorded under it. Version 9's graph and rules, and
 ``record_callback`` holds the callback record's items (RULES.md §7.5; 《人民调解法》
 第三十一条第二款): the party visited (``party``) and, the case having an agreement, what the
 visit found of its performance (``finding``, or ``performance`` in words). Version 9 counted a
@@ -1140,6 +1140,23 @@ track or at triage into it, so that its 10 working days are checked (《道路�
 程序规定》第八十六条; :func:`~mediation.rules.dispute.intake.traffic_application_guard`).
 
 Stricter guards, so version 9 stays for its recorded cases."""
+
+DISPUTE = attrs.evolve(DISPUTE_V10, version=11)
+"""The dispute workflow, version 11: new cases run on it. Version 10's graph and rules, and
+(each rule gated on the version, :data:`~mediation.rules.dispute._common.V11`):
+
+- traffic police mediation starts only on a recorded notice of the session
+  (``start_mediation``'s ``notified_on``), given three working days before it
+  (《道路交通事故处理程序规定》第八十八条、第一百一十二条); version 10 checked the three days only
+  when the notice was recorded (:func:`~mediation.rules.dispute.traffic_session_guard`);
+- a medical dispute's appraisal is recorded with ``record_appraisal`` (the days it was
+  commissioned and issued) whenever it falls within the 30 working days — before the first
+  session as well as during mediation — and its time is left out of them
+  (《医疗纠纷预防和处理条例》第三十八条、第四十条;
+  :func:`~mediation.rules.dispute.acceptance.on_appraisal`). Version 10 could leave it out
+  only by suspending a mediation already begun.
+
+Stricter on the traffic notice, so version 10 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

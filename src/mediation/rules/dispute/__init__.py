@@ -157,6 +157,7 @@ from mediation.rules.dispute.intake import on_triage as on_triage
 from mediation.rules.dispute.intake import police_mediation as police_mediation
 from mediation.rules.dispute.intake import registration_problems as registration_problems
 from mediation.rules.dispute.intake import traffic_application_guard as traffic_application_guard
+from mediation.rules.dispute.intake import traffic_police_mediation as traffic_police_mediation
 from mediation.rules.dispute.intake import triage_guard as triage_guard
 from mediation.rules.dispute.limitation import LABOUR_TIME_BAR as LABOUR_TIME_BAR
 from mediation.rules.dispute.limitation import LAND_TIME_BAR as LAND_TIME_BAR
@@ -321,6 +322,7 @@ __all__ = [
     "police_mediation",
     "registration_problems",
     "remedies",
+    "traffic_police_mediation",
     "visits_owed",
     "written_required",
 ]

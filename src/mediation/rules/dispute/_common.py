@@ -241,3 +241,16 @@ has an agreement, what it found of the agreement's performance — the callback 
 def v10(case: Any) -> bool:
     """Whether ``case`` runs under the rules of dispute workflow version 10 or later (:data:`V10`)."""
     return bool(case.workflow_version >= V10)
+
+
+V11 = 11
+"""Dispute workflow version 11: traffic police mediation starts only on a recorded notice
+of the session, given three working days before it (《道路交通事故处理程序规定》第八十八条、
+第一百一十二条; :func:`~.mediation.traffic_session_guard`); and the time a medical
+dispute's appraisal took is left out of its 30 working days whenever the appraisal falls
+within them (《医疗纠纷预防和处理条例》第三十八条、第四十条; :func:`~.acceptance.on_appraisal`)."""
+
+
+def v11(case: Any) -> bool:
+    """Whether ``case`` runs under the rules of dispute workflow version 11 or later (:data:`V11`)."""
+    return bool(case.workflow_version >= V11)

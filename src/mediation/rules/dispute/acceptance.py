@@ -36,6 +36,7 @@ from mediation.rules.dispute._common import (
     v4,
     v8,
     v10,
+    v11,
 )
 from mediation.rules.dispute.details import Refusal, _level, _matter, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police, past_days
@@ -929,22 +930,68 @@ def _handling_runs(case: Case) -> bool:
     return any(d.period == PS_HANDLING.id and d.status.is_open for d in case.deadlines)
 
 
+def _medical_period(case: Case) -> str | None:
+    """The medical mediation period open on ``case`` (people's or the health department's
+    30 working days, 《医疗纠纷预防和处理条例》第三十八条、第四十条), if one is."""
+    medical = (_MEDICAL_PEOPLE.id, _MEDICAL_ADMIN.id)
+    return next(
+        (d.period for d in case.deadlines if d.period in medical and d.status.is_open), None
+    )
+
+
+MEDICAL_APPRAISAL_BASIS = "《医疗纠纷预防和处理条例》第三十八条、第四十条"
+
+
+def _medical_appraisal_guard(case: Case, ctx: Context[AppraisalInputs]) -> Decision:
+    """A medical dispute's appraisal (version 11): the days from its commission to its issue
+    are left out of the 30 working days (第三十八条: 鉴定期间不计入调解期限), so both days
+    are needed."""
+    given = ctx.inputs
+    if given.commissioned_on is None:
+        return refuse_input(
+            "record_appraisal",
+            "commissioned_on",
+            None,
+            "医疗纠纷调解的鉴定时间不计入调解期限：请填写委托鉴定的日期",
+            MEDICAL_APPRAISAL_BASIS,
+        )
+    return ALLOW
+
+
 def appraisal_guard(case: Case, ctx: Context[AppraisalInputs]) -> Decision:
     """治安调解 waits for an appraisal before its first session (工作规范 第九条), until the
     first session is held. With the day it was commissioned, the appraisal's time is left out
     of the case-handling period (程序规定 第一百六十五条) whenever that period runs —
     before the first session, or in the penalty procedure after a failure. An appraisal is
-    issued by the day it is recorded, and commissioned before it is issued."""
+    issued by the day it is recorded, and commissioned before it is issued.
+
+    From version 11 (:data:`~._common.V11`), a medical dispute's appraisal is recorded the
+    same way while its 30 working days run — before the first session or during mediation —
+    and its time is left out of them (《医疗纠纷预防和处理条例》第三十八条、第四十条)."""
     found = details(case)
     given = ctx.inputs
-    if not _public_order(case, found.track, ctx):
+    medical = v11(case) and _medical_period(case) is not None
+    if medical:
+        decision = _medical_appraisal_guard(case, ctx)
+        if not decision.allowed:
+            return decision
+    elif not _public_order(case, found.track, ctx):
+        if v11(case):
+            return refuse(
+                "record_appraisal",
+                "只有治安调解案件（第一次调解自鉴定意见出具之日起计算）和调解期限内的医疗纠纷"
+                "（鉴定时间不计入调解期限）记录鉴定意见",
+                f"{PS_BASIS}；{MEDICAL_APPRAISAL_BASIS}",
+            )
         return refuse(
             "record_appraisal",
             "只有已受理、尚未调解的治安调解案件，第一次调解自鉴定意见出具之日起计算",
             PS_BASIS,
         )
-    if not _first_session_pending(case) and not (
-        given.commissioned_on is not None and _handling_runs(case)
+    if (
+        not medical
+        and not _first_session_pending(case)
+        and not (given.commissioned_on is not None and _handling_runs(case))
     ):
         if found.sessions:
             return refuse("record_appraisal", "第一次调解已经进行", PS_BASIS)
@@ -977,8 +1024,14 @@ def on_appraisal(case: Case, ctx: Context[AppraisalInputs]) -> Case:
 
     With ``commissioned_on``: the days from the commission to the issue are left out of the
     running case-handling period (鉴定期间不计入办案期限, 程序规定 第一百六十五条;
-    RULES.md §5.6), whenever they were recorded."""
+    RULES.md §5.6), whenever they were recorded.
+
+    A medical dispute (version 11): the same days are left out of its running 30 working
+    days (《医疗纠纷预防和处理条例》第三十八条、第四十条); nothing else changes."""
     given = ctx.inputs
+    medical = _medical_period(case) if v11(case) else None
+    if medical is not None and given.commissioned_on is not None:
+        return deadlines.exclude(case, ctx, medical, given.commissioned_on, given.issued_on)
     if given.commissioned_on is not None:
         case = deadlines.exclude(case, ctx, PS_HANDLING, given.commissioned_on, given.issued_on)
     if not _first_session_pending(case):

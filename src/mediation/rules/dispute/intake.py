@@ -322,6 +322,13 @@ def police_mediation(case: Case, policy: Policy) -> bool:
     return _police_kind(case, details(case).track, policy) is not None
 
 
+def traffic_police_mediation(case: Case, policy: Policy) -> bool:
+    """Whether ``case`` is in traffic police mediation of damages (交警调解: the police's
+    administrative track for a road-traffic accident, 《道路交通安全法》第七十四条;
+    《道路交通事故处理程序规定》第八十四条至第九十五条)."""
+    return _police_kind(case, details(case).track, policy) == "traffic"
+
+
 def _traffic_police(case: Case, track: str | None, ctx: Context[Any]) -> bool:
     return _police_kind(case, track, ctx.policy) == "traffic"
 

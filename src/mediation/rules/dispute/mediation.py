@@ -29,6 +29,7 @@ from mediation.rules.dispute._common import (
     TRAFFIC_NOTICE,
     v4,
     v8,
+    v11,
 )
 from mediation.rules.dispute.acceptance import _party_name, at_committee
 from mediation.rules.dispute.agreement import effective
@@ -326,7 +327,9 @@ def traffic_session_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision
 
     - the police notify the parties of the session's time and place three days before it
       (《道路交通事故处理程序规定》第八十八条; its 日 are working days, 第一百一十二条): when
-      the notice is recorded (``notified_on``), the session is not held earlier;
+      the notice is recorded (``notified_on``), the session is not held earlier; from
+      version 11 the notice must be recorded (:data:`~._common.V11`): without its day the
+      three days cannot be checked;
     - at most three people of each side — parties and their agents — take part (第八十九条):
       a side with more names those who attend (``attendees``, party ids).
 
@@ -336,6 +339,14 @@ def traffic_session_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision
         return ALLOW
     given = ctx.inputs
     notified = given.notified_on
+    if notified is None and v11(case):
+        return refuse_input(
+            "start_mediation",
+            "notified_on",
+            None,
+            "交警调解应当于调解时间三日前通知当事人：请填写通知当事人调解时间、地点的日期",
+            TRAFFIC_SESSION_BASIS,
+        )
     if notified is not None:
         if notified > ctx.day:
             return refuse_input(
