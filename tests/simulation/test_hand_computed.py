@@ -281,3 +281,35 @@ def test_a_medical_mediation_past_its_period_ends_failed_without_a_refused_step(
     assert (k["arrivals.category.medical"], k["funnel.village.mediated"]) == (1, 1)
     assert k["funnel.village.failed"] == 1
     assert k["clocks.duty.breached"] == 1  # the 30 working days ran out unextended
+
+
+def test_a_run_on_sqlite_reads_the_organisation_as_the_rules_do(tmp_path: Path) -> None:
+    """The organisation is stored in the file once the run begins; the rows' conditions must
+    then see it as the engine's rules do. A court mediating its own case (the judicial track
+    at the court) owes itself no written report (特邀调解规定 第二十六条 binds a mediator the
+    court invited): before, a run on SQLite read the policy without the organisation, took
+    the court's case for an invited mediation and tried the report, which the engine refused.
+    With the organisation read, the file and memory give the same figures and no refusal."""
+    from .tiny import UNITS, small
+
+    court = {"id": "ct", "name": "某县人民法院", "level": "county", "parent": "cz", "kind": "court",
+             "code_prefix": "某法"}  # fmt: skip
+    scenario = parse_scenario(
+        small(
+            rate=150.0,
+            days=30,
+            units=[*UNITS, court],
+            receiving={"ct": 1.0},
+            capacity={"units": {"ct": {"mediators": 3, "cases_each": 3}}},
+            arrivals={
+                "neighbor": {"rate": 0.0},
+                "labour": {"rate": 0.0},
+                "contract": {"rate": 150.0},
+            },
+            triage={"levels": {"default": "county"}, "tracks": {"contract": {"judicial": 1.0}}},
+        )
+    )
+    stored = simulate(scenario, database=tmp_path / "court.db")
+    assert stored.errors == {}
+    assert stored.kpis["cases.closed"] > 0
+    assert stored.kpis == simulate(scenario).kpis

@@ -211,6 +211,9 @@ class Runner:
         timeline = self.timeline
         if self.engine.org is None:
             self.engine.load_org(scenario.units, actor=_SYSTEM, at=timeline.at(0))
+            # The engine's policy now holds the organisation: the rows' conditions read it
+            # as the rules do (a court's own mediation is not reported to itself).
+            self.policy = self.engine.policy
         matters = generate(
             scenario.arrivals,
             seed=self.seed,
