@@ -27,6 +27,7 @@ from mediation import (
     ValidationError,
 )
 from mediation.cli import app
+from mediation.rules.authz import Access, RolePolicy
 from mediation.rules.org import OrgTree, UnitKind, units_from_data
 
 from .conftest import make_engine
@@ -363,3 +364,60 @@ def test_level_ladder_knows_its_names_and_ranks_only() -> None:
         ladder.rank("village")
     assert caught.value.field == "level"
     assert ladder == LevelLadder((Level("team", "班组"), Level("hall", "大厅")))
+
+
+@st.composite
+def _trees(draw: st.DrawFn) -> OrgTree:
+    """Random trees of up to eight units, each with a territorial parent and a line parent
+    drawn among the units before it (or none)."""
+    n = draw(st.integers(1, 8))
+    units = []
+    for i in range(n):
+        parent = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
+        line = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
+        units.append(
+            Unit(
+                f"u{i}",
+                f"单位{i}",
+                "county",
+                None if parent is None else f"u{parent}",
+                f"调{i}",
+                kind="department",
+                line_parent=None if line is None else f"u{line}",
+            )
+        )
+    return OrgTree(units)
+
+
+@given(_trees())
+def test_a_unit_oversees_what_is_below_it_in_the_tree_or_in_a_line_and_nothing_else(
+    tree: OrgTree,
+) -> None:
+    """``oversees`` is the reflexive, transitive closure of the two parent links: it holds
+    over the territorial subtree (``within``) and from a line parent, carries through both,
+    and holds for no pair that neither link leads to."""
+    ids = [u.id for u in tree]
+    for u in ids:
+        up = tree.parent(u)
+        line = tree.line_parent(u)
+        for r in ids:
+            holds = tree.oversees(r, u)
+            if tree.within(u, r):
+                assert holds
+            reached = (
+                r == u
+                or (up is not None and tree.oversees(r, up.id))
+                or (line is not None and tree.oversees(r, line.id))
+            )
+            assert holds == reached
+            for w in ids:
+                if holds and tree.oversees(w, r):
+                    assert tree.oversees(w, u)
+    scope = RolePolicy(tree)
+    for r in ids:
+        staff = Actor(f"staff-{r}", {Role.clerk.value}, r)
+        seen = scope.units(staff)
+        assert seen is not None
+        for u in ids:
+            assert (u in seen) == tree.oversees(r, u)
+            assert scope(staff, Access("read", u, frozenset())).allowed == tree.oversees(r, u)

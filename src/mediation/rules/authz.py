@@ -64,7 +64,8 @@ def _role_label(value: str) -> str:
 
 
 class RolePolicy:
-    """Role check plus data scope by organisation subtree.
+    """Role check plus data scope by organisation subtree: the actor's unit and what it
+    oversees, below it in the tree or in its line (:meth:`~mediation.rules.org.OrgTree.oversees`).
 
     Args:
         org: The org tree; without it, only roles are checked.
@@ -93,7 +94,7 @@ class RolePolicy:
             # A referral or return: authorized where the case is; its rules decide where
             # it may go (the receiving unit then takes it or returns it).
             return ALLOW
-        if self.org is not None and not self.org.within(access.unit, actor.unit):
+        if self.org is not None and not self.org.oversees(actor.unit, access.unit):
             return refuse("authorization", f"{access.unit}不在{actor.unit}的管辖范围内")
         return ALLOW
 
@@ -105,4 +106,4 @@ class RolePolicy:
             return frozenset()
         if self.org is None:
             return None
-        return frozenset(u.id for u in self.org if self.org.within(u.id, actor.unit))
+        return frozenset(u.id for u in self.org if self.org.oversees(actor.unit, u.id))

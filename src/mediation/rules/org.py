@@ -196,6 +196,21 @@ class OrgTree:
                     raise DefinitionError(f"unit {uid!r} is in a cycle of line parents")
                 seen.append(cur)
                 cur = by_id[cur].line_parent
+        # Who oversees each unit (:meth:`oversees`): every unit above it in the tree or in a
+        # line (条), and above those in turn.
+        self._overseers: dict[str, frozenset[str]] = {}
+        for uid in by_id:
+            above: set[str] = set()
+            todo = [uid]
+            while todo:
+                cur = todo.pop()
+                if cur in above:
+                    continue
+                above.add(cur)
+                for up in (self._up(by_id[cur]), by_id[cur].line_parent):
+                    if up is not None:
+                        todo.append(up)
+            self._overseers[uid] = frozenset(above)
         # The one-stop centre each unit is, or is stationed at (:meth:`centre_of`).
         self._centres: dict[str, Unit] = {}
         for u in by_id.values():
@@ -261,6 +276,17 @@ class OrgTree:
     def within(self, unit_id: str, root_id: str) -> bool:
         """Whether ``unit_id`` is ``root_id`` or below it."""
         return unit_id in self._chains and root_id in self._chains[unit_id]
+
+    def oversees(self, root_id: str, unit_id: str) -> bool:
+        """Whether ``root_id`` is ``unit_id``, or above it in the territorial tree (块) or in
+        a line (条: a department's or a court's superior organ, :attr:`Unit.line_parent`), or
+        above one of those in turn.
+
+        A line superior directs its line's work below it and takes the requests that go one
+        level up: the 复查 of a department's or a court's handling opinion is asked of it
+        (《信访工作条例》第三十五条), and its staff record it on the original case. The
+        territorial subtree (:meth:`within`) stays what statistics and routing count."""
+        return unit_id in self._overseers and root_id in self._overseers[unit_id]
 
     def parent(self, unit_id: str) -> Unit | None:
         """The territorial superior unit (块), ``None`` at a root."""
