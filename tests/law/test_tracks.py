@@ -1178,6 +1178,31 @@ def test_a_public_order_agreement_states_what_the_police_rules_require() -> None
     assert e.fire(case.id, "agree", actor=POLICE, at=signed, agreement=lean).state == "agreed"
 
 
+def test_a_public_order_agreement_names_its_presiding_officer_unsigned() -> None:
+    """程序规定 第一百八十四条: the 治安调解协议书 names the organ and the presiding officer
+    (主持人). Its effect needs only the parties' signatures, so the officer who presided
+    (assigned at the start) is named even without signing; a people's agreement names the
+    mediators who sign, as before."""
+    from mediation._demo import agreement
+
+    e = engine()
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
+    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9),
+                  mediators=["qt-pcs/wang"])  # fmt: skip
+    signed = at("2026-10-09", 11)
+    terms = agreement("2026-10-20")
+    terms["signatures"] = [
+        {"party": p.id, "capacity": "party", "signed_at": signed} for p in case.principals
+    ]
+    e.fire(case.id, "agree", actor=POLICE, at=signed, agreement=terms)
+    names = {"names": {"qt-pcs/wang": "王警官"}}
+    text = str(e.render(case.id, "mediation_agreement", extra=names))
+    assert "主持人 王警官（签名）" in text
+    html = str(e.render(case.id, "mediation_agreement", format="html", extra=names))
+    assert "<td>王警官</td><td>主持人（签名）</td>" in html
+
+
 def test_a_medical_committee_does_not_take_what_a_court_accepted() -> None:
     """《医疗纠纷预防和处理条例》第三十一条: a medical dispute the court has accepted is not
     accepted by the medical mediation committee; the outcome cites that article."""

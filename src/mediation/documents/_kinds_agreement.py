@@ -23,6 +23,7 @@ from mediation.documents._facts import (
     display_name,
     due_text,
     local_date,
+    mediator_names,
     party_facts,
     party_lists,
 )
@@ -377,6 +378,7 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
         confirmation |= {"deadline": "", "from_clock": False}
     n = copies(src.case)
     form = written_form(src)
+    signatures = _signature_status(agreement, parties)
     labels = {"mediator": f"{form.mediator}签名", "committee": f"{form.seal}盖章"}
     pending = [labels.get(w, f"{w}签名") for w in unsigned(agreement, parties, parties_only=alone)]
     own: dict[str, Any] = {}
@@ -402,7 +404,15 @@ def mediation_agreement(src: Source) -> dict[str, Any]:
             "seal": form.seal,
         },
         "agreement": _agreement_facts(src, agreement, itself=True),
-        "signatures": _signature_status(agreement, parties),
+        "signatures": signatures,
+        # Who presided: the mediators who signed; an organ's agreement names its presiding
+        # officer whether or not the officer signs (程序规定 第一百八十四条: 调解机关名称、
+        # 主持人), from the case's assignees.
+        "presiding": (
+            signatures["mediator"]["signers"]
+            if form is _PEOPLE_FORM
+            else mediator_names(src, signatures["mediator"]["signers"])
+        ),
         "effect": {
             "effective": effective is not None,
             "at": cn_datetime(effective),
