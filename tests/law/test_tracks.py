@@ -1151,21 +1151,26 @@ def test_a_police_agreement_is_the_police_s_document_not_a_committee_s() -> None
         assert "司法确认" not in out
 
 
+def _police_mediating(e: Any, mediator: str) -> tuple[Any, Any, dict[str, Any]]:
+    """A 治安调解 mediated from Fri 2026-10-09 09:00 by ``mediator``: the case, the time its
+    agreement is signed (11:00) and the agreement's terms, unsigned."""
+    from mediation._demo import agreement
+
+    case = _public_order(e)
+    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
+    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9),
+                  mediators=[mediator])  # fmt: skip
+    return case, at("2026-10-09", 11), agreement("2026-10-20")
+
+
 def test_a_public_order_agreement_states_what_the_police_rules_require() -> None:
     """程序规定 第一百八十四条: a 治安调解协议书 states the facts, the terms and the time limit
     and manner of performance; one without a time limit is refused citing that article
     (not the people's mediation rules), the case unchanged. The people's mediation items
     it does not list — the place of performance, the disputed matters, each side's
     responsibility (2002 规定 第三十五条) — are not asked of it."""
-    from mediation._demo import agreement
-
     e = engine()
-    case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
-    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9),
-                  mediators=["m"])  # fmt: skip
-    signed = at("2026-10-09", 11)
-    terms = agreement("2026-10-20")
+    case, signed, terms = _police_mediating(e, "m")
     terms["signatures"] = signed_by_all(case, signed, "民警甲", "东门派出所")
     without = {k: v for k, v in terms.items() if k != "performance_deadline"}
     with pytest.raises(RuleRejectedError) as err:
@@ -1183,15 +1188,8 @@ def test_a_public_order_agreement_names_its_presiding_officer_unsigned() -> None
     (主持人). Its effect needs only the parties' signatures, so the officer who presided
     (assigned at the start) is named even without signing; a people's agreement names the
     mediators who sign, as before."""
-    from mediation._demo import agreement
-
     e = engine()
-    case = _public_order(e)
-    e.fire(case.id, "accept", actor=POLICE, at=at("2026-09-29"), act="assault", ground="trifles")
-    case = e.fire(case.id, "start_mediation", actor=POLICE, at=at("2026-10-09", 9),
-                  mediators=["qt-pcs/wang"])  # fmt: skip
-    signed = at("2026-10-09", 11)
-    terms = agreement("2026-10-20")
+    case, signed, terms = _police_mediating(e, "qt-pcs/wang")
     terms["signatures"] = [
         {"party": p.id, "capacity": "party", "signed_at": signed} for p in case.principals
     ]
