@@ -30,6 +30,9 @@ from mediation.model import CHINA_TZ
 from .conftest import PASSWORD, Server, prepare
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# One browser and one site for the module: under pytest-xdist its tests stay on one worker,
+# in order (scripts/test runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("browser")
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 if os.environ.get("CI"):
@@ -441,11 +444,13 @@ def test_a_form_without_its_csrf_token_is_refused(browser: Browser, browser_site
 
 
 def test_the_admin_page_and_the_login_page(browser: Browser) -> None:
-    """组织与用户 shows the units, the users and the sign-in audit."""
+    """组织与用户 shows the units, the users and the sign-in audit (a failed sign-in of its
+    own first: the test does not rely on another having failed one)."""
     b = browser
     b.driver.delete_all_cookies()
     b.open("/login")
     b.shot("login", full=False)
+    b.login("admin", "not-the-password")
     b.login("admin")
     b.open("/admin")
     text = b.text()
