@@ -49,6 +49,7 @@ from mediation.rules.dispute import (
     visits_owed,
     written_required,
 )
+from mediation.rules.periods import PERIODS
 from mediation.rules.petition import PetitionPolicy
 from mediation.simulation._behaviour import (
     Choice,
@@ -528,9 +529,13 @@ def _session_due(ctx: StepContext) -> bool:
     return _informed(ctx) and not traffic_police_mediation(ctx.case, ctx.policy)
 
 
-_NOTICE_AHEAD = Keyed.of(Delay("uniform", 4.0, "wd", low=3.0, high=5.0))
-"""The traffic police notify the parties of a session three working days ahead
-(《道路交通事故处理程序规定》第八十八条): the session follows the notice by three to five."""
+_NOTICE_DAYS = float(PERIODS["traffic_session_notice"].length)
+_NOTICE_AHEAD = Keyed.of(
+    Delay("uniform", _NOTICE_DAYS + 1, "wd", low=_NOTICE_DAYS, high=_NOTICE_DAYS + 2)
+)
+"""The traffic police notify the parties of a session the rules' working days ahead
+(three: 《道路交通事故处理程序规定》第八十八条): the session follows the notice by that many
+to two more."""
 
 
 def _noticed(ctx: StepContext) -> Mapping[str, Any]:
