@@ -143,8 +143,13 @@ def _inbox(engine: Engine, actor: Actor, within: str | None) -> list[Case]:
 
 
 def dashboard(engine: Engine, actor: Actor, now: dt.datetime) -> Dashboard:
-    """The user's inbox, queue, callbacks and clocks."""
-    within = actor.unit
+    """The user's inbox, queue, callbacks and clocks: of every case the user may see.
+
+    The engine scopes each list to the units the user's unit oversees (its territorial
+    subtree, and a line superior's subordinate organs too: ``OrgTree.oversees``), so no
+    ``within`` is passed — the territorial subtree alone would hide from a line superior
+    the cases it takes (复查, 《信访工作条例》第三十五条)."""
+    within = None
     inbox = _inbox(engine, actor, within)
     queue: list[QueueItem] = []
     # Every running callback clock of the scope, earliest first (the index reads only them).
@@ -270,7 +275,7 @@ def case_list(
     ``before`` (the previous page's) reads only the page, however deep;
     ``page`` then only numbers it. Without a cursor ``page`` is an offset.
     """
-    within = unit or actor.unit
+    within = unit or None  # none chosen: every case the user may see (see dashboard)
     offset = page * size
     party = (party or "").strip()
     party_id = party.upper() if party and _ID_LIKE.fullmatch(party) else None

@@ -281,8 +281,9 @@ def list_page(ctx: Ctx) -> Response:
         **filters,
     )
     org = ctx.engine.org
+    # The units the user's unit oversees: a line superior filters by its line's organs too.
     units = (
-        [u for u in org if ctx.actor.unit is not None and org.within(u.id, ctx.actor.unit)]
+        [u for u in org if ctx.actor.unit is not None and org.oversees(ctx.actor.unit, u.id)]
         if org is not None
         else []
     )
