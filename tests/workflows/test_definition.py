@@ -235,7 +235,7 @@ def test_version_1_of_the_dispute_workflow_is_kept_for_its_cases() -> None:
 
     DISPUTE_V1.validate()
     assert (DISPUTE_V1.name, DISPUTE_V1.version) == (DISPUTE.name, 1)
-    assert DISPUTE.version == 11
+    assert DISPUTE.version == 12
     edges = {
         (s.value, t.trigger.value, t.dest.value) for t in DISPUTE_V1.transitions for s in t.source
     }

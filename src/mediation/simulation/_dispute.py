@@ -685,8 +685,9 @@ _VERSIONS = {
     9: _version_4,
     10: _version_4,
     11: _version_4,
+    12: _version_4,
 }
-"""Versions 3 to 11 have version 2's graph: the same table, with version 4's rules (the
+"""Versions 3 to 12 have version 2's graph: the same table, with version 4's rules (the
 agreement row already keeps to version 5's police periods, :func:`_in_time`; version 6's
 referral and hand-off rules bind moves the table does not make: it refers down with
 the policy's date, never up with one, and hands off to another track; version 7's refer for
@@ -695,7 +696,9 @@ simulation reads anyway; version 8's committees accept no dispute between organi
 only, and the simulation's applicant is always a person; version 9's 包案 rules bind steps the
 table does not take; version 10's callback records what :func:`_callback` always gives; version 11's traffic police
 session follows its notice, which version 4's rows already record, by three working days or
-more, :func:`_noticed`; its medical appraisal is a step the table does not take)."""
+more, :func:`_noticed`; its medical appraisal is a step the table does not take; version 12's
+治安调解 starts with the mediators the rows assign, and its hand-offs are moves the table
+does not make)."""
 
 
 def dispute_behaviour(definition: WorkflowDefinition | None = None) -> WorkflowBehaviour:

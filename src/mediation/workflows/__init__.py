@@ -26,6 +26,7 @@ from mediation.workflows.dispute import (
     DISPUTE_V8,
     DISPUTE_V9,
     DISPUTE_V10,
+    DISPUTE_V11,
 )
 from mediation.workflows.fangtiao import FANGTIAO_HOOK
 from mediation.workflows.onestop import ONESTOP_HOOK, ONESTOP_PERMIT
@@ -68,6 +69,7 @@ BUILTIN_WORKFLOWS: tuple[WorkflowDefinition, ...] = (
     DISPUTE_V8,
     DISPUTE_V9,
     DISPUTE_V10,
+    DISPUTE_V11,
     DISPUTE,
     PETITION_V1,
     PETITION_V2,

@@ -1141,8 +1141,8 @@ track or at triage into it, so that its 10 working days are checked (《道路�
 
 Stricter guards, so version 9 stays for its recorded cases."""
 
-DISPUTE = attrs.evolve(DISPUTE_V10, version=11)
-"""The dispute workflow, version 11: new cases run on it. Version 10's graph and rules, and
+DISPUTE_V11 = attrs.evolve(DISPUTE_V10, version=11)
+"""The dispute workflow, version 11, kept for the cases recorded under it. Version 10's graph and rules, and
 (each rule gated on the version, :data:`~mediation.rules.dispute._common.V11`):
 
 - traffic police mediation starts only on a recorded notice of the session
@@ -1157,6 +1157,36 @@ DISPUTE = attrs.evolve(DISPUTE_V10, version=11)
   only by suspending a mediation already begun.
 
 Stricter on the traffic notice, so version 10 stays for its recorded cases."""
+
+
+def _v12(t: Transition) -> Transition:
+    """Version 11's transition ``t`` as version 12 has it (see :data:`DISPUTE`)."""
+    if t.trigger is T2.start_mediation:
+        return attrs.evolve(t, guards=(*t.guards, d.presiding_officer_guard))
+    return t
+
+
+DISPUTE = attrs.evolve(
+    DISPUTE_V11,
+    version=12,
+    transitions=tuple(_v12(t) for t in DISPUTE_V11.transitions),
+)
+"""The dispute workflow, version 12: new cases run on it. Version 11's graph and rules, and
+(each rule gated on the version, :data:`~mediation.rules.dispute._common.V12`):
+
+- 治安调解 starts only with its presiding officer named: the mediators given to
+  ``start_mediation``, or assigned before. Its 治安调解协议书 states who presided
+  (《公安机关办理行政案件程序规定》第一百八十四条: 调解机关名称、主持人); version 11 let it
+  start with no one named, and the agreement then named no presiding officer
+  (:func:`~mediation.rules.dispute.presiding_officer_guard`);
+- a hand-off into traffic police mediation (other than the switch after a failed people's
+  mediation) gives the day the parties received the accident report, so that its 10 working
+  days are checked, as a direct application has had to since version 10
+  (《道路交通事故处理程序规定》第八十六条;
+  :func:`~mediation.rules.dispute.referral.hand_off_in_time_guard`). Version 11 let a
+  hand-off without the day through unchecked.
+
+Stricter, so version 11 stays for its recorded cases."""
 
 _DISPUTES = frozenset({"dispute"})
 

@@ -202,6 +202,9 @@ from mediation.rules.dispute.mediation import party_refuses_guard as party_refus
 from mediation.rules.dispute.mediation import penalty_first_guard as penalty_first_guard
 from mediation.rules.dispute.mediation import penalty_guard as penalty_guard
 from mediation.rules.dispute.mediation import (
+    presiding_officer_guard as presiding_officer_guard,
+)
+from mediation.rules.dispute.mediation import (
     public_order_parties_guard as public_order_parties_guard,
 )
 from mediation.rules.dispute.mediation import refusal_guard as refusal_guard

@@ -254,3 +254,17 @@ within them (《医疗纠纷预防和处理条例》第三十八条、第四十�
 def v11(case: Any) -> bool:
     """Whether ``case`` runs under the rules of dispute workflow version 11 or later (:data:`V11`)."""
     return bool(case.workflow_version >= V11)
+
+
+V12 = 12
+"""Dispute workflow version 12: 治安调解 starts only with its presiding officer named — the
+mediators given when it starts, or assigned before — as the 治安调解协议书 states who
+presided (《公安机关办理行政案件程序规定》第一百八十四条;
+:func:`~.mediation.presiding_officer_guard`); and a hand-off into traffic police mediation
+gives the day the parties received the accident report, as a direct application has since
+version 10 (《道路交通事故处理程序规定》第八十六条; :func:`~.referral.hand_off_in_time_guard`)."""
+
+
+def v12(case: Any) -> bool:
+    """Whether ``case`` runs under the rules of dispute workflow version 12 or later (:data:`V12`)."""
+    return bool(case.workflow_version >= V12)

@@ -30,6 +30,7 @@ from mediation.rules.dispute._common import (
     v4,
     v8,
     v11,
+    v12,
 )
 from mediation.rules.dispute.acceptance import _party_name, at_committee
 from mediation.rules.dispute.agreement import effective
@@ -320,6 +321,25 @@ def _sides(case: Case) -> dict[str, PartyRole]:
     """Each party's side: a principal's own role; an agent takes the side of whom it acts for."""
     roles = {p.id: p.role for p in case.parties}
     return {p.id: roles.get(p.agent_of, p.role) if p.agent_of else p.role for p in case.parties}
+
+
+def presiding_officer_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:
+    """治安调解 is presided over by an officer, whom its agreement names (《公安机关办理行政
+    案件程序规定》第一百八十四条: 调解机关名称、主持人): the mediation starts with the
+    mediators given (``mediators``) or assigned before. Workflow version 12 on
+    (:data:`~._common.V12`); earlier versions started it with no one named, and its
+    agreement then named no presiding officer. Other tracks are not concerned."""
+    if not v12(case) or ctx.inputs.mediators or case.assignees:
+        return ALLOW
+    if not _public_order(case, details(case).track, ctx):
+        return ALLOW
+    return refuse_input(
+        "start_mediation",
+        "mediators",
+        [],
+        "治安调解由公安机关民警主持，调解协议书载明主持人：请指定主持调解的民警",
+        "《公安机关办理行政案件程序规定》第一百八十四条",
+    )
 
 
 def traffic_session_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decision:

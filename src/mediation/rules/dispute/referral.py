@@ -28,6 +28,7 @@ from mediation.rules.dispute._common import (
     TRAFFIC_SWITCH,
     v4,
     v8,
+    v12,
 )
 from mediation.rules.dispute.acceptance import (
     HANDLED_BASIS,
@@ -37,7 +38,7 @@ from mediation.rules.dispute.acceptance import (
     mediation_clock,
 )
 from mediation.rules.dispute.details import Feedback, PoliceReferral, Referral, _with, details
-from mediation.rules.dispute.intake import _applied_in_time
+from mediation.rules.dispute.intake import _applied_in_time, _report_day_needed
 from mediation.rules.org import UnitKind
 from mediation.rules.referral import Direction, ReferralPolicy, direction, referral_problem
 from mediation.rules.resolution import record_resolution
@@ -573,18 +574,22 @@ def hand_off_in_time_guard(case: Case, ctx: Context[HandOffInputs]) -> Decision:
     days of receiving the accident report, as when they apply to the police directly
     (《道路交通事故处理程序规定》第八十六条、第一百一十二条). The receiving case is
     registered as handed on, so the check is made here; the report's date is the one
-    given with the hand-off, else the one recorded on the case. Workflow version 4 on."""
+    given with the hand-off, else the one recorded on the case. Workflow version 4 on; from
+    version 12 the day must be known (:data:`~._common.V12`), as for a direct application."""
     given = ctx.inputs
     org = ctx.policy.org
     received = given.certificate_received_on or details(case).facts.certificate_received_on
     if (
         case.state == "failed"
         or given.track != "administrative"
-        or received is None
         or (org is not None and given.unit in org and org.get(given.unit).kind != _POLICE)
         or "traffic" not in ancestors(case.category, ctx.policy.categories)
     ):
         return ALLOW
+    if received is None:
+        # Version 12 on: without the report's day the 10 working days cannot be checked, as
+        # for a direct application since version 10 (version 11 and earlier let it through).
+        return _report_day_needed("hand_off") if v12(case) else ALLOW
     return _applied_in_time("hand_off", case, ctx, received, ctx.day)
 
 
