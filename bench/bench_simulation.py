@@ -147,6 +147,8 @@ def floor_runner(scenario: Any) -> Any:
         overlays: dict[str, Any] = attrs.field(factory=dict)
         deadlines: tuple[Any, ...] = ()
         details: Any = None
+        workflow_version: int = 0
+        """No workflow's version: the rules' version gates (``v12(case)``) read as none."""
 
     class Floor(Runner):
         def _intake(

@@ -44,6 +44,7 @@ from mediation.rules.dispute import (
     medical_period_over,
     police_mediation,
     police_period_over,
+    public_order_pending,
     traffic_police_mediation,
     unperformed,
     visits_owed,
@@ -276,7 +277,12 @@ def _tail(
             doc="达成协议",
         ),
         Choice(
-            "withdraw", Keyed.of(0.03), Keyed.of(_gamma(4)), _const(reason="当事人撤回调解申请")
+            "withdraw",
+            Keyed.of(0.03),
+            Keyed.of(_gamma(4)),
+            _const(reason="当事人撤回调解申请"),
+            when=_withdrawable,
+            counted=True,
         ),
         Choice("suspend", Keyed.of(0.0), _fixed(5), _suspend, doc="中止调解"),
     ]
@@ -432,7 +438,14 @@ def _version_1() -> WorkflowBehaviour:
         ),
         "accepted": StateBehaviour(
             (
-                Choice("withdraw", Keyed.of(0.01), _fixed(3), _const(reason="当事人撤回调解申请")),
+                Choice(
+                    "withdraw",
+                    Keyed.of(0.01),
+                    _fixed(3),
+                    _const(reason="当事人撤回调解申请"),
+                    when=_withdrawable,
+                    counted=True,
+                ),
                 Choice("start_mediation", rest, Keyed.of(_gamma(1, 0.5)), doc="开始调解"),
             )
         ),
@@ -520,6 +533,13 @@ def _not_informed(ctx: StepContext) -> bool:
     return not _informed(ctx)
 
 
+def _withdrawable(ctx: StepContext) -> bool:
+    """Not a 治安调解 the police accepted and have not decided: from version 12 its party's
+    wish to stop is a refusal, which the rows' failure covers, not a withdrawal
+    (《公安机关办理行政案件程序规定》第一百八十五条; :func:`public_order_pending`)."""
+    return not public_order_pending(ctx.case, ctx.policy)
+
+
 def _traffic_session_due(ctx: StepContext) -> bool:
     """Told their rights, before the traffic police (whose sessions are noticed in advance)."""
     return _informed(ctx) and traffic_police_mediation(ctx.case, ctx.policy)
@@ -605,7 +625,14 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
         ),
         "accepted": StateBehaviour(
             (
-                Choice("withdraw", Keyed.of(0.01), _fixed(3), _const(reason="当事人撤回调解申请")),
+                Choice(
+                    "withdraw",
+                    Keyed.of(0.01),
+                    _fixed(3),
+                    _const(reason="当事人撤回调解申请"),
+                    when=_withdrawable,
+                    counted=True,
+                ),
                 Choice("inform_rights", rest, _fixed(0), when=_not_informed, doc="告知权利义务"),
                 *(
                     (

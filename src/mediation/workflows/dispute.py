@@ -1162,7 +1162,7 @@ Stricter on the traffic notice, so version 10 stays for its recorded cases."""
 def _v12(t: Transition) -> Transition:
     """Version 11's transition ``t`` as version 12 has it (see :data:`DISPUTE`)."""
     if t.trigger is T2.start_mediation:
-        return attrs.evolve(t, guards=(*t.guards, d.presiding_officer_guard))
+        return attrs.evolve(t, guards=(*t.guards, d.presiding_officer_guard, d.decided_start_guard))
     return t
 
 
@@ -1179,6 +1179,18 @@ DISPUTE = attrs.evolve(
   (《公安机关办理行政案件程序规定》第一百八十四条: 调解机关名称、主持人); version 11 let it
   start with no one named, and the agreement then named no presiding officer
   (:func:`~mediation.rules.dispute.presiding_officer_guard`);
+- parties who settle by themselves and perform may have no penalty (``waive_penalty`` with
+  ``settlement="parties"``) on a case the police accepted and have not begun to mediate, not
+  only after its mediation failed: 第一百八十六条 asks only that no decision was made (once
+  the police mediate, the terms are that mediation's agreement, or it fails first). The
+  police then mediate no more (:func:`~mediation.rules.dispute.decided_start_guard`), their
+  sessions are owed no more, and the case's end restarts no handling period (第一百八十五条
+  is for a penalty still owed);
+- an accepted 治安调解 the police have not decided is not withdrawn (``withdraw`` is refused):
+  without an agreement it goes to the penalty (第一百八十五条;《治安管理处罚法》第九条), so a
+  party's wish to stop is a refusal (``party_refuses``), which fails the mediation and
+  restarts the handling period; version 11's withdrawal ended the police case undecided
+  (:func:`~mediation.rules.dispute.public_order_pending`);
 - a hand-off into traffic police mediation (other than the switch after a failed people's
   mediation) gives the day the parties received the accident report, so that its 10 working
   days are checked, as a direct application has had to since version 10

@@ -182,6 +182,7 @@ from mediation.rules.dispute.mediation import (
 from mediation.rules.dispute.mediation import (
     committee_rights_guard as committee_rights_guard,
 )
+from mediation.rules.dispute.mediation import decided_start_guard as decided_start_guard
 from mediation.rules.dispute.mediation import (
     mediator_not_party_guard as mediator_not_party_guard,
 )
@@ -207,6 +208,7 @@ from mediation.rules.dispute.mediation import (
 from mediation.rules.dispute.mediation import (
     public_order_parties_guard as public_order_parties_guard,
 )
+from mediation.rules.dispute.mediation import public_order_pending as public_order_pending
 from mediation.rules.dispute.mediation import refusal_guard as refusal_guard
 from mediation.rules.dispute.mediation import report_owed_check as report_owed_check
 from mediation.rules.dispute.mediation import risk_guard as risk_guard
@@ -323,6 +325,7 @@ __all__ = [
     "on_enforcement",
     "on_objection",
     "police_mediation",
+    "public_order_pending",
     "registration_problems",
     "remedies",
     "traffic_police_mediation",

@@ -260,7 +260,13 @@ V12 = 12
 """Dispute workflow version 12: 治安调解 starts only with its presiding officer named — the
 mediators given when it starts, or assigned before — as the 治安调解协议书 states who
 presided (《公安机关办理行政案件程序规定》第一百八十四条;
-:func:`~.mediation.presiding_officer_guard`); and a hand-off into traffic police mediation
+:func:`~.mediation.presiding_officer_guard`); parties who settle by themselves and perform
+may have no penalty on their joint application before the police's own mediation begins,
+as 《公安机关办理行政案件程序规定》第一百八十六条 asks only that no decision was made
+(:mod:`~.jingtiao`), after which the police mediate no more and no handling period restarts;
+an accepted 治安调解 is not withdrawn — a party's wish to stop fails it, and the police decide
+the penalty (第一百八十五条; :func:`~.mediation.public_order_pending`); and a hand-off into
+traffic police mediation
 gives the day the parties received the accident report, as a direct application has since
 version 10 (《道路交通事故处理程序规定》第八十六条; :func:`~.referral.hand_off_in_time_guard`)."""
 

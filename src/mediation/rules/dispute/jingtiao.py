@@ -21,7 +21,12 @@ The same article lets the parties settle by themselves (自行和解): once they
 what they agreed and apply jointly in writing, the police may approve and impose no
 penalty. ``waive_penalty`` with ``settlement="parties"`` records that approval on a 治安
 case whose penalty is owed and not yet decided — the police's own mediation failed or was
-not performed (第一百八十五条), or the committee's did after a hand-off.
+not performed (第一百八十五条), or the committee's did after a hand-off. From dispute
+workflow version 12 (:data:`~._common.V12`) it is also taken on a case the police accepted
+and have not begun to mediate: the article asks only that no decision was made. (Once the
+police mediate, the parties' terms are that mediation's agreement, 第一百八十四条, or it
+fails first.) The police then mediate no more, and the case ends (``withdraw``, or
+``party_refuses``) with no handling period restarted (:func:`~.mediation.police_decided_already`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import attrs
 
 from mediation.model import Case, LabeledEnum, evolve
 from mediation.rules.base import ALLOW, Context, Decision, field, refuse, refuse_input
+from mediation.rules.dispute._common import v12
 from mediation.rules.dispute.details import PoliceReferral, _with, details
 from mediation.rules.dispute.intake import _public_order
 from mediation.rules.dispute.mediation import penalty_owed, police_decided
@@ -225,10 +231,17 @@ def _committee_performed(case: Case) -> Decision:
     return ALLOW
 
 
+_BEFORE_MEDIATION = frozenset({"accepted"})
+"""The police's own 治安 case, accepted and its mediation not begun: from version 12 the
+parties may settle by themselves there too (第一百八十六条 asks only that no decision was
+made). Once the police mediate, the terms are that mediation's agreement or it fails first."""
+
+
 def _settled_by_parties(case: Case, ctx: Context[WaiveInputs]) -> Decision:
     """第一百八十六条 by the parties themselves: a 治安 case the police accepted, whose penalty
     is owed — the police's mediation failed or was not performed (第一百八十五条), or after a
-    hand-off the committee's did — and not yet decided; and what they agreed is performed."""
+    hand-off the committee's did — and not yet decided; and what they agreed is performed.
+    From version 12 also before the police's own mediation begins (:data:`_BEFORE_MEDIATION`)."""
     rule = "waive_penalty"
     found = details(case)
     if not _public_order(case, found.track, ctx):
@@ -243,7 +256,15 @@ def _settled_by_parties(case: Case, ctx: Context[WaiveInputs]) -> Decision:
             CommitteeResult.not_performed.value,
         )
     else:
-        owed = penalty_owed(case, ctx)
+        owed = penalty_owed(case, ctx) or (v12(case) and case.state in _BEFORE_MEDIATION)
+    if not owed and v12(case) and referral is None:
+        return refuse(
+            rule,
+            "公安机关受理尚未调解，或者调解不成、协议未履行而尚待作出处罚决定的治安案件，"
+            "当事人自行和解并履行的，方可申请不予处罚（调解中的，以调解协议结案或者调解不成后"
+            "再申请）",
+            BASIS,
+        )
     if not owed:
         return refuse(
             rule,

@@ -35,7 +35,7 @@ from mediation.rules.dispute._common import (
 from mediation.rules.dispute.acceptance import _party_name, at_committee
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Refusal, RiskReport, _level, _with, details
-from mediation.rules.dispute.intake import _public_order, _risk_clock, _traffic_police
+from mediation.rules.dispute.intake import _police_kind, _public_order, _risk_clock, _traffic_police
 from mediation.rules.dispute.procedure import (
     REFUSAL_GROUNDS,
     WITHDRAWAL_GROUNDS,
@@ -45,6 +45,7 @@ from mediation.rules.dispute.procedure import (
 )
 from mediation.rules.intake import age_on
 from mediation.rules.periods import PauseReason
+from mediation.rules.policy import Policy
 from mediation.rules.resolution import record_resolution
 
 # -- rights and duties, mediation -------------------------------------------------------
@@ -339,6 +340,20 @@ def presiding_officer_guard(case: Case, ctx: Context[MediatorsInputs]) -> Decisi
         [],
         "治安调解由公安机关民警主持，调解协议书载明主持人：请指定主持调解的民警",
         "《公安机关办理行政案件程序规定》第一百八十四条",
+    )
+
+
+def decided_start_guard(case: Case, ctx: Context[Any]) -> Decision:
+    """A 治安 case the police already decided — no penalty on the parties' joint application
+    after they settled by themselves (《公安机关办理行政案件程序规定》第一百八十六条), which
+    version 12 takes before the police's mediation — is not mediated by them any more: the
+    matter is settled and performed. Workflow version 12 on (:data:`~._common.V12`)."""
+    if not v12(case) or not police_decided_already(case):
+        return ALLOW
+    return refuse(
+        "start_mediation",
+        "公安机关已对本治安案件作出处理决定（当事人自行和解并履行，不予处罚），不再调解",
+        "《公安机关办理行政案件程序规定》第一百八十六条",
     )
 
 
@@ -653,6 +668,8 @@ def _close_work(case: Case, ctx: Context[Any]) -> Case:
         case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_SECOND.id)
         if effective(case) is not None:
             kept = kept | {CONFIRMATION.id}
+    if v12(case) and police_decided_already(case):
+        kept = kept | {CLOSING.id}  # decided before its mediation ended: closing runs on
     return deadlines.close(case, ctx, where=lambda d: d.period not in kept)
 
 
@@ -662,7 +679,10 @@ def _after_failure(case: Case, ctx: Context[Any]) -> Case:
     day mediation ended is recorded (程序规定 第八十五条 counts from it)."""
     case = _with(case, ended_at=ctx.at)
     if _public_order(case, details(case).track, ctx):
-        return restart_handling(case, ctx)
+        if not (v12(case) and police_decided_already(case)):
+            return restart_handling(case, ctx)
+        if any(d.period == CLOSING.id and d.is_open for d in case.deadlines):
+            return case  # decided before its mediation ended: its closing clock runs
     if ctx.policy.callbacks.after_failure:
         return deadlines.open_clock(case, ctx, CALLBACK)
     return deadlines.open_clock(case, ctx, CLOSING)
@@ -676,6 +696,31 @@ def restart_handling(case: Case, ctx: Context[Any], start: dt.date | None = None
     out (the restart does not undo a lateness)."""
     case = deadlines.cancel_all(case, ctx, where=lambda d: d.period == PS_HANDLING.id, late=True)
     return deadlines.open_clock(case, ctx, PS_HANDLING, start)
+
+
+_SESSIONS = frozenset({PS_FIRST.id, PS_SECOND.id})
+
+
+def police_decided_already(case: Case) -> bool:
+    """The police already decided the 治安 case — a penalty, or none on the parties' joint
+    application after they settled by themselves (第一百八十六条; version 12 lets them before
+    the police's mediation begins): the case ending restarts no handling period."""
+    found = details(case)
+    return found.penalty_decided_at is not None or found.penalty_waived_at is not None
+
+
+def public_order_pending(case: Case, policy: Policy) -> bool:
+    """A 治安调解 the police accepted and have not decided, under dispute workflow version 12
+    (:data:`~._common.V12`): it ends in an agreement, or in the penalty procedure — a party's
+    wish to stop is a failure of the mediation (``party_refuses``), not a withdrawal that
+    would end the police case undecided (《公安机关办理行政案件程序规定》第一百八十五条;
+    《治安管理处罚法》第九条)."""
+    return (
+        v12(case)
+        and not _before_acceptance(case)
+        and not police_decided_already(case)
+        and _police_kind(case, details(case).track, policy) == "public_order"
+    )
 
 
 def penalty_owed(case: Case, ctx: Context[Any]) -> bool:
@@ -729,8 +774,12 @@ def penalty_guard(case: Case, ctx: Context[Any]) -> Decision:
 def police_decided(case: Case, ctx: Context[Any], **decision: Any) -> Case:
     """The police decided on the violation — a penalty, or none (第一百八十六条): the
     case-handling clock is met by that decision (程序规定 第一百六十五、一百八十五条), the
-    decision is recorded on the details (``decision``), and the case may close."""
+    decision is recorded on the details (``decision``), and the case may close. Decided
+    before its own mediation (no penalty on the parties' settlement, version 12), the
+    sessions it still owed are owed no more (第一百八十三条's clocks are cancelled)."""
     case = deadlines.close(case, ctx, (PS_HANDLING,))
+    if v12(case):
+        case = deadlines.cancel_all(case, ctx, where=lambda d: d.period in _SESSIONS)
     case = _with(case, **decision)
     return deadlines.open_clock(case, ctx, CLOSING)
 

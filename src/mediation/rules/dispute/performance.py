@@ -28,7 +28,12 @@ from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.court import REPORT_BASIS, court_report_owed
 from mediation.rules.dispute.details import Satisfaction, _level, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police
-from mediation.rules.dispute.mediation import _close_work, penalty_owed, restart_handling
+from mediation.rules.dispute.mediation import (
+    _close_work,
+    penalty_owed,
+    public_order_pending,
+    restart_handling,
+)
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.policy import Policy
 from mediation.rules.resolution import record_resolution
@@ -549,7 +554,19 @@ def withdraw_guard(case: Case, ctx: Context[WithdrawInputs]) -> Decision:
     is the applicant's to withdraw): ``by`` naming a respondent or a third party — or such a
     party's agent — is refused; that party's unwillingness is a refusal (``party_refuses``,
     第十七条、第二十三条), which ends the mediation with its remedies told (第二十六条). A
-    ``by`` that names no party (free text) is taken as given. Workflow version 4 on."""
+    ``by`` that names no party (free text) is taken as given. Workflow version 4 on.
+
+    From version 12 a 治安调解 the police accepted and have not decided is not withdrawn: a
+    party who will not go on makes the mediation fail (``party_refuses``), and the police
+    then decide the penalty (《公安机关办理行政案件程序规定》第一百八十五条;
+    :func:`~.mediation.public_order_pending`)."""
+    if public_order_pending(case, ctx.policy):
+        return refuse(
+            "withdraw",
+            "治安调解不因当事人撤回而终结：当事人不愿继续调解的，按调解未达成协议处理"
+            "（party_refuses），公安机关依法作出处理决定",
+            "《公安机关办理行政案件程序规定》第一百八十五条；《治安管理处罚法》第九条",
+        )
     who = ctx.inputs.by.strip()
     if not who:
         return ALLOW
