@@ -266,9 +266,14 @@ as 《公安机关办理行政案件程序规定》第一百八十六条 asks on
 (:mod:`~.jingtiao`), after which the police mediate no more and no handling period restarts;
 an accepted 治安调解 is not withdrawn — a party's wish to stop fails it, and the police decide
 the penalty (第一百八十五条; :func:`~.mediation.public_order_pending`); and a hand-off into
-traffic police mediation
-gives the day the parties received the accident report, as a direct application has since
-version 10 (《道路交通事故处理程序规定》第八十六条; :func:`~.referral.hand_off_in_time_guard`)."""
+traffic police mediation gives the day the parties received the accident report, as a direct
+application has since version 10 (《道路交通事故处理程序规定》第八十六条;
+:func:`~.referral.hand_off_in_time_guard`). On 司法确认: a higher court named by its unit id
+is refused as one named in words, and a ruling on an accepted application is not served
+before the acceptance (民诉法 第二百零五条; 解释 第三百五十二条、第三百七十二条;
+:func:`~.court.apply_confirmation_guard`, :func:`~.court.court_rules_guard`). The traffic
+police's 调解书 takes effect on every party's signature and states the items of
+《道路交通事故处理程序规定》第九十二条 (:func:`~.agreement.parties_sign_alone`)."""
 
 
 def v12(case: Any) -> bool:

@@ -25,6 +25,7 @@ from mediation.rules.dispute._common import (
     AgreementPolicy,
     v4,
     v10,
+    v12,
 )
 from mediation.rules.dispute.details import _with, details
 from mediation.rules.dispute.procedure import Procedure, procedure
@@ -119,10 +120,15 @@ def agree_guard(case: Case, ctx: Context[AgreeInputs]) -> Decision:
             return problem
     agreement = agreement_rules.build_agreement(given, case, reached)
     missing = missing_items(case, agreement, ctx.policy)
-    police = v4(case) and procedure(case, ctx.policy) is Procedure.public_order
+    proc = procedure(case, ctx.policy) if v4(case) else None
     if missing:
         names = "、".join(i.label for i in missing)
-        basis = _PUBLIC_ORDER_BASIS if police else missing[0].basis
+        if proc is Procedure.public_order:
+            basis = _PUBLIC_ORDER_BASIS
+        elif proc is Procedure.traffic_police and v12(case):
+            basis = TRAFFIC_EFFECT_BASIS
+        else:
+            basis = missing[0].basis
         return refuse("agree", f"调解协议缺少：{names}", basis)
     return _deadline_problem(agreement, case, ctx)
 
@@ -137,6 +143,18 @@ of performance, disputed matters or responsibilities (2002 规定 第三十五�
 
 _PUBLIC_ORDER_BASIS = "《公安机关办理行政案件程序规定》第一百八十四条"
 
+_TRAFFIC_ITEMS = frozenset(
+    {"parties", "facts", "responsibilities", "terms", "performance_manner", "performance_deadline"}
+)
+"""What a 道路交通事故损害赔偿调解书 states (《道路交通事故处理程序规定》第九十二条: the basis
+of the mediation, the basic facts and losses the accident report found, the items and amounts
+of compensation, each side's liability and its share, the manner and time limit of
+performance, the date; the basis and the date are printed by the document) — not the people's
+mediation rules' place of performance or disputed matters (2002 规定 第三十五条). Version 12 on."""
+
+TRAFFIC_EFFECT_BASIS = "《道路交通事故处理程序规定》第九十二条"
+"""The traffic police's 调解书 takes effect on every party's signature (version 12 on)."""
+
 
 def missing_items(
     case: Case, agreement: Agreement, policy: Any
@@ -146,8 +164,11 @@ def missing_items(
     any other the people's mediation rules' (:func:`mediation.rules.agreement.missing_items`).
     The step that records the agreement and the document that prints it ask the same."""
     missing = agreement_rules.missing_items(agreement, agreement_rules.principals(case.parties))
-    if v4(case) and procedure(case, policy) is Procedure.public_order:
+    proc = procedure(case, policy) if v4(case) else None
+    if proc is Procedure.public_order:
         return tuple(i for i in missing if i.field in _PUBLIC_ORDER_ITEMS)
+    if proc is Procedure.traffic_police and v12(case):
+        return tuple(i for i in missing if i.field in _TRAFFIC_ITEMS)
     return missing
 
 
@@ -382,7 +403,12 @@ def parties_sign_alone(case: Case) -> bool:
     - 治安调解: the police make the agreement and both parties sign it (程序规定
       第一百八十四条, RULES.md §6.5) — no committee's mediator or seal (workflow version 7
       on). A 治安调解 is the case the police accepted as one: its case-handling period
-      (第一百六十五条) opened at acceptance.
+      (第一百六十五条) opened at acceptance;
+    - 交警调解: the 道路交通事故损害赔偿调解书 takes effect once every party signed it
+      (《道路交通事故处理程序规定》第九十二条: 调解书经各方当事人共同签字后生效; workflow
+      version 12 on, :data:`~._common.V12` — earlier versions asked the officer's signature
+      and the organ's seal too, as of a committee). A 交警调解 is the case the traffic police
+      accepted as one: its mediation period (第九十条) opened at acceptance.
 
     Elsewhere the mediator signs and the committee seals too (《人民调解法》第二十九条第二款).
     """
@@ -390,7 +416,14 @@ def parties_sign_alone(case: Case) -> bool:
         return False
     if case.channel == COURT_REFERRAL and (v10(case) or details(case).track != "judicial"):
         return True
+    if v12(case) and _traffic_police_case(case):
+        return True
     return case.workflow_version >= _V7 and any(d.period == PS_HANDLING.id for d in case.deadlines)
+
+
+def _traffic_police_case(case: Case) -> bool:
+    """The traffic police's own mediation of damages: accepted, its period opened."""
+    return any(d.period == _TRAFFIC_POLICE.id for d in case.deadlines)
 
 
 _V7 = 7
@@ -404,6 +437,8 @@ def effect_basis(case: Case) -> str:
         return "《人民调解法》第二十九条第二款"
     if case.channel == COURT_REFERRAL:
         return DELEGATED_EFFECT_BASIS
+    if _traffic_police_case(case):
+        return TRAFFIC_EFFECT_BASIS
     return _PUBLIC_ORDER_BASIS
 
 

@@ -24,6 +24,7 @@ from mediation.rules.dispute._common import (
     v4,
     v8,
     v10,
+    v12,
 )
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
@@ -128,7 +129,8 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
     court invited — 委派 or 委托, its name recorded — to the inviting court, 第一项);
     民诉法解释 第三百五十五条 (matters the court does not accept). Version 4 on: the court
     must be a people's court (by unit id, of kind ``court``, or by name), and not a higher
-    or the supreme court (第二百零五条第二项; 解释 第三百五十二条).
+    or the supreme court (第二百零五条第二项; 解释 第三百五十二条) — from version 12 a unit
+    id is read by its unit's name for that too (:data:`~._common.V12`).
     """
     found = details(case)
     agreement = found.agreement
@@ -172,9 +174,12 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
     inviting = found.facts.court
     if inviting is not None and court_mediation(case, ctx.policy):
         org = ctx.policy.org
-        # The inviting court may be recorded by its unit id or by its name.
+        # The inviting court may be recorded by its unit id or by its name, and the
+        # application may name it either way.
         name = org.get(inviting).name if org is not None and inviting in org else inviting
-        if ctx.inputs.court.strip() not in (inviting, name):
+        asked = ctx.inputs.court.strip()
+        asked_name = org.get(asked).name if org is not None and asked in org else asked
+        if asked not in (inviting, name) and asked_name not in (inviting, name):
             return refuse_input(
                 "apply_confirmation",
                 "court",
@@ -192,7 +197,11 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             f"司法确认向人民法院申请：{not_a_court}",
             "《民事诉讼法》第二百零五条；《人民调解法》第三十三条",
         )
-    if v4(case) and any(level in court for level in _ABOVE_INTERMEDIATE):
+    org = ctx.policy.org
+    # Version 12 reads a unit id's name too: version 11 looked at the text given only, and
+    # let a higher court named by its unit id through.
+    shown = org.get(court).name if v12(case) and org is not None and court in org else court
+    if v4(case) and any(level in shown for level in _ABOVE_INTERMEDIATE):
         return refuse_input(
             "apply_confirmation",
             "court",
@@ -471,6 +480,24 @@ def court_rules_guard(case: Case, ctx: Context[CourtRulesInputs]) -> Decision:
             "served_on",
             given.served_on.isoformat(),
             "a ruling is served after the application was made",
+        )
+    if (
+        v12(case)
+        and accepted
+        and given.served_on is not None
+        and confirmation.accepted_at is not None
+        and given.served_on < confirmation.accepted_at.astimezone(ctx.policy.tz).date()
+    ):
+        # Version 12: a ruling on an accepted application is made, so served, after the
+        # acceptance; one dated earlier would start the 15 days to object (民诉法解释
+        # 第三百七十二条) before the ruling could exist.
+        return refuse_input(
+            "court_rules",
+            "served_on",
+            given.served_on.isoformat(),
+            f"a ruling on the application is served after the court accepted it "
+            f"({confirmation.accepted_at.astimezone(ctx.policy.tz).date().isoformat()})",
+            "民诉法解释 第三百七十二条",
         )
     if given.served_on is not None and given.served_on > ctx.day:
         return refuse_input(
