@@ -451,3 +451,35 @@ def test_remedies_never_offer_the_procedure_that_ended(unit: str, category: str,
     told = remedies(e.get(cid), e.policy)
     assert told
     assert not [r for r in told if same in r]
+
+
+@pytest.mark.parametrize(
+    ("category", "said", "basis"),
+    [
+        ("labour", "十五日内未达成调解协议的", "《劳动争议调解仲裁法》第十四条第三款"),
+        ("land_contract", "农村土地承包仲裁委员会申请仲裁", "第四条"),
+        ("neighbor", None, None),
+    ],
+)
+def test_a_committee_s_rights_notice_tells_the_routes_of_the_category_s_statute(
+    category: str, said: str | None, basis: str | None
+) -> None:
+    """RULES.md §6.1, §6.2: a committee mediating a labour dispute tells the parties they may
+    go to arbitration once 15 days pass without an agreement (《劳动争议调解仲裁法》第十四条
+    第三款, 第十五条); one mediating a land-contract dispute, to its arbitration commission
+    or the court (《农村土地承包经营纠纷调解仲裁法》第四条). A neighbour dispute's notice
+    adds nothing."""
+    e = engine()
+    who = actor("qt-dm-dmc")
+    case = register(e, "qt-dm-dmc", at("2026-09-14"), category=category,
+                    details={"received_on": "2026-09-14"})  # fmt: skip
+    e.fire(case.id, "triage", actor=who, at=at("2026-09-14", 10), track="people")
+    e.fire(case.id, "accept", actor=who, at=at("2026-09-14", 11))
+    e.fire(case.id, "inform_rights", actor=who, at=at("2026-09-14", 12))
+    for out in _render(e, case.id, "rights_notice"):
+        assert "人民调解" in out
+        if said is None:
+            assert "本纠纷属" not in out
+        else:
+            assert said in out
+            assert basis in out

@@ -23,7 +23,7 @@ from mediation.documents._registry import Source, document
 from mediation.model import Event, LinkKind
 from mediation.rules.counting import PeriodUnit
 from mediation.rules.dispute import Feedback, Referral, details
-from mediation.rules.dispute.agreement import organ_statute
+from mediation.rules.dispute.agreement import organ_statute, written_required
 from mediation.rules.dispute.procedure import Procedure, procedure
 from mediation.rules.org import UnitKind
 from mediation.rules.periods import PeriodRule, period
@@ -350,6 +350,31 @@ STATUTE_RIGHTS: dict[str, RightsText] = {
 §6.2), as :data:`~mediation.documents._kinds_agreement.STATUTE_FORMS` for its agreement."""
 
 
+STATUTE_NOTES: dict[str, str] = {
+    "labour": (
+        f"本纠纷属劳动争议：自调解组织收到调解申请之日起{_days(_LABOUR_PERIOD)}内未达成调解协议的，"
+        f"当事人可以依法申请仲裁（{_LABOUR}第十四条第三款）；达成调解协议后，一方当事人在协议"
+        f"约定期限内不履行的，另一方当事人可以依法申请仲裁（{_LABOUR}第十五条）。"
+    ),
+    "land_contract": (
+        "本纠纷属农村土地承包经营纠纷：当事人和解、调解不成或者不愿和解、调解的，可以向农村土地"
+        f"承包仲裁委员会申请仲裁，也可以直接向人民法院起诉（{_LAND}第四条）。"
+    ),
+}
+"""What a committee's notice adds on a category whose own statute sets the routes after
+mediation (RULES.md §6.1, §6.2): a labour dispute goes to arbitration when no agreement came
+within the statute's days; a land-contract dispute to its arbitration commission or the court.
+An organ's notice on such a category is its statute's own (:data:`STATUTE_RIGHTS`)."""
+
+
+def _statute_note(src: Source) -> str:
+    """:data:`STATUTE_NOTES` for a people's mediation of such a category, else empty."""
+    if _rights_text(src) is not RIGHTS_TEXTS[Procedure.people]:
+        return ""
+    found = written_required(src.case.category, src.policy)
+    return STATUTE_NOTES.get(found.code, "") if found is not None else ""
+
+
 def _rights_text(src: Source) -> RightsText:
     code = organ_statute(src.case, src.policy)
     if code in STATUTE_RIGHTS:
@@ -431,6 +456,8 @@ def rights_notice(src: Source) -> dict[str, Any]:
         "rights_basis": f"{how.lists_basis}第二十三条",
         "duties": list(_DUTIES if people else _ORGAN_DUTIES),
         "duties_basis": f"{how.lists_basis}第二十四条",
+        # A labour or land-contract dispute at a committee: its statute's routes after it.
+        "statute_note": _statute_note(src),
     }
 
 
