@@ -186,3 +186,46 @@ def test_the_traffic_mediation_book_states_the_items_of_article_92() -> None:
     e = engine()
     cid = _traffic_agreed(e, performance_place=True, disputed_matters=True)
     assert e.get(cid).state == "agreed"
+
+
+def _not_accepted(exclusion: str, version: int | None = None) -> tuple[Engine, str]:
+    """Applied to 青田县人民法院 on 03-09; not accepted on ``exclusion`` on 03-10."""
+    e, cid = _agreed(version)
+    e.fire(cid, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-09", 10),
+           court="青田县人民法院", joint=True)  # fmt: skip
+    e.fire(cid, "court_rules", actor=MEDIATOR, at=at("2026-03-10", 10), ruling="not_accepted",
+           exclusion=exclusion)  # fmt: skip
+    return e, cid
+
+
+@pytest.mark.parametrize("exclusion", ["property_title", "status", "outside_remit"])
+def test_no_second_application_on_a_ground_every_court_holds(exclusion: str) -> None:
+    """民诉法解释 第三百五十五条: an agreement on property title, a status relation or a matter
+    outside the courts' remit is not accepted by any court: applying again is refused, the
+    case unchanged."""
+    e, cid = _not_accepted(exclusion)
+    before = e.get(cid)
+    with pytest.raises(RuleRejectedError, match="第三百五十五条"):
+        e.fire(cid, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-11", 10),
+               court="丽水市莲都区人民法院", joint=True)  # fmt: skip
+    assert e.get(cid) == before
+
+
+def test_after_a_court_without_jurisdiction_the_parties_apply_to_another() -> None:
+    """第三百五十五条第二项: not this court's case — the parties apply again within the 30
+    days, to a competent court, not to the same one."""
+    e, cid = _not_accepted("jurisdiction")
+    with pytest.raises(ValidationError, match="有管辖权") as err:
+        e.fire(cid, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-11", 10),
+               court="青田县人民法院", joint=True)  # fmt: skip
+    assert err.value.field == "court"
+    applied = e.fire(cid, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-11", 10),
+                     court="丽水市莲都区人民法院", joint=True)  # fmt: skip
+    assert applied.details.confirmation.court == "丽水市莲都区人民法院"  # type: ignore[attr-defined]
+
+
+def test_version_11_took_the_same_agreement_back_to_the_same_court() -> None:
+    e, cid = _not_accepted("property_title", version=11)
+    applied = e.fire(cid, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-11", 10),
+                     court="青田县人民法院", joint=True)  # fmt: skip
+    assert applied.details.confirmation.ruling is None  # type: ignore[attr-defined]

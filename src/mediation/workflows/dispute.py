@@ -1201,8 +1201,11 @@ DISPUTE = attrs.evolve(
 - 司法确认: a higher court named by its unit id is refused, as one named in words was
   (民诉法 第二百零五条第二项); a ruling on an accepted application is not served before the
   acceptance, which would start the 15 days to object before it existed (民诉法解释
-  第三百七十二条). The inviting court is found by unit id or by name, however it was
-  recorded (第二百零五条第一项; every version);
+  第三百七十二条). After a non-acceptance the same agreement is applied for again only when
+  the first court lacked jurisdiction, and then to another court (第三百五十五条): version 11
+  reopened the 30 days on any ground and let it go back to the same court. The inviting
+  court is found by unit id or by name, however it was recorded (第二百零五条第一项; every
+  version);
 - the traffic police's 道路交通事故损害赔偿调解书 takes effect once every party signed it
   (《道路交通事故处理程序规定》第九十二条); version 11 waited for the officer's signature
   and the organ's seal, as a committee's agreement does. It states the items of that article

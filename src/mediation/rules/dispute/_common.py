@@ -270,7 +270,9 @@ traffic police mediation gives the day the parties received the accident report,
 application has since version 10 (《道路交通事故处理程序规定》第八十六条;
 :func:`~.referral.hand_off_in_time_guard`). On 司法确认: a higher court named by its unit id
 is refused as one named in words, and a ruling on an accepted application is not served
-before the acceptance (民诉法 第二百零五条; 解释 第三百五十二条、第三百七十二条;
+before the acceptance; after a non-acceptance the same agreement goes again only to another
+court, and only when the first lacked jurisdiction (民诉法 第二百零五条; 解释 第三百五十二条、
+第三百五十五条、第三百七十二条;
 :func:`~.court.apply_confirmation_guard`, :func:`~.court.court_rules_guard`). The traffic
 police's 调解书 takes effect on every party's signature and states the items of
 《道路交通事故处理程序规定》第九十二条 (:func:`~.agreement.parties_sign_alone`)."""

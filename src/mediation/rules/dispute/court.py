@@ -210,6 +210,9 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "属于中级人民法院管辖的，向相应的中级人民法院提出",
             "《民事诉讼法》第二百零五条第二项；民诉法解释 第三百五十二条",
         )
+    again = _again_problem(case, court, ctx) if v12(case) else None
+    if again is not None:
+        return again
     posted = _posted_problem(ctx, effective(case))
     if not posted.allowed:
         return posted
@@ -239,6 +242,53 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十五条",
         )
     return ALLOW
+
+
+_NOWHERE = frozenset(
+    e.label
+    for e in (
+        ConfirmationExclusion.outside_remit,
+        ConfirmationExclusion.status,
+        ConfirmationExclusion.special_procedure,
+        ConfirmationExclusion.property_title,
+    )
+)
+"""Grounds of non-acceptance that hold at every court (民诉法解释 第三百五十五条第一、三、四、
+五项): the same agreement is not applied for again. Only a court without jurisdiction
+(第二项) leaves the parties another court to apply to."""
+
+
+def _again_problem(case: Case, court: str, ctx: Context[Any]) -> Decision | None:
+    """A second application after the court did not accept the first (dispute version 12):
+    not on a ground every court would rule the same (:data:`_NOWHERE`), and not to the court
+    that had no jurisdiction (第三百五十五条第二项). Version 11 reopened the 30 days and let
+    the same agreement go straight back to the same court."""
+    before = details(case).confirmation
+    if before is None or before.ruling != Ruling.not_accepted.value:
+        return None
+    if before.grounds in _NOWHERE:
+        return refuse(
+            "apply_confirmation",
+            f"人民法院已以“{before.grounds}”裁定不予受理：该调解协议不属于司法确认的范围，"
+            "不再申请；当事人可以依法提起诉讼",
+            "民诉法解释 第三百五十五条",
+        )
+    org = ctx.policy.org
+
+    def name(text: str) -> str:
+        return org.get(text).name if org is not None and text in org else text
+
+    if before.grounds == ConfirmationExclusion.jurisdiction.label and (
+        name(court) == name(before.court)
+    ):
+        return refuse_input(
+            "apply_confirmation",
+            "court",
+            court,
+            f"{name(before.court)}已以不属于本院管辖裁定不予受理：向有管辖权的人民法院申请",
+            "民诉法解释 第三百五十五条第二项；《民事诉讼法》第二百零五条",
+        )
+    return None
 
 
 LABOUR_CONFIRMATION_BASIS = "《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》第五十二条"
