@@ -246,7 +246,7 @@ def test_a_court_delegated_mediation_is_reported_to_the_court_before_closing() -
         "qt-dm",
         at("2026-09-07"),
         channel="court_referral",
-        details={"materials_signed_on": "2026-09-07"},
+        details={"materials_signed_on": "2026-09-07", "court": "青田县人民法院"},
     )
     e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
     e.fire(case.id, "accept", actor=who, at=at("2026-09-07", 11))

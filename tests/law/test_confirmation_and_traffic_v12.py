@@ -229,3 +229,36 @@ def test_version_11_took_the_same_agreement_back_to_the_same_court() -> None:
     applied = e.fire(cid, "apply_confirmation", actor=MEDIATOR, at=at("2026-03-11", 10),
                      court="青田县人民法院", joint=True)  # fmt: skip
     assert applied.details.confirmation.ruling is None  # type: ignore[attr-defined]
+
+
+def _delegated_triaged(version: int | None = None) -> tuple[Engine, str]:
+    """A court's delegation before filing (委派) registered at 东门镇 with no court named."""
+    e = engine()
+    who = actor("qt-dm")
+    case = register(e, "qt-dm", at("2026-09-07"), channel="court_referral",
+                    details={"materials_signed_on": "2026-09-07"})  # fmt: skip
+    triaged = e.fire(case.id, "triage", actor=who, at=at("2026-09-07", 10), track="people")
+    if version is not None:
+        e.migrate_case(case.id, to_version=version, actor=Actor.system(), at=triaged.updated_at)
+    return e, case.id
+
+
+def test_a_court_s_delegation_is_accepted_naming_the_court() -> None:
+    """民诉法 第二百零五条第一项: the agreement of a mediation a court invited goes to that
+    court for 司法确认, which is checked only if the court is known. Accepting the delegation
+    without it is refused on ``court``, the case unchanged; named, it is recorded."""
+    e, cid = _delegated_triaged()
+    who = actor("qt-dm")
+    before = e.get(cid)
+    with pytest.raises(ValidationError, match="第二百零五条第一项") as err:
+        e.fire(cid, "accept", actor=who, at=at("2026-09-07", 11))
+    assert err.value.field == "court"
+    assert e.get(cid) == before
+    done = e.fire(cid, "accept", actor=who, at=at("2026-09-07", 11), court="qt-fy")
+    assert done.details.facts.court == "qt-fy"  # type: ignore[attr-defined]
+
+
+def test_version_11_accepted_a_delegation_with_the_court_unknown() -> None:
+    e, cid = _delegated_triaged(version=11)
+    done = e.fire(cid, "accept", actor=actor("qt-dm"), at=at("2026-09-07", 11))
+    assert done.state == "accepted"

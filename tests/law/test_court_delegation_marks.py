@@ -22,7 +22,7 @@ def test_a_delegation_marked_simplified_is_refused_and_left_as_it_was() -> None:
     e = engine()
     who = actor(TOWN)
     case = register(e, TOWN, at("2026-09-24"), channel="court_referral",
-                    details={"materials_signed_on": "2026-09-24"})  # fmt: skip
+                    details={"materials_signed_on": "2026-09-24", "court": "青田县人民法院"})  # fmt: skip
     e.fire(case.id, "triage", actor=who, at=at("2026-09-24", 10), track="judicial")
     before = e.get(case.id)
     with pytest.raises(ValidationError, match="第二十七条") as refused:

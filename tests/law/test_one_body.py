@@ -217,7 +217,8 @@ def test_acceptance_refuses_the_day_the_court_s_materials_are_signed_for_if_late
     day is taken."""
     e = engine()
     town = actor("qt-dm")
-    case = register(e, "qt-dm", at("2026-09-01"), channel="court_referral")
+    case = register(e, "qt-dm", at("2026-09-01"), channel="court_referral",
+                    details={"court": "青田县人民法院"})  # fmt: skip
     e.fire(case.id, "triage", actor=town, at=at("2026-09-01", 10), track="people")
     before = e.get(case.id)
     with pytest.raises(ValidationError) as err:

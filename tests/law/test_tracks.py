@@ -1323,7 +1323,7 @@ def test_court_delegated_mediation_thirty_days_from_signing_for_the_materials() 
         "qt-dm",
         at("2026-12-08"),
         channel="court_referral",
-        details={"materials_signed_on": "2026-12-07"},
+        details={"materials_signed_on": "2026-12-07", "court": "青田县人民法院"},
     )
     e.fire(case.id, "triage", actor=COURT_DM, at=at("2026-12-08", 10), track="people")
     case = e.fire(case.id, "accept", actor=COURT_DM, at=at("2026-12-08", 11))
@@ -1345,7 +1345,7 @@ def test_online_pre_filing_mediation_excludes_appraisal_time() -> None:
         "qt-dm",
         at("2026-09-01"),
         channel="court_referral",
-        details={"materials_signed_on": "2026-09-01", "online": True},
+        details={"materials_signed_on": "2026-09-01", "online": True, "court": "青田县人民法院"},
     )
     e.fire(case.id, "triage", actor=COURT_DM, at=at("2026-09-01", 10), track="people")
     case = e.fire(case.id, "accept", actor=COURT_DM, at=at("2026-09-01", 11))

@@ -479,6 +479,27 @@ def _elsewhere(ctx: StepContext) -> bool:
     return target is not None and target[1] != ctx.case.unit
 
 
+def _accept_inputs(ctx: StepContext) -> Mapping[str, Any]:
+    """The other side consents; a court's delegation names the court that made it (version
+    12 asks it: the agreement's 司法确认 goes there, 《民事诉讼法》第二百零五条第一项)."""
+    inputs: dict[str, Any] = {"other_side_consents": True}
+    if ctx.case.channel == "court_referral":
+        inputs["court"] = _delegating_court(ctx)
+    return inputs
+
+
+def _delegating_court(ctx: StepContext) -> str:
+    """The court nearest the case's unit: of the units of kind ``court`` under its nearest
+    ancestor that has one, the first by id (a people's court or tribunal of its area); the
+    words 人民法院 where the organisation has no court."""
+    org = ctx.routing.org
+    for above in org.ancestors(ctx.case.unit):
+        courts = sorted(u.id for u in org if u.kind == "court" and org.within(u.id, above))
+        if courts:
+            return courts[0]
+    return "人民法院"
+
+
 def _here(ctx: StepContext) -> bool:
     return not _elsewhere(ctx)
 
@@ -615,7 +636,7 @@ def _version_2(*, current: bool = False) -> WorkflowBehaviour:
                     "accept",
                     rest,
                     Keyed.of(_gamma(1, 0.5)),
-                    _const(other_side_consents=True),
+                    _accept_inputs,
                     _here,
                     doc="受理",
                 ),

@@ -1203,9 +1203,11 @@ DISPUTE = attrs.evolve(
   acceptance, which would start the 15 days to object before it existed (民诉法解释
   第三百七十二条). After a non-acceptance the same agreement is applied for again only when
   the first court lacked jurisdiction, and then to another court (第三百五十五条): version 11
-  reopened the 30 days on any ground and let it go back to the same court. The inviting
-  court is found by unit id or by name, however it was recorded (第二百零五条第一项; every
-  version);
+  reopened the 30 days on any ground and let it go back to the same court. A court's
+  delegation (委派) is accepted naming the court that made it, so that the inviting-court
+  check can be made (version 11 took it with the court unknown, and any court then). The
+  inviting court is found by unit id or by name, however it was recorded (第二百零五条第一项;
+  every version);
 - the traffic police's 道路交通事故损害赔偿调解书 takes effect once every party signed it
   (《道路交通事故处理程序规定》第九十二条); version 11 waited for the officer's signature
   and the organ's seal, as a committee's agreement does. It states the items of that article

@@ -271,7 +271,8 @@ application has since version 10 (《道路交通事故处理程序规定》第�
 :func:`~.referral.hand_off_in_time_guard`). On 司法确认: a higher court named by its unit id
 is refused as one named in words, and a ruling on an accepted application is not served
 before the acceptance; after a non-acceptance the same agreement goes again only to another
-court, and only when the first lacked jurisdiction (民诉法 第二百零五条; 解释 第三百五十二条、
+court, and only when the first lacked jurisdiction; a court's delegation is accepted naming
+the court (民诉法 第二百零五条; 解释 第三百五十二条、
 第三百五十五条、第三百七十二条;
 :func:`~.court.apply_confirmation_guard`, :func:`~.court.court_rules_guard`). The traffic
 police's 调解书 takes effect on every party's signature and states the items of

@@ -37,6 +37,7 @@ from mediation.rules.dispute._common import (
     v8,
     v10,
     v11,
+    v12,
 )
 from mediation.rules.dispute.details import Refusal, _level, _matter, _unit_kind, _with, details
 from mediation.rules.dispute.intake import _public_order, _traffic_police, past_days
@@ -671,7 +672,21 @@ def accept_dates_guard(case: Case, ctx: Context[AcceptInputs]) -> Decision:
     From version 8 on, a court's delegation before filing (委派, the ``court_referral``
     channel: 30 days) is not marked as in simplified procedure: the 7 days of 特邀调解规定
     第二十七条 are those of a mediation entrusted after filing (委托, the judicial track),
-    and the mark was silently ignored."""
+    and the mark was silently ignored.
+
+    From version 12 (:data:`~._common.V12`) such a delegation names the court that made it
+    (``court``, here or at registration): the agreement's 司法确认 goes to that court
+    (《民事诉讼法》第二百零五条第一项), which cannot be checked without it; version 11 took
+    the case with the court unknown, and any court then."""
+    unknown = ctx.inputs.court is None and details(case).facts.court is None
+    if v12(case) and case.channel == "court_referral" and unknown:
+        return refuse_input(
+            "accept",
+            "court",
+            None,
+            "人民法院委派调解的，写明作出委派的人民法院：司法确认向作出邀请的人民法院申请",
+            "《民事诉讼法》第二百零五条第一项；最高法《关于人民法院特邀调解的规定》第二十七条",
+        )
     marked = ctx.inputs.simplified or details(case).facts.simplified
     if v8(case) and case.channel == "court_referral" and marked:
         return refuse_input(
