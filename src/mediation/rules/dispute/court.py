@@ -26,6 +26,7 @@ from mediation.rules.dispute._common import (
     v10,
     v12,
 )
+from mediation.rules.dispute.acceptance import _organ_name
 from mediation.rules.dispute.agreement import effective
 from mediation.rules.dispute.details import Confirmation, _with, details
 from mediation.rules.dispute.procedure import Procedure, procedure
@@ -173,13 +174,11 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
         )
     inviting = found.facts.court
     if inviting is not None and court_mediation(case, ctx.policy):
-        org = ctx.policy.org
         # The inviting court may be recorded by its unit id or by its name, and the
         # application may name it either way.
-        name = org.get(inviting).name if org is not None and inviting in org else inviting
+        name = _organ_name(ctx.policy, inviting)
         asked = ctx.inputs.court.strip()
-        asked_name = org.get(asked).name if org is not None and asked in org else asked
-        if asked not in (inviting, name) and asked_name not in (inviting, name):
+        if asked not in (inviting, name) and _organ_name(ctx.policy, asked) not in (inviting, name):
             return refuse_input(
                 "apply_confirmation",
                 "court",
@@ -197,10 +196,9 @@ def apply_confirmation_guard(case: Case, ctx: Context[ApplyConfirmationInputs]) 
             f"司法确认向人民法院申请：{not_a_court}",
             "《民事诉讼法》第二百零五条；《人民调解法》第三十三条",
         )
-    org = ctx.policy.org
     # Version 12 reads a unit id's name too: version 11 looked at the text given only, and
     # let a higher court named by its unit id through.
-    shown = org.get(court).name if v12(case) and org is not None and court in org else court
+    shown = _organ_name(ctx.policy, court) if v12(case) else court
     if v4(case) and any(level in shown for level in _ABOVE_INTERMEDIATE):
         return refuse_input(
             "apply_confirmation",
@@ -273,19 +271,15 @@ def _again_problem(case: Case, court: str, ctx: Context[Any]) -> Decision | None
             "不再申请；当事人可以依法提起诉讼",
             "民诉法解释 第三百五十五条",
         )
-    org = ctx.policy.org
-
-    def name(text: str) -> str:
-        return org.get(text).name if org is not None and text in org else text
-
+    earlier = _organ_name(ctx.policy, before.court)
     if before.grounds == ConfirmationExclusion.jurisdiction.label and (
-        name(court) == name(before.court)
+        _organ_name(ctx.policy, court) == earlier
     ):
         return refuse_input(
             "apply_confirmation",
             "court",
             court,
-            f"{name(before.court)}已以不属于本院管辖裁定不予受理：向有管辖权的人民法院申请",
+            f"{earlier}已以不属于本院管辖裁定不予受理：向有管辖权的人民法院申请",
             "民诉法解释 第三百五十五条第二项；《民事诉讼法》第二百零五条",
         )
     return None
